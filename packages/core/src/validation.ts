@@ -1,0 +1,89 @@
+/**
+ * WeChat's create-room and add-goods rules (WECHAT-API.md), as pure checks.
+ * Where zhibo is looser than WeChat it says so here and in docs/api.md.
+ */
+import { Errcode } from '@zhibo/protocol';
+
+/** WeChat counts a CJK (or any non-ASCII) character as 2 units, ASCII as 1. */
+export function wechatLength(s: string): number {
+  let n = 0;
+  for (const ch of s) n += ch.codePointAt(0)! > 0x7f ? 2 : 1;
+  return n;
+}
+
+export type Check = { ok: true } | { ok: false; errcode: Errcode; message: string; field: string };
+
+const ok: Check = { ok: true };
+const fail = (errcode: Errcode, field: string, message: string): Check => ({ ok: false, errcode, field, message });
+
+export const ROOM_RULES = {
+  /** name: 3–17 Chinese characters = 6–34 units */
+  nameUnits: [6, 34] as const,
+  /** anchorName: 2–15 Chinese characters = 4–30 units */
+  anchorNameUnits: [4, 30] as const,
+  minDurationSec: 30 * 60,
+  maxDurationSec: 24 * 3600,
+  maxStartAheadSec: 183 * 24 * 3600,
+  /**
+   * WeChat wants startTime ≥ now + 10 min. zhibo is looser: a start from one minute
+   * ago on is accepted, so an anchor can create a room and go live at once.
+   */
+  minStartAheadSec: -60,
+};
+
+export interface RoomTimes {
+  startTime: number;
+  endTime: number;
+}
+
+export function checkRoomName(name: string): Check {
+  const n = wechatLength(name);
+  if (n < ROOM_RULES.nameUnits[0] || n > ROOM_RULES.nameUnits[1])
+    return fail(Errcode.NameLengthInvalid, 'name', `name must be 3–17 Chinese characters (6–34 units, CJK = 2); got ${n} units`);
+  return ok;
+}
+
+export function checkAnchorName(name: string): Check {
+  const n = wechatLength(name);
+  if (n < ROOM_RULES.anchorNameUnits[0] || n > ROOM_RULES.anchorNameUnits[1])
+    return fail(Errcode.AnchorNameLengthInvalid, 'anchorName', `anchorName must be 2–15 Chinese characters (4–30 units, CJK = 2); got ${n} units`);
+  return ok;
+}
+
+/** startTime/endTime in unix seconds; nowSec from the clock port. */
+export function checkRoomTimes({ startTime, endTime }: RoomTimes, nowSec: number): Check {
+  const bad = (m: string) => fail(Errcode.BadParameter, 'startTime', `parameter startTime or endTime is invalid: ${m}`);
+  if (!Number.isInteger(startTime) || !Number.isInteger(endTime)) return bad('both must be integer unix seconds');
+  if (startTime < nowSec + ROOM_RULES.minStartAheadSec) return bad('startTime is in the past');
+  if (startTime > nowSec + ROOM_RULES.maxStartAheadSec) return bad('startTime is more than 6 months ahead');
+  const d = endTime - startTime;
+  if (d < ROOM_RULES.minDurationSec) return bad('endTime must be at least 30 minutes after startTime');
+  if (d > ROOM_RULES.maxDurationSec) return bad('endTime must be at most 24 hours after startTime');
+  return ok;
+}
+
+export const GOODS_RULES = {
+  /** goods name: at most 14 Chinese characters = 28 units */
+  nameUnits: [1, 28] as const,
+  urlMaxLength: 1024,
+  maxGoodsPerRoom: 500,
+};
+
+export function checkGoodsName(name: string): Check {
+  const n = wechatLength(name);
+  if (n < GOODS_RULES.nameUnits[0] || n > GOODS_RULES.nameUnits[1])
+    return fail(Errcode.GoodsNameViolation, 'name', `goods name must be 1–14 Chinese characters (≤ 28 units); got ${n} units`);
+  return ok;
+}
+
+/** priceType 1 fixed (price), 2 range (price < price2), 3 discount (price = original > price2 = now). Prices in fen. */
+export function checkPrices(priceType: number, price: number, price2: number): Check {
+  const bad = (m: string) => fail(Errcode.PriceInvalid, 'price', m);
+  if (priceType === 1) return ok;
+  if (priceType === 2) return price < price2 ? ok : bad('priceType 2 (range) needs price < price2');
+  if (priceType === 3) return price > price2 ? ok : bad('priceType 3 (discount) needs price (original) > price2 (now)');
+  return fail(Errcode.BadParameter, 'priceType', 'priceType must be 1, 2 or 3');
+}
+
+/** WeChat caps custom_params at 600 characters. */
+export const CUSTOM_PARAMS_MAX = 600;

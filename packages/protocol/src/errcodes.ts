@@ -1,0 +1,81 @@
+/**
+ * WeChat errcodes zhibo answers with (WECHAT-API.md). Values are WeChat's and never reused.
+ * `docs/errors.md` is generated from this table (npm run docs:errors) and checked by a test.
+ */
+export const Errcode = {
+  Ok: 0,
+  SystemBusy: -1,
+  /** S-API-2: the seed's "no room created yet". */
+  NoRoom: 1,
+  InvalidCredential: 40001,
+  InvalidGrantType: 40002,
+  InvalidAppid: 40013,
+  InvalidAppsecret: 40125,
+  InvalidParameter: 40097,
+  AccessTokenMissing: 41001,
+  AccessTokenExpired: 42001,
+  EmptyPostData: 44002,
+  QuotaExceeded: 45009,
+  DataFormatError: 47001,
+  ApiUnauthorized: 48001,
+  BadParameter: 200002,
+  EditForbidden: 300001,
+  NameLengthInvalid: 300002,
+  PriceInvalid: 300003,
+  GoodsNameViolation: 300004,
+  ImageUploadFailed: 300006,
+  GoodsUrlInvalid: 300007,
+  RoomNotFound: 300022,
+  RoomStateForbids: 300023,
+  GoodsNotFound: 300024,
+  GoodsNotApproved: 300025,
+  RoomGoodsFull: 300026,
+  CoverImageInvalid: 300031,
+  ShareImageInvalid: 300032,
+  AnchorNameLengthInvalid: 300034,
+  MediaNotFound: 40007,
+} as const;
+export type Errcode = (typeof Errcode)[keyof typeof Errcode];
+
+export interface ErrcodeInfo {
+  errmsg: string;
+  http: number;
+  description: string;
+}
+
+export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
+  0: { errmsg: 'ok', http: 200, description: 'success' },
+  [-1]: { errmsg: 'system error', http: 200, description: 'internal error; retry later' },
+  1: { errmsg: 'no room', http: 200, description: 'S-API-2: the app has created no room yet' },
+  40001: { errmsg: 'invalid credential, access_token is invalid or not latest', http: 200, description: 'access_token unknown, replaced, or of another app' },
+  40002: { errmsg: 'invalid grant_type', http: 200, description: 'grant_type is not client_credential' },
+  40007: { errmsg: 'invalid media_id', http: 200, description: 'media_id unknown, expired (3 days) or of another app' },
+  40013: { errmsg: 'invalid appid', http: 200, description: 'no such appid' },
+  40097: { errmsg: 'invalid args', http: 200, description: 'an argument is out of range (e.g. limit not in 1..100, start < 0)' },
+  40125: { errmsg: 'invalid appsecret', http: 200, description: 'appsecret does not match the appid' },
+  41001: { errmsg: 'access_token missing', http: 200, description: 'no access_token query parameter' },
+  42001: { errmsg: 'access_token expired', http: 200, description: 'the token is older than expires_in' },
+  44002: { errmsg: 'empty post data', http: 200, description: 'a POST call came with no body' },
+  45009: { errmsg: 'reach max api daily quota limit', http: 200, description: 'S-API-4: the daily quota (default 500, shared by getliveinfo and get_replay) is used up; resets 00:00 Asia/Shanghai' },
+  47001: { errmsg: 'data format error', http: 200, description: 'the body is not valid JSON, or a field has the wrong type' },
+  48001: { errmsg: 'api unauthorized', http: 200, description: 'the caller may not use this API' },
+  200002: { errmsg: 'invalid parameter', http: 200, description: 'a parameter is invalid (e.g. startTime/endTime out of range)' },
+  300001: { errmsg: 'edit forbidden', http: 200, description: 'the room or goods can no longer be edited in its state' },
+  300002: { errmsg: 'name length invalid', http: 200, description: 'name length out of range (CJK counts 2)' },
+  300003: { errmsg: 'price invalid', http: 200, description: 'price missing, negative, more than 2 decimals, or inconsistent with priceType' },
+  300004: { errmsg: 'goods name invalid', http: 200, description: 'goods name empty or too long (≤ 14 CJK characters)' },
+  300006: { errmsg: 'image upload failed', http: 200, description: 'the image media_id/URL is unusable (expired, unknown, not an image, too large)' },
+  300007: { errmsg: 'goods url invalid', http: 200, description: 'goods url empty or too long' },
+  300022: { errmsg: 'room does not exist', http: 200, description: 'no such room for this app' },
+  300023: { errmsg: 'room state forbids the operation', http: 200, description: 'the room status does not allow it (e.g. deleting a live room)' },
+  300024: { errmsg: 'goods does not exist', http: 200, description: 'no such goods for this app' },
+  300025: { errmsg: 'goods not approved', http: 200, description: 'goods still in review cannot be added to a room' },
+  300026: { errmsg: 'room goods list is full', http: 200, description: 'a room holds at most 500 goods' },
+  300031: { errmsg: 'cover image invalid', http: 200, description: 'coverImg missing, too large (> 2 MB) or not an image' },
+  300032: { errmsg: 'share image invalid', http: 200, description: 'shareImg missing, too large (> 1 MB) or not an image' },
+  300034: { errmsg: 'anchor name length invalid', http: 200, description: 'anchorName length out of range (CJK counts 2)' },
+};
+
+export function errmsgOf(code: Errcode): string {
+  return ERRCODES[code].errmsg;
+}

@@ -1,0 +1,5 @@
+export * from './status.js';
+export * from './errcodes.js';
+export * from './wechat.js';
+export * from './plugin.js';
+export * from './version.js';

@@ -1,0 +1,20 @@
+/**
+ * Storage: PostgreSQL SQL only. Two adapters behind one small interface:
+ * PGlite (embedded, data in --data) and a PostgreSQL server (DATABASE_URL).
+ */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+export interface Db extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  /** Run fn in one transaction; rolled back if it throws. */
+  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** int8 columns (ms epoch times, counters) come back as JS numbers: all our values are < 2^53. */
+export const INT8_OID = 20;
+export const parseInt8 = (v: string): number => Number(v);

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Db, Sql } from './db.js';
+import { parseInt8 } from './db.js';
+
+/** The embedded database: PGlite with its files under `dir` (or in memory when dir is undefined). */
+export async function openPglite(dir?: string): Promise<Db> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const pg = await PGlite.create(dir, { parsers: { [types.INT8]: parseInt8 } });
+  // PGlite is one connection: transactions are serialised through a queue so
+  // that concurrent callers never interleave statements inside someone else's transaction.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  const direct: Sql = {
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await pg.query<T>(text, params as unknown[]);
+      return r.rows;
+    },
+    async exec(text: string) {
+      await pg.exec(text);
+    },
+  };
+  return {
+    kind: 'pglite',
+    query: <T>(text: string, params?: unknown[]) => serial(() => direct.query<T>(text, params)),
+    exec: (text: string) => serial(() => direct.exec(text)),
+    tx: <T>(fn: (sql: Sql) => Promise<T>) =>
+      serial(() =>
+        pg.transaction(async (t) => {
+          const sql: Sql = {
+            async query<R>(text: string, params?: unknown[]) {
+              return (await t.query<R>(text, params as unknown[])).rows;
+            },
+            async exec(text: string) {
+              await t.exec(text);
+            },
+          };
+          return fn(sql);
+        }),
+      ),
+    close: async () => {
+      await chain;
+      await pg.close();
+    },
+  };
+}

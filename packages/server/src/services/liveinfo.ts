@@ -1,0 +1,94 @@
+/** S-API-1..3: getliveinfo and get_replay, in the seed's exact shape. */
+import { Errcode, type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom } from '@zhibo/protocol';
+import { checkPage } from '@zhibo/core';
+import type { Db } from '../db/index.js';
+import { WxFail } from './errors.js';
+import type { DomainEvents, TypedEmitter } from './events.js';
+import { type GoodsService, liveInfoGoods } from './goods.js';
+import type { RoomRow, RoomService } from './rooms.js';
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfoRoom {
+  return {
+    name: r.name,
+    roomid: r.id,
+    cover_img: r.cover_img,
+    live_status: r.live_status,
+    start_time: r.start_time,
+    end_time: r.end_time,
+    anchor_name: r.anchor_name,
+    anchor_img: r.anchor_img,
+    goods,
+    share_img: r.share_img,
+    live_type: r.type,
+    screen_type: r.screen_type,
+    close_like: r.close_like,
+    close_goods: r.close_goods,
+    close_comment: r.close_comment,
+    close_kf: r.close_kf,
+    close_replay: r.close_replay,
+    is_feeds_public: r.is_feeds_public,
+    creater_openid: '',
+    feeds_img: r.feeds_img,
+  };
+}
+
+export class LiveInfoService {
+  /** appid → its rooms in getliveinfo order (statuses are patched from the status cache at read). Dropped on any change. */
+  private readonly cache = new Map<string, LiveInfoRoom[]>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomService,
+    private readonly goods: GoodsService,
+    events: TypedEmitter<DomainEvents>,
+    private readonly publicUrl: () => string,
+  ) {
+    const drop = ({ appid }: { appid: string }) => this.cache.delete(appid);
+    events.on('roomChanged', drop);
+    events.on('roomDeleted', drop);
+  }
+
+  private async all(appid: string): Promise<LiveInfoRoom[]> {
+    const hit = this.cache.get(appid);
+    if (hit) return hit;
+    const { rooms } = await this.rooms.page(appid, 0, 1_000_000);
+    const shelves = await this.goods.shelves(rooms.map((r) => r.id));
+    const list = rooms.map((r) => liveInfoRoom(r, (shelves.get(r.id) ?? []).map(liveInfoGoods)));
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(appid, list);
+    return list;
+  }
+
+  async getLiveInfo(appid: string, body: Record<string, unknown>): Promise<GetLiveInfoResponse> {
+    const p = checkPage(body.start, body.limit);
+    if (!p.ok) throw new WxFail(p.errcode, p.message, p.field);
+    const all = await this.all(appid);
+    if (all.length === 0) throw new WxFail(Errcode.NoRoom, 'no room: the app has created no live room');
+    const start = body.start as number;
+    const page = all.slice(start, start + (body.limit as number)).map((r) => {
+      const s = this.rooms.cachedStatus(r.roomid)?.status;
+      return s === undefined || s === r.live_status ? r : { ...r, live_status: s };
+    });
+    return { errcode: 0, errmsg: 'ok', room_info: page, total: all.length };
+  }
+
+  /** S-API-3: the replay segments of a room, oldest first, with ISO-8601 UTC times. */
+  async getReplay(appid: string, body: Record<string, unknown>): Promise<GetReplayResponse> {
+    const p = checkPage(body.start, body.limit);
+    if (!p.ok) throw new WxFail(p.errcode, p.message, p.field);
+    const room = await this.rooms.get(appid, body.room_id);
+    const rows = await this.db.query<{ id: number; session_id: string; create_time: number; expire_time: number }>(
+      `SELECT id, session_id, create_time, expire_time FROM replays WHERE room_id = $1 AND status = 'ready' ORDER BY started_at, id OFFSET $2 LIMIT $3`,
+      [room.id, body.start, body.limit],
+    );
+    const [c] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM replays WHERE room_id = $1 AND status = 'ready'`, [room.id]);
+    return {
+      live_replay: rows.map((r) => ({ expire_time: iso(r.expire_time), create_time: iso(r.create_time), media_url: `${this.publicUrl()}/replay/${room.id}/${r.session_id}.mp4` })),
+      errcode: 0,
+      total: c?.n ?? 0,
+      errmsg: 'ok',
+    };
+  }
+}

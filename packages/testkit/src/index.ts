@@ -1,0 +1,4 @@
+export * from './wait.js';
+export * from './pg.js';
+export * from './wx.js';
+export * from './ffmpeg.js';
