@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: typecheck, lint, then every test on PGlite and on a throw-away
+# PostgreSQL server (Debian's package, on a loopback port, deleted afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== typecheck"
+npx tsc -b
+echo "== lint"
+npx eslint . --max-warnings 0
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDIR=$(mktemp -d /tmp/zhibo-pg-XXXXXX)
+PGPORT=${ZHIBO_TEST_PG_PORT:-$((20000 + RANDOM % 20000))}
+RUNAS=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$PGDIR"
+  RUNAS=(runuser -u postgres --)
+fi
+cleanup() {
+  "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}
+trap cleanup EXIT
+echo "== PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (throw-away)"
+"${RUNAS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U zhibo --auth=trust -E UTF8 >/dev/null
+"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o "-h 127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c max_connections=200" start >/dev/null
+export ZHIBO_TEST_PG_URL="postgres://zhibo@127.0.0.1:$PGPORT/postgres"
+
+echo "== tests"
+npx vitest run "$@"
