@@ -17,6 +17,13 @@ export interface DomainEvents {
   /** a room's data (fields, goods) changed: caches of the room list drop it */
   roomChanged: [{ roomId: number; appid: string }];
   roomDeleted: [{ roomId: number; appid: string }];
+  /**
+   * An in-page go-live reminder (issue 6) for a viewer of an app: the realtime gateway forwards it
+   * to that viewer's open "site" connections. `key` is the delivery's idempotency key.
+   */
+  reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
+  /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
+  mediaViewers: [{ roomId: number; count: number; peak: number }];
 }
 
 export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
