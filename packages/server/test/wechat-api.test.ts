@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { testDbKinds } from '@zhibo/testkit';
 import { merchant, startServer, type TestServer } from './helpers.js';
 
 const GLI = '/wxa/business/getliveinfo';
+// jsqr is CommonJS with an ES-style default export: take whichever shape the loader gives.
+type JsQR = (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: JsQR }).default ?? jsQRModule) as unknown as JsQR;
 
 describe.each(testDbKinds())('WeChat API on %s', (kind) => {
   let t: TestServer;

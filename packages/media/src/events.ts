@@ -1,0 +1,69 @@
+import type { Logger } from './log.js';
+
+export type PublishStopReason = 'deleteStream' | 'socket_closed' | 'kicked' | 'timeout' | 'error';
+
+export interface PublishStartEvent { streamId: string; sessionId: string; remoteAddress: string }
+export interface PublishStopEvent { streamId: string; sessionId: string; reason: PublishStopReason; detail?: string }
+export interface ViewerCountEvent { streamId: string; count: number; peak: number }
+export interface RecordingReadyEvent {
+  streamId: string;
+  sessionId: string;
+  /** Absolute path of the .mp4. */
+  file: string;
+  /** ms since epoch. */
+  startedAt: number;
+  endedAt: number;
+  durationSec: number;
+}
+export interface RecordingFailedEvent {
+  streamId: string;
+  sessionId: string;
+  /** The .flv that could not be turned into an MP4 (kept on disk unless it held no media). */
+  file: string;
+  error: string;
+}
+
+/** Every event media reports. The server subscribes; media never calls the domain itself. */
+export interface MediaEvents {
+  publishStart: PublishStartEvent;
+  publishStop: PublishStopEvent;
+  viewerCount: ViewerCountEvent;
+  recordingReady: RecordingReadyEvent;
+  recordingFailed: RecordingFailedEvent;
+}
+
+type Listener<T> = (event: T) => void;
+
+/** A tiny typed emitter. A listener that throws is logged and does not stop the others. */
+export class TypedEmitter<M extends object> {
+  private readonly listeners = new Map<keyof M, Set<Listener<never>>>();
+
+  constructor(private readonly logger?: Logger) {}
+
+  on<K extends keyof M>(name: K, fn: Listener<M[K]>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(fn as Listener<never>);
+    return () => this.off(name, fn);
+  }
+
+  off<K extends keyof M>(name: K, fn: Listener<M[K]>): void {
+    this.listeners.get(name)?.delete(fn as Listener<never>);
+  }
+
+  emit<K extends keyof M>(name: K, event: M[K]): void {
+    const set = this.listeners.get(name);
+    if (!set) return;
+    for (const fn of [...set]) {
+      try {
+        (fn as Listener<M[K]>)(event);
+      } catch (e) {
+        this.logger?.error(`media: ${String(name)} listener threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    }
+  }
+
+  removeAllListeners(): void {
+    this.listeners.clear();
+  }
+}
