@@ -3,7 +3,7 @@
  * memory (kept fresh by status events), never from the database per request.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { PluginErrorCode, PluginRoutes, ViewerHeaders, SDK_VERSION, type PluginError } from '@zhibo/protocol';
+import { ALL_STATUSES, PluginErrorCode, PluginRoutes, ViewerHeaders, SDK_VERSION, type PluginError } from '@zhibo/protocol';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
 import type { Services } from '../services/index.js';
 
@@ -12,33 +12,44 @@ type Q = Record<string, string | undefined>;
 /** S-API-PLUGIN-1: callers ask at most once a minute. */
 export const STATUS_MAX_AGE_SEC = 60;
 
-const fail = (reply: FastifyReply, http: number, errcode: PluginError['errcode'], errmsg: string) => reply.code(http).send({ errcode, errmsg } satisfies PluginError);
+const fail = (reply: FastifyReply, http: number, errcode: PluginError['errcode'], errmsg: string) => reply.code(http).headers(CORS).send({ errcode, errmsg } satisfies PluginError);
 
 function roomIdOf(v: string | undefined): number | undefined {
   return v !== undefined && /^\d{1,10}$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
 export function pluginRoutes(app: FastifyInstance, s: Services): void {
-  // CORS: the merchant's pages call this from their own origin.
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.url.startsWith('/api/plugin/')) {
-      reply.header('access-control-allow-origin', '*');
-      reply.header('access-control-allow-headers', `${ViewerHeaders.deviceId}, ${ViewerHeaders.viewerToken}, ${ViewerHeaders.sdkVersion}, content-type`);
-    }
-  });
-  app.options('/api/plugin/*', async (_req, reply) => reply.code(204).send());
-
-  const statusBody = (status: number) => `{"liveStatus":${status},"maxAge":${STATUS_MAX_AGE_SEC}}`;
+  // S-API-PLUGIN-1: the hot read. Memory only, a pre-built body per status, no hooks.
+  const statusBodies = new Map(ALL_STATUSES.map((st) => [st, `{"liveStatus":${st},"maxAge":${STATUS_MAX_AGE_SEC}}`]));
   app.get(PluginRoutes.status, (req, reply) => {
     const id = roomIdOf((req.query as Q).room_id);
     if (id === undefined) return fail(reply, 400, PluginErrorCode.BadRequest, 'room_id must be a positive integer');
     const c = s.rooms.cachedStatus(id);
     if (!c) return fail(reply, 404, PluginErrorCode.RoomNotFound, `room ${id} does not exist`);
-    return reply
-      .header('content-type', 'application/json; charset=utf-8')
-      .header('cache-control', `public, max-age=${STATUS_MAX_AGE_SEC}`)
-      .send(statusBody(c.status));
+    return reply.headers(STATUS_HEADERS).send(statusBodies.get(c.status));
   });
+
+  // CORS: the merchant's pages call these from their own origin. An encapsulated hook, so no other route pays for it.
+  app.register(async (scoped) => {
+    scoped.addHook('onRequest', async (_req, reply) => {
+      reply.headers(CORS);
+    });
+    scoped.options('/api/plugin/*', async (_req, reply) => reply.code(204).send());
+    pluginReads(scoped, s);
+  });
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers': `${ViewerHeaders.deviceId}, ${ViewerHeaders.viewerToken}, ${ViewerHeaders.sdkVersion}, content-type`,
+  'access-control-max-age': '600',
+};
+
+const STATUS_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': `public, max-age=${STATUS_MAX_AGE_SEC}`, 'access-control-allow-origin': '*' };
+
+function pluginReads(app: FastifyInstance, s: Services): void {
+
 
   app.get(PluginRoutes.openid, async (req, reply) => {
     const id = roomIdOf((req.query as Q).room_id);

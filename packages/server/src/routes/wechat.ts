@@ -47,14 +47,14 @@ export function wechatRoutes(app: FastifyInstance, s: Services): void {
   }));
 
   // S-API-1..4: one URL, two calls, one shared daily quota.
-  app.post('/wxa/business/getliveinfo', wx(log, async (req) => {
+  app.post('/wxa/business/getliveinfo', wx(log, async (req, reply) => {
     const appid = await auth(req);
     const body = jsonBody(req);
     const appRow = await s.apps.get(appid);
     await s.quota.consume(appid, appRow?.daily_quota ?? null);
     if (body.action === 'get_replay') return s.liveInfo.getReplay(appid, body);
     if (body.action !== undefined) throw new WxFail(Errcode.InvalidParameter, `unknown action ${JSON.stringify(body.action)}`, 'action');
-    return s.liveInfo.getLiveInfo(appid, body);
+    return reply.type('application/json; charset=utf-8').send(await s.liveInfo.getLiveInfoJson(appid, body));
   }));
 
   app.post('/cgi-bin/media/upload', wx(log, async (req) => {

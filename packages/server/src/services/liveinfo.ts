@@ -37,6 +37,8 @@ export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfo
 export class LiveInfoService {
   /** appid → its rooms in getliveinfo order (statuses are patched from the status cache at read). Dropped on any change. */
   private readonly cache = new Map<string, LiveInfoRoom[]>();
+  /** appid → "start:limit" → the serialized answer. Dropped with the list, and on any status change of the app's rooms. */
+  private readonly bodies = new Map<string, Map<string, Buffer>>();
 
   constructor(
     private readonly db: Db,
@@ -45,9 +47,13 @@ export class LiveInfoService {
     events: TypedEmitter<DomainEvents>,
     private readonly publicUrl: () => string,
   ) {
-    const drop = ({ appid }: { appid: string }) => this.cache.delete(appid);
+    const drop = ({ appid }: { appid: string }) => {
+      this.cache.delete(appid);
+      this.bodies.delete(appid);
+    };
     events.on('roomChanged', drop);
     events.on('roomDeleted', drop);
+    events.on('status', ({ appid }) => this.bodies.delete(appid));
   }
 
   private async all(appid: string): Promise<LiveInfoRoom[]> {
@@ -59,6 +65,22 @@ export class LiveInfoService {
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(appid, list);
     return list;
+  }
+
+  /** getliveinfo as JSON text, served from a per-page cache (the hot path of `npm run bench -- api`). */
+  async getLiveInfoJson(appid: string, body: Record<string, unknown>): Promise<Buffer> {
+    const key = `${String(body.start)}:${String(body.limit)}`;
+    const hit = this.bodies.get(appid)?.get(key);
+    if (hit !== undefined) return hit;
+    // Kept as UTF-8 bytes: the answer is written as is, not re-encoded per request.
+    const text = Buffer.from(JSON.stringify(await this.getLiveInfo(appid, body)));
+    let pages = this.bodies.get(appid);
+    if (!pages) {
+      if (this.bodies.size > 1000) this.bodies.clear();
+      this.bodies.set(appid, (pages = new Map()));
+    }
+    if (pages.size < 64) pages.set(key, text);
+    return text;
   }
 
   async getLiveInfo(appid: string, body: Record<string, unknown>): Promise<GetLiveInfoResponse> {

@@ -1,0 +1,114 @@
+/**
+ * Subscriptions and go-live reminders (S-SUB, issue 6): the plugin-facing routes the
+ * `<zhibo-subscribe>` component calls, and the webhook a merchant's server receives.
+ */
+import type { LiveStatus } from './status.js';
+
+export const ReminderRoutes = {
+  /** POST {room_id, push_subscription?} → SubscribeResponse */
+  subscribe: '/api/plugin/v1/subscribe',
+  /** POST {room_id} (or DELETE subscribe?room_id=) → SubscribeResponse */
+  unsubscribe: '/api/plugin/v1/unsubscribe',
+  /** GET ?room_id= → SubscriptionState */
+  subscription: '/api/plugin/v1/subscription',
+  /** GET ?room_id= → VapidKeyResponse (404 when the app has Web Push off) */
+  vapidPublicKey: '/api/plugin/v1/vapid-public-key',
+  /** the service worker that shows Web Push reminders (also at /build/zhibo-sw.js) */
+  serviceWorker: '/zhibo-sw.js',
+} as const;
+
+/** A browser PushSubscription as `JSON.stringify(subscription)` gives it. */
+export interface PushSubscriptionJson {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: { p256dh: string; auth: string };
+}
+
+export interface SubscribeRequest {
+  room_id: number;
+  push_subscription?: PushSubscriptionJson | null;
+}
+
+export interface SubscribeResponse {
+  subscribed: boolean;
+}
+
+export interface SubscriptionState {
+  subscribed: boolean;
+  /** S-SUB-1: only a room that has not started (102) takes subscriptions */
+  available: boolean;
+  liveStatus: LiveStatus;
+  /** the app delivers reminders by Web Push: the component may ask for notification permission */
+  webpush: boolean;
+}
+
+export interface VapidKeyResponse {
+  /** the app's VAPID public key, base64url (applicationServerKey of pushManager.subscribe) */
+  publicKey: string;
+}
+
+/** Extra plugin error code of the subscribe routes (besides PluginErrorCode's). */
+export const SubscribeErrorCode = {
+  /** the room is live, ended, banned or expired: subscriptions are for rooms that have not started */
+  NotSubscribable: 'not_subscribable',
+} as const;
+
+/** Reminder events as a merchant's webhook sees them. */
+export const ReminderEvent = {
+  LiveStarted: 'live_started',
+  LiveStartingSoon: 'live_starting_soon',
+} as const;
+export type ReminderEvent = (typeof ReminderEvent)[keyof typeof ReminderEvent];
+
+/** Delivery channels, chosen per app in settings.reminders. */
+export const ReminderChannel = {
+  Webhook: 'webhook',
+  WebPush: 'webpush',
+  InPage: 'inpage',
+} as const;
+export type ReminderChannel = (typeof ReminderChannel)[keyof typeof ReminderChannel];
+
+/** The JSON body POSTed to the merchant's webhook URL (signed, see WebhookHeaders). */
+export interface ReminderWebhookBody {
+  event: ReminderEvent;
+  room_id: number;
+  room_name: string;
+  openid: string;
+  /** unix seconds of the event (the status change, or the planned start for live_starting_soon) */
+  time: number;
+  /** stable per subscription, channel and event: drop a repeat you have already handled */
+  idempotency_key: string;
+}
+
+export const WebhookHeaders = {
+  /** `sha256=<hex HMAC-SHA256 of the raw body, keyed by the app's sign key>` */
+  signature: 'x-zhibo-signature',
+  idempotencyKey: 'x-zhibo-idempotency-key',
+  event: 'x-zhibo-event',
+} as const;
+
+/** Per-app reminder settings (`apps.settings.reminders`). */
+export interface ReminderSettings {
+  /** the merchant's endpoint for the signed webhook; unset or null: no webhook */
+  webhookUrl?: string | null;
+  /** deliver by Web Push to subscribers whose browser gave a PushSubscription (default true) */
+  webpush?: boolean;
+  /** deliver to viewers who have the merchant's site open with the SDK (default true) */
+  inPage?: boolean;
+  /** also remind this many minutes before the planned start_time (unset/null/0: no) */
+  beforeStartMinutes?: number | null;
+  /** VAPID subject: a mailto: or https: contact of the merchant for push services */
+  contact?: string | null;
+}
+
+/** The Web Push payload the service worker shows. */
+export interface ReminderPushPayload {
+  title: string;
+  body: string;
+  /** the room page to open on click */
+  url: string;
+  room_id: number;
+  event: ReminderEvent;
+  idempotency_key: string;
+  time: number;
+}
