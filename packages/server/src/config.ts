@@ -34,6 +34,22 @@ export interface Config {
   hls: boolean;
   /** S-PLAYER-3: SDKs older than this get video only. */
   minSdkVersion: string;
+  /** Go-live reminders (issue 6): deliveries sent per second at most (token bucket). */
+  reminderRate: number;
+  /** Reminder deliveries in flight at once. */
+  reminderConcurrency: number;
+  /** Attempts per reminder delivery before it is dead-lettered. */
+  reminderMaxAttempts: number;
+  /** First retry delay; doubles per attempt (capped at 30 min), with jitter. */
+  reminderBackoffMs: number;
+  /** Timeout of one webhook / Web Push request. */
+  reminderTimeoutMs: number;
+  /** A claimed delivery not finished within this lease is claimed again (crash recovery). */
+  reminderLeaseMs: number;
+  /** How often due reminder deliveries (retries, before-start reminders) are looked for. */
+  reminderPollMs: number;
+  /** Accept http: Web Push endpoints (a local push service in tests or development). */
+  pushAllowHttp: boolean;
 }
 
 export const DEFAULTS: Config = {
@@ -54,6 +70,14 @@ export const DEFAULTS: Config = {
   replayTtlDays: 365,
   hls: true,
   minSdkVersion: '1.0.0',
+  reminderRate: 200,
+  reminderConcurrency: 32,
+  reminderMaxAttempts: 10,
+  reminderBackoffMs: 5000,
+  reminderTimeoutMs: 10_000,
+  reminderLeaseMs: 60_000,
+  reminderPollMs: 1000,
+  pushAllowHttp: false,
 };
 
 /** Environment variables, documented in docs/configuration.md. */
@@ -75,6 +99,14 @@ export const ENV_KEYS = {
   ZHIBO_REPLAY_TTL_DAYS: 'replayTtlDays',
   ZHIBO_HLS: 'hls',
   ZHIBO_MIN_SDK_VERSION: 'minSdkVersion',
+  ZHIBO_REMINDER_RATE: 'reminderRate',
+  ZHIBO_REMINDER_CONCURRENCY: 'reminderConcurrency',
+  ZHIBO_REMINDER_MAX_ATTEMPTS: 'reminderMaxAttempts',
+  ZHIBO_REMINDER_BACKOFF_MS: 'reminderBackoffMs',
+  ZHIBO_REMINDER_TIMEOUT_MS: 'reminderTimeoutMs',
+  ZHIBO_REMINDER_LEASE_MS: 'reminderLeaseMs',
+  ZHIBO_REMINDER_POLL_MS: 'reminderPollMs',
+  ZHIBO_PUSH_ALLOW_HTTP: 'pushAllowHttp',
 } as const satisfies Record<string, keyof Config>;
 
 export class ConfigError extends Error {}
@@ -125,6 +157,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Raw = {}): Config {
     if (!/^\d+(\.\d+){0,3}$/.test(raw.minSdkVersion)) throw new ConfigError(`ZHIBO_MIN_SDK_VERSION: "${raw.minSdkVersion}" is not a dotted version`);
     c.minSdkVersion = raw.minSdkVersion;
   }
+  if (raw.reminderRate) c.reminderRate = int(raw.reminderRate, 'ZHIBO_REMINDER_RATE', 1);
+  if (raw.reminderConcurrency) c.reminderConcurrency = int(raw.reminderConcurrency, 'ZHIBO_REMINDER_CONCURRENCY', 1);
+  if (raw.reminderMaxAttempts) c.reminderMaxAttempts = int(raw.reminderMaxAttempts, 'ZHIBO_REMINDER_MAX_ATTEMPTS', 1);
+  if (raw.reminderBackoffMs) c.reminderBackoffMs = int(raw.reminderBackoffMs, 'ZHIBO_REMINDER_BACKOFF_MS', 1);
+  if (raw.reminderTimeoutMs) c.reminderTimeoutMs = int(raw.reminderTimeoutMs, 'ZHIBO_REMINDER_TIMEOUT_MS', 100);
+  if (raw.reminderLeaseMs) c.reminderLeaseMs = int(raw.reminderLeaseMs, 'ZHIBO_REMINDER_LEASE_MS', 100);
+  if (raw.reminderPollMs) c.reminderPollMs = int(raw.reminderPollMs, 'ZHIBO_REMINDER_POLL_MS', 10);
+  if (c.reminderLeaseMs <= c.reminderTimeoutMs) throw new ConfigError(`ZHIBO_REMINDER_LEASE_MS (${c.reminderLeaseMs}) must be longer than ZHIBO_REMINDER_TIMEOUT_MS (${c.reminderTimeoutMs})`);
+  if (raw.pushAllowHttp) c.pushAllowHttp = ['1', 'true', 'yes', 'on'].includes(raw.pushAllowHttp.toLowerCase());
   return c;
 }
 

@@ -2,3 +2,4 @@ export * from './wait.js';
 export * from './pg.js';
 export * from './wx.js';
 export * from './ffmpeg.js';
+export * from './process.js';
