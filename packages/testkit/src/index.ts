@@ -3,3 +3,4 @@ export * from './pg.js';
 export * from './wx.js';
 export * from './ffmpeg.js';
 export * from './process.js';
+export * from './probe.js';
