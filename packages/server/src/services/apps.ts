@@ -102,7 +102,7 @@ export class AppService {
       await sql.query('DELETE FROM access_tokens WHERE appid=$1 AND expires_at < $2', [appid, now - 86_400_000]);
       await sql.query('INSERT INTO access_tokens (token_hash, appid, created_at, expires_at) VALUES ($1,$2,$3,$4)', [sha256hex(token), appid, now, expiresAt]);
     });
-    for (const [k, v] of this.tokenCache) if (v.appid === appid && v.expiresAt > overlapEnd) v.expiresAt = overlapEnd;
+    for (const v of this.tokenCache.values()) if (v.appid === appid && v.expiresAt > overlapEnd) v.expiresAt = overlapEnd;
     return { access_token: token, expires_in: this.policy.ttlSec };
   }
 
