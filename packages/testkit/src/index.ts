@@ -4,3 +4,4 @@ export * from './wx.js';
 export * from './ffmpeg.js';
 export * from './process.js';
 export * from './probe.js';
+export * from './browser.js';
