@@ -23,6 +23,8 @@ export interface HubOptions {
   /** The GOP cache is dropped (viewers wait for the next keyframe) when it would exceed this. */
   gopCacheMaxBytes: number;
   onViewerCountChange?: (count: number) => void;
+  /** 0 (default): flush each event-loop turn (setImmediate). > 0: coalesce tags for up to this many ms (fewer writes, more latency). */
+  batchMs?: number;
   now?: () => number;
 }
 
@@ -107,7 +109,9 @@ export class StreamHub {
     else if (this.pendingKey < 0 && (kind === TagKind.VideoKey || (!this.hasVideo && kind === TagKind.Audio))) this.pendingKey = i;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      const ms = this.opts.batchMs ?? 0;
+      if (ms > 0) setTimeout(() => this.flush(), ms);
+      else setImmediate(() => this.flush());
     }
   }
 

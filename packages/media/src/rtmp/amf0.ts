@@ -13,7 +13,7 @@ export class EcmaArray {
   constructor(readonly props: Amf0Object) {}
 }
 
-export const enum Amf0Type {
+export enum Amf0Type {
   Number = 0x00, Boolean = 0x01, String = 0x02, Object = 0x03, Null = 0x05, Undefined = 0x06,
   Reference = 0x07, EcmaArray = 0x08, ObjectEnd = 0x09, StrictArray = 0x0a, Date = 0x0b,
   LongString = 0x0c, Unsupported = 0x0d, XmlDocument = 0x0f, TypedObject = 0x10,

@@ -120,7 +120,7 @@ function publish(ctx: CommandContext, values: Amf0Value[], msgStreamId: number):
         s.reject(msgStreamId, r.code, r.reason);
         return;
       }
-      s.startPublishing(r.target);
+      s.startPublishing(r.target, msgStreamId);
       s.send(controlMessages.userControl(USER_CONTROL.StreamBegin, msgStreamId));
       s.send(commandMessage(msgStreamId, 'onStatus', 0, null,
         { level: 'status', code: 'NetStream.Publish.Start', description: `${streamName} is now published.`, details: streamName }));

@@ -63,6 +63,8 @@ export class RtmpSession {
   lastActivityAt = Date.now();
   lastMediaAt = 0;
   closeReason: PublishStopReason | null = null;
+  /** Message stream id of the publish command (for onStatus). */
+  publishStreamId = 0;
   private readonly handshake = new ServerHandshake();
   private readonly reader: ChunkReader;
   private readonly ctx: CommandContext;
@@ -70,7 +72,8 @@ export class RtmpSession {
   private outChunkSize = 128;
   private bytesIn = 0;
   private lastAckAt = 0;
-  private peerWindow = 0;
+  /** Acknowledgement window: the peer's Window Acknowledgement Size, or 2.5 MB until it sends one. */
+  private peerWindow = 2_500_000;
   private readonly closeCbs: (() => void)[] = [];
 
   constructor(readonly socket: Socket, private readonly opts: SessionOptions) {
@@ -119,7 +122,7 @@ export class RtmpSession {
         if (this.handshake.done && this.state === 'handshake') this.state = 'open';
       }
       if (pos < d.length) this.reader.push(d, pos);
-      if (this.peerWindow > 0 && this.bytesIn - this.lastAckAt >= this.peerWindow && !this.closed) {
+      if (this.bytesIn - this.lastAckAt >= this.peerWindow && !this.closed) {
         this.lastAckAt = this.bytesIn;
         this.send(controlMessages.acknowledgement(this.bytesIn % 0x100000000));
       }
@@ -154,7 +157,7 @@ export class RtmpSession {
       case MSG.CommandAmf3:
         return handleCommand(this.ctx, m.payload.subarray(1), m.streamId);
       case MSG.WindowAckSize:
-        if (m.payload.length >= 4) this.peerWindow = m.payload.readUInt32BE(0);
+        if (m.payload.length >= 4) this.peerWindow = Math.max(16_384, m.payload.readUInt32BE(0));
         return;
       case MSG.UserControl:
         if (m.payload.length >= 6 && m.payload.readUInt16BE(0) === USER_CONTROL.PingRequest) {
@@ -177,8 +180,9 @@ export class RtmpSession {
   }
 
   /** Publishing was authorised: media now flows to target. */
-  startPublishing(target: PublishTarget): void {
+  startPublishing(target: PublishTarget, msgStreamId: number): void {
     this.target = target;
+    this.publishStreamId = msgStreamId;
     this.state = 'publishing';
     this.lastMediaAt = Date.now();
   }

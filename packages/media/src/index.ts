@@ -1,0 +1,21 @@
+/** @zhibo/media — the media plane: RTMP ingest, stream hubs, HTTP-FLV / WS-FLV, HLS, recording. */
+export { MediaServer, type MediaServerOptions, type AuthorizeRequest, type AuthorizeResult } from './media-server.js';
+export type { ViewerHandle } from './viewers.js';
+export {
+  TypedEmitter, type MediaEvents, type PublishStartEvent, type PublishStopEvent, type PublishStopReason,
+  type ViewerCountEvent, type RecordingReadyEvent, type RecordingFailedEvent,
+} from './events.js';
+export { silentLogger, type Logger } from './log.js';
+export { MediaError, RtmpProtocolError, RtmpLimitError, Amf0Error, BadPathError } from './errors.js';
+export {
+  createHttpFlvSink, createWebSocketSink, createSocketSink, closedSink, HTTP_FLV_HEADERS,
+  type ViewerSink, type WebSocketLike,
+} from './flv/sinks.js';
+export { flvHeader, buildTag, classifyAudio, classifyVideo, TagKind, TAG_AUDIO, TAG_VIDEO, TAG_SCRIPT } from './flv/tag.js';
+export { StreamHub, DEFAULT_VIEWER_POLICY, type HubOptions } from './hub/stream-hub.js';
+export type { ConsumerPolicy, ConsumerState } from './hub/consumer.js';
+export { hlsPath, hlsStreamDir, hlsContentType, isValidStreamId } from './hls/path.js';
+export { remuxFlvToMp4, findLeftoverRecordings, probeDuration, parseRecordingPath, mp4PathFor, RemuxError, type RemuxResult, type RemuxOptions } from './record/remux.js';
+export { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Value, type Amf0Object } from './rtmp/amf0.js';
+export { ChunkReader, DEFAULT_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';
+export { encodeMessage, basicHeader, commandMessage, controlMessages, MSG } from './rtmp/chunk-writer.js';
