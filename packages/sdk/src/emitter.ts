@@ -1,12 +1,13 @@
 /** One typed event map per emitter (DESIGN.md): payload types in one place, `on()` returns its own off(). */
 export class Emitter<E extends { [K in keyof E]: unknown[] }> {
-  private readonly handlers = new Map<keyof E, Set<(...args: never[]) => void>>();
+  private readonly handlers = new Map<keyof E, Set<(...args: unknown[]) => void>>();
 
   on<K extends keyof E>(event: K, fn: (...args: E[K]) => void): () => void {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));
-    set.add(fn as (...args: never[]) => void);
-    return () => set.delete(fn as (...args: never[]) => void);
+    const f = fn as unknown as (...args: unknown[]) => void;
+    set.add(f);
+    return () => set.delete(f);
   }
 
   emit<K extends keyof E>(event: K, ...args: E[K]): void {
@@ -14,7 +15,7 @@ export class Emitter<E extends { [K in keyof E]: unknown[] }> {
     if (!set) return;
     for (const fn of [...set]) {
       try {
-        (fn as (...a: E[K]) => void)(...args);
+        fn(...args);
       } catch (e) {
         // A listener's bug must not break the emitter (or the other listeners).
         console.error(`zhibo: a "${String(event)}" listener threw`, e);

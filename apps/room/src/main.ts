@@ -1,0 +1,36 @@
+/** The live room page (S-PLAYER-1..5): /room/?room_id=ID&custom_params=ENC[&type=][&scene=][&share_openid=&share_sig=][&close_share_ticket=1]. */
+import './room.css';
+import { createSdk, defineSubscribe, roomLinkFromQuery, type PlayerTech } from '@zhibo/sdk';
+import { h } from './dom.js';
+import { RoomPage } from './room.js';
+
+declare global {
+  interface Window {
+    __zhiboRoom?: RoomPage;
+  }
+}
+
+const PLAYERS: readonly PlayerTech[] = ['flv', 'wsflv', 'hls.js', 'native-hls'];
+
+function boot(): void {
+  const app = document.getElementById('zb-app') ?? document.body.appendChild(h('div', { id: 'zb-app' }));
+  document.getElementById('zb-boot')?.remove();
+  const q = new URLSearchParams(location.search);
+  const link = roomLinkFromQuery(q);
+  if (!link) {
+    app.replaceChildren(h('div', { class: 'zb-fatal' }, h('h1', { text: '链接无效' }), h('p', { text: '这个链接缺少直播间号 (room_id) · This link has no room_id' })));
+    return;
+  }
+  const sdk = createSdk({ server: location.origin });
+  defineSubscribe(() => sdk.client);
+  const here = new URL(import.meta.url);
+  const prefer = q.get('player') as PlayerTech | null;
+  const page = new RoomPage(app, sdk, link, {
+    vendorUrl: (name) => new URL(`vendor/${name}.js${here.search}`, here).toString(),
+    ...(prefer && PLAYERS.includes(prefer) ? { prefer } : {}),
+  });
+  window.__zhiboRoom = page;
+  void page.start();
+}
+
+boot();

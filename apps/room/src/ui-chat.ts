@@ -1,0 +1,96 @@
+/** The comment stream (bottom-left, newest at the bottom, auto-scroll) and the comment input. */
+import { RealtimeLimits, type ChatComment } from '@zhibo/protocol';
+import { h } from './dom.js';
+
+const MAX_ITEMS = 200;
+
+export class ChatView {
+  readonly el = h('div', { class: 'zb-chat', role: 'log', 'aria-live': 'polite', 'aria-label': '评论 Comments' });
+  private readonly list = h('div', { class: 'zb-chat-list' });
+  private readonly more = h('button', { class: 'zb-chat-more', type: 'button', hidden: true }, '有新消息 ↓');
+  private stick = true;
+  private unseen = 0;
+
+  constructor(private readonly selfOpenid: () => string) {
+    this.el.append(this.list, this.more);
+    this.list.addEventListener('scroll', () => {
+      this.stick = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 24;
+      if (this.stick) this.clearUnseen();
+    }, { passive: true });
+    this.more.addEventListener('click', () => {
+      this.stick = true;
+      this.scroll();
+    });
+  }
+
+  /** Replace the list with a snapshot (oldest first). */
+  reset(comments: ChatComment[], welcome?: string): void {
+    this.list.replaceChildren();
+    if (welcome) this.system(welcome);
+    for (const c of comments) this.add(c, false);
+    this.stick = true;
+    this.scroll();
+  }
+
+  add(c: ChatComment, animate = true): void {
+    if (this.list.querySelector(`[data-id="${CSS.escape(c.id)}"]`)) return;
+    const row = h('div', { class: `zb-msg${c.openid === this.selfOpenid() ? ' zb-msg-self' : ''}${animate ? ' zb-in' : ''}`, 'data-id': c.id },
+      h('span', { class: 'zb-nick', text: `${c.nick}：` }),
+      h('span', { class: 'zb-text', text: c.text }));
+    this.list.append(row);
+    this.trim();
+    if (this.stick) this.scroll();
+    else {
+      this.unseen++;
+      this.more.textContent = `${this.unseen} 条新消息 ↓`;
+      this.more.hidden = false;
+    }
+  }
+
+  remove(id: string): void {
+    this.list.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
+  }
+
+  system(text: string, cls = 'zb-msg-sys'): void {
+    this.list.append(h('div', { class: `zb-msg ${cls}`, text }));
+    this.trim();
+    if (this.stick) this.scroll();
+  }
+
+  private trim(): void {
+    while (this.list.childElementCount > MAX_ITEMS) this.list.firstElementChild?.remove();
+  }
+
+  private scroll(): void {
+    this.list.scrollTop = this.list.scrollHeight;
+    this.clearUnseen();
+  }
+
+  private clearUnseen(): void {
+    this.unseen = 0;
+    this.more.hidden = true;
+  }
+}
+
+export class Composer {
+  readonly el: HTMLFormElement;
+  private readonly input: HTMLInputElement;
+  private readonly placeholder = '说点什么… Say something';
+
+  constructor(onSend: (text: string) => boolean) {
+    this.input = h('input', { class: 'zb-input', type: 'text', enterkeyhint: 'send', maxlength: RealtimeLimits.chatMaxChars, placeholder: this.placeholder, 'aria-label': '评论 Comment', autocomplete: 'off' });
+    this.el = h('form', { class: 'zb-composer', action: '#' }, this.input, h('button', { class: 'zb-send', type: 'submit', text: '发送' }));
+    this.el.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const text = this.input.value.trim();
+      if (!text) return;
+      if (onSend(text)) this.input.value = '';
+    });
+  }
+
+  setEnabled(on: boolean, placeholder?: string): void {
+    this.input.disabled = !on;
+    this.input.placeholder = placeholder ?? this.placeholder;
+    this.el.classList.toggle('zb-disabled', !on);
+  }
+}

@@ -1,0 +1,65 @@
+/** The translucent top bar (anchor, viewers, share, home), the toast, and the small banners. */
+import { formatCount } from '@zhibo/sdk';
+import { avatar, h, icon } from './dom.js';
+import { ICONS } from './icons.js';
+
+export class TopBar {
+  readonly el: HTMLElement;
+  readonly shareButton: HTMLButtonElement;
+  readonly homeButton: HTMLButtonElement;
+  private readonly avatarBox = h('span', { class: 'zb-avatar-slot' });
+  private readonly name = h('span', { class: 'zb-anchor-name' });
+  private readonly viewers = h('span', { class: 'zb-viewers', 'data-testid': 'viewers' });
+  private readonly live = h('span', { class: 'zb-live-badge', hidden: true }, h('i', {}), h('i', {}), h('i', {}), '直播中');
+  private readonly title = h('div', { class: 'zb-room-title' });
+
+  constructor() {
+    this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': '分享 Share' }, icon(ICONS.share));
+    this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': '首页 Home', hidden: true }, icon(ICONS.home));
+    this.el = h('header', { class: 'zb-topbar' },
+      h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers))),
+      h('div', { class: 'zb-top-actions' }, this.homeButton, this.shareButton),
+      this.title);
+  }
+
+  setRoom(anchorName: string, anchorImg: string, roomName: string): void {
+    this.name.textContent = anchorName;
+    this.avatarBox.replaceChildren(avatar(anchorImg, anchorName, 'zb-avatar-top'));
+    this.title.textContent = roomName;
+  }
+
+  setViewers(n: number): void {
+    this.viewers.replaceChildren(icon(ICONS.eye, 'zb-icon zb-icon-sm'), `${formatCount(n)} 观看`);
+  }
+
+  setLive(on: boolean): void {
+    this.live.hidden = !on;
+  }
+}
+
+export class Toast {
+  readonly el = h('div', { class: 'zb-toast', role: 'alert', hidden: true });
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  show(text: string, ms = 2200): void {
+    this.el.textContent = text;
+    this.el.hidden = false;
+    this.el.classList.remove('zb-in');
+    void this.el.offsetWidth;
+    this.el.classList.add('zb-in');
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => (this.el.hidden = true), ms);
+  }
+}
+
+/** A pill under the top bar: "tap to unmute", "reconnecting…", "upgrade". */
+export class Pill {
+  readonly el: HTMLButtonElement;
+  constructor(cls: string, ic: string | null, text: string) {
+    this.el = h('button', { class: `zb-pill ${cls}`, type: 'button', hidden: true }, ic ? icon(ic, 'zb-icon zb-icon-sm') : null, h('span', { text }));
+  }
+  set(on: boolean, text?: string): void {
+    this.el.hidden = !on;
+    if (text !== undefined) this.el.lastElementChild!.textContent = text;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The script-tag SDK (`<script src="https://live.example.com/sdk/zhibo-sdk.js" data-server="…" data-viewer-token="…">`):
+ * sets `window.zhibo` (and `window.requirePlugin` when the page has none), intercepts plugin links,
+ * and defines `<zhibo-back-to-live>` and `<zhibo-subscribe>`. Works as a classic or a module script. Player libraries are not included.
+ */
+import { SDK_VERSION } from '@zhibo/protocol';
+import { browserBackEnv, defineBackToLive } from './back-to-live.js';
+import { createSdk, type ZhiboSdk } from './sdk.js';
+import { defineSubscribe } from './subscribe.js';
+
+declare global {
+  interface Window {
+    zhibo?: ZhiboSdk;
+    requirePlugin?: (name: string) => unknown;
+  }
+}
+
+function scriptTag(): HTMLScriptElement | null {
+  const cur = document.currentScript;
+  if (cur instanceof HTMLScriptElement) return cur;
+  return document.querySelector<HTMLScriptElement>('script[data-zhibo-sdk], script[src*="zhibo-sdk"]');
+}
+
+if (!window.zhibo) {
+  const tag = scriptTag();
+  let server: string | undefined = tag?.dataset.server;
+  if (!server && tag?.src) {
+    try {
+      server = new URL(tag.src, location.href).origin; // the server that served this file
+    } catch {
+      server = undefined;
+    }
+  }
+  const sdk = createSdk({
+    ...(server ? { server } : {}),
+    ...(tag?.dataset.viewerToken ? { viewerToken: tag.dataset.viewerToken } : {}),
+    ...(tag?.dataset.pluginVersion ? { pluginVersion: tag.dataset.pluginVersion } : {}),
+  });
+  window.zhibo = sdk;
+  window.requirePlugin ??= (name: string) => sdk.requirePlugin(name);
+  defineBackToLive(() => browserBackEnv(() => sdk.client.server));
+  defineSubscribe(() => sdk.client); // <zhibo-subscribe room-id="ID"> (S-SUB-2)
+  const start = () => {
+    if (tag?.dataset.interceptLinks !== 'false') sdk.interceptPluginLinks(document);
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+  document.dispatchEvent(new CustomEvent('zhibo:ready', { detail: { version: SDK_VERSION } }));
+}

@@ -1,0 +1,94 @@
+/**
+ * One SDK instance: settings, identity, the plugin object, links and the room channel.
+ * `createSdk()` makes as many as you like (no module-level singleton); browser.ts makes the
+ * page's `window.zhibo`.
+ */
+import { PluginRoutes, compareVersions, type PluginConfigResponse } from '@zhibo/protocol';
+import { backToLive, browserBackEnv, renderBackToLive, type BackToLive } from './back-to-live.js';
+import { SdkClient, browserEnv, type SdkEnv, type SdkOptions } from './client.js';
+import { parseRoomLink, resolveLink, roomPageUrl, type RoomLink } from './links.js';
+import { interceptPluginLinks, navigateTo, type NavigateOptions } from './navigate.js';
+import { PLUGIN_NAME, StatusCache, createLivePlayerPlugin, type LivePlayerPlugin } from './plugin.js';
+import { RoomChannel, type RoomChannelOptions } from './realtime.js';
+
+export interface ZhiboOptions extends SdkOptions {
+  /** the plugin version the merchant pins (app.json `plugins["live-player-plugin"].version`); default: this SDK's */
+  pluginVersion?: string;
+}
+
+export interface ZhiboSdk {
+  readonly version: string;
+  readonly client: SdkClient;
+  readonly statuses: StatusCache;
+  configure(opts: ZhiboOptions): void;
+  /** `requirePlugin('live-player-plugin')` like a mini program (S-API-PLUGIN) */
+  requirePlugin(name: string): LivePlayerPlugin;
+  /** WeChat-style navigateTo: plugin room links open the room page (S-PLAYER-1) */
+  navigateTo(opts: NavigateOptions): Promise<{ errMsg: string }>;
+  /** make `<a href="plugin-private://…">` and `<navigator url=…>` links open the room page */
+  interceptPluginLinks(root?: Document | HTMLElement): () => void;
+  parseRoomLink(url: string): RoomLink | undefined;
+  /** the room page URL for a plugin link, a room link object or a room id */
+  roomPageUrl(link: string | number | RoomLink): string;
+  /** S-GOODS-BACK: the way back to the room this page was opened from */
+  backToLive(): BackToLive | undefined;
+  renderBackToLive(label?: string): HTMLAnchorElement | undefined;
+  /** the server's plugin config (minimum SDK version) */
+  getConfig(): Promise<PluginConfigResponse>;
+  /** S-PLAYER-3: is this SDK older than `min`? */
+  isTooOld(min: string): boolean;
+  /** open the real-time channel of a room (the caller calls connect() / close()) */
+  roomChannel(roomId: number, extra?: Partial<RoomChannelOptions>): RoomChannel;
+}
+
+export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): ZhiboSdk {
+  const { pluginVersion: pv, ...rest } = opts;
+  let pluginVersion = pv;
+  const client = new SdkClient(env, rest);
+  const statuses = new StatusCache(client);
+  const plugin = createLivePlayerPlugin(client, statuses, () => pluginVersion ?? client.sdkVersion);
+  const server = () => client.server;
+  const assign = (url: string) => (typeof location !== 'undefined' ? location.assign(url) : undefined);
+  return {
+    get version() {
+      return client.sdkVersion;
+    },
+    client,
+    statuses,
+    configure(o) {
+      const { pluginVersion: v, ...r } = o;
+      if (v !== undefined) pluginVersion = v;
+      client.configure(r);
+    },
+    requirePlugin(name) {
+      if (name !== PLUGIN_NAME) throw new Error(`zhibo: unknown plugin "${name}" (this SDK provides "${PLUGIN_NAME}")`);
+      return plugin;
+    },
+    navigateTo: (o) => navigateTo(server, assign, o),
+    interceptPluginLinks: (root) => interceptPluginLinks(server, assign, root ?? document),
+    parseRoomLink,
+    roomPageUrl(link) {
+      if (typeof link === 'number') return roomPageUrl(client.server, { room_id: link });
+      if (typeof link === 'string') return resolveLink(client.server, link);
+      return roomPageUrl(client.server, link);
+    },
+    backToLive: () => backToLive(browserBackEnv(server)),
+    renderBackToLive(label) {
+      const b = backToLive(browserBackEnv(server));
+      return b ? renderBackToLive(b, label) : undefined;
+    },
+    getConfig: () => client.get<PluginConfigResponse>(PluginRoutes.config, {}, { identity: false }),
+    isTooOld: (min) => compareVersions(client.sdkVersion, min) < 0,
+    roomChannel(roomId, extra = {}) {
+      const ch = new RoomChannel({
+        server: client.server, roomId, sdkVersion: client.sdkVersion,
+        ...(client.viewerToken ? { viewerToken: client.viewerToken } : { deviceId: client.deviceId }),
+        ...extra,
+      });
+      // S-API-PLUGIN-1: pushes refresh the status cache, so getLiveStatus callers see them without polling.
+      ch.on('status', (m) => statuses.push(roomId, m.liveStatus));
+      ch.on('welcome', (m) => statuses.push(roomId, m.room.liveStatus));
+      return ch;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** The room page's HTML shell: the bundles (room.js + room.css) render everything else. */
+import { WebRoutes } from '@zhibo/protocol';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function roomPageHtml(p: { title?: string; description?: string; image?: string; v: string }): string {
+  const title = p.title ? `${p.title} · 直播` : '直播间';
+  const b = WebRoutes.build;
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, user-scalable=no">
+<meta name="theme-color" content="#000000">
+<meta name="format-detection" content="telephone=no">
+<title>${esc(title)}</title>
+<meta property="og:type" content="video.other">
+<meta property="og:title" content="${esc(title)}">
+${p.description ? `<meta property="og:description" content="${esc(p.description)}">\n` : ''}${p.image ? `<meta property="og:image" content="${esc(p.image)}">\n` : ''}<link rel="stylesheet" href="${b}room.css?v=${esc(p.v)}">
+<link rel="modulepreload" href="${b}room.js?v=${esc(p.v)}">
+<style>html,body{margin:0;height:100%;background:#000;color:#fff}#zb-boot{position:fixed;inset:0;display:grid;place-items:center;font:14px -apple-system,BlinkMacSystemFont,"PingFang SC",sans-serif;color:#ffffff99}</style>
+</head>
+<body>
+<div id="zb-app"></div>
+<div id="zb-boot">加载中… Loading</div>
+<noscript><p style="padding:24px">这个直播间需要 JavaScript。This live room needs JavaScript.</p></noscript>
+<script type="module" src="${b}room.js?v=${esc(p.v)}"></script>
+</body>
+</html>
+`;
+}
