@@ -4,6 +4,8 @@
  */
 import type { WebSocket } from 'ws';
 import type { ChatComment, LiveStatus, RealtimeGoods, RoomSnapshot, ServerMessage } from '@zhibo/protocol';
+import type { Socket } from 'node:net';
+import { framePayload, rawSocket, textFrame } from './frame.js';
 import type { TokenBucket } from './rules.js';
 
 /** Non-essential messages are dropped for a socket over the soft limit; essential ones are not. */
@@ -22,6 +24,7 @@ export class Conn {
   /** new: no hello yet; pending: hello being processed; joined; closed */
   state: 'new' | 'pending' | 'joined' | 'closed' = 'new';
   openid = '';
+  /** a chosen nick ('' = the default nick derived from the openid, made when needed) */
   nick = '';
   channel: RoomChannel | undefined;
   siteKey: string | undefined;
@@ -31,7 +34,11 @@ export class Conn {
   mark: number;
   chatBucket: TokenBucket | undefined;
   likeBucket: TokenBucket | undefined;
-  frameBucket: TokenBucket | undefined;
+  /** frame flood guard: frames counted in the current fixed window (small integers: no allocation) */
+  frameWindow = 0;
+  frames = 0;
+  /** the TCP socket frames are written to (undefined: fall back to ws.send) */
+  readonly sock: Socket | undefined;
   constructor(
     readonly ws: WebSocket,
     readonly kind: 'room' | 'site',
@@ -40,6 +47,12 @@ export class Conn {
     readonly appid = '',
   ) {
     this.mark = tick;
+    this.sock = rawSocket(ws);
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  get buffered(): number {
+    return this.sock ? this.sock.writableLength : this.ws.bufferedAmount;
   }
 }
 
@@ -47,10 +60,10 @@ export type SendResult = 'sent' | 'dropped' | 'overflow';
 
 const TEXT = { binary: false } as const;
 
-/** Write one serialized message to one socket, applying the soft/hard limits. */
-export function sendTo(c: Conn, data: Buffer, essential: boolean, limits: SendLimits): SendResult {
+/** Write one frame (textFrame) to one socket, applying the soft/hard limits. */
+export function sendTo(c: Conn, frame: Buffer, essential: boolean, limits: SendLimits): SendResult {
   if (c.state === 'closed' || c.ws.readyState !== 1) return 'dropped';
-  const buffered = c.ws.bufferedAmount;
+  const buffered = c.buffered;
   if (buffered > limits.hardLimitBytes) return 'overflow';
   if (buffered > limits.softLimitBytes) {
     if (c.overTicks === 0) {
@@ -59,11 +72,13 @@ export function sendTo(c: Conn, data: Buffer, essential: boolean, limits: SendLi
     }
     if (!essential) return 'dropped';
   } else c.overTicks = 0;
-  c.ws.send(data, TEXT);
+  if (c.sock) c.sock.write(frame);
+  else c.ws.send(framePayload(frame), TEXT);
   return 'sent';
 }
 
-export const encode = (m: ServerMessage): Buffer => Buffer.from(JSON.stringify(m));
+/** A message as a ready-to-write WebSocket frame. */
+export const encode = (m: ServerMessage): Buffer => textFrame(JSON.stringify(m));
 
 type RoomMessage = Extract<ServerMessage, { seq: number }>;
 type Unsequenced<M> = M extends unknown ? Omit<M, 'seq'> : never;
@@ -120,7 +135,7 @@ export class RoomChannel {
   publish(m: Unsequenced<RoomMessage>, essential: boolean): void {
     this.snapshot = undefined;
     const { type, ...rest } = m;
-    const data = Buffer.from(JSON.stringify({ type, seq: ++this.seq, ...rest }));
+    const data = textFrame(JSON.stringify({ type, seq: ++this.seq, ...rest }));
     for (const c of this.members) if (sendTo(c, data, essential, this.limits) === 'overflow') this.overflow(c);
   }
 

@@ -62,7 +62,7 @@ export function parseRoomHello(m: Record<string, unknown>, customParamsMax: numb
   const hello: RoomHello = { type: 'hello', v: 1, roomId, sdkVersion };
   const deviceId = str(m.deviceId, 64);
   if (deviceId) hello.deviceId = deviceId;
-  const viewerToken = str(m.viewerToken, 4096);
+  const viewerToken = str(m.viewerToken, 2048);
   if (viewerToken) hello.viewerToken = viewerToken;
   const nick = str(m.nick, 64);
   if (nick) hello.nick = nick;

@@ -40,6 +40,7 @@ export class RealtimeStore {
   private edges: ShareEdge[] = [];
   private totals = new Map<number, { likes: number; peak: number }>();
   private chain: Promise<void> = Promise.resolve();
+  private waiting: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -84,9 +85,17 @@ export class RealtimeStore {
     } else this.totals.set(roomId, { likes, peak });
   }
 
-  /** Write everything queued; flushes run one after another. Failures are logged and the batch dropped. */
+  /**
+   * Write everything queued; flushes run one after another, and at most one waits behind the running one
+   * (a slow database never piles up flushes). Failures are logged and the batch dropped.
+   */
   flush(): Promise<void> {
-    const next = this.chain.then(() => this.flushOnce());
+    if (this.waiting) return this.waiting;
+    const next = this.chain.then(() => {
+      this.waiting = undefined;
+      return this.flushOnce();
+    });
+    this.waiting = next;
     this.chain = next.catch(() => {});
     return next;
   }

@@ -1,0 +1,45 @@
+/** Tuning of the real-time gateway (docs/realtime.md "Tuning"). */
+import { RealtimeLimits } from '@zhibo/protocol';
+
+export interface RealtimeOptions {
+  /** likes and viewer counts are merged and sent once per tick */
+  tickMs: number;
+  /** WebSocket ping interval; a socket that misses one pong is terminated */
+  heartbeatMs: number;
+  helloTimeoutMs: number;
+  /** over this many buffered bytes a socket gets only essential messages */
+  softLimitBytes: number;
+  /** over this many buffered bytes a socket is closed with 3001 at once */
+  hardLimitBytes: number;
+  /** a socket over the soft limit for this long is closed with 3001 */
+  slowGraceMs: number;
+  /** a socket that does not finish its close handshake in this time is destroyed */
+  closeGraceMs: number;
+  /** an empty room channel is kept this long before it is dropped */
+  lingerMs: number;
+  recentComments: number;
+  chatBurst: number;
+  chatWindowMs: number;
+  /** like taps counted per connection and second (the rest are dropped) */
+  likesPerSec: number;
+  /** frames per connection and fixed window of frameWindowMs; more closes with 3503 */
+  framesPerWindow: number;
+  frameWindowMs: number;
+}
+
+export const REALTIME_DEFAULTS: RealtimeOptions = {
+  tickMs: 200,
+  heartbeatMs: 25_000,
+  helloTimeoutMs: 10_000,
+  softLimitBytes: 256 * 1024,
+  hardLimitBytes: 1024 * 1024,
+  slowGraceMs: 10_000,
+  closeGraceMs: 5_000,
+  lingerMs: 30_000,
+  recentComments: RealtimeLimits.recentComments,
+  chatBurst: RealtimeLimits.chatBurst,
+  chatWindowMs: RealtimeLimits.chatWindowMs,
+  likesPerSec: 20,
+  framesPerWindow: 40,
+  frameWindowMs: 2_000,
+};
