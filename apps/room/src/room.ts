@@ -325,7 +325,13 @@ export class RoomPage {
       this.toast.show('商家还没有设置商品页地址 · The shop has not set its goods page');
       return;
     }
-    location.assign(merchantPageUrl(base, absolute ? g.url : g.url, this.outbound()));
+    // Goods taps per product for the console's numbers (issue 5): a beacon survives the navigation.
+    try {
+      navigator.sendBeacon?.(`${this.sdk.client.server}/api/plugin/v1/goods-tap`, new Blob([JSON.stringify({ room_id: room.roomId, goods_id: g.goods_id, openid: this.openid })], { type: 'text/plain' }));
+    } catch {
+      /* counting a tap must never block the purchase */
+    }
+    location.assign(merchantPageUrl(base, g.url, this.outbound()));
   }
 
   private openHome(): void {

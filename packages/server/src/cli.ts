@@ -12,19 +12,26 @@ import { createZhibo, DataDirLocked, lockHolderAlive } from './zhibo.js';
 import { ensureDemo } from './demo.js';
 import { ROOM_ACTIONS, type RoomAction } from './routes/admin.js';
 import { silentLog } from './services/log.js';
+import { ensureOperator, resetOperatorPassword } from './console/index.js';
+import { DEFAULT_SHOP, type DemoShop, startDemoShop } from './console/demo-shop.js';
+import { systemClock } from '@zhibo/core';
 
 const HELP = `zhibo — self-hosted live commerce, wire-compatible with WeChat Mini Program Live
 
 Usage:
-  zhibo serve [--http HOST:PORT] [--rtmp HOST:PORT] [--data DIR] [--demo]
+  zhibo serve [--http HOST:PORT] [--rtmp HOST:PORT] [--data DIR] [--demo [--shop HOST:PORT|off]]
       Start the server. Defaults: --http 127.0.0.1:8080, --rtmp 127.0.0.1:1935, --data ./data.
       The database is embedded (PGlite, in DIR/pg) unless DATABASE_URL points at PostgreSQL.
-      --demo also sets up a demo merchant app and room and prints their credentials.
+      --demo also sets up a demo merchant app and room and prints their credentials, and starts the
+      demo shop (the merchant's own site, apps/shop) on --shop (default 127.0.0.1:8081; off: do not).
+      The merchant console is at /console/; on first start the operator's password is printed once.
   zhibo app create --name NAME [--data DIR]
       Create a merchant app; prints {"appid": ..., "appsecret": ...} as JSON (the secret is shown once).
   zhibo room pause|resume|end|ban ROOMID [--data DIR]
       Operator actions (S-STATUS-6, -4, -7). pause: 101 -> 105, resume: 105 -> 101,
       end: 101/105/106 -> 103, ban: any non-final status -> 104.
+  zhibo operator reset-password [--login NAME] [--data DIR]
+      A new random password for the console's operator account (default login: admin); prints it once.
   zhibo room events ROOMID [--data DIR]
       The room's status history (audit log) as JSON.
   zhibo help
@@ -35,7 +42,7 @@ ${Object.entries(ENV_KEYS).map(([k, v]) => `  ${k.padEnd(26)} ${v}`).join('\n')}
 See docs/configuration.md for every key with its default.
 `;
 
-type Flags = { http?: string; rtmp?: string; data?: string; name?: string; demo?: boolean; help?: boolean };
+type Flags = { http?: string; rtmp?: string; data?: string; name?: string; demo?: boolean; shop?: string; login?: string; help?: boolean };
 
 function die(msg: string, code = 1): never {
   process.stderr.write(`zhibo: ${msg}\n`);
@@ -88,12 +95,24 @@ async function serve(flags: Flags): Promise<void> {
   const infoFile = join(z.config.dataDir, 'server.json');
   writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: urls.http }));
   const lines = [`zhibo is running (${z.services.db.kind === 'pglite' ? `embedded database in ${join(z.config.dataDir, 'pg')}` : 'PostgreSQL'})`,
-    `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${z.services.adminToken}  (also in ${join(z.config.dataDir, 'admin-token')})`];
+    `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${z.services.adminToken}  (also in ${join(z.config.dataDir, 'admin-token')})`,
+    `  console:      ${urls.http}/console/`];
+  const operator = await ensureOperator(z.services.db, systemClock);
+  if (operator) lines.push('', 'Console operator account (shown only this once; `zhibo operator reset-password` makes a new one):', `  login:        ${operator.login}`, `  password:     ${operator.password}`);
+  let shop: DemoShop | undefined;
   if (flags.demo) {
     const d = await ensureDemo(z.services, Math.floor(Date.now() / 1000));
     lines.push('', 'Demo merchant app:', `  appid:        ${d.appid}`, `  appsecret:    ${d.appsecret}`, `  demo room:    ${d.roomId}  (${urls.http}/room/?room_id=${d.roomId})`,
       `  push URL:     ${d.pushAddr}`, `  try:          curl '${urls.http}/cgi-bin/token?grant_type=client_credential&appid=${d.appid}&secret=${d.appsecret}'`,
       `  push a test stream: ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=25 -f lavfi -i sine -c:v libx264 -pix_fmt yuv420p -g 50 -c:a aac -f flv '${d.pushAddr}'`);
+    if (flags.shop !== 'off') {
+      try {
+        shop = await startDemoShop(z.services, { listen: flags.shop ?? DEFAULT_SHOP, appid: d.appid, appsecret: d.appsecret });
+        lines.push(`  demo shop:    ${shop.url}/  (the merchant's own site: room list, subscribe, goods pages)`);
+      } catch (e) {
+        lines.push(`  demo shop:    not started: ${(e as Error).message}`);
+      }
+    }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
@@ -102,6 +121,7 @@ async function serve(flags: Flags): Promise<void> {
     stopping = true;
     process.stdout.write(`zhibo: ${sig}, shutting down\n`);
     rmSync(infoFile, { force: true });
+    await shop?.stop();
     await z.close();
     process.exit(0);
   };
@@ -122,7 +142,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { http: { type: 'string' }, rtmp: { type: 'string' }, data: { type: 'string' }, name: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { http: { type: 'string' }, rtmp: { type: 'string' }, data: { type: 'string' }, name: { type: 'string' }, demo: { type: 'boolean' }, shop: { type: 'string' }, login: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const flags = values as Flags;
   const [cmd, sub, arg] = positionals;
@@ -137,6 +157,21 @@ async function main(argv: string[]): Promise<void> {
     const srv = await runningServer(config);
     const out = srv ? await viaServer(srv, 'POST', '/apps', { name: flags.name }) : await direct(config, (z) => z.services.apps.create(flags.name!));
     process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  if (cmd === 'operator' && sub === 'reset-password') {
+    const config = configFrom(flags);
+    const srv = await runningServer(config);
+    const body = flags.login ? { login: flags.login } : {};
+    const out = srv
+      ? await (async () => {
+        const r = await fetch(`${srv.url}/console/api/operator/reset-password`, { method: 'POST', headers: { authorization: `Bearer ${srv.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const j = (await r.json()) as { login?: string; password?: string; message?: string };
+        if (!r.ok) die(j.message ?? `server answered ${r.status}`);
+        return j;
+      })()
+      : await direct(config, (z) => resetOperatorPassword(z.services.db, systemClock, flags.login));
+    process.stdout.write(`console operator ${out.login}: new password ${out.password}\n(shown only this once; every session of this account was ended)\n`);
     return;
   }
   if (cmd === 'room' && sub && (ROOM_ACTIONS.includes(sub as RoomAction) || sub === 'events')) {

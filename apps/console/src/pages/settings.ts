@@ -1,0 +1,73 @@
+/** App settings: credentials, goods/home pages, reminder channels, quota, SDK versions (S-VERSION). */
+import { h } from '../dom.js';
+import { checked, Form, input, toggle } from '../form.js';
+import type { Ctx } from '../shell.js';
+import { busy, button, card, confirmAction, copyField, toast } from '../ui.js';
+import { showSecret } from './apps.js';
+
+interface AppDetail {
+  appid: string;
+  name: string;
+  settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string };
+  quota: { daily: number | null; serverDefault: number; usedToday: number };
+  reminders: { webhookUrl: string | null; webpush: boolean; inPage: boolean; beforeStartMinutes: number | null; contact: string | null };
+  versions: { latestSdk: string; serverMinSdk: string };
+  urls: { api: string; sdk: string };
+}
+
+export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
+  const appid = ctx.params.appid!;
+  const d = await ctx.api.get<AppDetail>(`/apps/${appid}`);
+  ctx.setApp(appid);
+  const form = new Form(async (f) => {
+    const v = (n: string) => (f.el.elements.namedItem(n) as HTMLInputElement).value.trim();
+    const before = v('reminders.beforeStartMinutes');
+    await ctx.api.put(`/apps/${appid}/settings`, {
+      goodsBaseUrl: v('goodsBaseUrl'), homeUrl: v('homeUrl'), minSdkVersion: v('minSdkVersion'), dailyQuota: v('dailyQuota'),
+      reminders: {
+        webhookUrl: v('reminders.webhookUrl') || null, webpush: checked(f.el, 'reminders.webpush'), inPage: checked(f.el, 'reminders.inPage'),
+        beforeStartMinutes: before ? Number(before) : null, contact: v('reminders.contact') || null,
+      },
+    });
+    toast('Settings saved', 'success');
+  }, { 'aria-label': 'App settings' });
+  const r = d.reminders;
+  form.add(
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Your pages' }),
+      form.field('goodsBaseUrl', 'Goods page base URL', input('goodsBaseUrl', { value: d.settings.goodsBaseUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }),
+        'A product’s page is this URL + its page path. The room page adds room_id, openid, share_openid and custom_params.'),
+      form.field('homeUrl', 'Home page URL', input('homeUrl', { value: d.settings.homeUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }), 'Opened by the home icon in the room page.')),
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Go-live reminders' }),
+      toggle('reminders.webpush', 'Web Push', r.webpush, 'Browser notifications to subscribers who allowed them.'),
+      toggle('reminders.inPage', 'In-page', r.inPage, 'A banner on your site for subscribers who have it open.'),
+      form.field('reminders.webhookUrl', 'Webhook URL', input('reminders.webhookUrl', { value: r.webhookUrl ?? '', placeholder: 'https://shop.example.com/zhibo/reminder', inputmode: 'url' }), 'Signed POST per subscriber when a room goes live (optional).'),
+      h('div', { class: 'grid-2' },
+        form.field('reminders.beforeStartMinutes', 'Also remind before the start (minutes)', input('reminders.beforeStartMinutes', { value: r.beforeStartMinutes ?? '', inputmode: 'numeric', placeholder: 'off' })),
+        form.field('reminders.contact', 'Contact for push services', input('reminders.contact', { value: r.contact ?? '', placeholder: 'mailto:ops@shop.example.com' })))),
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Limits and versions' }),
+      h('div', { class: 'grid-2' },
+        form.field('dailyQuota', 'Daily API quota (getliveinfo + get_replay)', input('dailyQuota', { value: d.quota.daily ?? '', inputmode: 'numeric', placeholder: `server default: ${d.quota.serverDefault}` }),
+          `Used today: ${d.quota.usedToday}. WeChat’s was 500 a day; the client library caches to stay under it.`),
+        form.field('minSdkVersion', 'Minimum SDK version', input('minSdkVersion', { value: d.settings.minSdkVersion, placeholder: `server: ${d.versions.serverMinSdk}` }),
+          'Older SDKs get the video only, with a prompt to upgrade (S-PLAYER-3).'))),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Save settings' })));
+
+  const reset = button('Reset appsecret…', async (e) => {
+    if (!(await confirmAction('Reset the appsecret?', 'The current appsecret and every access_token made with it stop working at once. Your server needs the new one.', 'Reset appsecret'))) return;
+    const out = await busy(e.currentTarget as HTMLButtonElement, () => ctx.api.post<{ appid: string; appsecret: string }>(`/apps/${appid}/secret`));
+    if (out) await showSecret('New appsecret', out.appid, out.appsecret);
+  }, 'danger');
+
+  return h('div', { class: 'page' },
+    h('header', { class: 'page-head' }, h('div', {}, h('h1', { text: 'App settings' }), h('p', { class: 'muted', text: d.name }))),
+    h('div', { class: 'cols' },
+      h('div', { class: 'col-main' }, card('Settings', form.el)),
+      h('div', { class: 'col-side' },
+        card('Credentials', copyField('appid', d.appid, { name: 'appid' }),
+          h('div', { class: 'copy-field' }, h('div', { class: 'copy-label', text: 'appsecret' }), h('p', { class: 'hint', text: 'Shown once when created or reset; zhibo keeps only a one-way check of it.' }), reset),
+          copyField('API base URL', d.urls.api, { hint: 'Use it where WeChat’s is https://api.weixin.qq.com.' })),
+        card('SDK version',
+          h('p', {}, 'Latest SDK: ', h('strong', { text: d.versions.latestSdk }), ' (the plugin version WeChat calls “1.0.4”).'),
+          h('p', { class: 'hint', text: 'Your pages load the SDK from this server, so a new version reaches them without code changes. Features that need a newer version (openid and share params need ≥ 1.0.4) are switched on by the version your page declares.' }),
+          copyField('Script tag', `<script type="module" src="${d.urls.sdk}"></script>`, { name: 'sdk-script' })))));
+}

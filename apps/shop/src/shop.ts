@@ -1,0 +1,144 @@
+/**
+ * The demo shop (issue 5 §9, S-API-4, S-GOODS-BACK): the merchant's own site. Its server lists rooms through
+ * getliveinfo with the caching client, pages carry <zhibo-subscribe> for upcoming rooms and link into the room
+ * page with custom_params; the goods page shows the parameters the room page passed and a way back to the live.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ZhiboClient } from '@zhibo/client';
+import type { LiveInfoGoods, LiveInfoRoom } from '@zhibo/protocol';
+import { esc, page, priceHtml } from './html.js';
+
+export interface ShopOptions {
+  /** the zhibo server the shop's server calls (API) */
+  zhiboUrl: string;
+  /** the zhibo URL browsers use (room page, SDK); default zhiboUrl */
+  publicZhiboUrl?: string;
+  appid: string;
+  appsecret: string;
+  host?: string;
+  port?: number;
+  /** room list cache (ms); the client's default keeps one page under the 500/day quota */
+  roomListTtlMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Shop {
+  url: string;
+  client: ZhiboClient;
+  close(): Promise<void>;
+}
+
+const LIVE = [101, 105, 106];
+
+function roomLink(zhibo: string, roomId: number, custom: Record<string, unknown>): string {
+  const u = new URL('/room/', zhibo);
+  u.searchParams.set('room_id', String(roomId));
+  u.searchParams.set('custom_params', JSON.stringify(custom));
+  return u.toString();
+}
+
+function roomCard(zhibo: string, r: LiveInfoRoom): string {
+  const live = LIVE.includes(r.live_status);
+  const when = new Date(r.start_time * 1000).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const label = r.live_status === 105 ? '暂停中 Paused' : r.live_status === 106 ? '信号中断 Reconnecting' : live ? '直播中 Live' : `未开始 · ${when}`;
+  return `<article class="room" data-room-id="${r.roomid}">
+  <div class="cover" style="background-image:url('${esc(r.cover_img)}')"><span class="pill${live ? '' : ' up'}">${esc(label)}</span></div>
+  <div class="body"><h3>${esc(r.name)}</h3><div class="muted">主播 ${esc(r.anchor_name)}</div>
+  ${r.goods.length ? `<div class="goods">${r.goods.slice(0, 4).map((g) => `<span>${esc(g.name)} ${priceHtml(g)}</span>`).join('')}</div>` : ''}
+  <div class="row"><a class="btn" href="${esc(roomLink(zhibo, r.roomid, { from: 'shop-home', pid: r.roomid }))}">${live ? '进入直播间 Watch live' : '预览直播间 Open room'}</a>
+  ${live ? '' : `<zhibo-subscribe room-id="${r.roomid}"></zhibo-subscribe>`}</div></div></article>`;
+}
+
+async function home(o: Required<Pick<ShopOptions, 'publicZhiboUrl'>>, client: ZhiboClient, q: URLSearchParams): Promise<string> {
+  let rooms: LiveInfoRoom[] = [];
+  let error = '';
+  try {
+    rooms = await client.allRooms();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const live = rooms.filter((r) => LIVE.includes(r.live_status));
+  const upcoming = rooms.filter((r) => r.live_status === 102).sort((a, b) => a.start_time - b.start_time);
+  const fromRoom = q.get('room_id');
+  return page('直播 Live', o.publicZhiboUrl, `
+  ${fromRoom ? `<div class="banner">你从直播间 #${esc(fromRoom)} 来 · You came from live room #${esc(fromRoom)} <zhibo-back-to-live></zhibo-back-to-live></div>` : ''}
+  <h1>直播 · Live shopping</h1><p class="muted">Our anchors show the new season’s teas live. Subscribe to be reminded when a live starts.</p>
+  ${error ? `<div class="empty">The live list is not available right now (${esc(error)}).</div>` : ''}
+  <h2>正在直播 Live now</h2>${live.length ? `<div class="grid" id="live">${live.map((r) => roomCard(o.publicZhiboUrl, r)).join('')}</div>` : '<div class="empty">No live right now.</div>'}
+  <h2>即将开播 Coming up</h2>${upcoming.length ? `<div class="grid" id="upcoming">${upcoming.map((r) => roomCard(o.publicZhiboUrl, r)).join('')}</div>` : '<div class="empty">No upcoming live yet.</div>'}`);
+}
+
+async function goodsPage(o: Required<Pick<ShopOptions, 'publicZhiboUrl'>>, client: ZhiboClient, path: string, q: URLSearchParams): Promise<string> {
+  const roomId = Number(q.get('room_id'));
+  let product: LiveInfoGoods | undefined;
+  try {
+    const rooms = await client.allRooms();
+    const room = rooms.find((r) => r.roomid === roomId);
+    const wanted = `${path.replace(/^\//, '')}?id=${q.get('id') ?? ''}`;
+    product = (room?.goods ?? rooms.flatMap((r) => r.goods)).find((g) => g.url === wanted) ?? room?.goods.find((g) => g.url.startsWith(path.replace(/^\//, '')));
+  } catch {
+    product = undefined;
+  }
+  const param = (k: string) => {
+    const v = q.get(k);
+    return v === null ? '<span class="muted">(not given)</span>' : `<code data-param="${k}">${esc(v)}</code>`;
+  };
+  return page(product?.name ?? '商品 Product', o.publicZhiboUrl, `
+  <div class="back"><zhibo-back-to-live></zhibo-back-to-live></div>
+  <div class="product"><div>${product ? `<img src="${esc(product.cover_img)}" alt="">` : ''}</div>
+  <div><h1 id="product-name">${esc(product?.name ?? `Product ${q.get('id') ?? ''}`)}</h1>
+  ${product ? `<div class="price">${priceHtml(product)}</div>` : ''}
+  <p class="muted">Opened from the live room. These are the parameters the room page passed to this page (S-PARAMS-2):</p>
+  <table class="params" id="params">
+  <tr><th>room_id</th><td>${param('room_id')}</td></tr><tr><th>openid</th><td>${param('openid')}</td></tr>
+  <tr><th>share_openid</th><td>${param('share_openid')}</td></tr><tr><th>custom_params</th><td>${param('custom_params')}</td></tr>
+  </table><p><a class="btn ghost" href="/">更多直播 More lives</a></p></div></div>`);
+}
+
+export async function startShop(o: ShopOptions): Promise<Shop> {
+  const opts = { publicZhiboUrl: (o.publicZhiboUrl ?? o.zhiboUrl).replace(/\/+$/, '') };
+  const client = new ZhiboClient({ baseUrl: o.zhiboUrl, appid: o.appid, appsecret: o.appsecret, ...(o.roomListTtlMs !== undefined ? { roomListTtlMs: o.roomListTtlMs } : {}) });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const u = new URL(req.url ?? '/', 'http://shop.local');
+    const send = (code: number, body: string, type = 'text/html; charset=utf-8') => {
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed', 'text/plain');
+    if (u.pathname === '/healthz') return send(200, '{"ok":true}', 'application/json');
+    // Web Push needs the service worker on the site's own origin: serve zhibo's worker from here.
+    if (u.pathname === '/zhibo-sw.js') {
+      const r = await fetch(new URL('/zhibo-sw.js', o.zhiboUrl));
+      res.writeHead(r.status, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/' });
+      return res.end(Buffer.from(await r.arrayBuffer()));
+    }
+    if (u.pathname === '/' || u.pathname === '/index.html') return send(200, await home(opts, client, u.searchParams));
+    if (u.pathname.startsWith('/pages/goods/')) return send(200, await goodsPage(opts, client, u.pathname, u.searchParams));
+    return send(404, page('Not found', opts.publicZhiboUrl, '<div class="empty">This page does not exist. <a href="/">Back to the shop</a></div>'));
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      o.log?.(`shop: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('shop error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 8081, o.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 8081);
+  const host = o.host && o.host !== '0.0.0.0' ? o.host : '127.0.0.1';
+  let closed = false;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    client,
+    async close() {
+      if (closed) return;
+      closed = true;
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
