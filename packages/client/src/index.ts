@@ -3,7 +3,7 @@
  * It keeps the access_token fresh and caches the room list, as SPEC S-API-4 tells merchants
  * to: getliveinfo and get_replay share 500 calls a day.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { GetLiveInfoResponse, GetReplayResponse, LiveInfoRoom, ReplayItem, TokenResponse } from '@zhibo/protocol';
 
 export class ZhiboApiError extends Error {
@@ -138,4 +138,18 @@ export function signViewerToken(appsecret: string, sub: string, ttlSec = 3600, n
   const body = b64url(JSON.stringify({ sub, iat: nowSec, exp: nowSec + ttlSec }));
   const sig = createHmac('sha256', signKey(appsecret)).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
+}
+
+/**
+ * Check a reminder webhook from zhibo (issue 6): `signatureHeader` is the `X-Zhibo-Signature`
+ * header (`sha256=<hex>`), `rawBody` the request body exactly as received (before JSON parsing).
+ * True when it was signed with your app's key. Then drop repeats by the body's `idempotency_key`:
+ * delivery is at-least-once, so the same reminder can arrive twice after a crash or a timeout.
+ */
+export function verifyWebhook(appsecret: string, rawBody: string | Uint8Array, signatureHeader: string | string[] | undefined | null): boolean {
+  const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
+  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
+  const given = Buffer.from(header.slice(7), 'hex');
+  const expected = createHmac('sha256', signKey(appsecret)).update(rawBody).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -51,6 +51,8 @@ export interface VapidKeyResponse {
 export const SubscribeErrorCode = {
   /** the room is live, ended, banned or expired: subscriptions are for rooms that have not started */
   NotSubscribable: 'not_subscribable',
+  /** the app does not deliver reminders by Web Push (vapid-public-key) */
+  WebPushOff: 'webpush_off',
 } as const;
 
 /** Reminder events as a merchant's webhook sees them. */
@@ -74,8 +76,10 @@ export interface ReminderWebhookBody {
   room_id: number;
   room_name: string;
   openid: string;
-  /** unix seconds of the event (the status change, or the planned start for live_starting_soon) */
+  /** unix seconds of the event (the go-live status change; for live_starting_soon, when the reminder fell due) */
   time: number;
+  /** the room's planned start (unix seconds) */
+  start_time: number;
   /** stable per subscription, channel and event: drop a repeat you have already handled */
   idempotency_key: string;
 }

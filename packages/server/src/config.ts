@@ -70,7 +70,7 @@ export const DEFAULTS: Config = {
   replayTtlDays: 365,
   hls: true,
   minSdkVersion: '1.0.0',
-  reminderRate: 200,
+  reminderRate: 1000,
   reminderConcurrency: 32,
   reminderMaxAttempts: 10,
   reminderBackoffMs: 5000,

@@ -26,12 +26,28 @@ import { wechatRoutes } from './routes/wechat.js';
 import { pluginRoutes } from './routes/plugin.js';
 import { adminRoutes } from './routes/admin.js';
 import { miscRoutes } from './routes/misc.js';
+import { liveRoutes } from './routes/live.js';
+import { LiveService } from './services/live.js';
+import { ReplayJob } from './jobs/replays.js';
+import { MediaServer, findLeftoverRecordings } from '@zhibo/media';
+import { webRoutes } from './routes/web.js';
+import { reminderRoutes } from './routes/reminders.js';
+import { ReminderService } from './services/reminders.js';
+import { ReminderOutbox } from './services/reminder-outbox.js';
+import { ReminderWorker } from './jobs/reminders.js';
+import { liveCommandRoutes } from './routes/live-commands.js';
+import { consoleRoutes } from './console/index.js';
+import { RealtimeGateway } from './realtime/gateway.js';
+import { InteractionService } from './realtime/interaction.js';
+import { RealtimeStore } from './realtime/store.js';
 
 export interface ZhiboOptions {
   clock?: Clock;
   log?: Log;
   /** Start the timer loop (tests with a fake clock call timers.runDue() themselves). */
   runTimers?: boolean;
+  /** Start the reminder worker (default true; issue 6). */
+  runReminders?: boolean;
   /** Use an in-memory PGlite (tests); dataDir is still used for files. */
   memoryDb?: boolean;
 }
@@ -110,9 +126,35 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const liveInfo = new LiveInfoService(db, rooms, goods, events, () => urls.http);
   const identity = new IdentityService(await metaValue(db, 'install_key', () => randomHex(32)), apps);
   const quota = new QuotaService(db, clock, config.dailyQuota);
-  const control: LiveControl = { apply: (roomId, cause, actor) => rooms.apply(roomId, cause, actor) };
+  // The media plane (issue 3): LiveService turns its events into lifecycle causes and carries decisions back.
+  const live = new LiveService(db, clock, rooms, log, config.replayTtlDays);
+  const control: LiveControl = live;
+  const recordDir = join(config.dataDir, 'recordings');
+  const media = new MediaServer({
+    rtmpHost: config.rtmp.host, rtmpPort: config.rtmp.port, recordDir, hlsDir: join(config.dataDir, 'hls'), hls: config.hls,
+    authorizePublish: (req) => live.authorizePublish(req), logger: log, stallTimeoutMs: config.stallTimeoutMs,
+  });
+  live.attachMedia(media);
+  media.on('publishStart', (e) => void live.inOrder(e.streamId, 'publish start', () => live.onPublishStart(e.streamId, e.sessionId)));
+  media.on('publishStop', (e) => void live.inOrder(e.streamId, 'publish stop', () => live.onPublishStop(e.streamId, e.reason)));
+  media.on('recordingReady', (e) => void live.inOrder(e.streamId, 'recording ready', () => live.onRecordingReady(e)));
+  media.on('recordingFailed', (e) => void live.inOrder(e.streamId, 'recording failed', () => live.onRecordingFailed(e)));
+  media.on('viewerCount', (e) => events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
+  const replayJob = new ReplayJob(live, log);
+  // Reminders (issue 6): the outbox rows are written inside the go-live transaction by this hook.
+  const reminders = new ReminderService(db, clock, apps);
+  rooms.hooks.push(reminders.onTransition);
+  const reminderOutbox = new ReminderOutbox(db, clock, config.reminderMaxAttempts);
+  const reminderWorker = new ReminderWorker({
+    db, clock, outbox: reminderOutbox, reminders, apps, events, log, baseUrl: () => urls.http,
+    policy: { ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs, leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs },
+  });
+  const realtimeStore = new RealtimeStore(db, log);
+  const realtime = new RealtimeGateway({ clock, log, events, rooms, goods, identity, apps, store: realtimeStore, minSdkVersion: () => config.minSdkVersion });
+  const interaction = new InteractionService(clock, events, rooms, goods, realtimeStore, realtime);
   const services: Services = {
-    config, db, log, events, apps, quota, images, rooms, goods, liveInfo, identity, control,
+    config, db, log, events, apps, quota, images, rooms, goods, liveInfo, identity, control, live, media, realtime, interaction,
+    reminders, reminderOutbox, reminderWorker,
     adminToken: adminTokenFor(config),
     urls: () => urls,
   };
@@ -128,6 +170,17 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   pluginRoutes(app, services);
   adminRoutes(app, services);
   miscRoutes(app, services);
+  webRoutes(app, services, { clock });
+  reminderRoutes(app, services);
+  liveCommandRoutes(app, services);
+  consoleRoutes(app, services, clock);
+  // WebSocket upgrades, dispatched by path: /ws/... is the realtime gateway; other planes (e.g. /live/ID.flv) go before the destroy.
+  const liveDelivery = liveRoutes(app, services, media);
+  app.server.on('upgrade', (req, socket, head) => {
+    if (liveDelivery.handleUpgrade(req, socket, head)) return;
+    if (realtime.handleUpgrade(req, socket, head)) return;
+    socket.destroy();
+  });
 
   let closed = false;
   return {
@@ -138,21 +191,36 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     app,
     timers,
     async listen() {
+      // Reconcile on boot (S-STATUS-3, -8): nobody publishes yet, so rooms left 101 lost their stream.
+      await live.reconcileAfterRestart();
       await app.listen({ host: config.http.host, port: config.http.port });
+      const { port: rtmpPort } = await media.listen();
       const addr = app.server.address();
       const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
-      config = withBoundUrls(config, httpPort, config.rtmp.port);
+      config = withBoundUrls(config, httpPort, rtmpPort);
       services.config = config;
       urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
       // S-STATUS-8: settle what fell due while the server was down, then keep ticking.
       await timers.runDue();
+      // Recordings a crash left as FLV become replay segments (no recorded data lost).
+      for (const f of await findLeftoverRecordings(recordDir)) await media.finalizeRecording(f);
+      await live.settled();
+      replayJob.start();
       if (opts.runTimers !== false) timers.start(config.timerPollMs);
+      if (opts.runReminders !== false) reminderWorker.start();
+      realtime.start();
       return urls;
     },
     async close() {
       if (closed) return;
       closed = true;
       await timers.stop();
+      replayJob.stop();
+      await media.close();
+      liveDelivery.close();
+      await live.settled();
+      await reminderWorker.stop();
+      await realtime.close();
       await app.close();
       await db.close();
       releaseLock();

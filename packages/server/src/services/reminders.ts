@@ -21,8 +21,9 @@ export const SourceKind = { RoomSub: 'room_sub', RoomFanout: 'room' } as const;
 export const FANOUT_CHANNEL = 'fanout';
 
 export class SubscribeRefused extends Error {
-  constructor(readonly roomId: number, readonly status: LiveStatus) {
-    super(`room ${roomId} is ${status} (${STATUS_NAMES[status]}): only a room that has not started (102) takes subscriptions`);
+  constructor(readonly roomId: number, readonly status: LiveStatus | null) {
+    super(status === null ? `room ${roomId} does not exist`
+      : `room ${roomId} is ${status} (${STATUS_NAMES[status]}): only a room that has not started (102) takes subscriptions`);
   }
 }
 
@@ -47,6 +48,7 @@ ON CONFLICT (idempotency_key) DO NOTHING`;
 
 export class ReminderService {
   private readonly vapid = new Map<string, { publicKey: string; privateKey: string }>();
+  private readonly queued = new Map<number, number>();
 
   constructor(
     private readonly db: Db,
@@ -60,7 +62,7 @@ export class ReminderService {
       // FOR SHARE: a concurrent go-live (FOR UPDATE) waits for us, or we see it — never a lost subscription.
       const [room] = await sql.query<{ appid: string; live_status: LiveStatus; start_time: number }>(
         'SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [roomId]);
-      if (!room) throw new SubscribeRefused(roomId, LiveStatus.Expired);
+      if (!room) throw new SubscribeRefused(roomId, null);
       if (room.live_status !== LiveStatus.NotStarted) throw new SubscribeRefused(roomId, room.live_status);
       await sql.query(
         `INSERT INTO subscriptions (appid, kind, room_id, openid, push_endpoint, push_p256dh, push_auth, created_at)
@@ -72,6 +74,23 @@ export class ReminderService {
         [room.appid, roomId, openid, push?.endpoint ?? null, push?.keys.p256dh ?? null, push?.keys.auth ?? null, this.clock.now()],
       );
       await this.scheduleStartingSoon(sql, room.appid, [roomId]);
+    });
+  }
+
+  /** Many viewers at once (imports, benchmarks, tests): one statement; existing ones are kept. Returns how many are new. */
+  async bulkSubscribe(roomId: number, openids: string[]): Promise<number> {
+    return this.db.tx(async (sql) => {
+      const [room] = await sql.query<{ appid: string; live_status: LiveStatus }>('SELECT appid, live_status FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [roomId]);
+      if (!room || room.live_status !== LiveStatus.NotStarted) throw new SubscribeRefused(roomId, room?.live_status ?? null);
+      const [r] = await sql.query<{ n: number }>(
+        `WITH ins AS (INSERT INTO subscriptions (appid, kind, room_id, openid, created_at)
+           SELECT $1, '${SubscriptionKind.Room}', $2, o, $4 FROM unnest($3::text[]) AS o
+           ON CONFLICT (room_id, openid) WHERE kind = '${SubscriptionKind.Room}' DO NOTHING RETURNING 1)
+         SELECT count(*)::int AS n FROM ins`,
+        [room.appid, roomId, openids, this.clock.now()],
+      );
+      await this.scheduleStartingSoon(sql, room.appid, [roomId]);
+      return r?.n ?? 0;
     });
   }
 
@@ -136,8 +155,17 @@ export class ReminderService {
     if (c.to !== LiveStatus.Live) return;
     const [app] = await sql.query<{ settings: Record<string, unknown> }>('SELECT settings FROM apps WHERE appid = $1', [c.appid]);
     const channels = channelsOf(reminderSettingsOf(app?.settings));
-    if (channels.length) await sql.query(FANOUT_SQL, [c.roomId, channels, ReminderEvent.LiveStarted, c.at]);
+    if (!channels.length) return;
+    const [r] = await sql.query<{ n: number }>(`WITH ins AS (${FANOUT_SQL} RETURNING 1) SELECT count(*)::int AS n FROM ins`, [c.roomId, channels, ReminderEvent.LiveStarted, c.at]);
+    this.queued.set(c.roomId, r?.n ?? 0);
   };
+
+  /** How many deliveries the go-live of this room queued (read once, after commit, for the log line). */
+  takeQueued(roomId: number): number | undefined {
+    const n = this.queued.get(roomId);
+    this.queued.delete(roomId);
+    return n;
+  }
 
   /** Create or move the due "starting soon" fan-out row of these rooms (N minutes before start_time). */
   async scheduleStartingSoon(sql: Sql, appid: string, roomIds: number[]): Promise<void> {
@@ -160,8 +188,39 @@ export class ReminderService {
     );
   }
 
-  /** A room's planned start changed (editroom): move its fan-out row. */
+  /** A room's planned start may have changed (editroom): move its fan-out row. */
   async roomEdited(roomId: number, appid: string): Promise<void> {
+    if (!(await this.settings(appid)).beforeStartMinutes) return;
     await this.db.tx((sql) => this.scheduleStartingSoon(sql, appid, [roomId]));
+  }
+
+  /**
+   * A due "starting soon" fan-out row (claimed by the worker, attempt `attempt`): in one
+   * transaction, fan the room's subscriptions out as live_starting_soon deliveries and mark the
+   * row sent — or move it when start_time moved later, or skip it when the room left 102.
+   */
+  async fanOutStartingSoon(jobId: number, roomId: number, attempt: number): Promise<'sent' | 'moved' | 'skipped' | 'stale'> {
+    const now = this.clock.now();
+    return this.db.tx(async (sql) => {
+      const [job] = await sql.query<{ attempts: number; state: string }>('SELECT attempts, state FROM reminder_outbox WHERE id = $1 FOR UPDATE', [jobId]);
+      if (!job || job.attempts !== attempt || job.state !== 'pending') return 'stale';
+      const [room] = await sql.query<{ appid: string; live_status: LiveStatus; start_time: number }>('SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [roomId]);
+      const [app] = room ? await sql.query<{ settings: Record<string, unknown> }>('SELECT settings FROM apps WHERE appid = $1', [room.appid]) : [];
+      const r = reminderSettingsOf(app?.settings);
+      const done = async (state: string, why: string | null) => {
+        await sql.query('UPDATE reminder_outbox SET state = $2, last_error = $3, done_at = $4 WHERE id = $1', [jobId, state, why, now]);
+      };
+      if (!room || room.live_status !== LiveStatus.NotStarted) return done('skipped', 'room is no longer 102').then(() => 'skipped' as const);
+      if (!r.beforeStartMinutes) return done('skipped', 'beforeStartMinutes turned off').then(() => 'skipped' as const);
+      const due = room.start_time * 1000 - r.beforeStartMinutes * 60_000;
+      if (due > now + 1000) {
+        await sql.query('UPDATE reminder_outbox SET available_at = $2, attempts = 0 WHERE id = $1', [jobId, due]);
+        return 'moved';
+      }
+      const channels = channelsOf(r);
+      if (channels.length) await sql.query(FANOUT_SQL, [roomId, channels, ReminderEvent.LiveStartingSoon, now]);
+      await done('sent', null);
+      return 'sent';
+    });
   }
 }
