@@ -32,6 +32,8 @@ export interface Config {
   /** S-REPLAY-1: how long replays are kept. */
   replayTtlDays: number;
   hls: boolean;
+  /** Media fan-out batching window (ms): tags are written to viewers in batches this long (0 = every event-loop turn). */
+  mediaBatchMs: number;
   /** S-PLAYER-3: SDKs older than this get video only. */
   minSdkVersion: string;
   /** Go-live reminders (issue 6): deliveries sent per second at most (token bucket). */
@@ -69,6 +71,7 @@ export const DEFAULTS: Config = {
   stallTimeoutMs: 5000,
   replayTtlDays: 365,
   hls: true,
+  mediaBatchMs: 20,
   minSdkVersion: '1.0.0',
   reminderRate: 1000,
   reminderConcurrency: 32,
@@ -98,6 +101,7 @@ export const ENV_KEYS = {
   ZHIBO_STALL_TIMEOUT_MS: 'stallTimeoutMs',
   ZHIBO_REPLAY_TTL_DAYS: 'replayTtlDays',
   ZHIBO_HLS: 'hls',
+  ZHIBO_MEDIA_BATCH_MS: 'mediaBatchMs',
   ZHIBO_MIN_SDK_VERSION: 'minSdkVersion',
   ZHIBO_REMINDER_RATE: 'reminderRate',
   ZHIBO_REMINDER_CONCURRENCY: 'reminderConcurrency',
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Raw = {}): Config {
   if (raw.timerPollMs) c.timerPollMs = int(raw.timerPollMs, 'ZHIBO_TIMER_POLL_MS', 10);
   if (raw.stallTimeoutMs) c.stallTimeoutMs = int(raw.stallTimeoutMs, 'ZHIBO_STALL_TIMEOUT_MS', 100);
   if (raw.replayTtlDays) c.replayTtlDays = int(raw.replayTtlDays, 'ZHIBO_REPLAY_TTL_DAYS', 1);
+  if (raw.mediaBatchMs) c.mediaBatchMs = int(raw.mediaBatchMs, 'ZHIBO_MEDIA_BATCH_MS', 0);
   if (raw.hls) c.hls = !['0', 'false', 'no', 'off'].includes(raw.hls.toLowerCase());
   if (raw.minSdkVersion) {
     if (!/^\d+(\.\d+){0,3}$/.test(raw.minSdkVersion)) throw new ConfigError(`ZHIBO_MIN_SDK_VERSION: "${raw.minSdkVersion}" is not a dotted version`);

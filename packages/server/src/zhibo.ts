@@ -132,7 +132,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const recordDir = join(config.dataDir, 'recordings');
   const media = new MediaServer({
     rtmpHost: config.rtmp.host, rtmpPort: config.rtmp.port, recordDir, hlsDir: join(config.dataDir, 'hls'), hls: config.hls,
-    authorizePublish: (req) => live.authorizePublish(req), logger: log, stallTimeoutMs: config.stallTimeoutMs,
+    authorizePublish: (req) => live.authorizePublish(req), logger: log, stallTimeoutMs: config.stallTimeoutMs, batchMs: config.mediaBatchMs,
   });
   live.attachMedia(media);
   media.on('publishStart', (e) => void live.inOrder(e.streamId, 'publish start', () => live.onPublishStart(e.streamId, e.sessionId)));

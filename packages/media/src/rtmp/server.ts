@@ -17,9 +17,47 @@ export interface RtmpServerOptions {
   maxConnections?: number;
 }
 
+/**
+ * At most one line per interval: the first line of an interval is logged, the rest are counted and
+ * summed up in one line when the interval ends. A flood of bad connections costs ~1 line per second.
+ */
+export class WarnLimiter {
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private suppressed = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly log: (msg: string) => void, private readonly intervalMs = 1000, private readonly now: () => number = Date.now) {}
+
+  warn(msg: string): void {
+    const t = this.now();
+    if (t - this.windowStart >= this.intervalMs) {
+      this.windowStart = t;
+      this.log(msg);
+      return;
+    }
+    this.suppressed++;
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), Math.max(0, this.windowStart + this.intervalMs - t));
+      this.timer.unref();
+    }
+  }
+
+  /** Log the count of suppressed lines now (if any); that line opens a new interval. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.suppressed === 0) return;
+    const n = this.suppressed;
+    this.suppressed = 0;
+    this.windowStart = this.now();
+    this.log(`rtmp: ${n} more connection${n === 1 ? '' : 's'} closed for protocol errors (lines suppressed; at most one per ${this.intervalMs} ms)`);
+  }
+}
+
 export class RtmpServer {
   readonly sessions = new Set<RtmpSession>();
   private readonly server: Server;
+  private readonly protocolWarn: WarnLimiter;
   private sweepTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -27,6 +65,7 @@ export class RtmpServer {
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.maxConnections = opts.maxConnections ?? 1000;
     this.server.on('error', (e) => opts.logger.error(`rtmp server: ${e.message}`));
+    this.protocolWarn = new WarnLimiter((m) => opts.logger.warn(m));
   }
 
   get connectionCount(): number {
@@ -53,7 +92,7 @@ export class RtmpServer {
       socket.destroy();
       return;
     }
-    const s = new RtmpSession(socket, { logger: this.opts.logger, handler: this.opts.handler, limits: this.opts.limits });
+    const s = new RtmpSession(socket, { logger: this.opts.logger, handler: this.opts.handler, limits: this.opts.limits, protocolWarn: (m) => this.protocolWarn.warn(m) });
     this.sessions.add(s);
     s.onClose(() => this.sessions.delete(s));
     this.opts.logger.debug?.(`rtmp ${s.remoteAddress}: connected (session ${s.id})`);
@@ -77,6 +116,7 @@ export class RtmpServer {
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const s of [...this.sessions]) s.close('socket_closed', 'server closing');
+    this.protocolWarn.flush();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }

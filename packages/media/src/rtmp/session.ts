@@ -41,6 +41,8 @@ export interface PublishHandler {
 
 export interface SessionOptions {
   logger: Logger;
+  /** Where the one-line warning of a connection closed for a protocol error goes (default logger.warn; RtmpServer rate-limits it). */
+  protocolWarn?: (msg: string) => void;
   handler: PublishHandler;
   limits?: Partial<ChunkReaderLimits>;
   /** Window Acknowledgement Size we announce to the peer. */
@@ -134,8 +136,13 @@ export class RtmpSession {
   /** A peer-caused error (or a bug): log one line and close this connection only. */
   fail(e: unknown): void {
     const msg = errorMessage(e);
-    if (e instanceof MediaError) this.opts.logger.warn(`rtmp ${this.remoteAddress}: ${msg}; closing`);
-    else this.opts.logger.error(`rtmp ${this.remoteAddress}: internal error: ${e instanceof Error ? e.stack ?? msg : msg}; closing`);
+    if (e instanceof MediaError) {
+      const line = `rtmp ${this.remoteAddress}: ${msg}; closing`;
+      if (this.opts.protocolWarn) this.opts.protocolWarn(line);
+      else this.opts.logger.warn(line);
+    } else {
+      this.opts.logger.error(`rtmp ${this.remoteAddress}: internal error: ${e instanceof Error ? e.stack ?? msg : msg}; closing`);
+    }
     this.close('error', msg);
   }
 
