@@ -159,6 +159,12 @@ describe('the room page in Chromium', () => {
     expect(goods.pathname).toBe('/m/pages/goods/detail');
     expect(Object.fromEntries(goods.searchParams)).toMatchObject({ id: '3', room_id: String(roomId), openid: friendOpenid, share_openid: sharerOpenid, custom_params: custom });
     expect(shop.hits.some((h) => h.pathname === '/m/pages/goods/detail' && h.searchParams.get('share_openid') === sharerOpenid)).toBe(true);
+    // the tap was counted for the console's numbers (goods taps per product, issue 5)
+    const taps = await waitUntil(async () => {
+      const rows = await t.z.services.db.query<{ openid: string }>('SELECT openid FROM goods_taps WHERE room_id = $1', [roomId]);
+      return rows.length ? rows : undefined;
+    }, { what: 'the goods tap beacon' });
+    expect(taps).toEqual([{ openid: friendOpenid }]);
     // S-GOODS-BACK: history.back() to the room it came from
     await friend.waitForSelector('zhibo-back-to-live >> a');
     await friend.click('zhibo-back-to-live >> a');
