@@ -28,4 +28,13 @@ echo "== PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0
 export ZHIBO_TEST_PG_URL="postgres://zhibo@127.0.0.1:$PGPORT/postgres"
 
 echo "== tests"
-npx vitest run "$@"
+mkdir -p test-artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit $status
