@@ -7,20 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaServer, createHttpFlvSink, type MediaEvents, type MediaServerOptions } from '../src/index.js';
 
-export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
-  }
-}
+/** Deadline-based waiting: the test kit's waitUntil under the name these tests use. */
+export { waitUntil as waitFor } from '@zhibo/testkit';
 
 // ---- ffmpeg processes: tracked, killed by PID in afterEach / finally ----
 const spawned = new Set<ChildProcess>();
