@@ -28,6 +28,7 @@ import { adminRoutes } from './routes/admin.js';
 import { miscRoutes } from './routes/misc.js';
 import { liveRoutes } from './routes/live.js';
 import { LiveService } from './services/live.js';
+import { ChangeFeed } from './services/change-feed.js';
 import { ReplayJob } from './jobs/replays.js';
 import { MediaServer, findLeftoverRecordings } from '@zhibo/media';
 import { webRoutes } from './routes/web.js';
@@ -134,7 +135,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     rtmpHost: config.rtmp.host, rtmpPort: config.rtmp.port, recordDir, hlsDir: join(config.dataDir, 'hls'), hls: config.hls,
     authorizePublish: (req) => live.authorizePublish(req), logger: log, stallTimeoutMs: config.stallTimeoutMs, batchMs: config.mediaBatchMs,
   });
-  live.attachMedia(media);
+  live.attachMedia(media, events);
   media.on('publishStart', (e) => void live.inOrder(e.streamId, 'publish start', () => live.onPublishStart(e.streamId, e.sessionId)));
   media.on('publishStop', (e) => void live.inOrder(e.streamId, 'publish stop', () => live.onPublishStop(e.streamId, e.reason)));
   media.on('recordingReady', (e) => void live.inOrder(e.streamId, 'recording ready', () => live.onRecordingReady(e)));
@@ -159,6 +160,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     urls: () => urls,
   };
   await rooms.loadStatusCache();
+  // Several processes on one PostgreSQL keep each other's hot state fresh (NOTIFY/LISTEN).
+  const feed = config.databaseUrl ? new ChangeFeed(db, config.databaseUrl, events, rooms, log) : undefined;
+  await feed?.start();
   const timers = new TimerJob(db, clock, rooms, log);
 
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true });
@@ -215,6 +219,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       if (closed) return;
       closed = true;
       await timers.stop();
+      await feed?.close();
       replayJob.stop();
       await media.close();
       liveDelivery.close();

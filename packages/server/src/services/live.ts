@@ -9,6 +9,7 @@ import type { Db } from '../db/index.js';
 import { safeEqual } from './crypto.js';
 import type { LiveControl } from './index.js';
 import type { Log } from './log.js';
+import type { DomainEvents, TypedEmitter } from './events.js';
 import type { RoomService } from './rooms.js';
 
 /** What the server needs from the media plane. */
@@ -35,8 +36,18 @@ export class LiveService implements LiveControl {
     private readonly replayTtlDays: number,
   ) {}
 
-  attachMedia(media: MediaPort): void {
+  /**
+   * Carry status changes to the stream, whoever made them (console, API, CLI, timer, or another process on the
+   * same PostgreSQL through the change feed): end/ban close the publisher, pause/resume pause delivery.
+   */
+  attachMedia(media: MediaPort, events: TypedEmitter<DomainEvents>): () => void {
     this.media = media;
+    return events.on('status', (c) => {
+      const id = String(c.roomId);
+      if (c.to === LiveStatus.Ended || c.to === LiveStatus.Banned) media.kick(id, `room ${STATUS_NAMES[c.to]}`);
+      else if (c.to === LiveStatus.Paused) media.setPaused(id, true);
+      else if (c.from === LiveStatus.Paused && c.to === LiveStatus.Live) media.setPaused(id, false);
+    });
   }
 
   /** Run fn after every earlier event of the same stream; errors are logged, never thrown into media. */
@@ -55,16 +66,9 @@ export class LiveService implements LiveControl {
     while (this.queues.size) await Promise.all([...this.queues.values()]);
   }
 
-  /** A cause from the console/API/CLI, with its consequence for the stream. */
-  async apply(roomId: number, cause: TransitionCause, actor: string): Promise<TransitionResult> {
-    const r = await this.rooms.apply(roomId, cause, actor);
-    if (r.kind === 'changed' && this.media) {
-      const id = String(roomId);
-      if (r.to === LiveStatus.Ended || r.to === LiveStatus.Banned) this.media.kick(id, `room ${STATUS_NAMES[r.to]}`);
-      else if (r.to === LiveStatus.Paused) this.media.setPaused(id, true);
-      else if (r.from === LiveStatus.Paused && r.to === LiveStatus.Live) this.media.setPaused(id, false);
-    }
-    return r;
+  /** A cause from the console/API/CLI; its consequence for the stream follows from the status event (attachMedia). */
+  apply(roomId: number, cause: TransitionCause, actor: string): Promise<TransitionResult> {
+    return this.rooms.apply(roomId, cause, actor);
   }
 
   /** S-STATUS-2/-7, issue 3: the one gate for publishing — the stream key, the room's status, one publisher per room. */

@@ -242,4 +242,17 @@ export class RoomService {
     this.log.info(`room ${c.roomId}: ${c.from} -> ${c.to} (${c.cause.replace(/_/g, ' ')}) by ${c.actor}`);
     this.events.emit('status', c);
   }
+
+  /** A status change committed by another process on the same database (services/change-feed.ts): cache and event, no log line. */
+  remoteCommitted(c: StatusChange): void {
+    this.statusCache.set(c.roomId, { appid: c.appid, status: c.to });
+    this.events.emit('status', c);
+  }
+
+  /** Re-read one room's status into the cache (another process created, edited or deleted it). */
+  async refreshCached(roomId: number): Promise<void> {
+    const [row] = await this.db.query<{ appid: string; live_status: LiveStatus }>('SELECT appid, live_status FROM rooms WHERE id = $1 AND deleted_at IS NULL', [roomId]);
+    if (row) this.statusCache.set(roomId, { appid: row.appid, status: row.live_status });
+    else this.statusCache.delete(roomId);
+  }
 }

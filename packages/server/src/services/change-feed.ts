@@ -1,0 +1,85 @@
+/**
+ * Several zhibo processes on one PostgreSQL: each keeps hot state in memory (room statuses, room-list answers,
+ * realtime rooms), so every domain change is broadcast with NOTIFY and applied by the other processes' listeners.
+ * A process ignores its own notifications (origin id). The embedded PGlite is one process by construction (its
+ * lock file), so there the feed is off.
+ */
+import pg from 'pg';
+import type { DomainEvents, StatusChange, TypedEmitter } from './events.js';
+import { randomHex } from './crypto.js';
+import type { Log } from './log.js';
+import type { RoomService } from './rooms.js';
+import type { Db } from '../db/index.js';
+
+const CHANNEL = 'zhibo_changes';
+
+type Change =
+  | { kind: 'status'; change: StatusChange }
+  | { kind: 'roomChanged' | 'roomDeleted'; roomId: number; appid: string };
+
+export class ChangeFeed {
+  readonly origin = randomHex(8);
+  private client: pg.Client | undefined;
+  private relaying = false;
+  private closed = false;
+  private readonly offs: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly url: string,
+    private readonly events: TypedEmitter<DomainEvents>,
+    private readonly rooms: RoomService,
+    private readonly log: Log,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('error', (e) => this.log.warn(`change feed: listener connection lost (${e.message}); caches may be stale until restart`));
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    client.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload) void this.receive(n.payload);
+    });
+    this.client = client;
+    // Local changes go out after their commit (the events fire after commit).
+    const send = (c: Change) => {
+      if (this.relaying || this.closed) return;
+      this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.origin, ...c })]).catch((e: unknown) => this.log.warn(`change feed: notify failed: ${(e as Error).message}`));
+    };
+    this.offs.push(
+      this.events.on('status', (change) => send({ kind: 'status', change })),
+      this.events.on('roomChanged', (e) => send({ kind: 'roomChanged', ...e })),
+      this.events.on('roomDeleted', (e) => send({ kind: 'roomDeleted', ...e })),
+    );
+  }
+
+  private async receive(payload: string): Promise<void> {
+    let msg: Change & { origin: string };
+    try {
+      msg = JSON.parse(payload) as Change & { origin: string };
+    } catch {
+      return;
+    }
+    if (msg.origin === this.origin) return;
+    try {
+      if (msg.kind !== 'status') await this.rooms.refreshCached(msg.roomId);
+      // Re-emitted locally (caches drop, realtime pushes) without sending it out again.
+      this.relaying = true;
+      try {
+        if (msg.kind === 'status') this.rooms.remoteCommitted(msg.change);
+        else this.events.emit(msg.kind, { roomId: msg.roomId, appid: msg.appid });
+      } finally {
+        this.relaying = false;
+      }
+    } catch (e) {
+      this.log.warn(`change feed: ${(e as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const off of this.offs.splice(0)) off();
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+}
