@@ -120,7 +120,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: opts.memoryDb ? null : config.dataDir });
   const events = new TypedEmitter<DomainEvents>();
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
-  const apps = new AppService(db, clock, { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec });
+  const apps = new AppService(db, clock, { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec }, events);
   const images = new ImageService(db, clock, () => urls.http);
   const rooms = new RoomService(db, clock, images, events, log, { abnormalTimeoutMs: config.abnormalTimeoutMs });
   const goods = new GoodsService(db, clock, images, rooms, events);

@@ -132,6 +132,18 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
         expect((info.room_info as Array<{ live_status: number }>)[0]!.live_status).toBe(104);
         await t.api.post('/wxaapi/broadcast/room/deleteroom', { id: room }, { access_token: m.token });
         await waitUntil(async () => (await fetch(`${other.url}/api/plugin/v1/status?room_id=${room}`)).status === 404, { what: 'the deleted room gone on the other server' });
+        // a token replaced on one server stops working on the other after the overlap (its cache follows)
+        const gli = (api: typeof t.api, token: string) => api.post('/wxa/business/getliveinfo', { start: 0, limit: 1 }, { access_token: token });
+        const old = m.token;
+        expect((await gli(other.api, old)).errcode).toBe(1); // cached on the other server now
+        const fresh = await t.api.token(m.appid, m.appsecret);
+        await new Promise((r) => setTimeout(r, 300)); // the notification crosses
+        t.clock.advance(301_000);
+        expect((await gli(other.api, old)).errcode).toBe(42001);
+        expect((await gli(other.api, fresh)).errcode).toBe(1);
+        // a secret reset on one server revokes the tokens cached on the other at once
+        await t.z.services.apps.resetSecret(m.appid);
+        await waitUntil(async () => (await gli(other.api, fresh)).errcode === 40001, { what: 'the revoked token refused on the other server' });
       } finally {
         await other.close();
       }

@@ -4,6 +4,7 @@ import type { Clock } from '@zhibo/core';
 import type { Db } from '../db/index.js';
 import { randomHex, randomToken, safeEqual, secretVerifier, sha256hex, signKeyOf } from './crypto.js';
 import { WxFail } from './errors.js';
+import type { DomainEvents, TypedEmitter } from './events.js';
 
 export interface AppRow {
   appid: string;
@@ -42,7 +43,27 @@ export class AppService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly policy: TokenPolicy,
-  ) {}
+    private readonly events?: TypedEmitter<DomainEvents>,
+  ) {
+    // Caches follow appChanged, whether this process or another one (services/change-feed.ts) made the change.
+    events?.on('appChanged', (e) => this.applyChange(e));
+  }
+
+  private applyChange({ appid, tokens }: DomainEvents['appChanged'][0]): void {
+    this.appCache.delete(appid);
+    if (!tokens) return;
+    for (const [k, v] of this.tokenCache) {
+      if (v.appid !== appid || k === tokens.except) continue;
+      if (tokens.until === 0) this.tokenCache.delete(k);
+      else if (v.expiresAt > tokens.until) v.expiresAt = tokens.until;
+    }
+  }
+
+  private changed(appid: string, tokens?: { until: number; except?: string }): void {
+    const e = tokens ? { appid, tokens } : { appid };
+    if (this.events) this.events.emit('appChanged', e);
+    else this.applyChange(e);
+  }
 
   async create(name: string, owner: string | null = null): Promise<{ appid: string; appsecret: string }> {
     if (!name.trim() || name.length > 64) throw new WxFail(Errcode.BadParameter, 'app name must be 1–64 characters');
@@ -60,8 +81,7 @@ export class AppService {
     const rows = await this.db.query('UPDATE apps SET secret_verify=$2, sign_key=$3 WHERE appid=$1 RETURNING appid', [appid, secretVerifier(appsecret), signKeyOf(appsecret)]);
     if (!rows.length) throw new WxFail(Errcode.InvalidAppid, `no app ${appid}`);
     await this.db.query('DELETE FROM access_tokens WHERE appid=$1', [appid]);
-    for (const [k, v] of this.tokenCache) if (v.appid === appid) this.tokenCache.delete(k);
-    this.appCache.delete(appid);
+    this.changed(appid, { until: 0 });
     return appsecret;
   }
 
@@ -82,7 +102,7 @@ export class AppService {
       `UPDATE apps SET settings = settings || $2::jsonb, daily_quota = CASE WHEN $3::boolean THEN $4::integer ELSE daily_quota END WHERE appid=$1`,
       [appid, JSON.stringify(patch), dailyQuota !== undefined, dailyQuota ?? null],
     );
-    this.appCache.delete(appid);
+    this.changed(appid);
   }
 
   /** GET /cgi-bin/token: a fresh token; the previous ones stay valid for the overlap only. */
@@ -102,7 +122,7 @@ export class AppService {
       await sql.query('DELETE FROM access_tokens WHERE appid=$1 AND expires_at < $2', [appid, now - 86_400_000]);
       await sql.query('INSERT INTO access_tokens (token_hash, appid, created_at, expires_at) VALUES ($1,$2,$3,$4)', [sha256hex(token), appid, now, expiresAt]);
     });
-    for (const v of this.tokenCache.values()) if (v.appid === appid && v.expiresAt > overlapEnd) v.expiresAt = overlapEnd;
+    this.changed(appid, { until: overlapEnd, except: sha256hex(token) });
     return { access_token: token, expires_in: this.policy.ttlSec };
   }
 

@@ -15,7 +15,8 @@ const CHANNEL = 'zhibo_changes';
 
 type Change =
   | { kind: 'status'; change: StatusChange }
-  | { kind: 'roomChanged' | 'roomDeleted'; roomId: number; appid: string };
+  | { kind: 'roomChanged' | 'roomDeleted'; roomId: number; appid: string }
+  | { kind: 'appChanged'; app: DomainEvents['appChanged'][0] };
 
 export class ChangeFeed {
   readonly origin = randomHex(8);
@@ -50,6 +51,7 @@ export class ChangeFeed {
       this.events.on('status', (change) => send({ kind: 'status', change })),
       this.events.on('roomChanged', (e) => send({ kind: 'roomChanged', ...e })),
       this.events.on('roomDeleted', (e) => send({ kind: 'roomDeleted', ...e })),
+      this.events.on('appChanged', (app) => send({ kind: 'appChanged', app })),
     );
   }
 
@@ -62,11 +64,12 @@ export class ChangeFeed {
     }
     if (msg.origin === this.origin) return;
     try {
-      if (msg.kind !== 'status') await this.rooms.refreshCached(msg.roomId);
+      if (msg.kind === 'roomChanged' || msg.kind === 'roomDeleted') await this.rooms.refreshCached(msg.roomId);
       // Re-emitted locally (caches drop, realtime pushes) without sending it out again.
       this.relaying = true;
       try {
         if (msg.kind === 'status') this.rooms.remoteCommitted(msg.change);
+        else if (msg.kind === 'appChanged') this.events.emit('appChanged', msg.app);
         else this.events.emit(msg.kind, { roomId: msg.roomId, appid: msg.appid });
       } finally {
         this.relaying = false;

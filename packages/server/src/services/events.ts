@@ -17,6 +17,8 @@ export interface DomainEvents {
   /** a room's data (fields, goods) changed: caches of the room list drop it */
   roomChanged: [{ roomId: number; appid: string }];
   roomDeleted: [{ roomId: number; appid: string }];
+  /** An app's settings or secret changed; `tokens`: its tokens (but the one hashed `except`) stop working at `until` (0 = now). */
+  appChanged: [{ appid: string; tokens?: { until: number; except?: string } }];
   /**
    * An in-page go-live reminder (issue 6) for a viewer of an app: the realtime gateway forwards it
    * to that viewer's open "site" connections. `key` is the delivery's idempotency key.
