@@ -3,18 +3,21 @@ export type Child = Node | string | number | null | undefined | false | Child[];
 type Handler = (e: Event) => void;
 export type Attrs = Record<string, string | number | boolean | null | undefined | Handler | Record<string, string>>;
 
+/** An attribute value as text (numbers and booleans as written; anything else as JSON, never "[object Object]"). */
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
     if (typeof v === 'function') el.addEventListener(k.replace(/^on/, '').toLowerCase(), v);
-    else if (k === 'text') el.textContent = String(v);
-    else if (k === 'class') el.className = String(v);
+    else if (k === 'text') el.textContent = str(v);
+    else if (k === 'class') el.className = str(v);
     else if (k === 'dataset' && typeof v === 'object') Object.assign(el.dataset, v);
     else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
     else if (v === true) el.setAttribute(k, '');
-    else if (k === 'value' && 'value' in el) (el as HTMLInputElement).value = String(v);
-    else el.setAttribute(k, String(v));
+    else if (k === 'value' && 'value' in el) (el as HTMLInputElement).value = str(v);
+    else el.setAttribute(k, str(v));
   }
   append(el, children);
   return el;

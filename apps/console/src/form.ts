@@ -167,7 +167,7 @@ export function imageField(api: Api, appid: string, form: Form, kind: string, op
       status.textContent = `Uploaded ✓ ${fmtBytes(f.size)}`;
     } catch (e) {
       status.textContent = '';
-      if (e instanceof ApiError && e.fields[kind]) form.setError(kind, e.fields[kind]!);
+      if (e instanceof ApiError && e.fields[kind]) form.setError(kind, e.fields[kind]);
       else toast((e as Error).message, 'error');
       file.value = '';
     } finally {

@@ -1,5 +1,5 @@
 /** HTML for the demo shop: escaped text only, one stylesheet inline. */
-export const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const esc = (v: string | number | null | undefined): string => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const fen = (n: number): string => `¥${(n / 100).toFixed(2)}`;
 

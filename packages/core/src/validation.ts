@@ -2,7 +2,7 @@
  * WeChat's create-room and add-goods rules (WECHAT-API.md), as pure checks.
  * Where zhibo is looser than WeChat it says so here and in docs/api.md.
  */
-import { Errcode } from '@zhibo/protocol';
+import { type Errcode, REASONS, Reason } from '@zhibo/protocol';
 
 /** WeChat counts a CJK (or any non-ASCII) character as 2 units, ASCII as 1. */
 export function wechatLength(s: string): number {
@@ -11,10 +11,11 @@ export function wechatLength(s: string): number {
   return n;
 }
 
-export type Check = { ok: true } | { ok: false; errcode: Errcode; message: string; field: string };
+/** A failed check names its reason (the one error taxonomy); `errcode` is that reason's WeChat errcode. */
+export type Check = { ok: true } | { ok: false; reason: Reason; errcode: Errcode; message: string; field: string };
 
 const ok: Check = { ok: true };
-const fail = (errcode: Errcode, field: string, message: string): Check => ({ ok: false, errcode, field, message });
+export const fail = (reason: Reason, field: string, message: string): Check => ({ ok: false, reason, errcode: REASONS[reason].errcode, field, message });
 
 export const ROOM_RULES = {
   /** name: 3–17 Chinese characters = 6–34 units */
@@ -39,20 +40,20 @@ export interface RoomTimes {
 export function checkRoomName(name: string): Check {
   const n = wechatLength(name);
   if (n < ROOM_RULES.nameUnits[0] || n > ROOM_RULES.nameUnits[1])
-    return fail(Errcode.NameLengthInvalid, 'name', `name must be 3–17 Chinese characters (6–34 units, CJK = 2); got ${n} units`);
+    return fail(Reason.NameLength, 'name', `name must be 3–17 Chinese characters (6–34 units, CJK = 2); got ${n} units`);
   return ok;
 }
 
 export function checkAnchorName(name: string): Check {
   const n = wechatLength(name);
   if (n < ROOM_RULES.anchorNameUnits[0] || n > ROOM_RULES.anchorNameUnits[1])
-    return fail(Errcode.AnchorNameLengthInvalid, 'anchorName', `anchorName must be 2–15 Chinese characters (4–30 units, CJK = 2); got ${n} units`);
+    return fail(Reason.AnchorNameLength, 'anchorName', `anchorName must be 2–15 Chinese characters (4–30 units, CJK = 2); got ${n} units`);
   return ok;
 }
 
 /** startTime/endTime in unix seconds; nowSec from the clock port. */
 export function checkRoomTimes({ startTime, endTime }: RoomTimes, nowSec: number): Check {
-  const bad = (m: string) => fail(Errcode.BadParameter, 'startTime', `parameter startTime or endTime is invalid: ${m}`);
+  const bad = (m: string) => fail(Reason.RoomTimes, 'startTime', `parameter startTime or endTime is invalid: ${m}`);
   if (!Number.isInteger(startTime) || !Number.isInteger(endTime)) return bad('both must be integer unix seconds');
   if (startTime < nowSec + ROOM_RULES.minStartAheadSec) return bad('startTime is in the past');
   if (startTime > nowSec + ROOM_RULES.maxStartAheadSec) return bad('startTime is more than 6 months ahead');
@@ -72,17 +73,17 @@ export const GOODS_RULES = {
 export function checkGoodsName(name: string): Check {
   const n = wechatLength(name);
   if (n < GOODS_RULES.nameUnits[0] || n > GOODS_RULES.nameUnits[1])
-    return fail(Errcode.GoodsNameViolation, 'name', `goods name must be 1–14 Chinese characters (≤ 28 units); got ${n} units`);
+    return fail(Reason.GoodsNameInvalid, 'name', `goods name must be 1–14 Chinese characters (≤ 28 units); got ${n} units`);
   return ok;
 }
 
 /** priceType 1 fixed (price), 2 range (price < price2), 3 discount (price = original > price2 = now). Prices in fen. */
 export function checkPrices(priceType: number, price: number, price2: number): Check {
-  const bad = (m: string) => fail(Errcode.PriceInvalid, 'price', m);
+  const bad = (m: string) => fail(Reason.PriceInvalid, 'price', m);
   if (priceType === 1) return ok;
   if (priceType === 2) return price < price2 ? ok : bad('priceType 2 (range) needs price < price2');
   if (priceType === 3) return price > price2 ? ok : bad('priceType 3 (discount) needs price (original) > price2 (now)');
-  return fail(Errcode.BadParameter, 'priceType', 'priceType must be 1, 2 or 3');
+  return fail(Reason.BadParameter, 'priceType', 'priceType must be 1, 2 or 3');
 }
 
 /** WeChat caps custom_params at 600 characters. */

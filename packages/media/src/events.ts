@@ -43,12 +43,12 @@ export class TypedEmitter<M extends object> {
   on<K extends keyof M>(name: K, fn: Listener<M[K]>): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(fn as Listener<never>);
+    set.add(fn);
     return () => this.off(name, fn);
   }
 
   off<K extends keyof M>(name: K, fn: Listener<M[K]>): void {
-    this.listeners.get(name)?.delete(fn as Listener<never>);
+    this.listeners.get(name)?.delete(fn);
   }
 
   emit<K extends keyof M>(name: K, event: M[K]): void {

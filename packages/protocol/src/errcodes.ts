@@ -34,6 +34,8 @@ export const Errcode = {
   ShareImageInvalid: 300032,
   AnchorNameLengthInvalid: 300034,
   MediaNotFound: 40007,
+  /** an unknown API path or method */
+  InvalidUrl: 40066,
 } as const;
 export type Errcode = (typeof Errcode)[keyof typeof Errcode];
 
@@ -50,6 +52,7 @@ export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
   40001: { errmsg: 'invalid credential, access_token is invalid or not latest', http: 200, description: 'access_token unknown, replaced, or of another app' },
   40002: { errmsg: 'invalid grant_type', http: 200, description: 'grant_type is not client_credential' },
   40007: { errmsg: 'invalid media_id', http: 200, description: 'media_id unknown, expired (3 days) or of another app' },
+  40066: { errmsg: 'invalid url', http: 200, description: 'the path or method is not an API (an unknown route)' },
   40013: { errmsg: 'invalid appid', http: 200, description: 'no such appid' },
   40097: { errmsg: 'invalid args', http: 200, description: 'an argument is out of range (e.g. limit not in 1..100, start < 0)' },
   40125: { errmsg: 'invalid appsecret', http: 200, description: 'appsecret does not match the appid' },

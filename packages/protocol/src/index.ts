@@ -6,3 +6,5 @@ export * from './version.js';
 export * from './realtime.js';
 export * from './reminders.js';
 export * from './web.js';
+export * from './reasons.js';
+export * from './emitter.js';

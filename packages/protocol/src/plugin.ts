@@ -1,13 +1,34 @@
 /** The plugin-facing read API (S-API-PLUGIN) used by the browser SDK. */
 import type { LiveStatus } from './status.js';
 
-/** Where the browser SDK reads from (relative to the zhibo server's base URL). */
+/**
+ * Every route of the plugin API (relative to the zhibo server's base URL), in one table. All of them answer CORS
+ * and take `room_id`; errors are `{errcode: PluginErrorCode, errmsg}`.
+ */
 export const PluginRoutes = {
+  /** GET ?room_id= → PluginStatusResponse (S-API-PLUGIN-1; from memory, cacheable for maxAge) */
   status: '/api/plugin/v1/status',
+  /** GET ?room_id= (+ viewer headers) → PluginOpenidResponse (S-API-PLUGIN-2) */
   openid: '/api/plugin/v1/openid',
+  /** GET ?room_id=&share_openid=&share_sig=&custom_params= (+ viewer headers) → PluginShareParams (S-API-PLUGIN-3) */
   shareParams: '/api/plugin/v1/share-params',
+  /** GET ?room_id= → PluginRoomResponse (what the room page shows before the realtime channel opens) */
   room: '/api/plugin/v1/room',
   config: '/api/plugin/v1/config',
+  /** GET ?room_id= → PluginReplaysResponse (S-PLAYER-5) */
+  replays: '/api/plugin/v1/replays',
+  /** GET ?room_id=&scene=&custom_params=&close_share_ticket= (+ viewer headers) → ShareLinkResponse */
+  shareLink: '/api/plugin/v1/share-link',
+  /** POST {room_id, push_subscription?} → SubscribeResponse */
+  subscribe: '/api/plugin/v1/subscribe',
+  /** POST {room_id} (or DELETE subscribe?room_id=) → SubscribeResponse */
+  unsubscribe: '/api/plugin/v1/unsubscribe',
+  /** GET ?room_id= → SubscriptionState */
+  subscription: '/api/plugin/v1/subscription',
+  /** GET ?room_id= → VapidKeyResponse (404 when the app has Web Push off) */
+  vapidPublicKey: '/api/plugin/v1/vapid-public-key',
+  /** POST {room_id, goods_id, openid?} → {errcode: 'ok'}: the room page reports a tap on a product (sendBeacon) */
+  goodsTap: '/api/plugin/v1/goods-tap',
 } as const;
 
 /** Errors the SDK rejects with (S-API-PLUGIN-4). Stable codes; values only ever added. */

@@ -3,16 +3,14 @@
  * `<zhibo-subscribe>` component calls, and the webhook a merchant's server receives.
  */
 import type { LiveStatus } from './status.js';
+import { PluginRoutes } from './plugin.js';
 
 export const ReminderRoutes = {
-  /** POST {room_id, push_subscription?} → SubscribeResponse */
-  subscribe: '/api/plugin/v1/subscribe',
-  /** POST {room_id} (or DELETE subscribe?room_id=) → SubscribeResponse */
-  unsubscribe: '/api/plugin/v1/unsubscribe',
-  /** GET ?room_id= → SubscriptionState */
-  subscription: '/api/plugin/v1/subscription',
-  /** GET ?room_id= → VapidKeyResponse (404 when the app has Web Push off) */
-  vapidPublicKey: '/api/plugin/v1/vapid-public-key',
+  /** the plugin routes of subscriptions (aliases of PluginRoutes entries) */
+  subscribe: PluginRoutes.subscribe,
+  unsubscribe: PluginRoutes.unsubscribe,
+  subscription: PluginRoutes.subscription,
+  vapidPublicKey: PluginRoutes.vapidPublicKey,
   /** the service worker that shows Web Push reminders (also at /build/zhibo-sw.js) */
   serviceWorker: '/zhibo-sw.js',
 } as const;

@@ -4,6 +4,7 @@
  */
 import type { LiveStatus } from './status.js';
 import type { LiveInfoGoods } from './wechat.js';
+import { PluginRoutes } from './plugin.js';
 
 export const WebRoutes = {
   /** the room page: `/room/?room_id=ID&custom_params=ENC[&type=9|10][&scene=1007|1008|1044][&share_openid=&share_sig=][&close_share_ticket=1]` */
@@ -12,12 +13,10 @@ export const WebRoutes = {
   build: '/build/',
   /** the script-tag SDK (same file as /build/zhibo-sdk.js, with CORS) */
   sdk: '/sdk/zhibo-sdk.js',
-  /** GET ?room_id= → PluginRoomResponse */
-  room: '/api/plugin/v1/room',
-  /** GET ?room_id= → PluginReplaysResponse (S-PLAYER-5) */
-  replays: '/api/plugin/v1/replays',
-  /** GET ?room_id=&scene=&custom_params=&close_share_ticket= (+ viewer headers) → ShareLinkResponse */
-  shareLink: '/api/plugin/v1/share-link',
+  /** the plugin reads of the room page (aliases of PluginRoutes entries) */
+  room: PluginRoutes.room,
+  replays: PluginRoutes.replays,
+  shareLink: PluginRoutes.shareLink,
 } as const;
 
 /** Where the room's live video is played from (all with CORS). */

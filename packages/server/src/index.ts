@@ -1,4 +1,4 @@
-export { createZhibo, type Zhibo, type ZhiboOptions } from './zhibo.js';
-export { loadConfig, DEFAULTS, ENV_KEYS, type Config } from './config.js';
+export { createZhibo, type Zhibo, type ZhiboOptions, type ZhiboServices } from './app/zhibo.js';
+export { loadConfig, type Config, SETTINGS } from './app/config.js';
 export { openDatabase, openPglite, openPostgres, migrate, type Db } from './db/index.js';
-export { signKeyOf } from './services/crypto.js';
+export { signKeyOf } from './lib/crypto.js';

@@ -3,8 +3,7 @@ import { testDbKinds } from '@zhibo/testkit';
 import { TransitionCause } from '@zhibo/protocol';
 import { png, startServer, type TestServer } from './helpers.js';
 import { ConsoleClient, roomForm, signedInMerchant } from './console-helpers.js';
-import { AccountService, ensureOperator, Role } from '../src/console/index.js';
-import { RoomSampler } from '../src/console/sampler.js';
+import { Role } from '../src/modules/console/index.js';
 
 describe.each(testDbKinds())('console API on %s', (kind) => {
   let t: TestServer;
@@ -14,17 +13,17 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
   afterAll(async () => t.cleanup());
 
   it('creates the operator once on first start and prints its password once', async () => {
-    const first = await ensureOperator(t.z.services.db, t.clock);
+    const first = await t.z.services.accounts.ensureOperator();
     expect(first?.login).toBe('admin');
     expect(first!.password.length).toBeGreaterThanOrEqual(12);
-    expect(await ensureOperator(t.z.services.db, t.clock)).toBeUndefined();
+    expect(await t.z.services.accounts.ensureOperator()).toBeUndefined();
     const c = new ConsoleClient(t.url);
     expect((await c.login('admin', first!.password)).status).toBe(200);
     expect((await c.get('/accounts')).status).toBe(200);
   });
 
   it('signs in with a session cookie (HttpOnly, SameSite=Lax) and refuses wrong passwords next to the field', async () => {
-    await new AccountService(t.z.services.db, t.clock).create({ login: 'ann', name: 'Ann', role: Role.Merchant, password: 'correct horse battery' });
+    await t.z.services.accounts.create({ login: 'ann', name: 'Ann', role: Role.Merchant, password: 'correct horse battery' });
     const c = new ConsoleClient(t.url);
     expect((await c.get('/apps')).status).toBe(401);
     const bad = await c.req('POST', '/login', { login: 'ann', password: 'nope' });
@@ -181,7 +180,7 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     await c.post(`/rooms/${room}/goods`, { ids: [g] });
     await t.z.services.rooms.apply(room, TransitionCause.PublishStarted, 'media');
     t.z.services.realtime.channels.mediaViewers.set(room, 3);
-    expect(await new RoomSampler(t.z.services, t.clock, 0).sample()).toBeGreaterThanOrEqual(1);
+    expect(await t.z.services.sampler.sample()).toBeGreaterThanOrEqual(1);
     t.z.services.realtime.channels.mediaViewers.delete(room);
     for (let i = 0; i < 2; i++) {
       const tap = await fetch(`${t.url}/api/plugin/v1/goods-tap`, { method: 'POST', body: JSON.stringify({ room_id: room, goods_id: g }) });
@@ -240,7 +239,7 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
   });
 
   it('slows down password guessing: five failures lock the login for five minutes', async () => {
-    await new AccountService(t.z.services.db, t.clock).create({ login: 'target', name: 'T', role: Role.Merchant, password: 'correct horse battery' });
+    await t.z.services.accounts.create({ login: 'target', name: 'T', role: Role.Merchant, password: 'correct horse battery' });
     const c = new ConsoleClient(t.url);
     for (let i = 0; i < 5; i++) expect((await c.req('POST', '/login', { login: 'target', password: `guess${i}` })).status).toBe(400);
     expect((await c.req('POST', '/login', { login: 'target', password: 'correct horse battery' })).status).toBe(429);

@@ -9,10 +9,9 @@ import { TransitionCause } from '@zhibo/protocol';
 import { png, startServer, type TestServer } from './helpers.js';
 import { ensureWebBuild, launchBrowser, type TestBrowser } from './room-page-helpers.js';
 import { ensureConsoleBuild, setDateTime, shot, signIn } from './console-browser-helpers.js';
-import { AccountService, Role } from '../src/console/index.js';
+import { Role } from '../src/modules/console/index.js';
 import { startShop, type Shop } from '../../../apps/shop/src/shop.js';
 import { Viewer } from './realtime-helpers.js';
-import { RoomSampler } from '../src/console/sampler.js';
 
 const PASSWORD = 'newcomer password';
 const confirmDialog = (p: Page) => p.click('dialog[open] button[data-value=ok]');
@@ -43,7 +42,7 @@ describe('console in the browser', () => {
   });
 
   it('a newcomer signs in, creates an app, a room and two goods, goes live with ffmpeg, presents a product, pauses, resumes, ends and plays the replay', async () => {
-    await new AccountService(t.z.services.db, t.clock).create({ login: 'newcomer', name: 'Tea House', role: Role.Merchant, password: PASSWORD });
+    await t.z.services.accounts.create({ login: 'newcomer', name: 'Tea House', role: Role.Merchant, password: PASSWORD });
     const ctx = await b.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
     const page = await ctx.newPage();
@@ -188,7 +187,7 @@ describe('console in the browser', () => {
     shops.push(shop);
     await s.apps.updateSettings(appid, { goodsBaseUrl: `${shop.url}/`, homeUrl: `${shop.url}/` });
     // Headless Chromium cannot answer the notification prompt: in-page reminders only (Web Push has its own tests).
-    await s.reminders.updateSettings(appid, { webpush: false });
+    await s.apps.updateSettings(appid, { reminders: { webpush: false } });
     const pushAddr = `${s.urls().rtmp}/${live}?key=${(await s.rooms.get(appid, live)).stream_key}`;
     pushers.push(pushTestStream(pushAddr));
     await waitUntil(() => s.rooms.cachedStatus(live)?.status === 101, { timeoutMs: 30_000, what: 'the live room to go live' });
@@ -240,14 +239,14 @@ describe('console in the browser', () => {
   let tour: { appid: string; live: number; shopUrl: string } | undefined;
   it('screenshots of the main console pages and the demo shop, desktop and phone (docs/screenshots)', async () => {
     const { appid, live, shopUrl } = tour!;
-    await new AccountService(t.z.services.db, t.clock).create({ login: 'operator', name: 'Operator', role: Role.Operator, password: PASSWORD });
+    await t.z.services.accounts.create({ login: 'operator', name: 'Operator', role: Role.Operator, password: PASSWORD });
     // a few viewers chatting, one of them muted, so the comment desk has something to show
     const chatters = await Promise.all(['小美', '阿强', 'Lily'].map((nick) => Viewer.join(t.url, live, { nick })));
     const lines = ['这款茶杯有几种颜色？', '主播好！刚下班赶上了', 'Is shipping free to Shanghai?', '龙井是今年的新茶吗', '想要两盒，有优惠吗'];
     for (const [i, text] of lines.entries()) chatters[i % 3]!.v.send({ type: 'chat', text });
     await waitUntil(() => (t.z.services.realtime.channels.get(live)?.comments.length ?? 0) >= lines.length, { what: 'the chat lines' });
     await t.z.services.interaction.mute(appid, live, chatters[1]!.welcome.openid, 1);
-    const sampler = new RoomSampler(t.z.services, t.clock, 0);
+    const sampler = t.z.services.sampler;
     for (let i = 0; i < 6; i++) {
       t.clock.advance(60_000);
       await sampler.sample();

@@ -1,6 +1,6 @@
 /** A console API client with a cookie jar and the CSRF token, for console tests. */
 import type { TestServer } from './helpers.js';
-import { AccountService, Role } from '../src/console/index.js';
+import { Role } from '../src/modules/console/index.js';
 
 export interface ConsoleAnswer {
   status: number;
@@ -61,7 +61,7 @@ export class ConsoleClient {
 
 /** A merchant account signed in, with one app. */
 export async function signedInMerchant(t: TestServer, login: string): Promise<{ c: ConsoleClient; appid: string; accountId: number }> {
-  const accounts = new AccountService(t.z.services.db, t.clock);
+  const accounts = t.z.services.accounts;
   const a = await accounts.create({ login, name: `Shop ${login}`, role: Role.Merchant, password: 'correct horse battery' });
   const c = new ConsoleClient(t.url);
   const r = await c.login(login, 'correct horse battery');

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '@zhibo/core';
 import { type DbKind, freshPgDatabase, WxApi } from '@zhibo/testkit';
-import { createZhibo, type Zhibo } from '../src/zhibo.js';
-import { loadConfig, type Config } from '../src/config.js';
-import { silentLog } from '../src/services/log.js';
-import { solidPng } from '../src/demo.js';
+import { createZhibo, type Zhibo } from '../src/app/zhibo.js';
+import { loadConfig, type Config } from '../src/app/config.js';
+import { silentLog } from '../src/lib/log.js';
+import { solidPng } from '../src/app/demo.js';
 
 export interface TestServer {
   z: Zhibo;

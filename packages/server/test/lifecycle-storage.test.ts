@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LiveStatus, TransitionCause } from '@zhibo/protocol';
 import { testDbKinds, waitUntil } from '@zhibo/testkit';
 import { merchant, startServer, type TestServer } from './helpers.js';
-import { TimerJob } from '../src/jobs/timers.js';
-import { silentLog } from '../src/services/log.js';
+import { TimerJob } from '../src/modules/rooms/timers.js';
+import { silentLog } from '../src/lib/log.js';
 
 const C = TransitionCause;
 
@@ -105,7 +105,7 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
     for (let i = 0; i < 6; i++) ids.push(await m.room({ name: `并发直播间${i}` }));
     t.clock.advance((600 + 3600) * 1000);
     const s = t.z.services;
-    const second = new TimerJob(s.db, t.clock, s.rooms, silentLog);
+    const second = new TimerJob(s.rooms, silentLog, 1000, false);
     const [a, b] = await Promise.all([t.z.timers.runDue(), second.runDue()]);
     expect(a + b).toBe(6);
     for (const id of ids) expect((await t.z.services.rooms.auditLog(id)).filter((e) => e.cause === 'plan_expired')).toHaveLength(1);
@@ -124,7 +124,7 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
         const pushed: number[] = [];
         other.z.services.events.on('status', (c) => pushed.push(c.to));
         await t.z.services.rooms.apply(room, C.PublishStarted, 'media');
-        await t.z.services.control.apply(room, C.Banned, 'admin');
+        await t.z.services.rooms.apply(room, C.Banned, 'admin');
         await waitUntil(async () => (await read(other.url)) === 104, { what: '104 on the other server' });
         expect(pushed).toEqual([101, 104]);
         // the other server's cached getliveinfo answer was dropped too

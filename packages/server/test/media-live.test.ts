@@ -88,7 +88,7 @@ describe('the media plane wired to the room lifecycle (real ffmpeg)', () => {
     const again = push(otherAddr as string);
     expect(await again.exited).not.toBe(0);
     expect(t.z.services.media.hasPublisher(String(other))).toBe(true);
-    await t.z.services.control.apply(room, 'banned', 'test');
+    await t.z.services.rooms.apply(room, 'banned', 'test');
     const banned = push(pushAddr as string);
     expect(await banned.exited).not.toBe(0);
     expect((await fetch(`${t.url}/live/${room}.flv`)).status).toBe(403);

@@ -6,7 +6,7 @@ import { CloseCode, EntryKind, SDK_VERSION, shouldReconnect } from '@zhibo/proto
 import { testDbKinds, waitUntil } from '@zhibo/testkit';
 import { merchant, startServer, type TestServer } from './helpers.js';
 import { newDevice, Viewer } from './realtime-helpers.js';
-import { signKeyOf } from '../src/services/crypto.js';
+import { signKeyOf } from '../src/lib/crypto.js';
 
 describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind) => {
   let t: TestServer;
@@ -102,7 +102,7 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     expect(stats.entries).toEqual({ [EntryKind.Code]: 1, [EntryKind.Article]: 1, [EntryKind.Share1007]: 1, [EntryKind.Share1008]: 1, [EntryKind.Share1044]: 1, [EntryKind.Direct]: 1 });
     expect(stats.topSharers).toEqual([{ openid: sharer, viewers: 2 }]);
     expect(stats.peakViewers).toBe(6);
-    const [edge] = await t.z.services.db.query<{ viewer_openid: string; scene: number }>('SELECT viewer_openid, scene FROM share_edges WHERE room_id = $1 ORDER BY scene LIMIT 1', [roomId]);
+    const [edge] = await t.z.db.query<{ viewer_openid: string; scene: number }>('SELECT viewer_openid, scene FROM share_edges WHERE room_id = $1 ORDER BY scene LIMIT 1', [roomId]);
     expect(edge).toEqual({ viewer_openid: friend.openid, scene: 1007 });
   });
 

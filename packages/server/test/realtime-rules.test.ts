@@ -1,8 +1,9 @@
 /** Pure rules of the real-time channel: chat text, entry kinds, token bucket, frames. */
 import { describe, expect, it } from 'vitest';
 import { EntryKind, RealtimeErrorCode } from '@zhibo/protocol';
-import { checkChatText, cleanNick, entryKindOf, parseRoomHello, TokenBucket } from '../src/realtime/rules.js';
-import { framePayload, textFrame } from '../src/realtime/frame.js';
+import { checkChatText, cleanNick, entryKindOf, parseRoomHello } from '../src/modules/realtime/rules.js';
+import { TokenBucket } from '../src/lib/token-bucket.js';
+import { framePayload, textFrame } from '../src/modules/realtime/frame.js';
 
 describe('realtime rules', () => {
   it('S-PLAYER-2: chat text is plain text — controls stripped, trimmed, 1..200 code points, HTML untouched', () => {
@@ -38,11 +39,12 @@ describe('realtime rules', () => {
   });
 
   it('token bucket: capacity, refill over the window, partial grants', () => {
-    const b = new TokenBucket(5, 10_000, 0);
-    expect([1, 2, 3, 4, 5, 6].map(() => b.take(0))).toEqual([1, 1, 1, 1, 1, 0]);
-    expect(b.take(2000)).toBe(1);
-    expect(b.take(2000)).toBe(0);
-    expect(b.take(100_000, 10)).toBe(5);
+    // 5 tokens, refilled over 10 s (0.5 a second).
+    const b = new TokenBucket(0.5, 5, 0);
+    expect([1, 2, 3, 4, 5, 6].map(() => b.take(1, 0))).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(b.take(1, 2000)).toBe(1);
+    expect(b.take(1, 2000)).toBe(0);
+    expect(b.take(10, 100_000)).toBe(5);
   });
 
   it('text frames: header lengths 2/4/10 and an intact payload', () => {

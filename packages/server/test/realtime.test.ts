@@ -190,11 +190,11 @@ describe.each(testDbKinds())('realtime channel on %s', (kind) => {
   it('S-STATUS / S-PLAYER-2: status changes are pushed; a ban pushes 104 then closes with the terminal code', async () => {
     const roomId = await m.room();
     const { v: a } = await join(roomId);
-    await t.z.services.control.apply(roomId, 'publish_started', 'test');
+    await t.z.services.rooms.apply(roomId, 'publish_started', 'test');
     expect(await a.next('status', (s) => s.liveStatus === LiveStatus.Live)).toMatchObject({ cause: 'publish_started', at: t.clock.now() });
-    await t.z.services.control.apply(roomId, 'paused', 'test');
+    await t.z.services.rooms.apply(roomId, 'paused', 'test');
     await a.next('status', (s) => s.liveStatus === LiveStatus.Paused);
-    await t.z.services.control.apply(roomId, 'banned', 'ops');
+    await t.z.services.rooms.apply(roomId, 'banned', 'ops');
     await a.next('status', (s) => s.liveStatus === LiveStatus.Banned);
     expect(await a.closeCode()).toBe(CloseCode.RoomBanned);
     const late = await Viewer.open(t.url);
@@ -205,8 +205,8 @@ describe.each(testDbKinds())('realtime channel on %s', (kind) => {
   it('S-STATUS-1: chat in an ended room is refused (room_closed); the status arrives first', async () => {
     const roomId = await m.room();
     const { v: a } = await join(roomId);
-    await t.z.services.control.apply(roomId, 'publish_started', 'test');
-    await t.z.services.control.apply(roomId, 'anchor_ended', 'test');
+    await t.z.services.rooms.apply(roomId, 'publish_started', 'test');
+    await t.z.services.rooms.apply(roomId, 'anchor_ended', 'test');
     await a.next('status', (s) => s.liveStatus === LiveStatus.Ended);
     a.send({ type: 'chat', text: 'late' });
     await a.next('error', (e) => e.code === RealtimeErrorCode.RoomClosed);

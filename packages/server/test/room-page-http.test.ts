@@ -84,7 +84,7 @@ describe.each(testDbKinds())('room page routes on %s', (kind) => {
     const roomId = await fx.m.room();
     const now = t.clock.now();
     const add = (session: string, status: string, created: number, expires: number) =>
-      t.z.services.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time) VALUES ($1,$2,$3,'x.flv',$4,$4,61.5,$4,$5)`, [roomId, session, status, created, expires]);
+      t.z.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time) VALUES ($1,$2,$3,'x.flv',$4,$4,61.5,$4,$5)`, [roomId, session, status, created, expires]);
     await add(`s-${kind}-a`, 'ready', now - 3_600_000, now + 365 * 86_400_000);
     await add(`s-${kind}-b`, 'recording', now - 1000, now + 1000);
     await add(`s-${kind}-c`, 'ready', now - 400 * 86_400_000, now - 1);

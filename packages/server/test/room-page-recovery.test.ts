@@ -11,9 +11,9 @@ import type { Page } from 'playwright-core';
 import { FakeClock } from '@zhibo/core';
 import { TransitionCause } from '@zhibo/protocol';
 import { WxApi } from '@zhibo/testkit';
-import { loadConfig } from '../src/config.js';
-import { silentLog } from '../src/services/log.js';
-import { createZhibo, type Zhibo } from '../src/zhibo.js';
+import { loadConfig } from '../src/app/config.js';
+import { silentLog } from '../src/lib/log.js';
+import { createZhibo, type Zhibo } from '../src/app/zhibo.js';
 import type { TestServer } from './helpers.js';
 import { ensureWebBuild, launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
@@ -61,7 +61,7 @@ describe('the room page across a server restart', () => {
     const second = await boot(port);
     await page.waitForFunction(() => window.__zhiboRoom?.debug().channel === 'open', undefined, { timeout: 30_000 });
     await page.waitForSelector('.zb-conn', { state: 'hidden' });
-    await second.z.services.control.apply(roomId, TransitionCause.PublishStarted, 'test');
+    await second.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '101', undefined, { timeout: 10_000 });
 
     // a socket that dies without a close frame (network loss): 1006 in the page, reconnect, pushes again
@@ -70,7 +70,7 @@ describe('the room page across a server restart', () => {
     for (const c of members) c.ws.terminate();
     await page.waitForFunction(() => window.__zhiboRoom?.debug().channel !== 'open', undefined, { timeout: 10_000 });
     await page.waitForFunction(() => window.__zhiboRoom?.debug().channel === 'open', undefined, { timeout: 30_000 });
-    await second.z.services.control.apply(roomId, TransitionCause.Paused, 'test');
+    await second.z.services.rooms.apply(roomId, TransitionCause.Paused, 'test');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '105', undefined, { timeout: 10_000 });
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7); // never reloaded
     await ctx.close();

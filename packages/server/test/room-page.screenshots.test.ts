@@ -114,10 +114,10 @@ describe('room page screenshots', () => {
     await shot(dp, 'room-desktop');
     await desk.close();
 
-    await t.z.services.control.apply(room, TransitionCause.Paused, 'test');
+    await t.z.services.rooms.apply(room, TransitionCause.Paused, 'test');
     await status(page, 105);
     await shot(page, 'room-105');
-    await t.z.services.control.apply(room, TransitionCause.Resumed, 'test');
+    await t.z.services.rooms.apply(room, TransitionCause.Resumed, 'test');
     await status(page, 101);
     await pusher.stop();
     await status(page, 106);
@@ -125,22 +125,22 @@ describe('room page screenshots', () => {
     pusher = pushScene(pushAddr as string);
     await status(page, 101);
     await page.waitForTimeout(4000); // a few seconds of recording for the replay
-    await t.z.services.control.apply(room, TransitionCause.AnchorEnded, 'test');
+    await t.z.services.rooms.apply(room, TransitionCause.AnchorEnded, 'test');
     await pusher.stop();
     await status(page, 103);
-    await waitUntil(async () => (await t.z.services.db.query(`SELECT 1 FROM replays WHERE room_id = $1 AND status = 'ready'`, [room])).length > 0, { timeoutMs: 60_000, what: 'a ready replay' });
+    await waitUntil(async () => (await t.z.db.query(`SELECT 1 FROM replays WHERE room_id = $1 AND status = 'ready'`, [room])).length > 0, { timeoutMs: 60_000, what: 'a ready replay' });
     await page.reload(); // the overlay polls for replays every 10 s; a reload shows it now
     await page.waitForSelector('.zb-replay-video');
     await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('.zb-replay-video')?.readyState ?? 0) >= 2, undefined, { timeout: 20_000 }).catch(() => undefined);
     await shot(page, 'room-103');
 
     const banned = await mkRoom('夜场直播');
-    await t.z.services.control.apply(banned, TransitionCause.Banned, 'test');
+    await t.z.services.rooms.apply(banned, TransitionCause.Banned, 'test');
     await page.goto(`${t.url}/room/?room_id=${banned}`);
     await status(page, 104);
     await shot(page, 'room-104');
     const expired = await mkRoom('周末品鉴会');
-    await t.z.services.control.apply(expired, TransitionCause.PlanExpired, 'test');
+    await t.z.services.rooms.apply(expired, TransitionCause.PlanExpired, 'test');
     await page.goto(`${t.url}/room/?room_id=${expired}`);
     await status(page, 107);
     await shot(page, 'room-107');

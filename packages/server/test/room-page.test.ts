@@ -44,7 +44,7 @@ describe('the room page in Chromium', () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42)); // survives only without a reload
 
     const apply = async (cause: (typeof TransitionCause)[keyof typeof TransitionCause], want: number) => {
-      expect((await t.z.services.control.apply(roomId, cause, 'test')).kind).toBe('changed');
+      expect((await t.z.services.rooms.apply(roomId, cause, 'test')).kind).toBe('changed');
       await waitStatus(page, want);
     };
     await apply(TransitionCause.PublishStarted, 101);
@@ -57,7 +57,7 @@ describe('the room page in Chromium', () => {
     expect(await page.textContent('.zb-overlay')).toContain('正在重新连接');
     await apply(TransitionCause.PublishStarted, 101);
     // the replay is ready before the page asks for it
-    await t.z.services.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time) VALUES ($1, 'sess-ui-1', 'ready', 'x.flv', $2, $2, 75, $2, $3)`, [roomId, t.clock.now(), t.clock.now() + 365 * 86_400_000]);
+    await t.z.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time) VALUES ($1, 'sess-ui-1', 'ready', 'x.flv', $2, $2, 75, $2, $3)`, [roomId, t.clock.now(), t.clock.now() + 365 * 86_400_000]);
     await apply(TransitionCause.AnchorEnded, 103);
     expect(await page.textContent('.zb-overlay')).toContain('直播已结束');
     await page.waitForSelector('.zb-replay-video');
@@ -73,10 +73,10 @@ describe('the room page in Chromium', () => {
     const ctx = await b.context('phone');
     const page = await openRoom(ctx, `${t.url}/room/?room_id=${roomId}`);
     await waitOpen(page);
-    await t.z.services.control.apply(roomId, TransitionCause.Banned, 'test');
+    await t.z.services.rooms.apply(roomId, TransitionCause.Banned, 'test');
     await waitStatus(page, 104);
     expect(await page.textContent('.zb-overlay')).toContain('已被封禁');
-    await t.z.services.control.apply(expiring, TransitionCause.PlanExpired, 'test');
+    await t.z.services.rooms.apply(expiring, TransitionCause.PlanExpired, 'test');
     await page.goto(`${t.url}/room/?room_id=${expiring}`);
     await waitStatus(page, 107);
     expect(await page.textContent('.zb-overlay')).toContain('直播已过期');
@@ -85,7 +85,7 @@ describe('the room page in Chromium', () => {
 
   it('S-PLAYER-2: two viewers see each other\'s comments (as text, never HTML) and likes; a muted viewer\'s comment reaches nobody', async () => {
     const { m, roomId } = await roomWithGoods(t);
-    await t.z.services.control.apply(roomId, TransitionCause.PublishStarted, 'test');
+    await t.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
     const [ca, cb] = [await b.context('phone'), await b.context('phone')];
     const a = await openRoom(ca, `${t.url}/room/?room_id=${roomId}`);
     const v = await openRoom(cb, `${t.url}/room/?room_id=${roomId}`);
@@ -127,7 +127,7 @@ describe('the room page in Chromium', () => {
 
   it('S-PARAMS, S-ENTRY-3, S-PLAYER-4, S-GOODS-BACK: a share link records the share chain; products and home open the merchant\'s pages with room_id, openid, share_openid, custom_params; back to live', async () => {
     const { m, roomId } = await roomWithGoods(t, { goodsBaseUrl: `${shop.url}/m/`, homeUrl: `${shop.url}/home` });
-    await t.z.services.control.apply(roomId, TransitionCause.PublishStarted, 'test');
+    await t.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
     const custom = '{"path":"pages/index/index","pid":1}';
     const ca = await b.context('phone');
     await ca.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
@@ -161,7 +161,7 @@ describe('the room page in Chromium', () => {
     expect(shop.hits.some((h) => h.pathname === '/m/pages/goods/detail' && h.searchParams.get('share_openid') === sharerOpenid)).toBe(true);
     // the tap was counted for the console's numbers (goods taps per product, issue 5)
     const taps = await waitUntil(async () => {
-      const rows = await t.z.services.db.query<{ openid: string }>('SELECT openid FROM goods_taps WHERE room_id = $1', [roomId]);
+      const rows = await t.z.db.query<{ openid: string }>('SELECT openid FROM goods_taps WHERE room_id = $1', [roomId]);
       return rows.length ? rows : undefined;
     }, { what: 'the goods tap beacon' });
     expect(taps).toEqual([{ openid: friendOpenid }]);

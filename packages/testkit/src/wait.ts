@@ -5,7 +5,7 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, opts: { timeoutMs?:
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (e) {
       last = e;
     }

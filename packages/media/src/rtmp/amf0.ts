@@ -50,7 +50,7 @@ class Decoder {
 
   value(depth: number): Amf0Value {
     if (depth > MAX_DEPTH) throw new Amf0Error('AMF0: nesting too deep');
-    const type = this.u8();
+    const type = this.u8() as Amf0Type;
     switch (type) {
       case Amf0Type.Number: return this.f64();
       case Amf0Type.Boolean: return this.u8() !== 0;
@@ -84,7 +84,7 @@ class Decoder {
     for (;;) {
       const key = this.str(this.u16());
       if (key === '') {
-        if (this.u8() !== Amf0Type.ObjectEnd) throw new Amf0Error('AMF0: empty key without object end');
+        if ((this.u8() as Amf0Type) !== Amf0Type.ObjectEnd) throw new Amf0Error('AMF0: empty key without object end');
         return o;
       }
       o[key] = this.value(depth + 1);

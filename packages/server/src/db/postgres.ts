@@ -7,7 +7,7 @@ export async function openPostgres(url: string, max = 10, onIdleError: (e: Error
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    types: { getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) },
+    types: { getTypeParser: (oid: number, format?: string): ((v: string) => unknown) => (oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown)) },
   });
   // An idle client can be terminated by the server (restart, failover, admin command): the pool drops it and
   // opens a new one; without this listener the error would crash the process.

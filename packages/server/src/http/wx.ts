@@ -1,39 +1,72 @@
-/** Helpers for WeChat-shaped routes: `{errcode, errmsg}` bodies, HTTP 200, WeChat's JSON rules. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Errcode } from '@zhibo/protocol';
-import { WxFail } from '../services/errors.js';
-import type { Log } from '../services/log.js';
+/**
+ * The WeChat envelope: how every WeChat-compatible route reads its request and answers (HTTP 200,
+ * `{errcode, errmsg, ...}`), in one place. Bodies are JSON (any content type, as WeChat clients send) or
+ * `application/x-www-form-urlencoded` with PHP-style arrays (`ids[0]=1&ids[1]=2`, EasyWeChat's httpPost).
+ * `WxRouter` adds `?access_token=` authentication, so a handler gets `{appid, body, query}`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Reason } from '@zhibo/protocol';
+import { DomainError } from '../lib/errors.js';
+import type { Log } from '../lib/log.js';
+import { asDomainError, wxBody } from './errors.js';
 
-/** Parse a WeChat POST body: empty → 44002, not JSON or not an object → 47001. */
-export function jsonBody(req: FastifyRequest): Record<string, unknown> {
-  const raw = req.body;
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') || (Buffer.isBuffer(raw) && raw.length === 0))
-    throw new WxFail(Errcode.EmptyPostData, 'empty post data');
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : undefined;
-  if (text === undefined) {
-    if (typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
-    throw new WxFail(Errcode.DataFormatError, 'data format error: body must be a JSON object');
+export type Query = Record<string, string | undefined>;
+export type Body = Record<string, unknown>;
+
+/** Parse `a[b][0]=1&c=2` (PHP's http_build_query) into nested objects and arrays; values stay strings. */
+export function parseForm(text: string): Body {
+  const out: Body = {};
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(rawKey);
+    const path = m ? [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)] : [rawKey];
+    let node: Record<string, unknown> | unknown[] = out;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      const last = i === path.length - 1;
+      const nextIsIndex = !last && /^\d*$/.test(path[i + 1]!);
+      const key = Array.isArray(node) && seg === '' ? node.length : seg;
+      const container = node as Record<string | number, unknown>;
+      if (last) container[key] = value;
+      else {
+        if (typeof container[key] !== 'object' || container[key] === null) container[key] = nextIsIndex ? [] : {};
+        node = container[key] as Record<string, unknown> | unknown[];
+      }
+    }
   }
+  return out;
+}
+
+/** A WeChat POST body: empty → 44002; not JSON / form, or not an object → 47001. */
+export function wxBodyOf(req: FastifyRequest): Body {
+  const raw = req.body;
+  if (raw === undefined || raw === null || (Buffer.isBuffer(raw) && raw.length === 0) || (typeof raw === 'string' && raw.trim() === ''))
+    throw new DomainError(Reason.EmptyPostData, 'empty post data');
+  if (!Buffer.isBuffer(raw) && typeof raw !== 'string') {
+    if (typeof raw === 'object' && !Array.isArray(raw)) return raw as Body;
+    throw new DomainError(Reason.DataFormat, 'data format error: body must be a JSON object');
+  }
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
+  if (text.trim() === '') throw new DomainError(Reason.EmptyPostData, 'empty post data');
+  const type = String(req.headers['content-type'] ?? '');
+  if (/application\/x-www-form-urlencoded/i.test(type)) return parseForm(text);
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new WxFail(Errcode.DataFormatError, `data format error: ${(e as Error).message}`);
+    throw new DomainError(Reason.DataFormat, `data format error: ${(e as Error).message}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new WxFail(Errcode.DataFormatError, 'data format error: body must be a JSON object');
-  return v as Record<string, unknown>;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DomainError(Reason.DataFormat, 'data format error: body must be a JSON object');
+  return v as Body;
 }
 
-/** Answer a WxFail as WeChat does; anything else is -1 system error with a log line. */
+/** Answer a failure as WeChat does; anything unexpected is -1 with one log line. */
 export function wxError(reply: FastifyReply, e: unknown, log: Log): FastifyReply {
-  if (e instanceof WxFail) return reply.code(200).send(e.toBody());
-  log.error(`unexpected error: ${(e as Error).stack ?? String(e)}`);
-  return reply.code(200).send({ errcode: Errcode.SystemBusy, errmsg: 'system error' });
+  return reply.code(200).send(wxBody(asDomainError(e, log, `${reply.request.method} ${reply.request.routeOptions.url ?? ''}`)));
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-/** Wrap a handler: its result is sent with errcode 0 first, its failures as WeChat errors. */
+/** Wrap a handler: its result is sent (errcode 0 comes from ok()), its failures as WeChat errors. */
 export function wx(log: Log, fn: Handler): Handler {
   return async (req, reply) => {
     try {
@@ -47,3 +80,45 @@ export function wx(log: Log, fn: Handler): Handler {
 }
 
 export const ok = <T extends object>(fields: T): { errcode: 0; errmsg: 'ok' } & T => ({ errcode: 0, errmsg: 'ok', ...fields });
+
+export interface WxCall {
+  appid: string;
+  query: Query;
+  /** the parsed body of a POST (JSON or form); `{}` for GET */
+  body: Body;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface WxRouteOptions {
+  /** needs `?access_token=` (default true) */
+  auth?: boolean;
+  /** parse the POST body as JSON/form (default true; false for multipart uploads) */
+  body?: boolean;
+}
+
+/** Registers WeChat-style routes: token auth, body parsing and the envelope, once for all. */
+export class WxRouter {
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly authenticate: (token: unknown) => Promise<string>,
+    private readonly log: Log,
+  ) {}
+
+  get(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
+    this.app.get(path, this.wrap(fn, opts, false));
+  }
+
+  post(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
+    this.app.post(path, this.wrap(fn, opts, true));
+  }
+
+  private wrap(fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions, hasBody: boolean): Handler {
+    return wx(this.log, async (req, reply) => {
+      const query = req.query as Query;
+      const appid = opts.auth === false ? '' : await this.authenticate(query.access_token);
+      const body = hasBody && opts.body !== false ? wxBodyOf(req) : {};
+      return fn({ appid, query, body, req, reply });
+    });
+  }
+}

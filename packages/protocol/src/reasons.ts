@@ -1,0 +1,117 @@
+/**
+ * The one error taxonomy (DESIGN.md, "an error catalogue"): every failure the server reports has a stable
+ * `reason`. Each transport maps a reason its own way — the WeChat API to an `errcode` (HTTP 200), the console and
+ * the admin API to `{error: reason, message, fields}` with an HTTP status, the plugin API to `{errcode: reason-ish,
+ * errmsg}` — and nobody parses message text. Values are only ever added; docs/errors.md is generated from this table.
+ */
+import { Errcode } from './errcodes.js';
+
+export const Reason = {
+  // -- generic
+  SystemError: 'system_error',
+  BadParameter: 'bad_parameter',
+  InvalidArgs: 'invalid_args',
+  EmptyPostData: 'empty_post_data',
+  DataFormat: 'data_format_error',
+  NotFound: 'not_found',
+  Conflict: 'conflict',
+  Throttled: 'throttled',
+  TooLarge: 'too_large',
+  // -- auth
+  AccessTokenMissing: 'access_token_missing',
+  InvalidCredential: 'invalid_credential',
+  AccessTokenExpired: 'access_token_expired',
+  InvalidGrantType: 'invalid_grant_type',
+  InvalidAppid: 'invalid_appid',
+  InvalidAppsecret: 'invalid_appsecret',
+  Unauthenticated: 'unauthenticated',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  Csrf: 'csrf',
+  // -- quota
+  QuotaExceeded: 'quota_exceeded',
+  NoRoom: 'no_room',
+  // -- rooms
+  RoomNotFound: 'room_not_found',
+  RoomStateForbids: 'room_state_forbids',
+  EditForbidden: 'edit_forbidden',
+  NameLength: 'name_length',
+  AnchorNameLength: 'anchor_name_length',
+  RoomTimes: 'room_times',
+  // -- status transitions refused (core/lifecycle.ts RefusalReason)
+  FinalStatus: 'final_status',
+  Banned: 'banned',
+  Expired: 'expired',
+  NotAllowed: 'not_allowed',
+  // -- images
+  ImageInvalid: 'image_invalid',
+  MediaIdInvalid: 'media_id_invalid',
+  CoverImageInvalid: 'cover_image_invalid',
+  ShareImageInvalid: 'share_image_invalid',
+  // -- goods
+  GoodsNotFound: 'goods_not_found',
+  GoodsNotApproved: 'goods_not_approved',
+  GoodsNameInvalid: 'goods_name_invalid',
+  GoodsUrlInvalid: 'goods_url_invalid',
+  PriceInvalid: 'price_invalid',
+  RoomGoodsFull: 'room_goods_full',
+  // -- subscriptions
+  NotSubscribable: 'not_subscribable',
+  WebPushOff: 'webpush_off',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+export interface ReasonInfo {
+  /** what the WeChat-compatible API answers (HTTP 200 with this errcode) */
+  errcode: Errcode;
+  /** HTTP status on the console, admin and plugin APIs */
+  status: number;
+  /** when it happens (docs/errors.md) */
+  when: string;
+}
+
+export const REASONS: Record<Reason, ReasonInfo> = {
+  system_error: { errcode: Errcode.SystemBusy, status: 500, when: 'an unexpected error (logged with its request id); retry later' },
+  bad_parameter: { errcode: Errcode.BadParameter, status: 400, when: 'a field is missing or has a wrong value (the message and `field` say which)' },
+  invalid_args: { errcode: Errcode.InvalidParameter, status: 400, when: 'an argument is out of range (e.g. limit not in 1..100, start < 0, unknown action)' },
+  empty_post_data: { errcode: Errcode.EmptyPostData, status: 400, when: 'a POST call came with no body' },
+  data_format_error: { errcode: Errcode.DataFormatError, status: 400, when: 'the body is not valid JSON / form data, or a field has the wrong type' },
+  not_found: { errcode: Errcode.BadParameter, status: 404, when: 'the object does not exist or is not yours (console, admin)' },
+  conflict: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the object is in a state that does not allow the change' },
+  throttled: { errcode: Errcode.SystemBusy, status: 429, when: 'too many requests or sign-in attempts; wait and retry' },
+  too_large: { errcode: Errcode.DataFormatError, status: 413, when: 'the request or one of its fields is larger than allowed' },
+  access_token_missing: { errcode: Errcode.AccessTokenMissing, status: 401, when: 'no access_token query parameter' },
+  invalid_credential: { errcode: Errcode.InvalidCredential, status: 401, when: 'access_token unknown, replaced, or of another app' },
+  access_token_expired: { errcode: Errcode.AccessTokenExpired, status: 401, when: 'the token is older than expires_in' },
+  invalid_grant_type: { errcode: Errcode.InvalidGrantType, status: 400, when: 'grant_type is not client_credential' },
+  invalid_appid: { errcode: Errcode.InvalidAppid, status: 400, when: 'no such appid' },
+  invalid_appsecret: { errcode: Errcode.InvalidAppsecret, status: 400, when: 'appsecret does not match the appid' },
+  unauthenticated: { errcode: Errcode.InvalidCredential, status: 401, when: 'console: no live session (sign in)' },
+  unauthorized: { errcode: Errcode.ApiUnauthorized, status: 401, when: 'plugin/admin API: no usable viewer identity or admin token' },
+  forbidden: { errcode: Errcode.ApiUnauthorized, status: 403, when: 'the account may not do this (e.g. a merchant managing accounts)' },
+  csrf: { errcode: Errcode.ApiUnauthorized, status: 403, when: 'console: cross-origin request, or a missing/wrong CSRF token' },
+  quota_exceeded: { errcode: Errcode.QuotaExceeded, status: 429, when: 'S-API-4: the daily quota (default 500, shared by getliveinfo and get_replay) is used up; resets 00:00 Asia/Shanghai' },
+  no_room: { errcode: Errcode.NoRoom, status: 200, when: 'S-API-2: getliveinfo of an app that has created no room yet' },
+  room_not_found: { errcode: Errcode.RoomNotFound, status: 404, when: 'no such room for this app (another app\'s room is just as unknown)' },
+  room_state_forbids: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room status does not allow it (e.g. deleting a live room, presenting goods with the shelf closed)' },
+  edit_forbidden: { errcode: Errcode.EditForbidden, status: 409, when: 'the room can no longer be edited in its state' },
+  name_length: { errcode: Errcode.NameLengthInvalid, status: 400, when: 'room name length out of 3–17 Chinese characters (a Chinese character counts as 2)' },
+  anchor_name_length: { errcode: Errcode.AnchorNameLengthInvalid, status: 400, when: 'anchorName length out of 2–15 Chinese characters (a Chinese character counts as 2)' },
+  room_times: { errcode: Errcode.BadParameter, status: 400, when: 'startTime/endTime missing or out of range (start in the past or > 6 months ahead; 30 min – 24 h long)' },
+  final_status: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room has ended (103): its status can no longer change' },
+  banned: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room is banned (104) and can not go live or be resumed' },
+  expired: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room expired (107): its planned end passed before it went live' },
+  not_allowed: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the action does not apply to the room\'s status (e.g. pausing a room that is not live)' },
+  image_invalid: { errcode: Errcode.ImageUploadFailed, status: 400, when: 'an image is not a PNG/JPEG/GIF/WebP, is corrupt, too large, or its media_id expired' },
+  media_id_invalid: { errcode: Errcode.ImageUploadFailed, status: 400, when: 'a media_id is unknown or of another app' },
+  cover_image_invalid: { errcode: Errcode.CoverImageInvalid, status: 400, when: 'coverImg missing, too large (> 2 MB) or not an image' },
+  share_image_invalid: { errcode: Errcode.ShareImageInvalid, status: 400, when: 'shareImg missing, too large (> 1 MB) or not an image' },
+  goods_not_found: { errcode: Errcode.GoodsNotFound, status: 404, when: 'no such goods for this app, or not on that room\'s shelf' },
+  goods_not_approved: { errcode: Errcode.GoodsNotApproved, status: 409, when: 'goods still in review cannot be added to a room' },
+  goods_name_invalid: { errcode: Errcode.GoodsNameViolation, status: 400, when: 'goods name empty or longer than 14 Chinese characters' },
+  goods_url_invalid: { errcode: Errcode.GoodsUrlInvalid, status: 400, when: 'goods url empty, too long, or not an http(s) URL or page path' },
+  price_invalid: { errcode: Errcode.PriceInvalid, status: 400, when: 'price missing, negative, more than 2 decimals, or inconsistent with priceType' },
+  room_goods_full: { errcode: Errcode.RoomGoodsFull, status: 409, when: 'a room holds at most 500 goods' },
+  not_subscribable: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room is live, ended, banned or expired: subscriptions are for rooms that have not started' },
+  webpush_off: { errcode: Errcode.ApiUnauthorized, status: 404, when: 'the app does not deliver reminders by Web Push' },
+};

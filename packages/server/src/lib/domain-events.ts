@@ -1,0 +1,35 @@
+/** The domain event map (one typed event map, DESIGN.md): payload types in one place, emitted after commit. */
+import { Emitter, type LiveStatus, type TransitionCause } from '@zhibo/protocol';
+import type { Log } from './log.js';
+
+export interface StatusChange {
+  roomId: number;
+  appid: string;
+  from: LiveStatus;
+  to: LiveStatus;
+  cause: TransitionCause;
+  actor: string;
+  at: number;
+}
+
+export interface DomainEvents {
+  status: [StatusChange];
+  /** a room's data (fields, goods) changed: caches of the room list drop it */
+  roomChanged: [{ roomId: number; appid: string }];
+  roomDeleted: [{ roomId: number; appid: string }];
+  /** A room's stream key was replaced: whoever publishes with the old key is kicked (nginx-rtmp drop/publisher). */
+  streamKeyChanged: [{ roomId: number; appid: string }];
+  /** An app's settings or secret changed; `tokens`: its tokens (but the one hashed `except`) stop working at `until` (0 = now). */
+  appChanged: [{ appid: string; tokens?: { until: number; except?: string } }];
+  /** An in-page go-live reminder for a viewer of an app: the realtime gateway forwards it to that viewer's open site connections. */
+  reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
+  /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
+  mediaViewers: [{ roomId: number; count: number; peak: number }];
+}
+
+export type DomainBus = Emitter<DomainEvents>;
+
+/** The bus: a listener that throws is logged and isolated, never thrown into the emitter's caller (e.g. after a commit). */
+export function createDomainBus(log: Log): DomainBus {
+  return new Emitter<DomainEvents>((event, e) => log.error(`a "${event}" listener threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+}

@@ -1,0 +1,67 @@
+/**
+ * An app's settings (`apps.settings`), validated in one place for every caller (console, admin API, demo):
+ * unknown keys are refused, URLs must be http(s), versions dotted. Reminder settings are validated by the
+ * reminders module's rules.
+ */
+import { Reason, type ReminderSettings } from '@zhibo/protocol';
+import { DomainError } from '../../lib/errors.js';
+import { validateReminderSettings } from '../reminders/settings.js';
+
+export interface AppSettings {
+  /** the merchant's goods pages are `goodsBaseUrl + goods.url` (S-PLAYER-4) */
+  goodsBaseUrl?: string;
+  /** the room page's home icon opens this */
+  homeUrl?: string;
+  /** S-PLAYER-3: the app's minimum SDK version (the larger of it and the server's applies) */
+  minSdkVersion?: string;
+  reminders?: ReminderSettings;
+}
+
+export interface SettingsPatch {
+  settings: AppSettings;
+  /** undefined: unchanged; null: the server default */
+  dailyQuota?: number | null;
+}
+
+const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota'] as const;
+
+/** An http(s) URL (or '' = unset) — never javascript:, data: or anything a browser would run. */
+export function httpUrlOrEmpty(v: unknown, field: string): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (typeof v !== 'string' || v.length > 1024) throw new DomainError(Reason.BadParameter, 'Enter an http(s) URL of at most 1024 characters', field);
+  let u: URL;
+  try {
+    u = new URL(v.trim());
+  } catch {
+    throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
+  return v.trim();
+}
+
+export function validateAppSettings(input: Record<string, unknown>): SettingsPatch {
+  for (const k of Object.keys(input))
+    if (!(KEYS as readonly string[]).includes(k)) throw new DomainError(Reason.BadParameter, `${k} is not an app setting; known: ${KEYS.join(', ')}`, k);
+  const settings: AppSettings = {};
+  if ('goodsBaseUrl' in input) settings.goodsBaseUrl = httpUrlOrEmpty(input.goodsBaseUrl, 'goodsBaseUrl');
+  if ('homeUrl' in input) settings.homeUrl = httpUrlOrEmpty(input.homeUrl, 'homeUrl');
+  if ('minSdkVersion' in input) {
+    const min = input.minSdkVersion ?? '';
+    if (typeof min !== 'string' || (min !== '' && !/^\d{1,3}(\.\d{1,3}){0,3}$/.test(min.trim())))
+      throw new DomainError(Reason.BadParameter, 'Enter a version like 1.0.4, or leave it empty', 'minSdkVersion');
+    settings.minSdkVersion = min.trim();
+  }
+  if (input.reminders !== undefined) settings.reminders = validateReminderSettings(input.reminders);
+  const out: SettingsPatch = { settings };
+  if ('dailyQuota' in input) {
+    const q = input.dailyQuota;
+    if (q === null || q === '' || q === undefined) out.dailyQuota = null;
+    else {
+      const n = Number(q);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000_000)
+        throw new DomainError(Reason.BadParameter, 'Enter a whole number from 1 to 10,000,000, or leave it empty for the server default', 'dailyQuota');
+      out.dailyQuota = n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+/**
+ * /console/api: the live desk — current numbers and the comment stream (polled: it keeps working when a WebSocket or
+ * the stream drops), moderation through the interaction service, and share links (S-ENTRY).
+ */
+import type { FastifyInstance } from 'fastify';
+import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
+import { type ConsoleCtx, fieldError, jsonOf, params, query, roomFor, route, sessionOf } from './http.js';
+
+export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
+  const { d } = ctx;
+
+  api.get('/rooms/:id/live', route(ctx, async (req) => {
+    const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    const desk = await d.interaction.liveDesk(room.id, room.close_comment === 1);
+    return { status: d.rooms.cachedStatus(room.id)?.status ?? room.live_status, ...desk, serverTime: ctx.clock.now() };
+  }));
+
+  api.post('/rooms/:id/comments/:cid/delete', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    await d.interaction.deleteComment(app.appid, room.id, params(req).cid);
+    return { ok: true };
+  }));
+
+  api.post('/rooms/:id/mute', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    const b = jsonOf(req);
+    if (typeof b.mute !== 'boolean') throw fieldError('mute', 'mute must be true or false');
+    await d.interaction.mute(app.appid, room.id, b.openid, b.mute ? 1 : 0);
+    return { ok: true };
+  }));
+
+  api.post('/rooms/:id/comments-switch', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    const closed = jsonOf(req).closed;
+    if (typeof closed !== 'boolean') throw fieldError('closed', 'closed must be true or false');
+    await d.interaction.setCommentBan(app.appid, room.id, closed ? 1 : 0);
+    return { ok: true };
+  }));
+
+  /**
+   * S-ENTRY-1/-2: the code image (type=9) and its poster, the article-card link (type=10), a plain link and the plugin
+   * page path — each with the merchant's custom_params (JSON, ≤ 600 characters). Built by the share module.
+   */
+  api.get('/rooms/:id/share', route(ctx, async (req) => {
+    const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    const custom = (query(req).customParams ?? '').trim();
+    if (custom) {
+      if (custom.length > CUSTOM_PARAMS_MAX) throw fieldError('customParams', `Use at most ${CUSTOM_PARAMS_MAX} characters`);
+      try {
+        JSON.parse(custom);
+      } catch {
+        throw fieldError('customParams', 'Custom params must be JSON, e.g. {"pid": 1, "path": "pages/index/index"}');
+      }
+    }
+    return d.share.links(room.id, custom);
+  }));
+}

@@ -1,0 +1,123 @@
+/** The goods module's tables: goods (the library), room_goods (shelves), goods_taps (taps from the room page). */
+import type { Db } from '../../db/index.js';
+
+export interface GoodsRow {
+  id: number;
+  appid: string;
+  name: string;
+  cover_img: string;
+  price_type: 1 | 2 | 3;
+  price: number;
+  price2: number;
+  url: string;
+  third_party_appid: string;
+  goods_key: string;
+  audit_status: number;
+  audit_id: number;
+}
+
+export interface ShelfItem extends GoodsRow {
+  room_id: number;
+  sort: number;
+  on_sale: boolean;
+}
+
+const GOODS_COLUMNS = 'id, appid, name, cover_img, price_type, price, price2, url, third_party_appid, goods_key, audit_status, audit_id';
+
+export class GoodsSql {
+  constructor(private readonly db: Db) {}
+
+  async insert(g: Omit<GoodsRow, 'id' | 'audit_id'>, at: number): Promise<{ id: number; audit_id: number }> {
+    const [row] = await this.db.query<{ id: number; audit_id: number }>(
+      `INSERT INTO goods (appid, name, cover_img, price_type, price, price2, url, third_party_appid, goods_key, audit_status, created_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id, audit_id`,
+      [g.appid, g.name, g.cover_img, g.price_type, g.price, g.price2, g.url, g.third_party_appid, g.goods_key, g.audit_status, at],
+    );
+    return row!;
+  }
+
+  async get(appid: string, id: number): Promise<GoodsRow | undefined> {
+    const [row] = await this.db.query<GoodsRow>(`SELECT ${GOODS_COLUMNS} FROM goods WHERE id=$1 AND appid=$2 AND deleted_at IS NULL`, [id, appid]);
+    return row;
+  }
+
+  async list(appid: string, offset: number, limit: number, status?: number): Promise<{ goods: GoodsRow[]; total: number }> {
+    const cond = status === undefined ? '' : 'AND audit_status = $4';
+    const params: unknown[] = [appid, offset, limit];
+    if (status !== undefined) params.push(status);
+    const goods = await this.db.query<GoodsRow>(`SELECT ${GOODS_COLUMNS} FROM goods WHERE appid=$1 AND deleted_at IS NULL ${cond} ORDER BY id OFFSET $2 LIMIT $3`, params);
+    const [c] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM goods WHERE appid=$1 AND deleted_at IS NULL ${status === undefined ? '' : 'AND audit_status = $2'}`,
+      status === undefined ? [appid] : [appid, status],
+    );
+    return { goods, total: c?.n ?? 0 };
+  }
+
+  /** Soft-delete goods and take it off every shelf; returns the rooms it left. */
+  softDelete(id: number, at: number): Promise<number[]> {
+    return this.db.tx(async (sql) => {
+      await sql.query('UPDATE goods SET deleted_at=$2 WHERE id=$1', [id, at]);
+      return (await sql.query<{ room_id: number }>('DELETE FROM room_goods WHERE goods_id=$1 RETURNING room_id', [id])).map((r) => r.room_id);
+    });
+  }
+
+  byIds(appid: string, ids: number[]): Promise<Array<{ id: number; audit_status: number }>> {
+    return this.db.query('SELECT id, audit_status FROM goods WHERE appid=$1 AND deleted_at IS NULL AND id = ANY($2::int[])', [appid, ids]);
+  }
+
+  /** Put goods on a shelf (after the ones there); refuses past `max` goods. Returns false when the shelf would be too full. */
+  addToShelf(roomId: number, ids: number[], max: number): Promise<boolean> {
+    return this.db.tx(async (sql) => {
+      const [c] = await sql.query<{ n: number; top: number }>('SELECT count(*)::int AS n, COALESCE(max(sort), 0)::int AS top FROM room_goods WHERE room_id=$1', [roomId]);
+      const existing = new Set((await sql.query<{ goods_id: number }>('SELECT goods_id FROM room_goods WHERE room_id=$1', [roomId])).map((r) => r.goods_id));
+      const fresh = [...new Set(ids)].filter((i) => !existing.has(i));
+      if ((c?.n ?? 0) + fresh.length > max) return false;
+      let sort = c?.top ?? 0;
+      for (const id of fresh) await sql.query('INSERT INTO room_goods (room_id, goods_id, sort) VALUES ($1,$2,$3)', [roomId, id, ++sort]);
+      return true;
+    });
+  }
+
+  async setOnSale(roomId: number, goodsId: number, onSale: boolean): Promise<boolean> {
+    return (await this.db.query('UPDATE room_goods SET on_sale=$3 WHERE room_id=$1 AND goods_id=$2 RETURNING goods_id', [roomId, goodsId, onSale])).length > 0;
+  }
+
+  async removeFromShelf(roomId: number, goodsId: number): Promise<boolean> {
+    return (await this.db.query('DELETE FROM room_goods WHERE room_id=$1 AND goods_id=$2 RETURNING goods_id', [roomId, goodsId])).length > 0;
+  }
+
+  async reorder(roomId: number, goodsIds: number[]): Promise<void> {
+    await this.db.tx(async (sql) => {
+      let i = 0;
+      for (const g of goodsIds) await sql.query('UPDATE room_goods SET sort=$3 WHERE room_id=$1 AND goods_id=$2', [roomId, g, ++i]);
+    });
+  }
+
+  /** The shelves of several rooms at once (getliveinfo: one query for the page), in shelf order. */
+  shelves(roomIds: number[]): Promise<ShelfItem[]> {
+    return this.db.query<ShelfItem>(
+      `SELECT rg.room_id, rg.sort, rg.on_sale, ${GOODS_COLUMNS.split(', ').map((c) => `g.${c}`).join(', ')}
+       FROM room_goods rg JOIN goods g ON g.id = rg.goods_id AND g.deleted_at IS NULL
+       WHERE rg.room_id = ANY($1::int[]) ORDER BY rg.room_id, rg.sort`,
+      [roomIds],
+    );
+  }
+
+  /** Count a tap if the goods is on that room's shelf; false otherwise. */
+  async insertTap(roomId: number, goodsId: number, openid: string, at: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO goods_taps (room_id, goods_id, openid, at) SELECT $1, $2, $3, $4
+       WHERE EXISTS (SELECT 1 FROM room_goods WHERE room_id = $1 AND goods_id = $2) RETURNING id`,
+      [roomId, goodsId, openid, at],
+    );
+    return rows.length > 0;
+  }
+
+  tapCounts(roomId: number): Promise<Array<{ goods_id: number; name: string | null; taps: number }>> {
+    return this.db.query(
+      `SELECT t.goods_id, g.name, count(*)::int AS taps FROM goods_taps t LEFT JOIN goods g ON g.id = t.goods_id
+       WHERE t.room_id = $1 GROUP BY t.goods_id, g.name ORDER BY taps DESC, t.goods_id`,
+      [roomId],
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Images: WeChat's temporary material (POST /cgi-bin/media/upload, kept 3 days) and the permanent copies rooms and
+ * goods point at (served at /img/ID).
+ */
+import { Reason } from '@zhibo/protocol';
+import type { Clock } from '@zhibo/core';
+import { randomToken } from '../../lib/crypto.js';
+import { DomainError } from '../../lib/errors.js';
+import { sniffImage } from './sniff.js';
+import type { ImagesSql } from './sql.js';
+
+export const MEDIA_TTL_MS = 3 * 86_400_000;
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+
+export class ImageService {
+  constructor(
+    private readonly sql: ImagesSql,
+    private readonly clock: Clock,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  /** POST /cgi-bin/media/upload?type=image */
+  async upload(appid: string, bytes: Buffer): Promise<{ type: 'image'; media_id: string; created_at: number }> {
+    if (bytes.length === 0) throw new DomainError(Reason.ImageInvalid, 'the media field is empty', 'media');
+    if (bytes.length > MAX_UPLOAD_BYTES) throw new DomainError(Reason.ImageInvalid, `image is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`, 'media');
+    const info = sniffImage(bytes);
+    if (!info) throw new DomainError(Reason.ImageInvalid, 'not a PNG, JPEG, GIF or WebP image', 'media');
+    const now = this.clock.now();
+    const mediaId = randomToken(24);
+    await this.sql.insertWithMedia({ imageId: randomToken(12), mediaId, appid, info, bytes, at: now, expiresAt: now + MEDIA_TTL_MS });
+    return { type: 'image', media_id: mediaId, created_at: Math.floor(now / 1000) };
+  }
+
+  /**
+   * An image field of a room or goods: a media_id of this app (not expired) or an http(s) URL.
+   * Returns the URL the room list shows. `maxBytes` is the field's WeChat limit; `reason` the field's failure.
+   */
+  async resolve(appid: string, value: unknown, field: string, maxBytes: number, reason: Reason): Promise<string> {
+    if (typeof value !== 'string' || value.trim() === '') throw new DomainError(reason, `${field} is required (a media_id from /cgi-bin/media/upload or an http(s) URL)`, field);
+    const v = value.trim();
+    if (/^https?:\/\//i.test(v)) {
+      if (v.length > 1024) throw new DomainError(reason, `${field}: URL longer than 1024 characters`, field);
+      try {
+        new URL(v);
+      } catch {
+        throw new DomainError(reason, `${field}: not a valid URL`, field);
+      }
+      return v;
+    }
+    const row = await this.sql.media(v, appid);
+    if (!row) throw new DomainError(reason, `${field}: unknown media_id`, field);
+    if (row.expires_at <= this.clock.now()) throw new DomainError(Reason.ImageInvalid, `${field}: media_id expired (temporary material lives 3 days)`, field);
+    if (row.size > maxBytes) throw new DomainError(reason, `${field}: image is ${row.size} bytes; this field allows ${maxBytes}`, field);
+    return `${this.publicUrl()}/img/${row.image_id}`;
+  }
+
+  async read(id: string): Promise<{ contentType: string; bytes: Buffer } | undefined> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return undefined;
+    const row = await this.sql.image(id);
+    return row ? { contentType: row.content_type, bytes: Buffer.from(row.bytes) } : undefined;
+  }
+
+  /** The bytes behind an image URL this server handed out (`…/img/ID`), for embedding (posters); undefined for others. */
+  async bytesOfUrl(url: string): Promise<{ contentType: string; bytes: Buffer } | undefined> {
+    const m = /\/img\/([A-Za-z0-9_-]{1,64})$/.exec(url);
+    return m ? this.read(m[1]!) : undefined;
+  }
+
+  /** Delete temporary material past its 3 days (the images stay while a room or goods uses them). */
+  purgeExpired(): Promise<number> {
+    return this.sql.deleteExpiredMedia(this.clock.now());
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Live: the media plane (RTMP ingest, stream hub, FLV/HLS delivery, recording) wired to the domain. Owns no table;
+ * publish sessions become status causes (rooms) and replay segments (replays).
+ */
+import { join } from 'node:path';
+import { findLeftoverRecordings, MediaServer } from '@zhibo/media';
+import type { DomainBus } from '../../lib/domain-events.js';
+import type { Log } from '../../lib/log.js';
+import type { Component, Module } from '../module.js';
+import type { ReplayService } from '../replays/service.js';
+import type { RoomService } from '../rooms/service.js';
+import { webRoutes, WsFlv } from './routes.js';
+import { LiveService } from './service.js';
+
+export { LiveService, type MediaPort } from './service.js';
+
+export interface LiveDeps {
+  events: DomainBus;
+  log: Log;
+  rooms: RoomService;
+  replays: ReplayService;
+  dataDir: string;
+  rtmp: { host: string; port: number };
+  hls: boolean;
+  stallTimeoutMs: number;
+  mediaBatchMs: number;
+}
+
+export interface LiveModule extends Module<LiveService> {
+  media: MediaServer;
+  /** before serving: rooms a crash left 101 become 106 */
+  reconcile: Component;
+  /** after serving: recordings a crash left as FLV become replay segments */
+  leftovers: Component;
+  /** the RTMP listener and everything media holds (publishers, viewers, HLS, recordings) */
+  ingest: Component & { port(): number };
+}
+
+export function create(d: LiveDeps): LiveModule {
+  const service = new LiveService(d.rooms, d.replays, d.log);
+  const recordDir = join(d.dataDir, 'recordings');
+  const media = new MediaServer({
+    rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hlsDir: join(d.dataDir, 'hls'), hls: d.hls,
+    authorizePublish: (req) => service.authorizePublish(req), logger: d.log, stallTimeoutMs: d.stallTimeoutMs, batchMs: d.mediaBatchMs,
+  });
+  const offs = service.attachMedia(media, d.events);
+  const order = (streamId: string, what: string, fn: () => Promise<void>) => {
+    void service.inOrder(streamId, what, fn);
+  };
+  media.on('publishStart', (e) => order(e.streamId, 'publish start', () => service.onPublishStart(e.streamId, e.sessionId)));
+  media.on('publishStop', (e) => order(e.streamId, 'publish stop', () => service.onPublishStop(e.streamId, e.reason)));
+  media.on('recordingReady', (e) => order(e.streamId, 'recording ready', () => d.replays.recordingReady({ ...e, roomId: Number(e.streamId) })));
+  media.on('recordingFailed', (e) => order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })));
+  media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
+  const wsFlv = new WsFlv(d.rooms, media);
+  let port = 0;
+  const ingest = {
+    name: 'media (RTMP ingest, viewers, HLS, recordings)',
+    port: () => port,
+    async start() {
+      port = (await media.listen()).port;
+    },
+    async stop() {
+      for (const off of offs) off();
+      await media.close();
+      wsFlv.close();
+      await service.settled();
+    },
+  };
+  return {
+    service,
+    media,
+    reconcile: { name: 'reconcile rooms left live', start: async () => void (await service.reconcileAfterRestart()) },
+    leftovers: {
+      name: 'finalize leftover recordings',
+      async start() {
+        for (const f of await findLeftoverRecordings(recordDir)) await media.finalizeRecording(f);
+        await service.settled();
+      },
+    },
+    ingest,
+    routes: { web: (a) => webRoutes(a, d.rooms, media), upgrade: (req, socket, head) => wsFlv.handleUpgrade(req, socket, head) },
+    components: [],
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Viewer delivery: HTTP-FLV and WS-FLV at /live/ROOMID.flv, HLS at /live/ROOMID/index.m3u8. Access follows the
+ * room's status (no video for 104/103/107). CORS is open so the room page on another origin can play.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { WebSocketServer } from 'ws';
+import { type LiveStatus, LiveStatus as S, STATUS_NAMES } from '@zhibo/protocol';
+import { BadPathError, createHttpFlvSink, createWebSocketSink, hlsContentType, type MediaServer } from '@zhibo/media';
+import { sendFile } from '../../http/files.js';
+import type { RoomService } from '../rooms/service.js';
+
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length, content-range' };
+const FLV_PATH = /^\/live\/(\d{1,10})\.flv(?:\?.*)?$/;
+
+/** Statuses in which a viewer may attach to the live stream (102 waits for the publisher; 105 gets the paused stream). */
+export function playable(status: LiveStatus | undefined): { ok: true } | { ok: false; http: number; message: string } {
+  if (status === undefined) return { ok: false, http: 404, message: 'room does not exist' };
+  if (status === S.Live || status === S.Paused || status === S.Abnormal || status === S.NotStarted) return { ok: true };
+  return { ok: false, http: status === S.Banned ? 403 : 410, message: `room is ${status} (${STATUS_NAMES[status]}): no live video` };
+}
+
+export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer): void {
+  const deny = (reply: FastifyReply, http: number, message: string) => reply.code(http).headers(CORS).send({ error: 'not_playable', message });
+
+  app.get('/live/:file', async (req, reply) => {
+    const m = /^(\d{1,10})\.flv$/.exec((req.params as { file: string }).file);
+    if (!m) return deny(reply, 404, 'use /live/ROOMID.flv or /live/ROOMID/index.m3u8');
+    const roomId = Number(m[1]);
+    const p = playable(rooms.cachedStatus(roomId)?.status);
+    if (!p.ok) return deny(reply, p.http, p.message);
+    reply.hijack();
+    media.attachViewer(String(roomId), createHttpFlvSink(reply.raw, CORS));
+  });
+
+  app.get('/live/:room/:file', async (req, reply) => {
+    const { room, file } = req.params as { room: string; file: string };
+    const roomId = /^\d{1,10}$/.test(room) ? Number(room) : NaN;
+    const p = playable(rooms.cachedStatus(roomId)?.status);
+    if (!p.ok) return deny(reply, p.http, p.message);
+    let path: string;
+    try {
+      path = media.hlsPath(String(roomId), file);
+    } catch (e) {
+      if (e instanceof BadPathError) return deny(reply, 404, 'no such HLS file');
+      throw e;
+    }
+    // Playlists change every segment; segments never change.
+    return sendFile(req, reply, path, hlsContentType(file), file.endsWith('.m3u8') ? 'no-cache' : 'public, max-age=60');
+  });
+}
+
+/** WS-FLV for mpegts.js: the same path over a WebSocket. */
+export class WsFlv {
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+  constructor(
+    private readonly rooms: RoomService,
+    private readonly media: MediaServer,
+  ) {}
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const m = FLV_PATH.exec(req.url ?? '');
+    if (!m) return false;
+    const roomId = Number(m[1]);
+    const p = playable(this.rooms.cachedStatus(roomId)?.status);
+    if (!p.ok) {
+      socket.end(`HTTP/1.1 ${p.http} ${p.http === 403 ? 'Forbidden' : p.http === 404 ? 'Not Found' : 'Gone'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return true;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.media.attachViewer(String(roomId), createWebSocketSink(ws, `ws:${req.socket.remoteAddress ?? ''}`)));
+    return true;
+  }
+
+  close(): void {
+    for (const c of this.wss.clients) c.terminate();
+    this.wss.close();
+  }
+}

@@ -1,0 +1,93 @@
+/** S-API-1..3: getliveinfo and get_replay, in the seed's exact shape. */
+import { type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom, Reason } from '@zhibo/protocol';
+import { checkPage } from '@zhibo/core';
+import type { DomainBus } from '../../lib/domain-events.js';
+import { DomainError, assertCheck } from '../../lib/errors.js';
+import { type GoodsService, liveInfoGoods } from '../goods/service.js';
+import { isoSeconds, type ReplayService } from '../replays/service.js';
+import type { RoomService } from '../rooms/service.js';
+import type { RoomRow } from '../rooms/sql.js';
+
+export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfoRoom {
+  return {
+    name: r.name, roomid: r.id, cover_img: r.cover_img, live_status: r.live_status, start_time: r.start_time, end_time: r.end_time,
+    anchor_name: r.anchor_name, anchor_img: r.anchor_img, goods, share_img: r.share_img, live_type: r.type, screen_type: r.screen_type,
+    close_like: r.close_like, close_goods: r.close_goods, close_comment: r.close_comment, close_kf: r.close_kf, close_replay: r.close_replay,
+    is_feeds_public: r.is_feeds_public, creater_openid: '', feeds_img: r.feeds_img,
+  };
+}
+
+export class LiveInfoService {
+  /** appid → its rooms in getliveinfo order (statuses are patched from the status cache at read). Dropped on any change. */
+  private readonly cache = new Map<string, LiveInfoRoom[]>();
+  /** appid → "start:limit" → the serialized answer. Dropped with the list, and on any status change of the app's rooms. */
+  private readonly bodies = new Map<string, Map<string, Buffer>>();
+
+  constructor(
+    private readonly rooms: RoomService,
+    private readonly goods: GoodsService,
+    private readonly replays: ReplayService,
+    events: DomainBus,
+    private readonly publicUrl: () => string,
+  ) {
+    const drop = ({ appid }: { appid: string }) => {
+      this.cache.delete(appid);
+      this.bodies.delete(appid);
+    };
+    events.on('roomChanged', drop);
+    events.on('roomDeleted', drop);
+    events.on('status', ({ appid }) => this.bodies.delete(appid));
+  }
+
+  private async all(appid: string): Promise<LiveInfoRoom[]> {
+    const hit = this.cache.get(appid);
+    if (hit) return hit;
+    const { rooms } = await this.rooms.page(appid, 0, 1_000_000);
+    const shelves = await this.goods.shelves(rooms.map((r) => r.id));
+    const list = rooms.map((r) => liveInfoRoom(r, (shelves.get(r.id) ?? []).map(liveInfoGoods)));
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(appid, list);
+    return list;
+  }
+
+  /** getliveinfo as JSON bytes, served from a per-page cache keyed after validation (the hot path of `npm run bench -- api`). */
+  async getLiveInfoJson(appid: string, body: Record<string, unknown>): Promise<Buffer> {
+    assertCheck(checkPage(body.start, body.limit));
+    const key = `${body.start as number}:${body.limit as number}`;
+    const hit = this.bodies.get(appid)?.get(key);
+    if (hit !== undefined) return hit;
+    const text = Buffer.from(JSON.stringify(await this.getLiveInfo(appid, body)));
+    let pages = this.bodies.get(appid);
+    if (!pages) {
+      if (this.bodies.size > 1000) this.bodies.clear();
+      this.bodies.set(appid, (pages = new Map<string, Buffer>()));
+    }
+    if (pages.size < 64) pages.set(key, text);
+    return text;
+  }
+
+  async getLiveInfo(appid: string, body: Record<string, unknown>): Promise<GetLiveInfoResponse> {
+    assertCheck(checkPage(body.start, body.limit));
+    const all = await this.all(appid);
+    if (all.length === 0) throw new DomainError(Reason.NoRoom, 'no room: the app has created no live room');
+    const start = body.start as number;
+    const page = all.slice(start, start + (body.limit as number)).map((r) => {
+      const s = this.rooms.cachedStatus(r.roomid)?.status;
+      return s === undefined || s === r.live_status ? r : { ...r, live_status: s };
+    });
+    return { errcode: 0, errmsg: 'ok', room_info: page, total: all.length };
+  }
+
+  /** S-API-3: the replay segments of a room, oldest first, with ISO-8601 UTC times. */
+  async getReplay(appid: string, body: Record<string, unknown>): Promise<GetReplayResponse> {
+    assertCheck(checkPage(body.start, body.limit));
+    const room = await this.rooms.get(appid, body.room_id);
+    const { rows, total } = await this.replays.readyPage(room.id, body.start as number, body.limit as number);
+    return {
+      live_replay: rows.map((r) => ({ expire_time: isoSeconds(r.expire_time), create_time: isoSeconds(r.create_time), media_url: this.replays.mediaUrl(this.publicUrl(), room.id, r.session_id) })),
+      errcode: 0,
+      total,
+      errmsg: 'ok',
+    };
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * One room's members and state. A room-wide message is serialized once into a Buffer and the same
+ * Buffer goes to every member; likes and viewer counts are merged per tick.
+ */
+import type { WebSocket } from 'ws';
+import type { ChatComment, LiveStatus, RealtimeGoods, RoomSnapshot, ServerMessage } from '@zhibo/protocol';
+import type { Socket } from 'node:net';
+import { framePayload, rawSocket, textFrame } from './frame.js';
+import type { TokenBucket } from '../../lib/token-bucket.js';
+
+/** Non-essential messages are dropped for a socket over the soft limit; essential ones are not. */
+export const Essential = { yes: true, no: false } as const;
+
+export interface SendLimits {
+  softLimitBytes: number;
+  hardLimitBytes: number;
+  /** a socket just went over the soft limit (the gateway watches it from now on) */
+  lagging(c: Conn): void;
+}
+
+/** One WebSocket: a room viewer or a site connection. Buckets are made on first use (idle sockets stay small). */
+export class Conn {
+  alive = true;
+  /** new: no hello yet; pending: hello being processed; joined; closed */
+  state: 'new' | 'pending' | 'joined' | 'closed' = 'new';
+  openid = '';
+  /** a chosen nick ('' = the default nick derived from the openid, made when needed) */
+  nick = '';
+  channel: RoomChannel | undefined;
+  siteKey: string | undefined;
+  /** ticks spent over the soft limit (0: under it) */
+  overTicks = 0;
+  /** tick at which the socket was opened (hello timeout) or closed (terminate deadline) */
+  mark: number;
+  chatBucket: TokenBucket | undefined;
+  likeBucket: TokenBucket | undefined;
+  /** frame flood guard: frames counted in the current fixed window (small integers: no allocation) */
+  frameWindow = 0;
+  frames = 0;
+  /** the TCP socket frames are written to (undefined: fall back to ws.send) */
+  readonly sock: Socket | undefined;
+  constructor(
+    readonly ws: WebSocket,
+    readonly kind: 'room' | 'site',
+    tick: number,
+    /** for site connections: the appid of the URL */
+    readonly appid = '',
+  ) {
+    this.mark = tick;
+    this.sock = rawSocket(ws);
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  get buffered(): number {
+    return this.sock ? this.sock.writableLength : this.ws.bufferedAmount;
+  }
+}
+
+export type SendResult = 'sent' | 'dropped' | 'overflow';
+
+const TEXT = { binary: false } as const;
+
+/** Write one frame (textFrame) to one socket, applying the soft/hard limits. */
+export function sendTo(c: Conn, frame: Buffer, essential: boolean, limits: SendLimits): SendResult {
+  if (c.state === 'closed' || c.ws.readyState !== 1) return 'dropped';
+  const buffered = c.buffered;
+  if (buffered > limits.hardLimitBytes) return 'overflow';
+  if (buffered > limits.softLimitBytes) {
+    if (c.overTicks === 0) {
+      c.overTicks = 1;
+      limits.lagging(c);
+    }
+    if (!essential) return 'dropped';
+  } else c.overTicks = 0;
+  if (c.sock) c.sock.write(frame);
+  else c.ws.send(framePayload(frame), TEXT);
+  return 'sent';
+}
+
+/** A message as a ready-to-write WebSocket frame. */
+export const encode = (m: ServerMessage): Buffer => textFrame(JSON.stringify(m));
+
+type RoomMessage = Extract<ServerMessage, { seq: number }>;
+type Unsequenced<M> = M extends unknown ? Omit<M, 'seq'> : never;
+
+export interface RoomFields {
+  liveStatus: LiveStatus;
+  name: string;
+  anchorName: string;
+  anchorImg: string;
+  coverImg: string;
+  shareImg: string;
+  screenType: number;
+  closeComment: boolean;
+  closeLike: boolean;
+  closeGoods: boolean;
+}
+
+export class RoomChannel {
+  readonly members = new Set<Conn>();
+  seq = 0;
+  likes: number;
+  likesDelta = 0;
+  peak: number;
+  mediaViewers = 0;
+  private lastViewers = -1;
+  /** ticks since the room became empty (channels linger a while, then are dropped) */
+  emptyTicks = 0;
+  /** the snapshot JSON, rebuilt at most once per change */
+  private snapshot: string | undefined;
+
+  constructor(
+    readonly roomId: number,
+    readonly appid: string,
+    public room: RoomFields,
+    public goods: RealtimeGoods[],
+    public presented: RealtimeGoods | null,
+    readonly comments: ChatComment[],
+    readonly mutes: Set<string>,
+    totals: { likes: number; peak: number },
+    private readonly limits: SendLimits,
+    private readonly recentMax: number,
+    /** called with members whose buffer went over the hard limit */
+    private readonly overflow: (c: Conn) => void,
+  ) {
+    this.likes = totals.likes;
+    this.peak = totals.peak;
+  }
+
+  get viewers(): number {
+    return Math.max(this.members.size, this.mediaViewers);
+  }
+
+  /** Serialize once, send the same Buffer to every member. */
+  publish(m: Unsequenced<RoomMessage>, essential: boolean): void {
+    this.snapshot = undefined;
+    const { type, ...rest } = m;
+    const data = textFrame(JSON.stringify({ type, seq: ++this.seq, ...rest }));
+    for (const c of this.members) if (sendTo(c, data, essential, this.limits) === 'overflow') this.overflow(c);
+  }
+
+  /** Send to this room's connections of one viewer (mutes, personal notices). */
+  sendToViewer(openid: string, m: ServerMessage): void {
+    const data = encode(m);
+    for (const c of this.members) if (c.openid === openid && sendTo(c, data, true, this.limits) === 'overflow') this.overflow(c);
+  }
+
+  addComment(c: ChatComment): void {
+    this.comments.push(c);
+    if (this.comments.length > this.recentMax) this.comments.splice(0, this.comments.length - this.recentMax);
+    this.publish({ type: 'chat', ...c }, Essential.no);
+  }
+
+  /** Remove a comment from the recent list and tell everyone; true when it was in memory. */
+  deleteComment(id: string): boolean {
+    const i = this.comments.findIndex((c) => c.id === id);
+    if (i >= 0) this.comments.splice(i, 1);
+    this.publish({ type: 'chatDeleted', id }, Essential.yes);
+    return i >= 0;
+  }
+
+  /** Once per tick: merged likes, viewer count when changed. Returns the like taps to persist. */
+  tick(): { likes: number; peakChanged: boolean } {
+    const delta = this.likesDelta;
+    if (delta > 0) {
+      this.likesDelta = 0;
+      this.likes += delta;
+      this.publish({ type: 'likes', total: this.likes, delta }, Essential.no);
+    }
+    const count = this.viewers;
+    let peakChanged = false;
+    if (count > this.peak) {
+      this.peak = count;
+      peakChanged = true;
+    }
+    if (count !== this.lastViewers) {
+      this.lastViewers = count;
+      this.publish({ type: 'viewers', count, peak: this.peak }, Essential.no);
+    }
+    return { likes: delta, peakChanged };
+  }
+
+  snapshotJson(): string {
+    if (this.snapshot === undefined) {
+      const s: RoomSnapshot = {
+        roomId: this.roomId,
+        ...this.room,
+        goods: this.room.closeGoods ? [] : this.goods,
+        presented: this.room.closeGoods ? null : this.presented,
+        viewers: { count: this.viewers, peak: Math.max(this.peak, this.viewers) },
+        likes: this.likes + this.likesDelta,
+        comments: this.comments,
+      };
+      this.snapshot = JSON.stringify(s);
+    }
+    return this.snapshot;
+  }
+
+  /** Something in the snapshot changed without a publish. */
+  touch(): void {
+    this.snapshot = undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Subscriptions and go-live reminders (S-SUB, docs/reminders.md): owns `subscriptions`, `reminder_outbox`,
+ * `reminder_attempts`, `app_vapid_keys`. The go-live transaction writes one fan-out row (a hook on the rooms module);
+ * the worker expands it and sends through the channels (channels/*).
+ */
+import type { Clock } from '@zhibo/core';
+import type { Db } from '../../db/index.js';
+import type { DomainBus } from '../../lib/domain-events.js';
+import type { Log } from '../../lib/log.js';
+import { Poster } from '../../lib/outbound.js';
+import type { AppService } from '../apps/service.js';
+import type { Module } from '../module.js';
+import type { RoomService } from '../rooms/service.js';
+import { channels } from './channels/index.js';
+import { PushTargets } from './channels/webpush.js';
+import { ReminderOutbox } from './outbox/store.js';
+import { adminRoutes, pluginRoutes, webRoutes } from './routes.js';
+import { ReminderService } from './service.js';
+import { RemindersSql } from './sql.js';
+import { type ReminderPolicy, ReminderWorker } from './worker.js';
+
+export { ReminderService } from './service.js';
+export { ReminderOutbox, DeliveryState } from './outbox/store.js';
+export { ReminderWorker, type ReminderPolicy } from './worker.js';
+export { webhookSignature } from './channels/webhook.js';
+
+export interface RemindersDeps {
+  db: Db;
+  clock: Clock;
+  log: Log;
+  events: DomainBus;
+  apps: AppService;
+  rooms: RoomService;
+  policy: ReminderPolicy;
+  maxAttempts: number;
+  pushAllowHttp: boolean;
+  baseUrl: () => string;
+  /** start the worker (tests that drive deliveries by hand turn it off) */
+  runWorker: boolean;
+}
+
+export interface RemindersModule extends Module<ReminderService> {
+  outbox: ReminderOutbox;
+  worker: ReminderWorker;
+}
+
+export function create(d: RemindersDeps): RemindersModule {
+  const sql = new RemindersSql(d.db);
+  const service = new ReminderService(sql, d.clock, d.apps);
+  d.rooms.hooks.push(service.onTransition);
+  const outbox = new ReminderOutbox(d.db, d.clock, d.maxAttempts);
+  const poster = new Poster(d.policy.concurrency);
+  const pushTargets = new PushTargets((ids) => outbox.pushTargets(ids));
+  const worker = new ReminderWorker({
+    clock: d.clock, outbox, sql, reminders: service, apps: d.apps, rooms: d.rooms, events: d.events, log: d.log, policy: d.policy, pushTargets,
+    channels: channels({ poster, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
+    baseUrl: d.baseUrl, fanoutChunk: 5000,
+  });
+  return {
+    service,
+    outbox,
+    worker,
+    routes: {
+      plugin: (r) => pluginRoutes(r, service, d.pushAllowHttp),
+      web: (a) => webRoutes(a),
+      admin: (a) => adminRoutes(a, { reminders: service, outbox, worker, rooms: d.rooms }),
+    },
+    components: [{ name: 'reminder worker', start: () => (d.runWorker ? worker.start() : undefined), stop: async () => {
+      await worker.stop();
+      poster.close();
+    } }],
+  };
+}

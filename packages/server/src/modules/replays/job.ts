@@ -1,0 +1,39 @@
+/** S-REPLAY-1: replays are kept a year (ZHIBO_REPLAY_TTL_DAYS); past expire_time the files are deleted, with a log line. */
+import { rm } from 'node:fs/promises';
+import type { Log } from '../../lib/log.js';
+import type { Component } from '../module.js';
+import type { ReplayService } from './service.js';
+
+export class ReplayExpiryJob implements Component {
+  readonly name = 'replay expiry';
+  private handle: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly replays: ReplayService,
+    private readonly log: Log,
+    private readonly everyMs = 3_600_000,
+  ) {}
+
+  async runOnce(): Promise<number> {
+    const expired = await this.replays.expire();
+    for (const r of expired) {
+      await rm(r.file, { force: true });
+      this.log.info(`room ${r.room_id}: replay segment ${r.session_id} expired, file deleted`);
+    }
+    return expired.length;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.runOnce().catch((e: unknown) => this.log.error(`replay expiry: ${(e as Error).message}`));
+    };
+    tick();
+    this.handle = setInterval(tick, this.everyMs);
+    this.handle.unref();
+  }
+
+  stop(): void {
+    if (this.handle) clearInterval(this.handle);
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,66 @@
+/** The replays module's table: replays (one row per publish session: recording → ready → expired, or failed). */
+import type { Db } from '../../db/index.js';
+
+export interface ReplayRow {
+  room_id: number;
+  session_id: string;
+  status: 'recording' | 'ready' | 'failed' | 'expired';
+  file: string;
+  started_at: number;
+  ended_at: number | null;
+  duration_sec: number | null;
+  create_time: number | null;
+  expire_time: number | null;
+}
+
+export class ReplaysSql {
+  constructor(private readonly db: Db) {}
+
+  async started(roomId: number, sessionId: string, at: number): Promise<void> {
+    await this.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at) VALUES ($1, $2, 'recording', '', $3) ON CONFLICT (session_id) DO NOTHING`, [roomId, sessionId, at]);
+  }
+
+  async ready(r: { roomId: number; sessionId: string; file: string; startedAt: number; endedAt: number; durationSec: number; createTime: number; expireTime: number }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time)
+       VALUES ($1, $2, 'ready', $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (session_id) DO UPDATE SET status = 'ready', file = EXCLUDED.file, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
+         duration_sec = EXCLUDED.duration_sec, create_time = EXCLUDED.create_time, expire_time = EXCLUDED.expire_time`,
+      [r.roomId, r.sessionId, r.file, r.startedAt, r.endedAt, r.durationSec, r.createTime, r.expireTime],
+    );
+  }
+
+  async failed(sessionId: string): Promise<void> {
+    await this.db.query(`UPDATE replays SET status = 'failed' WHERE session_id = $1`, [sessionId]);
+  }
+
+  /** Ready segments of a room, oldest first, with the total. */
+  async readyPage(roomId: number, start: number, limit: number): Promise<{ rows: ReplayRow[]; total: number }> {
+    const rows = await this.db.query<ReplayRow>(`SELECT * FROM replays WHERE room_id = $1 AND status = 'ready' ORDER BY started_at, id OFFSET $2 LIMIT $3`, [roomId, start, limit]);
+    const [c] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM replays WHERE room_id = $1 AND status = 'ready'`, [roomId]);
+    return { rows, total: c?.n ?? 0 };
+  }
+
+  /** Ready and not expired at `now` (the room page), oldest first. */
+  playable(roomId: number, now: number, limit: number): Promise<ReplayRow[]> {
+    return this.db.query<ReplayRow>(
+      `SELECT * FROM replays WHERE room_id = $1 AND status = 'ready' AND (expire_time IS NULL OR expire_time > $2) ORDER BY started_at, id LIMIT $3`,
+      [roomId, now, limit],
+    );
+  }
+
+  /** Every segment but the expired ones (the console). */
+  notExpired(roomId: number): Promise<ReplayRow[]> {
+    return this.db.query<ReplayRow>(`SELECT * FROM replays WHERE room_id = $1 AND status <> 'expired' ORDER BY started_at, id`, [roomId]);
+  }
+
+  async readyFile(roomId: number, sessionId: string): Promise<string | undefined> {
+    const [row] = await this.db.query<{ file: string }>(`SELECT file FROM replays WHERE room_id = $1 AND session_id = $2 AND status = 'ready'`, [roomId, sessionId]);
+    return row?.file;
+  }
+
+  /** Mark segments past expire_time expired; returns them (the caller deletes the files). */
+  expire(now: number): Promise<ReplayRow[]> {
+    return this.db.query<ReplayRow>(`UPDATE replays SET status = 'expired' WHERE status = 'ready' AND expire_time <= $1 RETURNING *`, [now]);
+  }
+}

@@ -1,0 +1,46 @@
+/** Rooms, their status lifecycle and timers: owns `rooms`, `room_events`, `timers`. */
+import type { Clock } from '@zhibo/core';
+import type { Db } from '../../db/index.js';
+import type { DomainBus } from '../../lib/domain-events.js';
+import type { Log } from '../../lib/log.js';
+import type { ImageService } from '../images/service.js';
+import type { Module } from '../module.js';
+import { adminRoutes, statusRoute, wxRoutes } from './routes.js';
+import { RoomService } from './service.js';
+import { RoomsSql } from './sql.js';
+import { TimerJob } from './timers.js';
+
+export { RoomService } from './service.js';
+export { operatorAction, isRoomAction, ROOM_ACTIONS, type RoomAction } from './actions.js';
+export type { RoomRow, TransitionHook } from './sql.js';
+
+export interface RoomsDeps {
+  db: Db;
+  clock: Clock;
+  events: DomainBus;
+  log: Log;
+  images: ImageService;
+  abnormalTimeoutMs: number;
+  timerPollMs: number;
+  /** false: tests with a fake clock drive timers themselves (timers.runDue()) */
+  runTimers: boolean;
+  pushUrl: (roomId: number, streamKey: string) => string;
+}
+
+export interface RoomsModule extends Module<RoomService> {
+  timers: TimerJob;
+}
+
+/** Builds the module and loads the status cache (hot reads need it before anything is served). */
+export async function create(d: RoomsDeps): Promise<RoomsModule> {
+  const service = new RoomService(new RoomsSql(d.db), d.clock, d.images, d.events, d.log, { abnormalTimeoutMs: d.abnormalTimeoutMs });
+  const timers = new TimerJob(service, d.log, d.timerPollMs, d.runTimers);
+  await service.loadStatusCache();
+  return {
+    service,
+    timers,
+    routes: { wx: (r) => wxRoutes(r, service, d.pushUrl), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
+    // S-STATUS-8: due timers are settled when the server starts serving, then polled.
+    components: [timers],
+  };
+}

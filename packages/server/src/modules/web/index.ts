@@ -1,0 +1,29 @@
+/** The room page, the browser bundles and the SDK file, and the room page's snapshot read. Owns no table. */
+import { fileURLToPath } from 'node:url';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '@zhibo/core';
+import { StaticFiles } from '../../http/static.js';
+import type { AppService } from '../apps/service.js';
+import type { GoodsService } from '../goods/service.js';
+import type { Module } from '../module.js';
+import type { RoomService } from '../rooms/service.js';
+import { pluginRoutes, webRoutes } from './routes.js';
+
+/** packages/server/public/build, next to src/ and dist/. */
+export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../../../public/build/', import.meta.url));
+
+export interface WebModuleDeps {
+  clock: Clock;
+  rooms: RoomService;
+  goods: GoodsService;
+  apps: AppService;
+  minSdkVersion: string;
+  buildDir?: string;
+  base(req: FastifyRequest): string;
+}
+
+export function create(d: WebModuleDeps): Module<StaticFiles> {
+  const files = new StaticFiles(d.buildDir ?? DEFAULT_BUILD_DIR);
+  const deps = { ...d, files };
+  return { service: files, routes: { web: (a) => webRoutes(a, deps), plugin: (r) => pluginRoutes(r, deps) }, components: [] };
+}
