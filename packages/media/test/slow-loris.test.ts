@@ -36,7 +36,6 @@ describe('slow-loris: publishers with a valid key are never starved', () => {
     cleanups.push(() => attack.stop());
     await attack.start();
     expect(attack.connects).toBeGreaterThanOrEqual(1000);
-    await waitFor(() => t!.media.rtmpConnectionsFrom('127.0.0.2') <= 16, { what: 'per-address cap applied' });
     const r = await publishAndWatch(t, 'real1');
     expect(t.media.rtmpConnectionsFrom('127.0.0.2')).toBeLessThanOrEqual(16);
     expect(t.media.rtmpConnectionsFrom('127.0.0.1')).toBe(1); // the publisher
@@ -56,7 +55,6 @@ describe('slow-loris: publishers with a valid key are never starved', () => {
     cleanups.push(() => attack.stop());
     await attack.start();
     await waitFor(() => t!.media.connectionCount === 1000, { what: 'server full (1000 connections)' });
-    expect(t.media.rtmpStats().unauthenticated).toBe(1000);
     let most = 0;
     const sampler = setInterval(() => (most = Math.max(most, t!.media.connectionCount)), 20);
     cleanups.push(() => clearInterval(sampler));
