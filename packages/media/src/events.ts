@@ -4,7 +4,12 @@ export type PublishStopReason = 'deleteStream' | 'socket_closed' | 'kicked' | 't
 
 export interface PublishStartEvent { streamId: string; sessionId: string; remoteAddress: string }
 export interface PublishStopEvent { streamId: string; sessionId: string; reason: PublishStopReason; detail?: string }
-export interface ViewerCountEvent { streamId: string; count: number; peak: number }
+/**
+ * count: distinct viewers now (distinct viewerKeys, plus each connection attached without a key);
+ * peak: the highest count since the current publish session started; connections: open viewer
+ * connections (attached or waiting), whatever their keys.
+ */
+export interface ViewerCountEvent { streamId: string; count: number; peak: number; connections: number }
 export interface RecordingReadyEvent {
   streamId: string;
   sessionId: string;

@@ -17,5 +17,6 @@ export type { ConsumerPolicy, ConsumerState } from './hub/consumer.js';
 export { hlsPath, hlsStreamDir, hlsContentType, isValidStreamId } from './hls/path.js';
 export { remuxFlvToMp4, findLeftoverRecordings, probeDuration, parseRecordingPath, mp4PathFor, RemuxError, type RemuxResult, type RemuxOptions } from './record/remux.js';
 export { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Value, type Amf0Object } from './rtmp/amf0.js';
-export { ChunkReader, DEFAULT_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';
+export { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';
+export { DEFAULT_RTMP_GUARDS, type RtmpGuards } from './rtmp/server.js';
 export { encodeMessage, basicHeader, commandMessage, controlMessages, MSG } from './rtmp/chunk-writer.js';

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
 import { TypedEmitter, type MediaEvents, type PublishStopReason, type RecordingReadyEvent } from './events.js';
 import { silentLogger, type Logger } from './log.js';
+import type { AuthorizeRequest, AuthorizeResult, MediaServerOptions } from './options.js';
+import type { ConsumerPolicy } from './hub/consumer.js';
 import { errorMessage } from './errors.js';
 import { RtmpServer } from './rtmp/server.js';
-import type { ChunkReaderLimits } from './rtmp/chunk-reader.js';
 import type { PublishResult, RtmpSession } from './rtmp/session.js';
 import type { ViewerSink } from './flv/sinks.js';
 import { DEFAULT_VIEWER_POLICY, StreamHub } from './hub/stream-hub.js';
-import type { ConsumerPolicy } from './hub/consumer.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
 import { hlsPath, hlsStreamDir, isValidStreamId } from './hls/path.js';
 import { HlsPackager } from './hls/packager.js';
@@ -21,41 +21,9 @@ import { FlvRecorder, RECORDER_POLICY } from './record/recorder.js';
 import { parseRecordingPath, remuxFlvToMp4 } from './record/remux.js';
 import { PublishPipeline } from './publish.js';
 import { ViewerSet, type ViewerHandle } from './viewers.js';
+import { ViewerKeys } from './hub/viewer-keys.js';
 
-export interface AuthorizeRequest { app: string; streamName: string; query: Record<string, string>; remoteAddress: string }
-export type AuthorizeResult =
-  | { ok: true; streamId: string }
-  | { ok: false; reason: string; code?: 'NetStream.Publish.BadName' | 'NetStream.Publish.Unauthorized' };
-
-export interface MediaServerOptions {
-  rtmpHost?: string;
-  /** 0 picks a free port (see listen()). Default 1935. */
-  rtmpPort?: number;
-  /** Recordings go to RECORDDIR/STREAMID/SESSIONID.flv → .mp4. No recording when unset. */
-  recordDir?: string;
-  hlsDir?: string;
-  /** Package HLS (needs hlsDir). Default false. */
-  hls?: boolean;
-  /** The single gate for publishing. */
-  authorizePublish: (req: AuthorizeRequest) => Promise<AuthorizeResult>;
-  logger?: Logger;
-  /** A publisher without audio/video this long is closed and reported (reason 'timeout'). Default 5000. */
-  stallTimeoutMs?: number;
-  /** A connection that has not started publishing and sends nothing this long is closed. Default 10000. */
-  idleTimeoutMs?: number;
-  /** How long attachViewer() waits for a publisher when there is none. 0 = refuse at once. Default 10000. */
-  viewerWaitMs?: number;
-  viewerPolicy?: Partial<ConsumerPolicy>;
-  gopCacheMaxBytes?: number;
-  rtmpLimits?: Partial<ChunkReaderLimits>;
-  maxConnections?: number;
-  /** Coalesce viewer writes for up to this many ms (0 = once per event-loop turn, the default). */
-  batchMs?: number;
-  /** Minimum time between viewerCount events of one stream. Default 250. */
-  viewerCountIntervalMs?: number;
-  ffmpegPath?: string;
-  ffprobePath?: string;
-}
+export type { AuthorizeRequest, AuthorizeResult, MediaServerOptions } from './options.js';
 
 export class MediaServer {
   private readonly events: TypedEmitter<MediaEvents>;
@@ -65,6 +33,7 @@ export class MediaServer {
   private readonly waiting = new ViewerSet();
   private readonly paused = new Set<string>();
   private readonly counter: ViewerCounter;
+  private readonly viewerKeys: ViewerKeys;
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
   private closing: Promise<void> | null = null;
@@ -73,14 +42,26 @@ export class MediaServer {
     this.logger = opts.logger ?? silentLogger;
     this.events = new TypedEmitter<MediaEvents>(this.logger);
     this.viewerPolicy = { ...DEFAULT_VIEWER_POLICY, ...opts.viewerPolicy };
-    this.counter = new ViewerCounter((id) => this.viewerCount(id), (e) => this.events.emit('viewerCount', e), opts.viewerCountIntervalMs ?? 250);
+    this.counter = new ViewerCounter(
+      (id) => this.viewerCount(id),
+      (e) => this.events.emit('viewerCount', e),
+      opts.viewerCountIntervalMs ?? 250,
+      (id) => this.viewerKeys.connections(id),
+    );
+    this.viewerKeys = new ViewerKeys(opts.maxViewerConnectionsPerKey ?? 0, (id) => this.counter.changed(id));
     this.rtmp = new RtmpServer({
       logger: this.logger,
       handler: { publish: (s, req) => this.onPublish(s, req) },
       limits: opts.rtmpLimits,
+      preAuthLimits: opts.rtmpPreAuthLimits,
       stallTimeoutMs: opts.stallTimeoutMs ?? 5000,
       idleTimeoutMs: opts.idleTimeoutMs ?? 10_000,
       maxConnections: opts.maxConnections,
+      maxConnectionsPerIp: opts.maxConnectionsPerIp,
+      maxUnauthenticatedPerIp: opts.maxUnauthenticatedPerIp,
+      handshakeTimeoutMs: opts.handshakeTimeoutMs,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      publishTimeoutMs: opts.publishTimeoutMs,
     });
   }
 
@@ -112,8 +93,29 @@ export class MediaServer {
     return [...this.live.keys()];
   }
 
+  /**
+   * Distinct viewers of a stream (attached or waiting): distinct viewerKeys plus connections without
+   * a key (each counts as one).
+   */
   viewerCount(streamId: string): number {
-    return (this.live.get(streamId)?.hub.viewerCount ?? 0) + this.waiting.count(streamId);
+    return this.viewerKeys.viewers(streamId);
+  }
+
+  /** Open viewer connections of a stream (attached or waiting), whatever their keys. */
+  viewerConnections(streamId: string): number {
+    return this.viewerKeys.connections(streamId);
+  }
+
+  /** RTMP diagnostics: open connections, how many are unauthenticated, bytes the parsers hold for unfinished messages. */
+  rtmpStats(): { connections: number; unauthenticated: number; bufferedBytes: number } {
+    let bufferedBytes = 0;
+    for (const s of this.rtmp.sessions) bufferedBytes += s.bufferedBytes;
+    return { connections: this.rtmp.connectionCount, unauthenticated: this.rtmp.unauthenticatedCount, bufferedBytes };
+  }
+
+  /** Open RTMP connections from one address (IPv4, or the /64 of an IPv6 address). */
+  rtmpConnectionsFrom(address: string): number {
+    return this.rtmp.connectionsFrom(address);
   }
 
   hub(streamId: string): StreamHub | undefined {
@@ -233,21 +235,23 @@ export class MediaServer {
   /**
    * Add a viewer. With a publisher it starts at once (keyframe from the GOP cache). Without one it
    * waits up to viewerWaitMs (option or per call) for a publisher, then its sink is closed.
+   * viewerKey (device id, openid or client IP) makes connections of one key count as one viewer and
+   * is what maxViewerConnectionsPerKey caps; without it the connection counts as a viewer by itself.
    */
-  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number } = {}): ViewerHandle {
+  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string } = {}): ViewerHandle {
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
     const p = this.live.get(streamId);
-    if (p && !p.hub.isClosed) {
-      p.hub.attach(sink, this.viewerPolicy, 'viewer');
-      return handle;
-    }
     const waitMs = opts.waitMs ?? this.opts.viewerWaitMs ?? 10_000;
-    if (this.closing || waitMs <= 0) {
+    if (!(p && !p.hub.isClosed) && (this.closing || waitMs <= 0)) {
       sink.close(true);
       return handle;
     }
-    this.waiting.add(streamId, sink, waitMs, () => this.counter.changed(streamId));
-    this.counter.changed(streamId);
+    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey)) {
+      this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${this.opts.maxViewerConnectionsPerKey} connections of one viewer key`);
+      old.close(false);
+    }
+    if (p && !p.hub.isClosed) p.hub.attach(sink, this.viewerPolicy, 'viewer');
+    else this.waiting.add(streamId, sink, waitMs, () => this.counter.changed(streamId));
     return handle;
   }
 

@@ -107,21 +107,23 @@ export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDir
   };
 }
 
-/** http://HOST:PORT/STREAMID.flv → attachViewer with an HTTP-FLV sink. */
-export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string) => string; close: () => Promise<void> }> {
+/** http://HOST:PORT/STREAMID.flv[?viewer=KEY] → attachViewer with an HTTP-FLV sink (and that viewerKey). */
+export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string, viewer?: string) => string; close: () => Promise<void> }> {
   const server = createHttpServer((req, res) => {
-    const m = /^\/([A-Za-z0-9_-]+)\.flv$/.exec(req.url ?? '');
+    const u = new URL(req.url ?? '/', 'http://x');
+    const m = /^\/([A-Za-z0-9_-]+)\.flv$/.exec(u.pathname);
     if (!m?.[1]) {
       res.writeHead(404).end();
       return;
     }
-    media.attachViewer(m[1], createHttpFlvSink(res, { 'Access-Control-Allow-Origin': '*' }));
+    const viewerKey = u.searchParams.get('viewer') ?? undefined;
+    media.attachViewer(m[1], createHttpFlvSink(res, { 'Access-Control-Allow-Origin': '*' }), { viewerKey });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
     server,
-    url: (id) => `http://127.0.0.1:${port}/${id}.flv`,
+    url: (id, viewer) => `http://127.0.0.1:${port}/${id}.flv${viewer === undefined ? '' : `?viewer=${encodeURIComponent(viewer)}`}`,
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());
@@ -178,7 +180,7 @@ export function flvClient(url: string): Promise<{ socket: Socket; flv: FlvCounte
     let status = 0;
     socket.on('error', reject);
     socket.on('connect', () => {
-      socket.write(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`);
+      socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`);
       resolve({ socket, flv, status: () => status });
     });
     socket.on('data', (d: Buffer) => {

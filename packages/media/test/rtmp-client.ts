@@ -18,8 +18,9 @@ export class TestRtmpClient {
   });
   chunkSize = 128;
 
-  constructor(port: number) {
-    this.socket = connect(port, '127.0.0.1');
+  /** localAddress: a loopback source address (127.0.0.x) to connect from. */
+  constructor(port: number, opts: { localAddress?: string } = {}) {
+    this.socket = connect({ port, host: '127.0.0.1', ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
     this.socket.on('error', () => {});
     this.socket.on('close', () => (this.closed = true));
     this.socket.on('data', (d: Buffer) => {
@@ -52,6 +53,13 @@ export class TestRtmpClient {
 
   async command(name: string, ...args: Amf0Value[]): Promise<void> {
     this.send(commandMessage(0, name, this.commands.length + 1, ...args));
+  }
+
+  /** Handshake and the connect command; resolves when its _result arrived (or the connection closed). */
+  async connect(app = 'live'): Promise<void> {
+    await this.handshake();
+    await this.command('connect', { app, tcUrl: `rtmp://127.0.0.1/${app}`, flashVer: 'FMLE/3.0', type: 'nonprivate' });
+    await waitFor(() => this.commands.some((c) => c[0] === '_result') || this.closed, { what: 'connect result' });
   }
 
   /** connect + createStream + publish; resolves with the onStatus code. */

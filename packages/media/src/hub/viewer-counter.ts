@@ -1,4 +1,7 @@
-/** Coalesces viewer count changes: at most one viewerCount event per stream per interval. */
+/**
+ * Coalesces viewer count changes: at most one viewerCount event per stream per interval, only when
+ * count, peak or connections changed.
+ */
 import type { ViewerCountEvent } from '../events.js';
 
 export class ViewerCounter {
@@ -11,6 +14,7 @@ export class ViewerCounter {
     private readonly count: (streamId: string) => number,
     private readonly emit: (e: ViewerCountEvent) => void,
     private readonly intervalMs: number,
+    private readonly connections: (streamId: string) => number = count,
   ) {}
 
   /** A new publish session starts the peak afresh. */
@@ -36,8 +40,8 @@ export class ViewerCounter {
   flush(): void {
     this.timer = null;
     for (const streamId of this.dirty) {
-      const e = { streamId, count: this.count(streamId), peak: this.peaks.get(streamId) ?? 0 };
-      const key = `${e.count}/${e.peak}`;
+      const e = { streamId, count: this.count(streamId), peak: this.peaks.get(streamId) ?? 0, connections: this.connections(streamId) };
+      const key = `${e.count}/${e.peak}/${e.connections}`;
       if (this.last.get(streamId) === key) continue;
       this.last.set(streamId, key);
       this.emit(e);

@@ -43,6 +43,22 @@ export interface ChunkReaderLimits {
 
 export const DEFAULT_CHUNK_LIMITS: ChunkReaderLimits = { maxMessageSize: 8 << 20, maxChunkStreams: 64, maxPendingBytes: 16 << 20 };
 
+/**
+ * Limits before publishing is authorised: a connection that has not proved a stream key may hold at
+ * most this much. ffmpeg's largest message before publish is its ~140-byte connect; librtmp (OBS)
+ * builds connect in a 4 KiB buffer. Media sent before authorisation is dropped anyway.
+ */
+export const DEFAULT_PREAUTH_CHUNK_LIMITS: ChunkReaderLimits = { maxMessageSize: 64 << 10, maxChunkStreams: 64, maxPendingBytes: 64 << 10 };
+
+/** The tighter of two limit sets, field by field. */
+export function tighterLimits(a: ChunkReaderLimits, b: ChunkReaderLimits): ChunkReaderLimits {
+  return {
+    maxMessageSize: Math.min(a.maxMessageSize, b.maxMessageSize),
+    maxChunkStreams: Math.min(a.maxChunkStreams, b.maxChunkStreams),
+    maxPendingBytes: Math.min(a.maxPendingBytes, b.maxPendingBytes),
+  };
+}
+
 interface ChunkStream {
   csid: number;
   timestamp: number;
@@ -61,7 +77,7 @@ const MSG_HEADER_LEN = [11, 7, 3, 0] as const;
 
 export class ChunkReader {
   chunkSize = 128;
-  private readonly limits: ChunkReaderLimits;
+  private limits: ChunkReaderLimits;
   private readonly streams = new Map<number, ChunkStream>();
   private readonly hdr = Buffer.alloc(18);
   private hdrHave = 0;
@@ -74,6 +90,14 @@ export class ChunkReader {
 
   constructor(private readonly onMessage: (m: RtmpMessage) => void, limits: Partial<ChunkReaderLimits> = {}) {
     this.limits = { ...DEFAULT_CHUNK_LIMITS, ...limits };
+  }
+
+  /**
+   * Change the limits from the next message on (e.g. once publishing is authorised). Messages already
+   * being assembled keep their buffers; only later messages are checked against the new values.
+   */
+  setLimits(limits: Partial<ChunkReaderLimits>): void {
+    this.limits = { ...this.limits, ...limits };
   }
 
   /** Stop parsing (the connection is closing); later input is ignored. */

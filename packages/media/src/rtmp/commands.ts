@@ -88,6 +88,7 @@ function connect(ctx: CommandContext, txn: number, obj: Amf0Value | undefined): 
   ctx.appQuery = appQuery;
   ctx.tcUrl = typeof obj.tcUrl === 'string' ? obj.tcUrl : '';
   const s = ctx.session;
+  s.markConnected();
   s.send(controlMessages.windowAckSize(ctx.windowAckSize));
   s.send(controlMessages.setPeerBandwidth(ctx.windowAckSize, 2));
   s.setOutChunkSize(ctx.outChunkSize);

@@ -9,9 +9,9 @@ import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { PublishStopReason } from '../events.js';
-import { MediaError, errorMessage } from '../errors.js';
+import { MediaError, RtmpLimitError, errorMessage } from '../errors.js';
 import { ServerHandshake } from './handshake.js';
-import { ChunkReader, type ChunkReaderLimits, type RtmpMessage } from './chunk-reader.js';
+import { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, tighterLimits, type ChunkReaderLimits, type RtmpMessage } from './chunk-reader.js';
 import { commandMessage, controlMessages, encodeMessage, MSG, USER_CONTROL, type OutMessage } from './chunk-writer.js';
 import { handleCommand, type CommandContext } from './commands.js';
 
@@ -44,13 +44,19 @@ export interface SessionOptions {
   /** Where the one-line warning of a connection closed for a protocol error goes (default logger.warn; RtmpServer rate-limits it). */
   protocolWarn?: (msg: string) => void;
   handler: PublishHandler;
+  /** Parser limits once publishing is authorised. */
   limits?: Partial<ChunkReaderLimits>;
+  /** Parser limits until publishing is authorised (never looser than `limits`). */
+  preAuthLimits?: Partial<ChunkReaderLimits>;
   /** Window Acknowledgement Size we announce to the peer. */
   windowAckSize?: number;
   outChunkSize?: number;
 }
 
 export type SessionState = 'handshake' | 'open' | 'authorizing' | 'publishing' | 'closed';
+
+/** Bytes we may queue for a peer that does not read (responses to its commands, acks) before it is closed. */
+export const MAX_OUT_BUFFERED = 1 << 20;
 
 let counter = 0;
 export function newSessionId(): string {
@@ -61,6 +67,14 @@ export class RtmpSession {
   readonly id = newSessionId();
   readonly remoteAddress: string;
   state: SessionState = 'handshake';
+  /** ms epoch of the TCP accept. */
+  readonly acceptedAt = Date.now();
+  /** ms epoch of the connect command (0 before). */
+  connectedAt = 0;
+  /** ms epoch from which the publish deadline runs: the connect command, or the end of the last publish. */
+  publishWaitFrom = 0;
+  /** Publishing was authorised at least once on this connection (the full parser limits apply). */
+  authorised = false;
   /** ms epoch of the last byte received / the last audio or video message. */
   lastActivityAt = Date.now();
   lastMediaAt = 0;
@@ -80,7 +94,8 @@ export class RtmpSession {
 
   constructor(readonly socket: Socket, private readonly opts: SessionOptions) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.reader = new ChunkReader((m) => this.onMessage(m), opts.limits);
+    const full = { ...DEFAULT_CHUNK_LIMITS, ...opts.limits };
+    this.reader = new ChunkReader((m) => this.onMessage(m), tighterLimits(full, { ...DEFAULT_PREAUTH_CHUNK_LIMITS, ...opts.preAuthLimits }));
     this.ctx = {
       session: this,
       logger: opts.logger,
@@ -106,6 +121,28 @@ export class RtmpSession {
 
   get publishing(): boolean {
     return this.state === 'publishing';
+  }
+
+  /** Not publishing and not being authorised: a slot that has proved nothing yet (or no longer publishes). */
+  get unauthenticated(): boolean {
+    return this.state === 'handshake' || this.state === 'open';
+  }
+
+  /** How far the connection got: 0 handshake, 1 handshake done, 2 connect received, 3 authorising or publishing. */
+  get progress(): number {
+    if (this.state === 'handshake') return 0;
+    if (this.state === 'authorizing' || this.state === 'publishing') return 3;
+    return this.connectedAt ? 2 : 1;
+  }
+
+  /** Bytes the parser holds for unfinished messages. */
+  get bufferedBytes(): number {
+    return this.reader.pendingBytes;
+  }
+
+  /** The connect command was accepted: the publish deadline starts. */
+  markConnected(): void {
+    this.connectedAt = this.publishWaitFrom = Date.now();
   }
 
   onClose(cb: () => void): void {
@@ -179,6 +216,9 @@ export class RtmpSession {
   send(m: OutMessage): void {
     if (this.closed || this.socket.destroyed) return;
     this.socket.write(encodeMessage(m, this.outChunkSize));
+    if (this.socket.writableLength > MAX_OUT_BUFFERED) {
+      this.fail(new RtmpLimitError(`peer is not reading: ${this.socket.writableLength} bytes queued for it`));
+    }
   }
 
   setOutChunkSize(size: number): void {
@@ -191,6 +231,10 @@ export class RtmpSession {
     this.target = target;
     this.publishStreamId = msgStreamId;
     this.state = 'publishing';
+    if (!this.authorised) {
+      this.authorised = true;
+      this.reader.setLimits({ ...DEFAULT_CHUNK_LIMITS, ...this.opts.limits });
+    }
     this.lastMediaAt = Date.now();
   }
 
@@ -198,7 +242,10 @@ export class RtmpSession {
   stopPublishing(reason: PublishStopReason): void {
     const t = this.target;
     this.target = null;
-    if (this.state === 'publishing') this.state = 'open';
+    if (this.state === 'publishing') {
+      this.state = 'open';
+      this.publishWaitFrom = Date.now();
+    }
     t?.onEnd(reason);
   }
 

@@ -1,0 +1,55 @@
+/** MediaServer options and the publish gate's types. Every option is optional except authorizePublish. */
+import type { Logger } from './log.js';
+import type { ChunkReaderLimits } from './rtmp/chunk-reader.js';
+import type { ConsumerPolicy } from './hub/consumer.js';
+
+export interface AuthorizeRequest { app: string; streamName: string; query: Record<string, string>; remoteAddress: string }
+export type AuthorizeResult =
+  | { ok: true; streamId: string }
+  | { ok: false; reason: string; code?: 'NetStream.Publish.BadName' | 'NetStream.Publish.Unauthorized' };
+
+export interface MediaServerOptions {
+  rtmpHost?: string;
+  /** 0 picks a free port (see listen()). Default 1935. */
+  rtmpPort?: number;
+  /** Recordings go to RECORDDIR/STREAMID/SESSIONID.flv → .mp4. No recording when unset. */
+  recordDir?: string;
+  hlsDir?: string;
+  /** Package HLS (needs hlsDir). Default false. */
+  hls?: boolean;
+  /** The single gate for publishing. */
+  authorizePublish: (req: AuthorizeRequest) => Promise<AuthorizeResult>;
+  logger?: Logger;
+  /** A publisher without audio/video this long is closed and reported (reason 'timeout'). Default 5000. */
+  stallTimeoutMs?: number;
+  /** A connection that has not started publishing and sends nothing this long is closed. Default 10000. */
+  idleTimeoutMs?: number;
+  /** How long attachViewer() waits for a publisher when there is none. 0 = refuse at once. Default 10000. */
+  viewerWaitMs?: number;
+  viewerPolicy?: Partial<ConsumerPolicy>;
+  gopCacheMaxBytes?: number;
+  /** Parser limits once publishing is authorised. Defaults: message 8 MiB, 64 chunk streams, 16 MiB unfinished. */
+  rtmpLimits?: Partial<ChunkReaderLimits>;
+  /** Parser limits before publishing is authorised (never looser than rtmpLimits). Defaults: message 64 KiB, 64 KiB unfinished. */
+  rtmpPreAuthLimits?: Partial<ChunkReaderLimits>;
+  /** Most RTMP connections. Over it, a new connection evicts the least advanced, oldest unauthenticated one (or is refused). Default 1000. */
+  maxConnections?: number;
+  /** Most RTMP connections per address (IPv4, IPv6 /64); 0 = no limit. Default 64. */
+  maxConnectionsPerIp?: number;
+  /** Most unauthenticated (not publishing) RTMP connections per address; 0 = no limit. Over it, that address's least advanced, oldest one is evicted. Default 16. */
+  maxUnauthenticatedPerIp?: number;
+  /** The RTMP handshake must complete this long after TCP accept (0 = no deadline). Default 5000. */
+  handshakeTimeoutMs?: number;
+  /** The connect command must arrive this long after TCP accept (0 = no deadline). Default 10000. */
+  connectTimeoutMs?: number;
+  /** Publishing must be authorised this long after connect, or after the connection's last publish ended (0 = no deadline). Default 10000. */
+  publishTimeoutMs?: number;
+  /** Most concurrent viewer connections per viewerKey and stream (0 = no cap, the default); a new one beyond it closes the key's oldest. */
+  maxViewerConnectionsPerKey?: number;
+  /** Coalesce viewer writes for up to this many ms (0 = once per event-loop turn, the default). */
+  batchMs?: number;
+  /** Minimum time between viewerCount events of one stream. Default 250. */
+  viewerCountIntervalMs?: number;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
