@@ -14,7 +14,7 @@
  *1334 └──────────────────────┘
  *
  * Everything is drawn by sharp (libvips, Pango) in libuv's thread pool. Callers cache the bytes per room, params and
- * the room's updated_at: a render costs tens of milliseconds of CPU (figures in docs/share-images.md).
+ * the room's updated_at: a render costs about 100 ms of CPU (figures in docs/share-images.md).
  */
 import sharp, { type OverlayOptions } from 'sharp';
 import { PosterError } from './errors.js';
