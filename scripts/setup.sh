@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, then builds. Safe to run again: each step is skipped when done.
 #   - Debian packages: ffmpeg (ingest tests, HLS, replays), chromium (browser tests),
-#     postgresql (the test suite's throw-away server), nginx + libnginx-mod-rtmp (benchmark peer)
+#     postgresql (the test suite's throw-away server), nginx + libnginx-mod-rtmp (benchmark peer),
+#     zbar-tools + tesseract-ocr (the share poster tests scan its QR code and read its time line)
 #   - npm packages: `npm ci` when node_modules does not match package-lock.json
 #   - build: TypeScript project references + the browser bundles
 set -euo pipefail
@@ -13,6 +14,10 @@ command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # CJK glyphs for the room page and console screenshots taken by the browser tests
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+# the share poster tests: zbarimg scans the QR code, tesseract reads the printed start time
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
 [ -e /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(libnginx-mod-rtmp)

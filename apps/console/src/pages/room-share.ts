@@ -21,7 +21,7 @@ export async function shareTab(v: RoomView): Promise<HTMLElement> {
       h('div', { class: 'qr-box' }, h('img', { class: 'qr', src: s.qrUrl, alt: `Code for room ${room.id}`, width: '215', height: '215' }),
         h('div', { class: 'row-gap' },
           h('a', { class: 'btn btn-secondary', href: s.qrUrl, download: `room-${room.id}-code.png`, text: 'Download code' }),
-          h('a', { class: 'btn btn-primary', href: s.posterUrl, download: `room-${room.id}-poster.svg`, text: 'Download poster' }))),
+          h('a', { class: 'btn btn-primary', href: s.posterUrl, download: `room-${room.id}-poster.png`, text: 'Download poster' }))),
       h('div', { class: 'stack' },
         copyField('Code link (type=9, counted as “code”)', s.codeLink, { name: 'code-link', hint: 'What the code opens. Print it on posters, flyers, packaging.' }),
         copyField('Article card link (type=10, counted as “article”)', s.articleLink, { name: 'article-link', hint: 'Put it in an official-account article or newsletter card.' }),

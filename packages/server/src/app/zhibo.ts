@@ -125,7 +125,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const identity = await identityModule.create({ db, apps: apps.service });
-  const share = shareModule.create({ identity: identity.service, rooms: rooms.service, publicUrl, base });
+  const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,

@@ -6,13 +6,20 @@ import { Reason } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { randomToken } from '../../lib/crypto.js';
 import { DomainError } from '../../lib/errors.js';
-import { sniffImage } from './sniff.js';
+import { type DecodedImage, decodeImage } from './decode.js';
+import { ImageError } from './errors.js';
 import type { ImagesSql } from './sql.js';
 
 export const MEDIA_TTL_MS = 3 * 86_400_000;
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 
+/** Decodes running at once (sharp uses libuv's small thread pool, shared with fs and crypto; a 40 MP decode holds ~270 MB). */
+const MAX_DECODES = 2;
+
 export class ImageService {
+  private decoding = 0;
+  private readonly waiting: Array<() => void> = [];
+
   constructor(
     private readonly sql: ImagesSql,
     private readonly clock: Clock,
@@ -23,12 +30,27 @@ export class ImageService {
   async upload(appid: string, bytes: Buffer): Promise<{ type: 'image'; media_id: string; created_at: number }> {
     if (bytes.length === 0) throw new DomainError(Reason.ImageInvalid, 'the media field is empty', 'media');
     if (bytes.length > MAX_UPLOAD_BYTES) throw new DomainError(Reason.ImageInvalid, `image is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`, 'media');
-    const info = sniffImage(bytes);
-    if (!info) throw new DomainError(Reason.ImageInvalid, 'not a PNG, JPEG, GIF or WebP image', 'media');
+    const img = await this.decode(bytes);
     const now = this.clock.now();
     const mediaId = randomToken(24);
-    await this.sql.insertWithMedia({ imageId: randomToken(12), mediaId, appid, info, bytes, at: now, expiresAt: now + MEDIA_TTL_MS });
+    // Stored: the re-encoded image (pixels only: no metadata, nothing appended); `size` is what was uploaded (WeChat's limits).
+    await this.sql.insertWithMedia({ imageId: randomToken(12), mediaId, appid, info: img, bytes: img.bytes, size: bytes.length, at: now, expiresAt: now + MEDIA_TTL_MS });
     return { type: 'image', media_id: mediaId, created_at: Math.floor(now / 1000) };
+  }
+
+  /** Decode and re-encode untrusted bytes (modules/images/decode.ts), a few at a time. */
+  private async decode(bytes: Buffer): Promise<DecodedImage> {
+    if (this.decoding >= MAX_DECODES) await new Promise<void>((r) => this.waiting.push(r));
+    this.decoding++;
+    try {
+      return await decodeImage(bytes, { maxBytes: MAX_UPLOAD_BYTES });
+    } catch (e) {
+      if (!(e instanceof ImageError)) throw e;
+      throw new DomainError(Reason.ImageInvalid, e.message, 'media');
+    } finally {
+      this.decoding--;
+      this.waiting.shift()?.();
+    }
   }
 
   /**

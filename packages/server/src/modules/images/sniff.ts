@@ -1,37 +1,32 @@
-/** What the first bytes of an image say: format and size (never trust the file name or the declared type). */
+/**
+ * The first gate: what an image claims to be by its leading bytes. Only PNG, JPEG, GIF and WebP pass; everything
+ * else the decoder could also open (SVG, TIFF, HEIF, PDF, …) is refused before any decoder sees it.
+ */
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+export const IMAGE_TYPES: readonly ImageType[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
-export interface ImageInfo {
-  contentType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
-  width: number;
-  height: number;
+/** The format sharp reports for each type (`metadata().format`). */
+export const SHARP_FORMAT: Readonly<Record<ImageType, 'png' | 'jpeg' | 'gif' | 'webp'>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The type named by the magic bytes, or undefined. Says nothing about whether the rest is valid. */
+export function sniffImageType(b: Uint8Array): ImageType | undefined {
+  if (b.length >= 8 && PNG_SIGNATURE.every((v, i) => b[i] === v)) return 'image/png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return 'image/gif';
+  if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return undefined;
 }
 
-/** Sniff the format and size from the bytes (never trust the file name or the declared type). */
-export function sniffImage(b: Buffer): ImageInfo | undefined {
-  if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47 && b.toString('latin1', 12, 16) === 'IHDR')
-    return { contentType: 'image/png', width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-  if (b.length >= 10 && b.toString('latin1', 0, 3) === 'GIF') return { contentType: 'image/gif', width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
-  if (b.length >= 30 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') {
-    const kind = b.toString('latin1', 12, 16);
-    if (kind === 'VP8X') return { contentType: 'image/webp', width: 1 + b.readUIntLE(24, 3), height: 1 + b.readUIntLE(27, 3) };
-    if (kind === 'VP8 ') return { contentType: 'image/webp', width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
-    if (kind === 'VP8L') {
-      const bits = b.readUInt32LE(21);
-      return { contentType: 'image/webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
-    }
-    return undefined;
-  }
-  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
-    let i = 2;
-    while (i + 9 < b.length) {
-      if (b[i] !== 0xff) return undefined;
-      const marker = b[i + 1]!;
-      const len = b.readUInt16BE(i + 2);
-      // SOF0..SOF15 except DHT(C4), JPG(C8), DAC(CC)
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-        return { contentType: 'image/jpeg', width: b.readUInt16BE(i + 7), height: b.readUInt16BE(i + 5) };
-      i += 2 + len;
-    }
-  }
-  return undefined;
+/** A short printable description of what the bytes start with, for error messages. */
+export function describeStart(b: Uint8Array): string {
+  const head = String.fromCharCode(...b.subarray(0, 16)).replace(/[^\x20-\x7e]/g, '.');
+  return JSON.stringify(head);
 }

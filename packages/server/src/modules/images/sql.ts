@@ -1,14 +1,14 @@
 /** The images module's tables: images (the bytes), media (WeChat's temporary material: media_id → image, 3 days). */
 import type { Db } from '../../db/index.js';
-import type { ImageInfo } from './sniff.js';
+import type { ImageHeader } from './decode.js';
 
 export class ImagesSql {
   constructor(private readonly db: Db) {}
 
-  async insertWithMedia(i: { imageId: string; mediaId: string; appid: string; info: ImageInfo; bytes: Buffer; at: number; expiresAt: number }): Promise<void> {
+  async insertWithMedia(i: { imageId: string; mediaId: string; appid: string; info: ImageHeader; bytes: Buffer; size: number; at: number; expiresAt: number }): Promise<void> {
     await this.db.tx(async (sql) => {
       await sql.query('INSERT INTO images (id, appid, content_type, bytes, width, height, size, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-        i.imageId, i.appid, i.info.contentType, i.bytes, i.info.width, i.info.height, i.bytes.length, i.at,
+        i.imageId, i.appid, i.info.contentType, i.bytes, i.info.width, i.info.height, i.size, i.at,
       ]);
       await sql.query('INSERT INTO media (media_id, appid, image_id, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)', [i.mediaId, i.appid, i.imageId, i.at, i.expiresAt]);
     });

@@ -1,6 +1,7 @@
 /** Share links, code images and posters (S-ENTRY, S-PARAMS). Owns no table. */
 import type { FastifyRequest } from 'fastify';
 import type { IdentityService } from '../identity/service.js';
+import type { ImageService } from '../images/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
 import { pluginRoutes, webRoutes, wxRoutes } from './routes.js';
@@ -10,13 +11,14 @@ export { ShareService, roomLink, customParamsOf } from './service.js';
 
 export interface ShareDeps {
   identity: IdentityService;
+  images: ImageService;
   rooms: RoomService;
   publicUrl: () => string;
   base(req: FastifyRequest): string;
 }
 
 export function create(d: ShareDeps): Module<ShareService> {
-  const service = new ShareService(d.identity, d.publicUrl);
+  const service = new ShareService(d.identity, d.images, d.publicUrl);
   const rd = { share: service, rooms: d.rooms, base: (req: FastifyRequest) => d.base(req) };
   return { service, routes: { wx: (r) => wxRoutes(r, rd), web: (a) => webRoutes(a, rd), plugin: (r) => pluginRoutes(r, rd) }, components: [] };
 }

@@ -37,9 +37,19 @@ export function webRoutes(app: FastifyInstance, d: ShareRouteDeps): void {
     return reply.type('image/png').header('cache-control', 'public, max-age=3600').send(png);
   });
   app.get('/poster/:file', async (req, reply) => {
-    const room = await roomOf((req.params as { file?: string }).file, 'svg');
+    const file = (req.params as { file?: string }).file ?? '';
+    const m = /^(\d{1,10})\.(png|jpg)$/.exec(file);
+    const room = m ? await d.rooms.getAny(Number(m[1])) : undefined;
     if (!room) return reply.code(404).send(missing);
-    return reply.type('image/svg+xml').send(await d.share.posterSvg(room, (req.query as { params?: string }).params));
+    const format = m![2] === 'jpg' ? 'jpeg' : 'png';
+    const bytes = await d.share.poster(room, (req.query as { params?: string }).params, format);
+    return reply.type(`image/${format}`).header('cache-control', 'public, max-age=300').send(bytes);
+  });
+  // S-ENTRY-2: the picture of the article card (its link carries type=10).
+  app.get('/card/:file', async (req, reply) => {
+    const room = await roomOf((req.params as { file?: string }).file, 'jpg');
+    if (!room) return reply.code(404).send(missing);
+    return reply.type('image/jpeg').header('cache-control', 'public, max-age=300').send(await d.share.card(room));
   });
 }
 

@@ -8,7 +8,9 @@ import { PLUGIN_PAGE_PATH, Reason, WebRoutes } from '@zhibo/protocol';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
 import type { IdentityService } from '../identity/service.js';
+import type { ImageService } from '../images/service.js';
 import type { RoomRow } from '../rooms/sql.js';
+import { renderPoster, renderShareCard } from './poster.js';
 
 export const SHARE_SCENES = [1007, 1008, 1044] as const;
 export type ShareScene = (typeof SHARE_SCENES)[number];
@@ -16,6 +18,8 @@ export type ShareScene = (typeof SHARE_SCENES)[number];
 export interface RoomShareLinks {
   qrUrl: string;
   posterUrl: string;
+  /** the article-card picture (type=10), JPEG 5:4 */
+  cardUrl: string;
   codeLink: string;
   articleLink: string;
   plainLink: string;
@@ -44,9 +48,19 @@ export function customParamsOf(params: string | undefined): string {
   return v;
 }
 
+/** Where a room's pictures are rendered from, and how (the app's time zone and language). */
+export interface SharePictureOptions {
+  timeZone?: string;
+  language?: 'zh' | 'en';
+}
+
 export class ShareService {
+  /** Rendered posters and cards (~100 ms of CPU each), by room, its last change and the params. */
+  private readonly pictures = new Map<string, Buffer>();
+
   constructor(
     private readonly identity: IdentityService,
+    private readonly images: ImageService,
     private readonly publicUrl: () => string,
   ) {}
 
@@ -56,7 +70,8 @@ export class ShareService {
     const q = custom ? `?params=${encodeURIComponent(custom)}` : '';
     return {
       qrUrl: `${base}/qr/${roomId}.png${q}`,
-      posterUrl: `${base}/poster/${roomId}.svg${q}`,
+      posterUrl: `${base}/poster/${roomId}.png${q}`,
+      cardUrl: `${base}/card/${roomId}.jpg${q}`,
       codeLink: roomLink(base, roomId, { ...extra, type: '9' }),
       articleLink: roomLink(base, roomId, { ...extra, type: '10' }),
       plainLink: roomLink(base, roomId, extra),
@@ -73,16 +88,33 @@ export class ShareService {
     return QRCode.toBuffer(this.codeLink(roomId, params), { type: 'png', width: 430, margin: 2, errorCorrectionLevel: 'M' });
   }
 
-  async posterSvg(room: RoomRow, params: string | undefined): Promise<string> {
-    const qr = await QRCode.toString(this.codeLink(room.id, params), { type: 'svg', margin: 1 });
-    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    const when = new Date(room.start_time * 1000).toISOString().slice(0, 16).replace('T', ' ');
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="900" viewBox="0 0 600 900">
-<rect width="600" height="900" fill="#fff"/><image href="${esc(room.cover_img)}" x="0" y="0" width="600" height="420" preserveAspectRatio="xMidYMid slice"/>
-<text x="40" y="490" font-size="36" font-family="sans-serif" font-weight="bold">${esc(room.name)}</text>
-<text x="40" y="540" font-size="24" font-family="sans-serif" fill="#555">${esc(room.anchor_name)} · ${when} UTC</text>
-<g transform="translate(380,600) scale(0.7)">${qr.replace(/<\?xml[^>]*>/, '')}</g>
-<text x="40" y="700" font-size="22" font-family="sans-serif" fill="#888">Scan to watch</text></svg>`;
+  /** The share poster (750×1334, cover embedded, a QR code of the type=9 link): PNG or JPEG, cached. */
+  async poster(room: RoomRow, params: string | undefined, format: 'png' | 'jpeg', o: SharePictureOptions = {}): Promise<Buffer> {
+    return this.cached(`p:${room.id}:${room.updated_at}:${format}:${o.timeZone ?? ''}:${o.language ?? ''}:${params ?? ''}`, async () => {
+      const [cover, avatar] = await Promise.all([this.images.bytesOfUrl(room.cover_img), room.anchor_img ? this.images.bytesOfUrl(room.anchor_img) : undefined]);
+      const p = await renderPoster({
+        roomName: room.name, anchorName: room.anchor_name, startTime: room.start_time, timeZone: o.timeZone, language: o.language,
+        cover: cover?.bytes, avatar: avatar?.bytes, link: this.codeLink(room.id, params), format,
+      });
+      return p.bytes;
+    });
+  }
+
+  /** The article card (S-ENTRY-2, type=10): a 500×400 JPEG with the cover and the room's name, cached. */
+  async card(room: RoomRow, o: SharePictureOptions = {}): Promise<Buffer> {
+    return this.cached(`c:${room.id}:${room.updated_at}:${o.language ?? ''}`, async () => {
+      const cover = await this.images.bytesOfUrl(room.share_img || room.cover_img);
+      return (await renderShareCard({ roomName: room.name, anchorName: room.anchor_name, cover: cover?.bytes, language: o.language })).bytes;
+    });
+  }
+
+  private async cached(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
+    const hit = this.pictures.get(key);
+    if (hit) return hit;
+    const bytes = await make();
+    if (this.pictures.size >= 200) this.pictures.delete(this.pictures.keys().next().value!);
+    this.pictures.set(key, bytes);
+    return bytes;
   }
 
   /** S-PARAMS-1/-3: a room link carrying the asking viewer's signed share_openid. */
