@@ -1,0 +1,22 @@
+/** Conformance fixtures made through a test server's own WeChat API (rooms, goods, media), for run.ts. */
+import { merchant, png, type TestServer } from '../helpers.js';
+import type { Fixtures } from './run.js';
+
+export async function serverFixtures(t: TestServer): Promise<Fixtures> {
+  const m = await merchant(t);
+  const nowSec = Math.floor(t.clock.now() / 1000);
+  return {
+    appid: m.appid,
+    secret: m.appsecret,
+    token: async () => m.token,
+    media: async () => m.media,
+    room: () => m.room(),
+    goods: async () => {
+      const r = await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 11, url: 'pages/goods/detail?id=1' } });
+      if (r.errcode !== 0) throw new Error(`goods/add: ${JSON.stringify(r)}`);
+      return { goodsId: r.goodsId as number, auditId: r.auditId as number };
+    },
+    times: () => ({ startTime: nowSec + 1200, endTime: nowSec + 1200 + 3600 }),
+    png: () => new Uint8Array(png(64, 64)),
+  };
+}
