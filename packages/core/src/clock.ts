@@ -1,4 +1,4 @@
-/** Ports: time and ids come from outside the domain (DESIGN.md). */
+/** Ports: time and ids come from outside the domain (docs/architecture.md). */
 export interface Clock {
   /** milliseconds since the epoch */
   now(): number;

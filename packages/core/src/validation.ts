@@ -1,5 +1,5 @@
 /**
- * WeChat's create-room and add-goods rules (WECHAT-API.md), as pure checks.
+ * WeChat's create-room and add-goods rules (docs/wechat-reference.md), as pure checks.
  * Where zhibo is looser than WeChat it says so here and in docs/api.md.
  */
 import { type Errcode, REASONS, Reason } from '@zhibo/protocol';

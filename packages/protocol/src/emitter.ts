@@ -1,5 +1,5 @@
 /**
- * The one typed emitter of the server and the browser SDK (DESIGN.md: one typed event map per emitter).
+ * The one typed emitter of the server and the browser SDK (docs/architecture.md: one typed event map per emitter).
  * Payload types live in the map; `on()` returns its own off(). A listener that throws is isolated: the
  * error goes to `onError` and the other listeners still run, so an event fired after a database commit
  * can never make the commit's caller fail.

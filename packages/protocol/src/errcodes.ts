@@ -1,6 +1,6 @@
 /**
- * WeChat errcodes zhibo answers with (WECHAT-API.md). Values are WeChat's and never reused.
- * `docs/errors.md` is generated from this table (npm run docs:errors) and checked by a test.
+ * WeChat errcodes zhibo answers with (docs/wechat-reference.md). Values are WeChat's and never reused.
+ * docs/errors.md is generated from the reasons that map to these (npm run docs) and checked by a test.
  */
 export const Errcode = {
   Ok: 0,

@@ -1,5 +1,5 @@
 /**
- * The one error taxonomy (DESIGN.md, "an error catalogue"): every failure the server reports has a stable
+ * The one error taxonomy (docs/architecture.md, "an error catalogue"): every failure the server reports has a stable
  * `reason`. Each transport maps a reason its own way — the WeChat API to an `errcode` (HTTP 200), the console and
  * the admin API to `{error: reason, message, fields}` with an HTTP status, the plugin API to `{errcode: reason-ish,
  * errmsg}` — and nobody parses message text. Values are only ever added; docs/errors.md is generated from this table.
@@ -45,7 +45,6 @@ export const Reason = {
   NotAllowed: 'not_allowed',
   // -- images
   ImageInvalid: 'image_invalid',
-  MediaIdInvalid: 'media_id_invalid',
   CoverImageInvalid: 'cover_image_invalid',
   ShareImageInvalid: 'share_image_invalid',
   // -- goods
@@ -103,7 +102,6 @@ export const REASONS: Record<Reason, ReasonInfo> = {
   expired: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room expired (107): its planned end passed before it went live' },
   not_allowed: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the action does not apply to the room\'s status (e.g. pausing a room that is not live)' },
   image_invalid: { errcode: Errcode.ImageUploadFailed, status: 400, when: 'an image is not a PNG/JPEG/GIF/WebP, is corrupt, too large, or its media_id expired' },
-  media_id_invalid: { errcode: Errcode.ImageUploadFailed, status: 400, when: 'a media_id is unknown or of another app' },
   cover_image_invalid: { errcode: Errcode.CoverImageInvalid, status: 400, when: 'coverImg missing, too large (> 2 MB) or not an image' },
   share_image_invalid: { errcode: Errcode.ShareImageInvalid, status: 400, when: 'shareImg missing, too large (> 1 MB) or not an image' },
   goods_not_found: { errcode: Errcode.GoodsNotFound, status: 404, when: 'no such goods for this app, or not on that room\'s shelf' },

@@ -1,4 +1,4 @@
-/** Wire types of WeChat's back-end API as zhibo answers it (SPEC S-API, WECHAT-API.md). */
+/** Wire types of WeChat's back-end API as zhibo answers it (S-API, docs/wechat-reference.md). */
 import type { LiveStatus } from './status.js';
 
 export interface WxError {

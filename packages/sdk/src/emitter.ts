@@ -1,4 +1,4 @@
-/** One typed event map per emitter (DESIGN.md): payload types in one place, `on()` returns its own off(). */
+/** One typed event map per emitter (docs/architecture.md): payload types in one place, `on()` returns its own off(). */
 export class Emitter<E extends { [K in keyof E]: unknown[] }> {
   private readonly handlers = new Map<keyof E, Set<(...args: unknown[]) => void>>();
 

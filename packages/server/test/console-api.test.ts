@@ -113,7 +113,7 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     expect(rem.body.fields?.['reminders.webhookUrl']).toBeTruthy();
   });
 
-  it('S-STATUS-6: pause, resume and end go through LiveControl and land in the timeline with their cause', async () => {
+  it('S-STATUS-6: pause, resume and end go through the one operatorAction() and land in the timeline with their cause', async () => {
     const { c, appid } = await signedInMerchant(t, 'anchor');
     const media = (await c.upload(appid, 'coverImg', png())).body.mediaId as string;
     const id = (await c.post(`/apps/${appid}/rooms`, roomForm(t, media))).body.id as number;

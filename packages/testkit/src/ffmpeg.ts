@@ -1,4 +1,4 @@
-/** An ffmpeg lavfi test stream instead of binary fixtures (DESIGN.md). */
+/** An ffmpeg lavfi test stream instead of binary fixtures (docs/architecture.md). */
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Pusher {

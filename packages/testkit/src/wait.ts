@@ -1,4 +1,4 @@
-/** Deadline-based waiting instead of sleeps (DESIGN.md: the test kit as a product). */
+/** Deadline-based waiting instead of sleeps (docs/architecture.md: the test kit as a product). */
 export async function waitUntil<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;

@@ -40,7 +40,6 @@ export class Consumer {
   state: ConsumerState = 'waitKey';
   closed = false;
   /** Times this consumer fell behind and skipped to a keyframe. */
-  skips = 0;
   dropReason: string | undefined;
   private skipSince = 0;
   private readonly closeCbs: ((c: Consumer) => void)[] = [];
@@ -79,7 +78,6 @@ export class Consumer {
       if (buffered > this.policy.softBytes) {
         this.state = 'skip';
         this.skipSince = now;
-        this.skips++;
         this.writeHeaders(b, b.tags.length);
         return;
       }

@@ -1,4 +1,4 @@
-/** The domain event map (one typed event map, DESIGN.md): payload types in one place, emitted after commit. */
+/** The domain event map (one typed event map, docs/architecture.md): payload types in one place, emitted after commit. */
 import { Emitter, type LiveStatus, type TransitionCause } from '@zhibo/protocol';
 import type { Log } from './log.js';
 

@@ -1,4 +1,4 @@
-/** The logging rubric (DESIGN.md): info = one line per lifecycle transition; nothing at info that can fire more than once a second. */
+/** The logging rubric (docs/architecture.md): info = one line per lifecycle transition; nothing at info that can fire more than once a second. */
 export interface Log {
   debug(msg: string): void;
   info(msg: string): void;

@@ -7,7 +7,7 @@ import { operatorAction } from '../rooms/actions.js';
 import type { RoomRow } from '../rooms/sql.js';
 import { type ConsoleCtx, appFor, fieldError, jsonOf, params, query, roomFor, route, sessionOf } from './http.js';
 
-/** WeChat's limits per image field (WECHAT-API.md); the service checks the same when the room is saved. */
+/** WeChat's limits per image field (docs/wechat-reference.md); the service checks the same when the room is saved. */
 export const IMAGE_KINDS = {
   coverImg: { label: 'Cover image', maxBytes: 2 * 1024 * 1024 },
   shareImg: { label: 'Share image', maxBytes: 1024 * 1024 },

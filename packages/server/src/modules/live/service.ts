@@ -1,5 +1,5 @@
 /**
- * The composition of media and domain (DESIGN.md: media never imports the domain). Media reports publish
+ * The composition of media and domain (docs/architecture.md: media never imports the domain). Media reports publish
  * started/stopped and recordings; this service turns them into lifecycle causes and replay segments, and carries
  * lifecycle decisions back to media (kick, pause) — whoever made them (console, API, CLI, timer, another process).
  */
