@@ -31,10 +31,12 @@ describe('RTMP publish → HTTP-FLV / WS-FLV', () => {
     expect(t.logs.filter((l) => l.startsWith('info') && l.includes('publish start 12'))).toHaveLength(1);
   });
 
-  it('attachViewer on a live stream starts on a keyframe from the GOP cache in under 300 ms', async () => {
+  // The figure (about 1 ms on loopback) is in `npm run bench -- media`; here the bound only tells "from the cache"
+  // from "waited for the publisher's next keyframe": the GOP is 20 s, so a miss would take seconds.
+  it('attachViewer on a live stream starts on a keyframe from the GOP cache, not at the next keyframe', async () => {
     t = await startMedia();
     http = await startFlvHttp(t.media);
-    ffmpegPublish(t.rtmpUrl('7'), { seconds: 30 });
+    ffmpegPublish(t.rtmpUrl('7'), { seconds: 60, gop: 500 });
     await waitFor(() => t!.media.hub('7')?.stats().gopTags, { what: 'GOP cache' });
     const t0 = performance.now();
     const c = await flvClient(http.url('7'));
@@ -43,7 +45,7 @@ describe('RTMP publish → HTTP-FLV / WS-FLV', () => {
     const ttff = performance.now() - t0;
     expect(c.status()).toBe(200);
     expect(c.flv.firstVideoIsKey).toBe(true);
-    expect(ttff).toBeLessThan(300);
+    expect(ttff).toBeLessThan(8000);
     await waitFor(() => t!.events.viewerCount.some((e) => e.streamId === '7' && e.count === 1), { what: 'viewerCount 1' });
   });
 

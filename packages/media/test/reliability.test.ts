@@ -22,9 +22,10 @@ describe('publisher loss is reported within seconds', () => {
     await waitFor(() => t!.media.hub('s1')?.stats().gopTags, { what: 'media flowing' });
     const stoppedAt = Date.now();
     process.kill(p.pid, 'SIGSTOP');
-    const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop', timeoutMs: 5000 });
+    const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop', timeoutMs: 10_000 });
     expect(stop).toMatchObject({ streamId: 's1', reason: 'timeout' });
-    expect(Date.now() - stoppedAt).toBeLessThan(2500);
+    // reported by the stall check (1 s here), not by TCP keepalive or the idle timer (tens of seconds)
+    expect(Date.now() - stoppedAt).toBeLessThan(8000);
     expect(t.media.hasPublisher('s1')).toBe(false);
     await waitFor(() => t!.media.connectionCount === 0, { what: 'connection closed' });
   });
@@ -35,9 +36,10 @@ describe('publisher loss is reported within seconds', () => {
     await waitFor(() => t!.media.hub('s2')?.stats().gopTags, { what: 'media flowing' });
     const killedAt = Date.now();
     process.kill(p.pid, 'SIGKILL');
-    const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop', timeoutMs: 3000 });
+    const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop', timeoutMs: 10_000 });
     expect(stop).toMatchObject({ streamId: 's2', reason: 'socket_closed' });
-    expect(Date.now() - killedAt).toBeLessThan(1000);
+    // the socket's close, not the stall timeout (5 s by default): well under it even on a loaded machine
+    expect(Date.now() - killedAt).toBeLessThan(4500);
   });
 
   it('S-STATUS-3: a publisher that stops mid-chunk is closed on the stall timeout; one that disconnects mid-chunk at once; other streams unaffected', async () => {

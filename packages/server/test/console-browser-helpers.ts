@@ -1,42 +1,10 @@
-/** Console browser tests: the console bundle (built when stale, like room-page-helpers), screenshots, a sign-in step. */
-import { mkdirSync, renameSync, statSync, writeFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+/** Console browser tests: screenshots, a sign-in step. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const OUT = join(ROOT, 'packages/server/public/build');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-const mtime = (p: string) => {
-  try {
-    return statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-};
-
-export async function ensureConsoleBuild(): Promise<void> {
-  const src = Math.max(...['apps/console/src', 'packages/sdk/src', 'packages/protocol/src'].map((d) => newest(join(ROOT, d))));
-  if (mtime(join(OUT, 'console.js')) >= src && mtime(join(OUT, 'console.css')) >= src) return;
-  const alias = Object.fromEntries(['protocol', 'core', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
-  const r = await build({ absWorkingDir: ROOT, alias, entryPoints: ['apps/console/src/main.ts'], outfile: join(OUT, 'console.js'), bundle: true, format: 'esm',
-    target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'error', write: false });
-  for (const f of r.outputFiles) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    const tmp = `${f.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, f.contents);
-    renameSync(tmp, f.path);
-  }
-}
 
 /** Screenshots go to test-artifacts/screenshots, or to docs/screenshots with ZHIBO_SCREENSHOTS=1 (so a test run does not touch tracked files). */
 export async function shot(page: Page, name: string): Promise<void> {

@@ -7,8 +7,8 @@ import type { Page } from 'playwright-core';
 import { pushTestStream, waitUntil, type Pusher } from '@zhibo/testkit';
 import { TransitionCause } from '@zhibo/protocol';
 import { png, startServer, type TestServer } from './helpers.js';
-import { ensureWebBuild, launchBrowser, type TestBrowser } from './room-page-helpers.js';
-import { ensureConsoleBuild, setDateTime, shot, signIn } from './console-browser-helpers.js';
+import { launchBrowser, type TestBrowser } from './room-page-helpers.js';
+import { setDateTime, shot, signIn } from './console-browser-helpers.js';
 import { Role } from '../src/modules/console/index.js';
 import { startShop, type Shop } from '../../../apps/shop/src/shop.js';
 import { Viewer } from './realtime-helpers.js';
@@ -30,7 +30,6 @@ describe('console in the browser', () => {
   const pushers: Pusher[] = [];
   const shops: Shop[] = [];
   beforeAll(async () => {
-    await Promise.all([ensureWebBuild(), ensureConsoleBuild()]);
     t = await startServer('pglite');
     b = await launchBrowser();
   });

@@ -7,6 +7,7 @@ import { createZhibo, type Zhibo } from '../src/app/zhibo.js';
 import { loadConfig, type Config } from '../src/app/config.js';
 import { silentLog } from '../src/lib/log.js';
 import { solidPng } from '../src/app/demo.js';
+import { testBundles } from '../../../scripts/bundles.mjs';
 
 export interface TestServer {
   z: Zhibo;
@@ -28,7 +29,8 @@ export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeC
   let drop = opts.reuse?.drop;
   if (kind === 'postgres' && !databaseUrl) ({ url: databaseUrl, drop } = await freshPgDatabase());
   const config: Config = loadConfig({ ...opts.env }, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir, databaseUrl });
-  const z = await createZhibo(config, { clock, log: silentLog, runTimers: false });
+  // Browser bundles built for tests into a temporary directory (scripts/bundles.mjs), never into the served one.
+  const z = await createZhibo(config, { clock, log: silentLog, runTimers: false, buildDir: await testBundles() });
   const urls = await z.listen();
   let closed = false;
   const close = async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveStatus, TransitionCause } from '@zhibo/protocol';
-import { testDbKinds, waitUntil } from '@zhibo/testkit';
+import { testDbKinds } from '@zhibo/testkit';
 import { merchant, startServer, type TestServer } from './helpers.js';
 import { TimerJob } from '../src/modules/rooms/timers.js';
 import { silentLog } from '../src/lib/log.js';
@@ -110,44 +110,6 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
     expect(a + b).toBe(6);
     for (const id of ids) expect((await t.z.services.rooms.auditLog(id)).filter((e) => e.cause === 'plan_expired')).toHaveLength(1);
   });
-
-  // Two processes on one PostgreSQL (here two server instances, each with its own pool, caches and LISTEN connection).
-  if (kind === 'postgres')
-    it('several servers on one PostgreSQL: a room created and a status changed on one are served by the other (change feed)', async () => {
-      t = await startServer(kind);
-      const other = await startServer(kind, { clock: t.clock, reuse: { dataDir: t.dataDir, databaseUrl: t.databaseUrl } });
-      try {
-        const m = await merchant(t);
-        const room = await m.room();
-        const read = async (base: string) => ((await (await fetch(`${base}/api/plugin/v1/status?room_id=${room}`)).json()) as { liveStatus?: number }).liveStatus;
-        await waitUntil(async () => (await read(other.url)) === 102, { what: 'the new room on the other server' });
-        const pushed: number[] = [];
-        other.z.services.events.on('status', (c) => pushed.push(c.to));
-        await t.z.services.rooms.apply(room, C.PublishStarted, 'media');
-        await t.z.services.rooms.apply(room, C.Banned, 'admin');
-        await waitUntil(async () => (await read(other.url)) === 104, { what: '104 on the other server' });
-        expect(pushed).toEqual([101, 104]);
-        // the other server's cached getliveinfo answer was dropped too
-        const info = await other.api.post('/wxa/business/getliveinfo', { start: 0, limit: 10 }, { access_token: m.token });
-        expect((info.room_info as Array<{ live_status: number }>)[0]!.live_status).toBe(104);
-        await t.api.post('/wxaapi/broadcast/room/deleteroom', { id: room }, { access_token: m.token });
-        await waitUntil(async () => (await fetch(`${other.url}/api/plugin/v1/status?room_id=${room}`)).status === 404, { what: 'the deleted room gone on the other server' });
-        // a token replaced on one server stops working on the other after the overlap (its cache follows)
-        const gli = (api: typeof t.api, token: string) => api.post('/wxa/business/getliveinfo', { start: 0, limit: 1 }, { access_token: token });
-        const old = m.token;
-        expect((await gli(other.api, old)).errcode).toBe(1); // cached on the other server now
-        const fresh = await t.api.token(m.appid, m.appsecret);
-        await new Promise((r) => setTimeout(r, 300)); // the notification crosses
-        t.clock.advance(301_000);
-        expect((await gli(other.api, old)).errcode).toBe(42001);
-        expect((await gli(other.api, fresh)).errcode).toBe(1);
-        // a secret reset on one server revokes the tokens cached on the other at once
-        await t.z.services.apps.resetSecret(m.appid);
-        await waitUntil(async () => (await gli(other.api, fresh)).errcode === 40001, { what: 'the revoked token refused on the other server' });
-      } finally {
-        await other.close();
-      }
-    });
 
   it('S-STATUS-6/-7: operator actions through the admin API, refused transitions answer 409 with the reason', async () => {
     t = await startServer(kind);

@@ -38,7 +38,8 @@ describe('the media plane wired to the room lifecycle (real ffmpeg)', () => {
     await first.exited;
     const lostAt = Date.now();
     await waitUntil(() => status() === LiveStatus.Abnormal, { timeoutMs: 10_000, what: '106 after the stream dropped' });
-    expect(Date.now() - lostAt).toBeLessThan(3000);
+    // the dropped connection, not the 15-minute timeout: seconds (the figure is in docs/performance.md)
+    expect(Date.now() - lostAt).toBeLessThan(10_000);
 
     const second = push(pushAddr as string);
     await waitUntil(() => status() === LiveStatus.Live, { timeoutMs: 15_000, what: '101 after re-publish' });

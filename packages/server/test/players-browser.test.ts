@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveStatus } from '@zhibo/protocol';
-import { launchBrowser, pushTestStream, type Browser, type Pusher, waitUntil } from '@zhibo/testkit';
+import { launchBrowser, pushTestStream, type TestBrowser, type Pusher, waitUntil } from '@zhibo/testkit';
 import { merchant, startServer, type TestServer } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -19,7 +19,7 @@ declare global {
 /** Real players in Debian's Chromium: mpegts.js (HTTP-FLV, WS-FLV) and hls.js play our live stream. */
 describe('browser players on a live stream (issue 3 acceptance)', () => {
   let t: TestServer;
-  let browser: Browser;
+  let browser: TestBrowser;
   let pusher: Pusher;
   let room = 0;
   beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('browser players on a live stream (issue 3 acceptance)', () => {
   });
 
   const played = async (setup: (url: string) => void, url: string, shot: string) => {
-    const page = await browser.context.newPage();
+    const page = await (await browser.context('desktop')).newPage();
     await page.setContent('<video id="v" muted autoplay playsinline width="640" height="360"></video>');
     await page.addScriptTag({ content: MPEGTS });
     await page.addScriptTag({ content: HLS });

@@ -4,8 +4,6 @@
  * JWT, and decrypts the aes128gcm payload with the subscription's private key (RFC 8291).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { importJWK, jwtVerify } from 'jose';
 import { waitUntil } from '@zhibo/testkit';
 import { TransitionCause, type ReminderPushPayload } from '@zhibo/protocol';
@@ -65,9 +63,6 @@ describe('S-SUB-3 Web Push round trip', () => {
   });
 
   it('the service worker that shows the notification is served at /zhibo-sw.js', async () => {
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
-    // what scripts/build-web.mjs does for this entry
-    await build({ entryPoints: [`${root}packages/sdk/src/service-worker.ts`], outfile: `${root}packages/server/public/build/zhibo-sw.js`, bundle: true, format: 'esm', target: ['es2020', 'safari14'], minify: true, sourcemap: true, logLevel: 'warning' });
     const r = await fetch(`${t.url}/zhibo-sw.js`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/javascript/);

@@ -1,14 +1,9 @@
 /**
- * Browser tests of the room page: bundles built like scripts/build-web.mjs (only the ones the page
- * needs, skipped when fresh, written atomically so parallel test files do not see half a file),
- * Chromium through playwright-core, and a room with goods and the merchant's page URLs.
+ * Browser tests of the room page: Chromium through the test kit, the merchant's fixture site, and a room with goods and
+ * the merchant's page URLs. (The bundles come from startServer: scripts/bundles.mjs builds them into a temporary dir.)
  */
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from './helpers.js';
 import { merchant } from './helpers.js';
 import type { ZhiboSdk } from '@zhibo/sdk';
@@ -31,76 +26,7 @@ declare global {
   }
 }
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const OUT = join(ROOT, 'packages/server/public/build');
-const ENTRIES: Array<[string, string]> = [
-  ['packages/sdk/src/browser.ts', 'zhibo-sdk.js'],
-  ['apps/room/src/main.ts', 'room.js'],
-  ['packages/sdk/src/vendor/mpegts.ts', 'vendor/mpegts.js'],
-  ['packages/sdk/src/vendor/hls.ts', 'vendor/hls.js'],
-];
-const SOURCES = ['apps/room/src', 'packages/sdk/src', 'packages/protocol/src'];
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-function mtime(p: string): number {
-  try {
-    return statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/** Build the room page and SDK bundles into packages/server/public/build when a source is newer. */
-export async function ensureWebBuild(): Promise<void> {
-  const src = Math.max(...SOURCES.map((d) => newest(join(ROOT, d))));
-  const stale = ENTRIES.filter(([, out]) => mtime(join(OUT, out)) < src || (out === 'room.js' && mtime(join(OUT, 'room.css')) < src));
-  const alias = Object.fromEntries(['protocol', 'core', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
-  for (const [entry, out] of stale) {
-    const r = await build({
-      absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(OUT, out), bundle: true, format: 'esm',
-      target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'error', write: false,
-    });
-    for (const f of r.outputFiles) {
-      mkdirSync(dirname(f.path), { recursive: true });
-      const tmp = `${f.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, f.contents);
-      renameSync(tmp, f.path);
-    }
-  }
-}
-
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
-
-export interface TestBrowser {
-  browser: Browser;
-  /** a fresh context (own storage: a new device id) with a phone or desktop viewport */
-  context(kind?: 'phone' | 'desktop'): Promise<BrowserContext>;
-  close(): Promise<void>;
-}
-
-export async function launchBrowser(): Promise<TestBrowser> {
-  // launch() runs on a fresh temporary profile; each context has its own storage (a new device id).
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
-  return {
-    browser,
-    context: (kind = 'phone') =>
-      browser.newContext(kind === 'phone'
-        ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
-        : { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }),
-    async close() {
-      await browser.close().catch(() => undefined);
-    },
-  };
-}
+export { launchBrowser, type TestBrowser } from '@zhibo/testkit';
 
 /**
  * The merchant's site on another port: goods pages (with `<zhibo-back-to-live>`), and `/sdk-page`

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { PluginRoutes, WebRoutes, type PluginReplaysResponse, type PluginRoomResponse, type ShareLinkResponse } from '@zhibo/protocol';
 import { testDbKinds } from '@zhibo/testkit';
 import { startServer, type TestServer } from './helpers.js';
-import { ensureWebBuild, roomWithGoods } from './room-page-helpers.js';
+import { roomWithGoods } from './room-page-helpers.js';
 
 const DEV = { 'x-zhibo-device': 'device-http-test-1' };
 const OTHER = { 'x-zhibo-device': 'device-http-test-2' };
@@ -15,7 +15,6 @@ describe.each(testDbKinds())('room page routes on %s', (kind) => {
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${t.url}${path}`, { headers });
 
   beforeAll(async () => {
-    await ensureWebBuild();
     t = await startServer(kind);
     fx = await roomWithGoods(t, { goodsBaseUrl: 'https://shop.example.com/m/', homeUrl: 'https://shop.example.com/' });
   });

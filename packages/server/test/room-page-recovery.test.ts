@@ -12,10 +12,11 @@ import { FakeClock } from '@zhibo/core';
 import { TransitionCause } from '@zhibo/protocol';
 import { WxApi } from '@zhibo/testkit';
 import { loadConfig } from '../src/app/config.js';
+import { testBundles } from '../../../scripts/bundles.mjs';
 import { silentLog } from '../src/lib/log.js';
 import { createZhibo, type Zhibo } from '../src/app/zhibo.js';
 import type { TestServer } from './helpers.js';
-import { ensureWebBuild, launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
+import { launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -33,7 +34,7 @@ describe('the room page across a server restart', () => {
   let z: Zhibo | undefined;
   let b: TestBrowser | undefined;
   const boot = async (port: number) => {
-    z = await createZhibo(loadConfig({}, { http: `127.0.0.1:${port}`, rtmp: '127.0.0.1:0', dataDir }), { clock, log: silentLog, runTimers: false });
+    z = await createZhibo(loadConfig({}, { http: `127.0.0.1:${port}`, rtmp: '127.0.0.1:0', dataDir }), { clock, log: silentLog, runTimers: false, buildDir: await testBundles() });
     const urls = await z.listen();
     return { z, url: urls.http };
   };
@@ -44,7 +45,6 @@ describe('the room page across a server restart', () => {
   });
 
   it('S-PLAYER-2: after a restart and after a dropped socket the page reconnects by itself and status pushes arrive again', async () => {
-    await ensureWebBuild();
     const port = await freePort();
     const first = await boot(port);
     const t = { z: first.z, url: first.url, api: new WxApi(first.url), clock } as unknown as TestServer;

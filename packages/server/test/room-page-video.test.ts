@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { LiveStatus } from '@zhibo/protocol';
 import { pushTestStream, waitUntil, type Pusher } from '@zhibo/testkit';
 import { startServer, type TestServer } from './helpers.js';
-import { ensureWebBuild, launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
+import { launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
 const playing = async (p: Page, beyond = 1.5) => {
   await p.waitForFunction((min) => (window.__zhiboRoom?.debug().currentTime ?? 0) > min, beyond, { timeout: 30_000 });
@@ -23,7 +23,6 @@ describe('the room page plays the live stream', () => {
   let pushAddr = '';
 
   beforeAll(async () => {
-    await ensureWebBuild();
     t = await startServer();
     const fx = await roomWithGoods(t);
     roomId = fx.roomId;

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { TransitionCause } from '@zhibo/protocol';
 import { waitUntil } from '@zhibo/testkit';
 import { merchant, startServer, type TestServer } from './helpers.js';
-import { ensureWebBuild, launchBrowser, openRoom, type TestBrowser } from './room-page-helpers.js';
+import { launchBrowser, openRoom, type TestBrowser } from './room-page-helpers.js';
 import { Viewer } from './realtime-helpers.js';
 
 const OUT = fileURLToPath(new URL(process.env.ZHIBO_SCREENSHOTS === '1' ? '../../../docs/screenshots/' : '../../../test-artifacts/screenshots/', import.meta.url));
@@ -56,7 +56,6 @@ describe('room page screenshots', () => {
 
   it('takes the screenshots', { timeout: 240_000 }, async () => {
     mkdirSync(OUT, { recursive: true });
-    await ensureWebBuild();
     t = await startServer();
     b = await launchBrowser();
     const m = await merchant(t);

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { EntryKind, TransitionCause } from '@zhibo/protocol';
 import { waitUntil } from '@zhibo/testkit';
 import { startServer, type TestServer } from './helpers.js';
-import { ensureWebBuild, fixtureShop, launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
+import { fixtureShop, launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
 const statusOf = (p: Page) => p.evaluate(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status ?? '');
 const waitStatus = (p: Page, s: number) => p.waitForFunction((want) => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === String(want), s, { timeout: 10_000 });
@@ -21,7 +21,6 @@ describe('the room page in Chromium', () => {
   let shop: Awaited<ReturnType<typeof fixtureShop>>;
 
   beforeAll(async () => {
-    await ensureWebBuild();
     t = await startServer();
     b = await launchBrowser();
     shop = await fixtureShop(t.url);
@@ -236,7 +235,6 @@ describe('the room page in Chromium', () => {
 
 describe('the room page with an SDK below the minimum version', () => {
   it('S-PLAYER-3, S-VERSION: video only, with a prompt to upgrade', async () => {
-    await ensureWebBuild();
     const t = await startServer('pglite', { env: { ZHIBO_MIN_SDK_VERSION: '9.0.0' } });
     const b = await launchBrowser();
     try {

@@ -1,25 +1,29 @@
-/** Debian's Chromium driven by playwright-core (no browser download), with this machine's flags. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+/** Debian's Chromium driven by playwright-core (no browser download), with this machine's flags: one launcher for every browser test. */
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 
-export interface Browser {
-  context: BrowserContext;
+export type ContextKind = 'phone' | 'desktop';
+
+export interface TestBrowser {
+  browser: Browser;
+  /** a fresh context (own storage: a new device id) with a phone (390×844, touch) or desktop (1366×768) viewport */
+  context(kind?: ContextKind): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
-/** A fresh Chromium with its own user data dir; close() removes it. */
-export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
-  const dir = mkdtempSync(join(tmpdir(), 'zhibo-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: opts.viewport ?? { width: 1280, height: 800 } });
+/** A fresh Chromium on a temporary profile; each context has its own storage. */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   return {
-    context,
+    browser,
+    context: (kind = 'phone') =>
+      browser.newContext(kind === 'phone'
+        ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+        : { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }),
     async close() {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
+      await browser.close().catch(() => undefined);
     },
   };
 }

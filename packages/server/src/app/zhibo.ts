@@ -48,7 +48,9 @@ export interface ZhiboOptions {
   runReminders?: boolean;
   /** Use an in-memory PGlite (tests, benchmarks); dataDir is still used for files. */
   memoryDb?: boolean;
-  console?: consoleModule.ConsoleOptions;
+  console?: Omit<consoleModule.ConsoleOptions, 'buildDir'>;
+  /** where the browser bundles are (default packages/server/public/build; tests build theirs into a temporary directory) */
+  buildDir?: string;
 }
 
 /** The built server's module services, for the CLI and tests (modules themselves never get this bag). */
@@ -113,6 +115,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
   const base = (req: Parameters<typeof requestBase>[0]) => requestBase(req, config.publicUrl, urls.http);
+  const buildDir = opts.buildDir ?? webModule.DEFAULT_BUILD_DIR;
 
   // Feature modules, each from a typed subset of what is here (dependencies first).
   const apps = appsModule.create({ db, clock, events, tokens: { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec } });
@@ -135,13 +138,13 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
-    baseUrl: publicUrl, runWorker: opts.runReminders !== false,
+    baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir,
     policy: {
       ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs,
       leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
     },
   });
-  const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base });
+  const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, buildDir });
   const adminToken = adminTokenFor(config);
   const consoleMod = consoleModule.create(
     {
@@ -149,7 +152,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
     },
-    opts.console,
+    { ...opts.console, buildDir },
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.

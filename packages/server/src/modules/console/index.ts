@@ -25,6 +25,8 @@ export interface ConsoleOptions {
   session?: Partial<SessionPolicy>;
   /** how often live rooms' viewers/likes are sampled for the chart (ms; 0 = never) */
   sampleMs?: number;
+  /** where the console bundle is (scripts/build-web.mjs output) */
+  buildDir: string;
 }
 
 export const PUBLIC_API_PATHS = new Set(['/console/api/login', '/console/api/session', '/console/api/operator/reset-password']);
@@ -36,7 +38,7 @@ export interface ConsoleModule {
   components: Component[];
 }
 
-export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions = {}): ConsoleModule {
+export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): ConsoleModule {
   const sql = new ConsoleSql(d.db);
   const accounts = new AccountService(sql, d.clock);
   const ctx: ConsoleCtx = {
@@ -61,7 +63,7 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions = {}): 
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
         }, { prefix: '/console/api' });
-        pageRoutes(app);
+        pageRoutes(app, opts.buildDir);
       },
     },
     components: [sampler],

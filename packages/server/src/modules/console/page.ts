@@ -1,11 +1,9 @@
 /** The console's page (`/console/`) and its bundle (`/console/assets/*`, built by scripts/build-web.mjs). */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SDK_VERSION } from '@zhibo/protocol';
 
-/** packages/server/public/build, relative to this file in src/modules/console or dist/modules/console. */
-const BUILD_DIR = fileURLToPath(new URL('../../../public/build/', import.meta.url));
 
 const ASSETS: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
@@ -45,7 +43,7 @@ export function consoleHtml(): string {
 </html>`;
 }
 
-export function pageRoutes(app: FastifyInstance): void {
+export function pageRoutes(app: FastifyInstance, buildDir: string): void {
   const page = async (_req: unknown, reply: import('fastify').FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('x-frame-options', 'DENY')
       .header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').send(consoleHtml());
@@ -56,7 +54,7 @@ export function pageRoutes(app: FastifyInstance): void {
     const type = ASSETS[file];
     if (!type) return reply.code(404).send({ error: 'not_found' });
     try {
-      const body = await readFile(`${BUILD_DIR}${file}`);
+      const body = await readFile(join(buildDir, file));
       return reply.type(type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(body);
     } catch {
       return reply.code(404).type('text/plain').send(`${file} is not built yet: run npm run build (scripts/build-web.mjs)`);

@@ -37,6 +37,8 @@ export interface RemindersDeps {
   baseUrl: () => string;
   /** start the worker (tests that drive deliveries by hand turn it off) */
   runWorker: boolean;
+  /** where the service worker bundle is */
+  buildDir: string;
 }
 
 export interface RemindersModule extends Module<ReminderService> {
@@ -62,7 +64,7 @@ export function create(d: RemindersDeps): RemindersModule {
     worker,
     routes: {
       plugin: (r) => pluginRoutes(r, service, d.pushAllowHttp),
-      web: (a) => webRoutes(a),
+      web: (a) => webRoutes(a, d.buildDir),
       admin: (a) => adminRoutes(a, { reminders: service, outbox, worker, rooms: d.rooms }),
     },
     components: [{ name: 'reminder worker', start: () => (d.runWorker ? worker.start() : undefined), stop: async () => {

@@ -5,6 +5,7 @@
  * - admin API (operator / console): deliveries (inspect, replay dead letters), a room's counts.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { LiveStatus, PluginRoutes, Reason, ReminderRoutes, type SubscriptionState } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
@@ -16,7 +17,6 @@ import type { ReminderService } from './service.js';
 import { validatePushSubscription } from './settings.js';
 import type { ReminderWorker } from './worker.js';
 
-const SW_FILE = new URL('../../../public/build/zhibo-sw.js', import.meta.url);
 
 export function pluginRoutes(r: PluginRouter, reminders: ReminderService, pushAllowHttp: boolean): void {
   r.route<unknown, { room_id: number; push_subscription?: unknown }>({
@@ -79,11 +79,11 @@ export function pluginRoutes(r: PluginRouter, reminders: ReminderService, pushAl
 }
 
 /** A service worker must come from the origin (and path) of its scope: the root of this server. */
-export function webRoutes(app: FastifyInstance): void {
+export function webRoutes(app: FastifyInstance, buildDir: string): void {
   app.get(ReminderRoutes.serviceWorker, async (_req, reply) => {
     let js: Buffer;
     try {
-      js = await readFile(SW_FILE);
+      js = await readFile(join(buildDir, 'zhibo-sw.js'));
     } catch {
       return reply.code(404).send({ error: 'not_found', message: 'zhibo-sw.js is not built: run node scripts/build-web.mjs' });
     }
