@@ -12,5 +12,5 @@ export { RoomChannel, roomSocketUrl, type RoomChannelEvents, type RoomChannelOpt
 export { LivePlayer, detectCaps, pickTech, type PlayerTech, type PlayerCaps, type LivePlayerOptions, type LivePlayerEvents, type MpegtsModule, type HlsModule } from './player.js';
 export { formatFen, priceLabel, formatCount, formatCountdown, type PriceLabel } from './format.js';
 export { pluginError, isPluginError } from './errors.js';
-export { Emitter } from './emitter.js';
+export { Emitter } from '@zhibo/protocol';
 export { SubscribeApi, defineSubscribe, browserPushSubscription } from './subscribe.js';

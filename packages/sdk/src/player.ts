@@ -10,7 +10,7 @@
 import type { MediaUrls } from '@zhibo/protocol';
 import type MpegtsNs from 'mpegts.js';
 import type HlsClass from 'hls.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '@zhibo/protocol';
 
 export type PlayerTech = 'flv' | 'wsflv' | 'hls.js' | 'native-hls';
 export type MpegtsModule = (typeof MpegtsNs)['default'];

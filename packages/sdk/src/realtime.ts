@@ -8,7 +8,7 @@ import {
   REALTIME_VERSION, RealtimeLimits, RealtimeRoutes, shouldReconnect,
   type ClientMessage, type EntryInfo, type ServerMessage,
 } from '@zhibo/protocol';
-import { Emitter } from './emitter.js';
+import { Emitter } from '@zhibo/protocol';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
