@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { type Config, ConfigError, CROSS_CHECKS, SETTINGS, type Setting, type SettingKey } from './settings.js';
 
-export { type Config, ConfigError, SETTINGS, parseHostPort } from './settings.js';
+export { type Config, ConfigError, SETTINGS } from './settings.js';
 
 /** Raw values keyed by setting name (what flags give). */
 export type RawSettings = Partial<Record<SettingKey, string | undefined>>;

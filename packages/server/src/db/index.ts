@@ -1,7 +1,7 @@
 export type { Db, Sql } from './db.js';
 export { openPglite } from './pglite.js';
 export { openPostgres } from './postgres.js';
-export { migrate, MIGRATIONS } from './migrations.js';
+export { migrate } from './migrations.js';
 import type { Db } from './db.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';

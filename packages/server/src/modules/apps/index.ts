@@ -8,8 +8,6 @@ import { AppService, type TokenPolicy } from './service.js';
 import { AppsSql } from './sql.js';
 
 export { AppService } from './service.js';
-export type { AppRow } from './sql.js';
-export type { AppSettings } from './settings.js';
 
 export interface AppsDeps {
   db: Db;

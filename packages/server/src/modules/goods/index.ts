@@ -9,8 +9,7 @@ import { pluginRoutes, wxRoutes } from './routes.js';
 import { GoodsService } from './service.js';
 import { GoodsSql } from './sql.js';
 
-export { GoodsService, AuditStatus, liveInfoGoods } from './service.js';
-export type { GoodsRow, ShelfItem } from './sql.js';
+export { GoodsService } from './service.js';
 
 export interface GoodsDeps {
   db: Db;

@@ -8,7 +8,7 @@ import { pluginRoutes } from './routes.js';
 import { IdentityService } from './service.js';
 import { MetaSql } from './sql.js';
 
-export { IdentityService, type ViewerIdentity } from './service.js';
+export { IdentityService } from './service.js';
 
 export interface IdentityDeps {
   db: Db;

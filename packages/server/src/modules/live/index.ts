@@ -12,7 +12,7 @@ import type { RoomService } from '../rooms/service.js';
 import { webRoutes, WsFlv } from './routes.js';
 import { LiveService } from './service.js';
 
-export { LiveService, type MediaPort } from './service.js';
+export { LiveService } from './service.js';
 
 export interface LiveDeps {
   events: DomainBus;

@@ -20,7 +20,6 @@ import { handleFrame, type SessionHost } from './session.js';
 import type { RealtimeStore } from './store.js';
 import { REALTIME_DEFAULTS, type RealtimeOptions } from './options.js';
 
-export { REALTIME_DEFAULTS, type RealtimeOptions } from './options.js';
 
 const CONN = Symbol('zhibo.conn');
 type WsWithConn = WebSocket & { [CONN]?: Conn };

@@ -16,8 +16,8 @@ import { InteractionService } from './interaction.js';
 import { wxRoutes } from './routes.js';
 import { RealtimeStore } from './store.js';
 
-export { RealtimeGateway, type RealtimeOptions, REALTIME_DEFAULTS } from './gateway.js';
-export { InteractionService, type LiveDesk } from './interaction.js';
+export { RealtimeGateway } from './gateway.js';
+export { InteractionService } from './interaction.js';
 
 export interface RealtimeModuleDeps {
   db: Db;

@@ -6,7 +6,8 @@ import { randomToken } from '../../lib/crypto.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
 import type { Conn, RoomChannel } from './channel.js';
 import { textFrame } from './frame.js';
-import type { RealtimeDeps, RealtimeOptions } from './gateway.js';
+import type { RealtimeDeps } from './gateway.js';
+import type { RealtimeOptions } from './options.js';
 import { checkChatText, cleanNick, defaultNick, entryKindOf, parseRoomHello } from './rules.js';
 
 /** The gateway as seen by a session (kept narrow so the rules here stay readable). */

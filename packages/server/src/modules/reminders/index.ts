@@ -20,9 +20,8 @@ import { RemindersSql } from './sql.js';
 import { type ReminderPolicy, ReminderWorker } from './worker.js';
 
 export { ReminderService } from './service.js';
-export { ReminderOutbox, DeliveryState } from './outbox/store.js';
-export { ReminderWorker, type ReminderPolicy } from './worker.js';
-export { webhookSignature } from './channels/webhook.js';
+export { ReminderOutbox } from './outbox/store.js';
+export { ReminderWorker } from './worker.js';
 
 export interface RemindersDeps {
   db: Db;

@@ -10,8 +10,7 @@ import { pluginRoutes, webRoutes } from './routes.js';
 import { ReplayService } from './service.js';
 import { ReplaysSql } from './sql.js';
 
-export { ReplayService, isoSeconds } from './service.js';
-export type { ReplayRow } from './sql.js';
+export { ReplayService } from './service.js';
 
 export interface ReplaysDeps {
   db: Db;

@@ -11,8 +11,6 @@ import { RoomsSql } from './sql.js';
 import { TimerJob } from './timers.js';
 
 export { RoomService } from './service.js';
-export { operatorAction, isRoomAction, ROOM_ACTIONS, type RoomAction } from './actions.js';
-export type { RoomRow, TransitionHook } from './sql.js';
 
 export interface RoomsDeps {
   db: Db;

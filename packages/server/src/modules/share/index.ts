@@ -7,7 +7,7 @@ import type { RoomService } from '../rooms/service.js';
 import { pluginRoutes, webRoutes, wxRoutes } from './routes.js';
 import { ShareService } from './service.js';
 
-export { ShareService, roomLink, customParamsOf } from './service.js';
+export { ShareService } from './service.js';
 
 export interface ShareDeps {
   identity: IdentityService;

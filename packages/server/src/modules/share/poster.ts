@@ -24,7 +24,7 @@ import { renderText } from './text.js';
 import { checkTimeZone, DEFAULT_TIME_ZONE, formatStartTime, zoneOffsetLabel } from './time.js';
 import { checkLanguage, requireName, type RenderedImage, type ShareLanguage } from './common.js';
 
-export { renderShareCard, type ShareCardInput, SHARE_CARD_WIDTH, SHARE_CARD_HEIGHT } from './card.js';
+export { renderShareCard } from './card.js';
 export type { RenderedImage, ShareLanguage } from './common.js';
 
 export const POSTER_WIDTH = 750;
