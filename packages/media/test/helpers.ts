@@ -5,7 +5,7 @@ import { connect, createServer as createNetServer, type Server as NetServer, typ
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MediaServer, createHttpFlvSink, type MediaEvents, type MediaServerOptions } from '../src/index.js';
+import { MediaServer, createHttpFlvSink, createWhipNodeHandler, type MediaEvents, type MediaServerOptions } from '../src/index.js';
 
 /** Deadline-based waiting: the test kit's waitUntil under the name these tests use. */
 export { waitUntil as waitFor } from '@zhibo/testkit';
@@ -107,9 +107,11 @@ export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDir
   };
 }
 
-/** http://HOST:PORT/STREAMID.flv → attachViewer with an HTTP-FLV sink. */
-export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string) => string; close: () => Promise<void> }> {
+/** http://HOST:PORT/STREAMID.flv → attachViewer with an HTTP-FLV sink; /whip/… → media.whip (when configured). */
+export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string) => string; whipUrl: (name: string) => string; close: () => Promise<void> }> {
+  const whip = media.whip ? createWhipNodeHandler(media.whip) : null;
   const server = createHttpServer((req, res) => {
+    if (whip && media.whip && (req.url ?? '').startsWith(`${media.whip.path}/`)) return whip(req, res);
     const m = /^\/([A-Za-z0-9_-]+)\.flv$/.exec(req.url ?? '');
     if (!m?.[1]) {
       res.writeHead(404).end();
@@ -122,6 +124,7 @@ export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpSe
   return {
     server,
     url: (id) => `http://127.0.0.1:${port}/${id}.flv`,
+    whipUrl: (name) => `http://127.0.0.1:${port}${media.whip?.path ?? '/whip'}/${name}`,
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());
