@@ -18,6 +18,10 @@ export interface WhipPushOptions {
   bitrate?: string;
   /** Offer codecs (default H.264 + Opus). */
   videoCodec?: 'H264' | 'VP8';
+  /** Connect but send no media. */
+  noMedia?: boolean;
+  /** Drop every n-th video packet on the wire; with `retransmit` the NACKed retransmission gets through. */
+  loss?: { every: number; retransmit: boolean };
 }
 
 export interface WhipPush {
@@ -89,6 +93,7 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
     check(pc.connectionState);
     pc.connectionStateChange.subscribe(check);
   });
+  if (opts.loss) dropVideo(pc, opts.loss);
   const [vSock, aSock] = [await udp(), await udp()];
   const forward = (track: MediaStreamTrack) => (buf: Buffer) => {
     const pt = buf[1]! & 0x7f;
@@ -113,7 +118,7 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
     args.push('-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '2', '-frame_duration', '20',
       '-f', 'rtp', '-payload_type', '111', `rtp://127.0.0.1:${aPort}?rtcpport=${aPort}&pkt_size=1200`);
   }
-  const ffmpeg = spawnTracked('ffmpeg', args);
+  const ffmpeg = spawnTracked(opts.noMedia ? 'true' : 'ffmpeg', opts.noMedia ? [] : args);
   const cleanup = async () => {
     try { process.kill(ffmpeg.pid, 'SIGKILL'); } catch { /* gone */ }
     await ffmpeg.exited;
@@ -136,5 +141,25 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
       done = true;
       await cleanup();
     },
+  };
+}
+
+/** Simulated loss after werift's send cache: the first transmission of every n-th video packet is dropped. */
+function dropVideo(pc: RTCPeerConnection, loss: { every: number; retransmit: boolean }): void {
+  const dtls = pc.dtlsTransports[0]!;
+  const send = dtls.sendRtp.bind(dtls);
+  const ssrc = pc.getTransceivers().find((t) => t.kind === 'video')!.sender.ssrc;
+  const dropped = new Set<number>();
+  let n = 0;
+  dtls.sendRtp = (payload, header) => {
+    if (header.ssrc === ssrc) {
+      const seq = header.sequenceNumber;
+      if (dropped.has(seq)) return loss.retransmit ? send(payload, header) : Promise.resolve(0);
+      if (++n % loss.every === 0) {
+        dropped.add(seq);
+        return Promise.resolve(0);
+      }
+    }
+    return send(payload, header);
   };
 }
