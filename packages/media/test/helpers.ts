@@ -15,8 +15,8 @@ const spawned = new Set<ChildProcess>();
 
 export interface Proc { child: ChildProcess; pid: number; exited: Promise<number | null>; stderr: () => string }
 
-export function spawnTracked(cmd: string, args: string[]): Proc {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+export function spawnTracked(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Proc {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
   spawned.add(child);
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-8192)));

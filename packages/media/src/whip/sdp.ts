@@ -13,7 +13,7 @@ export class SdpError extends MediaError {
 }
 
 export interface SdpCodec { pt: number; name: string; clock: number; fmtp: Record<string, string> }
-export interface SdpMedia { kind: string; port: number; direction: string; codecs: SdpCodec[]; mid: string | null }
+export interface SdpMedia { kind: string; port: number; direction: string; codecs: SdpCodec[]; mid: string | null; bundleOnly: boolean }
 export interface SdpSummary { media: SdpMedia[]; iceUfrag: string | null; icePwd: string | null }
 
 const LINE = /^[a-z]=.*$/;
@@ -47,7 +47,7 @@ export function summarizeSdp(sdp: string): SdpSummary {
     if (l.startsWith('m=')) {
       const m = M_LINE.exec(l);
       if (!m) throw new SdpError(`not an SDP offer: bad media line ${JSON.stringify(l.slice(0, 60))}`, 400);
-      cur = { kind: m[1]!, port: Number(m[2]), direction: 'sendrecv', codecs: [], mid: null };
+      cur = { kind: m[1]!, port: Number(m[2]), direction: 'sendrecv', codecs: [], mid: null, bundleOnly: false };
       media.push(cur);
       byPt.clear();
       continue;
@@ -60,6 +60,7 @@ export function summarizeSdp(sdp: string): SdpSummary {
       if (cur === null || pwd === null) pwd = a.slice(8);
     } else if (cur && a.startsWith('mid:')) cur.mid = a.slice(4);
     else if (cur && DIRECTIONS.has(a)) cur.direction = a;
+    else if (cur && a === 'bundle-only') cur.bundleOnly = true;
     else if (cur && a.startsWith('rtpmap:')) {
       const m = /^rtpmap:(\d+) ([\w.-]+)\/(\d+)/.exec(a);
       if (!m) throw new SdpError(`not an SDP offer: bad rtpmap ${JSON.stringify(a.slice(0, 60))}`, 400);
@@ -84,10 +85,14 @@ export function summarizeSdp(sdp: string): SdpSummary {
  * What zhibo can take: exactly one active video section offering H.264 and at most one audio
  * section offering Opus (other sections, e.g. data channels, are left to negotiation).
  */
+/** A section that sends media: a port (or port 0 with a=bundle-only, RFC 8843) and sendonly/sendrecv. */
+export function sendsMedia(m: SdpMedia): boolean {
+  return (m.port !== 0 || m.bundleOnly) && (m.direction === 'sendonly' || m.direction === 'sendrecv');
+}
+
 export function checkOffer(s: SdpSummary): void {
-  const active = (m: SdpMedia) => m.port !== 0 && (m.direction === 'sendonly' || m.direction === 'sendrecv');
-  const video = s.media.filter((m) => m.kind === 'video' && active(m));
-  const audio = s.media.filter((m) => m.kind === 'audio' && active(m));
+  const video = s.media.filter((m) => m.kind === 'video' && sendsMedia(m));
+  const audio = s.media.filter((m) => m.kind === 'audio' && sendsMedia(m));
   if (video.length === 0) throw new SdpError('the offer sends no video; zhibo needs H.264 video (and Opus audio)', 406);
   if (video.length > 1 || audio.length > 1) throw new SdpError(`the offer has ${video.length} video and ${audio.length} audio sections; zhibo takes one video (H.264) and at most one audio (Opus)`, 406);
   const names = (m: SdpMedia) => [...new Set(m.codecs.map((c) => c.name).filter((n) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(n)))];
@@ -108,22 +113,27 @@ function h264Rank(c: SdpCodec): number {
 }
 
 /**
- * Reorder the video section's rtpmap lines (werift keeps the remote's rtpmap order, and the
- * sender uses the first codec of the answer) so the best H.264 comes first.
+ * Make an offer digestible for werift: reorder the video section's rtpmap lines (werift keeps the
+ * remote's rtpmap order, and the sender uses the first codec of the answer) so the best H.264
+ * comes first, and give bundle-only sections (port 0 + a=bundle-only, as GStreamer's webrtcbin
+ * sends) the usual port 9 — werift would treat port 0 as rejected.
  */
-export function preferH264(sdp: string): string {
+export function prepareOffer(sdp: string): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
   const lines = sdp.split(/\r?\n/);
   const out: string[] = [];
   let i = 0;
   while (i < lines.length) {
-    if (!lines[i]!.startsWith('m=video')) {
+    if (!lines[i]!.startsWith('m=')) {
       out.push(lines[i++]!);
       continue;
     }
     let j = i + 1;
     while (j < lines.length && !lines[j]!.startsWith('m=')) j++;
-    out.push(...reorderSection(lines.slice(i, j)));
+    let sec = lines.slice(i, j);
+    if (sec.includes('a=bundle-only')) sec[0] = sec[0]!.replace(/^(m=\w+) 0 /, '$1 9 ');
+    if (sec[0]!.startsWith('m=video')) sec = reorderSection(sec);
+    out.push(...sec);
     i = j;
   }
   return out.join(eol);

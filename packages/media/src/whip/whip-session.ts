@@ -19,7 +19,7 @@ import { Interleaver } from './interleaver.js';
 import { VideoTrack, type RtpIn } from './video-track.js';
 import { AudioTrack } from './audio-track.js';
 import { answerOffer, createPeer, type PeerOptions } from './peer.js';
-import { preferH264, rewriteCandidates, type SdpFrag, type SdpSummary } from './sdp.js';
+import { prepareOffer, rewriteCandidates, sendsMedia, type SdpFrag, type SdpSummary } from './sdp.js';
 
 export interface WhipSessionOptions extends PeerOptions {
   streamId: string;
@@ -79,7 +79,7 @@ export class WhipSession implements PublisherLink, Reservation {
       requestKeyframe: () => this.requestKeyframe(),
       sprop: sprop(o.offer),
     });
-    const hasAudio = o.offer.media.some((m) => m.kind === 'audio' && m.port !== 0 && m.direction !== 'inactive' && m.direction !== 'recvonly');
+    const hasAudio = o.offer.media.some((m) => m.kind === 'audio' && sendsMedia(m));
     this.audio = hasAudio ? new AudioTrack({
       sync: this.sync, jitterMs: 60, logger: o.logger, label, ffmpegPath: o.ffmpegPath, bitrate: o.audioBitrate,
       emit: (tag, kind, ts) => this.mux.push('audio', tag, kind, ts),
@@ -138,7 +138,7 @@ export class WhipSession implements PublisherLink, Reservation {
 
   /** Offer → answer (all candidates gathered; host candidates filtered/rewritten per options). */
   async negotiate(offer: string): Promise<string> {
-    const answer = await answerOffer(this.pc, preferH264(offer));
+    const answer = await answerOffer(this.pc, prepareOffer(offer));
     return rewriteCandidates(answer, { onlyAddress: this.o.bindAddress, announcedIp: this.o.announcedIp });
   }
 
