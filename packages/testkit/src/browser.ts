@@ -11,10 +11,13 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A fresh Chromium with its own user data dir; close() removes it. */
-export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+/**
+ * A fresh Chromium with its own user data dir; close() removes it. `args` are added to this
+ * machine's flags (e.g. --use-fake-device-for-media-stream --use-fake-ui-for-media-stream).
+ */
+export async function launchBrowser(opts: { viewport?: { width: number; height: number }; args?: string[] } = {}): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...(opts.args ?? [])], viewport: opts.viewport ?? { width: 1280, height: 800 } });
   return {
     context,
     async close() {
