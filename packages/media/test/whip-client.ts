@@ -26,6 +26,7 @@ export interface WhipPushOptions {
 
 export interface WhipPush {
   pc: RTCPeerConnection;
+  answer: string;
   location: string;
   etag: string | null;
   ffmpeg: Proc;
@@ -86,7 +87,8 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
     throw new Error(`WHIP POST: ${res.status} ${await res.text()}`);
   }
   const location = new URL(res.headers.get('location')!, endpoint).toString();
-  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  const answer = await res.text();
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('WHIP test client: not connected within 10 s')), 10_000);
     const check = (s: string) => s === 'connected' && (clearTimeout(timer), resolve());
@@ -128,7 +130,7 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
   };
   let done = false;
   return {
-    pc, location, etag: res.headers.get('etag'), ffmpeg,
+    pc, answer, location, etag: res.headers.get('etag'), ffmpeg,
     async stop() {
       if (done) return 0;
       done = true;

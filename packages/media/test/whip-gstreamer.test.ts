@@ -56,28 +56,45 @@ function hostAddress(): string {
 }
 
 describe('WHIP ingest from GStreamer (simple-whip-client)', () => {
-  it('whip-client pushes H.264 + Opus, viewers play h264 + aac, and its DELETE on SIGINT ends publishing', async () => {
-    t = await startMedia({ whip: { bindAddress: hostAddress() } });
-    http = await startFlvHttp(t.media);
-    let out = '';
-    client = spawn('whip-client', ['-u', http.whipUrl('12'), '-t', 'secret', '-V', VIDEO, '-A', AUDIO, '-l', '4', '-o'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LD_LIBRARY_PATH: dir, GST_REGISTRY: join(dir, 'registry.bin') },
+  for (const iceLite of [false, true]) {
+    it(`whip-client pushes H.264 + Opus${iceLite ? ' to an ICE-lite server' : ''} (trickling candidates by PATCH), viewers play h264 + aac, and its DELETE on SIGINT ends publishing`, async () => {
+      await publishWithWhipClient(iceLite);
     });
-    client.stdout!.on('data', (d: Buffer) => (out += d));
-    client.stderr!.on('data', (d: Buffer) => (out += d));
-    const exited = new Promise((r) => client!.once('exit', r));
-    await waitFor(() => t!.events.publishStart.length === 1, { what: `publishStart (whip-client said: ${out.slice(-400)})`, timeoutMs: 20_000 });
-    expect(t.events.publishStart[0]).toMatchObject({ streamId: '12', protocol: 'whip' });
-    expect(await ffprobeStreams(http.url('12'))).toEqual(['aac', 'h264']);
-    const s = t.media.whip!.session(t.events.publishStart[0]!.sessionId)!.stats();
-    expect(s.video.keyframes).toBeGreaterThan(0);
-    expect(s.audio.frames).toBeGreaterThan(0);
-    expect(out).toMatch(/PeerConnection connected/);
-    expect(out).not.toMatch(/\[ERR\]/); // e.g. a refused trickle PATCH
-    process.kill(client.pid!, 'SIGINT');
-    await exited;
-    const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop' });
-    expect(stop).toMatchObject({ streamId: '12', reason: 'deleted' });
-  });
+  }
 });
+
+async function publishWithWhipClient(iceLite: boolean): Promise<void> {
+  t = await startMedia({ whip: { bindAddress: hostAddress(), iceLite } });
+  const whip = t.media.whip!;
+  const handled: string[] = [];
+  const handle = whip.handle.bind(whip);
+  whip.handle = async (req) => {
+    const r = await handle(req);
+    handled.push(`${req.method} ${r.status}`);
+    return r;
+  };
+  http = await startFlvHttp(t.media);
+  let out = '';
+  client = spawn('whip-client', ['-u', http.whipUrl('12'), '-t', 'secret', '-V', VIDEO, '-A', AUDIO, '-l', '4', '-o'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LD_LIBRARY_PATH: dir, GST_REGISTRY: join(dir, 'registry.bin') },
+  });
+  client.stdout!.on('data', (d: Buffer) => (out += d));
+  client.stderr!.on('data', (d: Buffer) => (out += d));
+  const exited = new Promise((r) => client!.once('exit', r));
+  await waitFor(() => t!.events.publishStart.length === 1, { what: 'publishStart', timeoutMs: 20_000 });
+  expect(t!.events.publishStart[0]).toMatchObject({ streamId: '12', protocol: 'whip' });
+  expect(await ffprobeStreams(http.url('12'))).toEqual(['aac', 'h264']);
+  const s = t!.media.whip!.session(t.events.publishStart[0]!.sessionId)!.stats();
+  expect(s.video.keyframes).toBeGreaterThan(0);
+  expect(s.audio.frames).toBeGreaterThan(0);
+  expect(out).toMatch(/PeerConnection connected/);
+  expect(out).not.toMatch(/\[ERR\]/); // e.g. a refused trickle PATCH
+  process.kill(client.pid!, 'SIGINT');
+  await exited;
+  const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop' });
+  expect(stop).toMatchObject({ streamId: '12', reason: 'deleted' });
+  expect(handled[0]).toBe('POST 201');
+  expect(handled).toContain('PATCH 204');
+  expect(handled[handled.length - 1]).toBe('DELETE 200');
+}

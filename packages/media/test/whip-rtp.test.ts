@@ -170,6 +170,29 @@ describe('JitterBuffer', () => {
   });
 });
 
+describe('RTP path under garbage', () => {
+  it('20 000 random packets (random sequence numbers, types, sizes) never throw and keep the buffers bounded', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    let aus = 0;
+    const d = new H264Depacketizer(() => aus++, () => {}, { maxAuBytes: 64 << 10 });
+    const b = new JitterBuffer<{ p: Buffer; ts: number; m: boolean }>({ maxWaitMs: 60_000, maxPackets: 64, onPacket: (x) => d.push(x.p, x.ts, x.m), onLoss: () => d.lost() });
+    let seq = 1000;
+    for (let i = 0; i < 20_000; i++) {
+      const len = Math.floor(rnd() * 1400);
+      const p = Buffer.alloc(len);
+      for (let j = 0; j < len; j++) p[j] = Math.floor(rnd() * 256);
+      if (len > 0 && rnd() < 0.5) p[0] = (p[0]! & 0x60) | [1, 5, 7, 8, 24, 28, 28, 28][Math.floor(rnd() * 8)]!;
+      seq = rnd() < 0.9 ? seq + 1 : Math.floor(rnd() * 65536);
+      b.push(seq & 0xffff, { p, ts: Math.floor(i / 5), m: rnd() < 0.2 });
+      expect(b.size).toBeLessThanOrEqual(65);
+    }
+    b.close();
+    expect(aus).toBeGreaterThan(0);
+    expect(d.dropped).toBeGreaterThan(0);
+  });
+});
+
 describe('AVC FLV tags', () => {
   it('the sequence header carries profile/level from the SPS and one SPS and PPS; frames are AVCC without AUD', () => {
     const h = avcSequenceHeaderTag(SPS, PPS, 40);

@@ -54,6 +54,14 @@ describe('WHIP ingest (werift test publisher)', () => {
     expect(t!.events.publishStop[0]).toMatchObject({ streamId: '12', reason: 'deleted' });
   });
 
+  it('as an ICE-lite agent (iceLite: true) the answer says a=ice-lite and the publisher connects and plays', async () => {
+    await start({ whip: { ...WHIP, iceLite: true } });
+    const p = await whipPush(http!.whipUrl('12'));
+    pushes.push(p);
+    expect(p.answer).toMatch(/^a=ice-lite\r?$/m);
+    expect(await ffprobeStreams(http!.url('12'))).toEqual(['aac', 'h264']);
+  });
+
   it('the FLV a viewer gets decodes without errors at the source frame rate, with about as much audio as video', async () => {
     await start();
     pushes.push(await whipPush(http!.whipUrl('12'), { fps: 25 }));

@@ -95,7 +95,11 @@ export class OpusTranscoder {
     if (from !== this.child) return;
     const n = this.frames++;
     if (n === 0 || this.origin < 0) return; // encoder priming
-    this.opts.onFrame(f, this.origin + (n - 1) * AAC_FRAME);
+    try {
+      this.opts.onFrame(f, this.origin + (n - 1) * AAC_FRAME);
+    } catch (e) {
+      this.opts.logger.error(`media: ${this.opts.label}: AAC frame: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
   }
 
   private onExit(child: ChildProcessWithoutNullStreams, code: number | null, signal: NodeJS.Signals | null): void {

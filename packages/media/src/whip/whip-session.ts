@@ -175,12 +175,17 @@ export class WhipSession implements PublisherLink, Reservation {
     track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
       if (this.endReason !== null || !this.pipeline) return;
       const p: RtpIn = { seq: rtp.header.sequenceNumber, ts: rtp.header.timestamp, marker: rtp.header.marker, payload: rtp.payload };
-      if (track.kind === 'video') {
-        this.videoSsrc = rtp.header.ssrc;
-        this.video.push(p);
-      } else if (this.audio) {
-        this.audioSsrc = rtp.header.ssrc;
-        this.audio.push(p);
+      try {
+        if (track.kind === 'video') {
+          this.videoSsrc = rtp.header.ssrc;
+          this.video.push(p);
+        } else if (this.audio) {
+          this.audioSsrc = rtp.header.ssrc;
+          this.audio.push(p);
+        }
+      } catch (e) { // a bug, never a peer's packet: end this session only
+        this.o.logger.error(`media: whip ${this.o.streamId} (session ${this.id}): ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        this.end('error', errorMessage(e));
       }
     });
     const receiver = this.pc.getTransceivers().find((t) => t.receiver.track === track)?.receiver;
