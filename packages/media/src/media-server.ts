@@ -4,7 +4,6 @@
  * it never imports the domain.
  */
 import { join } from 'node:path';
-import { rm, stat } from 'node:fs/promises';
 import { TypedEmitter, type MediaEvents, type PublishStopReason, type RecordingReadyEvent } from './events.js';
 import { silentLogger, type Logger } from './log.js';
 import { errorMessage } from './errors.js';
@@ -18,7 +17,7 @@ import { ViewerCounter } from './hub/viewer-counter.js';
 import { hlsPath, hlsStreamDir, isValidStreamId } from './hls/path.js';
 import { HlsPackager } from './hls/packager.js';
 import { FlvRecorder, RECORDER_POLICY } from './record/recorder.js';
-import { parseRecordingPath, remuxFlvToMp4 } from './record/remux.js';
+import { settleLeftover, settleSession, type SettleContext } from './record/settle.js';
 import { PublishPipeline, type PublisherLink } from './publish.js';
 import { ViewerSet, type ViewerHandle } from './viewers.js';
 import type { PublishProtocol } from './events.js';
@@ -232,41 +231,20 @@ export class MediaServer {
     this.background.add(t);
   }
 
+  private get settle(): SettleContext {
+    return { events: this.events, logger: this.logger, remux: { ffmpegPath: this.opts.ffmpegPath, ffprobePath: this.opts.ffprobePath } };
+  }
+
   private async finishRecording(p: PublishPipeline): Promise<void> {
-    const rec = p.recorder;
-    if (!rec) return;
-    const { streamId } = p.hub;
-    if (!rec.hasMedia) {
-      this.events.emit('recordingFailed', { streamId, sessionId: p.sessionId, file: rec.file, error: 'no media was recorded' });
-      await rm(rec.file, { force: true });
-      return;
-    }
-    try {
-      const r = await remuxFlvToMp4(rec.file, { ffmpegPath: this.opts.ffmpegPath, ffprobePath: this.opts.ffprobePath });
-      this.events.emit('recordingReady', { streamId, sessionId: p.sessionId, file: r.file, startedAt: p.startedAt, endedAt: p.endedAt ?? Date.now(), durationSec: r.durationSec });
-    } catch (e) {
-      this.logger.error(`media: ${streamId}: recording ${rec.file}: ${errorMessage(e)}`);
-      this.events.emit('recordingFailed', { streamId, sessionId: p.sessionId, file: rec.file, error: errorMessage(e) });
-    }
+    if (p.recorder) await settleSession(this.settle, p.recorder, { streamId: p.hub.streamId, sessionId: p.sessionId, startedAt: p.startedAt, endedAt: p.endedAt });
   }
 
   /**
    * Settle an FLV a crash left behind (RECORDDIR/STREAMID/SESSIONID.flv): remux it and emit
    * recordingReady (startedAt = file mtime − duration) or recordingFailed. Resolves to the event or null.
    */
-  async finalizeRecording(flvFile: string): Promise<RecordingReadyEvent | null> {
-    const { streamId, sessionId } = parseRecordingPath(flvFile);
-    try {
-      const endedAt = (await stat(flvFile)).mtimeMs;
-      const r = await remuxFlvToMp4(flvFile, { ffmpegPath: this.opts.ffmpegPath, ffprobePath: this.opts.ffprobePath });
-      const e: RecordingReadyEvent = { streamId, sessionId, file: r.file, startedAt: Math.round(endedAt - r.durationSec * 1000), endedAt: Math.round(endedAt), durationSec: r.durationSec };
-      this.events.emit('recordingReady', e);
-      return e;
-    } catch (e) {
-      this.logger.error(`media: leftover recording ${flvFile}: ${errorMessage(e)}`);
-      this.events.emit('recordingFailed', { streamId, sessionId, file: flvFile, error: errorMessage(e) });
-      return null;
-    }
+  finalizeRecording(flvFile: string): Promise<RecordingReadyEvent | null> {
+    return settleLeftover(this.settle, flvFile);
   }
 
   /**
