@@ -9,8 +9,9 @@ let t: TestMedia | undefined;
 let http: Awaited<ReturnType<typeof startFlvHttp>> | undefined;
 const pushes: WhipPush[] = [];
 const peers: RTCPeerConnection[] = [];
-// A port range of our own, so this file's server sockets can be told apart from the client's.
-const base = 42000 + Math.floor(Math.random() * 200) * 100;
+// A port range of our own below the ephemeral ports (32768+ on Linux), so this file's server sockets
+// can be told apart from the test clients' (which bind ephemeral ports).
+const base = 20000 + Math.floor(Math.random() * 120) * 100;
 const RANGE: [number, number] = [base, base + 99];
 const inRange = () => udpPortsOfThisProcess().filter((p) => p >= RANGE[0] && p <= RANGE[1]);
 const transcoders = () => childProcesses('adts');
