@@ -5,6 +5,8 @@ import type { AuthorizeRequest, AuthorizeResult } from '../src/index.js';
 import { killSpawned, startFlvHttp, startMedia, waitFor, type TestMedia } from './helpers.js';
 import { postOffer, testOffer, testPeer, whipPush, type WhipPush } from './whip-client.js';
 import { TestRtmpClient } from './rtmp-client.js';
+import { answerOffer, createPeer } from '../src/whip/peer.js';
+import { createSocket, type Socket } from 'node:dgram';
 
 let t: TestMedia | undefined;
 let http: Awaited<ReturnType<typeof startFlvHttp>> | undefined;
@@ -227,9 +229,53 @@ describe('WHIP HTTP semantics', () => {
     expect((await fetch(loc, { method: 'OPTIONS' })).headers.get('accept-patch')).toBe('application/trickle-ice-sdpfrag');
   });
 
+  it('when no UDP port of udpPortRange is free the POST is refused with 503 and the stream stays free', async () => {
+    // two ports below the ephemeral range, both taken by us
+    const taken: Socket[] = [];
+    let base = 0;
+    for (let tries = 0; taken.length < 2 && tries < 50; tries++) {
+      for (const s of taken.splice(0)) s.close();
+      base = 20000 + Math.floor(Math.random() * 12000);
+      for (const port of [base, base + 1]) {
+        const s = createSocket('udp4');
+        const ok = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.bind(port, '127.0.0.1', () => r(true)); });
+        if (ok) taken.push(s);
+        else s.close();
+      }
+    }
+    try {
+      expect(taken).toHaveLength(2);
+      seen = [];
+      t = await startMedia({ whip: { bindAddress: '127.0.0.1', udpPortRange: [base, base + 1] }, authorizePublish: authorize });
+      http = await startFlvHttp(t.media);
+      const r = await postOffer(endpoint(), h264Offer, 'secret');
+      expect(r.status).toBe(503);
+      expect(await r.text()).toMatch(/no UDP port free/);
+      await waitFor(() => t!.media.whip!.sessionCount === 0 && !t!.media.hasPublisher('12'), { what: 'nothing held' });
+      expect(t!.logs.some((l) => l.startsWith('warn') && l.includes(`no UDP port free in ${base}-${base + 1}`))).toBe(true);
+    } finally {
+      for (const s of taken) s.close();
+    }
+  });
+
   it('a body larger than the limit is refused with 413', async () => {
     await start();
     const r = await postOffer(endpoint(), `v=0\r\n${'a=x\r\n'.repeat(20_000)}`, 'secret');
     expect(r.status).toBe(413);
+  });
+});
+
+describe('WHIP peer', () => {
+  it('never queries a public STUN server: werift\'s stun.l.google.com fallback is removed before gathering', async () => {
+    const plain = testPeer(); // werift with iceServers: [] …
+    peers.push(plain);
+    await plain.setRemoteDescription({ type: 'offer', sdp: h264Offer });
+    expect(plain.iceTransports[0]!.connection.stunServer).toEqual(['stun.l.google.com', 19302]); // … still has Google's
+    const pc = createPeer({ bindAddress: '127.0.0.1' });
+    peers.push(pc);
+    const answer = await answerOffer(pc, h264Offer);
+    expect(pc.iceTransports.length).toBeGreaterThan(0);
+    for (const t of pc.iceTransports) expect(t.connection.stunServer).toBeUndefined();
+    expect(answer).not.toMatch(/typ srflx/);
   });
 });

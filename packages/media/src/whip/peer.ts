@@ -21,7 +21,7 @@ export interface PeerOptions {
 export function createPeer(o: PeerOptions): RTCPeerConnection {
   const fb = () => [useNACK(), usePLI(), useFIR(), useTWCC()];
   return new RTCPeerConnection({
-    iceServers: [], // never a public STUN server: host candidates (and announcedIp) only
+    iceServers: [], // never a public STUN server: host candidates (and announcedIp) only — see answerOffer()
     iceUseIpv4: true,
     iceUseIpv6: false,
     iceLite: o.iceLite ?? false,
@@ -42,6 +42,9 @@ export function createPeer(o: PeerOptions): RTCPeerConnection {
 /** setRemoteDescription(offer) → answer with every local candidate (gathering bounded by timeoutMs). */
 export async function answerOffer(pc: RTCPeerConnection, offer: string, timeoutMs = 5000): Promise<string> {
   await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  // werift-ice falls back to stun.l.google.com when no STUN server is configured (iceServers: [] is
+  // not enough); a full-ICE answerer would query it while gathering. Never: host candidates only.
+  for (const t of pc.iceTransports) t.connection.stunServer = undefined;
   await pc.setLocalDescription(await pc.createAnswer());
   if (pc.iceGatheringState !== 'complete') {
     await new Promise<void>((resolve) => {

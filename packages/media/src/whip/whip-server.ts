@@ -48,13 +48,22 @@ export interface WhipRequest {
 export interface WhipResponse { status: number; headers: Record<string, string>; body: string }
 
 const STATUS_OF: Record<RefusalKind, number> = { unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 };
+
+/**
+ * werift picks UDP ports by probing (bind, close, bind again); negotiations run one at a time in
+ * this process — whatever the number of MediaServers — so two sessions never race for one port.
+ */
+let negotiations: Promise<unknown> = Promise.resolve();
+function serially<T>(fn: () => Promise<T>): Promise<T> {
+  const run = negotiations.then(fn);
+  negotiations = run.catch(() => {});
+  return run;
+}
 const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 export class WhipServer {
   private readonly sessions = new Map<string, WhipSession>();
   private readonly base: string;
-  /** werift picks UDP ports by probing; negotiations run one at a time so two sessions never race for one port. */
-  private gate: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
 
   constructor(private readonly host: PublishHost, private readonly o: WhipOptions & { logger: Logger; ffmpegPath?: string; stallTimeoutMs: number }) {
@@ -136,14 +145,17 @@ export class WhipServer {
     this.sessions.set(s.id, s);
     let answer: string;
     try {
-      const run = this.gate.then(() => s.negotiate(body));
-      this.gate = run.catch(() => {});
-      answer = await run;
+      answer = await serially(() => s.negotiate(body));
     } catch (e) {
       s.end('error', `negotiation failed: ${errorMessage(e)}`);
       return this.text(400, `the offer could not be negotiated: ${errorMessage(e)}`);
     }
-    if (s.endReason !== null) return this.text(409, `publishing ended during negotiation (${s.endReason})`);
+    if (!/^a=candidate:/m.test(answer)) {
+      s.end('error', 'no UDP port free for ICE');
+      this.o.logger.warn(`media: whip ${auth.streamId}: no UDP port free${this.o.udpPortRange ? ` in ${this.o.udpPortRange.join('-')}` : ''}; refusing the publisher`);
+      return this.text(503, 'no UDP port free for the WebRTC session; try again later', { 'Retry-After': '10' });
+    }
+    if (s.endReason !== null) return this.text(s.endReason === 'kicked' ? 403 : 503, `publishing ended during negotiation (${s.endReason})`);
     this.o.logger.info(`media: whip ${auth.streamId}: session ${s.id} from ${req.remoteAddress} negotiated`);
     return this.reply(201, answer, {
       'Content-Type': 'application/sdp',
@@ -195,7 +207,7 @@ export class WhipServer {
   /** Idempotent: end every session ('socket_closed') and wait until their sockets and ffmpeg are gone. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.gate.catch(() => {});
+      await negotiations;
       const all = [...this.sessions.values()];
       for (const s of all) s.end('socket_closed', 'server closing');
       await Promise.all(all.map((s) => s.done));
