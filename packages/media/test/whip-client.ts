@@ -20,6 +20,8 @@ export interface WhipPushOptions {
   videoCodec?: 'H264' | 'VP8';
   /** Connect but send no media. */
   noMedia?: boolean;
+  /** Hide the offer's candidate addresses behind mDNS names (as browsers do): the server must learn them from our checks. */
+  mdnsCandidates?: boolean;
   /** Drop every n-th video packet on the wire; with `retransmit` the NACKed retransmission gets through. */
   loss?: { every: number; retransmit: boolean };
 }
@@ -81,7 +83,9 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
   if (withAudio) pc.addTransceiver(aTrack, { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
   if (pc.iceGatheringState !== 'complete') await new Promise<void>((r) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && r()));
-  const res = await postOffer(endpoint, pc.localDescription!.sdp, opts.token ?? 'secret');
+  let offer = pc.localDescription!.sdp;
+  if (opts.mdnsCandidates) offer = offer.replace(/^(a=candidate:\S+ \d+ udp \d+ )(\S+)/gm, (_m, head: string, ip: string) => `${head}${ip.replace(/\./g, '-')}-zhibo-test.local`);
+  const res = await postOffer(endpoint, offer, opts.token ?? 'secret');
   if (res.status !== 201) {
     await pc.close();
     throw new Error(`WHIP POST: ${res.status} ${await res.text()}`);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AvSync, ntpToMs } from '../src/whip/av-sync.js';
 import { Interleaver } from '../src/whip/interleaver.js';
 import { buildTag, TAG_AUDIO, TAG_VIDEO, TagKind } from '../src/flv/tag.js';
-import { checkOffer, parseSdpFrag, prepareOffer, rewriteCandidates, SdpError, summarizeSdp } from '../src/whip/sdp.js';
+import { checkOffer, parseSdpFrag, prepareOffer, rewriteCandidates, SdpError, summarizeSdp, usableCandidate } from '../src/whip/sdp.js';
 
 /** NTP 64-bit value of a ms time (seconds since 1900 . fraction/2^32). */
 const ntp = (ms: number) => (BigInt(Math.floor(ms / 1000)) << 32n) | BigInt(Math.round(((ms % 1000) / 1000) * 0x100000000));
@@ -116,6 +116,18 @@ describe('WHIP SDP handling', () => {
     const vp = err(CHROME_LIKE.replace(/a=rtpmap:\d+ H264\/90000\r\n/g, ''));
     expect(vp).toMatchObject({ status: 406, message: expect.stringMatching(/no H\.264 video \(it offers VP8, VP9\)/) });
     expect(err(CHROME_LIKE.replace('a=rtpmap:111 opus/48000/2\r\n', ''))).toMatchObject({ status: 406, message: expect.stringMatching(/no Opus/) });
+  });
+
+  it('remote mDNS (.local), TCP and IPv6 candidates and end-of-candidates are dropped before werift sees them; UDP IPv4 ones stay', () => {
+    expect(usableCandidate('candidate:1 1 udp 2122260223 192.168.1.20 53421 typ host generation 0')).toBe(true);
+    expect(usableCandidate('candidate:2 1 udp 2122260223 6f1c2b1a-1111-2222-3333-444455556666.local 53421 typ host')).toBe(false);
+    expect(usableCandidate('candidate:3 1 tcp 1518280447 192.168.1.20 9 typ host tcptype active')).toBe(false);
+    expect(usableCandidate('candidate:4 1 udp 2122262783 2001:db8::1 53422 typ host')).toBe(false);
+    const offer = CHROME_LIKE.replace('a=mid:1', 'a=mid:1\r\na=candidate:2 1 udp 2122260223 abc.local 53421 typ host\r\na=candidate:1 1 udp 2122260223 192.168.1.20 53421 typ host\r\na=end-of-candidates');
+    const prepared = prepareOffer(offer);
+    expect(prepared).toContain('192.168.1.20 53421');
+    expect(prepared).not.toContain('.local');
+    expect(prepared).not.toContain('end-of-candidates');
   });
 
   it('rewriteCandidates keeps only the bound address and can announce another', () => {

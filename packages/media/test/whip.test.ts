@@ -62,6 +62,13 @@ describe('WHIP ingest (werift test publisher)', () => {
     expect(await ffprobeStreams(http!.url('12'))).toEqual(['aac', 'h264']);
   });
 
+  it('a publisher whose offer hides its addresses behind mDNS names connects through its own checks (peer-reflexive)', async () => {
+    await start();
+    const p = await whipPush(http!.whipUrl('12'), { mdnsCandidates: true });
+    pushes.push(p);
+    expect(await ffprobeStreams(http!.url('12'))).toEqual(['aac', 'h264']);
+  });
+
   it('the FLV a viewer gets decodes without errors at the source frame rate, with about as much audio as video', async () => {
     await start();
     pushes.push(await whipPush(http!.whipUrl('12'), { fps: 25 }));

@@ -113,10 +113,24 @@ function h264Rank(c: SdpCodec): number {
 }
 
 /**
- * Make an offer digestible for werift: reorder the video section's rtpmap lines (werift keeps the
- * remote's rtpmap order, and the sender uses the first codec of the answer) so the best H.264
- * comes first, and give bundle-only sections (port 0 + a=bundle-only, as GStreamer's webrtcbin
- * sends) the usual port 9 — werift would treat port 0 as rejected.
+ * A remote candidate werift should use: UDP with an IPv4 literal. mDNS names (`….local`) would make
+ * werift open a multicast socket and query the server's LAN; the peer's connectivity checks reveal
+ * its address anyway (peer-reflexive). TCP and IPv6 candidates are not used (UDP/IPv4 only).
+ */
+export function usableCandidate(candidate: string): boolean {
+  const m = /^candidate:\S+ \d+ (\S+) \d+ (\S+) \d+ typ/i.exec(candidate);
+  return !!m && m[1]!.toLowerCase() === 'udp' && /^\d{1,3}(\.\d{1,3}){3}$/.test(m[2]!);
+}
+
+/**
+ * Make an offer digestible for werift: keep only usable remote candidates (usableCandidate) and
+ * drop a=end-of-candidates — with no usable candidate left (mDNS only, or none yet) werift would
+ * declare ICE failed at once, while the publisher's own checks still find the path (peer-reflexive);
+ * a session that never connects ends after mediaTimeoutMs instead. Also reorder the video
+ * section's rtpmap lines (werift keeps the remote's rtpmap order, and the sender uses the first
+ * codec of the answer) so the best H.264 comes first, and give bundle-only sections (port 0 +
+ * a=bundle-only, as GStreamer's webrtcbin sends) the usual port 9 — werift would treat port 0 as
+ * rejected.
  */
 export function prepareOffer(sdp: string): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
@@ -130,7 +144,7 @@ export function prepareOffer(sdp: string): string {
     }
     let j = i + 1;
     while (j < lines.length && !lines[j]!.startsWith('m=')) j++;
-    let sec = lines.slice(i, j);
+    let sec = lines.slice(i, j).filter((l) => (!l.startsWith('a=candidate:') || usableCandidate(l.slice(2))) && l !== 'a=end-of-candidates');
     if (sec.includes('a=bundle-only')) sec[0] = sec[0]!.replace(/^(m=\w+) 0 /, '$1 9 ');
     if (sec[0]!.startsWith('m=video')) sec = reorderSection(sec);
     out.push(...sec);

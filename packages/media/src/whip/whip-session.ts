@@ -19,7 +19,7 @@ import { Interleaver } from './interleaver.js';
 import { VideoTrack, type RtpIn } from './video-track.js';
 import { AudioTrack } from './audio-track.js';
 import { answerOffer, createPeer, type PeerOptions } from './peer.js';
-import { prepareOffer, rewriteCandidates, sendsMedia, type SdpFrag, type SdpSummary } from './sdp.js';
+import { prepareOffer, rewriteCandidates, sendsMedia, usableCandidate, type SdpFrag, type SdpSummary } from './sdp.js';
 
 export interface WhipSessionOptions extends PeerOptions {
   streamId: string;
@@ -145,6 +145,7 @@ export class WhipSession implements PublisherLink, Reservation {
   /** Trickled candidates from a PATCH. */
   async addCandidates(frag: SdpFrag): Promise<void> {
     for (const c of frag.candidates) {
+      if (!usableCandidate(c.candidate)) continue;
       await this.pc.addIceCandidate({ candidate: c.candidate, sdpMid: c.mid ?? undefined, sdpMLineIndex: c.mLineIndex });
     }
   }
