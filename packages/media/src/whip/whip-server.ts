@@ -102,7 +102,7 @@ export class WhipServer {
       if (method !== 'DELETE' && method !== 'PATCH') return this.text(405, `${method} is not allowed on a WHIP session`, { Allow: 'PATCH, DELETE, OPTIONS' });
       if (!s || s.streamId !== stream || s.endReason !== null) return this.text(404, 'no such WHIP session');
       const token = bearer(req.headers);
-      if (token !== null && token !== s.token) return this.text(401, 'the token does not match this session', { 'WWW-Authenticate': 'Bearer' });
+      if (token !== null && !s.matchesToken(token)) return this.text(401, 'the token does not match this session', { 'WWW-Authenticate': 'Bearer' });
       if (method === 'DELETE') {
         s.end('deleted');
         return this.reply(200, '');

@@ -5,7 +5,7 @@
  * ICE/DTLS failure or silence ('ice_failed'), no media ('timeout'), the peer closing DTLS or the
  * server closing ('socket_closed') — and then releases everything (UDP sockets, ffmpeg).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MediaStreamTrack, RtcpPacket, RTCPeerConnection, RtpPacket } from 'werift';
 import type { Logger } from '../log.js';
 import type { PublishStopReason } from '../events.js';
@@ -102,8 +102,11 @@ export class WhipSession implements PublisherLink, Reservation {
     return this.o.streamId;
   }
 
-  get token(): string {
-    return this.o.token;
+  /** Whether a Bearer token is this session's (constant time; the token itself is not exposed). */
+  matchesToken(token: string): boolean {
+    const a = Buffer.from(token);
+    const b = Buffer.from(this.o.token);
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   get iceUfrag(): string | null {
