@@ -258,6 +258,17 @@ describe('WHIP HTTP semantics', () => {
     }
   });
 
+  it('when the gate maps the name to another stream id, the session URL keeps the name and DELETE finds it', async () => {
+    t = await startMedia({ whip: { bindAddress: '127.0.0.1' }, authorizePublish: async (r) => ({ ok: true, streamId: `room-${r.streamName}` }) });
+    http = await startFlvHttp(t.media);
+    const r = await postOffer(endpoint('12'), h264Offer, 'secret');
+    expect(r.status).toBe(201);
+    expect(r.headers.get('location')).toMatch(/^\/whip\/12\//);
+    expect(t.media.hasPublisher('room-12')).toBe(true);
+    expect((await fetch(new URL(r.headers.get('location')!, endpoint()), { method: 'DELETE' })).status).toBe(200);
+    await waitFor(() => !t!.media.hasPublisher('room-12'), { what: 'released' });
+  });
+
   it('a body larger than the limit is refused with 413', async () => {
     await start();
     const r = await postOffer(endpoint(), `v=0\r\n${'a=x\r\n'.repeat(20_000)}`, 'secret');

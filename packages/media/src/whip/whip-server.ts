@@ -100,7 +100,7 @@ export class WhipServer {
       const s = this.sessions.get(sessionId);
       if (method === 'OPTIONS') return this.reply(204, '', { 'Access-Control-Allow-Methods': 'PATCH, DELETE, OPTIONS', 'Accept-Patch': 'application/trickle-ice-sdpfrag' });
       if (method !== 'DELETE' && method !== 'PATCH') return this.text(405, `${method} is not allowed on a WHIP session`, { Allow: 'PATCH, DELETE, OPTIONS' });
-      if (!s || s.streamId !== stream || s.endReason !== null) return this.text(404, 'no such WHIP session');
+      if (!s || s.streamName !== stream || s.endReason !== null) return this.text(404, 'no such WHIP session');
       const token = bearer(req.headers);
       if (token !== null && !s.matchesToken(token)) return this.text(401, 'the token does not match this session', { 'WWW-Authenticate': 'Bearer' });
       if (method === 'DELETE') {
@@ -134,7 +134,7 @@ export class WhipServer {
     const auth = await this.host.authorize({ app: 'live', streamName: stream, query: { key: token }, remoteAddress: req.remoteAddress }, 'whip');
     if (!auth.ok) return this.text(STATUS_OF[auth.kind], auth.reason, auth.kind === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {});
     const s = new WhipSession({
-      ...this.o, streamId: auth.streamId, token, remoteAddress: req.remoteAddress, offer, host: this.host,
+      ...this.o, streamId: auth.streamId, streamName: stream, token, remoteAddress: req.remoteAddress, offer, host: this.host,
       mediaTimeoutMs: this.o.mediaTimeoutMs ?? 15_000, keyframeIntervalMs: this.o.keyframeIntervalMs ?? 2000, jitterMs: this.o.jitterMs ?? 200,
       onClosed: (x) => this.sessions.get(x.id) === x && this.sessions.delete(x.id),
     });

@@ -23,6 +23,8 @@ import { prepareOffer, rewriteCandidates, sendsMedia, usableCandidate, type SdpF
 
 export interface WhipSessionOptions extends PeerOptions {
   streamId: string;
+  /** The name in the endpoint URL (BASE/STREAMNAME); the gate maps it to streamId. */
+  streamName: string;
   token: string;
   remoteAddress: string;
   offer: SdpSummary;
@@ -100,6 +102,10 @@ export class WhipSession implements PublisherLink, Reservation {
 
   get streamId(): string {
     return this.o.streamId;
+  }
+
+  get streamName(): string {
+    return this.o.streamName;
   }
 
   /** Whether a Bearer token is this session's (constant time; the token itself is not exposed). */
