@@ -1,8 +1,15 @@
 import type { Logger } from './log.js';
 
-export type PublishStopReason = 'deleteStream' | 'socket_closed' | 'kicked' | 'timeout' | 'error';
+/**
+ * Why publishing stopped. RTMP: deleteStream, socket_closed, kicked, timeout, error.
+ * WHIP: deleted (HTTP DELETE), ice_failed (ICE/DTLS failed or the peer vanished: no packets at all),
+ * socket_closed (the peer closed DTLS, or the server is closing), kicked, timeout (no media), error.
+ */
+export type PublishStopReason = 'deleteStream' | 'deleted' | 'socket_closed' | 'ice_failed' | 'kicked' | 'timeout' | 'error';
 
-export interface PublishStartEvent { streamId: string; sessionId: string; remoteAddress: string }
+export type PublishProtocol = 'rtmp' | 'whip';
+
+export interface PublishStartEvent { streamId: string; sessionId: string; remoteAddress: string; protocol: PublishProtocol }
 export interface PublishStopEvent { streamId: string; sessionId: string; reason: PublishStopReason; detail?: string }
 /**
  * count: distinct viewers now (distinct viewerKeys, plus each connection attached without a key);

@@ -2,7 +2,7 @@
 export { MediaServer, type MediaServerOptions, type AuthorizeRequest, type AuthorizeResult } from './media-server.js';
 export type { ViewerHandle } from './viewers.js';
 export {
-  TypedEmitter, type MediaEvents, type PublishStartEvent, type PublishStopEvent, type PublishStopReason,
+  TypedEmitter, type MediaEvents, type PublishStartEvent, type PublishStopEvent, type PublishStopReason, type PublishProtocol,
   type ViewerCountEvent, type RecordingReadyEvent, type RecordingFailedEvent,
 } from './events.js';
 export { silentLogger, type Logger } from './log.js';
@@ -20,3 +20,7 @@ export { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Value, type Amf0Object } fr
 export { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';
 export { DEFAULT_RTMP_GUARDS, type RtmpGuards } from './rtmp/server.js';
 export { encodeMessage, basicHeader, commandMessage, controlMessages, MSG } from './rtmp/chunk-writer.js';
+export { WhipServer, type WhipOptions, type WhipRequest, type WhipResponse } from './whip/whip-server.js';
+export type { WhipSession, WhipSessionStats } from './whip/whip-session.js';
+export { createWhipNodeHandler } from './whip/node-handler.js';
+export type { RefusalKind } from './publish-host.js';

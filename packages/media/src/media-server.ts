@@ -4,32 +4,37 @@
  * it never imports the domain.
  */
 import { join } from 'node:path';
-import { rm, stat } from 'node:fs/promises';
 import { TypedEmitter, type MediaEvents, type PublishStopReason, type RecordingReadyEvent } from './events.js';
 import { silentLogger, type Logger } from './log.js';
-import type { AuthorizeRequest, AuthorizeResult, MediaServerOptions } from './options.js';
-import type { ConsumerPolicy } from './hub/consumer.js';
 import { errorMessage } from './errors.js';
 import { RtmpServer } from './rtmp/server.js';
 import type { PublishResult, RtmpSession } from './rtmp/session.js';
 import type { ViewerSink } from './flv/sinks.js';
 import { DEFAULT_VIEWER_POLICY, StreamHub } from './hub/stream-hub.js';
+import type { ConsumerPolicy } from './hub/consumer.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
 import { hlsPath, hlsStreamDir, isValidStreamId } from './hls/path.js';
 import { HlsPackager } from './hls/packager.js';
 import { FlvRecorder, RECORDER_POLICY } from './record/recorder.js';
-import { parseRecordingPath, remuxFlvToMp4 } from './record/remux.js';
-import { PublishPipeline } from './publish.js';
+import { settleLeftover, settleSession, type SettleContext } from './record/settle.js';
+import { PublishPipeline, type PublisherLink } from './publish.js';
 import { ViewerSet, type ViewerHandle } from './viewers.js';
+import type { PublishProtocol } from './events.js';
+import type { AuthorizeRequest, AuthorizeResult, Authorization, PublishHost, Reservation } from './publish-host.js';
+import type { MediaServerOptions } from './options.js';
 import { ViewerKeys } from './hub/viewer-keys.js';
+import { WhipServer } from './whip/whip-server.js';
 
-export type { AuthorizeRequest, AuthorizeResult, MediaServerOptions } from './options.js';
+export type { AuthorizeRequest, AuthorizeResult, RefusalKind, MediaServerOptions } from './options.js';
 
 export class MediaServer {
+  /** WHIP ingest: mount `whip.handle()` (or createWhipNodeHandler) on the HTTP server. Null unless `whip` is configured. */
+  readonly whip: WhipServer | null;
   private readonly events: TypedEmitter<MediaEvents>;
   private readonly logger: Logger;
   private readonly rtmp: RtmpServer;
   private readonly live = new Map<string, PublishPipeline>();
+  private readonly reserved = new Map<string, Reservation>();
   private readonly waiting = new ViewerSet();
   private readonly paused = new Set<string>();
   private readonly counter: ViewerCounter;
@@ -63,6 +68,25 @@ export class MediaServer {
       connectTimeoutMs: opts.connectTimeoutMs,
       publishTimeoutMs: opts.publishTimeoutMs,
     });
+    const host: PublishHost = {
+      isClosing: () => this.closing !== null,
+      authorize: (req, protocol) => this.authorize(req, protocol),
+      reserve: (id, r) => {
+        if (this.live.has(id) || this.reserved.has(id)) return false;
+        this.reserved.set(id, r);
+        return true;
+      },
+      release: (id, rid) => {
+        if (this.reserved.get(id)?.id === rid) this.reserved.delete(id);
+      },
+      start: (id, link) => {
+        const r = this.reserved.get(id);
+        if (this.live.has(id) || (r && r.id !== link.id)) throw new Error(`stream ${id} is already being published`);
+        this.reserved.delete(id);
+        return this.startPipeline(id, link);
+      },
+    };
+    this.whip = opts.whip ? new WhipServer(host, { ...opts.whip, logger: this.logger, ffmpegPath: opts.ffmpegPath, stallTimeoutMs: opts.stallTimeoutMs ?? 5000 }) : null;
   }
 
   on<K extends keyof MediaEvents>(name: K, fn: (e: MediaEvents[K]) => void): () => void {
@@ -84,8 +108,9 @@ export class MediaServer {
     return this.rtmp.connectionCount;
   }
 
+  /** A publisher is live on the stream, or a WHIP publisher is connecting to it. */
   hasPublisher(streamId: string): boolean {
-    return this.live.has(streamId);
+    return this.live.has(streamId) || this.reserved.has(streamId);
   }
 
   /** Live stream ids. */
@@ -122,30 +147,44 @@ export class MediaServer {
     return this.live.get(streamId)?.hub;
   }
 
-  private async onPublish(session: RtmpSession, req: AuthorizeRequest & { tcUrl: string }): Promise<PublishResult> {
-    const where = `${req.app}/${req.streamName} from ${req.remoteAddress}`;
-    const refuse = (reason: string, code: string = 'NetStream.Publish.BadName'): PublishResult => {
+  /** The single gate: authorizePublish() with logging, stream id validation and the one-publisher rule. */
+  private async authorize(req: AuthorizeRequest, protocol: PublishProtocol): Promise<Authorization> {
+    const where = `${protocol} ${req.app}/${req.streamName} from ${req.remoteAddress}`;
+    const refuse = (kind: Extract<Authorization, { ok: false }>['kind'], reason: string, code?: string): Authorization => {
       this.logger.info(`media: publish refused: ${where}: ${reason}`);
-      return { ok: false, code, reason };
+      return { ok: false, kind, reason, ...(code ? { code } : {}) };
     };
-    if (this.closing) return refuse('server closing');
+    if (this.closing) return refuse('forbidden', 'server closing');
     let d: AuthorizeResult;
     try {
-      d = await this.opts.authorizePublish({ app: req.app, streamName: req.streamName, query: req.query, remoteAddress: req.remoteAddress });
+      d = await this.opts.authorizePublish(req);
     } catch (e) {
       this.logger.error(`media: authorizePublish threw for ${where}: ${errorMessage(e)}`);
-      return refuse('authorisation failed');
+      return refuse('forbidden', 'authorisation failed');
     }
-    if (!d.ok) return refuse(d.reason, d.code ?? 'NetStream.Publish.BadName');
-    if (session.closed) return refuse('connection closed during authorisation');
-    if (this.closing) return refuse('server closing');
-    if (!isValidStreamId(d.streamId)) return refuse(`invalid stream id ${JSON.stringify(d.streamId)}`);
-    if (this.live.has(d.streamId)) return refuse(`stream ${d.streamId} is already being published`);
-    const p = this.startPipeline(d.streamId, session);
-    return { ok: true, target: p.target };
+    if (!d.ok) return refuse(d.kind ?? (d.code === 'NetStream.Publish.Unauthorized' ? 'unauthorized' : 'forbidden'), d.reason, d.code);
+    if (this.closing) return refuse('forbidden', 'server closing');
+    if (!isValidStreamId(d.streamId)) return refuse('forbidden', `invalid stream id ${JSON.stringify(d.streamId)}`);
+    if (this.hasPublisher(d.streamId)) return refuse('conflict', `stream ${d.streamId} is already being published`);
+    return d;
   }
 
-  private startPipeline(streamId: string, session: RtmpSession): PublishPipeline {
+  private async onPublish(session: RtmpSession, req: AuthorizeRequest & { tcUrl: string }): Promise<PublishResult> {
+    const d = await this.authorize({ app: req.app, streamName: req.streamName, query: req.query, remoteAddress: req.remoteAddress }, 'rtmp');
+    const refuse = (reason: string, code: string): PublishResult => ({ ok: false, code, reason });
+    if (!d.ok) return refuse(d.reason, d.code ?? (d.kind === 'unauthorized' ? 'NetStream.Publish.Unauthorized' : 'NetStream.Publish.BadName'));
+    if (session.closed) return refuse('connection closed during authorisation', 'NetStream.Publish.BadName');
+    const link: PublisherLink = {
+      id: session.id,
+      protocol: 'rtmp',
+      remoteAddress: session.socket.remoteAddress ?? '',
+      kick: (reason) => session.reject(session.publishStreamId, 'NetStream.Publish.Rejected', reason, 'kicked'),
+      close: (reason) => session.close(reason === 'kicked' ? 'kicked' : 'socket_closed', reason, true),
+    };
+    return { ok: true, target: this.startPipeline(d.streamId, link).rtmpTarget() };
+  }
+
+  private startPipeline(streamId: string, link: PublisherLink): PublishPipeline {
     const hub = new StreamHub({
       streamId,
       logger: this.logger,
@@ -155,10 +194,10 @@ export class MediaServer {
       onViewerCountChange: () => this.counter.changed(streamId),
     });
     hub.setPaused(this.paused.has(streamId));
-    const p = new PublishPipeline(hub, session, this.logger, (pp, reason, detail) => this.endPipeline(pp, reason, detail));
-    hub.publisher = { close: (reason) => session.close(reason === 'kicked' ? 'kicked' : 'socket_closed', reason, true) };
+    const p = new PublishPipeline(hub, link, this.logger, (pp, reason, detail) => this.endPipeline(pp, reason, detail));
+    hub.publisher = { close: (reason) => link.close(reason) };
     if (this.opts.recordDir) {
-      const rec = new FlvRecorder(join(this.opts.recordDir, streamId, `${session.id}.flv`));
+      const rec = new FlvRecorder(join(this.opts.recordDir, streamId, `${link.id}.flv`));
       hub.recorder = rec;
       hub.attach(rec.sink, RECORDER_POLICY, 'recorder');
       p.recorder = rec;
@@ -174,8 +213,8 @@ export class MediaServer {
       }
     }
     this.live.set(streamId, p);
-    this.logger.info(`media: publish start ${streamId} (session ${session.id}) from ${session.remoteAddress}`);
-    this.events.emit('publishStart', { streamId, sessionId: session.id, remoteAddress: session.socket.remoteAddress ?? '' });
+    this.logger.info(`media: publish start ${streamId} (${link.protocol} session ${link.id}) from ${link.remoteAddress}`);
+    this.events.emit('publishStart', { streamId, sessionId: link.id, remoteAddress: link.remoteAddress, protocol: link.protocol });
     for (const sink of this.waiting.take(streamId)) hub.attach(sink, this.viewerPolicy, 'viewer');
     this.counter.resetPeak(streamId);
     return p;
@@ -195,41 +234,20 @@ export class MediaServer {
     this.background.add(t);
   }
 
+  private get settle(): SettleContext {
+    return { events: this.events, logger: this.logger, remux: { ffmpegPath: this.opts.ffmpegPath, ffprobePath: this.opts.ffprobePath } };
+  }
+
   private async finishRecording(p: PublishPipeline): Promise<void> {
-    const rec = p.recorder;
-    if (!rec) return;
-    const { streamId } = p.hub;
-    if (!rec.hasMedia) {
-      this.events.emit('recordingFailed', { streamId, sessionId: p.sessionId, file: rec.file, error: 'no media was recorded' });
-      await rm(rec.file, { force: true });
-      return;
-    }
-    try {
-      const r = await remuxFlvToMp4(rec.file, { ffmpegPath: this.opts.ffmpegPath, ffprobePath: this.opts.ffprobePath });
-      this.events.emit('recordingReady', { streamId, sessionId: p.sessionId, file: r.file, startedAt: p.startedAt, endedAt: p.endedAt ?? Date.now(), durationSec: r.durationSec });
-    } catch (e) {
-      this.logger.error(`media: ${streamId}: recording ${rec.file}: ${errorMessage(e)}`);
-      this.events.emit('recordingFailed', { streamId, sessionId: p.sessionId, file: rec.file, error: errorMessage(e) });
-    }
+    if (p.recorder) await settleSession(this.settle, p.recorder, { streamId: p.hub.streamId, sessionId: p.sessionId, startedAt: p.startedAt, endedAt: p.endedAt });
   }
 
   /**
    * Settle an FLV a crash left behind (RECORDDIR/STREAMID/SESSIONID.flv): remux it and emit
    * recordingReady (startedAt = file mtime − duration) or recordingFailed. Resolves to the event or null.
    */
-  async finalizeRecording(flvFile: string): Promise<RecordingReadyEvent | null> {
-    const { streamId, sessionId } = parseRecordingPath(flvFile);
-    try {
-      const endedAt = (await stat(flvFile)).mtimeMs;
-      const r = await remuxFlvToMp4(flvFile, { ffmpegPath: this.opts.ffmpegPath, ffprobePath: this.opts.ffprobePath });
-      const e: RecordingReadyEvent = { streamId, sessionId, file: r.file, startedAt: Math.round(endedAt - r.durationSec * 1000), endedAt: Math.round(endedAt), durationSec: r.durationSec };
-      this.events.emit('recordingReady', e);
-      return e;
-    } catch (e) {
-      this.logger.error(`media: leftover recording ${flvFile}: ${errorMessage(e)}`);
-      this.events.emit('recordingFailed', { streamId, sessionId, file: flvFile, error: errorMessage(e) });
-      return null;
-    }
+  finalizeRecording(flvFile: string): Promise<RecordingReadyEvent | null> {
+    return settleLeftover(this.settle, flvFile);
   }
 
   /**
@@ -266,12 +284,16 @@ export class MediaServer {
     return this.paused.has(streamId);
   }
 
-  /** Close a stream's publisher (onStatus error with `reason`, then disconnect); publishStop reason 'kicked'. */
+  /**
+   * Close a stream's publisher, whatever the protocol (RTMP: onStatus error with `reason`, then
+   * disconnect); publishStop reason 'kicked'. A WHIP publisher still connecting is closed too.
+   */
   kick(streamId: string, reason = 'kicked'): boolean {
     const p = this.live.get(streamId);
-    if (!p) return false;
-    p.session.reject(p.session.publishStreamId, 'NetStream.Publish.Rejected', reason, 'kicked');
-    return true;
+    const r = p ? null : this.reserved.get(streamId);
+    if (p) p.link.kick(reason);
+    else if (r) r.kick(reason);
+    return Boolean(p ?? r);
   }
 
   hlsPath(streamId: string, fileName: string): string {
@@ -284,10 +306,10 @@ export class MediaServer {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
-  /** Close everything: listener, publishers (publishStop 'socket_closed'), viewers, HLS, recordings. Idempotent. */
+  /** Close everything: listener, publishers (publishStop 'socket_closed'), WHIP sessions, viewers, HLS, recordings. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.rtmp.close();
+      await Promise.all([this.rtmp.close(), this.whip?.close()]);
       this.waiting.closeAll();
       await this.idle();
       this.counter.stop();

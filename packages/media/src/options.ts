@@ -3,10 +3,10 @@ import type { Logger } from './log.js';
 import type { ChunkReaderLimits } from './rtmp/chunk-reader.js';
 import type { ConsumerPolicy } from './hub/consumer.js';
 
-export interface AuthorizeRequest { app: string; streamName: string; query: Record<string, string>; remoteAddress: string }
-export type AuthorizeResult =
-  | { ok: true; streamId: string }
-  | { ok: false; reason: string; code?: 'NetStream.Publish.BadName' | 'NetStream.Publish.Unauthorized' };
+import type { AuthorizeRequest, AuthorizeResult } from './publish-host.js';
+import type { WhipOptions } from './whip/whip-server.js';
+
+export type { AuthorizeRequest, AuthorizeResult, RefusalKind } from './publish-host.js';
 
 export interface MediaServerOptions {
   rtmpHost?: string;
@@ -52,4 +52,6 @@ export interface MediaServerOptions {
   viewerCountIntervalMs?: number;
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** WebRTC ingest (WHIP, RFC 9725); `media.whip` is null without it. See README (WHIP). */
+  whip?: WhipOptions;
 }

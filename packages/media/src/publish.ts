@@ -1,11 +1,12 @@
 /**
- * One authorised publish session: turns RTMP audio/video/data messages into FLV tags for its hub
- * (in place, in the buffer the chunk reader assembled — no copy) and reports its end once.
+ * One authorised publish session, whatever the protocol: its hub, recorder and HLS packager, and
+ * its end reported once. RTMP feeds it through rtmpTarget() (FLV tags built in place, in the buffer
+ * the chunk reader assembled — no copy); WHIP pushes tags into the hub itself.
  */
 import type { Logger } from './log.js';
-import type { PublishStopReason } from './events.js';
+import type { PublishProtocol, PublishStopReason } from './events.js';
 import type { RtmpMessage } from './rtmp/chunk-reader.js';
-import type { PublishTarget, RtmpSession } from './rtmp/session.js';
+import type { PublishTarget } from './rtmp/session.js';
 import { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Object, type Amf0Value } from './rtmp/amf0.js';
 import { MSG } from './rtmp/chunk-writer.js';
 import { buildTag, classifyAudio, classifyVideo, finishTagInPlace, TAG_AUDIO, TAG_SCRIPT, TAG_VIDEO, TagKind } from './flv/tag.js';
@@ -14,32 +15,50 @@ import type { FlvRecorder } from './record/recorder.js';
 import type { HlsPackager } from './hls/packager.js';
 import { errorMessage } from './errors.js';
 
+/** The protocol side of a publisher, as the media server sees it. */
+export interface PublisherLink {
+  readonly id: string;
+  readonly protocol: PublishProtocol;
+  readonly remoteAddress: string;
+  /** Tell the peer why (where the protocol can), then disconnect; the end is reported with reason 'kicked'. */
+  kick(reason: string): void;
+  /** Disconnect (hub close cascade); the end is reported by the link itself. */
+  close(reason: string): void;
+}
+
 export class PublishPipeline {
   readonly sessionId: string;
   readonly startedAt = Date.now();
   endedAt: number | null = null;
   recorder: FlvRecorder | null = null;
   hls: HlsPackager | null = null;
-  readonly target: PublishTarget;
 
   constructor(
     readonly hub: StreamHub,
-    readonly session: RtmpSession,
+    readonly link: PublisherLink,
     private readonly logger: Logger,
-    onEnd: (p: PublishPipeline, reason: PublishStopReason, detail?: string) => void,
+    private readonly onEnd: (p: PublishPipeline, reason: PublishStopReason, detail?: string) => void,
   ) {
-    this.sessionId = session.id;
-    this.target = {
-      onMessage: (m) => this.onMessage(m),
-      onEnd: (reason, detail) => {
-        if (this.endedAt !== null) return;
-        this.endedAt = Date.now();
-        onEnd(this, reason, detail);
-      },
-    };
+    this.sessionId = link.id;
   }
 
-  private onMessage(m: RtmpMessage): void {
+  get ended(): boolean {
+    return this.endedAt !== null;
+  }
+
+  /** Publishing ended (reported once; later calls are ignored). */
+  end(reason: PublishStopReason, detail?: string): void {
+    if (this.endedAt !== null) return;
+    this.endedAt = Date.now();
+    this.onEnd(this, reason, detail);
+  }
+
+  /** The RTMP session's view of this pipeline. */
+  rtmpTarget(): PublishTarget {
+    return { onMessage: (m) => this.onRtmpMessage(m), onEnd: (reason, detail) => this.end(reason, detail) };
+  }
+
+  private onRtmpMessage(m: RtmpMessage): void {
     const len = m.payload.length;
     if (len === 0) return;
     if (m.typeId === MSG.Video) {

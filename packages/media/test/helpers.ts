@@ -5,7 +5,7 @@ import { connect, createServer as createNetServer, type Server as NetServer, typ
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MediaServer, createHttpFlvSink, type MediaEvents, type MediaServerOptions } from '../src/index.js';
+import { MediaServer, createHttpFlvSink, createWhipNodeHandler, type MediaEvents, type MediaServerOptions } from '../src/index.js';
 
 /** Deadline-based waiting: the test kit's waitUntil under the name these tests use. */
 export { waitUntil as waitFor } from '@zhibo/testkit';
@@ -15,8 +15,8 @@ const spawned = new Set<ChildProcess>();
 
 export interface Proc { child: ChildProcess; pid: number; exited: Promise<number | null>; stderr: () => string }
 
-export function spawnTracked(cmd: string, args: string[]): Proc {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+export function spawnTracked(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Proc {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
   spawned.add(child);
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-8192)));
@@ -107,9 +107,14 @@ export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDir
   };
 }
 
-/** http://HOST:PORT/STREAMID.flv[?viewer=KEY] → attachViewer with an HTTP-FLV sink (and that viewerKey). */
-export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string, viewer?: string) => string; close: () => Promise<void> }> {
+/**
+ * http://HOST:PORT/STREAMID.flv[?viewer=KEY] → attachViewer with an HTTP-FLV sink (and that viewerKey);
+ * /whip/… → media.whip (when configured).
+ */
+export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string, viewer?: string) => string; whipUrl: (name: string) => string; close: () => Promise<void> }> {
+  const whip = media.whip ? createWhipNodeHandler(media.whip) : null;
   const server = createHttpServer((req, res) => {
+    if (whip && media.whip && (req.url ?? '').startsWith(`${media.whip.path}/`)) return whip(req, res);
     const u = new URL(req.url ?? '/', 'http://x');
     const m = /^\/([A-Za-z0-9_-]+)\.flv$/.exec(u.pathname);
     if (!m?.[1]) {
@@ -124,6 +129,7 @@ export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpSe
   return {
     server,
     url: (id, viewer) => `http://127.0.0.1:${port}/${id}.flv${viewer === undefined ? '' : `?viewer=${encodeURIComponent(viewer)}`}`,
+    whipUrl: (name) => `http://127.0.0.1:${port}${media.whip?.path ?? '/whip'}/${name}`,
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());

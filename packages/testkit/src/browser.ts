@@ -13,9 +13,12 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** A fresh Chromium on a temporary profile; each context has its own storage. */
-export async function launchBrowser(): Promise<TestBrowser> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+/**
+ * A fresh Chromium on a temporary profile; each context has its own storage. `args` are added to this machine's flags
+ * (e.g. --use-fake-device-for-media-stream --use-fake-ui-for-media-stream).
+ */
+export async function launchBrowser(opts: { args?: string[] } = {}): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(opts.args ?? [])], headless: true });
   return {
     browser,
     context: (kind = 'phone') =>
