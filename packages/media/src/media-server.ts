@@ -15,8 +15,10 @@ import type { ViewerSink } from './flv/sinks.js';
 import { DEFAULT_VIEWER_POLICY, StreamHub } from './hub/stream-hub.js';
 import type { ConsumerPolicy } from './hub/consumer.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
-import { hlsPath, hlsStreamDir, isValidStreamId } from './hls/path.js';
-import { HlsPackager } from './hls/packager.js';
+import { isValidStreamId } from './stream-id.js';
+import { HlsPackager, type HlsConfig } from './hls/packager.js';
+import type { LlHlsStream } from './hls/hls-stream.js';
+import { errorResponse, type HlsQuery, type HlsResponse } from './hls/response.js';
 import { FlvRecorder, RECORDER_POLICY } from './record/recorder.js';
 import { parseRecordingPath, remuxFlvToMp4 } from './record/remux.js';
 import { PublishPipeline } from './publish.js';
@@ -33,9 +35,14 @@ export interface MediaServerOptions {
   rtmpPort?: number;
   /** Recordings go to RECORDDIR/STREAMID/SESSIONID.flv → .mp4. No recording when unset. */
   recordDir?: string;
-  hlsDir?: string;
-  /** Package HLS (needs hlsDir). Default false. */
+  /** Package LL-HLS in memory, served through hlsRequest(). Default false. */
   hls?: boolean;
+  /** Part/segment/window settings (defaults: 200 ms parts, keyframe segments ≥ 1 s, 10 segments listed). */
+  hlsOptions?: HlsConfig;
+  /** How long an ended stream's playlist (with EXT-X-ENDLIST) and segments stay served. Default 60000. */
+  hlsEndedKeepMs?: number;
+  /** @deprecated Ignored: HLS is served from memory (no files). */
+  hlsDir?: string;
   /** The single gate for publishing. */
   authorizePublish: (req: AuthorizeRequest) => Promise<AuthorizeResult>;
   logger?: Logger;
@@ -67,6 +74,10 @@ export class MediaServer {
   private readonly counter: ViewerCounter;
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
+  /** Live and recently ended HLS presentations. */
+  private readonly hls = new Map<string, { stream: LlHlsStream; timer: NodeJS.Timeout | null }>();
+  /** Next media sequence number per stream, so a new session never reuses an earlier one's. */
+  private readonly hlsNextMsn = new Map<string, number>();
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: MediaServerOptions) {
@@ -161,15 +172,13 @@ export class MediaServer {
       hub.attach(rec.sink, RECORDER_POLICY, 'recorder');
       p.recorder = rec;
     }
-    if (this.opts.hls && this.opts.hlsDir) {
-      const hls = new HlsPackager(hub, { streamId, dir: hlsStreamDir(this.opts.hlsDir, streamId), logger: this.logger, ffmpegPath: this.opts.ffmpegPath });
-      try {
-        hls.start();
-        hub.hls = hls;
-        p.hls = hls;
-      } catch (e) {
-        this.logger.error(`media: ${streamId}: HLS not started: ${errorMessage(e)}`); // FLV viewers and recording go on
-      }
+    if (this.opts.hls) {
+      this.dropHls(streamId);
+      const hls = new HlsPackager(hub, { ...this.opts.hlsOptions, streamId, sessionId: session.id, firstMsn: this.hlsNextMsn.get(streamId) ?? 0, logger: this.logger });
+      hls.start();
+      hub.hls = hls;
+      p.hls = hls;
+      this.hls.set(streamId, { stream: hls.output, timer: null });
     }
     this.live.set(streamId, p);
     this.logger.info(`media: publish start ${streamId} (session ${session.id}) from ${session.remoteAddress}`);
@@ -185,7 +194,30 @@ export class MediaServer {
     const secs = ((Date.now() - p.startedAt) / 1000).toFixed(1);
     this.logger.info(`media: publish stop ${streamId} (session ${p.sessionId}): ${reason}${detail ? ` (${detail})` : ''} after ${secs}s`);
     this.events.emit('publishStop', { streamId, sessionId: p.sessionId, reason, ...(detail ? { detail } : {}) });
-    this.track(p.hub.close(reason).then(() => this.finishRecording(p)));
+    this.track(p.hub.close(reason).then(() => {
+      if (p.hls) this.retireHls(streamId, p.hls.output);
+      return this.finishRecording(p);
+    }));
+  }
+
+  /** An ended stream's HLS stays served for hlsEndedKeepMs (players reach EXT-X-ENDLIST), then is dropped. */
+  private retireHls(streamId: string, stream: LlHlsStream): void {
+    const e = this.hls.get(streamId);
+    if (e?.stream !== stream || this.closing) return;
+    this.hlsNextMsn.set(streamId, stream.nextMsn);
+    e.timer = setTimeout(() => {
+      if (this.hls.get(streamId) === e) this.dropHls(streamId);
+    }, this.opts.hlsEndedKeepMs ?? 60_000);
+    e.timer.unref();
+  }
+
+  private dropHls(streamId: string): void {
+    const e = this.hls.get(streamId);
+    if (!e) return;
+    if (e.timer) clearTimeout(e.timer);
+    this.hlsNextMsn.set(streamId, Math.max(this.hlsNextMsn.get(streamId) ?? 0, e.stream.nextMsn));
+    e.stream.dispose();
+    this.hls.delete(streamId);
   }
 
   private track(pr: Promise<unknown>): void {
@@ -270,9 +302,17 @@ export class MediaServer {
     return true;
   }
 
-  hlsPath(streamId: string, fileName: string): string {
-    if (!this.opts.hlsDir) throw new Error('HLS is not configured (hlsDir)');
-    return hlsPath(this.opts.hlsDir, streamId, fileName);
+  /**
+   * Answer an HLS request for STREAMID/FILE: `index.m3u8` (with the delivery directives _HLS_msn,
+   * _HLS_part, _HLS_skip in `query`; a blocking reload resolves when the part exists, 503 after three
+   * target durations, 400 for bad directives), the init section, segments and parts (the preload-hinted
+   * part resolves when it is complete). Never rejects; unknown streams and files are 404.
+   */
+  hlsRequest(streamId: string, file: string, query?: HlsQuery): Promise<HlsResponse> {
+    if (!this.opts.hls) return Promise.resolve(errorResponse(404, 'HLS is off'));
+    const e = this.hls.get(streamId);
+    if (!e) return Promise.resolve(errorResponse(404, 'no HLS for this stream (not live)'));
+    return e.stream.request(file, query);
   }
 
   /** Wait for pending recordings/HLS stops (tests, shutdown). */
@@ -286,6 +326,7 @@ export class MediaServer {
       await this.rtmp.close();
       this.waiting.closeAll();
       await this.idle();
+      for (const id of [...this.hls.keys()]) this.dropHls(id);
       this.counter.stop();
     })();
     return this.closing;

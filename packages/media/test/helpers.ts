@@ -80,10 +80,9 @@ export interface TestMedia {
   close(): Promise<void>;
 }
 
-/** with.hls / with.record put hlsDir / recordDir under the temp dir. */
-export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDirs: { hls?: boolean; record?: boolean } = {}): Promise<TestMedia> {
+/** with.record puts recordDir under the temp dir. */
+export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDirs: { record?: boolean } = {}): Promise<TestMedia> {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-media-'));
-  if (withDirs.hls) opts = { hls: true, hlsDir: join(dir, 'hls'), ...opts };
   if (withDirs.record) opts = { recordDir: join(dir, 'rec'), ...opts };
   const logs: string[] = [];
   const log = (lvl: string) => (m: string) => logs.push(`${lvl} ${m}`);

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { LiveStatus, STATUS_NAMES } from '@zhibo/protocol';
-import { BadPathError, createHttpFlvSink, createWebSocketSink, hlsContentType, type MediaServer } from '@zhibo/media';
+import { createHttpFlvSink, createWebSocketSink, type MediaServer } from '@zhibo/media';
 import type { Services } from '../services/index.js';
 import { sendFile } from '../http/files.js';
 
@@ -40,15 +40,9 @@ export function liveRoutes(app: FastifyInstance, s: Services, media: MediaServer
     const roomId = /^\d{1,10}$/.test(room) ? Number(room) : NaN;
     const p = playable(s.rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
-    let path: string;
-    try {
-      path = media.hlsPath(String(roomId), file);
-    } catch (e) {
-      if (e instanceof BadPathError) return deny(reply, 404, 'no such HLS file');
-      throw e;
-    }
-    // Playlists change every segment; segments never change.
-    return sendFile(req, reply, path, hlsContentType(file), file.endsWith('.m3u8') ? 'no-cache' : 'public, max-age=60');
+    // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
+    const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>);
+    return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
   });
 
   app.get('/replay/:room/:file', async (req, reply) => {
