@@ -3,6 +3,7 @@
  * by the Segmenter with a synthetic 25 fps / 2 s GOP source (H.264 + AAC configurations from x264).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_WAITERS } from '../src/hls/hls-stream.js';
 import { attrs, packager, parsePlaylist, playlistOf, source, type Packaged } from './hls-fixtures.js';
 
 afterEach(() => {
@@ -228,6 +229,16 @@ describe('blocking playlist reload (RFC 8216bis 6.2.5.2)', () => {
     const pending = p.out.request('index.m3u8');
     src.until(2000);
     expect((await pending).status).toBe(200);
+  });
+
+  it('with MAX_WAITERS blocked requests on one stream, the next one is 503 at once', async () => {
+    const p = live(4100);
+    const pending = Array.from({ length: MAX_WAITERS }, () => p.out.request('index.m3u8', { _HLS_msn: '3' }));
+    const r = await p.out.request('index.m3u8', { _HLS_msn: '3' });
+    expect(r.status).toBe(503);
+    expect(p.out.stats().waiters).toBe(MAX_WAITERS);
+    p.out.dispose();
+    expect(new Set((await Promise.all(pending)).map((x) => x.status))).toEqual(new Set([404]));
   });
 
   it('after dispose() every request is 404', async () => {

@@ -26,6 +26,9 @@ export interface HlsStreamOptions {
 
 interface Waiter { cond: () => boolean; done: (ok: boolean) => void }
 
+/** Blocked requests (playlist reloads, hinted parts) one stream holds at most; more are answered 503 at once. */
+export const MAX_WAITERS = 50_000;
+
 export class LlHlsStream implements SegmenterSink {
   private readonly resources = new Map<string, Buffer>();
   private readonly segments: SegmentRec[] = [];
@@ -247,8 +250,9 @@ export class LlHlsStream implements SegmenterSink {
     for (const w of [...this.waiters]) if (w.cond()) w.done(true);
   }
 
-  /** Resolve true when cond() holds after a change, false after timeoutMs (or on dispose). */
+  /** Resolve true when cond() holds after a change, false after timeoutMs (or on dispose, or with MAX_WAITERS waiting). */
   private wait(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (this.waiters.size >= MAX_WAITERS) return Promise.resolve(false);
     return new Promise((resolve) => {
       const w: Waiter = {
         cond,
