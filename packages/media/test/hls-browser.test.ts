@@ -67,6 +67,6 @@ describe('hls.js plays the LL-HLS stream', () => {
     const latency = median(samples.map((s) => s.latency));
     const e2e = median(samples.map((s) => s.e2e ?? NaN));
     console.log(`hls.js LL-HLS: live-edge latency median ${latency.toFixed(2)} s (target ${samples[0]!.target?.toFixed(2)} s), now − PROGRAM-DATE-TIME median ${e2e.toFixed(2)} s; samples ${JSON.stringify(samples.map((s) => [+s.latency.toFixed(2), s.e2e && +s.e2e.toFixed(2)]))}`);
-    expect(latency).toBeLessThan(5); // generous: it is about a second on an idle machine
+    expect(latency).toBeLessThan(8); // generous: about 1 s on an idle machine, 3 s seen with load average 18
   });
 });

@@ -50,6 +50,25 @@ describe('Segmenter: segments on keyframes, parts of whole frames', () => {
     expectPartRules(pl);
   });
 
+  it('2 fps (a slide show): one-frame parts of 0.5 s under a matching PART-TARGET', async () => {
+    const p = packager();
+    source(p, { fps: 2, gopSec: 2 }).until(9000);
+    const pl = await playlistOf(p.out);
+    expect(pl.partTarget).toBe(0.525);
+    expect(pl.segments.at(-1)!.parts.map((x) => x.duration)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expectPartRules(pl);
+  });
+
+  it('a frame arriving late (a 600 ms stall at 25 fps) does not change the part rhythm afterwards', async () => {
+    const p = packager();
+    const src = source(p);
+    src.until(3000);
+    source(p, { startMs: 3600 }).until(9000); // same configuration, timestamps 600 ms later
+    const pl = await playlistOf(p.out);
+    expect(pl.partTarget).toBe(0.21);
+    expect(pl.segments.at(-1)!.parts.map((x) => x.duration)).toEqual(Array(10).fill(0.2));
+  });
+
   it('a 1 s GOP gives 1 s segments (TARGETDURATION stays 2, the minimum)', async () => {
     const p = packager();
     source(p, { gopSec: 1 }).until(6000);

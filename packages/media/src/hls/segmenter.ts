@@ -110,7 +110,8 @@ export class Segmenter {
       this.pushVideo(dts, cts, key, data);
       return;
     }
-    if (delta > 0 && delta < 250) {
+    // The frame duration: the first interval (≤ 1 s), then any interval up to 3× it (a longer one is a stall).
+    if (delta > 0 && delta <= 1000 && (this.frameMs === 0 || delta <= Math.max(250, 3 * this.frameMs))) {
       this.frameMs = delta;
       if (!this.partTargetMs) this.partTargetMs = this.partTargetFor(this.frameMs);
     }
