@@ -17,7 +17,7 @@ import type { ConsumerPolicy } from './hub/consumer.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
 import { isValidStreamId } from './stream-id.js';
 import { HlsPackager, type HlsConfig } from './hls/packager.js';
-import type { LlHlsStream } from './hls/hls-stream.js';
+import { HlsRegistry } from './hls/registry.js';
 import { errorResponse, type HlsQuery, type HlsResponse } from './hls/response.js';
 import { FlvRecorder, RECORDER_POLICY } from './record/recorder.js';
 import { parseRecordingPath, remuxFlvToMp4 } from './record/remux.js';
@@ -74,16 +74,14 @@ export class MediaServer {
   private readonly counter: ViewerCounter;
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
-  /** Live and recently ended HLS presentations. */
-  private readonly hls = new Map<string, { stream: LlHlsStream; timer: NodeJS.Timeout | null }>();
-  /** Next media sequence number per stream, so a new session never reuses an earlier one's. */
-  private readonly hlsNextMsn = new Map<string, number>();
+  private readonly hls: HlsRegistry;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: MediaServerOptions) {
     this.logger = opts.logger ?? silentLogger;
     this.events = new TypedEmitter<MediaEvents>(this.logger);
     this.viewerPolicy = { ...DEFAULT_VIEWER_POLICY, ...opts.viewerPolicy };
+    this.hls = new HlsRegistry(opts.hlsEndedKeepMs ?? 60_000);
     this.counter = new ViewerCounter((id) => this.viewerCount(id), (e) => this.events.emit('viewerCount', e), opts.viewerCountIntervalMs ?? 250);
     this.rtmp = new RtmpServer({
       logger: this.logger,
@@ -173,12 +171,12 @@ export class MediaServer {
       p.recorder = rec;
     }
     if (this.opts.hls) {
-      this.dropHls(streamId);
-      const hls = new HlsPackager(hub, { ...this.opts.hlsOptions, streamId, sessionId: session.id, firstMsn: this.hlsNextMsn.get(streamId) ?? 0, logger: this.logger });
+      const firstMsn = this.hls.begin(streamId);
+      const hls = new HlsPackager(hub, { ...this.opts.hlsOptions, streamId, sessionId: session.id, firstMsn, logger: this.logger });
       hls.start();
       hub.hls = hls;
       p.hls = hls;
-      this.hls.set(streamId, { stream: hls.output, timer: null });
+      this.hls.add(streamId, hls.output);
     }
     this.live.set(streamId, p);
     this.logger.info(`media: publish start ${streamId} (session ${session.id}) from ${session.remoteAddress}`);
@@ -195,29 +193,9 @@ export class MediaServer {
     this.logger.info(`media: publish stop ${streamId} (session ${p.sessionId}): ${reason}${detail ? ` (${detail})` : ''} after ${secs}s`);
     this.events.emit('publishStop', { streamId, sessionId: p.sessionId, reason, ...(detail ? { detail } : {}) });
     this.track(p.hub.close(reason).then(() => {
-      if (p.hls) this.retireHls(streamId, p.hls.output);
+      if (p.hls && !this.closing) this.hls.retire(streamId, p.hls.output); // served hlsEndedKeepMs more (EXT-X-ENDLIST)
       return this.finishRecording(p);
     }));
-  }
-
-  /** An ended stream's HLS stays served for hlsEndedKeepMs (players reach EXT-X-ENDLIST), then is dropped. */
-  private retireHls(streamId: string, stream: LlHlsStream): void {
-    const e = this.hls.get(streamId);
-    if (e?.stream !== stream || this.closing) return;
-    this.hlsNextMsn.set(streamId, stream.nextMsn);
-    e.timer = setTimeout(() => {
-      if (this.hls.get(streamId) === e) this.dropHls(streamId);
-    }, this.opts.hlsEndedKeepMs ?? 60_000);
-    e.timer.unref();
-  }
-
-  private dropHls(streamId: string): void {
-    const e = this.hls.get(streamId);
-    if (!e) return;
-    if (e.timer) clearTimeout(e.timer);
-    this.hlsNextMsn.set(streamId, Math.max(this.hlsNextMsn.get(streamId) ?? 0, e.stream.nextMsn));
-    e.stream.dispose();
-    this.hls.delete(streamId);
   }
 
   private track(pr: Promise<unknown>): void {
@@ -310,9 +288,7 @@ export class MediaServer {
    */
   hlsRequest(streamId: string, file: string, query?: HlsQuery): Promise<HlsResponse> {
     if (!this.opts.hls) return Promise.resolve(errorResponse(404, 'HLS is off'));
-    const e = this.hls.get(streamId);
-    if (!e) return Promise.resolve(errorResponse(404, 'no HLS for this stream (not live)'));
-    return e.stream.request(file, query);
+    return this.hls.request(streamId, file, query);
   }
 
   /** Wait for pending recordings/HLS stops (tests, shutdown). */
@@ -326,7 +302,7 @@ export class MediaServer {
       await this.rtmp.close();
       this.waiting.closeAll();
       await this.idle();
-      for (const id of [...this.hls.keys()]) this.dropHls(id);
+      this.hls.closeAll();
       this.counter.stop();
     })();
     return this.closing;
