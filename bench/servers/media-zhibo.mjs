@@ -1,7 +1,8 @@
 // zhibo's media plane for `npm run bench -- media`: MediaServer (packages/media/dist) on 127.0.0.1 port 0, every
 // publish accepted (stream id = stream name), HTTP-FLV at GET /live/STREAM.flv on a plain node:http server with
-// createHttpFlvSink — the same sink the product route uses after reply.hijack(). HLS off; recording only with --record.
-// Args: [--batch-ms N] [--record DIR]. IPC: sends { rtmpPort, httpPort, pid } when listening; answers 'stats';
+// createHttpFlvSink — the same sink the product route uses after reply.hijack(). LL-HLS only with --hls (served at
+// GET /live/STREAM/FILE through media.hlsRequest); recording only with --record.
+// Args: [--batch-ms N] [--record DIR] [--hls]. IPC: sends { rtmpPort, httpPort, pid } when listening; answers 'stats';
 // on 'stop' closes everything and exits. With --record it also reports { replay: … } for each recordingReady.
 import { createServer } from 'node:http';
 import { MediaServer, createHttpFlvSink } from '../../packages/media/dist/index.js';
@@ -23,7 +24,7 @@ const media = new MediaServer({
   rtmpPort: 0,
   batchMs,
   recordDir,
-  hls: false,
+  hls: process.argv.includes('--hls'),
   authorizePublish: async ({ streamName }) => ({ ok: true, streamId: streamName }),
   logger: { info() {}, warn: log('warn'), error: log('error') },
 });
@@ -37,6 +38,11 @@ media.on('recordingReady', (e) => {
 media.on('recordingFailed', (e) => process.send?.({ replay: { error: e.error } }));
 
 const http = createServer((req, res) => {
+  const h = /^\/live\/([A-Za-z0-9_-]{1,64})\/([^/?]+)(?:\?(.*))?$/.exec(req.url ?? '');
+  if (req.method === 'GET' && h) {
+    void media.hlsRequest(h[1], h[2], new URLSearchParams(h[3] ?? '')).then((r) => res.writeHead(r.status, r.headers).end(r.body));
+    return;
+  }
   const m = /^\/live\/([A-Za-z0-9_-]{1,64})\.flv(?:\?.*)?$/.exec(req.url ?? '');
   if (req.method !== 'GET' || !m) {
     res.writeHead(404).end();

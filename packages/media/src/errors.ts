@@ -26,13 +26,6 @@ export class RtmpLimitError extends MediaError {
 /** AMF0 value could not be decoded. */
 export class Amf0Error extends RtmpProtocolError {}
 
-/** A file name asked of hlsPath() that is not a plain segment or playlist name. */
-export class BadPathError extends MediaError {
-  constructor(message: string) {
-    super(message, 'bad_path');
-  }
-}
-
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -6,7 +6,7 @@ export {
   type ViewerCountEvent, type RecordingReadyEvent, type RecordingFailedEvent,
 } from './events.js';
 export { silentLogger, type Logger } from './log.js';
-export { MediaError, RtmpProtocolError, RtmpLimitError, Amf0Error, BadPathError } from './errors.js';
+export { MediaError, RtmpProtocolError, RtmpLimitError, Amf0Error } from './errors.js';
 export {
   createHttpFlvSink, createWebSocketSink, createSocketSink, closedSink, HTTP_FLV_HEADERS,
   type ViewerSink, type WebSocketLike,
@@ -14,7 +14,10 @@ export {
 export { flvHeader, buildTag, classifyAudio, classifyVideo, TagKind, TAG_AUDIO, TAG_VIDEO, TAG_SCRIPT } from './flv/tag.js';
 export { StreamHub, DEFAULT_VIEWER_POLICY, type HubOptions } from './hub/stream-hub.js';
 export type { ConsumerPolicy, ConsumerState } from './hub/consumer.js';
-export { hlsPath, hlsStreamDir, hlsContentType, isValidStreamId } from './hls/path.js';
+export { isValidStreamId } from './stream-id.js';
+export { HlsInputError } from './hls/codec.js';
+export type { HlsResponse, HlsQuery } from './hls/response.js';
+export type { HlsConfig } from './hls/packager.js';
 export { remuxFlvToMp4, findLeftoverRecordings, probeDuration, parseRecordingPath, mp4PathFor, RemuxError, type RemuxResult, type RemuxOptions } from './record/remux.js';
 export { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Value, type Amf0Object } from './rtmp/amf0.js';
 export { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';

@@ -13,8 +13,10 @@ import type { ViewerSink } from './flv/sinks.js';
 import { DEFAULT_VIEWER_POLICY, StreamHub } from './hub/stream-hub.js';
 import type { ConsumerPolicy } from './hub/consumer.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
-import { hlsPath, hlsStreamDir, isValidStreamId } from './hls/path.js';
+import { isValidStreamId } from './stream-id.js';
 import { HlsPackager } from './hls/packager.js';
+import { HlsRegistry } from './hls/registry.js';
+import { errorResponse, type HlsQuery, type HlsResponse } from './hls/response.js';
 import { FlvRecorder, RECORDER_POLICY } from './record/recorder.js';
 import { settleLeftover, settleSession, type SettleContext } from './record/settle.js';
 import { PublishPipeline, type PublisherLink } from './publish.js';
@@ -41,12 +43,14 @@ export class MediaServer {
   private readonly viewerKeys: ViewerKeys;
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
+  private readonly hls: HlsRegistry;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: MediaServerOptions) {
     this.logger = opts.logger ?? silentLogger;
     this.events = new TypedEmitter<MediaEvents>(this.logger);
     this.viewerPolicy = { ...DEFAULT_VIEWER_POLICY, ...opts.viewerPolicy };
+    this.hls = new HlsRegistry(opts.hlsEndedKeepMs ?? 60_000);
     this.counter = new ViewerCounter(
       (id) => this.viewerCount(id),
       (e) => this.events.emit('viewerCount', e),
@@ -202,15 +206,13 @@ export class MediaServer {
       hub.attach(rec.sink, RECORDER_POLICY, 'recorder');
       p.recorder = rec;
     }
-    if (this.opts.hls && this.opts.hlsDir) {
-      const hls = new HlsPackager(hub, { streamId, dir: hlsStreamDir(this.opts.hlsDir, streamId), logger: this.logger, ffmpegPath: this.opts.ffmpegPath });
-      try {
-        hls.start();
-        hub.hls = hls;
-        p.hls = hls;
-      } catch (e) {
-        this.logger.error(`media: ${streamId}: HLS not started: ${errorMessage(e)}`); // FLV viewers and recording go on
-      }
+    if (this.opts.hls) {
+      const firstMsn = this.hls.begin(streamId);
+      const hls = new HlsPackager(hub, { ...this.opts.hlsOptions, streamId, sessionId: link.id, firstMsn, logger: this.logger });
+      hls.start();
+      hub.hls = hls;
+      p.hls = hls;
+      this.hls.add(streamId, hls.output);
     }
     this.live.set(streamId, p);
     this.logger.info(`media: publish start ${streamId} (${link.protocol} session ${link.id}) from ${link.remoteAddress}`);
@@ -226,7 +228,10 @@ export class MediaServer {
     const secs = ((Date.now() - p.startedAt) / 1000).toFixed(1);
     this.logger.info(`media: publish stop ${streamId} (session ${p.sessionId}): ${reason}${detail ? ` (${detail})` : ''} after ${secs}s`);
     this.events.emit('publishStop', { streamId, sessionId: p.sessionId, reason, ...(detail ? { detail } : {}) });
-    this.track(p.hub.close(reason).then(() => this.finishRecording(p)));
+    this.track(p.hub.close(reason).then(() => {
+      if (p.hls && !this.closing) this.hls.retire(streamId, p.hls.output); // served hlsEndedKeepMs more (EXT-X-ENDLIST)
+      return this.finishRecording(p);
+    }));
   }
 
   private track(pr: Promise<unknown>): void {
@@ -296,9 +301,15 @@ export class MediaServer {
     return Boolean(p ?? r);
   }
 
-  hlsPath(streamId: string, fileName: string): string {
-    if (!this.opts.hlsDir) throw new Error('HLS is not configured (hlsDir)');
-    return hlsPath(this.opts.hlsDir, streamId, fileName);
+  /**
+   * Answer an HLS request for STREAMID/FILE: `index.m3u8` (with the delivery directives _HLS_msn,
+   * _HLS_part, _HLS_skip in `query`; a blocking reload resolves when the part exists, 503 after three
+   * target durations, 400 for bad directives), the init section, segments and parts (the preload-hinted
+   * part resolves when it is complete). Never rejects; unknown streams and files are 404.
+   */
+  hlsRequest(streamId: string, file: string, query?: HlsQuery): Promise<HlsResponse> {
+    if (!this.opts.hls) return Promise.resolve(errorResponse(404, 'HLS is off'));
+    return this.hls.request(streamId, file, query);
   }
 
   /** Wait for pending recordings/HLS stops (tests, shutdown). */
@@ -312,6 +323,7 @@ export class MediaServer {
       await Promise.all([this.rtmp.close(), this.whip?.close()]);
       this.waiting.closeAll();
       await this.idle();
+      this.hls.closeAll();
       this.counter.stop();
     })();
     return this.closing;

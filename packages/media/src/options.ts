@@ -2,6 +2,7 @@
 import type { Logger } from './log.js';
 import type { ChunkReaderLimits } from './rtmp/chunk-reader.js';
 import type { ConsumerPolicy } from './hub/consumer.js';
+import type { HlsConfig } from './hls/packager.js';
 
 import type { AuthorizeRequest, AuthorizeResult } from './publish-host.js';
 import type { WhipOptions } from './whip/whip-server.js';
@@ -14,9 +15,12 @@ export interface MediaServerOptions {
   rtmpPort?: number;
   /** Recordings go to RECORDDIR/STREAMID/SESSIONID.flv → .mp4. No recording when unset. */
   recordDir?: string;
-  hlsDir?: string;
-  /** Package HLS (needs hlsDir). Default false. */
+  /** Package LL-HLS in memory, served through hlsRequest(). Default false. */
   hls?: boolean;
+  /** Part/segment/window settings (defaults: 200 ms parts, keyframe segments ≥ 1 s, 10 segments listed). */
+  hlsOptions?: HlsConfig;
+  /** How long an ended stream's playlist (with EXT-X-ENDLIST) and segments stay served. Default 60000. */
+  hlsEndedKeepMs?: number;
   /** The single gate for publishing. */
   authorizePublish: (req: AuthorizeRequest) => Promise<AuthorizeResult>;
   logger?: Logger;

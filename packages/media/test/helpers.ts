@@ -80,10 +80,9 @@ export interface TestMedia {
   close(): Promise<void>;
 }
 
-/** with.hls / with.record put hlsDir / recordDir under the temp dir. */
-export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDirs: { hls?: boolean; record?: boolean } = {}): Promise<TestMedia> {
+/** with.record puts recordDir under the temp dir. */
+export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDirs: { record?: boolean } = {}): Promise<TestMedia> {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-media-'));
-  if (withDirs.hls) opts = { hls: true, hlsDir: join(dir, 'hls'), ...opts };
   if (withDirs.record) opts = { recordDir: join(dir, 'rec'), ...opts };
   const logs: string[] = [];
   const log = (lvl: string) => (m: string) => logs.push(`${lvl} ${m}`);
@@ -109,13 +108,24 @@ export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDir
 
 /**
  * http://HOST:PORT/STREAMID.flv[?viewer=KEY] → attachViewer with an HTTP-FLV sink (and that viewerKey);
- * /whip/… → media.whip (when configured).
+ * /STREAMID/FILE → media.hlsRequest (LL-HLS); /whip/… → media.whip (when configured).
  */
-export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpServer; url: (id: string, viewer?: string) => string; whipUrl: (name: string) => string; close: () => Promise<void> }> {
+export async function startFlvHttp(media: MediaServer): Promise<{
+  server: HttpServer;
+  url: (id: string, viewer?: string) => string;
+  hlsUrl: (id: string, file?: string) => string;
+  whipUrl: (name: string) => string;
+  close: () => Promise<void>;
+}> {
   const whip = media.whip ? createWhipNodeHandler(media.whip) : null;
   const server = createHttpServer((req, res) => {
     if (whip && media.whip && (req.url ?? '').startsWith(`${media.whip.path}/`)) return whip(req, res);
     const u = new URL(req.url ?? '/', 'http://x');
+    const h = /^\/([A-Za-z0-9_-]+)\/([^/]+)$/.exec(u.pathname);
+    if (h?.[1] && h[2]) {
+      void media.hlsRequest(h[1], h[2], Object.fromEntries(u.searchParams)).then((r) => res.writeHead(r.status, r.headers).end(r.body));
+      return;
+    }
     const m = /^\/([A-Za-z0-9_-]+)\.flv$/.exec(u.pathname);
     if (!m?.[1]) {
       res.writeHead(404).end();
@@ -129,6 +139,7 @@ export async function startFlvHttp(media: MediaServer): Promise<{ server: HttpSe
   return {
     server,
     url: (id, viewer) => `http://127.0.0.1:${port}/${id}.flv${viewer === undefined ? '' : `?viewer=${encodeURIComponent(viewer)}`}`,
+    hlsUrl: (id, file = 'index.m3u8') => `http://127.0.0.1:${port}/${id}/${file}`,
     whipUrl: (name) => `http://127.0.0.1:${port}${media.whip?.path ?? '/whip'}/${name}`,
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();

@@ -38,8 +38,9 @@ describe('browser players on a live stream (issue 3 acceptance)', () => {
     await t?.cleanup();
   });
 
-  const played = async (setup: (url: string) => void, url: string, shot: string) => {
+  const played = async (setup: (url: string) => void, url: string, shot: string, requests: string[] = []) => {
     const page = await (await browser.context('desktop')).newPage();
+    page.on('request', (r) => requests.push(r.url()));
     await page.setContent('<video id="v" muted autoplay playsinline width="640" height="360"></video>');
     await page.addScriptTag({ content: MPEGTS });
     await page.addScriptTag({ content: HLS });
@@ -75,14 +76,17 @@ describe('browser players on a live stream (issue 3 acceptance)', () => {
     expect(r.size).toEqual({ w: 640, h: 360 });
   });
 
-  it('hls.js plays the HLS playlist (currentTime advances)', async () => {
+  it('hls.js plays the LL-HLS playlist with parts and blocking reloads (currentTime advances)', async () => {
     await waitUntil(async () => (await fetch(`${t.url}/live/${room}/index.m3u8`)).ok, { timeoutMs: 15_000 });
+    const requests: string[] = [];
     const r = await played((url) => {
       const h = new window.Hls({ lowLatencyMode: true });
       h.loadSource(url);
       h.attachMedia(document.getElementById('v') as HTMLVideoElement);
       void (document.getElementById('v') as HTMLVideoElement).play();
-    }, `${t.url}/live/${room}/index.m3u8`, 'player-hls');
+    }, `${t.url}/live/${room}/index.m3u8`, 'player-hls', requests);
     expect(r.size).toEqual({ w: 640, h: 360 });
+    expect(requests.some((u) => /index\.m3u8\?_HLS_msn=\d+&_HLS_part=\d+/.test(u))).toBe(true);
+    expect(requests.some((u) => /\/live\/\d+\/[\w-]+-p\d+\.\d+\.m4s$/.test(u))).toBe(true);
   });
 });

@@ -1,154 +1,148 @@
 /**
- * HLS for one live stream: the hub's FLV is piped into
- *   ffmpeg -f flv -i pipe:0 -c copy -f hls -hls_time 1 -hls_list_size 6
- *          -hls_flags delete_segments+program_date_time+independent_segments+omit_endlist
- * writing HLSDIR/STREAMID/index.m3u8 and seg-N.ts. The directory is emptied when publishing starts;
- * on stop stdin is closed, ffmpeg exits, and #EXT-X-ENDLIST is appended to the playlist.
- * ffmpeg's stdin is a hub consumer with its own backpressure (skips to a keyframe when behind).
- * If ffmpeg dies it is restarted once (from the next keyframe); then HLS gives up — viewers of
- * HTTP-FLV / WS-FLV are not affected either way.
+ * HLS for one publish session, in process: a hub consumer (like a viewer or the recorder) whose
+ * FLV is read tag by tag (FlvTagReader), cut into fMP4 segments and parts (Segmenter) and held in
+ * memory for requests (LlHlsStream). H.264 + AAC; another video codec disables HLS for the session
+ * (one error line), another audio codec leaves HLS without audio (one warn line). FLV viewers and
+ * the recording are never affected.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { ViewerSink } from '../flv/sinks.js';
 import type { Consumer, ConsumerPolicy } from '../hub/consumer.js';
 import type { StreamHub } from '../hub/stream-hub.js';
-import { lastLine } from '../proc.js';
+import { audioCodecName, TAG_AUDIO, TAG_VIDEO, videoCodecName } from '../flv/tag.js';
+import { errorMessage } from '../errors.js';
+import { HlsInputError } from './codec.js';
+import { FlvTagReader } from './flv-reader.js';
+import { LlHlsStream, type HlsStreamOptions } from './hls-stream.js';
+import { Segmenter, type SegmenterOptions } from './segmenter.js';
 
+/** The packager works synchronously inside write(): it never has a backlog, so it never skips. */
 export const HLS_POLICY: ConsumerPolicy = {
   pausable: false,
-  softBytes: 4 << 20,
-  resumeBytes: 1 << 20,
+  softBytes: Number.POSITIVE_INFINITY,
+  resumeBytes: Number.POSITIVE_INFINITY,
   hardBytes: Number.POSITIVE_INFINITY,
   maxBehindMs: Number.POSITIVE_INFINITY,
 };
 
-export interface HlsOptions {
-  streamId: string;
-  /** HLSDIR/STREAMID */
-  dir: string;
-  logger: Logger;
-  ffmpegPath?: string;
-  hlsTime?: number;
-  listSize?: number;
-  maxRestarts?: number;
+export interface HlsConfig {
+  segmenter?: Partial<SegmenterOptions>;
+  stream?: Omit<Partial<HlsStreamOptions>, 'prefix' | 'firstMsn'>;
 }
 
+export interface HlsPackagerOptions extends HlsConfig {
+  streamId: string;
+  /** Unique per publish session; prefixes every URI. */
+  sessionId: string;
+  firstMsn: number;
+  logger: Logger;
+}
+
+const AVC = 7;
+const AAC = 10;
+
 export class HlsPackager {
-  private child: ChildProcessWithoutNullStreams | null = null;
+  readonly output: LlHlsStream;
+  private readonly segmenter: Segmenter;
+  private readonly reader: FlvTagReader;
   private consumer: Consumer | null = null;
-  private stopping: Promise<void> | null = null;
-  private restarts = 0;
-  private stderr = '';
-  /** PIDs of ffmpeg processes this packager spawned (for tests / diagnostics). */
-  readonly pids: number[] = [];
+  private readonly closeCbs: (() => void)[] = [];
+  private stopped = false;
+  private audioIgnored = false;
+  /** Why HLS stopped early for this session, if it did. */
+  failure: string | null = null;
 
-  constructor(private readonly hub: StreamHub, private readonly opts: HlsOptions) {}
-
-  get playlist(): string {
-    return join(this.opts.dir, 'index.m3u8');
-  }
-
-  get running(): boolean {
-    return this.child !== null;
+  constructor(private readonly hub: StreamHub, private readonly o: HlsPackagerOptions) {
+    this.output = new LlHlsStream({ ...o.stream, prefix: o.sessionId.replace(/[^A-Za-z0-9_-]/g, '_'), firstMsn: o.firstMsn });
+    this.segmenter = new Segmenter(this.output, o.segmenter);
+    this.reader = new FlvTagReader((type, ts, payload) => this.onTag(type, ts, payload));
   }
 
   start(): void {
-    rmSync(this.opts.dir, { recursive: true, force: true });
-    mkdirSync(this.opts.dir, { recursive: true });
-    this.spawn();
-  }
-
-  private spawn(): void {
-    const o = this.opts;
-    const args = [
-      '-hide_banner', '-loglevel', 'error', '-f', 'flv', '-i', 'pipe:0', '-c', 'copy', '-f', 'hls',
-      '-hls_time', String(o.hlsTime ?? 1), '-hls_list_size', String(o.listSize ?? 6),
-      '-hls_flags', 'delete_segments+program_date_time+independent_segments+omit_endlist',
-      '-hls_segment_filename', join(o.dir, 'seg-%d.ts'), join(o.dir, 'index.m3u8'),
-    ];
-    let child: ChildProcessWithoutNullStreams;
-    try {
-      child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    } catch (e) {
-      o.logger.error(`media: ${o.streamId}: cannot start ffmpeg for HLS: ${String(e)}`);
-      return;
-    }
-    this.child = child;
-    if (child.pid) this.pids.push(child.pid);
-    this.stderr = '';
-    child.stdout.resume();
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      this.stderr = (this.stderr + d).slice(-4096);
-    });
-    child.stdin.on('error', () => {}); // EPIPE when ffmpeg dies; handled by 'exit'
-    child.on('error', (e) => o.logger.error(`media: ${o.streamId}: HLS ffmpeg: ${e.message}`));
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    this.consumer = this.hub.attach(this.stdinSink(child), HLS_POLICY, 'hls');
-  }
-
-  private stdinSink(child: ChildProcessWithoutNullStreams): ViewerSink {
-    const stdin = child.stdin;
-    const cbs: (() => void)[] = [];
-    stdin.once('close', () => cbs.splice(0).forEach((cb) => cb()));
-    return {
-      label: `hls ffmpeg ${child.pid ?? ''}`,
-      write: (b) => {
-        if (stdin.writable) stdin.write(b);
-      },
+    if (this.consumer || this.stopped) return;
+    const sink: ViewerSink = {
+      label: `hls ${this.o.streamId}`,
+      write: (b) => this.feed(b),
       writev: (bs) => {
-        if (!stdin.writable) return;
-        stdin.cork();
-        for (const b of bs) stdin.write(b);
-        stdin.uncork();
+        for (const b of bs) this.feed(b);
       },
-      bufferedBytes: () => stdin.writableLength,
-      close: (graceful) => (graceful ? stdin.end() : stdin.destroy()),
-      onClose: (cb) => (stdin.closed ? queueMicrotask(cb) : cbs.push(cb)),
+      bufferedBytes: () => 0,
+      close: () => this.finish(),
+      onClose: (cb) => (this.stopped ? queueMicrotask(cb) : this.closeCbs.push(cb)),
     };
+    this.consumer = this.hub.attach(sink, HLS_POLICY, 'hls');
   }
 
-  private onExit(child: ChildProcessWithoutNullStreams, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    this.child = null;
-    this.consumer?.close(false);
-    this.consumer = null;
-    if (this.stopping) return;
-    const o = this.opts;
-    const why = `exited (${code ?? signal})${this.stderr ? `: ${lastLine(this.stderr)}` : ''}`;
-    if (this.restarts < (o.maxRestarts ?? 1) && !this.hub.isClosed) {
-      this.restarts++;
-      o.logger.warn(`media: ${o.streamId}: HLS ffmpeg ${why}; restarting`);
-      this.spawn();
-    } else {
-      o.logger.error(`media: ${o.streamId}: HLS ffmpeg ${why}; HLS disabled for this session`);
-    }
+  /** Publishing stopped: emit the last part and segment, end the playlist (EXT-X-ENDLIST). Idempotent. */
+  stop(): Promise<void> {
+    this.consumer?.close(true);
+    this.finish();
+    return Promise.resolve();
   }
 
-  /** Close ffmpeg's stdin, wait for it to finish (killing it after timeoutMs), then end the playlist. Idempotent. */
-  stop(timeoutMs = 5000): Promise<void> {
-    this.stopping ??= this.doStop(timeoutMs);
-    return this.stopping;
-  }
-
-  private async doStop(timeoutMs: number): Promise<void> {
-    const child = this.child;
-    if (child) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      this.consumer?.close(true);
-      if (!child.stdin.writableEnded) child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      await exited;
-      clearTimeout(timer);
-    }
+  private finish(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     try {
-      const text = await readFile(this.playlist, 'utf8');
-      if (!text.includes('#EXT-X-ENDLIST')) await appendFile(this.playlist, `${text.endsWith('\n') ? '' : '\n'}#EXT-X-ENDLIST\n`);
-    } catch {
-      // no playlist was written (stream too short or ffmpeg never started)
+      this.segmenter.end();
+    } catch (e) {
+      this.o.logger.error(`media: ${this.o.streamId}: HLS: closing the last segment failed: ${errorMessage(e)}`);
     }
+    this.output.end();
+    for (const cb of this.closeCbs.splice(0)) cb();
+  }
+
+  private feed(b: Buffer): void {
+    if (this.stopped) return;
+    try {
+      this.reader.push(b);
+    } catch (e) {
+      this.fail(errorMessage(e), !(e instanceof HlsInputError));
+    }
+  }
+
+  private fail(reason: string, internal: boolean): void {
+    if (this.stopped) return;
+    this.failure = reason;
+    this.o.logger.error(`media: ${this.o.streamId}: HLS ${internal ? 'failed' : 'stopped'} for this session: ${reason}`);
+    this.consumer?.close(false);
+    this.finish();
+  }
+
+  private onTag(type: number, ts: number, p: Buffer): void {
+    if (type === TAG_VIDEO) this.onVideo(ts, p);
+    else if (type === TAG_AUDIO) this.onAudio(ts, p);
+  }
+
+  private onVideo(ts: number, p: Buffer): void {
+    if (p.length < 5) return;
+    const b0 = p[0]!;
+    if (b0 & 0x80 || (b0 & 0x0f) !== AVC) return this.fail(`video codec ${videoCodecName(p)} is not supported (H.264 only)`, false);
+    const frameType = b0 >> 4;
+    if (frameType === 5) return; // video info/command frame
+    const packetType = p[1];
+    if (packetType === 0) this.segmenter.setVideoConfig(p.subarray(5));
+    else if (packetType === 1 && p.length > 5) {
+      const cts = (p.readUIntBE(2, 3) << 8) >> 8; // signed 24-bit
+      this.segmenter.pushVideo(ts, cts, frameType === 1, p.subarray(5));
+    }
+  }
+
+  private onAudio(ts: number, p: Buffer): void {
+    if (this.audioIgnored || p.length < 2) return;
+    if (p[0]! >> 4 !== AAC) return this.ignoreAudio(`audio codec ${audioCodecName(p)} is not supported (AAC only)`);
+    if (p[1] === 0) {
+      try {
+        this.segmenter.setAudioConfig(p.subarray(2));
+      } catch (e) {
+        if (!(e instanceof HlsInputError)) throw e;
+        this.ignoreAudio(e.message);
+      }
+    } else if (p.length > 2) this.segmenter.pushAudio(ts, p.subarray(2));
+  }
+
+  private ignoreAudio(reason: string): void {
+    this.audioIgnored = true;
+    this.o.logger.warn(`media: ${this.o.streamId}: HLS without audio for this session: ${reason}`);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * One reader of a stream hub: a viewer (HTTP-FLV / WS-FLV), the HLS packager's ffmpeg stdin or the
+ * One reader of a stream hub: a viewer (HTTP-FLV / WS-FLV), the HLS packager or the
  * recorder's file. It receives batches of shared FLV tag buffers and applies its backpressure policy:
  *
  *   live ──(sink buffer > softBytes)──▶ skip ──(buffer ≤ resumeBytes)──▶ waitKey ──(keyframe)──▶ live

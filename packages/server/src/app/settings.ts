@@ -122,7 +122,7 @@ export const SETTINGS = {
   }),
   hls: def<boolean>({
     env: 'ZHIBO_HLS', default: true, parse: bool,
-    help: 'Produce HLS (`/live/ID/index.m3u8`) besides HTTP-FLV. `0`/`false` turns it off.',
+    help: 'Produce Low-Latency HLS (`/live/ID/index.m3u8`, fMP4 parts, served from memory) besides HTTP-FLV. `0`/`false` turns it off.',
   }),
   mediaBatchMs: def<number>({
     env: 'ZHIBO_MEDIA_BATCH_MS', default: 20, parse: int(0, 1000),

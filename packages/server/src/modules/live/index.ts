@@ -40,7 +40,7 @@ export function create(d: LiveDeps): LiveModule {
   const service = new LiveService(d.rooms, d.replays, d.log);
   const recordDir = join(d.dataDir, 'recordings');
   const media = new MediaServer({
-    rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hlsDir: join(d.dataDir, 'hls'), hls: d.hls,
+    rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hls: d.hls,
     authorizePublish: (req) => service.authorizePublish(req), logger: d.log, stallTimeoutMs: d.stallTimeoutMs, batchMs: d.mediaBatchMs,
   });
   const offs = service.attachMedia(media, d.events);

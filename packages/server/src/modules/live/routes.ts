@@ -7,8 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { type LiveStatus, LiveStatus as S, STATUS_NAMES } from '@zhibo/protocol';
-import { BadPathError, createHttpFlvSink, createWebSocketSink, hlsContentType, type MediaServer } from '@zhibo/media';
-import { sendFile } from '../../http/files.js';
+import { createHttpFlvSink, createWebSocketSink, type MediaServer } from '@zhibo/media';
 import type { RoomService } from '../rooms/service.js';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length, content-range' };
@@ -39,15 +38,9 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const roomId = /^\d{1,10}$/.test(room) ? Number(room) : NaN;
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
-    let path: string;
-    try {
-      path = media.hlsPath(String(roomId), file);
-    } catch (e) {
-      if (e instanceof BadPathError) return deny(reply, 404, 'no such HLS file');
-      throw e;
-    }
-    // Playlists change every segment; segments never change.
-    return sendFile(req, reply, path, hlsContentType(file), file.endsWith('.m3u8') ? 'no-cache' : 'public, max-age=60');
+    // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
+    const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>);
+    return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
   });
 }
 
