@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { launchBrowser } from '../packages/testkit/dist/browser.js';
 import { startNginxRtmp } from './glass/nginx.mjs';
 import { METER_SCRIPT, servePlayerPage, startPlayer } from './glass/page.mjs';
+import { pathTable, ratioTable, socketStats } from './glass/report.mjs';
 import { pool, summarizeJoin } from './glass/stats.mjs';
 import { table } from './lib.mjs';
 
@@ -161,6 +162,9 @@ try {
     if (inst.startsWith('zhibo')) await waitFor(`${inst} HLS`, () => fetchOk(`${s.http}/live/${s.roomId}/index.m3u8`));
     if (inst === 'nginx') await waitFor('nginx-rtmp HLS', () => fetchOk(s.hlsUrl(STREAM)));
   }
+  const flvUrls = Object.fromEntries(insts.filter((k) => k.startsWith('zhibo') || k === 'nms').map((k) => [k, k === 'nms' ? PATHS.nms.url(servers.nms) : PATHS.flv.url(servers[k])]));
+  const probe = await child('./glass/flv-probe.mjs', Object.values(flvUrls));
+  stops.unshift(probe.stop);
   browser = await launchBrowser({ viewport: { width: 800, height: 600 } });
   await browser.context.addInitScript({ content: METER_SCRIPT });
   playerPage = await servePlayerPage();
@@ -204,43 +208,30 @@ try {
     }
   }
   env.after = machine();
-  const pub = await new Promise((res) => {
-    publisher.c.once('message', (m) => res(m.stats));
-    publisher.c.send('stats');
+  const ask = (c, msg, key) => new Promise((res) => {
+    const on = (m) => m[key] && (c.c.off('message', on), res(m[key]));
+    c.c.on('message', on);
+    c.c.send(msg);
+  });
+  const pub = await ask(publisher, 'stats', 'stats');
+  const rep = await ask(probe, 'report', 'report');
+  const sockets = Object.entries(flvUrls).map(([inst, url]) => {
+    const st = socketStats(rep[url]?.tags, pub.captures, 1000 / FPS);
+    const server = inst === 'nms' ? `NMS ${env.nms}` : inst === 'zhibo' ? `zhibo (batch ${servers.zhibo.batchMs} ms)` : `zhibo [${inst.slice(6)}]`;
+    return { server, 'video frames': st?.n ?? 0, 'median ms': st?.median ?? '-', 'p95 ms': st?.p95 ?? '-', 'max ms': st?.max ?? '-', error: rep[url]?.error ?? '' };
   });
 
-  const ms = (v) => (Number.isFinite(v) ? (v / 1000).toFixed(2) : '-');
-  const out = rows.map((row, i) => {
-    const o = { path: `${row.id}: ${row.path.label}` };
-    results[i].forEach((p, r) => (o[`round ${r + 1}: median / p95 s`] = `${ms(p.median)} / ${ms(p.p95)}`));
-    const all = results[i];
-    o['first frame s'] = all.flatMap((p) => p.first).map(ms).join(' ');
-    o['stalls: waiting / freezes (ms)'] = `${all.reduce((a, p) => a + p.waiting, 0)} / ${all.reduce((a, p) => a + p.freezes, 0)} (${all.reduce((a, p) => a + p.frozenMs, 0)})`;
-    o.skipped = all.reduce((a, p) => a + p.skipped, 0);
-    o['buffer s'] = ms(all[0]?.aheadMs);
-    o['rate>1'] = `${(all.reduce((a, p) => a + p.fasterPct, 0) / all.length).toFixed(0)} %`;
-    return o;
-  });
-  const ratios = [];
-  for (const [a, b] of RATIOS) {
-    const ia = rows.findIndex((x) => x.id === a);
-    const ib = rows.findIndex((x) => x.id === b);
-    if (ia < 0 || ib < 0) continue;
-    const o = { 'zhibo ÷ peer': `${a} ÷ ${b}` };
-    results[ia].forEach((p, r) => {
-      const q = results[ib][r];
-      o[`round ${r + 1}: median / p95`] = `${(p.median / q.median).toFixed(2)}× / ${(p.p95 / q.p95).toFixed(2)}×`;
-    });
-    ratios.push(o);
-  }
   console.log(`\nnpm run bench -- latency   (glass to glass; ${ROUNDS} rounds × ${JOINS} joins × ${SECONDS} s per path; loopback)`);
-  console.log(`stream: ${SIZE} ${FPS} fps, libx264 veryfast zerolatency ${BITRATE} CBR, GOP ${GOP} s, AAC 64k; one encode teed to every server; ${pub?.frames ?? '?'} frames, ${pub?.late ?? '?'} slots skipped by a late publisher`);
+  console.log(`stream: ${SIZE} ${FPS} fps, libx264 veryfast zerolatency ${BITRATE} CBR, GOP ${GOP} s, AAC 64k; one encode teed to every server; ${pub.frames} frames, ${pub.late} slots skipped by a late publisher`);
   console.log(`software: node ${env.node}, Chromium ${env.chromium} (headless, software compositing), ffmpeg ${env.ffmpeg}, nginx ${env.nginx} + nginx-rtmp, NMS ${env.nms}`);
   console.log(`machine: ${env.before} → ${env.after}`);
-  console.log('latency = display wall-clock − capture wall-clock of every presented frame in the window; stalls: waiting events and freezes (a frame held ≥ 200 ms); skipped: frames never shown\n');
-  console.log(table(out));
+  console.log('latency = display wall-clock − capture wall-clock of every presented frame in the window; freezes: a frame held ≥ 200 ms; waiting: media element waiting events; skipped: frames never shown\n');
+  console.log(table(pathTable(rows, results)));
+  const ratios = ratioTable(rows, results, RATIOS);
   if (ratios.length) console.log(`\n${table(ratios)}`);
-  if (process.argv.includes('--json')) console.log(`\n${JSON.stringify({ env, rows: rows.map((r, i) => ({ id: r.id, results: results[i] })) }, null, 1)}`);
+  console.log('\nto a raw HTTP-FLV socket (no player; whole run, first 3 s of the connection left out): arrival of a video tag − capture of its frame');
+  console.log(table(sockets));
+  if (process.argv.includes('--json')) console.log(`\n${JSON.stringify({ env, sockets, rows: rows.map((r, i) => ({ id: r.id, results: results[i] })) }, null, 1)}`);
 } finally {
   await browser?.close().catch(() => {});
   await playerPage?.close();

@@ -3,8 +3,9 @@
 // rate; each frame carries its capture wall-clock (Date.now() when handed to the encoder) as a time code
 // (code.mjs). ffmpeg encodes like an anchor's encoder (libx264 veryfast zerolatency, CBR, fixed GOP; AAC) and
 // publishes one encode to every RTMP URL through the tee muxer (a failing URL does not stop the others).
-// Args: --size 640x360 --fps 25 --gop 2 --bitrate 800k --url rtmp://… (repeatable). IPC: { started: true } once
-// ffmpeg runs, { exited, code, err } if it dies; 'stop' ends it.
+// Args: --size 640x360 --fps 25 --gop 2 --bitrate 800k --url rtmp://… (repeatable). IPC: { started, pid, t0Wall }
+// once ffmpeg runs, { exited, code, err } if it dies; 'stats' → { stats: { frames, late, captures } } (captures[i]: the
+// capture wall-clock of the i-th frame ffmpeg got, i.e. of the frame with pts i/fps); 'stop' ends it.
 import { spawn, spawnSync } from 'node:child_process';
 import { paintStamp } from './code.mjs';
 
@@ -64,6 +65,7 @@ function tone() {
 const t0 = performance.now();
 let n = 0;
 let late = 0;
+const captures = [];
 function tick() {
   // Catch up if the loop was late, but never send a burst of stale frames: skip to the current slot.
   const due = Math.floor((performance.now() - t0) / (1000 / FPS));
@@ -72,7 +74,9 @@ function tick() {
     n = due;
   }
   const frame = Buffer.from(bg.stdout.subarray((n % bgN) * FRAME, (n % bgN + 1) * FRAME));
-  paintStamp(frame, W, H, Date.now());
+  const now = Date.now();
+  paintStamp(frame, W, H, now);
+  captures.push(now);
   video.write(frame);
   audio.write(tone());
   n++;
@@ -81,7 +85,7 @@ function tick() {
 tick();
 process.send?.({ started: true, pid: ff.pid, t0Wall: Date.now() - (performance.now() - t0) });
 process.on('message', (m) => {
-  if (m === 'stats') process.send?.({ stats: { frames: n, late } });
+  if (m === 'stats') process.send?.({ stats: { frames: captures.length, late, captures } });
   if (m === 'stop') {
     video.end();
     audio.end();

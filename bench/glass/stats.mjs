@@ -71,7 +71,8 @@ export function pool(joins) {
     frozenMs: sum('frozenMs'),
     skipped: sum('skipped'),
     bad: sum('bad'),
-    aheadMs: quantile(ok.map((j) => j.aheadMs).sort((a, b) => a - b), 0.5),
+    /** buffer ahead of the playhead: the median of the joins' medians */
+    aheadMs: quantile(ok.map((j) => j.aheadMs).filter(Number.isFinite).sort((a, b) => a - b), 0.5),
     fasterPct: ok.length ? sum('fasterPct') / ok.length : 0,
   };
 }
