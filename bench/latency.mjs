@@ -1,13 +1,17 @@
-// npm run bench -- latency   (or: node bench/latency.mjs [--rounds 2] [--joins 2] [--seconds 10] [--paths a,b,…]
+// npm run bench -- latency   (or: node bench/latency.mjs [--rounds 2] [--joins 4] [--seconds 8] [--paths a,b,…]
 //                              [--variants b0,b40,nagle] [--room-targets 0.3,0.8] [--size 640x360] [--gop 2]
 //                              [--bitrate 800k] [--hls-config JSON] [--json])
 // Glass to glass: one ffmpeg publisher (bench/glass/publisher.mjs) burns its capture wall-clock into every frame as a
 // time code (bench/glass/code.mjs) and publishes one encode to zhibo, node-media-server 4.4.3 and nginx-rtmp at once;
 // Debian's Chromium (playwright-core) shows each delivery path in turn and reads the code of every presented frame at
 // requestVideoFrameCallback (bench/glass/page.mjs). Latency = display wall-clock − capture wall-clock (same clock).
-// Each path is joined --joins times per round at keyframe phases spread over the GOP (a join lands at a controlled
-// point of the GOP); each join is measured for --seconds from its first displayed frame. Rounds repeat every path.
-// Loopback only; every process it starts is stopped (by PID); bounded (≈ 8 min by default, hard limit 30 min). Not a test.
+// Each path is joined --joins times per round, at phases spread evenly over the GOP (0, ½ s, 1 s, 1½ s after a
+// keyframe's capture with the defaults: where a viewer lands in the GOP decides what the GOP cache hands it); each join
+// is measured for --seconds from its first displayed frame; a round's figures pool its joins. Rounds repeat every path
+// in the same order and phases. A raw HTTP-FLV probe per FLV server measures the latency to the socket (no player).
+// --variants adds room-page rows on extra zhibo servers (bN = ZHIBO_MEDIA_BATCH_MS N, nagle = Nagle left on);
+// --room-targets adds room-page rows with ?latency=SEC. Loopback only; every process it starts is stopped (by PID);
+// bounded (≈ 11 min by default, hard limit 30 min). Not a test.
 import { fork, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
@@ -24,8 +28,8 @@ const arg = (name, dflt) => {
 };
 const list = (s) => (s ? s.split(',').filter(Boolean) : []);
 const ROUNDS = Number(arg('rounds', '2'));
-const JOINS = Number(arg('joins', '2'));
-const SECONDS = Number(arg('seconds', '10'));
+const JOINS = Number(arg('joins', '4'));
+const SECONDS = Number(arg('seconds', '8'));
 const SIZE = arg('size', '640x360');
 const FPS = 25;
 const GOP = Number(arg('gop', '2'));
@@ -199,7 +203,7 @@ try {
     for (const [i, row] of rows.entries()) {
       const joins = [];
       for (let j = 0; j < JOINS; j++) {
-        const phase = Math.round(((j + r / ROUNDS) / JOINS) * GOP * 1000);
+        const phase = Math.round((j / JOINS) * GOP * 1000); // the same phases every round: rounds are repeats
         const s = await join(row, phase);
         joins.push(s);
         log(`round ${r + 1} ${row.id} join at GOP+${phase} ms: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, ttff ${s.ttffMs} ms, waiting ${s.waiting}, freezes ${s.freezes} (${s.frozenMs} ms), skipped ${s.skipped}, ahead ${s.aheadMs} ms, rate>1 ${s.fasterPct.toFixed(0)} %` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`);
