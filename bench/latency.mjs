@@ -206,7 +206,7 @@ try {
         const phase = Math.round((j / JOINS) * GOP * 1000); // the same phases every round: rounds are repeats
         const s = await join(row, phase);
         joins.push(s);
-        log(`round ${r + 1} ${row.id} join at GOP+${phase} ms: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, ttff ${s.ttffMs} ms, waiting ${s.waiting}, freezes ${s.freezes} (${s.frozenMs} ms), skipped ${s.skipped}, ahead ${s.aheadMs} ms, rate>1 ${s.fasterPct.toFixed(0)} %` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`);
+        log(`round ${r + 1} ${row.id} join at GOP+${phase} ms: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, settled after ${s.settleMs} ms, ttff ${s.ttffMs} ms, waiting ${s.waiting}, freezes ${s.freezes} (${s.frozenMs} ms), skipped ${s.skipped}, ahead ${s.aheadMs} ms, rate>1 ${s.fasterPct.toFixed(0)} %` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`);
       }
       results[i].push(pool(joins));
     }
@@ -229,7 +229,8 @@ try {
   console.log(`stream: ${SIZE} ${FPS} fps, libx264 veryfast zerolatency ${BITRATE} CBR, GOP ${GOP} s, AAC 64k; one encode teed to every server; ${pub.frames} frames, ${pub.late} slots skipped by a late publisher`);
   console.log(`software: node ${env.node}, Chromium ${env.chromium} (headless, software compositing), ffmpeg ${env.ffmpeg}, nginx ${env.nginx} + nginx-rtmp, NMS ${env.nms}`);
   console.log(`machine: ${env.before} → ${env.after}`);
-  console.log('latency = display wall-clock − capture wall-clock of every presented frame in the window; freezes: a frame held ≥ 200 ms; waiting: media element waiting events; skipped: frames never shown\n');
+  console.log('latency = display wall-clock − capture wall-clock of every presented frame in the window; first frame: per join; settle: first frame → first frame within 150 ms of the join\'s median;');
+  console.log('freezes: a frame held ≥ 200 ms; waiting: media element waiting events; skipped: frames never shown (jumps, drops); buffer: median buffered ahead of the playhead; rate>1: share of time sped up\n');
   console.log(table(pathTable(rows, results)));
   const ratios = ratioTable(rows, results, RATIOS);
   if (ratios.length) console.log(`\n${table(ratios)}`);

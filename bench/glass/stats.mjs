@@ -10,6 +10,8 @@ export function quantile(sorted, q) {
 
 /**
  * One join: the window is [first displayed frame, + windowMs]. Latency = display wall-clock − capture wall-clock.
+ * first: latency of the first displayed frame; settleMs: time from it to the first frame within 150 ms of the join's
+ * median (how long a stale start — the GOP cache's keyframe before a jump — stays on screen).
  * Stalls: 'waiting' events inside the window, and freezes (a gap ≥ FREEZE_MS between displayed frames; frozenMs
  * sums what each such gap held beyond one frame interval). Skipped = capture-time jumps over ≥ 2 frame intervals
  * (frames never shown: jumps to the live edge, dropped frames).
@@ -31,12 +33,17 @@ export function summarizeJoin(state, windowMs, frameMs) {
     }
     if (inWin[i][1] - inWin[i - 1][1] >= 2 * frameMs) skipped += Math.round((inWin[i][1] - inWin[i - 1][1]) / frameMs) - 1;
   }
+  // Settling: how long the join shows frames more than 150 ms behind the join's median (a stale GOP start before a jump).
+  const med = quantile(lat, 0.5);
+  const settled = inWin.find(([wall, cap]) => wall - cap <= med + 150);
+  const settleMs = settled ? settled[0] - start : NaN;
   const probes = state.probes.filter(([t]) => t >= start && t <= start + windowMs);
   const faster = probes.filter(([, , rate]) => rate > 1).length;
   return {
     ok: true,
     ttffMs: start - state.attachedAt,
     first: inWin[0][0] - inWin[0][1],
+    settleMs,
     frames: inWin.length,
     bad: state.bad,
     latencies: lat,
@@ -65,6 +72,7 @@ export function pool(joins) {
     median: quantile(lat, 0.5),
     p95: quantile(lat, 0.95),
     first: ok.map((j) => j.first),
+    settleMs: ok.map((j) => j.settleMs),
     ttffMs: ok.map((j) => j.ttffMs),
     waiting: sum('waiting'),
     freezes: sum('freezes'),
