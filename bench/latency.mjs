@@ -13,6 +13,7 @@
 // --room-targets adds room-page rows with ?latency=SEC. Loopback only; every process it starts is stopped (by PID);
 // bounded (≈ 11 min by default, hard limit 30 min). Not a test.
 import { fork, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { launchBrowser } from '../packages/testkit/dist/browser.js';
@@ -89,8 +90,8 @@ const hardLimit = setTimeout(() => {
 }, HARD_LIMIT_MS);
 hardLimit.unref();
 
-/** Fork a child; resolves with its first IPC message. stop() sends 'stop' and SIGKILLs after 5 s. */
-async function child(script, args = []) {
+/** Fork a child; resolves with its first IPC message. stop() sends 'stop' and SIGKILLs after `killAfterMs`. */
+async function child(script, args = [], killAfterMs = 5000) {
   const c = track(fork(new URL(script, import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const info = await new Promise((resolve, reject) => {
     c.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
@@ -102,7 +103,7 @@ async function child(script, args = []) {
     try {
       c.send('stop');
     } catch { /* channel gone */ }
-    const t = setTimeout(() => c.pid && c.exitCode === null && process.kill(c.pid, 'SIGKILL'), 5000);
+    const t = setTimeout(() => c.pid && c.exitCode === null && process.kill(c.pid, 'SIGKILL'), killAfterMs);
     await exited;
     clearTimeout(t);
   };
@@ -139,8 +140,11 @@ try {
   for (const inst of insts) {
     if (inst.startsWith('zhibo')) {
       const v = inst.split(':')[1];
-      const z = await child('./servers/glass-zhibo.mjs', v ? variantArgs(v) : []);
-      stops.push(z.stop);
+      const z = await child('./servers/glass-zhibo.mjs', v ? variantArgs(v) : [], 15_000);
+      stops.push(async () => {
+        await z.stop();
+        rmSync(z.info.dataDir, { recursive: true, force: true }); // also when the child had to be killed
+      });
       servers[inst] = z.info;
       push.push(z.info.pushAddr);
       log(`zhibo${v ? ` [${v}]` : ''}: ${z.info.http} (batch ${z.info.batchMs} ms), room ${z.info.roomId}`);

@@ -2,7 +2,8 @@
 // PGlite, media with HLS on, realtime, the room page) on 127.0.0.1 port 0 with the demo room (ensureDemo), data in a
 // temp dir removed on stop. Args: [--batch-ms N] (ZHIBO_MEDIA_BATCH_MS; default: the product default)
 // [--nagle] (a bench-only variant: Nagle's algorithm left on for every accepted socket, to measure TCP_NODELAY).
-// IPC: sends { http, pushAddr, roomId, batchMs, pid } when listening; 'stop' closes everything and exits.
+// IPC: sends { http, pushAddr, roomId, batchMs, pid, dataDir } when listening; 'stop' closes everything and exits
+// (the bench also removes dataDir, in case the child had to be killed).
 import { Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ const quiet = { debug() {}, info() {}, warn: (m) => console.error(`  [zhibo warn
 const z = await createZhibo(config, { log: quiet });
 const urls = await z.listen();
 const demo = await ensureDemo(z.services, Math.floor(Date.now() / 1000));
-process.send?.({ http: urls.http, pushAddr: demo.pushAddr, roomId: demo.roomId, batchMs: config.mediaBatchMs, pid: process.pid });
+process.send?.({ http: urls.http, pushAddr: demo.pushAddr, roomId: demo.roomId, batchMs: config.mediaBatchMs, pid: process.pid, dataDir: dir });
 
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on('message', async (m) => {
