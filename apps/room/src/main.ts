@@ -25,9 +25,11 @@ function boot(): void {
   defineSubscribe(() => sdk.client);
   const here = new URL(import.meta.url);
   const prefer = q.get('player') as PlayerTech | null;
+  const latency = Number(q.get('latency'));
   const page = new RoomPage(app, sdk, link, {
     vendorUrl: (name) => new URL(`vendor/${name}.js${here.search}`, here).toString(),
     ...(prefer && PLAYERS.includes(prefer) ? { prefer } : {}),
+    ...(latency >= 0.1 && latency <= 10 ? { latencyTargetSec: latency } : {}),
   });
   window.__zhiboRoom = page;
   void page.start();

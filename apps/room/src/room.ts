@@ -22,6 +22,8 @@ export interface RoomPageOptions {
   /** where build/vendor/*.js are (…/build/ with the page's ?v=) */
   vendorUrl: (name: string) => string;
   prefer?: PlayerTech;
+  /** FLV live-edge target (seconds buffered ahead of the playhead); the SDK's default when absent */
+  latencyTargetSec?: number;
 }
 
 const WELCOME = '欢迎来到直播间！请文明发言，理性购物。Welcome — be kind in the chat.';
@@ -74,7 +76,7 @@ export class RoomPage {
 
   /** A stable read-only view for tests and the console (window.__zhiboRoom). */
   debug() {
-    return { status: this.status, openid: this.openid, mutedSelf: this.mutedSelf, videoOnly: this.videoOnly, channel: this.channel?.state ?? 'none', tech: this.player?.currentTech ?? null, currentTime: this.video.currentTime };
+    return { status: this.status, openid: this.openid, mutedSelf: this.mutedSelf, videoOnly: this.videoOnly, channel: this.channel?.state ?? 'none', tech: this.player?.currentTech ?? null, currentTime: this.video.currentTime, latency: this.player?.latencyStats() ?? null };
   }
 
   async start(): Promise<void> {
@@ -150,6 +152,7 @@ export class RoomPage {
       video: this.video,
       media: room.media,
       prefer: this.opts.prefer,
+      ...(this.opts.latencyTargetSec ? { latency: { targetSec: this.opts.latencyTargetSec } } : {}),
       loadMpegts: () => importVendor<MpegtsModule>('mpegts'),
       loadHls: () => importVendor<HlsModule>('hls'),
     });

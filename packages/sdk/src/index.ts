@@ -10,6 +10,7 @@ export { navigateTo, interceptPluginLinks, type NavigateOptions } from './naviga
 export { backToLive, browserBackEnv, renderBackToLive, defineBackToLive, type BackToLive, type BackToLiveEnv } from './back-to-live.js';
 export { RoomChannel, roomSocketUrl, type RoomChannelEvents, type RoomChannelOptions, type ChannelState } from './realtime.js';
 export { LivePlayer, detectCaps, pickTech, type PlayerTech, type PlayerCaps, type LivePlayerOptions, type LivePlayerEvents, type MpegtsModule, type HlsModule } from './player.js';
+export { LiveLatencyController, LIVE_LATENCY_DEFAULTS, type LiveLatencyOptions, type LiveLatencyStats } from './live-latency.js';
 export { formatFen, priceLabel, formatCount, formatCountdown, type PriceLabel } from './format.js';
 export { pluginError, isPluginError } from './errors.js';
 export { Emitter } from '@zhibo/protocol';

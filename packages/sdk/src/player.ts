@@ -4,6 +4,8 @@
  *  2. no MSE but native HLS (iOS Safari) → the <video> plays the HLS playlist itself;
  *  3. otherwise hls.js when it is supported (ManagedMediaSource …).
  * The player libraries are separate bundles loaded on demand, so a phone downloads only what it uses.
+ * FLV starts at the live edge and stays near it (LiveLatencyController: one jump at the join, then playbackRate
+ * nudges toward `latency.targetSec`).
  * While started it keeps playing: errors and stalls tear the pipeline down and retry with backoff;
  * FLV that never played falls back to HLS.
  */
@@ -11,6 +13,7 @@ import type { MediaUrls } from '@zhibo/protocol';
 import type MpegtsNs from 'mpegts.js';
 import type HlsClass from 'hls.js';
 import { Emitter } from '@zhibo/protocol';
+import { LiveLatencyController, type LiveLatencyOptions, type LiveLatencyStats } from './live-latency.js';
 
 export type PlayerTech = 'flv' | 'wsflv' | 'hls.js' | 'native-hls';
 export type MpegtsModule = (typeof MpegtsNs)['default'];
@@ -59,6 +62,8 @@ export interface LivePlayerOptions {
   stallMs?: number;
   /** retry backoff (ms): first and cap */
   retryMs?: [number, number];
+  /** FLV (mpegts.js) live-edge keeping: target buffer, catch-up rate, backlog jump (see live-latency.ts) */
+  latency?: LiveLatencyOptions;
 }
 
 export interface LivePlayerEvents {
@@ -75,6 +80,7 @@ export interface LivePlayerEvents {
 interface Pipeline {
   tech: PlayerTech;
   destroy(): void;
+  latency?: LiveLatencyController;
 }
 
 export class LivePlayer extends Emitter<LivePlayerEvents> {
@@ -107,6 +113,11 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** Buffer ahead of the playhead, playbackRate and jumps of the FLV pipeline (undefined for HLS or when stopped). */
+  latencyStats(): LiveLatencyStats | undefined {
+    return this.pipe?.latency?.stats();
   }
 
   /** Start (or keep) playing the live stream. Idempotent. */
@@ -247,7 +258,8 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
       { type: 'flv', isLive: true, cors: true, hasAudio: true, hasVideo: true, url: tech === 'wsflv' ? m.wsFlv : m.flv },
       {
         enableWorker: false, enableStashBuffer: false, stashInitialSize: 128, lazyLoad: false, autoCleanupSourceBuffer: true,
-        liveBufferLatencyChasing: true, liveBufferLatencyMaxLatency: 2.5, liveBufferLatencyMinRemain: 0.5,
+        // the live edge is kept by LiveLatencyController (rate nudges), not by mpegts.js's seeking chaser
+        liveBufferLatencyChasing: false, liveSync: false,
       },
     );
     player.on(mpegts.Events.ERROR, (type: string, detail: string) => {
@@ -259,9 +271,12 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
     });
     player.attachMediaElement(v);
     player.load();
+    const latency = new LiveLatencyController(v, this.opts.latency);
     return {
       tech,
+      latency,
       destroy: () => {
+        latency.stop();
         player.pause();
         player.unload();
         player.detachMediaElement();

@@ -17,6 +17,8 @@ export interface RoomDebug {
   channel: string;
   tech: string | null;
   currentTime: number;
+  /** FLV live-edge keeping (packages/sdk/src/live-latency.ts) */
+  latency: { aheadSec: number; rate: number; jumps: number } | null;
 }
 
 declare global {

@@ -68,10 +68,13 @@ export function createSocketSink(stream: Duplex, label?: string): ViewerSink {
 /**
  * HTTP-FLV: writes the 200 head (video/x-flv, no-cache, Connection: close, plus `headers`, e.g. CORS)
  * without chunked encoding, then streams FLV straight to the response's socket.
+ * The socket gets TCP_NODELAY whatever the HTTP server's options: the hub already coalesces writes
+ * (one per batch), so Nagle's algorithm could only hold a batch back behind an unacknowledged one.
  * Use on a response nobody else writes to (Fastify: reply.hijack(); then pass reply.raw).
  */
 export function createHttpFlvSink(res: ServerResponse, headers: Record<string, string | number> = {}): ViewerSink {
   res.useChunkedEncodingByDefault = false;
+  res.socket?.setNoDelay(true);
   res.writeHead(200, { ...HTTP_FLV_HEADERS, ...headers });
   res.flushHeaders();
   const socket = res.socket;
