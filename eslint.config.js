@@ -9,7 +9,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     // Type-aware rules: every TypeScript file belongs to a tsconfig project.
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'scripts/*.d.mts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'scripts/*.d.mts', 'bench/*/*.d.mts'] }, tsconfigRootDir: import.meta.dirname } },
   },
   {
     // Scripts and benchmarks run on Node, untyped.
