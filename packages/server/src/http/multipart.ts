@@ -4,6 +4,12 @@ import { Reason } from '@zhibo/protocol';
 import { DomainError } from '../lib/errors.js';
 
 /**
+ * Limits of every multipart/form-data request (registered with @fastify/multipart, so a route that reads parts
+ * without its own limits is bounded too): a few small fields, at most two files of 10 MB.
+ */
+export const MULTIPART_LIMITS = { fieldNameSize: 100, fieldSize: 4096, fields: 16, fileSize: 10 * 1024 * 1024, files: 2, parts: 20, headerPairs: 50 } as const;
+
+/**
  * The bytes of the file field `field`. Other files are drained and dropped; at most `maxFields` non-file fields
  * of at most 1 KB each are allowed. Failures are DomainErrors on `errorField` (image_invalid, empty_post_data).
  */
