@@ -10,8 +10,10 @@ import type { Config } from './config.js';
  * recordings: only the server's user may read it (0700 directories, 0600 files — what PostgreSQL requires of its own).
  * Created so (mode here, umask 077 in the CLI) and checked at every start: anything readable or writable by others is
  * fixed with one log line; what can not be fixed (another user's file) stops the start with a clear message.
+ * PGlite's WASM file layer creates its files 0666 whatever the umask: what protects them is that every directory on
+ * the way is 0700 (no one else may enter); they are made 0600 right after the database opens and at every start.
  */
-export function secureDataDir(dataDir: string, log: Log): void {
+export function secureDataDir(dataDir: string, log: Log, report = true): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let fixed = 0;
   const fix = (path: string, mode: number) => {
@@ -32,7 +34,7 @@ export function secureDataDir(dataDir: string, log: Log): void {
     } else if (st.isFile() && st.mode & 0o077) fix(path, st.mode & 0o700);
   };
   walk(dataDir, 0);
-  if (fixed) log.warn(`data directory ${dataDir}: ${fixed} file(s) or folder(s) were open to other users; now owner-only (0700/0600)`);
+  if (fixed && report) log.warn(`data directory ${dataDir}: ${fixed} file(s) or folder(s) were open to other users; now owner-only (0700/0600)`);
 }
 
 export class DataDirLocked extends Error {

@@ -112,6 +112,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     throw e;
   }
   lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  // The files PGlite just created (0666 from its WASM file layer) become owner-only too (data-dir.ts).
+  if (!opts.memoryDb && !config.databaseUrl) secureDataDir(config.dataDir, log, false);
   const events = createDomainBus(log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
