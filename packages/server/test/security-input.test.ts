@@ -104,6 +104,17 @@ describe('odd input and small leaks (pglite)', () => {
     }
   });
 
+  it('an uploaded PNG/HTML polyglot is served re-encoded: an image, nosniff, no script left', async () => {
+    const polyglot = Buffer.concat([png(), Buffer.from('<html><script>alert(document.domain)</script></html>')]);
+    const up = await t.api.upload(m.token, polyglot);
+    const gid = (await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: up.media_id, name: '图', priceType: 1, price: 1, url: 'pages/a' } })).goodsId as number;
+    const r = await raw((await t.z.services.goods.get(m.appid, gid)).cover_img);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^image\//);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.body).not.toContain('<script');
+  });
+
   it('viewer tokens without exp, or valid for more than 30 days, are refused', async () => {
     const room = await m.room();
     const key = new TextEncoder().encode(signKey(m.appsecret));

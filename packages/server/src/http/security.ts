@@ -49,7 +49,7 @@ export function installSecurityHeaders(app: FastifyInstance, o: { consoleUrl: st
     reply.raw.setHeader('x-content-type-options', 'nosniff');
     if (!consoleHost) return;
     const path = req.url.split('?')[0] ?? '';
-    const onConsoleHost = (req.headers.host ?? '').toLowerCase() === consoleHost;
+    const onConsoleHost = (req.headers.host ?? '').toLowerCase().replace(/:(443|80)$/, '') === consoleHost;
     if (onConsoleHost && path === '/') return reply.redirect('/console/');
     if (onConsoleHost !== isConsolePath(path) && path !== '/healthz')
       return reply.code(404).header('content-security-policy', DEFAULT_CSP).send({ error: 'not_found', message: 'no such route' });
