@@ -9,15 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { Errcode } from '@zhibo/protocol';
 import { signKey, signViewerToken } from '@zhibo/client';
+import { testDbKinds } from '@zhibo/testkit';
 import { merchant, png, startServer, type TestServer } from './helpers.js';
 import { raw, recordingLog } from './security-helpers.js';
 
-describe('odd input and small leaks (pglite)', () => {
+describe.each(testDbKinds())('odd input and small leaks on %s', (kind) => {
   let t: TestServer;
   let m: Awaited<ReturnType<typeof merchant>>;
   const log = recordingLog();
   beforeAll(async () => {
-    t = await startServer('pglite', { log });
+    t = await startServer(kind, { log });
     m = await merchant(t);
   });
   afterAll(async () => t.cleanup());

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TransitionCause } from '@zhibo/protocol';
-import { waitUntil } from '@zhibo/testkit';
+import { testDbKinds, waitUntil } from '@zhibo/testkit';
 import { AddressPolicy, blockedKind } from '../src/lib/address-policy.js';
 import { Poster } from '../src/lib/outbound.js';
 import { merchant, startServer, type TestServer } from './helpers.js';
@@ -72,11 +72,11 @@ describe('the outbound address policy', () => {
   });
 });
 
-describe('reminders and the outbound policy (pglite)', () => {
+describe.each(testDbKinds())('reminders and the outbound policy on %s', (kind) => {
   let t: TestServer;
   let hook: Receiver;
   beforeAll(async () => {
-    t = await startServer('pglite', { env: { ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_REMINDER_MAX_ATTEMPTS: '5', ZHIBO_SUBSCRIPTIONS_PER_VIEWER: '2', ZHIBO_SUBSCRIPTIONS_PER_ROOM: '3' } });
+    t = await startServer(kind, { env: { ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_REMINDER_MAX_ATTEMPTS: '5', ZHIBO_SUBSCRIPTIONS_PER_VIEWER: '2', ZHIBO_SUBSCRIPTIONS_PER_ROOM: '3' } });
     hook = await new Receiver().start();
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@
  * in) but not from the per-IP limit; weak passwords are refused; a generated password must be changed after use.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbKinds } from '@zhibo/testkit';
 import { startServer, type TestServer } from './helpers.js';
 import { ConsoleClient } from './console-helpers.js';
 import { raw } from './security-helpers.js';
@@ -15,10 +16,10 @@ interface Attempt {
   session: string | undefined;
 }
 
-describe('console sign-in (pglite)', () => {
+describe.each(testDbKinds())('console sign-in on %s', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer('pglite');
+    t = await startServer(kind);
     await t.z.services.accounts.create({ login: 'boss', name: 'Operator', role: 'operator', password: 'the operator passphrase' });
   });
   afterAll(async () => t.cleanup());
