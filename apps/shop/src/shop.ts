@@ -109,7 +109,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
     // Web Push needs the service worker on the site's own origin: serve zhibo's worker from here.
     if (u.pathname === '/zhibo-sw.js') {
       const r = await fetch(new URL('/zhibo-sw.js', o.zhiboUrl));
-      res.writeHead(r.status, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/' });
+      res.writeHead(r.status, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/', 'x-content-type-options': 'nosniff' });
       return res.end(Buffer.from(await r.arrayBuffer()));
     }
     if (u.pathname === '/' || u.pathname === '/index.html') return send(200, await home(opts, client, u.searchParams));
@@ -119,7 +119,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       o.log?.(`shop: ${(e as Error).message}`);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', 'x-content-type-options': 'nosniff' });
       res.end('shop error');
     });
   });
