@@ -14,7 +14,7 @@ import { silentLog } from '../packages/server/dist/services/log.js';
 import { startChild, table } from './lib.mjs';
 
 const N = Number(process.env.BENCH_SUBS ?? 100_000);
-const env = { ZHIBO_REMINDER_RATE: '20000', ZHIBO_REMINDER_CONCURRENCY: '64', ...process.env, ZHIBO_HLS: '0' };
+const env = { ZHIBO_REMINDER_RATE: '20000', ZHIBO_REMINDER_CONCURRENCY: '64', ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ...process.env, ZHIBO_HLS: '0' };
 const sink = await startChild(new URL('./servers/reminder-sink.mjs', import.meta.url));
 const ask = () => new Promise((r) => { sink.child.once('message', r); sink.child.send('stats'); });
 const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-rem-'));

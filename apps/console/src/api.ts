@@ -15,6 +15,8 @@ export interface Account {
   login: string;
   name: string;
   role: 'operator' | 'merchant';
+  /** signed in with a generated password: the console only offers "My password" until it is changed */
+  mustChangePassword?: boolean;
 }
 
 export class Api {

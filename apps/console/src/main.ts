@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import { createShell, type AppInfo, type Ctx } from './shell.js';
 import { toast } from './ui.js';
 import { loginPage } from './pages/login.js';
+import { PASSWORD_CHANGED } from './pages/apps.js';
 import { appsPage, mePage } from './pages/apps.js';
 import { settingsPage } from './pages/settings.js';
 import { roomsPage } from './pages/rooms.js';
@@ -49,14 +50,19 @@ class ConsoleApp {
       this.go('#/login');
     };
     window.addEventListener('hashchange', () => void this.render());
+    window.addEventListener(PASSWORD_CHANGED, () => {
+      if (!this.account?.mustChangePassword) return;
+      this.account = { ...this.account, mustChangePassword: false };
+      void this.refreshApps().then(() => this.go('#/'));
+    });
   }
 
   async start(): Promise<void> {
     try {
-      const s = await this.api.get<{ account: Account; csrf: string }>('/session');
-      this.account = s.account;
+      const s = await this.api.get<{ account: Account; csrf: string; mustChangePassword?: boolean }>('/session');
+      this.account = { ...s.account, mustChangePassword: s.mustChangePassword === true };
       this.api.csrf = s.csrf;
-      await this.refreshApps();
+      if (!this.account.mustChangePassword) await this.refreshApps();
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) toast((e as Error).message, 'error');
     }
@@ -95,12 +101,15 @@ class ConsoleApp {
       if (this.account && hash === '#/login') return this.go('#/');
       this.host.replaceChildren(await loginPage(this.api, async (account) => {
         this.account = account;
+        if (account.mustChangePassword) return this.go('#/me');
         await this.refreshApps();
         this.go(this.apps.length === 1 ? `#/apps/${this.apps[0]!.appid}` : '#/apps');
       }));
       document.title = 'Sign in · zhibo console';
       return;
     }
+    // A generated password (first start, reset) must be replaced before anything else (the server refuses the rest).
+    if (this.account.mustChangePassword && hash !== '#/me') return this.go('#/me');
     if (hash === '#/' || hash === '#') {
       const last = localStorage.getItem('zhibo.console.app');
       const pick = this.apps.find((a) => a.appid === last) ?? this.apps[0];

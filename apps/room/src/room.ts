@@ -334,13 +334,25 @@ export class RoomPage {
     } catch {
       /* counting a tap must never block the purchase */
     }
-    location.assign(merchantPageUrl(base, g.url, this.outbound()));
+    this.navigate(base, g.url);
   }
 
   private openHome(): void {
     const room = this.room;
     if (!room?.homeUrl) return;
-    void this.ensureOpenid().then(() => location.assign(merchantPageUrl(room.homeUrl, '', this.outbound())));
+    void this.ensureOpenid().then(() => this.navigate(room.homeUrl, ''));
+  }
+
+  /** Go to a merchant page: only ever an http(s) URL (merchantPageUrl refuses anything else). */
+  private navigate(base: string, path: string): void {
+    let url: string;
+    try {
+      url = merchantPageUrl(base, path, this.outbound());
+    } catch {
+      this.toast.show('商品页地址无效 · This product link is not valid');
+      return;
+    }
+    location.assign(url);
   }
 
   private sendChat(text: string): boolean {

@@ -1,4 +1,9 @@
-/** HTML for the demo shop: escaped text only, one stylesheet inline. */
+/**
+ * HTML for the demo shop: escaped text only, one stylesheet inline (allowed by its hash in the page's
+ * Content-Security-Policy), no inline script, no style attributes (a URL in one could inject CSS).
+ */
+import { createHash } from 'node:crypto';
+
 export const esc = (v: string | number | null | undefined): string => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const fen = (n: number): string => `¥${(n / 100).toFixed(2)}`;
@@ -16,7 +21,7 @@ header.top a{color:inherit;text-decoration:none;font-weight:800;font-size:19px;l
 main{max-width:980px;margin:0 auto;padding:18px 16px 48px}h1{font-size:24px;margin:6px 0 4px}h2{font-size:18px;margin:26px 0 10px}
 .muted{color:#7a6e64}.grid{display:grid;gap:14px;grid-template-columns:repeat(auto-fill,minmax(280px,1fr))}
 .room{background:#fff;border:1px solid #eadfd3;border-radius:14px;overflow:hidden;display:flex;flex-direction:column}
-.cover{aspect-ratio:16/9;background:#e9dfd4 center/cover no-repeat;position:relative}
+.cover{aspect-ratio:16/9;background:#e9dfd4;position:relative;overflow:hidden}.cover img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
 .pill{position:absolute;left:10px;top:10px;background:#e5484d;color:#fff;font-weight:700;font-size:12px;padding:2px 10px;border-radius:99px}
 .pill.up{background:#2d2520}.body{padding:12px 14px 14px;display:flex;flex-direction:column;gap:8px;flex:1}
 .body h3{margin:0;font-size:16px}.row{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin-top:auto}
@@ -34,6 +39,25 @@ table.params th{width:150px;color:#7a6e64;font-weight:600}table.params td code{w
 .banner{background:#fff3e6;border:1px solid #f2d3b3;border-radius:12px;padding:10px 14px;margin-bottom:14px}
 footer{color:#9a8e84;font-size:13px;text-align:center;padding:20px}
 `;
+
+/** An http(s) URL (what may go in an img src). */
+export const httpUrl = (v: string | null | undefined): boolean => typeof v === 'string' && /^https?:\/\/[^\s"'<>\\]+$/i.test(v);
+
+const STYLE_HASH = `'sha256-${createHash('sha256').update(CSS, 'utf8').digest('base64')}'`;
+
+/** The shop pages' policy: scripts from the shop and zhibo only (the SDK), the one inline stylesheet by hash. */
+export function shopCsp(zhibo: string): string {
+  let origin = '';
+  try {
+    origin = new URL(zhibo).origin;
+  } catch {
+    origin = '';
+  }
+  return [
+    "default-src 'self'", `script-src 'self' ${origin}`.trim(), `style-src 'self' ${STYLE_HASH}`, "img-src 'self' data: http: https:",
+    "connect-src 'self' http: https: ws: wss:", "worker-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 export function page(title: string, zhibo: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

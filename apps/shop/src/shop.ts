@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ZhiboClient } from '@zhibo/client';
 import type { LiveInfoGoods, LiveInfoRoom } from '@zhibo/protocol';
-import { esc, page, priceHtml } from './html.js';
+import { esc, httpUrl, page, priceHtml, shopCsp } from './html.js';
 
 export interface ShopOptions {
   /** the zhibo server the shop's server calls (API) */
@@ -42,7 +42,7 @@ function roomCard(zhibo: string, r: LiveInfoRoom): string {
   const when = new Date(r.start_time * 1000).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const label = r.live_status === 105 ? '暂停中 Paused' : r.live_status === 106 ? '信号中断 Reconnecting' : live ? '直播中 Live' : `未开始 · ${when}`;
   return `<article class="room" data-room-id="${r.roomid}">
-  <div class="cover" style="background-image:url('${esc(r.cover_img)}')"><span class="pill${live ? '' : ' up'}">${esc(label)}</span></div>
+  <div class="cover">${httpUrl(r.cover_img) ? `<img src="${esc(r.cover_img)}" alt="" loading="lazy">` : ''}<span class="pill${live ? '' : ' up'}">${esc(label)}</span></div>
   <div class="body"><h3>${esc(r.name)}</h3><div class="muted">主播 ${esc(r.anchor_name)}</div>
   ${r.goods.length ? `<div class="goods">${r.goods.slice(0, 4).map((g) => `<span>${esc(g.name)} ${priceHtml(g)}</span>`).join('')}</div>` : ''}
   <div class="row"><a class="btn" href="${esc(roomLink(zhibo, r.roomid, { from: 'shop-home', pid: r.roomid }))}">${live ? '进入直播间 Watch live' : '预览直播间 Open room'}</a>
@@ -101,7 +101,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://shop.local');
     const send = (code: number, body: string, type = 'text/html; charset=utf-8') => {
-      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': shopCsp(opts.publicZhiboUrl) });
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed', 'text/plain');
@@ -109,7 +109,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
     // Web Push needs the service worker on the site's own origin: serve zhibo's worker from here.
     if (u.pathname === '/zhibo-sw.js') {
       const r = await fetch(new URL('/zhibo-sw.js', o.zhiboUrl));
-      res.writeHead(r.status, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/' });
+      res.writeHead(r.status, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/', 'x-content-type-options': 'nosniff' });
       return res.end(Buffer.from(await r.arrayBuffer()));
     }
     if (u.pathname === '/' || u.pathname === '/index.html') return send(200, await home(opts, client, u.searchParams));
@@ -119,7 +119,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       o.log?.(`shop: ${(e as Error).message}`);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', 'x-content-type-options': 'nosniff' });
       res.end('shop error');
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnchorName, checkPage, checkPrices, checkRoomName, checkRoomTimes, fenToYuanString, quotaDay, quotaDayEnd, wechatLength, yuanToFen } from './index.js';
+import { checkAnchorName, checkGoodsUrl, checkPage, checkPrices, checkRoomName, checkRoomTimes, fenToYuanString, quotaDay, quotaDayEnd, wechatLength, yuanToFen } from './index.js';
 
 describe('prices', () => {
   it('yuanToFen converts exactly without floating point', () => {
@@ -54,5 +54,19 @@ describe('S-API-4: quota day', () => {
     expect(quotaDay(justBefore)).toBe('2026-11-23');
     expect(quotaDay(justAfter)).toBe('2026-11-24');
     expect(quotaDayEnd(justBefore)).toBe(justAfter);
+  });
+});
+
+describe('goods URLs (issue 10)', () => {
+  it('checkGoodsUrl accepts page paths and http(s) URLs, refuses other schemes, //host, backslashes and control characters', () => {
+    for (const ok of ['pages/goods/detail?id=1', '/item/1', 'item.html#x', 'https://shop.example.com/p', 'HTTP://shop.example.com', 'pages/a:b'])
+      expect(checkGoodsUrl(ok).ok, ok).toBe(true);
+    for (const bad of ['javascript:alert(1)', 'JavaScript:x', 'java\tscript:x', '\u0000javascript:x', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd',
+      '//evil.example', '/\\evil.example', 'https:evil.example', 'https:///x', 'pages/a b', '', '   ', 'x'.repeat(1025)]) {
+      const c = checkGoodsUrl(bad);
+      expect(c.ok, JSON.stringify(bad)).toBe(false);
+      if (!c.ok) expect(c.reason).toBe('goods_url_invalid');
+    }
+    expect(checkGoodsUrl(42).ok).toBe(false);
   });
 });

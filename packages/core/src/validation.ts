@@ -77,6 +77,36 @@ export function checkGoodsName(name: string): Check {
   return ok;
 }
 
+/**
+ * What a link to a merchant page may be (goods `url`, issue 10): an absolute `http:`/`https:` URL, or a page path
+ * resolved against the app's goods base URL (`pages/goods/detail?id=1`, `/item/1`). Refused: any other scheme
+ * (`javascript:`, `data:`, `vbscript:`, …), protocol-relative `//host` and `\\host` forms (a browser treats `\\` as `/`),
+ * control characters and whitespace inside (a browser strips some of them before it reads the scheme).
+ */
+export function pageUrlProblem(url: string): string | undefined {
+  if (!url) return 'is empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f-\u009f\u2028\u2029]/.test(url)) return 'contains a control character or a space';
+  if (url.includes('\\')) return 'contains a backslash';
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
+  if (scheme) {
+    const s = scheme[1]!.toLowerCase();
+    if (s !== 'http' && s !== 'https') return `uses the ${s.slice(0, 20)}: scheme (only http: and https: URLs or page paths)`;
+    if (!/^https?:\/\/[^/?#]/i.test(url)) return 'is not a full http(s) URL';
+    return undefined;
+  }
+  if (url.startsWith('//')) return 'is protocol-relative (//host): give a full https:// URL or a page path';
+  return undefined;
+}
+
+export function checkGoodsUrl(url: unknown): Check {
+  const bad = (m: string) => fail(Reason.GoodsUrlInvalid, 'url', m);
+  if (typeof url !== 'string' || !url.trim()) return bad("url is required (a page path of the merchant's site, or an http(s) URL)");
+  if (url.length > GOODS_RULES.urlMaxLength) return bad(`url must be at most ${GOODS_RULES.urlMaxLength} characters`);
+  const problem = pageUrlProblem(url.trim());
+  return problem ? bad(`url ${problem}`) : ok;
+}
+
 /** priceType 1 fixed (price), 2 range (price < price2), 3 discount (price = original > price2 = now). Prices in fen. */
 export function checkPrices(priceType: number, price: number, price2: number): Check {
   const bad = (m: string) => fail(Reason.PriceInvalid, 'price', m);

@@ -17,6 +17,7 @@ export const Reason = {
   Conflict: 'conflict',
   Throttled: 'throttled',
   TooLarge: 'too_large',
+  LimitReached: 'limit_reached',
   // -- auth
   AccessTokenMissing: 'access_token_missing',
   InvalidCredential: 'invalid_credential',
@@ -28,6 +29,7 @@ export const Reason = {
   Unauthorized: 'unauthorized',
   Forbidden: 'forbidden',
   Csrf: 'csrf',
+  PasswordChangeRequired: 'password_change_required',
   // -- quota
   QuotaExceeded: 'quota_exceeded',
   NoRoom: 'no_room',
@@ -79,6 +81,7 @@ export const REASONS: Record<Reason, ReasonInfo> = {
   conflict: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the object is in a state that does not allow the change' },
   throttled: { errcode: Errcode.SystemBusy, status: 429, when: 'too many requests or sign-in attempts; wait and retry' },
   too_large: { errcode: Errcode.DataFormatError, status: 413, when: 'the request or one of its fields is larger than allowed' },
+  limit_reached: { errcode: Errcode.QuotaExceeded, status: 429, when: 'a cap per viewer, per IP or per room is reached (e.g. subscriptions; docs/security.md)' },
   access_token_missing: { errcode: Errcode.AccessTokenMissing, status: 401, when: 'no access_token query parameter' },
   invalid_credential: { errcode: Errcode.InvalidCredential, status: 401, when: 'access_token unknown, replaced, or of another app' },
   access_token_expired: { errcode: Errcode.AccessTokenExpired, status: 401, when: 'the token is older than expires_in' },
@@ -89,6 +92,7 @@ export const REASONS: Record<Reason, ReasonInfo> = {
   unauthorized: { errcode: Errcode.ApiUnauthorized, status: 401, when: 'plugin/admin API: no usable viewer identity or admin token' },
   forbidden: { errcode: Errcode.ApiUnauthorized, status: 403, when: 'the account may not do this (e.g. a merchant managing accounts)' },
   csrf: { errcode: Errcode.ApiUnauthorized, status: 403, when: 'console: cross-origin request, or a missing/wrong CSRF token' },
+  password_change_required: { errcode: Errcode.ApiUnauthorized, status: 403, when: 'console: the account signed in with a generated password and must choose its own first' },
   quota_exceeded: { errcode: Errcode.QuotaExceeded, status: 429, when: 'S-API-4: the daily quota (default 500, shared by getliveinfo and get_replay) is used up; resets 00:00 Asia/Shanghai' },
   no_room: { errcode: Errcode.NoRoom, status: 200, when: 'S-API-2: getliveinfo of an app that has created no room yet' },
   room_not_found: { errcode: Errcode.RoomNotFound, status: 404, when: 'no such room for this app (another app\'s room is just as unknown)' },

@@ -4,6 +4,7 @@
  */
 import { WebRoutes } from '@zhibo/protocol';
 import { roomLinkFromQuery, roomPageUrl, type RoomLink } from './links.js';
+import { shadowStyle } from './shadow-style.js';
 
 export interface BackToLiveEnv {
   server: () => string;
@@ -93,11 +94,9 @@ export function defineBackToLive(envOf: () => BackToLiveEnv, name = 'zhibo-back-
         const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
         root.replaceChildren();
         if (!b) return;
-        const style = document.createElement('style');
-        style.textContent = STYLE;
         const a = renderBackToLive(b, this.getAttribute('label') ?? undefined);
         a.setAttribute('part', 'link');
-        root.append(style, a);
+        root.append(...shadowStyle(root, STYLE), a);
       }
     },
   );

@@ -42,6 +42,14 @@ describe('room links (S-PLAYER-1, S-PARAMS, S-ENTRY)', () => {
     expect(merchantPageUrl('https://shop.example.com/', 'https://other.example.com/p?x=1', { room_id: 1, openid: 'o' })).toBe('https://other.example.com/p?x=1&room_id=1&openid=o');
   });
 
+  it('merchantPageUrl refuses to build anything but an http(s) URL, whatever the server stored', () => {
+    const p = { room_id: 1, openid: 'o' };
+    for (const path of ['javascript:alert(1)//', 'JAVASCRIPT:alert(1)', 'java\tscript:alert(1)', ' javascript:alert(1)', 'data:text/html,x', 'vbscript:x', 'blob:https://a/b'])
+      expect(() => merchantPageUrl('https://shop.example.com/', path, p), path).toThrow(TypeError);
+    expect(() => merchantPageUrl('javascript:alert(1)//', '', p)).toThrow(TypeError);
+    expect(merchantPageUrl('https://shop.example.com/', 'pages/a?id=1', p)).toBe('https://shop.example.com/pages/a?id=1&room_id=1&openid=o');
+  });
+
   it('navigateTo: a plugin link opens the room page (WeChat-style callbacks and a promise); junk fails', async () => {
     const opened: string[] = [];
     const calls: string[] = [];

@@ -120,9 +120,12 @@ export interface OutboundParams {
 /**
  * A merchant page URL with the S-PARAMS-2 query: `base` + `path` (a page path such as
  * `pages/goods/detail?id=1`, or an absolute URL) + room_id, openid, share_openid, custom_params.
+ * Throws a TypeError when the result is not an http(s) URL.
  */
 export function merchantPageUrl(base: string, path: string, p: OutboundParams): string {
   const u = new URL(path || '', base.endsWith('/') || !path ? base : `${base}/`);
+  // Never hand a javascript:, data: or other non-web URL to location (issue 10), whatever the server stored.
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new TypeError(`zhibo: refusing to open a ${u.protocol} URL (only http: and https:)`);
   u.searchParams.set('room_id', String(p.room_id));
   u.searchParams.set('openid', p.openid);
   if (p.share_openid) {

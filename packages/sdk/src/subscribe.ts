@@ -13,6 +13,7 @@
 import { PluginErrorCode, ReminderRoutes, SubscribeErrorCode, type PushSubscriptionJson, type SubscribeResponse, type SubscriptionState, type VapidKeyResponse } from '@zhibo/protocol';
 import type { SdkClient } from './client.js';
 import { asPluginError, isPluginError, pluginError } from './errors.js';
+import { shadowStyle } from './shadow-style.js';
 
 /** The subscribe calls of the plugin API (also usable without the component). */
 export class SubscribeApi {
@@ -110,12 +111,10 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
 
       connectedCallback() {
         const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-        const style = document.createElement('style');
-        style.textContent = STYLE;
         this.button = document.createElement('button');
         this.button.setAttribute('part', 'button');
         this.button.addEventListener('click', () => void this.toggle());
-        root.replaceChildren(style, this.button);
+        root.replaceChildren(...shadowStyle(root, STYLE), this.button);
         void this.refresh();
       }
 

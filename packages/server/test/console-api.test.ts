@@ -18,8 +18,18 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     expect(first!.password.length).toBeGreaterThanOrEqual(12);
     expect(await t.z.services.accounts.ensureOperator()).toBeUndefined();
     const c = new ConsoleClient(t.url);
-    expect((await c.login('admin', first!.password)).status).toBe(200);
+    const signedIn = await c.login('admin', first!.password);
+    expect(signedIn.status).toBe(200);
+    // The generated password works once: until the operator chooses its own, nothing else is allowed.
+    expect(signedIn.body.mustChangePassword).toBe(true);
+    const before = await c.get('/accounts');
+    expect(before.status).toBe(403);
+    expect(before.body.error).toBe('password_change_required');
+    const changed = await c.post('/password', { current: first!.password, next: 'a long own passphrase' });
+    expect(changed.status).toBe(200);
+    c.csrf = changed.body.csrf as string;
     expect((await c.get('/accounts')).status).toBe(200);
+    expect((await c.get('/session')).body.mustChangePassword).toBe(false);
   });
 
   it('signs in with a session cookie (HttpOnly, SameSite=Lax) and refuses wrong passwords next to the field', async () => {

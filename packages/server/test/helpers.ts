@@ -5,7 +5,7 @@ import { FakeClock } from '@zhibo/core';
 import { type DbKind, freshPgDatabase, WxApi } from '@zhibo/testkit';
 import { createZhibo, type Zhibo } from '../src/app/zhibo.js';
 import { loadConfig, type Config } from '../src/app/config.js';
-import { silentLog } from '../src/lib/log.js';
+import { type Log, silentLog } from '../src/lib/log.js';
 import { solidPng } from '../src/app/demo.js';
 import { testBundles } from '../../../scripts/bundles.mjs';
 
@@ -22,7 +22,7 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1:0 with a fake clock, on PGlite (files in a temp dir) or on a fresh PostgreSQL database. */
-export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeClock; env?: Record<string, string>; reuse?: { dataDir: string; databaseUrl: string | undefined; drop?: () => Promise<void> } } = {}): Promise<TestServer> {
+export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeClock; env?: Record<string, string>; log?: Log; reuse?: { dataDir: string; databaseUrl: string | undefined; drop?: () => Promise<void> } } = {}): Promise<TestServer> {
   const clock = opts.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 4, 0, 0));
   const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'zhibo-test-'));
   let databaseUrl = opts.reuse?.databaseUrl;
@@ -30,7 +30,7 @@ export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeC
   if (kind === 'postgres' && !databaseUrl) ({ url: databaseUrl, drop } = await freshPgDatabase());
   const config: Config = loadConfig({ ...opts.env }, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir, databaseUrl });
   // Browser bundles built for tests into a temporary directory (scripts/bundles.mjs), never into the served one.
-  const z = await createZhibo(config, { clock, log: silentLog, runTimers: false, buildDir: await testBundles() });
+  const z = await createZhibo(config, { clock, log: opts.log ?? silentLog, runTimers: false, buildDir: await testBundles() });
   const urls = await z.listen();
   let closed = false;
   const close = async () => {

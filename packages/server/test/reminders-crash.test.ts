@@ -74,7 +74,7 @@ describe.each(testDbKinds())('S-SUB-3 exactly once across a SIGKILL (%s)', (kind
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const env: Record<string, string> = {
       ZHIBO_LOG_LEVEL: 'warn', ZHIBO_REMINDER_RATE: '400', ZHIBO_REMINDER_CONCURRENCY: '16', ZHIBO_REMINDER_LEASE_MS: '3000',
-      ZHIBO_REMINDER_TIMEOUT_MS: '1000', ZHIBO_REMINDER_POLL_MS: '100', ZHIBO_REMINDER_BACKOFF_MS: '500',
+      ZHIBO_REMINDER_TIMEOUT_MS: '1000', ZHIBO_REMINDER_POLL_MS: '100', ZHIBO_REMINDER_BACKOFF_MS: '500', ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ZHIBO_PUSH_SERVICES: '127.0.0.1', ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000',
     };
     if (kind === 'postgres') {
       const pg = await freshPgDatabase();

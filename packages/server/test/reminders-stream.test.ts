@@ -20,7 +20,7 @@ describe('S-SUB-3 with a real RTMP stream (ffmpeg)', () => {
   });
 
   it('one reminder per subscriber and channel on the first 102 → 101; none on 106 → 101 or at the end', async () => {
-    t = await startServer('pglite', { env: { ZHIBO_STALL_TIMEOUT_MS: '2000', ZHIBO_PUSH_ALLOW_HTTP: '1', ZHIBO_REMINDER_POLL_MS: '100' } });
+    t = await startServer('pglite', { env: { ZHIBO_STALL_TIMEOUT_MS: '2000', ZHIBO_PUSH_ALLOW_HTTP: '1', ZHIBO_REMINDER_POLL_MS: '100', ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ZHIBO_PUSH_SERVICES: '127.0.0.1', ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000' } });
     t.clock.set(Date.now());
     const hook = await new Receiver().start();
     const pushService = await new Receiver().start();

@@ -14,7 +14,7 @@ describe('S-SUB-3 Web Push round trip', () => {
   let t: TestServer;
   let pushService: Receiver;
   beforeAll(async () => {
-    t = await startServer('pglite', { env: { ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_PUSH_ALLOW_HTTP: '1' } });
+    t = await startServer('pglite', { env: { ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_PUSH_ALLOW_HTTP: '1', ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ZHIBO_PUSH_SERVICES: '127.0.0.1', ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000' } });
     pushService = await new Receiver().start();
     pushService.behaviour = () => 201;
   });

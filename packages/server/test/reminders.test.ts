@@ -18,6 +18,8 @@ const ENV = {
   ZHIBO_REMINDER_RATE: '1000', ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_REMINDER_BACKOFF_MS: '1000', ZHIBO_REMINDER_MAX_ATTEMPTS: '3',
   // generous: the receivers share this process with the server on a busy machine (the failure test uses 400 ms)
   ZHIBO_REMINDER_TIMEOUT_MS: '5000', ZHIBO_REMINDER_LEASE_MS: '15000', ZHIBO_PUSH_ALLOW_HTTP: '1',
+  // the webhook receiver and the push service run on loopback (refused unless allowed; docs/security.md)
+  ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ZHIBO_PUSH_SERVICES: '127.0.0.1', ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000',
 };
 
 describe.each(testDbKinds())('reminders on %s', (kind) => {

@@ -34,6 +34,9 @@ export async function appsPage(ctx: Ctx): Promise<HTMLElement> {
     card('Create an app', form.el));
 }
 
+/** Fired when the signed-in account changed its password (main.ts lifts the must-change restriction). */
+export const PASSWORD_CHANGED = 'zhibo:password-changed';
+
 export async function mePage(ctx: Ctx): Promise<HTMLElement> {
   ctx.setApp(undefined);
   const form = new Form(async (f) => {
@@ -46,13 +49,16 @@ export async function mePage(ctx: Ctx): Promise<HTMLElement> {
     ctx.api.csrf = r.csrf;
     f.el.reset();
     toast('Password changed. Other devices were signed out.', 'success');
+    window.dispatchEvent(new Event(PASSWORD_CHANGED));
   });
   form.add(
     form.field('current', 'Current password', input('current', { type: 'password', autocomplete: 'current-password' })),
-    form.field('next', 'New password', input('next', { type: 'password', autocomplete: 'new-password' }), 'At least 10 characters.'),
+    form.field('next', 'New password', input('next', { type: 'password', autocomplete: 'new-password' }), 'At least 10 characters, not a common password.'),
     form.field('again', 'New password again', input('again', { type: 'password', autocomplete: 'new-password' })),
     h('button', { type: 'submit', class: 'btn btn-primary', text: 'Change password' }));
   return h('div', { class: 'page narrow' },
     h('header', { class: 'page-head' }, h('h1', { text: 'My password' })),
-    card(null, h('p', { class: 'muted', text: `Signed in as ${ctx.account.name} (${ctx.account.login}).` }), form.el));
+    card(null,
+      ctx.account.mustChangePassword ? h('p', { class: 'form-error', text: 'You signed in with a generated password: choose your own to continue.' }) : null,
+      h('p', { class: 'muted', text: `Signed in as ${ctx.account.name} (${ctx.account.login}).` }), form.el));
 }

@@ -5,9 +5,9 @@ import { Form, input } from '../form.js';
 
 export async function loginPage(api: Api, signedIn: (a: Account) => Promise<void>): Promise<HTMLElement> {
   const form = new Form(async (f) => {
-    const r = await api.post<{ account: Account; csrf: string }>('/login', { login: (f.el.elements.namedItem('login') as HTMLInputElement).value, password: (f.el.elements.namedItem('password') as HTMLInputElement).value });
+    const r = await api.post<{ account: Account; csrf: string; mustChangePassword?: boolean }>('/login', { login: (f.el.elements.namedItem('login') as HTMLInputElement).value, password: (f.el.elements.namedItem('password') as HTMLInputElement).value });
     api.csrf = r.csrf;
-    await signedIn(r.account);
+    await signedIn({ ...r.account, mustChangePassword: r.mustChangePassword === true });
   }, { 'aria-label': 'Sign in' });
   form.add(
     form.field('login', 'Login', input('login', { autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, autofocus: true })),

@@ -23,7 +23,8 @@ Usage:
       The database is embedded (PGlite, in DIR/pg) unless DATABASE_URL points at PostgreSQL.
       --demo also sets up a demo merchant app and room and prints their credentials, and starts the
       demo shop (the merchant's own site, apps/shop) on --shop (default 127.0.0.1:8081; off: do not).
-      The merchant console is at /console/; on first start the operator's password is printed once.
+      The merchant console is at /console/; on first start the operator's password is printed once
+      (it must be changed at the first sign-in), and so is the admin token.
   zhibo app create --name NAME [--data DIR]
       Create a merchant app; prints {"appid": ..., "appsecret": ...} as JSON (the secret is shown once).
   zhibo room pause|resume|end|ban ROOMID [--data DIR]
@@ -90,13 +91,26 @@ async function viaServer(srv: { url: string; adminToken: string }, method: strin
 
 async function serve(flags: Flags): Promise<void> {
   const config = configFrom(flags);
-  const z = await createZhibo(config);
+  let z: Awaited<ReturnType<typeof createZhibo>>;
+  try {
+    z = await createZhibo(config);
+  } catch (e) {
+    if (!(e instanceof DataDirLocked)) throw e;
+    // A second `zhibo serve` on the same data: say what runs there, not that it "does not answer".
+    const srv = await runningServer(config);
+    die(srv
+      ? `zhibo is already running on ${config.dataDir} (process ${e.pid}, ${srv.url}); stop it first, or start another server with its own --data`
+      : `${e.message} (it is still starting or stopping, or hung); wait, or stop process ${e.pid}`);
+  }
   const urls = await z.listen();
   const infoFile = join(z.config.dataDir, 'server.json');
-  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: urls.http }));
+  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: urls.http }), { mode: 0o600 });
+  const origin = z.services.adminTokenOrigin;
+  // The admin token is printed at its first start only; afterwards where it is, not what it is.
+  const tokenLine = origin.created ? `${z.services.adminToken}  (shown only this once; kept in ${origin.source})` : `in ${origin.source}`;
   const lines = [`zhibo is running (${z.db.kind === 'pglite' ? `embedded database in ${join(z.config.dataDir, 'pg')}` : 'PostgreSQL'})`,
-    `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${z.services.adminToken}  (also in ${join(z.config.dataDir, 'admin-token')})`,
-    `  console:      ${urls.http}/console/`];
+    `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${tokenLine}`,
+    `  console:      ${z.config.consoleUrl || urls.http}/console/`];
   const operator = await z.services.accounts.ensureOperator();
   if (operator) lines.push('', 'Console operator account (shown only this once; `zhibo operator reset-password` makes a new one):', `  login:        ${operator.login}`, `  password:     ${operator.password}`);
   let shop: DemoShop | undefined;
@@ -139,6 +153,8 @@ async function direct<T>(config: Config, fn: (z: Awaited<ReturnType<typeof creat
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Everything this process creates (database files, recordings, server.json) is for its own user only.
+  process.umask(0o077);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -165,13 +181,11 @@ async function main(argv: string[]): Promise<void> {
     const body = flags.login ? { login: flags.login } : {};
     const out = srv
       ? await (async () => {
-        const r = await fetch(`${srv.url}/console/api/operator/reset-password`, { method: 'POST', headers: { authorization: `Bearer ${srv.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        const j = (await r.json()) as { login?: string; password?: string; message?: string };
-        if (!r.ok) die(j.message ?? `server answered ${r.status}`);
+        const j = (await viaServer(srv, 'POST', '/operator/reset-password', body)) as { login?: string; password?: string };
         return j;
       })()
       : await direct(config, (z) => z.services.accounts.resetOperatorPassword(flags.login));
-    process.stdout.write(`console operator ${out.login}: new password ${out.password}\n(shown only this once; every session of this account was ended)\n`);
+    process.stdout.write(`console operator ${out.login}: new password ${out.password}\n(shown only this once; it must be changed at the first sign-in; every session of this account was ended)\n`);
     return;
   }
   if (cmd === 'room' && sub && (isRoomAction(sub) || sub === 'events')) {

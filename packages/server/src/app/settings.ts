@@ -3,6 +3,7 @@
  * The `Config` type, the loader (app/config.ts), `zhibo --help` and docs/configuration.md are all derived from this
  * table (hls.js habit: one default-config object). Adding a setting is one entry here.
  */
+import { isIP } from 'node:net';
 
 export class ConfigError extends Error {}
 
@@ -58,6 +59,30 @@ const baseUrl = (schemes: string[]) => (v: string, name: string): string => {
 const oneOf = <T extends string>(values: readonly T[]) => (v: string, name: string): T => {
   if (!(values as readonly string[]).includes(v)) throw new ConfigError(`${name}: "${v}" is not ${values.join('|')}`);
   return v as T;
+};
+
+/** The push services of the major browsers (Chrome/Edge/Opera: FCM; Firefox: Mozilla autopush; Safari: Apple; legacy Edge: WNS). */
+export const KNOWN_PUSH_SERVICES = ['fcm.googleapis.com', 'android.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'] as const;
+
+const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*$/;
+
+const hostList = (v: string, name: string): string[] => {
+  const out = v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  for (const h of out) if (h !== '*' && !HOST.test(h) && isIP(h) === 0) throw new ConfigError(`${name}: "${h}" is not a host name`);
+  return out;
+};
+
+const hostsOrCidrs = (v: string, name: string): string[] => {
+  const out = v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  for (const e of out) {
+    const [addr, bits, extra] = e.split('/');
+    if (bits !== undefined || extra !== undefined) {
+      const max = isIP(addr!) === 4 ? 32 : isIP(addr!) === 6 ? 128 : -1;
+      const n = Number(bits);
+      if (max < 0 || extra !== undefined || !/^\d{1,3}$/.test(bits ?? '') || n > max) throw new ConfigError(`${name}: "${e}" is not a CIDR like 127.0.0.1/32 or fd00::/8`);
+    } else if (!HOST.test(e) && isIP(e) === 0) throw new ConfigError(`${name}: "${e}" is not a host name, an IP address or a CIDR`);
+  }
+  return out;
 };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -163,6 +188,34 @@ export const SETTINGS = {
   reminderPollMs: def<number>({
     env: 'ZHIBO_REMINDER_POLL_MS', default: 1000, parse: int(10),
     help: 'How often due reminder deliveries (retries, before-start reminders) are looked for.',
+  }),
+  consoleUrl: def<string>({
+    env: 'ZHIBO_CONSOLE_URL', default: '', shown: '(same origin)', parse: baseUrl(['http:', 'https:']),
+    help: 'Serve the merchant console on its own origin (e.g. `https://console.example.com`): the console then answers only on that host, and nothing else does there (docs/security.md). Unset: `/console/` on the main origin.',
+  }),
+  outboundAllow: def<string[]>({
+    env: 'ZHIBO_OUTBOUND_ALLOW', default: [], shown: '(none)', parse: hostsOrCidrs,
+    help: 'Outgoing requests (webhooks, Web Push) never go to loopback, private, link-local, CGNAT, multicast or metadata addresses, checked after DNS resolution — except to these comma-separated hosts or CIDRs (e.g. `127.0.0.1/32,hooks.internal`) for tests and private deployments.',
+  }),
+  pushServices: def<string[]>({
+    env: 'ZHIBO_PUSH_SERVICES', default: [...KNOWN_PUSH_SERVICES], shown: 'FCM, Mozilla, Apple, Microsoft (docs/security.md)', parse: hostList,
+    help: 'Web Push endpoints a viewer may subscribe with: comma-separated hosts, each also matching its subdomains. `*` accepts any https endpoint (still subject to ZHIBO_OUTBOUND_ALLOW).',
+  }),
+  subscribePerIpPerMin: def<number>({
+    env: 'ZHIBO_SUBSCRIBE_PER_IP_PER_MIN', default: 30, parse: int(1),
+    help: 'Subscribe calls (go-live reminders) per client IP per minute (burst of the same size). Behind a proxy every viewer has the proxy\'s IP: raise it.',
+  }),
+  subscriptionsPerViewer: def<number>({
+    env: 'ZHIBO_SUBSCRIPTIONS_PER_VIEWER', default: 200, parse: int(1),
+    help: 'Rooms one viewer (openid) may be subscribed to at once.',
+  }),
+  subscriptionsPerRoom: def<number>({
+    env: 'ZHIBO_SUBSCRIPTIONS_PER_ROOM', default: 1_000_000, parse: int(1),
+    help: 'Subscriptions one room takes at most (counted per process, refreshed every minute).',
+  }),
+  sourceMaps: def<boolean>({
+    env: 'ZHIBO_SOURCE_MAPS', default: false, parse: bool,
+    help: 'Serve the browser bundles\' source maps (`*.map`). Off by default (production); turn it on in development.',
   }),
   pushAllowHttp: def<boolean>({
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,

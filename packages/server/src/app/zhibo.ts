@@ -3,7 +3,6 @@
  * transport, and starts and stops one ordered list of components (the server's close cascade, docs/architecture.md).
  * Nothing here is a module-level singleton: tests build as many servers as they like.
  */
-import { mkdirSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import pino from 'pino';
@@ -15,6 +14,8 @@ import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
 import { requestBase } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
+import { MULTIPART_LIMITS } from '../http/multipart.js';
+import { installSecurityHeaders } from '../http/security.js';
 import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
 import type { ModuleRoutes } from '../modules/module.js';
@@ -34,7 +35,7 @@ import * as webModule from '../modules/web/index.js';
 import { ChangeFeed } from './change-feed.js';
 import { Components } from './components.js';
 import { type Config, withBoundUrls } from './config.js';
-import { acquireLock, adminTokenFor } from './data-dir.js';
+import { acquireLock, adminTokenFor, secureDataDir } from './data-dir.js';
 import { healthRoutes } from './health.js';
 
 export { DataDirLocked, lockHolderAlive } from './data-dir.js';
@@ -59,6 +60,8 @@ export interface ZhiboServices {
   log: Log;
   events: DomainBus;
   adminToken: string;
+  /** made at this start (printed once), or where it comes from */
+  adminTokenOrigin: { created: boolean; source: string };
   apps: appsModule.AppService;
   images: imagesModule.ImageService;
   rooms: roomsModule.RoomService;
@@ -99,7 +102,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const clock = opts.clock ?? systemClock;
   const log: Log = opts.log ?? pino({ level: config.logLevel, base: undefined });
   const lifecycle = new Components(log);
-  mkdirSync(config.dataDir, { recursive: true });
+  secureDataDir(config.dataDir, log);
   // Only one process may open the embedded database: hold DATA/zhibo.lock while it is open.
   const releaseLock = opts.memoryDb || config.databaseUrl ? () => {} : acquireLock(config.dataDir);
   lifecycle.adopt({ name: 'data-dir lock', stop: releaseLock });
@@ -111,6 +114,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     throw e;
   }
   lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  // The files PGlite just created (0666 from its WASM file layer) become owner-only too (data-dir.ts).
+  if (!opts.memoryDb && !config.databaseUrl) secureDataDir(config.dataDir, log, false);
   const events = createDomainBus(log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
@@ -138,19 +143,22 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
+    pushServices: config.pushServices, outboundAllow: config.outboundAllow,
+    limits: { perIpPerMin: config.subscribePerIpPerMin, perViewer: config.subscriptionsPerViewer, perRoom: config.subscriptionsPerRoom },
     baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir,
     policy: {
       ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs,
       leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
     },
   });
-  const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, buildDir });
-  const adminToken = adminTokenFor(config);
+  const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, sourceMaps: config.sourceMaps, buildDir });
+  const admin = adminTokenFor(config);
+  const adminToken = admin.token;
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
-      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
+      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
     },
     { ...opts.console, buildDir },
   );
@@ -160,7 +168,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  await app.register(multipart);
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
+  installSecurityHeaders(app, { consoleUrl: config.consoleUrl });
   healthRoutes(app, db.kind);
   const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
@@ -182,6 +191,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   await app.register(async (scope) => {
     installAdminApi(scope, adminToken, log);
     for (const r of routed) r.admin?.(scope);
+    consoleMod.routes.admin(scope);
   }, { prefix: ADMIN_PREFIX });
   installWxFallback(app, log);
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
@@ -216,7 +226,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   const services: ZhiboServices = {
-    config, log, events, adminToken, urls: () => urls,
+    config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,

@@ -9,8 +9,22 @@ import { ERRCODES, PluginErrorCode, REASONS, Reason, SubscribeErrorCode } from '
 import { DomainError } from '../lib/errors.js';
 import type { Log } from '../lib/log.js';
 
+/**
+ * A value the database refused (PostgreSQL SQLSTATE class 22, "data exception": an int out of range, a NUL in text,
+ * bad encoding) is the caller's input, not a bug: 200002 (bad_parameter) and one warning line without a stack.
+ */
+function dataException(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 export function asDomainError(e: unknown, log: Log, where: string): DomainError {
   if (e instanceof DomainError) return e;
+  if (dataException(e)) {
+    const msg = ((e as Error).message ?? '').split('\n')[0]!.slice(0, 160);
+    log.warn(`${where}: input refused by the database (${(e as { code: string }).code}: ${msg})`);
+    return new DomainError(Reason.BadParameter, 'invalid args: a value is out of range or contains characters that can not be stored');
+  }
   log.error(`${where}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return new DomainError(Reason.SystemError, 'system error');
 }

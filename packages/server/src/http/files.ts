@@ -1,8 +1,15 @@
 /** Serving files with HTTP range requests (replays: players seek; merchants download with resume). */
 import { createReadStream, promises as fsp } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const RANGE = /^bytes=(\d*)-(\d*)$/;
+
+/**
+ * HEAD: an empty stream, so that Fastify's HEAD handling keeps the Content-Length set here (an absent body would be
+ * answered `Content-Length: 0`) without reading the file.
+ */
+const noBody = () => Readable.from([]);
 
 export async function sendFile(req: FastifyRequest, reply: FastifyReply, path: string, contentType: string, cacheControl = 'public, max-age=86400'): Promise<FastifyReply> {
   let size: number;
@@ -33,8 +40,8 @@ export async function sendFile(req: FastifyRequest, reply: FastifyReply, path: s
     }
     if (!m || start > end || start >= size) return reply.code(416).header('content-range', `bytes */${size}`).send();
     reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', String(end - start + 1));
-    return req.method === 'HEAD' ? reply.send() : reply.send(createReadStream(path, { start, end }));
+    return req.method === 'HEAD' ? reply.send(noBody()) : reply.send(createReadStream(path, { start, end }));
   }
   reply.header('content-length', String(size));
-  return req.method === 'HEAD' ? reply.send() : reply.send(createReadStream(path));
+  return req.method === 'HEAD' ? reply.send(noBody()) : reply.send(createReadStream(path));
 }

@@ -36,7 +36,11 @@ export class StaticFiles {
   private readonly cache = new Map<string, Cached>();
   private readonly versions = new Map<string, { v: string; at: number }>();
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    /** serve source maps (`*.map`; ZHIBO_SOURCE_MAPS, off in production) */
+    private readonly sourceMaps = false,
+  ) {
     this.root = resolve(dir);
   }
 
@@ -59,6 +63,7 @@ export class StaticFiles {
   async send(req: FastifyRequest, reply: FastifyReply, rel: string, cors: boolean): Promise<FastifyReply> {
     const notFound = () => reply.code(404).type('text/plain; charset=utf-8').send(`not found: ${rel}\n(build the browser bundles with: node scripts/build-web.mjs)`);
     if (!SAFE.test(rel) || rel.split('/').some((p) => p === '..' || p === '.')) return notFound();
+    if (!this.sourceMaps && rel.endsWith('.map')) return reply.code(404).type('text/plain; charset=utf-8').send('source maps are not served (ZHIBO_SOURCE_MAPS=1 turns them on)');
     const path = join(this.root, rel);
     if (!path.startsWith(this.root + sep)) return notFound();
     let file: Cached;

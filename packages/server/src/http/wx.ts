@@ -36,19 +36,43 @@ export function parseForm(text: string): Body {
   return out;
 }
 
-/** A WeChat POST body: empty → 44002; not JSON / form, or not an object → 47001. */
+/**
+ * Input no WeChat API field can hold (47001, data format error): a NUL or another C0 control character but tab and
+ * newlines in any string (keys too), or nesting deeper than 32 levels. Checked once for every body, before a handler.
+ */
+export function badInput(v: unknown, depth = 0): string | undefined {
+  if (typeof v === 'string') return CONTROL.test(v) ? 'a string contains a control character (such as NUL)' : undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (depth > 32) return 'the body is nested too deeply';
+  for (const [k, x] of Object.entries(v)) {
+    if (CONTROL.test(k)) return 'a key contains a control character (such as NUL)';
+    const bad = badInput(x, depth + 1);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function checked(b: Body): Body {
+  const bad = badInput(b);
+  if (bad) throw new DomainError(Reason.DataFormat, `data format error: ${bad}`);
+  return b;
+}
+
+/** A WeChat POST body: empty → 44002; not JSON / form, or not an object, or bad characters → 47001. */
 export function wxBodyOf(req: FastifyRequest): Body {
   const raw = req.body;
   if (raw === undefined || raw === null || (Buffer.isBuffer(raw) && raw.length === 0) || (typeof raw === 'string' && raw.trim() === ''))
     throw new DomainError(Reason.EmptyPostData, 'empty post data');
   if (!Buffer.isBuffer(raw) && typeof raw !== 'string') {
-    if (typeof raw === 'object' && !Array.isArray(raw)) return raw as Body;
+    if (typeof raw === 'object' && !Array.isArray(raw)) return checked(raw as Body);
     throw new DomainError(Reason.DataFormat, 'data format error: body must be a JSON object');
   }
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
   if (text.trim() === '') throw new DomainError(Reason.EmptyPostData, 'empty post data');
   const type = String(req.headers['content-type'] ?? '');
-  if (/application\/x-www-form-urlencoded/i.test(type)) return parseForm(text);
+  if (/application\/x-www-form-urlencoded/i.test(type)) return checked(parseForm(text));
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -56,7 +80,7 @@ export function wxBodyOf(req: FastifyRequest): Body {
     throw new DomainError(Reason.DataFormat, `data format error: ${(e as Error).message}`);
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DomainError(Reason.DataFormat, 'data format error: body must be a JSON object');
-  return v as Body;
+  return checked(v as Body);
 }
 
 /** Answer a failure as WeChat does; anything unexpected is -1 with one log line. */

@@ -1,9 +1,14 @@
 /**
- * Outgoing HTTP requests (webhooks, Web Push): one Poster, so that timeouts, errors and (later) the outbound
- * address policy are handled alike for every caller.
+ * Outgoing HTTP requests (webhooks, Web Push): one Poster, so that timeouts, errors and the outbound address policy
+ * (lib/address-policy.ts: no loopback/private/metadata targets, checked after DNS, connected to the checked address)
+ * are handled alike for every caller.
  */
+import type { LookupFunction } from 'node:net';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { AddressPolicy } from './address-policy.js';
+
+export type PostResult = { status: number; text: string } | { error: string; permanent?: boolean };
 
 /**
  * POSTs over node:http / node:https with keep-alive agents (several times the throughput of
@@ -12,30 +17,44 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 export class Poster {
   private readonly http: HttpAgent;
   private readonly https: HttpsAgent;
-  constructor(maxSockets: number) {
+  constructor(
+    maxSockets: number,
+    private readonly policy: AddressPolicy = new AddressPolicy(),
+  ) {
     this.http = new HttpAgent({ keepAlive: true, maxSockets });
     this.https = new HttpsAgent({ keepAlive: true, maxSockets });
   }
 
-  post(url: string, headers: Record<string, string>, body: string | Buffer | null, timeoutMs: number): Promise<{ status: number; text: string } | { error: string }> {
+  async post(url: string, headers: Record<string, string>, body: string | Buffer | null, timeoutMs: number): Promise<PostResult> {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return { error: `not a URL: ${url.slice(0, 200)}`, permanent: true };
+    }
+    const secure = u.protocol === 'https:';
+    if (!secure && u.protocol !== 'http:') return { error: `unsupported protocol ${u.protocol}`, permanent: true };
+    const target = await this.policy.resolve(u.hostname);
+    if (!target.ok) return { error: target.error, permanent: target.error.startsWith('refused') };
+    // Connect to the address that was checked, not to a second lookup's answer (DNS rebinding).
+    const pinned: LookupFunction = (_host, opts, cb) => {
+      if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+      else cb(null, target.address, target.family);
+    };
+    return this.send(u, secure, pinned, headers, body, timeoutMs);
+  }
+
+  private send(u: URL, secure: boolean, lookup: LookupFunction, headers: Record<string, string>, body: string | Buffer | null, timeoutMs: number): Promise<PostResult> {
     return new Promise((resolve) => {
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        return resolve({ error: `not a URL: ${url}` });
-      }
-      const secure = u.protocol === 'https:';
-      if (!secure && u.protocol !== 'http:') return resolve({ error: `unsupported protocol ${u.protocol}` });
       const payload = body === null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
       let done = false;
-      const finish = (r: { status: number; text: string } | { error: string }) => {
+      const finish = (r: PostResult) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         resolve(r);
       };
-      const req = (secure ? httpsRequest : httpRequest)(u, { method: 'POST', agent: secure ? this.https : this.http, headers: { ...headers, 'content-length': String(payload.length) } }, (res) => {
+      const req = (secure ? httpsRequest : httpRequest)(u, { method: 'POST', agent: secure ? this.https : this.http, lookup, headers: { ...headers, 'content-length': String(payload.length) } }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {

@@ -4,6 +4,7 @@
  * reminders module's rules.
  */
 import { Reason, type ReminderSettings } from '@zhibo/protocol';
+import { pageUrlProblem } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
 import { validateReminderSettings } from '../reminders/settings.js';
 
@@ -29,14 +30,17 @@ const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuo
 export function httpUrlOrEmpty(v: unknown, field: string): string {
   if (v === undefined || v === null || v === '') return '';
   if (typeof v !== 'string' || v.length > 1024) throw new DomainError(Reason.BadParameter, 'Enter an http(s) URL of at most 1024 characters', field);
+  const t = v.trim();
+  const problem = pageUrlProblem(t);
+  if (problem) throw new DomainError(Reason.BadParameter, `This URL ${problem}`, field);
   let u: URL;
   try {
-    u = new URL(v.trim());
+    u = new URL(t);
   } catch {
     throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
-  return v.trim();
+  return t;
 }
 
 export function validateAppSettings(input: Record<string, unknown>): SettingsPatch {

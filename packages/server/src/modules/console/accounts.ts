@@ -6,6 +6,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { Reason } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
+import { PASSWORD_MIN, weakPasswordProblem } from './passwords.js';
 import type { Account, ConsoleSql } from './sql.js';
 
 export type { Account } from './sql.js';
@@ -16,7 +17,7 @@ export type Role = (typeof Role)[keyof typeof Role];
 const fieldError = (field: string, message: string) => new DomainError(Reason.BadParameter, message, field);
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLen: 32 } as const;
-export const PASSWORD_MIN = 10;
+export { PASSWORD_MIN } from './passwords.js';
 export const OPERATOR_LOGIN = 'admin';
 
 function scrypt(password: string, salt: Buffer, n: number, r: number, p: number, keyLen: number): Promise<Buffer> {
@@ -54,9 +55,11 @@ export function checkLogin(login: unknown): string {
   return login.trim().toLowerCase();
 }
 
+/** A new password: long enough and not a common one (passwords.ts). */
 export function checkNewPassword(password: unknown, field = 'password'): string {
-  if (typeof password !== 'string' || password.length < PASSWORD_MIN) throw fieldError(field, `Use at least ${PASSWORD_MIN} characters`);
-  if (password.length > 200) throw fieldError(field, 'Use at most 200 characters');
+  if (typeof password !== 'string') throw fieldError(field, `Use at least ${PASSWORD_MIN} characters`);
+  const problem = weakPasswordProblem(password);
+  if (problem) throw fieldError(field, problem);
   return password;
 }
 
@@ -68,12 +71,13 @@ export class AccountService {
     private readonly clock: Clock,
   ) {}
 
-  async create(input: { login: unknown; name: unknown; role: Role; password: unknown }): Promise<Account> {
+  /** `generated`: the password was made by zhibo and shown once; the account must change it after signing in. */
+  async create(input: { login: unknown; name: unknown; role: Role; password: unknown; generated?: boolean }): Promise<Account> {
     const login = checkLogin(input.login);
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!name || name.length > 64) throw fieldError('name', 'Enter a name of 1–64 characters');
     const password = checkNewPassword(input.password);
-    const row = await this.sql.insertAccount({ login, name, role: input.role, passwordHash: await hashPassword(password), at: this.clock.now() });
+    const row = await this.sql.insertAccount({ login, name, role: input.role, passwordHash: await hashPassword(password), at: this.clock.now(), mustChange: input.generated === true });
     if (!row) throw new DomainError(Reason.Conflict, `The login "${login}" is taken`, 'login');
     return row;
   }
@@ -96,9 +100,16 @@ export class AccountService {
     return account;
   }
 
-  /** Set a password and end every session of the account. */
-  async setPassword(id: number, password: string): Promise<void> {
-    await this.sql.setPassword(id, await hashPassword(checkNewPassword(password)), this.clock.now());
+  /** Set a password and end every session of the account (`generated`: it must be changed after its first use). */
+  async setPassword(id: number, password: string, generated = false): Promise<void> {
+    await this.sql.setPassword(id, await hashPassword(checkNewPassword(password)), this.clock.now(), generated);
+  }
+
+  /** A new random password for an account (shown once; it must be changed after signing in with it). */
+  async resetPassword(id: number): Promise<string> {
+    const password = generatePassword();
+    await this.setPassword(id, password, true);
+    return password;
   }
 
   async byLogin(login: string): Promise<Account | undefined> {
@@ -116,7 +127,7 @@ export class AccountService {
     if ((await this.sql.operatorCount()) > 0) return undefined;
     const password = generatePassword();
     try {
-      await this.create({ login: OPERATOR_LOGIN, name: 'Operator', role: Role.Operator, password });
+      await this.create({ login: OPERATOR_LOGIN, name: 'Operator', role: Role.Operator, password, generated: true });
     } catch (e) {
       if (e instanceof DomainError) return undefined; // another process made it at the same moment
       throw e;
@@ -129,11 +140,11 @@ export class AccountService {
     const acct = await this.byLogin(login);
     const password = generatePassword();
     if (!acct) {
-      await this.create({ login, name: 'Operator', role: Role.Operator, password });
+      await this.create({ login, name: 'Operator', role: Role.Operator, password, generated: true });
       return { login, password };
     }
     if (acct.role !== Role.Operator) throw new DomainError(Reason.Forbidden, `${login} is a merchant account, not the operator`);
-    await this.setPassword(acct.id, password);
+    await this.setPassword(acct.id, password, true);
     return { login, password };
   }
 }

@@ -29,4 +29,8 @@ export interface ConsoleDeps {
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };
   urls(): { http: string; rtmp: string };
+  /** ZHIBO_CONSOLE_URL: the console's own origin ('' = the main one) */
+  consoleUrl: string;
+  /** ZHIBO_SOURCE_MAPS: serve console.js.map */
+  sourceMaps: boolean;
 }

@@ -14,7 +14,8 @@ import type { AppRow } from '../apps/sql.js';
 import type { RoomRow } from '../rooms/sql.js';
 import { type AccountService, ownerKey, Role } from './accounts.js';
 import type { ConsoleDeps } from './deps.js';
-import type { LoginThrottle, Session, SessionService } from './sessions.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { KnownDevices, Session, SessionService } from './sessions.js';
 
 export interface ConsoleCtx {
   d: ConsoleDeps;
@@ -22,27 +23,47 @@ export interface ConsoleCtx {
   accounts: AccountService;
   sessions: SessionService;
   throttle: LoginThrottle;
+  devices: KnownDevices;
   /** the session each request came with (set by the gate) */
   bySession: WeakMap<FastifyRequest, Session>;
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** What a session that must change its password may call. */
+const PASSWORD_CHANGE_PATHS = new Set(['/console/api/session', '/console/api/password', '/console/api/logout']);
 
 /** Service field names → console form field names (the forms use WeChat's names where they exist). */
 const FIELD_ALIASES: Record<string, string> = { coverImgUrl: 'coverImg', goodsInfo: 'name', ids: 'goods', roomId: 'room', id: 'room', media: 'file' };
 
-/** `__Host-` cookies need Secure, so the name depends on whether the console is served over https. */
-const secure = (ctx: ConsoleCtx) => ctx.d.urls().http.startsWith('https:');
-export const cookieName = (ctx: ConsoleCtx): string => (secure(ctx) ? '__Host-zhibo_console' : 'zhibo_console');
+/**
+ * The console's cookies never reach viewer pages: Path=/console (and, with ZHIBO_CONSOLE_URL, a host of their own; no
+ * Domain attribute, so they stay on that host). Over https they are Secure with the `__Secure-` prefix (`__Host-`
+ * would need Path=/).
+ */
+const secure = (ctx: ConsoleCtx) => (ctx.d.consoleUrl || ctx.d.urls().http).startsWith('https:');
+export const cookieName = (ctx: ConsoleCtx): string => (secure(ctx) ? '__Secure-zhibo_console' : 'zhibo_console');
+export const deviceCookieName = (ctx: ConsoleCtx): string => (secure(ctx) ? '__Secure-zhibo_device' : 'zhibo_device');
+export const COOKIE_PATH = '/console';
+/** where the device cookie is sent: only to sign-in */
+const DEVICE_PATH = '/console/api/login';
 
 export function sessionCookie(ctx: ConsoleCtx, token: string, maxAgeSec: number): string {
-  return `${cookieName(ctx)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure(ctx) ? '; Secure' : ''}`;
+  return `${cookieName(ctx)}=${token}; Path=${COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure(ctx) ? '; Secure' : ''}`;
 }
 
 export function clearCookie(ctx: ConsoleCtx): string {
-  return `${cookieName(ctx)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure(ctx) ? '; Secure' : ''}`;
+  return `${cookieName(ctx)}=; Path=${COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=0${secure(ctx) ? '; Secure' : ''}`;
 }
+
+/** The device cookie: a year, sent only to the sign-in call. */
+export function deviceCookie(ctx: ConsoleCtx, token: string): string {
+  return `${deviceCookieName(ctx)}=${token}; Path=${DEVICE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${365 * 86_400}${secure(ctx) ? '; Secure' : ''}`;
+}
+
+/** The session cookie of older versions (Path=/, sent to every page): cleared at sign-in. */
+export const legacyCookieClear = (ctx: ConsoleCtx): string =>
+  secure(ctx) ? '__Host-zhibo_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure' : 'zhibo_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0';
 
 export function readCookie(req: FastifyRequest, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -105,6 +126,9 @@ export function installGate(api: FastifyInstance, ctx: ConsoleCtx, publicPaths: 
         reply.header('set-cookie', clearCookie(ctx));
         throw new DomainError(Reason.Unauthenticated, 'Your session has ended; please sign in again');
       }
+      // A generated password (first start, reset) works once: until the account chooses its own, only that is allowed.
+      if (session.account.must_change_password && !PASSWORD_CHANGE_PATHS.has(path))
+        throw new DomainError(Reason.PasswordChangeRequired, 'Choose your own password first (the one you signed in with was generated)');
       if (MUTATING.has(req.method)) {
         const sent = req.headers[CSRF_HEADER];
         if (typeof sent !== 'string' || !safeEqual(sent, session.csrf)) throw new DomainError(Reason.Csrf, 'Missing or wrong CSRF token; reload the page');

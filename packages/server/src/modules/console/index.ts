@@ -9,13 +9,14 @@ import { AccountService } from './accounts.js';
 import type { ConsoleDeps } from './deps.js';
 import { type ConsoleCtx, installGate } from './http.js';
 import { pageRoutes } from './page.js';
-import { accountRoutes } from './routes-account.js';
+import { accountRoutes, adminRoutes } from './routes-account.js';
 import { goodsRoutes } from './routes-goods.js';
 import { liveRoutes } from './routes-live.js';
 import { roomRoutes } from './routes-rooms.js';
 import { statsRoutes } from './routes-stats.js';
 import { RoomSampler } from './sampler.js';
-import { LoginThrottle, SESSION_DEFAULTS, type SessionPolicy, SessionService } from './sessions.js';
+import { LoginThrottle, THROTTLE_DEFAULTS, type ThrottlePolicy } from './login-throttle.js';
+import { KnownDevices, SESSION_DEFAULTS, type SessionPolicy, SessionService } from './sessions.js';
 import { ConsoleSql } from './sql.js';
 
 export { AccountService, Role } from './accounts.js';
@@ -23,6 +24,8 @@ export type { ConsoleDeps } from './deps.js';
 
 export interface ConsoleOptions {
   session?: Partial<SessionPolicy>;
+  /** sign-in backoff (tests lower it) */
+  throttle?: Partial<ThrottlePolicy>;
   /** how often live rooms' viewers/likes are sampled for the chart (ms; 0 = never) */
   sampleMs?: number;
   /** where the console bundle is (scripts/build-web.mjs output) */
@@ -34,7 +37,7 @@ export const PUBLIC_API_PATHS = new Set(['/console/api/login', '/console/api/ses
 export interface ConsoleModule {
   accounts: AccountService;
   sampler: RoomSampler;
-  routes: { web(app: FastifyInstance): void };
+  routes: { web(app: FastifyInstance): void; admin(scope: FastifyInstance): void };
   components: Component[];
 }
 
@@ -46,7 +49,8 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
     clock: d.clock,
     accounts,
     sessions: new SessionService(sql, d.clock, { ...SESSION_DEFAULTS, ...opts.session }),
-    throttle: new LoginThrottle(d.clock),
+    throttle: new LoginThrottle(d.clock, { ...THROTTLE_DEFAULTS, ...opts.throttle }),
+    devices: new KnownDevices(sql, d.clock),
     bySession: new WeakMap(),
   };
   const sampler = new RoomSampler(d, sql, opts.sampleMs ?? 15_000);
@@ -63,7 +67,10 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
         }, { prefix: '/console/api' });
-        pageRoutes(app, opts.buildDir);
+        pageRoutes(app, opts.buildDir, d.sourceMaps);
+      },
+      admin(scope) {
+        adminRoutes(scope, ctx);
       },
     },
     components: [sampler],

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SDK_VERSION } from '@zhibo/protocol';
+import { pageCsp } from '../../http/security.js';
 
 
 const ASSETS: Record<string, string> = {
@@ -12,18 +13,8 @@ const ASSETS: Record<string, string> = {
   'console.css.map': 'application/json',
 };
 
-const CSP = [
-  "default-src 'self'",
-  "img-src 'self' data: blob: http: https:",
-  "media-src 'self' blob: http: https:",
-  "connect-src 'self' ws: wss: http: https:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+/** Scripts and styles from this origin only (the console sets styles through the CSSOM, never inline); no framing. */
+const CSP = pageCsp({ frameAncestors: "'none'" });
 
 export function consoleHtml(): string {
   return `<!doctype html>
@@ -43,7 +34,7 @@ export function consoleHtml(): string {
 </html>`;
 }
 
-export function pageRoutes(app: FastifyInstance, buildDir: string): void {
+export function pageRoutes(app: FastifyInstance, buildDir: string, sourceMaps: boolean): void {
   const page = async (_req: unknown, reply: import('fastify').FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('x-frame-options', 'DENY')
       .header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').send(consoleHtml());
@@ -52,7 +43,7 @@ export function pageRoutes(app: FastifyInstance, buildDir: string): void {
   app.get('/console/assets/:file', async (req, reply) => {
     const file = (req.params as { file: string }).file;
     const type = ASSETS[file];
-    if (!type) return reply.code(404).send({ error: 'not_found' });
+    if (!type || (!sourceMaps && file.endsWith('.map'))) return reply.code(404).send({ error: 'not_found' });
     try {
       const body = await readFile(join(buildDir, file));
       return reply.type(type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(body);

@@ -4,35 +4,51 @@ import { Reason, SDK_VERSION } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { isAdmin } from '../../http/admin.js';
 import { type Account, checkLogin, checkNewPassword, generatePassword, ownerKey, Role } from './accounts.js';
-import { type ConsoleCtx, appFor, canSee, clearCookie, fieldError, jsonOf, params, route, sessionCookie, sessionOf } from './http.js';
+import {
+  type ConsoleCtx, appFor, canSee, clearCookie, deviceCookie, deviceCookieName, fieldError, jsonOf, legacyCookieClear, params, readCookie, route, sessionCookie, sessionOf,
+} from './http.js';
 
 const publicAccount = (a: Account) => ({ id: a.id, login: a.login, name: a.name, role: a.role });
 
 export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
   const { d } = ctx;
 
+  /**
+   * Sign-in (docs/security.md): the attempt is counted before the password is checked, per IP and per account; a
+   * browser that signed in to this account before (device cookie) is exempt from the account's lockout only.
+   */
   api.post('/login', route(ctx, async (req, reply) => {
     const b = jsonOf(req);
     const login = typeof b.login === 'string' ? b.login.trim().toLowerCase() : '';
     if (!login) throw fieldError('login', 'Enter your login');
     if (typeof b.password !== 'string' || !b.password) throw fieldError('password', 'Enter your password');
-    const wait = ctx.throttle.waitMs(login);
-    if (wait > 0) throw new DomainError(Reason.Throttled, `Too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} minute(s)`, 'password');
-    const account = await ctx.accounts.authenticate(login, b.password);
-    if (!account) {
-      ctx.throttle.failed(login);
-      throw fieldError('password', 'Wrong login or password');
+    if (login.length > 64 || b.password.length > 1024) throw fieldError('password', 'Wrong login or password');
+    const deviceToken = readCookie(req, deviceCookieName(ctx));
+    const known = await ctx.accounts.byLogin(login);
+    const knownDevice = known ? await ctx.devices.isKnown(deviceToken, known.id) : false;
+    const attempt = ctx.throttle.begin(login, req.ip, knownDevice);
+    if (!attempt.ok) {
+      const minutes = Math.max(1, Math.ceil(attempt.waitMs / 60_000));
+      d.log.warn(`console: sign-in to ${login} refused (${attempt.scope === 'ip' ? `too many failures from ${req.ip}` : 'account locked'})`);
+      throw new DomainError(Reason.Throttled, `Too many failed sign-ins${attempt.scope === 'ip' ? ' from your network' : ''}; try again in ${minutes} minute(s)`, 'password');
     }
-    ctx.throttle.succeeded(login);
+    let account: Account | undefined;
+    try {
+      account = await ctx.accounts.authenticate(login, b.password);
+    } finally {
+      attempt.finish(account !== undefined);
+    }
+    if (!account) throw fieldError('password', 'Wrong login or password');
     const sess = await ctx.sessions.create(account.id);
-    reply.header('set-cookie', sessionCookie(ctx, sess.token, Math.floor(ctx.sessions.policy.maxMs / 1000)));
+    const device = await ctx.devices.remember(deviceToken, account.id);
+    reply.header('set-cookie', [sessionCookie(ctx, sess.token, Math.floor(ctx.sessions.policy.maxMs / 1000)), deviceCookie(ctx, device), legacyCookieClear(ctx)]);
     d.log.info(`console: ${account.login} signed in`);
-    return { account: publicAccount(account), csrf: sess.csrf, expiresAt: sess.expiresAt };
+    return { account: publicAccount(account), csrf: sess.csrf, expiresAt: sess.expiresAt, mustChangePassword: account.must_change_password };
   }));
 
   api.get('/session', route(ctx, async (req) => {
     const sess = sessionOf(ctx, req);
-    return { account: publicAccount(sess.account), csrf: sess.csrf, expiresAt: sess.expiresAt, sdkVersion: SDK_VERSION };
+    return { account: publicAccount(sess.account), csrf: sess.csrf, expiresAt: sess.expiresAt, sdkVersion: SDK_VERSION, mustChangePassword: sess.account.must_change_password };
   }));
 
   api.post('/logout', route(ctx, async (req, reply) => {
@@ -45,6 +61,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const sess = sessionOf(ctx, req);
     const b = jsonOf(req);
     if (typeof b.current !== 'string' || !(await ctx.accounts.authenticate(sess.account.login, b.current))) throw fieldError('current', 'This is not your current password');
+    if (b.next === b.current) throw fieldError('next', 'Choose a password different from the current one');
     await ctx.accounts.setPassword(sess.account.id, checkNewPassword(b.next, 'next'));
     // setPassword ended every session: start a fresh one for this browser.
     const fresh = await ctx.sessions.create(sess.account.id);
@@ -67,9 +84,11 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
   api.post('/accounts', route(ctx, async (req) => {
     operatorOnly(req);
     const b = jsonOf(req);
-    const password = b.password === undefined || b.password === '' ? generatePassword() : checkNewPassword(b.password);
+    const generated = b.password === undefined || b.password === '';
+    const login = checkLogin(b.login);
+    const password = generated ? generatePassword() : checkNewPassword(b.password);
     const role = b.role === Role.Operator ? Role.Operator : Role.Merchant;
-    const a = await ctx.accounts.create({ login: checkLogin(b.login), name: b.name, role, password });
+    const a = await ctx.accounts.create({ login, name: b.name, role, password, generated });
     d.log.info(`console: account ${a.login} (${a.role}) created`);
     return { account: publicAccount(a), password };
   }));
@@ -79,12 +98,12 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const id = Number(params(req).id);
     const a = Number.isInteger(id) ? await ctx.accounts.get(id) : undefined;
     if (!a) throw new DomainError(Reason.NotFound, 'No such account');
-    const password = generatePassword();
-    await ctx.accounts.setPassword(a.id, password);
+    const password = await ctx.accounts.resetPassword(a.id);
     return { account: publicAccount(a), password };
   }));
 
-  // `zhibo operator reset-password` while the server runs: the admin token, not a session.
+  // `zhibo operator reset-password` of older CLIs while the server runs: the admin token, not a session (new CLIs use
+  // the admin API's /admin/api/operator/reset-password, which also works when the console has its own origin).
   api.post('/operator/reset-password', route(ctx, async (req) => {
     if (!isAdmin(req.headers.authorization, d.adminToken)) throw new DomainError(Reason.Unauthorized, 'needs Authorization: Bearer <admin token>');
     const b = jsonOf(req);
@@ -140,4 +159,12 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     d.log.info(`console: appsecret of ${app.appid} reset by ${sess.account.login}`);
     return { appid: app.appid, appsecret };
   }));
+}
+
+/** On the admin API (bearer admin token): `zhibo operator reset-password` while a server runs. */
+export function adminRoutes(admin: FastifyInstance, ctx: ConsoleCtx): void {
+  admin.post('/operator/reset-password', async (req) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    return ctx.accounts.resetOperatorPassword(typeof b.login === 'string' && b.login ? b.login : undefined);
+  });
 }

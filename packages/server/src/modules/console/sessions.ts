@@ -54,7 +54,7 @@ export class SessionService {
       expiresAt = Math.min(now + this.policy.idleMs, row.created_at_s + this.policy.maxMs);
       await this.sql.touchSession(h, now, expiresAt);
     }
-    return { account: { id: row.id, login: row.login, name: row.name, role: row.role, created_at: row.created_at }, csrf: row.csrf, expiresAt, tokenHash: h };
+    return { account: { id: row.id, login: row.login, name: row.name, role: row.role, created_at: row.created_at, must_change_password: row.must_change_password }, csrf: row.csrf, expiresAt, tokenHash: h };
   }
 
   destroy(tokenHash: string): Promise<void> {
@@ -62,30 +62,22 @@ export class SessionService {
   }
 }
 
-/** Failed sign-ins per login: after `max` failures in a row the login waits `lockMs` (in memory; per process). */
-export class LoginThrottle {
-  private readonly fails = new Map<string, { n: number; until: number }>();
+/** Browsers that signed in to an account before: a random device cookie, stored as its sha256 per account. */
+export class KnownDevices {
   constructor(
+    private readonly sql: ConsoleSql,
     private readonly clock: Clock,
-    private readonly max = 5,
-    private readonly lockMs = 5 * 60_000,
   ) {}
-  /** ms to wait before trying again (0: go ahead) */
-  waitMs(login: string): number {
-    const f = this.fails.get(login);
-    return f && f.until > this.clock.now() ? f.until - this.clock.now() : 0;
+
+  async isKnown(token: string | undefined, accountId: number): Promise<boolean> {
+    if (!token || token.length > 128) return false;
+    return this.sql.knownDevice(sha256hex(token), accountId);
   }
-  failed(login: string): void {
-    if (this.fails.size > 10_000) this.fails.clear();
-    const f = this.fails.get(login) ?? { n: 0, until: 0 };
-    f.n += 1;
-    if (f.n >= this.max) {
-      f.until = this.clock.now() + this.lockMs;
-      f.n = 0;
-    }
-    this.fails.set(login, f);
-  }
-  succeeded(login: string): void {
-    this.fails.delete(login);
+
+  /** Remember this browser for the account; returns its device token (the one it had, or a new one). */
+  async remember(token: string | undefined, accountId: number): Promise<string> {
+    const t = token && /^[A-Za-z0-9_-]{32,128}$/.test(token) ? token : randomToken(32);
+    await this.sql.rememberDevice(sha256hex(t), accountId, this.clock.now());
+    return t;
   }
 }

@@ -7,20 +7,22 @@ export interface Account {
   name: string;
   role: 'operator' | 'merchant';
   created_at: number;
+  /** signed in with a generated password: must choose its own before anything else */
+  must_change_password: boolean;
 }
 
-const ACCOUNT_COLS = 'id, login, name, role, created_at';
+const ACCOUNT_COLS = 'id, login, name, role, created_at, must_change_password';
 
 export class ConsoleSql {
   constructor(private readonly db: Db) {}
 
   // ---- accounts
 
-  async insertAccount(a: { login: string; name: string; role: string; passwordHash: string; at: number }): Promise<Account | undefined> {
+  async insertAccount(a: { login: string; name: string; role: string; passwordHash: string; at: number; mustChange: boolean }): Promise<Account | undefined> {
     const [row] = await this.db.query<Account>(
-      `INSERT INTO console_accounts (login, name, role, password_hash, created_at, password_changed_at) VALUES ($1,$2,$3,$4,$5,$5)
+      `INSERT INTO console_accounts (login, name, role, password_hash, created_at, password_changed_at, must_change_password) VALUES ($1,$2,$3,$4,$5,$5,$6)
        ON CONFLICT (login) DO NOTHING RETURNING ${ACCOUNT_COLS}`,
-      [a.login, a.name, a.role, a.passwordHash, a.at],
+      [a.login, a.name, a.role, a.passwordHash, a.at, a.mustChange],
     );
     return row;
   }
@@ -45,9 +47,9 @@ export class ConsoleSql {
   }
 
   /** A new password hash; every session of the account ends. */
-  async setPassword(id: number, hash: string, at: number): Promise<void> {
+  async setPassword(id: number, hash: string, at: number, mustChange: boolean): Promise<void> {
     await this.db.tx(async (sql) => {
-      await sql.query('UPDATE console_accounts SET password_hash = $2, password_changed_at = $3 WHERE id = $1', [id, hash, at]);
+      await sql.query('UPDATE console_accounts SET password_hash = $2, password_changed_at = $3, must_change_password = $4 WHERE id = $1', [id, hash, at, mustChange]);
       await sql.query('DELETE FROM console_sessions WHERE account_id = $1', [id]);
     });
   }
@@ -61,7 +63,7 @@ export class ConsoleSql {
 
   async session(tokenHash: string): Promise<(Account & { csrf: string; created_at_s: number; seen_at: number; expires_at: number }) | undefined> {
     const [row] = await this.db.query<Account & { csrf: string; created_at_s: number; seen_at: number; expires_at: number }>(
-      `SELECT a.id, a.login, a.name, a.role, a.created_at, s.csrf, s.created_at AS created_at_s, s.seen_at, s.expires_at
+      `SELECT a.id, a.login, a.name, a.role, a.created_at, a.must_change_password, s.csrf, s.created_at AS created_at_s, s.seen_at, s.expires_at
        FROM console_sessions s JOIN console_accounts a ON a.id = s.account_id WHERE s.token_hash = $1`,
       [tokenHash],
     );
@@ -74,6 +76,20 @@ export class ConsoleSql {
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.db.query('DELETE FROM console_sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  // ---- devices that signed in before (exempt from the account lockout)
+
+  async rememberDevice(tokenHash: string, accountId: number, at: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO console_devices (token_hash, account_id, created_at, seen_at) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (token_hash, account_id) DO UPDATE SET seen_at = EXCLUDED.seen_at`,
+      [tokenHash, accountId, at],
+    );
+  }
+
+  async knownDevice(tokenHash: string, accountId: number): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM console_devices WHERE token_hash = $1 AND account_id = $2', [tokenHash, accountId])).length > 0;
   }
 
   // ---- room samples (viewers and likes over time, for the chart)

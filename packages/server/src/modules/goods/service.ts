@@ -1,6 +1,6 @@
 /** Goods library and room shelves (S-ROOM-2; WeChat's broadcast/goods API). Prices are stored in fen. */
 import { type GoodsInfoInput, type LiveInfoGoods, Reason } from '@zhibo/protocol';
-import { type Clock, GOODS_RULES, checkGoodsName, checkPrices, yuanToFen } from '@zhibo/core';
+import { type Clock, GOODS_RULES, checkGoodsName, checkGoodsUrl, checkPrices, yuanToFen } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError, assertCheck } from '../../lib/errors.js';
 import { positiveId } from '../../lib/ids.js';
@@ -42,8 +42,7 @@ export class GoodsService {
       price2 = p2.fen;
     }
     assertCheck(checkPrices(priceType, p1.fen, price2));
-    if (typeof info.url !== 'string' || !info.url.trim() || info.url.length > GOODS_RULES.urlMaxLength)
-      throw new DomainError(Reason.GoodsUrlInvalid, `url is required (a page path of the merchant's site, ≤ ${GOODS_RULES.urlMaxLength} characters)`, 'url');
+    assertCheck(checkGoodsUrl(info.url));
     const cover = await this.images.resolve(appid, info.coverImgUrl, 'coverImgUrl', 2 * 1024 * 1024, Reason.ImageInvalid);
     const str = (v: unknown, f: string) => {
       if (v === undefined || v === null) return '';
@@ -52,7 +51,7 @@ export class GoodsService {
     };
     const row = await this.sql.insert(
       {
-        appid, name: info.name, cover_img: cover, price_type: priceType, price: p1.fen, price2, url: info.url.trim(),
+        appid, name: info.name, cover_img: cover, price_type: priceType, price: p1.fen, price2, url: (info.url as string).trim(),
         third_party_appid: str(info.thirdPartyAppid, 'thirdPartyAppid'), goods_key: str(info.goodsKey, 'goodsKey'),
         audit_status: this.autoApprove() ? AuditStatus.Approved : AuditStatus.InReview,
       },

@@ -11,6 +11,9 @@ import type { AppService } from '../apps/service.js';
 /** A viewer as the server knows them: a device id (anonymous) or the merchant's user id. */
 export type ViewerIdentity = { kind: 'device'; id: string } | { kind: 'user'; id: string };
 
+/** The longest a viewer token may be valid for: its `exp` at most this far ahead (30 days). */
+export const VIEWER_TOKEN_MAX_TTL_SEC = 30 * 86_400;
+
 export class IdentityService {
   constructor(
     /** installation secret (meta table): openids and share signatures derive from it */
@@ -33,15 +36,17 @@ export class IdentityService {
   }
 
   /**
-   * Who is asking: a viewer token (JWT HS256 signed with the app's sign key, `sub` = the
-   * merchant's user id) when given and valid; else the device id. Undefined: neither usable.
+   * Who is asking: a viewer token (JWT HS256 signed with the app's sign key, `sub` = the merchant's user id, `exp`
+   * required and at most 30 days ahead) when given and valid; else the device id. Undefined: neither usable.
    */
   async viewer(appid: string, deviceId: string | undefined, viewerToken: string | undefined): Promise<ViewerIdentity | undefined> {
     if (viewerToken) {
       const app = await this.apps.get(appid);
       if (!app) return undefined;
       try {
-        const { payload } = await jwtVerify(viewerToken, new TextEncoder().encode(app.sign_key), { algorithms: ['HS256'] });
+        // Tokens must expire (issue 10): no `exp`, or one more than VIEWER_TOKEN_MAX_TTL_SEC ahead, is refused.
+        const { payload } = await jwtVerify(viewerToken, new TextEncoder().encode(app.sign_key), { algorithms: ['HS256'], requiredClaims: ['exp'] });
+        if (typeof payload.exp !== 'number' || payload.exp > Date.now() / 1000 + VIEWER_TOKEN_MAX_TTL_SEC) return undefined;
         if (typeof payload.sub === 'string' && payload.sub.length > 0 && payload.sub.length <= 128) return { kind: 'user', id: payload.sub };
       } catch {
         return undefined;

@@ -82,6 +82,8 @@ export class LiveInfoService {
   async getReplay(appid: string, body: Record<string, unknown>): Promise<GetReplayResponse> {
     assertCheck(checkPage(body.start, body.limit));
     const room = await this.rooms.get(appid, body.room_id);
+    // closeReplay=1: the room shows no replay (WeChat records none), here or in the room page (issue 10).
+    if (room.close_replay === 1) return { live_replay: [], errcode: 0, total: 0, errmsg: 'ok' };
     const { rows, total } = await this.replays.readyPage(room.id, body.start as number, body.limit as number);
     return {
       live_replay: rows.map((r) => ({ expire_time: isoSeconds(r.expire_time), create_time: isoSeconds(r.create_time), media_url: this.replays.mediaUrl(this.publicUrl(), room.id, r.session_id) })),

@@ -7,6 +7,7 @@ import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
+import { AddressPolicy } from '../../lib/address-policy.js';
 import { Poster } from '../../lib/outbound.js';
 import type { AppService } from '../apps/service.js';
 import type { Module } from '../module.js';
@@ -15,7 +16,7 @@ import { channels } from './channels/index.js';
 import { PushTargets } from './channels/webpush.js';
 import { ReminderOutbox } from './outbox/store.js';
 import { adminRoutes, pluginRoutes, webRoutes } from './routes.js';
-import { ReminderService } from './service.js';
+import { ReminderService, type SubscriptionLimits } from './service.js';
 import { RemindersSql } from './sql.js';
 import { type ReminderPolicy, ReminderWorker } from './worker.js';
 
@@ -33,6 +34,11 @@ export interface RemindersDeps {
   policy: ReminderPolicy;
   maxAttempts: number;
   pushAllowHttp: boolean;
+  /** ZHIBO_PUSH_SERVICES */
+  pushServices: readonly string[];
+  /** ZHIBO_OUTBOUND_ALLOW */
+  outboundAllow: readonly string[];
+  limits: SubscriptionLimits & { perIpPerMin: number };
   baseUrl: () => string;
   /** start the worker (tests that drive deliveries by hand turn it off) */
   runWorker: boolean;
@@ -47,14 +53,14 @@ export interface RemindersModule extends Module<ReminderService> {
 
 export function create(d: RemindersDeps): RemindersModule {
   const sql = new RemindersSql(d.db);
-  const service = new ReminderService(sql, d.clock, d.apps);
+  const service = new ReminderService(sql, d.clock, d.apps, d.limits);
   d.rooms.hooks.push(service.onTransition);
   const outbox = new ReminderOutbox(d.db, d.clock, d.maxAttempts);
-  const poster = new Poster(d.policy.concurrency);
+  const poster = new Poster(d.policy.concurrency, new AddressPolicy(d.outboundAllow));
   const pushTargets = new PushTargets((ids) => outbox.pushTargets(ids));
   const worker = new ReminderWorker({
     clock: d.clock, outbox, sql, reminders: service, apps: d.apps, rooms: d.rooms, events: d.events, log: d.log, policy: d.policy, pushTargets,
-    channels: channels({ poster, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
+    channels: channels({ poster, pushServices: d.pushServices, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
     baseUrl: d.baseUrl, fanoutChunk: 5000,
   });
   return {
@@ -62,7 +68,7 @@ export function create(d: RemindersDeps): RemindersModule {
     outbox,
     worker,
     routes: {
-      plugin: (r) => pluginRoutes(r, service, d.pushAllowHttp),
+      plugin: (r) => pluginRoutes(r, service, { pushAllowHttp: d.pushAllowHttp, pushServices: d.pushServices, perIpPerMin: d.limits.perIpPerMin }),
       web: (a) => webRoutes(a, d.buildDir),
       admin: (a) => adminRoutes(a, { reminders: service, outbox, worker, rooms: d.rooms }),
     },

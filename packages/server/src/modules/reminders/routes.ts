@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { LiveStatus, PluginRoutes, Reason, ReminderRoutes, type SubscriptionState } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { positiveId } from '../../lib/ids.js';
+import { TokenBucket } from '../../lib/token-bucket.js';
 import type { PluginRouter } from '../../http/plugin-api.js';
 import type { RoomService } from '../rooms/service.js';
 import type { ReminderOutbox } from './outbox/store.js';
@@ -18,16 +19,40 @@ import { validatePushSubscription } from './settings.js';
 import type { ReminderWorker } from './worker.js';
 
 
-export function pluginRoutes(r: PluginRouter, reminders: ReminderService, pushAllowHttp: boolean): void {
+export interface SubscribeGate {
+  pushAllowHttp: boolean;
+  /** ZHIBO_PUSH_SERVICES */
+  pushServices: readonly string[];
+  /** ZHIBO_SUBSCRIBE_PER_IP_PER_MIN */
+  perIpPerMin: number;
+}
+
+/** Subscribe calls per client IP: a token bucket each (at most 50 000 IPs remembered, then forgotten at once). */
+class PerIpRate {
+  private buckets = new Map<string, TokenBucket>();
+  constructor(private readonly perMin: number) {}
+  take(ip: string): boolean {
+    let b = this.buckets.get(ip);
+    if (!b) {
+      if (this.buckets.size >= 50_000) this.buckets = new Map();
+      this.buckets.set(ip, (b = new TokenBucket(this.perMin / 60, this.perMin)));
+    }
+    return b.take(1) === 1;
+  }
+}
+
+export function pluginRoutes(r: PluginRouter, reminders: ReminderService, gate: SubscribeGate): void {
+  const perIp = new PerIpRate(gate.perIpPerMin);
   r.route<unknown, { room_id: number; push_subscription?: unknown }>({
     method: 'POST',
     path: PluginRoutes.subscribe,
     roomFrom: 'body',
     viewer: true,
     body: { push_subscription: {} },
-    async handler({ body, room, viewer }) {
+    async handler({ req, body, room, viewer }) {
+      if (!perIp.take(req.ip)) throw new DomainError(Reason.Throttled, `too many subscribe calls from this address; at most ${gate.perIpPerMin} a minute`);
       const settings = await reminders.settings(room.appid);
-      const push = body.push_subscription && settings.webpush ? validatePushSubscription(body.push_subscription, pushAllowHttp) : null;
+      const push = body.push_subscription && settings.webpush ? validatePushSubscription(body.push_subscription, gate.pushAllowHttp, gate.pushServices) : null;
       await reminders.subscribe(room.id, viewer!.openid, push);
       return { subscribed: true };
     },

@@ -23,13 +23,22 @@ function refused(roomId: number, status: LiveStatus | null): DomainError {
     : new DomainError(Reason.NotSubscribable, `room ${roomId} is ${status} (${STATUS_NAMES[status]}): only a room that has not started (102) takes subscriptions`, 'room_id');
 }
 
+/** Caps on subscriptions (settings; docs/security.md). */
+export interface SubscriptionLimits {
+  perViewer: number;
+  perRoom: number;
+}
+
 export class ReminderService {
   private readonly vapid = new Map<string, { publicKey: string; privateKey: string }>();
+  /** room → subscriptions counted (per process; re-counted after a minute) for the per-room cap */
+  private readonly roomCounts = new Map<number, { n: number; at: number }>();
 
   constructor(
     private readonly sql: RemindersSql,
     private readonly clock: Clock,
     private readonly apps: AppService,
+    private readonly limits: SubscriptionLimits = { perViewer: Number.MAX_SAFE_INTEGER, perRoom: Number.MAX_SAFE_INTEGER },
   ) {}
 
   /** Runs inside every status transaction (registered on the rooms module). */
@@ -37,7 +46,18 @@ export class ReminderService {
 
   /** S-SUB-1: subscribe once per viewer and room (again: updates the push subscription only). */
   async subscribe(roomId: number, openid: string, push: PushSubscriptionJson | null | undefined): Promise<void> {
-    const out = await this.sql.subscribe(roomId, openid, push, this.clock.now());
+    const now = this.clock.now();
+    let counted = this.roomCounts.get(roomId);
+    if (!counted || now - counted.at > 60_000) {
+      if (this.roomCounts.size > 10_000) this.roomCounts.clear();
+      this.roomCounts.set(roomId, (counted = { n: await this.sql.count(roomId), at: now }));
+    }
+    if (counted.n >= this.limits.perRoom && !(await this.sql.isSubscribed(roomId, openid)))
+      throw new DomainError(Reason.LimitReached, `room ${roomId} has reached its ${this.limits.perRoom} subscriptions (ZHIBO_SUBSCRIPTIONS_PER_ROOM)`, 'room_id');
+    const out = await this.sql.subscribe(roomId, openid, push, now, this.limits.perViewer);
+    if (!out.ok && out.viewerCap !== undefined)
+      throw new DomainError(Reason.LimitReached, `a viewer may be subscribed to at most ${out.viewerCap} rooms at once (ZHIBO_SUBSCRIPTIONS_PER_VIEWER)`, 'room_id');
+    if (out.ok) counted.n++;
     await this.afterSubscribe(roomId, out);
   }
 

@@ -78,8 +78,17 @@ function fail(field: string, msg: string): never {
 
 const b64urlBytes = (s: string): number => (/^[A-Za-z0-9_-]+={0,2}$/.test(s) ? Buffer.from(s, 'base64url').length : -1);
 
-/** A browser PushSubscription (JSON) checked for shape: endpoint URL, P-256 public key, 16-byte auth secret. */
-export function validatePushSubscription(v: unknown, allowHttp: boolean): PushSubscriptionJson {
+/** A push endpoint's host is one of the configured push services (ZHIBO_PUSH_SERVICES; each also covers its subdomains; `*` any). */
+export function isPushService(host: string, services: readonly string[]): boolean {
+  const h = host.toLowerCase();
+  return services.some((s) => s === '*' || h === s || h.endsWith(`.${s}`));
+}
+
+/**
+ * A browser PushSubscription (JSON) checked for shape: endpoint URL of a known push service, P-256 public key,
+ * 16-byte auth secret.
+ */
+export function validatePushSubscription(v: unknown, allowHttp: boolean, services: readonly string[]): PushSubscriptionJson {
   if (typeof v !== 'object' || v === null) throw invalid('push_subscription', 'push_subscription must be a PushSubscription object (JSON)');
   const p = v as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } };
   if (typeof p.endpoint !== 'string' || p.endpoint.length > 1024) throw invalid('push_subscription', 'push_subscription.endpoint must be a URL of at most 1024 characters');
@@ -90,6 +99,8 @@ export function validatePushSubscription(v: unknown, allowHttp: boolean): PushSu
     throw invalid('push_subscription', 'push_subscription.endpoint is not a URL');
   }
   if (u.protocol !== 'https:' && !(allowHttp && u.protocol === 'http:')) throw invalid('push_subscription', 'push_subscription.endpoint must be an https: URL');
+  if (!isPushService(u.hostname, services))
+    throw invalid('push_subscription', 'push_subscription.endpoint is not on a known push service (FCM, Mozilla, Apple, Microsoft; the operator may add others with ZHIBO_PUSH_SERVICES)');
   const key = typeof p.keys?.p256dh === 'string' ? p.keys.p256dh : '';
   const auth = typeof p.keys?.auth === 'string' ? p.keys.auth : '';
   if (b64urlBytes(key) !== 65 || Buffer.from(key, 'base64url')[0] !== 4) throw invalid('push_subscription', 'push_subscription.keys.p256dh must be an uncompressed P-256 public key (65 bytes, base64url)');

@@ -18,7 +18,7 @@ export const SourceKind = { RoomSub: 'room_sub', Room: 'room' } as const;
 
 const fanoutKey = (roomIdSql: string, eventSql: string) => `'zr_' || md5('${SourceKind.Room}:' || ${roomIdSql} || ':fanout:' || ${eventSql})`;
 
-export type SubscribeOutcome = { ok: true; appid: string } | { ok: false; status: LiveStatus | null };
+export type SubscribeOutcome = { ok: true; appid: string } | { ok: false; status: LiveStatus | null; viewerCap?: number };
 
 export type ExpandOutcome = 'stale' | 'skipped' | 'moved' | { expanded: number; done: boolean };
 
@@ -26,13 +26,16 @@ export class RemindersSql {
   constructor(private readonly db: Db) {}
 
   /** S-SUB-1: subscribe once per viewer and room (again: updates the push subscription only). */
-  subscribe(roomId: number, openid: string, push: PushSubscriptionJson | null | undefined, now: number): Promise<SubscribeOutcome & { startTime?: number }> {
+  subscribe(roomId: number, openid: string, push: PushSubscriptionJson | null | undefined, now: number, perViewer = Number.MAX_SAFE_INTEGER): Promise<SubscribeOutcome & { startTime?: number }> {
     return this.db.tx(async (sql) => {
       // FOR SHARE: a concurrent go-live (FOR UPDATE) waits for us, or we see it — never a lost subscription.
       const [room] = await sql.query<{ appid: string; live_status: LiveStatus; start_time: number }>(
         'SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [roomId]);
       if (!room) return { ok: false, status: null };
       if (room.live_status !== LiveStatus.NotStarted) return { ok: false, status: room.live_status };
+      // The cap per viewer (ZHIBO_SUBSCRIPTIONS_PER_VIEWER): other rooms this openid is subscribed to.
+      const [mine] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT 1 FROM subscriptions WHERE openid = $1 AND room_id <> $2 LIMIT $3) s', [openid, roomId, perViewer]);
+      if ((mine?.n ?? 0) >= perViewer) return { ok: false, status: room.live_status, viewerCap: perViewer };
       await sql.query(
         `INSERT INTO subscriptions (appid, kind, room_id, openid, push_endpoint, push_p256dh, push_auth, created_at)
          VALUES ($1, '${SubscriptionKind.Room}', $2, $3, $4, $5, $6, $7)

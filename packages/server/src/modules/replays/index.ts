@@ -25,10 +25,12 @@ export function create(d: ReplaysDeps): Module<ReplayService> & { expiry: Replay
   const service = new ReplayService(new ReplaysSql(d.db), d.clock, d.log, d.ttlDays);
   const expiry = new ReplayExpiryJob(service, d.log);
   const replayClosed = async (roomId: number) => (await d.rooms.getAny(roomId))?.close_replay === 1;
+  // A replay file is public only while its room exists and shows replays (closeReplay=0); else 404 (issue 10).
+  const replayVisible = async (roomId: number) => (await d.rooms.getAny(roomId))?.close_replay === 0;
   return {
     service,
     expiry,
-    routes: { web: (a) => webRoutes(a, service), plugin: (r) => pluginRoutes(r, { replays: service, replayClosed, base: (req) => d.base(req) }) },
+    routes: { web: (a) => webRoutes(a, service, replayVisible), plugin: (r) => pluginRoutes(r, { replays: service, replayClosed, base: (req) => d.base(req) }) },
     components: [expiry],
   };
 }

@@ -1,7 +1,15 @@
 /** The room page's HTML shell: the bundles (room.js + room.css) render everything else. */
 import { WebRoutes } from '@zhibo/protocol';
+import { cspHash, pageCsp } from '../../http/security.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The one inline style (what shows before room.css loads); the page's CSP allows exactly it by hash. */
+const BOOT_STYLE =
+  'html,body{margin:0;height:100%;background:#000;color:#fff}#zb-boot{position:fixed;inset:0;display:grid;place-items:center;font:14px -apple-system,BlinkMacSystemFont,"PingFang SC",sans-serif;color:#ffffff99}.zb-noscript{padding:24px}';
+
+/** The room page's Content-Security-Policy: no inline script, no `javascript:` URLs; the boot style by hash. */
+export const ROOM_PAGE_CSP = pageCsp({ styleHashes: [cspHash(BOOT_STYLE)] });
 
 export function roomPageHtml(p: { title?: string; description?: string; image?: string; v: string }): string {
   const title = p.title ? `${p.title} · 直播` : '直播间';
@@ -18,12 +26,12 @@ export function roomPageHtml(p: { title?: string; description?: string; image?: 
 <meta property="og:title" content="${esc(title)}">
 ${p.description ? `<meta property="og:description" content="${esc(p.description)}">\n` : ''}${p.image ? `<meta property="og:image" content="${esc(p.image)}">\n` : ''}<link rel="stylesheet" href="${b}room.css?v=${esc(p.v)}">
 <link rel="modulepreload" href="${b}room.js?v=${esc(p.v)}">
-<style>html,body{margin:0;height:100%;background:#000;color:#fff}#zb-boot{position:fixed;inset:0;display:grid;place-items:center;font:14px -apple-system,BlinkMacSystemFont,"PingFang SC",sans-serif;color:#ffffff99}</style>
+<style>${BOOT_STYLE}</style>
 </head>
 <body>
 <div id="zb-app"></div>
 <div id="zb-boot">加载中… Loading</div>
-<noscript><p style="padding:24px">这个直播间需要 JavaScript。This live room needs JavaScript.</p></noscript>
+<noscript><p class="zb-noscript">这个直播间需要 JavaScript。This live room needs JavaScript.</p></noscript>
 <script type="module" src="${b}room.js?v=${esc(p.v)}"></script>
 </body>
 </html>

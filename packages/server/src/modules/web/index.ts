@@ -18,12 +18,14 @@ export interface WebModuleDeps {
   goods: GoodsService;
   apps: AppService;
   minSdkVersion: string;
+  /** serve `*.map` (ZHIBO_SOURCE_MAPS) */
+  sourceMaps?: boolean;
   buildDir?: string;
   base(req: FastifyRequest): string;
 }
 
 export function create(d: WebModuleDeps): Module<StaticFiles> {
-  const files = new StaticFiles(d.buildDir ?? DEFAULT_BUILD_DIR);
+  const files = new StaticFiles(d.buildDir ?? DEFAULT_BUILD_DIR, d.sourceMaps ?? false);
   const deps = { ...d, files };
   return { service: files, routes: { web: (a) => webRoutes(a, deps), plugin: (r) => pluginRoutes(r, deps) }, components: [] };
 }

@@ -12,7 +12,7 @@ import { StaticFiles } from '../../http/static.js';
 import type { AppService } from '../apps/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
-import { roomPageHtml } from './html.js';
+import { ROOM_PAGE_CSP, roomPageHtml } from './html.js';
 
 export interface WebDeps {
   clock: Clock;
@@ -40,6 +40,7 @@ export function webRoutes(app: FastifyInstance, d: WebDeps): void {
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
       .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', ROOM_PAGE_CSP)
       .header('referrer-policy', 'strict-origin-when-cross-origin')
       .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room?.share_img || room?.cover_img, v: d.files.version('room.js') }));
   });

@@ -25,7 +25,7 @@ export class WebhookChannel implements Channel {
       [WebhookHeaders.idempotencyKey]: d.idempotencyKey,
       [WebhookHeaders.event]: d.event,
     }, raw, timeoutMs);
-    if ('error' in r) return { ok: false, statusCode: null, error: r.error };
+    if ('error' in r) return { ok: false, statusCode: null, error: r.error, permanent: r.permanent };
     if (r.status >= 200 && r.status < 300) return { ok: true, statusCode: r.status, error: null };
     return { ok: false, statusCode: r.status, error: `HTTP ${r.status}${r.text ? `: ${r.text}` : ''}` };
   }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { ReminderChannel, type ReminderPushPayload } from '@zhibo/protocol';
 import type { Poster } from '../../../lib/outbound.js';
 import { reminderCopy } from '../copy.js';
+import { isPushService } from '../settings.js';
 import type { Channel, Delivery, SendOutcome } from './channel.js';
 
 interface WebPushLib {
@@ -21,6 +22,8 @@ export interface PushTarget {
 
 export interface WebPushDeps {
   poster: Poster;
+  /** ZHIBO_PUSH_SERVICES: endpoints elsewhere (stored before the list was set) are not sent to */
+  services: readonly string[];
   /** the subscription's browser PushSubscription (undefined: none, or removed after 404/410) */
   target(subscriptionId: number): PushTarget | undefined;
   vapidKeys(appid: string): Promise<{ publicKey: string; privateKey: string }>;
@@ -33,6 +36,13 @@ export class WebPushChannel implements Channel {
   async send(x: Delivery, timeoutMs: number): Promise<SendOutcome | 'skipped'> {
     const target = this.d.target(x.subscriptionId);
     if (!x.settings.webpush || !target) return 'skipped';
+    let host = '';
+    try {
+      host = new URL(target.endpoint).hostname;
+    } catch {
+      host = '';
+    }
+    if (!isPushService(host, this.d.services)) return { ok: false, statusCode: null, error: `push endpoint ${host || '(invalid)'} is not a known push service (ZHIBO_PUSH_SERVICES)`, permanent: true };
     const keys = await this.d.vapidKeys(x.appid);
     const subject = x.settings.contact ?? (x.baseUrl.startsWith('https:') ? x.baseUrl : 'mailto:reminders@zhibo.invalid');
     const payload: ReminderPushPayload = {
@@ -47,7 +57,7 @@ export class WebPushChannel implements Channel {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v);
     const r = await this.d.poster.post(req.endpoint, headers, req.body, timeoutMs);
-    if ('error' in r) return { ok: false, statusCode: null, error: r.error };
+    if ('error' in r) return { ok: false, statusCode: null, error: r.error, permanent: r.permanent };
     if (r.status >= 200 && r.status < 300) return { ok: true, statusCode: r.status, error: null };
     const gone = r.status === 404 || r.status === 410;
     return { ok: false, statusCode: r.status, error: `push service: HTTP ${r.status}${r.text ? `: ${r.text}` : ''}`, gone };
