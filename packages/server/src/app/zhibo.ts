@@ -121,7 +121,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
   });
-  const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service });
+  const goods = goodsModule.create({
+    db, clock, events, images: images.service, rooms: rooms.service, reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
+  });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const identity = await identityModule.create({ db, apps: apps.service });
