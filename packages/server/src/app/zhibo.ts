@@ -73,6 +73,7 @@ export interface ZhiboServices {
   reminders: remindersModule.ReminderService;
   reminderOutbox: remindersModule.ReminderOutbox;
   reminderWorker: remindersModule.ReminderWorker;
+  followers: remindersModule.FollowerService;
   accounts: consoleModule.AccountService;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
@@ -218,7 +219,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     config, log, events, adminToken, urls: () => urls,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
-    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
+    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
   };
 
   return {

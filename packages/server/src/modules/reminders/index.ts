@@ -1,6 +1,7 @@
 /**
  * Subscriptions and go-live reminders (S-SUB, docs/reminders.md): owns `subscriptions`, `reminder_outbox`,
- * `reminder_attempts`, `app_vapid_keys`. The go-live transaction writes one fan-out row (a hook on the rooms module);
+ * `reminder_attempts`, `app_vapid_keys`, `push_messages`. Followers (WeChat's long-term subscription) are
+ * subscriptions of kind 'merchant' (followers/*). The go-live transaction writes one fan-out row (a hook on the rooms module);
  * the worker expands it and sends through the channels (channels/*).
  */
 import type { Clock } from '@zhibo/core';
@@ -12,6 +13,9 @@ import type { AppService } from '../apps/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
 import { channels } from './channels/index.js';
+import { followerPluginRoutes, followerWxRoutes } from './followers/routes.js';
+import { FollowerService } from './followers/service.js';
+import { FollowersStore } from './followers/store.js';
 import { PushTargets } from './channels/webpush.js';
 import { ReminderOutbox } from './outbox/store.js';
 import { adminRoutes, pluginRoutes, webRoutes } from './routes.js';
@@ -23,6 +27,7 @@ export { ReminderService } from './service.js';
 export { ReminderOutbox, DeliveryState } from './outbox/store.js';
 export { ReminderWorker, type ReminderPolicy } from './worker.js';
 export { webhookSignature } from './channels/webhook.js';
+export { FollowerService } from './followers/service.js';
 
 export interface RemindersDeps {
   db: Db;
@@ -42,6 +47,8 @@ export interface RemindersDeps {
 export interface RemindersModule extends Module<ReminderService> {
   outbox: ReminderOutbox;
   worker: ReminderWorker;
+  /** WeChat's long-term subscription (followers, push_message) */
+  followers: FollowerService;
 }
 
 export function create(d: RemindersDeps): RemindersModule {
@@ -51,17 +58,23 @@ export function create(d: RemindersDeps): RemindersModule {
   const outbox = new ReminderOutbox(d.db, d.clock, d.maxAttempts);
   const poster = new Poster(d.policy.concurrency);
   const pushTargets = new PushTargets((ids) => outbox.pushTargets(ids));
+  const followers = new FollowerService(new FollowersStore(d.db), d.clock, d.rooms, service, () => worker.kick());
   const worker = new ReminderWorker({
     clock: d.clock, outbox, sql, reminders: service, apps: d.apps, rooms: d.rooms, events: d.events, log: d.log, policy: d.policy, pushTargets,
     channels: channels({ poster, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
-    baseUrl: d.baseUrl, fanoutChunk: 5000,
+    baseUrl: d.baseUrl, fanoutChunk: 5000, afterRecord: (ids) => followers.finish(ids),
   });
   return {
     service,
     outbox,
     worker,
+    followers,
     routes: {
-      plugin: (r) => pluginRoutes(r, service, d.pushAllowHttp),
+      wx: (r) => followerWxRoutes(r, followers),
+      plugin: (r) => {
+        pluginRoutes(r, service, d.pushAllowHttp);
+        followerPluginRoutes(r, followers, service, d.pushAllowHttp);
+      },
       web: (a) => webRoutes(a),
       admin: (a) => adminRoutes(a, { reminders: service, outbox, worker, rooms: d.rooms }),
     },
