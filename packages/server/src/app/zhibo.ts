@@ -183,7 +183,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     installAdminApi(scope, adminToken, log);
     for (const r of routed) r.admin?.(scope);
   }, { prefix: ADMIN_PREFIX });
-  installWxFallback(app, log);
+  installWxFallback(app, log, (path) => wxRouter.methods(path));
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
   app.server.on('upgrade', (req, socket, head) => {
     for (const r of routed) if (r.upgrade?.(req, socket, head)) return;
