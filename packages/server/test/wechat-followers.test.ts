@@ -48,7 +48,7 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     expect((await plugin(t.url, 'device-aaaa1', 'DELETE', `${FOLLOW}?room_id=${room}`)).json).toEqual({ following: false });
     expect((await fetch(`${t.url}${FOLLOW}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room_id: room }) })).status).toBe(401);
     expect((await plugin(t.url, 'device-aaaa1', 'POST', FOLLOW, { room_id: 999999 })).status).toBe(404);
-    await waitUntil(() => events('wxalive_follow_notify').length === 2, 15_000);
+    await waitUntil(() => events('wxalive_follow_notify').length === 2, { timeoutMs: 15_000 });
     const openid = await openidOf('device-aaaa1', room);
     const [add, del] = events<FollowNotifyBody>('wxalive_follow_notify');
     expect(add).toMatchObject({ ToUserName: m.appid, MsgType: 'event', FollowNotify: { room_id: room, user_openid: openid, live_status: 102, action: 'add_follow' } });
@@ -88,7 +88,7 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     expect((await m.post('/wxa/business/push_message', { room_id: 424242, user_openid: [a] })).errcode).toBe(300022);
     const r = await m.post('/wxa/business/push_message', { room_id: String(room), user_openid: [a, b, a, notFollower, 'OPENID1'] });
     expect(r).toMatchObject({ errcode: 0, message_id: expect.stringMatching(/^\d{19}$/) });
-    await waitUntil(() => events('wxalive_push_message_notify').length === 1, 15_000);
+    await waitUntil(() => events('wxalive_push_message_notify').length === 1, { timeoutMs: 15_000 });
     const pushed = hook.json<ReminderWebhookBody>().filter((x) => x.event === 'live_started' && x.room_id === room);
     expect(pushed.map((x) => x.openid).sort()).toEqual([a, b].sort());
     const [done] = events<PushMessageNotifyBody>('wxalive_push_message_notify');
@@ -98,7 +98,7 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     expect((await m.post('/wxa/business/push_message', { room_id: other, user_openid: [a] })).errcode).toBe(9410005);
     const again = await m.post('/wxa/business/push_message', { room_id: room, user_openid: [a] });
     expect(again.errcode).toBe(0);
-    await waitUntil(() => events('wxalive_push_message_notify').length === 2, 15_000);
+    await waitUntil(() => events('wxalive_push_message_notify').length === 2, { timeoutMs: 15_000 });
     expect(hook.json<ReminderWebhookBody>().filter((x) => x.room_id === room)).toHaveLength(3);
     t.clock.advance(86_400_000);
     await m.refresh();
@@ -112,13 +112,13 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     hook.behaviour = () => 500;
     await t.z.services.rooms.apply(room, TransitionCause.PublishStarted, 'test');
     await m.post('/wxa/business/push_message', { room_id: room, user_openid: [a] });
-    await waitUntil(() => hook.requests.length >= 1, 15_000);
+    await waitUntil(() => hook.requests.length >= 1, { timeoutMs: 15_000 });
     for (let i = 0; i < 3 && events('wxalive_push_message_notify').length === 0; i++) {
       t.clock.advance(60_000);
       t.z.services.reminderWorker.kick();
-      await waitUntil(() => hook.requests.length >= i + 2 || events('wxalive_push_message_notify').length === 1, 15_000);
+      await waitUntil(() => hook.requests.length >= i + 2 || events('wxalive_push_message_notify').length === 1, { timeoutMs: 15_000 });
     }
-    await waitUntil(() => events('wxalive_push_message_notify').length === 1, 15_000);
+    await waitUntil(() => events('wxalive_push_message_notify').length === 1, { timeoutMs: 15_000 });
     expect(events<PushMessageNotifyBody>('wxalive_push_message_notify')[0]!.PushMessageApiNotify).toMatchObject({ total_count: 1, success_count: 0, internal_error_count: 1 });
   });
 });

@@ -149,7 +149,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
-      reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
     },
     opts.console,
