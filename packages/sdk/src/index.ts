@@ -14,3 +14,4 @@ export { formatFen, priceLabel, formatCount, formatCountdown, type PriceLabel } 
 export { pluginError, isPluginError } from './errors.js';
 export { Emitter } from './emitter.js';
 export { SubscribeApi, defineSubscribe, browserPushSubscription } from './subscribe.js';
+export { FollowApi } from './follow.js';
