@@ -147,6 +147,24 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect((await m.post(`${G}/audit`, { goodsId })).errcode).toBe(0);
   });
 
+  it('room shelf calls take ids and flags as numbers or numeric strings (forms, WeChat\'s own sort sample) and ignore extra fields', async () => {
+    await start(false);
+    const a = await add();
+    const b = await add({ name: '绿茶' });
+    const room = await m.room();
+    const ok = async (path: string, body: Record<string, unknown>) => expect((await m.post(path, { ...body, extra: { any: 1 } })).errcode, `${path} ${JSON.stringify(body)}`).toBe(0);
+    await ok('/wxaapi/broadcast/room/addgoods', { ids: [String(a.goodsId), b.goodsId], roomId: String(room) });
+    await ok(`${G}/sort`, { roomId: room, goods: [{ goodsId: String(b.goodsId) }, { goodsId: a.goodsId }] });
+    await ok(`${G}/onsale`, { roomId: String(room), goodsId: String(a.goodsId), onSale: '0' });
+    await ok('/wxaapi/broadcast/room/updatecomment', { roomId: String(room), banComment: '1' });
+    const shelf = (await t.z.services.goods.shelves([room])).get(room)!;
+    expect(shelf.map((g) => [g.id, g.on_sale])).toEqual([[b.goodsId, true], [a.goodsId, false]]);
+    for (const [path, body] of [[`${G}/onsale`, { roomId: room, goodsId: a.goodsId, onSale: '' }], ['/wxaapi/broadcast/room/updatecomment', { roomId: room, banComment: 'yes' }]] as const)
+      expect((await m.post(path, body)).errcode, path).toBe(200002);
+    expect((await m.post(`${G}/sort`, { roomId: room, goods: [{ goodsId: '1x' }] })).errcode).toBe(200002);
+    expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: ['0'], roomId: room })).errcode).toBe(200002);
+  });
+
   it('a known path with the wrong method answers 43001/43002, an unknown path 40066, applyliveinfo grants', async () => {
     await start(false);
     expect((await t.api.get(`${G}/add`, { access_token: m.token })).errcode).toBe(43002);
