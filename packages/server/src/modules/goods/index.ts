@@ -10,10 +10,8 @@ import { pluginRoutes, wxRoutes } from './routes.js';
 import { GoodsService } from './service.js';
 import { GoodsSql } from './sql.js';
 
-export { GoodsService, AuditStatus, ThirdPartyTag, liveInfoGoods, goodsKeysOf, type Origin } from './service.js';
-export { AUTO_REVIEWER, AUDIT_DAILY_QUOTA } from './review/service.js';
+export { GoodsService, AuditStatus, liveInfoGoods } from './service.js';
 export type { GoodsRow, ShelfItem } from './sql.js';
-export type { AuditRow, QueueItem } from './review/store.js';
 
 export interface GoodsDeps {
   db: Db;

@@ -21,11 +21,9 @@ export interface GoodsFields {
   goodsKey?: string[];
 }
 
-export const PRICE_FIELDS = ['priceType', 'price', 'price2'] as const;
-
 const has = (o: Record<string, unknown>, k: string) => o[k] !== undefined && o[k] !== null;
 
-export const GOODS_KEY_LIMITS = { items: 10, length: 64 };
+const GOODS_KEY_LIMITS = { items: 10, length: 64 };
 
 /** goodsKey: Array<string> (WeChat's type); one string is taken as a one-element array. */
 export function goodsKeyOf(v: unknown, field = 'goodsKey'): string[] {

@@ -11,13 +11,13 @@ import type { GoodsRow } from './sql.js';
 const yuan = (fen: number) => fen / 100;
 
 /** One goods as goods/getapproved shows it (camelCase, prices in yuan). */
-export const approvedView = (g: GoodsRow) => ({
+const approvedView = (g: GoodsRow) => ({
   goodsId: g.id, coverImgUrl: g.cover_img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
   thirdPartyTag: g.third_party_tag, thirdPartyAppid: g.third_party_appid,
 });
 
 /** One goods as getgoodswarehouse shows it (snake_case, prices in yuan, the review status). */
-export const warehouseView = (g: GoodsRow) => ({
+const warehouseView = (g: GoodsRow) => ({
   goods_id: g.id, cover_img_url: g.cover_img, name: g.name, price_type: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
   audit_status: g.audit_status, third_party_tag: g.third_party_tag, thirdPartyAppid: g.third_party_appid, goodsKey: goodsKeysOf(g),
 });

@@ -15,9 +15,9 @@ export const AuditStatus = { NotSubmitted: 0, InReview: 1, Approved: 2, Rejected
 /** WeChat's thirdPartyTag: 2 = added through the API; 0 = added in the console. */
 export const ThirdPartyTag = { Console: 0, Api: 2 } as const;
 /** review submissions (goods/add + goods/audit) per app and day, as WeChat's */
-export const AUDIT_DAILY_QUOTA = 500;
+const AUDIT_DAILY_QUOTA = 500;
 /** who decides when the review switch is off */
-export const AUTO_REVIEWER = 'auto';
+const AUTO_REVIEWER = 'auto';
 
 export type Origin = 'api' | 'console';
 

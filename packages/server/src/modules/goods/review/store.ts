@@ -6,7 +6,7 @@
 import type { Db, Sql } from '../../../db/index.js';
 import type { GoodsRow } from '../sql.js';
 
-export const AuditState = { Pending: 'pending', Withdrawn: 'withdrawn', Approved: 'approved', Rejected: 'rejected' } as const;
+const AuditState = { Pending: 'pending', Withdrawn: 'withdrawn', Approved: 'approved', Rejected: 'rejected' } as const;
 
 /** The columns a locked change sets (the plan function throws a DomainError to refuse; the transaction rolls back). */
 export type GoodsChange = Partial<Pick<GoodsRow, 'name' | 'cover_img' | 'price_type' | 'price' | 'price2' | 'url' | 'third_party_appid' | 'goods_key'>>;

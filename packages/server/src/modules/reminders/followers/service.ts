@@ -14,8 +14,8 @@ import type { ReminderService } from '../service.js';
 import { channelsOf } from '../settings.js';
 import type { FollowersStore, FollowerRow } from './store.js';
 
-export const FOLLOWERS_PAGE = { default: 200, max: 2000 };
-export const PUSH_MAX_OPENIDS = 2000;
+const FOLLOWERS_PAGE = { default: 200, max: 2000 };
+const PUSH_MAX_OPENIDS = 2000;
 
 export interface FollowersPage {
   followers: Array<{ openid: string; subscribe_time: number; room_status: number; room_id: number }>;

@@ -11,9 +11,9 @@ import { CallbackEvent, ReminderChannel, ReminderEvent } from '@zhibo/protocol';
 import type { Db, Sql } from '../../../db/index.js';
 import type { PushSubscriptionJson } from '@zhibo/protocol';
 
-export const FollowKind = 'merchant';
+const FollowKind = 'merchant';
 /** outbox.source_kind of followers' rows */
-export const FollowSource = { Push: 'follow_push', Callback: 'callback' } as const;
+const FollowSource = { Push: 'follow_push', Callback: 'callback' } as const;
 
 export interface FollowerRow {
   id: number;
