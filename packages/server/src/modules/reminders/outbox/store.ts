@@ -172,10 +172,11 @@ export class ReminderOutbox {
     return rows.length;
   }
 
-  /** Deliveries of a room by channel and state, e.g. {webhook: {sent: 3, dead: 1}}. */
+  /** Deliveries of a room by channel and state, e.g. {webhook: {sent: 3, dead: 1}} (the app's WeChat event callbacks are not the room's). */
   async summary(roomId: number): Promise<Record<string, Record<string, number>>> {
     const rows = await this.db.query<{ channel: string; state: string; n: number }>(
-      `SELECT channel, state, count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND kind = 'delivery' GROUP BY channel, state ORDER BY channel, state`, [roomId]);
+      `SELECT channel, state, count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND kind = 'delivery' AND source_kind <> 'callback'
+       GROUP BY channel, state ORDER BY channel, state`, [roomId]);
     const out: Record<string, Record<string, number>> = {};
     for (const r of rows) (out[r.channel] ??= {})[r.state] = r.n;
     return out;
