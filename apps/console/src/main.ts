@@ -11,7 +11,9 @@ import { settingsPage } from './pages/settings.js';
 import { roomsPage } from './pages/rooms.js';
 import { roomFormPage } from './pages/room-form.js';
 import { roomPage } from './pages/room.js';
-import { goodsPage } from './pages/goods.js';
+import { goodsEditPage, goodsPage } from './pages/goods.js';
+import { reviewPage } from './pages/review.js';
+import { followersPage } from './pages/followers.js';
 import { accountsPage } from './pages/accounts.js';
 
 type PageFn = (ctx: Ctx) => Promise<HTMLElement>;
@@ -27,6 +29,9 @@ const ROUTES: Route[] = [
   { re: /^#\/apps\/(wx[0-9a-f]+)$/, keys: ['appid'], page: roomsPage, section: 'rooms' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/rooms\/new$/, keys: ['appid'], page: roomFormPage, section: 'rooms' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/goods$/, keys: ['appid'], page: goodsPage, section: 'goods' },
+  { re: /^#\/apps\/(wx[0-9a-f]+)\/goods\/(\d+)\/edit$/, keys: ['appid', 'gid'], page: goodsEditPage, section: 'goods' },
+  { re: /^#\/apps\/(wx[0-9a-f]+)\/followers(?:\?after=\d+)?$/, keys: ['appid'], page: followersPage, section: 'followers' },
+  { re: /^#\/review$/, keys: [], page: reviewPage, section: 'review' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/settings$/, keys: ['appid'], page: settingsPage, section: 'settings' },
   { re: /^#\/rooms\/(\d+)\/edit$/, keys: ['id'], page: roomFormPage, section: 'rooms' },
   { re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays))?$/, keys: ['id', 'tab'], page: roomPage, section: 'rooms' },

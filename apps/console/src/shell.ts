@@ -54,9 +54,10 @@ export function createShell(onSignOut: () => void, go: (hash: string) => void): 
         h('a', { href, class: `nav-item${section === key ? ' is-active' : ''}`, 'aria-current': section === key ? 'page' : undefined },
           h('span', { class: 'nav-icon', 'aria-hidden': 'true', text: icon }), h('span', { text: label }));
       nav.replaceChildren(
-        ...(appid ? [item('rooms', `#/apps/${appid}`, 'Live rooms', '●'), item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'), item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
+        ...(appid ? [item('rooms', `#/apps/${appid}`, 'Live rooms', '●'), item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'),
+          item('followers', `#/apps/${appid}/followers`, 'Followers', '♥'), item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
         item('apps', '#/apps', 'All apps', '◫'),
-        ...(account.role === 'operator' ? [item('accounts', '#/accounts', 'Accounts', '☺')] : []),
+        ...(account.role === 'operator' ? [item('review', '#/review', 'Goods review', '✓'), item('accounts', '#/accounts', 'Accounts', '☺')] : []),
         item('me', '#/me', 'My password', '✱'),
         h('button', { type: 'button', class: 'nav-item nav-signout btn-ghost', onclick: onSignOut, text: 'Sign out' }));
       who.replaceChildren(h('strong', { text: account.name }), h('span', { class: 'muted', text: ` ${account.login}${account.role === 'operator' ? ' · operator' : ''}` }));

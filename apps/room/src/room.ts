@@ -103,6 +103,7 @@ export class RoomPage {
       void this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: room.roomId }).then((r) => (this.openid = r.openid), () => undefined);
     } else {
       this.connect(room);
+      this.setupFollow(room.roomId);
     }
     this.applyStatus(room.liveStatus);
     this.startPolling();
@@ -279,6 +280,25 @@ export class RoomPage {
       this.root.classList.remove('zb-playing');
     }
     if (changed) this.updateComposer();
+  }
+
+  /** The follow button (WeChat's long-term subscription): state from the plugin API, a tap toggles it. */
+  private setupFollow(roomId: number): void {
+    const api = this.sdk.follows;
+    let following = false;
+    api.state(roomId).then((r) => {
+      following = r.following;
+      this.top.setFollowing(following);
+    }, () => undefined);
+    this.top.followButton.onclick = () => {
+      const b = this.top.followButton;
+      b.disabled = true;
+      (following ? api.unfollow(roomId) : api.follow(roomId)).then((r) => {
+        following = r.following;
+        this.top.setFollowing(following);
+        this.toast.show(following ? '已关注，开播会提醒你 · Following' : '已取消关注 · Unfollowed');
+      }, () => this.toast.show('操作失败，请稍后再试 · Try again later')).finally(() => (b.disabled = false));
+    };
   }
 
   private subscribeButton(): HTMLElement {

@@ -7,6 +7,8 @@ export class TopBar {
   readonly el: HTMLElement;
   readonly shareButton: HTMLButtonElement;
   readonly homeButton: HTMLButtonElement;
+  /** follow the merchant (WeChat's long-term subscription); hidden until its state is known */
+  readonly followButton: HTMLButtonElement;
   private readonly avatarBox = h('span', { class: 'zb-avatar-slot' });
   private readonly name = h('span', { class: 'zb-anchor-name' });
   private readonly viewers = h('span', { class: 'zb-viewers', 'data-testid': 'viewers' });
@@ -15,9 +17,10 @@ export class TopBar {
 
   constructor() {
     this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': '分享 Share' }, icon(ICONS.share));
+    this.followButton = h('button', { class: 'zb-follow', type: 'button', hidden: true, 'data-testid': 'follow', 'aria-pressed': 'false' }, '+ 关注');
     this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': '首页 Home', hidden: true }, icon(ICONS.home));
     this.el = h('header', { class: 'zb-topbar' },
-      h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers))),
+      h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers)), this.followButton),
       h('div', { class: 'zb-top-actions' }, this.homeButton, this.shareButton),
       this.title);
   }
@@ -26,6 +29,15 @@ export class TopBar {
     this.name.textContent = anchorName;
     this.avatarBox.replaceChildren(avatar(anchorImg, anchorName, 'zb-avatar-top'));
     this.title.textContent = roomName;
+  }
+
+  /** Show the follow state: "+ 关注" (follow) or "已关注" (following). */
+  setFollowing(on: boolean): void {
+    this.followButton.hidden = false;
+    this.followButton.textContent = on ? '已关注' : '+ 关注';
+    this.followButton.setAttribute('aria-pressed', String(on));
+    this.followButton.setAttribute('aria-label', on ? '已关注 Following — tap to unfollow' : '关注 Follow this shop');
+    this.followButton.classList.toggle('zb-following', on);
   }
 
   setViewers(n: number): void {

@@ -36,6 +36,16 @@ export const Errcode = {
   MediaNotFound: 40007,
   /** an unknown API path or method */
   InvalidUrl: 40066,
+  RequireGet: 43001,
+  RequirePost: 43002,
+  AuditWithdrawFailed: 300009,
+  AuditStateWrong: 300010,
+  GoodsNotApiCreated: 300011,
+  AuditQuotaExceeded: 300012,
+  GoodsInReview: 300014,
+  GoodsNotInReview: 300017,
+  PushOtherRoomToday: 9410005,
+  PushRoomNotLive: 9410006,
 } as const;
 export type Errcode = (typeof Errcode)[keyof typeof Errcode];
 
@@ -76,6 +86,16 @@ export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
   300026: { errmsg: 'room goods list is full', http: 200, description: 'a room holds at most 500 goods' },
   300031: { errmsg: 'cover image invalid', http: 200, description: 'coverImg missing, too large (> 2 MB) or not an image' },
   300032: { errmsg: 'share image invalid', http: 200, description: 'shareImg missing, too large (> 1 MB) or not an image' },
+  43001: { errmsg: 'require GET method', http: 200, description: 'a GET API was called with another method' },
+  43002: { errmsg: 'require POST method', http: 200, description: 'a POST API was called with another method' },
+  300009: { errmsg: 'goods audit withdraw failed', http: 200, description: 'resetaudit: the auditId is not the goods\' current review' },
+  300010: { errmsg: 'goods audit status wrong', http: 200, description: 'the goods\' review state does not allow it (resubmitting goods in review or approved; editing goods in review; changing more than prices of approved goods)' },
+  300011: { errmsg: 'goods not created by the API', http: 200, description: 'the API may not review, edit or delete goods created in the console (thirdPartyTag 0)' },
+  300012: { errmsg: 'no audit quota left', http: 200, description: 'goods/add and goods/audit share 500 review submissions a day per app' },
+  300014: { errmsg: 'goods in review cannot be deleted', http: 200, description: 'withdraw the review first (goods/resetaudit)' },
+  300017: { errmsg: 'goods is not auditing', http: 200, description: 'resetaudit of goods that is not in review' },
+  9410005: { errmsg: 'another room was pushed today', http: 200, description: 'push_message: the app already pushed another room today (one room per day, Asia/Shanghai)' },
+  9410006: { errmsg: 'room is not live', http: 200, description: 'push_message: only a live room (101) can be pushed to followers' },
   300034: { errmsg: 'anchor name length invalid', http: 200, description: 'anchorName length out of range (CJK counts 2)' },
 };
 

@@ -27,6 +27,11 @@ export const PluginRoutes = {
   subscription: '/api/plugin/v1/subscription',
   /** GET ?room_id= → VapidKeyResponse (404 when the app has Web Push off) */
   vapidPublicKey: '/api/plugin/v1/vapid-public-key',
+  /**
+   * WeChat's long-term subscription (长期订阅): GET ?room_id= → FollowState; POST {room_id, push_subscription?} follows the
+   * room's merchant (app); DELETE ?room_id= unfollows. The merchant sees followers in get_wxa_followers.
+   */
+  follow: '/api/plugin/v1/follow',
   /** POST {room_id, goods_id, openid?} → {errcode: 'ok'}: the room page reports a tap on a product (sendBeacon) */
   goodsTap: '/api/plugin/v1/goods-tap',
 } as const;

@@ -45,6 +45,45 @@ export interface VapidKeyResponse {
   publicKey: string;
 }
 
+/** GET/POST/DELETE follow: whether the viewer follows the room's merchant (WeChat's long-term subscription). */
+export interface FollowState {
+  following: boolean;
+}
+
+/** WeChat-style events POSTed to the app's callbackUrl (JSON message push), signed like the reminder webhook. */
+export const CallbackEvent = {
+  FollowNotify: 'wxalive_follow_notify',
+  PushMessageNotify: 'wxalive_push_message_notify',
+} as const;
+export type CallbackEvent = (typeof CallbackEvent)[keyof typeof CallbackEvent];
+
+export interface FollowNotifyBody {
+  ToUserName: string;
+  FromUserName: string;
+  CreateTime: number;
+  MsgType: 'event';
+  Event: typeof CallbackEvent.FollowNotify;
+  FollowNotify: { room_id: number; user_openid: string; time: number; live_status: number; action: 'add_follow' | 'del_follow' };
+}
+
+export interface PushMessageNotifyBody {
+  ToUserName: string;
+  FromUserName: string;
+  CreateTime: number;
+  MsgType: 'event';
+  Event: typeof CallbackEvent.PushMessageNotify;
+  PushMessageApiNotify: {
+    message_id: string;
+    room_id: number;
+    total_count: number;
+    success_count: number;
+    openid_error_count: number;
+    relation_error_count: number;
+    user_recv_limit_count: number;
+    internal_error_count: number;
+  };
+}
+
 /** Extra plugin error code of the subscribe routes (besides PluginErrorCode's). */
 export const SubscribeErrorCode = {
   /** the room is live, ended, banned or expired: subscriptions are for rooms that have not started */
@@ -65,6 +104,8 @@ export const ReminderChannel = {
   Webhook: 'webhook',
   WebPush: 'webpush',
   InPage: 'inpage',
+  /** WeChat-style events to the app's callbackUrl (not a reminder fan-out channel) */
+  Callback: 'callback',
 } as const;
 export type ReminderChannel = (typeof ReminderChannel)[keyof typeof ReminderChannel];
 

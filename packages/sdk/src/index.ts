@@ -15,3 +15,4 @@ export { formatFen, priceLabel, formatCount, formatCountdown, type PriceLabel } 
 export { pluginError, isPluginError } from './errors.js';
 export { Emitter } from '@zhibo/protocol';
 export { SubscribeApi, defineSubscribe, browserPushSubscription } from './subscribe.js';
+export { FollowApi } from './follow.js';

@@ -6,6 +6,7 @@
 import { PluginRoutes, compareVersions, type PluginConfigResponse } from '@zhibo/protocol';
 import { backToLive, browserBackEnv, renderBackToLive, type BackToLive } from './back-to-live.js';
 import { SdkClient, browserEnv, type SdkEnv, type SdkOptions } from './client.js';
+import { FollowApi } from './follow.js';
 import { parseRoomLink, resolveLink, roomPageUrl, type RoomLink } from './links.js';
 import { interceptPluginLinks, navigateTo, type NavigateOptions } from './navigate.js';
 import { PLUGIN_NAME, StatusCache, createLivePlayerPlugin, type LivePlayerPlugin } from './plugin.js';
@@ -20,6 +21,8 @@ export interface ZhiboSdk {
   readonly version: string;
   readonly client: SdkClient;
   readonly statuses: StatusCache;
+  /** follow the merchant (WeChat's long-term subscription): state, follow, unfollow */
+  readonly follows: FollowApi;
   configure(opts: ZhiboOptions): void;
   /** `requirePlugin('live-player-plugin')` like a mini program (S-API-PLUGIN) */
   requirePlugin(name: string): LivePlayerPlugin;
@@ -55,6 +58,7 @@ export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): 
     },
     client,
     statuses,
+    follows: new FollowApi(client),
     configure(o) {
       const { pluginVersion: v, ...r } = o;
       if (v !== undefined) pluginVersion = v;

@@ -11,6 +11,7 @@ interface AppDetail {
   settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string };
   quota: { daily: number | null; serverDefault: number; usedToday: number };
   reminders: { webhookUrl: string | null; webpush: boolean; inPage: boolean; beforeStartMinutes: number | null; contact: string | null };
+  wechat: { goodsReview: boolean; callbackUrl: string; followers: number };
   versions: { latestSdk: string; serverMinSdk: string };
   urls: { api: string; sdk: string };
 }
@@ -24,6 +25,7 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
     const before = v('reminders.beforeStartMinutes');
     await ctx.api.put(`/apps/${appid}/settings`, {
       goodsBaseUrl: v('goodsBaseUrl'), homeUrl: v('homeUrl'), minSdkVersion: v('minSdkVersion'), dailyQuota: v('dailyQuota'),
+      callbackUrl: v('callbackUrl'), goodsReview: checked(f.el, 'goodsReview'),
       reminders: {
         webhookUrl: v('reminders.webhookUrl') || null, webpush: checked(f.el, 'reminders.webpush'), inPage: checked(f.el, 'reminders.inPage'),
         beforeStartMinutes: before ? Number(before) : null, contact: v('reminders.contact') || null,
@@ -32,6 +34,11 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
     toast('Settings saved', 'success');
   }, { 'aria-label': 'App settings' });
   const r = d.reminders;
+  const operator = ctx.account.role === 'operator';
+  const reviewToggle = toggle('goodsReview', 'Goods review', d.wechat.goodsReview,
+    operator ? 'New and resubmitted goods wait for your decision in the review queue (as WeChat reviews goods). Off: approved at once.'
+      : 'Set by the operator. On: new goods wait for the operator’s review before they can go on a shelf.');
+  if (!operator) reviewToggle.querySelector('input')!.disabled = true;
   form.add(
     h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Your pages' }),
       form.field('goodsBaseUrl', 'Goods page base URL', input('goodsBaseUrl', { value: d.settings.goodsBaseUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }),
@@ -44,6 +51,10 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
       h('div', { class: 'grid-2' },
         form.field('reminders.beforeStartMinutes', 'Also remind before the start (minutes)', input('reminders.beforeStartMinutes', { value: r.beforeStartMinutes ?? '', inputmode: 'numeric', placeholder: 'off' })),
         form.field('reminders.contact', 'Contact for push services', input('reminders.contact', { value: r.contact ?? '', placeholder: 'mailto:ops@shop.example.com' })))),
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'WeChat API' }),
+      reviewToggle,
+      form.field('callbackUrl', 'Callback URL (WeChat events)', input('callbackUrl', { value: d.wechat.callbackUrl, placeholder: 'https://shop.example.com/zhibo/events', inputmode: 'url' }),
+        `Signed POST of wxalive_follow_notify (a viewer follows or unfollows; ${d.wechat.followers} follow now) and wxalive_push_message_notify (a go-live message's result).`)),
     h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Limits and versions' }),
       h('div', { class: 'grid-2' },
         form.field('dailyQuota', 'Daily API quota (getliveinfo + get_replay)', input('dailyQuota', { value: d.quota.daily ?? '', inputmode: 'numeric', placeholder: `server default: ${d.quota.serverDefault}` }),

@@ -78,6 +78,7 @@ export interface ZhiboServices {
   reminders: remindersModule.ReminderService;
   reminderOutbox: remindersModule.ReminderOutbox;
   reminderWorker: remindersModule.ReminderWorker;
+  followers: remindersModule.FollowerService;
   accounts: consoleModule.AccountService;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
@@ -129,7 +130,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
   });
-  const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service });
+  const goods = goodsModule.create({
+    db, clock, events, images: images.service, rooms: rooms.service, reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
+  });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const identity = await identityModule.create({ db, apps: apps.service });
@@ -157,7 +160,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
-      reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
     },
     { ...opts.console, buildDir },
@@ -193,7 +196,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     for (const r of routed) r.admin?.(scope);
     consoleMod.routes.admin(scope);
   }, { prefix: ADMIN_PREFIX });
-  installWxFallback(app, log);
+  installWxFallback(app, log, (path) => wxRouter.methods(path));
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
   app.server.on('upgrade', (req, socket, head) => {
     for (const r of routed) if (r.upgrade?.(req, socket, head)) return;
@@ -229,7 +232,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
-    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
+    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
   };
 
   return {

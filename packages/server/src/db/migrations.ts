@@ -9,6 +9,7 @@ import m003 from './migrations/003_reminders.js';
 import m004 from './migrations/004_console.js';
 import m005 from './migrations/005_reminder_fanout.js';
 import m006 from './migrations/006_security_web.js';
+import m007 from './migrations/007_goods_review_followers.js';
 
 /** One file per migration under ./migrations; append a new file and a line here (never edit a shipped one). */
 export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   { id: 4, name: 'console: accounts, sessions, room samples, goods taps', sql: m004 },
   { id: 5, name: 'reminders: fan-out rows of their own kind, expanded in chunks', sql: m005 },
   { id: 6, name: 'security (web): subscriptions per viewer, console devices, forced password change', sql: m006 },
+  { id: 7, name: 'goods review (goods_audits), pendant keys, followers and push messages', sql: m007 },
 ];
 
 /** Apply pending migrations in order, each in its own transaction. Safe to run from several processes. */

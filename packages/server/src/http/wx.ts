@@ -123,6 +123,9 @@ export interface WxRouteOptions {
 
 /** Registers WeChat-style routes: token auth, body parsing and the envelope, once for all. */
 export class WxRouter {
+  /** path → the methods registered for it (the fallback answers 43001/43002 for a known path called with another method) */
+  private readonly known = new Map<string, Set<string>>();
+
   constructor(
     private readonly app: FastifyInstance,
     private readonly authenticate: (token: unknown) => Promise<string>,
@@ -130,11 +133,24 @@ export class WxRouter {
   ) {}
 
   get(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
+    this.note(path, 'GET');
     this.app.get(path, this.wrap(fn, opts, false));
   }
 
   post(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
+    this.note(path, 'POST');
     this.app.post(path, this.wrap(fn, opts, true));
+  }
+
+  /** The methods a WeChat path answers (empty: not an API of ours). */
+  methods(path: string): string[] {
+    return [...(this.known.get(path) ?? [])];
+  }
+
+  private note(path: string, method: string): void {
+    let m = this.known.get(path);
+    if (!m) this.known.set(path, (m = new Set()));
+    m.add(method);
   }
 
   private wrap(fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions, hasBody: boolean): Handler {

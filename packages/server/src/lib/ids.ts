@@ -11,3 +11,9 @@ export function positiveId(v: unknown): number | undefined {
   const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v;
   return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= INT4_MAX ? n : undefined;
 }
+
+/** An integer given as a JSON number or a string of digits (forms send every value as text); undefined otherwise. */
+export function intOf(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim()) ? Number(v.trim()) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
+}

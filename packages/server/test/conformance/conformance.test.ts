@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbKinds } from '@zhibo/testkit';
 import { startServer, type TestServer } from '../helpers.js';
 import { checkAnswer, hasType, leaves } from './check.js';
 import { serverFixtures } from './fixtures.js';
-import { fill, phpUrlencode, runConformance } from './run.js';
-import { ITEMS, SDK_PROFILES, type ResponseContract, type SdkTransport } from './sdk-calls.js';
+import { type ConformanceReport, fill, phpUrlencode, runConformance } from './run.js';
+import { ITEMS, type ItemId, SDK_PROFILES, type ResponseContract, type SdkId, type SdkTransport } from './sdk-calls.js';
 
 const transport: SdkTransport = { httpError: 'HTTP-ERROR', nonJson: 'NON-JSON', tokenRetry: '', tokenPlacement: '' };
 const ok = (text: string) => ({ status: 200, contentType: 'application/json; charset=utf-8', text });
@@ -91,24 +92,72 @@ describe('hasType and leaves', () => {
   });
 });
 
-describe('runConformance against a real server', () => {
+/**
+ * Items another branch is building (issue 11 part A: assistants, sub-anchors, room switches, roles) and getVideo
+ * (the replays step): their calls run too, and must still answer WeChat's envelope (HTTP 200, JSON, a numeric errcode);
+ * the lead moves them to the passing set when they land.
+ */
+export const PENDING: ReadonlySet<ItemId> = new Set<ItemId>([
+  'assistant_add', 'assistant_modify', 'assistant_remove', 'assistant_list', 'subanchor_add', 'subanchor_modify', 'subanchor_delete', 'subanchor_get',
+  'room_feedpublic', 'room_replayswitch', 'room_kf', 'role_add', 'role_delete', 'role_list', 'roomgoods_video',
+]);
+
+/** SDK bugs (the SDK cannot parse what WeChat itself sends; docs/wechat-reference.md has the evidence): reported, not hidden. */
+export const KNOWN_SDK_BUGS: ReadonlyArray<{ sdk: SdkId; item: ItemId; field: string }> = [
+  { sdk: 'powerwechat', item: 'goods_add', field: 'goodsId' },
+  { sdk: 'powerwechat', item: 'followers', field: 'page_break' },
+];
+
+describe.each(testDbKinds())('runConformance against a real server on %s', (kind) => {
   let t: TestServer;
+  let report: ConformanceReport;
+  let token = '';
   beforeAll(async () => {
-    t = await startServer('pglite');
-  });
+    t = await startServer(kind);
+    const fx = await serverFixtures(t);
+    token = await fx.token();
+    report = await runConformance(t.url, fx);
+  }, 240_000);
   afterAll(async () => {
     await t?.cleanup();
   });
 
-  it('runConformance(token, live_list): every SDK call of those items passes and the matrix marks the rest absent', async () => {
-    const fx = await serverFixtures(t);
-    const token = await fx.token();
-    const report = await runConformance(t.url, fx, { items: ['token', 'live_list'] });
-    const expected = SDK_PROFILES.flatMap((p) => p.calls.filter((c) => c.item === 'token' || c.item === 'live_list')).length;
-    expect(report.results).toHaveLength(expected);
-    for (const r of report.results) expect(r.verdict, `${r.sdk} ${r.item} ${r.variant ?? ''}`).toMatchObject({ status: 'pass' });
-    expect(report.matrix.wxjava.live_list).toBe('pass');
-    expect(report.matrix.wxjava.followers).toBe('absent');
-    expect(report.results.filter((r) => r.request.url.includes(token))).toEqual([]);
+  it('runConformance: every call of every SDK passes its parser contract, except the listed SDK bugs and pending items', () => {
+    const ready = report.results.filter((r) => !PENDING.has(r.item));
+    expect(ready.length).toBe(SDK_PROFILES.flatMap((p) => p.calls).filter((c) => !PENDING.has(c.item)).length);
+    const bad = ready.filter((r) => r.verdict.status === 'fail').map((r) => `${r.sdk} ${r.item} ${r.variant ?? ''}: ${r.verdict.reasons.join('; ')}`);
+    expect(bad).toEqual([]);
+    const conflicts = ready.filter((r) => r.verdict.status === 'conflict').map((r) => `${r.sdk} ${r.item}`).sort();
+    expect(conflicts).toEqual(KNOWN_SDK_BUGS.map((b) => `${b.sdk} ${b.item}`).sort());
+    for (const b of KNOWN_SDK_BUGS) {
+      const r = report.results.find((x) => x.sdk === b.sdk && x.item === b.item)!;
+      expect(r.verdict.reasons.join(' '), `${b.sdk} ${b.item}`).toMatch(new RegExp(`^${b.field}: .*SDK bug`));
+    }
+  });
+
+  it('runConformance: the matrix has every item of every SDK that calls it, and no item is absent for WeChat\'s samples', () => {
+    for (const p of SDK_PROFILES) {
+      const calls = new Set(p.calls.map((c) => c.item));
+      for (const it of ITEMS) {
+        const cell = report.matrix[p.id][it.id];
+        if (!calls.has(it.id)) expect(cell, `${p.id} ${it.id}`).toBe('absent');
+        else if (!PENDING.has(it.id)) expect(['pass', 'conflict'], `${p.id} ${it.id}`).toContain(cell);
+      }
+    }
+    expect(ITEMS.filter((i) => report.matrix['wechat-samples'][i.id] === 'absent')).toEqual([]);
+  });
+
+  it('runConformance: calls of pending items still answer WeChat\'s envelope (HTTP 200, JSON object, numeric errcode)', () => {
+    const pending = report.results.filter((r) => PENDING.has(r.item));
+    expect(pending.length).toBe(SDK_PROFILES.flatMap((p) => p.calls).filter((c) => PENDING.has(c.item)).length);
+    for (const r of pending) {
+      expect(r.answer?.status, `${r.sdk} ${r.item}`).toBe(200);
+      const body = JSON.parse(r.answer!.text) as { errcode?: unknown };
+      expect(typeof body.errcode, `${r.sdk} ${r.item}`).toBe('number');
+    }
+  });
+
+  it('runConformance: no request URL or answer in the report carries the access_token', () => {
+    expect(report.results.filter((r) => r.request.url.includes(token) || (r.answer?.text ?? '').includes(token))).toEqual([]);
   });
 });

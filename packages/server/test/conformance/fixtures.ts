@@ -4,6 +4,8 @@ import type { Fixtures } from './run.js';
 
 export async function serverFixtures(t: TestServer): Promise<Fixtures> {
   const m = await merchant(t);
+  // Review on, as on WeChat: goods wait in review; the operator (here the service, as the console does) approves.
+  await t.z.services.apps.updateSettings(m.appid, { goodsReview: true });
   const nowSec = Math.floor(t.clock.now() / 1000);
   return {
     appid: m.appid,
@@ -11,9 +13,10 @@ export async function serverFixtures(t: TestServer): Promise<Fixtures> {
     token: async () => m.token,
     media: async () => m.media,
     room: () => m.room(),
-    goods: async () => {
+    goods: async (state = 'approved') => {
       const r = await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 11, url: 'pages/goods/detail?id=1' } });
       if (r.errcode !== 0) throw new Error(`goods/add: ${JSON.stringify(r)}`);
+      if (state === 'approved') await t.z.services.goods.review.decide(m.appid, r.goodsId, true, '', 'operator');
       return { goodsId: r.goodsId as number, auditId: r.auditId as number };
     },
     times: () => ({ startTime: nowSec + 1200, endTime: nowSec + 1200 + 3600 }),

@@ -18,8 +18,8 @@ export interface Fixtures {
   media(): Promise<string>;
   /** a new room (not started) */
   room(): Promise<number>;
-  /** a new goods in the library, with its review id */
-  goods(): Promise<{ goodsId: number; auditId: number }>;
+  /** a new goods in the library, with its review id: approved (what most calls act on), or still in review (for goods/resetaudit) */
+  goods(state?: 'approved' | 'in_review'): Promise<{ goodsId: number; auditId: number }>;
   /** a planned window that room/create and room/editroom accept now */
   times(): { startTime: number; endTime: number };
   /** image bytes for uploads */
@@ -80,13 +80,13 @@ function needs(calls: SdkCall[]): Set<Placeholder> {
   return out;
 }
 
-async function resolve(want: Set<Placeholder>, fx: Fixtures): Promise<Values> {
+async function resolve(want: Set<Placeholder>, fx: Fixtures, goodsState: 'approved' | 'in_review'): Promise<Values> {
   const v: Values = { appid: fx.appid, secret: fx.secret };
   if (want.has('token')) v.token = await fx.token();
   if (want.has('media')) v.media = await fx.media();
   if (want.has('roomId')) v.roomId = String(await fx.room());
   if (want.has('goodsId') || want.has('auditId')) {
-    const g = await fx.goods();
+    const g = await fx.goods(goodsState);
     v.goodsId = String(g.goodsId);
     v.auditId = String(g.auditId);
   }
@@ -136,7 +136,9 @@ async function runCall(base: string, profile: SdkProfile, call: SdkCall, fx: Fix
   const result = (verdict: Verdict, request: CallResult['request'], answer?: CallResult['answer']): CallResult => ({ sdk: profile.id, item: call.item, variant: call.variant, sdkMethod: call.sdkMethod, request, answer, verdict });
   let values: Values;
   try {
-    values = await resolve(needs([call, ...setups]), fx);
+    // WeChat's goods/resetaudit withdraws a review in progress: calls that start with it act on goods in review.
+    const inReview = [call, ...setups].some((c) => c.item === 'goods_resetaudit');
+    values = await resolve(needs([call, ...setups]), fx, inReview ? 'in_review' : 'approved');
   } catch (e) {
     return result({ status: 'fail', reasons: [`fixture failed: ${(e as Error).message}`] }, { method: call.method, url: call.path });
   }

@@ -16,6 +16,10 @@ export interface AppSettings {
   /** S-PLAYER-3: the app's minimum SDK version (the larger of it and the server's applies) */
   minSdkVersion?: string;
   reminders?: ReminderSettings;
+  /** WeChat's goods review: goods wait for the operator's decision (default false: approved at once) */
+  goodsReview?: boolean;
+  /** where WeChat-style events (wxalive_follow_notify, wxalive_push_message_notify) are POSTed, signed like reminder webhooks */
+  callbackUrl?: string;
 }
 
 export interface SettingsPatch {
@@ -24,7 +28,7 @@ export interface SettingsPatch {
   dailyQuota?: number | null;
 }
 
-const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota'] as const;
+const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'goodsReview', 'callbackUrl'] as const;
 
 /** An http(s) URL (or '' = unset) — never javascript:, data: or anything a browser would run. */
 export function httpUrlOrEmpty(v: unknown, field: string): string {
@@ -55,6 +59,11 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
       throw new DomainError(Reason.BadParameter, 'Enter a version like 1.0.4, or leave it empty', 'minSdkVersion');
     settings.minSdkVersion = min.trim();
   }
+  if ('goodsReview' in input) {
+    if (typeof input.goodsReview !== 'boolean') throw new DomainError(Reason.BadParameter, 'goodsReview must be true or false', 'goodsReview');
+    settings.goodsReview = input.goodsReview;
+  }
+  if ('callbackUrl' in input) settings.callbackUrl = httpUrlOrEmpty(input.callbackUrl, 'callbackUrl');
   if (input.reminders !== undefined) settings.reminders = validateReminderSettings(input.reminders);
   const out: SettingsPatch = { settings };
   if ('dailyQuota' in input) {

@@ -7,6 +7,7 @@ import type { GoodsService } from '../goods/service.js';
 import type { ImageService } from '../images/service.js';
 import type { QuotaService } from '../liveinfo/quota.js';
 import type { InteractionService } from '../realtime/interaction.js';
+import type { FollowerService } from '../reminders/followers/service.js';
 import type { ReminderService } from '../reminders/service.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
@@ -22,6 +23,7 @@ export interface ConsoleDeps {
   images: ImageService;
   interaction: InteractionService;
   reminders: ReminderService;
+  followers: FollowerService;
   replays: ReplayService;
   share: ShareService;
   quota: QuotaService;

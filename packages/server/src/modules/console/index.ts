@@ -12,6 +12,7 @@ import { pageRoutes } from './page.js';
 import { accountRoutes, adminRoutes } from './routes-account.js';
 import { goodsRoutes } from './routes-goods.js';
 import { liveRoutes } from './routes-live.js';
+import { reviewRoutes } from './routes-review.js';
 import { roomRoutes } from './routes-rooms.js';
 import { statsRoutes } from './routes-stats.js';
 import { RoomSampler } from './sampler.js';
@@ -64,6 +65,7 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
           accountRoutes(api, ctx);
           roomRoutes(api, ctx);
           goodsRoutes(api, ctx);
+          reviewRoutes(api, ctx);
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
         }, { prefix: '/console/api' });

@@ -137,6 +137,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
       settings: { goodsBaseUrl: st.goodsBaseUrl ?? '', homeUrl: st.homeUrl ?? '', minSdkVersion: st.minSdkVersion ?? '' },
       quota: { daily: app.daily_quota, serverDefault: d.defaults.dailyQuota, usedToday: await d.quota.used(app.appid) },
       reminders: await d.reminders.settings(app.appid),
+      wechat: { goodsReview: st.goodsReview === true, callbackUrl: st.callbackUrl ?? '', followers: await d.followers.count(app.appid) },
       versions: { latestSdk: SDK_VERSION, serverMinSdk: d.defaults.minSdkVersion },
       urls: { api: d.urls().http, sdk: `${d.urls().http}/build/zhibo-sdk.js` },
     };
@@ -144,10 +145,14 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
 
   /** App settings are validated in one place (apps/settings.ts); the console sends only the keys of its form. */
   api.put('/apps/:appid/settings', route(ctx, async (req) => {
-    const app = await appFor(ctx, sessionOf(ctx, req), params(req).appid);
+    const sess = sessionOf(ctx, req);
+    const app = await appFor(ctx, sess, params(req).appid);
     const b = jsonOf(req);
     const input: Record<string, unknown> = {};
-    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders']) if (b[k] !== undefined) input[k] = b[k];
+    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders', 'callbackUrl', 'goodsReview']) if (b[k] !== undefined) input[k] = b[k];
+    // The review switch is the operator's: a merchant may not switch off the review of its own goods.
+    if (input.goodsReview !== undefined && input.goodsReview !== (app.settings.goodsReview === true) && sess.account.role !== Role.Operator)
+      throw fieldError('goodsReview', 'Only the operator switches the goods review');
     await d.apps.updateSettings(app.appid, input);
     return { ok: true };
   }));

@@ -8,6 +8,7 @@ import { type ConsoleCtx, appFor, fieldError, jsonOf, params, roomFor, route, se
 
 export const goodsView = (g: GoodsRow) => ({
   id: g.id, name: g.name, coverImg: g.cover_img, priceType: g.price_type, price: g.price, price2: g.price2, url: g.url, auditStatus: g.audit_status,
+  auditId: g.audit_id, auditReason: g.audit_reason, thirdPartyTag: g.third_party_tag,
 });
 
 const gid = (v: unknown): number => {
@@ -37,13 +38,13 @@ export function goodsRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     if (typeof b.url !== 'string' || !b.url.trim()) throw fieldError('url', 'Enter the product page (e.g. pages/goods/detail?id=1)');
     const price = typeof b.price === 'string' ? b.price.trim() : b.price;
     const price2 = typeof b.price2 === 'string' ? b.price2.trim() : b.price2;
-    const r = await d.goods.add(app.appid, { name: b.name.trim(), coverImgUrl: b.coverImg as string, priceType: priceType as 1, price: price as string, price2: price2 as string, url: b.url.trim() });
+    const r = await d.goods.add(app.appid, { name: b.name.trim(), coverImgUrl: b.coverImg as string, priceType: priceType as 1, price: price as string, price2: price2 as string, url: b.url.trim() }, 'console');
     return { id: r.goodsId };
   }));
 
   api.delete('/apps/:appid/goods/:gid', route(ctx, async (req) => {
     const app = await appFor(ctx, sessionOf(ctx, req), params(req).appid);
-    await d.goods.delete(app.appid, gid(params(req).gid));
+    await d.goods.delete(app.appid, gid(params(req).gid), 'console');
     return { ok: true };
   }));
 

@@ -1,10 +1,11 @@
-/** The goods library and room shelves: owns `goods`, `room_goods`, `goods_taps`. */
+/** The goods library, its review and room shelves: owns `goods`, `goods_audits`, `goods_pendant_keys`, `room_goods`, `goods_taps`. */
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { ImageService } from '../images/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
+import { GoodsReviewStore } from './review/store.js';
 import { pluginRoutes, wxRoutes } from './routes.js';
 import { GoodsService } from './service.js';
 import { GoodsSql } from './sql.js';
@@ -17,9 +18,11 @@ export interface GoodsDeps {
   events: DomainBus;
   images: ImageService;
   rooms: RoomService;
+  /** the app's review switch (app setting `goodsReview`) */
+  reviewOn(appid: string): Promise<boolean>;
 }
 
 export function create(d: GoodsDeps): Module<GoodsService> {
-  const service = new GoodsService(new GoodsSql(d.db), d.clock, d.images, d.rooms, d.events);
+  const service = new GoodsService(new GoodsSql(d.db), new GoodsReviewStore(d.db), d.clock, d.images, d.rooms, d.events, (appid) => d.reviewOn(appid));
   return { service, routes: { wx: (r) => wxRoutes(r, service), plugin: (r) => pluginRoutes(r, service) }, components: [] };
 }

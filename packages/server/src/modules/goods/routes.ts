@@ -1,34 +1,67 @@
 /** The goods module's routes: WeChat's goods and shelf calls, and the room page's tap beacon. */
 import { PluginRoutes, Reason } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
-import { isOpenid } from '../../lib/ids.js';
+import { intOf, isOpenid } from '../../lib/ids.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
 import type { PluginRouter } from '../../http/plugin-api.js';
 import { ok, type WxRouter } from '../../http/wx.js';
-import type { GoodsService } from './service.js';
+import { type GoodsService, goodsKeysOf } from './service.js';
+import type { GoodsRow } from './sql.js';
+
+const yuan = (fen: number) => fen / 100;
+
+/** One goods as goods/getapproved shows it (camelCase, prices in yuan). */
+const approvedView = (g: GoodsRow) => ({
+  goodsId: g.id, coverImgUrl: g.cover_img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
+  thirdPartyTag: g.third_party_tag, thirdPartyAppid: g.third_party_appid,
+});
+
+/** One goods as getgoodswarehouse shows it (snake_case, prices in yuan, the review status). */
+const warehouseView = (g: GoodsRow) => ({
+  goods_id: g.id, cover_img_url: g.cover_img, name: g.name, price_type: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
+  audit_status: g.audit_status, third_party_tag: g.third_party_tag, thirdPartyAppid: g.third_party_appid, goodsKey: goodsKeysOf(g),
+});
+
+/** A query integer (`?offset=0`): digits only, within bounds; `dflt` when absent. */
+function queryInt(v: string | undefined, dflt: number | undefined, min: number, max: number, name: string): number | undefined {
+  if (v === undefined || v === '') return dflt;
+  const n = intOf(v);
+  if (n === undefined || n < min || n > max) throw new DomainError(Reason.InvalidArgs, `${name} must be an integer from ${min} to ${max}`, name);
+  return n;
+}
 
 export function wxRoutes(r: WxRouter, goods: GoodsService): void {
-  r.post('/wxaapi/broadcast/goods/add', async ({ appid, body }) => ok(await goods.add(appid, body.goodsInfo as never)));
-  r.post('/wxaapi/broadcast/goods/delete', async ({ appid, body }) => {
+  const G = '/wxaapi/broadcast/goods';
+  r.post(`${G}/add`, async ({ appid, body }) => ok(await goods.add(appid, body.goodsInfo)));
+  r.post(`${G}/resetaudit`, async ({ appid, body }) => {
+    await goods.resetAudit(appid, body.goodsId, body.auditId);
+    return ok({});
+  });
+  r.post(`${G}/audit`, async ({ appid, body }) => ok({ auditId: await goods.resubmit(appid, body.goodsId) }));
+  r.post(`${G}/delete`, async ({ appid, body }) => {
     await goods.delete(appid, body.goodsId);
     return ok({});
   });
-  r.get('/wxaapi/broadcast/goods/getapproved', async ({ appid, query }) => {
-    const offset = Number(query.offset ?? 0);
-    const limit = Number(query.limit ?? 30);
-    const status = query.status === undefined ? undefined : Number(query.status);
-    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 100 || (status !== undefined && ![0, 1, 2, 3].includes(status)))
-      throw new DomainError(Reason.InvalidArgs, 'offset ≥ 0, limit in 1..100, status in 0..3');
-    const page = await goods.list(appid, offset, limit, status);
-    const yuan = (fen: number) => fen / 100;
-    return ok({
-      goods: page.goods.map((g) => ({
-        goodsId: g.id, coverImgUrl: g.cover_img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
-        thirdPartyTag: 0, thirdPartyAppid: g.third_party_appid,
-      })),
-      total: page.total,
-    });
+  r.post(`${G}/update`, async ({ appid, body }) => {
+    await goods.update(appid, body.goodsInfo);
+    return ok({});
   });
+  r.post('/wxa/business/getgoodswarehouse', async ({ appid, body }) => {
+    const list = await goods.warehouse(appid, body.goods_ids);
+    return ok({ goods: list.map(warehouseView), total: list.length });
+  });
+  r.get(`${G}/getapproved`, async ({ appid, query }) => {
+    const offset = queryInt(query.offset, 0, 0, 1_000_000, 'offset')!;
+    const limit = queryInt(query.limit, 30, 1, 100, 'limit')!;
+    const status = queryInt(query.status, undefined, 0, 3, 'status');
+    const page = await goods.list(appid, offset, limit, status);
+    return ok({ goods: page.goods.map(approvedView), total: page.total });
+  });
+  r.post(`${G}/setkey`, async ({ appid, body }) => {
+    await goods.setPendantKey(appid, body.goodsKey);
+    return ok({});
+  });
+  r.get(`${G}/getkey`, async ({ appid }) => ok({ vendorGoodsKey: await goods.pendantKey(appid) }));
   r.post('/wxaapi/broadcast/room/addgoods', async ({ appid, body }) => {
     await goods.addToRoom(appid, body.roomId, body.ids);
     return ok({});

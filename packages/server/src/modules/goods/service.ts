@@ -1,70 +1,75 @@
-/** Goods library and room shelves (S-ROOM-2; WeChat's broadcast/goods API). Prices are stored in fen. */
-import { type GoodsInfoInput, type LiveInfoGoods, Reason } from '@zhibo/protocol';
-import { type Clock, GOODS_RULES, checkGoodsName, checkGoodsUrl, checkPrices, yuanToFen } from '@zhibo/core';
+/** Goods library and room shelves (S-ROOM-2; WeChat's broadcast/goods API). Prices are stored in fen; the review is review/service.ts. */
+import { type LiveInfoGoods, Reason } from '@zhibo/protocol';
+import { type Clock, GOODS_RULES, checkPrices } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError, assertCheck } from '../../lib/errors.js';
-import { positiveId } from '../../lib/ids.js';
+import { intOf, positiveId } from '../../lib/ids.js';
+import { goodsKeyOf, parseGoodsInfo } from './input.js';
+import { AuditStatus, GoodsReview, type Origin, ThirdPartyTag, goodsIdOf } from './review/service.js';
+
+export { AuditStatus } from './review/service.js';
+import type { GoodsChange, GoodsReviewStore } from './review/store.js';
 import type { ImageService } from '../images/service.js';
 import type { RoomService } from '../rooms/service.js';
 import type { GoodsRow, GoodsSql, ShelfItem } from './sql.js';
-
-export const AuditStatus = { NotSubmitted: 0, InReview: 1, Approved: 2, Rejected: 3 } as const;
 
 /** S-API-1: a goods item exactly as getliveinfo shows it (prices in fen). */
 export function liveInfoGoods(g: GoodsRow): LiveInfoGoods {
   return { cover_img: g.cover_img, url: g.url, price: g.price, name: g.name, goods_id: g.id, price2: g.price2, price_type: g.price_type };
 }
 
+/** A goods' goodsKey (stored as a JSON array). */
+export const goodsKeysOf = (g: Pick<GoodsRow, 'goods_key'>): string[] => {
+  try {
+    const v = JSON.parse(g.goods_key) as unknown;
+    return Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+const MAX_IMAGE = 2 * 1024 * 1024;
+
 export class GoodsService {
+  readonly review: GoodsReview;
+
   constructor(
     private readonly sql: GoodsSql,
+    private readonly store: GoodsReviewStore,
     private readonly clock: Clock,
     private readonly images: ImageService,
     private readonly rooms: RoomService,
     private readonly events: DomainBus,
-    /** WeChat reviews goods; zhibo approves at once unless review is switched on. */
-    private readonly autoApprove: () => boolean = () => true,
-  ) {}
+    /** the app's review switch (app setting `goodsReview`; off: submissions are approved at once) */
+    reviewOn: (appid: string) => Promise<boolean> = async () => false,
+  ) {
+    this.review = new GoodsReview(store, clock, reviewOn);
+  }
 
-  /** POST /wxaapi/broadcast/goods/add */
-  async add(appid: string, info: Partial<GoodsInfoInput> | undefined): Promise<{ goodsId: number; auditId: number }> {
-    if (!info || typeof info !== 'object') throw new DomainError(Reason.BadParameter, 'goodsInfo is required', 'goodsInfo');
-    if (typeof info.name !== 'string') throw new DomainError(Reason.GoodsNameInvalid, 'goodsInfo.name is required', 'name');
-    assertCheck(checkGoodsName(info.name));
-    const priceType = typeof info.priceType === 'string' ? Number(info.priceType) : (info.priceType ?? 1);
-    if (priceType !== 1 && priceType !== 2 && priceType !== 3) throw new DomainError(Reason.BadParameter, 'priceType must be 1, 2 or 3', 'priceType');
-    const p1 = yuanToFen(info.price);
-    if (!p1.ok) throw new DomainError(Reason.PriceInvalid, p1.message, 'price');
-    let price2 = 0;
-    if (priceType !== 1) {
-      const p2 = yuanToFen(info.price2);
-      if (!p2.ok) throw new DomainError(Reason.PriceInvalid, `price2: ${p2.message}`, 'price2');
-      price2 = p2.fen;
-    }
-    assertCheck(checkPrices(priceType, p1.fen, price2));
-    assertCheck(checkGoodsUrl(info.url));
-    const cover = await this.images.resolve(appid, info.coverImgUrl, 'coverImgUrl', 2 * 1024 * 1024, Reason.ImageInvalid);
-    const str = (v: unknown, f: string) => {
-      if (v === undefined || v === null) return '';
-      if (typeof v !== 'string' || v.length > 128) throw new DomainError(Reason.BadParameter, `${f} must be a string of at most 128 characters`, f);
-      return v;
-    };
+  /** POST /wxaapi/broadcast/goods/add (origin 'api', thirdPartyTag 2) or the console's form (thirdPartyTag 0): a new goods, submitted for review. */
+  async add(appid: string, info: unknown, origin: Origin = 'api'): Promise<{ goodsId: number; auditId: number }> {
+    const f = parseGoodsInfo(info, false);
+    const priceType = f.priceType ?? 1;
+    if (priceType !== 1 && f.price2 === undefined) throw new DomainError(Reason.PriceInvalid, `price2 is required for priceType ${priceType}`, 'price2');
+    const price2 = priceType === 1 ? 0 : f.price2!;
+    assertCheck(checkPrices(priceType, f.price!, price2));
+    const cover = await this.images.resolve(appid, f.coverImgUrl, 'coverImgUrl', MAX_IMAGE, Reason.ImageInvalid);
+    if (origin === 'api') await this.review.checkQuota(appid);
     const row = await this.sql.insert(
       {
-        appid, name: info.name, cover_img: cover, price_type: priceType, price: p1.fen, price2, url: (info.url as string).trim(),
-        third_party_appid: str(info.thirdPartyAppid, 'thirdPartyAppid'), goods_key: str(info.goodsKey, 'goodsKey'),
-        audit_status: this.autoApprove() ? AuditStatus.Approved : AuditStatus.InReview,
+        appid, name: f.name!, cover_img: cover, price_type: priceType, price: f.price!, price2, url: f.url!, third_party_appid: f.thirdPartyAppid ?? '',
+        goods_key: JSON.stringify(f.goodsKey ?? []), third_party_tag: origin === 'api' ? ThirdPartyTag.Api : ThirdPartyTag.Console,
       },
       this.clock.now(),
+      await this.review.approver(appid),
     );
     return { goodsId: row.id, auditId: row.audit_id };
   }
 
   async get(appid: string, id: unknown): Promise<GoodsRow> {
-    const goodsId = positiveId(id);
-    if (goodsId === undefined) throw new DomainError(Reason.GoodsNotFound, 'goodsId must be a positive integer', 'goodsId');
-    const row = await this.sql.get(appid, goodsId);
-    if (!row) throw new DomainError(Reason.GoodsNotFound, `goods ${goodsId} does not exist`, 'goodsId');
+    const gid = goodsIdOf(id);
+    const row = await this.sql.get(appid, gid);
+    if (!row) throw new DomainError(Reason.GoodsNotFound, `goods ${gid} does not exist`, 'goodsId');
     return row;
   }
 
@@ -72,10 +77,67 @@ export class GoodsService {
     return this.sql.list(appid, offset, limit, status);
   }
 
-  /** POST /wxaapi/broadcast/goods/delete: also leaves every room. */
-  async delete(appid: string, id: unknown): Promise<void> {
+  /** POST /wxa/business/getgoodswarehouse {goods_ids}: up to 20 goods of the app with their review status (unknown ids are left out). */
+  async warehouse(appid: string, ids: unknown): Promise<GoodsRow[]> {
+    const list = Array.isArray(ids) ? ids.map((i) => positiveId(i)) : [];
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 20 || list.some((i) => i === undefined))
+      throw new DomainError(Reason.BadParameter, 'goods_ids must be an array of 1–20 goods ids', 'goods_ids');
+    return this.sql.rows(appid, [...new Set(list as number[])]);
+  }
+
+  /** POST /wxaapi/broadcast/goods/delete: also leaves every room; goods in review cannot be deleted (300014). */
+  async delete(appid: string, id: unknown, origin: Origin = 'api'): Promise<void> {
     const g = await this.get(appid, id);
-    for (const roomId of await this.sql.softDelete(g.id, this.clock.now())) this.events.emit('roomChanged', { roomId, appid });
+    GoodsReview.assertApiGoods(g, origin);
+    const left = await this.sql.softDelete(g.id, this.clock.now());
+    if (left === null) throw new DomainError(Reason.GoodsInReview, `goods ${g.id} is in review; withdraw the review (goods/resetaudit) before deleting it`, 'goodsId');
+    for (const roomId of left) this.events.emit('roomChanged', { roomId, appid });
+  }
+
+  /** POST goods/resetaudit {auditId, goodsId} */
+  async resetAudit(appid: string, id: unknown, auditId: unknown, origin: Origin = 'api'): Promise<void> {
+    await this.review.withdraw(appid, await this.get(appid, id), auditId, origin);
+  }
+
+  /** POST goods/audit {goodsId} → the new auditId */
+  async resubmit(appid: string, id: unknown, origin: Origin = 'api'): Promise<number> {
+    return this.review.resubmit(appid, await this.get(appid, id), origin);
+  }
+
+  /**
+   * POST goods/update {goodsInfo: {goodsId, …only what changes}}, WeChat's rules: goods in review change nothing,
+   * approved goods only their prices (priceType, price, price2), unreviewed or rejected goods everything.
+   */
+  async update(appid: string, info: unknown, origin: Origin = 'api'): Promise<void> {
+    const id = goodsIdOf(info && typeof info === 'object' ? (info as { goodsId?: unknown }).goodsId : undefined);
+    const f = parseGoodsInfo(info, true);
+    const g = await this.get(appid, id);
+    GoodsReview.assertApiGoods(g, origin);
+    const cover = f.coverImgUrl === undefined ? undefined : await this.images.resolve(appid, f.coverImgUrl, 'coverImgUrl', MAX_IMAGE, Reason.ImageInvalid);
+    const out = await this.store.update(appid, id, (row) => {
+      const wanted: GoodsChange = { name: f.name, cover_img: cover, url: f.url, third_party_appid: f.thirdPartyAppid, goods_key: f.goodsKey && JSON.stringify(f.goodsKey) };
+      const changed = (Object.keys(wanted) as Array<keyof GoodsChange>).filter((k) => wanted[k] !== undefined && wanted[k] !== row[k]);
+      if (row.audit_status === AuditStatus.InReview) throw new DomainError(Reason.GoodsAuditState, `goods ${id} is in review: withdraw the review (goods/resetaudit) to change it`, 'goodsId');
+      if (row.audit_status === AuditStatus.Approved && changed.length)
+        throw new DomainError(Reason.GoodsAuditState, `goods ${id} is approved: only priceType, price and price2 may change (not ${changed.join(', ')})`, changed[0]);
+      const priceType = f.priceType ?? row.price_type;
+      const price = f.price ?? row.price;
+      const price2 = priceType === 1 ? 0 : (f.price2 ?? row.price2);
+      assertCheck(checkPrices(priceType, price, price2));
+      return { ...wanted, price_type: priceType, price, price2 };
+    });
+    if (out === 'missing') throw new DomainError(Reason.GoodsNotFound, `goods ${id} does not exist`, 'goodsId');
+    for (const roomId of await this.sql.roomsOf(id)) this.events.emit('roomChanged', { roomId, appid });
+  }
+
+  /** POST goods/setkey {goodsKey: Array<string>}: the app's global pendant key (the goods url query names that identify a product). */
+  async setPendantKey(appid: string, keys: unknown): Promise<void> {
+    await this.store.setPendantKey(appid, goodsKeyOf(keys), this.clock.now());
+  }
+
+  /** GET goods/getkey → vendorGoodsKey */
+  pendantKey(appid: string): Promise<string[]> {
+    return this.store.pendantKey(appid);
   }
 
   /** POST /wxaapi/broadcast/room/addgoods {ids, roomId} */
@@ -98,7 +160,7 @@ export class GoodsService {
 
   async setOnSale(appid: string, roomId: unknown, goodsId: unknown, onSale: unknown): Promise<void> {
     const room = await this.rooms.get(appid, roomId);
-    const on = typeof onSale === 'string' ? Number(onSale) : onSale;
+    const on = intOf(onSale);
     if (on !== 0 && on !== 1) throw new DomainError(Reason.BadParameter, 'onSale must be 0 or 1', 'onSale');
     const gid = positiveId(goodsId);
     if (gid === undefined || !(await this.sql.setOnSale(room.id, gid, on === 1)))

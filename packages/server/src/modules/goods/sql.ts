@@ -11,9 +11,15 @@ export interface GoodsRow {
   price2: number;
   url: string;
   third_party_appid: string;
+  /** JSON array of strings (WeChat's goodsKey) */
   goods_key: string;
   audit_status: number;
+  /** the current review submission (goods_audits.id) */
   audit_id: number;
+  /** 2: created through the WeChat API; 0: in the console */
+  third_party_tag: number;
+  /** the operator's reason when the last review was rejected */
+  audit_reason: string;
 }
 
 export interface ShelfItem extends GoodsRow {
@@ -22,18 +28,25 @@ export interface ShelfItem extends GoodsRow {
   on_sale: boolean;
 }
 
-const GOODS_COLUMNS = 'id, appid, name, cover_img, price_type, price, price2, url, third_party_appid, goods_key, audit_status, audit_id';
+const GOODS_COLUMNS = 'id, appid, name, cover_img, price_type, price, price2, url, third_party_appid, goods_key, audit_status, audit_id, third_party_tag, audit_reason';
 
 export class GoodsSql {
   constructor(private readonly db: Db) {}
 
-  async insert(g: Omit<GoodsRow, 'id' | 'audit_id'>, at: number): Promise<{ id: number; audit_id: number }> {
-    const [row] = await this.db.query<{ id: number; audit_id: number }>(
-      `INSERT INTO goods (appid, name, cover_img, price_type, price, price2, url, third_party_appid, goods_key, audit_status, created_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id, audit_id`,
-      [g.appid, g.name, g.cover_img, g.price_type, g.price, g.price2, g.url, g.third_party_appid, g.goods_key, g.audit_status, at],
-    );
-    return row!;
+  /** A new goods and its first review submission (state pending, or approved at once when `approvedBy` is given), in one transaction. */
+  insert(g: Omit<GoodsRow, 'id' | 'audit_id' | 'audit_status' | 'audit_reason'>, at: number, approvedBy: string | null): Promise<{ id: number; audit_id: number }> {
+    return this.db.tx(async (sql) => {
+      const [row] = await sql.query<{ id: number; audit_id: number }>(
+        `INSERT INTO goods (appid, name, cover_img, price_type, price, price2, url, third_party_appid, goods_key, audit_status, third_party_tag, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id, audit_id`,
+        [g.appid, g.name, g.cover_img, g.price_type, g.price, g.price2, g.url, g.third_party_appid, g.goods_key, approvedBy ? 2 : 1, g.third_party_tag, at],
+      );
+      await sql.query(
+        `INSERT INTO goods_audits (id, goods_id, appid, submitted_at, state, decided_at, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [row!.audit_id, row!.id, g.appid, at, approvedBy ? 'approved' : 'pending', approvedBy ? at : null, approvedBy],
+      );
+      return row!;
+    });
   }
 
   async get(appid: string, id: number): Promise<GoodsRow | undefined> {
@@ -53,12 +66,23 @@ export class GoodsSql {
     return { goods, total: c?.n ?? 0 };
   }
 
-  /** Soft-delete goods and take it off every shelf; returns the rooms it left. */
-  softDelete(id: number, at: number): Promise<number[]> {
+  /** Soft-delete goods (unless it is in review) and take it off every shelf; returns the rooms it left, or null when it is in review. */
+  softDelete(id: number, at: number): Promise<number[] | null> {
     return this.db.tx(async (sql) => {
-      await sql.query('UPDATE goods SET deleted_at=$2 WHERE id=$1', [id, at]);
+      const done = await sql.query('UPDATE goods SET deleted_at=$2 WHERE id=$1 AND audit_status <> 1 AND deleted_at IS NULL RETURNING id', [id, at]);
+      if (!done.length) return null;
       return (await sql.query<{ room_id: number }>('DELETE FROM room_goods WHERE goods_id=$1 RETURNING room_id', [id])).map((r) => r.room_id);
     });
+  }
+
+  /** Full rows of several goods of an app (getgoodswarehouse), in id order. */
+  rows(appid: string, ids: number[]): Promise<GoodsRow[]> {
+    return this.db.query<GoodsRow>(`SELECT ${GOODS_COLUMNS} FROM goods WHERE appid=$1 AND deleted_at IS NULL AND id = ANY($2::int[]) ORDER BY id`, [appid, ids]);
+  }
+
+  /** Rooms whose shelf holds this goods. */
+  async roomsOf(goodsId: number): Promise<number[]> {
+    return (await this.db.query<{ room_id: number }>('SELECT room_id FROM room_goods WHERE goods_id=$1', [goodsId])).map((r) => r.room_id);
   }
 
   byIds(appid: string, ids: number[]): Promise<Array<{ id: number; audit_status: number }>> {

@@ -8,6 +8,7 @@ import type { Module } from '../module.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { QuotaService } from './quota.js';
+import { applyRoutes } from './apply.js';
 import { wxRoutes } from './routes.js';
 import { LiveInfoService } from './service.js';
 import { QuotaSql } from './sql.js';
@@ -30,5 +31,10 @@ export interface LiveInfoDeps {
 export function create(d: LiveInfoDeps): Module<LiveInfoService> & { quota: QuotaService } {
   const quota = new QuotaService(new QuotaSql(d.db), d.clock, d.dailyQuota);
   const service = new LiveInfoService(d.rooms, d.goods, d.replays, d.events, d.publicUrl);
-  return { service, quota, routes: { wx: (r) => wxRoutes(r, { liveInfo: service, quota, apps: d.apps }) }, components: [] };
+  return { service, quota, routes: {
+    wx: (r) => {
+      wxRoutes(r, { liveInfo: service, quota, apps: d.apps });
+      applyRoutes(r);
+    },
+  }, components: [] };
 }

@@ -6,7 +6,7 @@
 import { type ChatComment, Reason, type RealtimeGoods, type RoomRealtimeStats } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
-import { isOpenid, positiveId } from '../../lib/ids.js';
+import { intOf, isOpenid, positiveId } from '../../lib/ids.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { Essential } from './channel.js';
@@ -14,7 +14,7 @@ import type { RealtimeGateway } from './gateway.js';
 import type { RealtimeStore } from './store.js';
 
 const flag = (v: unknown, field: string): boolean => {
-  const n = typeof v === 'string' ? Number(v) : v;
+  const n = intOf(v);
   if (n === 0 || n === 1) return n === 1;
   throw new DomainError(Reason.BadParameter, `${field} must be 0 or 1`, field);
 };

@@ -1,6 +1,7 @@
 /**
  * Subscriptions and go-live reminders (S-SUB, docs/reminders.md): owns `subscriptions`, `reminder_outbox`,
- * `reminder_attempts`, `app_vapid_keys`. The go-live transaction writes one fan-out row (a hook on the rooms module);
+ * `reminder_attempts`, `app_vapid_keys`, `push_messages`. Followers (WeChat's long-term subscription) are
+ * subscriptions of kind 'merchant' (followers/*). The go-live transaction writes one fan-out row (a hook on the rooms module);
  * the worker expands it and sends through the channels (channels/*).
  */
 import type { Clock } from '@zhibo/core';
@@ -13,6 +14,9 @@ import type { AppService } from '../apps/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
 import { channels } from './channels/index.js';
+import { followerPluginRoutes, followerWxRoutes } from './followers/routes.js';
+import { FollowerService } from './followers/service.js';
+import { FollowersStore } from './followers/store.js';
 import { PushTargets } from './channels/webpush.js';
 import { ReminderOutbox } from './outbox/store.js';
 import { adminRoutes, pluginRoutes, webRoutes } from './routes.js';
@@ -23,6 +27,7 @@ import { type ReminderPolicy, ReminderWorker } from './worker.js';
 export { ReminderService } from './service.js';
 export { ReminderOutbox } from './outbox/store.js';
 export { ReminderWorker } from './worker.js';
+export { FollowerService } from './followers/service.js';
 
 export interface RemindersDeps {
   db: Db;
@@ -49,6 +54,8 @@ export interface RemindersDeps {
 export interface RemindersModule extends Module<ReminderService> {
   outbox: ReminderOutbox;
   worker: ReminderWorker;
+  /** WeChat's long-term subscription (followers, push_message) */
+  followers: FollowerService;
 }
 
 export function create(d: RemindersDeps): RemindersModule {
@@ -58,17 +65,23 @@ export function create(d: RemindersDeps): RemindersModule {
   const outbox = new ReminderOutbox(d.db, d.clock, d.maxAttempts);
   const poster = new Poster(d.policy.concurrency, new AddressPolicy(d.outboundAllow));
   const pushTargets = new PushTargets((ids) => outbox.pushTargets(ids));
+  const followers = new FollowerService(new FollowersStore(d.db), d.clock, d.rooms, service, () => worker.kick());
   const worker = new ReminderWorker({
     clock: d.clock, outbox, sql, reminders: service, apps: d.apps, rooms: d.rooms, events: d.events, log: d.log, policy: d.policy, pushTargets,
     channels: channels({ poster, pushServices: d.pushServices, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
-    baseUrl: d.baseUrl, fanoutChunk: 5000,
+    baseUrl: d.baseUrl, fanoutChunk: 5000, afterRecord: (ids) => followers.finish(ids),
   });
   return {
     service,
     outbox,
     worker,
+    followers,
     routes: {
-      plugin: (r) => pluginRoutes(r, service, { pushAllowHttp: d.pushAllowHttp, pushServices: d.pushServices, perIpPerMin: d.limits.perIpPerMin }),
+      wx: (r) => followerWxRoutes(r, followers),
+      plugin: (r) => {
+        pluginRoutes(r, service, { pushAllowHttp: d.pushAllowHttp, pushServices: d.pushServices, perIpPerMin: d.limits.perIpPerMin });
+        followerPluginRoutes(r, followers, service, { pushAllowHttp: d.pushAllowHttp, pushServices: d.pushServices });
+      },
       web: (a) => webRoutes(a, d.buildDir),
       admin: (a) => adminRoutes(a, { reminders: service, outbox, worker, rooms: d.rooms }),
     },

@@ -32,6 +32,9 @@ export interface ReminderPolicy {
 const MAX_BACKOFF_MS = 30 * 60_000;
 const MAX_BATCH = 256;
 
+/** Some result of this push message's deliveries is final (a retry still pending cannot complete the message). */
+const hasFinal = (batch: AttemptResult[], refId: number) => batch.some((r) => r.refId === refId && r.state !== DeliveryState.Pending);
+
 export interface ReminderWorkerDeps {
   clock: Clock;
   outbox: ReminderOutbox;
@@ -49,6 +52,8 @@ export interface ReminderWorkerDeps {
   baseUrl: () => string;
   /** subscriptions expanded per fan-out chunk */
   fanoutChunk: number;
+  /** results of push messages' deliveries were recorded (followers: report the messages that are complete) */
+  afterRecord?(messageIds: number[]): Promise<void>;
 }
 
 export class ReminderWorker implements Component {
@@ -259,6 +264,7 @@ export class ReminderWorker implements Component {
       statusCode: out === 'skipped' ? null : out.statusCode,
       error: out === 'skipped' ? `${job.channel} is turned off for this app, or the push subscription was removed` : out.error,
       goneSubscription: out !== 'skipped' && out.gone ? job.source_id : undefined,
+      refId: job.ref_id ?? undefined,
     };
     this.count(r);
     this.results.push(r);
@@ -276,6 +282,7 @@ export class ReminderWorker implements Component {
       id: job.id, appid: job.appid, signKey: app.sign_key, settings: reminderSettingsOf(app.settings), roomId: job.room_id, roomName: room.name,
       startTime: room.startTime, openid: job.openid, event: job.event as ReminderEvent, idempotencyKey: job.idempotency_key,
       time: Math.floor(job.created_at / 1000), subscriptionId: job.source_id, baseUrl: this.d.baseUrl(),
+      callbackUrl: app.settings.callbackUrl || null, payload: job.payload,
     };
     return channel.send(d, this.d.policy.timeoutMs);
   }
@@ -294,6 +301,8 @@ export class ReminderWorker implements Component {
       if (!batch.length) return;
       try {
         await this.d.outbox.record(batch);
+        const refs = [...new Set(batch.map((r) => r.refId).filter((id): id is number => id !== undefined && hasFinal(batch, id)))];
+        if (refs.length && this.d.afterRecord) await this.d.afterRecord(refs);
       } catch (e) {
         // Not recorded: the leases run out and these are sent again (same idempotency keys).
         this.warn(`recording ${batch.length} delivery results failed: ${(e as Error).message}`);

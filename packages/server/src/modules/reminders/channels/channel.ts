@@ -28,6 +28,7 @@ export interface Delivery {
   /** planned start, unix seconds */
   startTime: number;
   openid: string;
+  /** a ReminderEvent; on the callback channel the row's WeChat event name (CallbackEvent) */
   event: ReminderEvent;
   idempotencyKey: string;
   /** when the reminder was created (unix seconds) */
@@ -36,6 +37,10 @@ export interface Delivery {
   subscriptionId: number;
   /** the server's public base URL (the room page link) */
   baseUrl: string;
+  /** the app's callbackUrl (callback channel) */
+  callbackUrl: string | null;
+  /** the body written with the row (callback channel) */
+  payload: string | null;
 }
 
 export interface Channel {

@@ -2,6 +2,7 @@
 import type { DomainBus } from '../../../lib/domain-events.js';
 import type { Poster } from '../../../lib/outbound.js';
 import type { Channel } from './channel.js';
+import { CallbackChannel } from './callback.js';
 import { InPageChannel } from './inpage.js';
 import { WebhookChannel } from './webhook.js';
 import { type PushTargets, WebPushChannel } from './webpush.js';
@@ -11,5 +12,6 @@ export function channels(d: { poster: Poster; events: DomainBus; now: () => numb
     new WebhookChannel(d.poster),
     new WebPushChannel({ poster: d.poster, services: d.pushServices, target: (id) => d.pushTargets.get(id), vapidKeys: (appid) => d.vapidKeys(appid) }),
     new InPageChannel(d.events, d.now),
+    new CallbackChannel(d.poster),
   ];
 }

@@ -31,6 +31,10 @@ export interface OutboxJob {
   attempts: number;
   max_attempts: number | null;
   created_at: number;
+  /** a push message's id (followers' deliveries and its result callback) */
+  ref_id: number | null;
+  /** the body of a callback row */
+  payload: string | null;
 }
 
 export interface AttemptResult {
@@ -45,6 +49,8 @@ export interface AttemptResult {
   durationMs: number;
   /** a subscription whose Web Push endpoint the push service says is gone: the endpoint is removed from every subscription */
   goneSubscription?: number;
+  /** the push message this delivery belongs to (its result is reported when the last one is final) */
+  refId?: number;
 }
 
 export interface DeliveryRow extends OutboxJob {
@@ -63,7 +69,7 @@ export interface AttemptRow {
   duration_ms: number;
 }
 
-const JOB_COLS = 'id, kind, appid, source_kind, source_id, room_id, openid, channel, event, idempotency_key, attempts, max_attempts, created_at';
+const JOB_COLS = 'id, kind, appid, source_kind, source_id, room_id, openid, channel, event, idempotency_key, attempts, max_attempts, created_at, ref_id, payload';
 const ROW_COLS = `${JOB_COLS}, state, available_at, last_status, last_error, done_at`;
 
 export class ReminderOutbox {
@@ -166,10 +172,11 @@ export class ReminderOutbox {
     return rows.length;
   }
 
-  /** Deliveries of a room by channel and state, e.g. {webhook: {sent: 3, dead: 1}}. */
+  /** Deliveries of a room by channel and state, e.g. {webhook: {sent: 3, dead: 1}} (the app's WeChat event callbacks are not the room's). */
   async summary(roomId: number): Promise<Record<string, Record<string, number>>> {
     const rows = await this.db.query<{ channel: string; state: string; n: number }>(
-      `SELECT channel, state, count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND kind = 'delivery' GROUP BY channel, state ORDER BY channel, state`, [roomId]);
+      `SELECT channel, state, count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND kind = 'delivery' AND source_kind <> 'callback'
+       GROUP BY channel, state ORDER BY channel, state`, [roomId]);
     const out: Record<string, Record<string, number>> = {};
     for (const r of rows) (out[r.channel] ??= {})[r.state] = r.n;
     return out;
