@@ -282,5 +282,5 @@ describe('console in the browser', () => {
       await ctx.close();
     }
     for (const c of chatters) c.v.close();
-  });
+  }, 240_000); // ~40 pages at two viewports: about a minute on a quiet 2-core machine
 });
