@@ -19,6 +19,7 @@ import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
 import type { ModuleRoutes } from '../modules/module.js';
 import * as appsModule from '../modules/apps/index.js';
+import * as assistantsModule from '../modules/assistants/index.js';
 import * as consoleModule from '../modules/console/index.js';
 import * as goodsModule from '../modules/goods/index.js';
 import * as identityModule from '../modules/identity/index.js';
@@ -28,6 +29,7 @@ import * as liveInfoModule from '../modules/liveinfo/index.js';
 import * as realtimeModule from '../modules/realtime/index.js';
 import * as remindersModule from '../modules/reminders/index.js';
 import * as replaysModule from '../modules/replays/index.js';
+import * as rolesModule from '../modules/roles/index.js';
 import * as roomsModule from '../modules/rooms/index.js';
 import * as shareModule from '../modules/share/index.js';
 import * as webModule from '../modules/web/index.js';
@@ -59,6 +61,8 @@ export interface ZhiboServices {
   adminToken: string;
   apps: appsModule.AppService;
   images: imagesModule.ImageService;
+  roles: rolesModule.RoleService;
+  assistants: assistantsModule.AssistantService;
   rooms: roomsModule.RoomService;
   goods: goodsModule.GoodsService;
   replays: replaysModule.ReplayService;
@@ -117,14 +121,21 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   // Feature modules, each from a typed subset of what is here (dependencies first).
   const apps = appsModule.create({ db, clock, events, tokens: { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec } });
   const images = imagesModule.create({ db, clock, publicUrl });
+  const identity = await identityModule.create({ db, apps: apps.service });
+  const roles = rolesModule.create({
+    db, clock, apps: apps.service, identity: identity.service,
+    consoleUrl: (appid, user) => `${urls.http}/console/#/apps/${appid}/members?grant=${encodeURIComponent(user)}`,
+  });
   const rooms = await roomsModule.create({
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
+    kfUrl: async (appid) => (await apps.service.get(appid))?.settings.kfUrl ?? '',
+    anchorCheck: (appid, user, sub) => roles.service.requireAnchor(appid, user, sub),
   });
+  const assistants = assistantsModule.create({ db, clock, rooms: rooms.service, apps: apps.service, identity: identity.service });
   const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
-  const identity = await identityModule.create({ db, apps: apps.service });
   const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
@@ -147,6 +158,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      assistants: assistants.service, roles: roles.service,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
     },
     opts.console,
@@ -159,7 +171,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.register(multipart);
   healthRoutes(app, db.kind);
-  const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
+  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -214,7 +226,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
 
   const services: ZhiboServices = {
     config, log, events, adminToken, urls: () => urls,
-    apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
+    apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
   };

@@ -11,3 +11,13 @@ export function positiveId(v: unknown): number | undefined {
   const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v;
   return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= INT4_MAX ? n : undefined;
 }
+
+/**
+ * A WeChat id as the live API takes it (`username`, `anchorWechat`): 6–20 letters, digits, `_` or `-` starting with a
+ * letter, or 6–15 digits (a phone or QQ number bound to the account).
+ */
+export const WECHAT_ID_RE = /^(?:[A-Za-z][-_A-Za-z0-9]{5,19}|\d{6,15})$/;
+export const isWechatId = (v: unknown): v is string => typeof v === 'string' && WECHAT_ID_RE.test(v);
+
+/** An integer given as a number or a string of digits (form bodies send strings); anything else as is. */
+export const intOf = (v: unknown): unknown => (typeof v === 'string' && /^-?\d{1,12}$/.test(v) ? Number(v) : v);

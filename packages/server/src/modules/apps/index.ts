@@ -9,7 +9,8 @@ import { AppsSql } from './sql.js';
 
 export { AppService } from './service.js';
 export type { AppRow } from './sql.js';
-export type { AppSettings } from './settings.js';
+export type { AppSettings, CompatProfile } from './settings.js';
+export { COMPAT_PROFILES } from './settings.js';
 
 export interface AppsDeps {
   db: Db;

@@ -15,7 +15,18 @@ export interface AppSettings {
   /** S-PLAYER-3: the app's minimum SDK version (the larger of it and the server's applies) */
   minSdkVersion?: string;
   reminders?: ReminderSettings;
+  /** the anchor (and sub-anchor) named in a room must hold the anchor role (role/addrole role 2); WeChat's 300036 otherwise */
+  roleChecks?: boolean;
+  /** compatibility profile: `seed` (errcode 1 for an empty room list, 500 calls/day) or `current` (9410000, 100000/day) */
+  compat?: CompatProfile;
+  /** the room page's customer-service button opens this (rooms with closeKf 0) */
+  kfUrl?: string;
+  /** the app's rooms with isFeedsPublic 1 are listed on the public feed page (/feeds/) while live */
+  feedsPublic?: boolean;
 }
+
+export type CompatProfile = 'seed' | 'current';
+export const COMPAT_PROFILES: readonly CompatProfile[] = ['seed', 'current'];
 
 export interface SettingsPatch {
   settings: AppSettings;
@@ -23,7 +34,12 @@ export interface SettingsPatch {
   dailyQuota?: number | null;
 }
 
-const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota'] as const;
+const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic'] as const;
+
+const boolSetting = (v: unknown, field: string): boolean => {
+  if (typeof v === 'boolean') return v;
+  throw new DomainError(Reason.BadParameter, `${field} must be true or false`, field);
+};
 
 /** An http(s) URL (or '' = unset) — never javascript:, data: or anything a browser would run. */
 export function httpUrlOrEmpty(v: unknown, field: string): string {
@@ -52,6 +68,13 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
     settings.minSdkVersion = min.trim();
   }
   if (input.reminders !== undefined) settings.reminders = validateReminderSettings(input.reminders);
+  if ('roleChecks' in input) settings.roleChecks = boolSetting(input.roleChecks, 'roleChecks');
+  if ('feedsPublic' in input) settings.feedsPublic = boolSetting(input.feedsPublic, 'feedsPublic');
+  if ('kfUrl' in input) settings.kfUrl = httpUrlOrEmpty(input.kfUrl, 'kfUrl');
+  if ('compat' in input) {
+    if (!(COMPAT_PROFILES as readonly unknown[]).includes(input.compat)) throw new DomainError(Reason.BadParameter, `compat must be one of ${COMPAT_PROFILES.join(', ')}`, 'compat');
+    settings.compat = input.compat as CompatProfile;
+  }
   const out: SettingsPatch = { settings };
   if ('dailyQuota' in input) {
     const q = input.dailyQuota;

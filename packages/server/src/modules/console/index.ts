@@ -13,6 +13,8 @@ import { accountRoutes } from './routes-account.js';
 import { goodsRoutes } from './routes-goods.js';
 import { liveRoutes } from './routes-live.js';
 import { roomRoutes } from './routes-rooms.js';
+import { assistantRoutes } from './routes-assistant.js';
+import { memberRoutes } from './routes-members.js';
 import { statsRoutes } from './routes-stats.js';
 import { RoomSampler } from './sampler.js';
 import { LoginThrottle, SESSION_DEFAULTS, type SessionPolicy, SessionService } from './sessions.js';
@@ -60,7 +62,10 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions = {}): 
           goodsRoutes(api, ctx);
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
+          memberRoutes(api, ctx);
         }, { prefix: '/console/api' });
+        // The assistant's phone desk: its own session (one room), not the console's.
+        void app.register(async (api) => assistantRoutes(api, ctx), { prefix: '/console/assistant-api' });
         pageRoutes(app);
       },
     },

@@ -21,6 +21,9 @@ export interface RoomRow {
   anchor_name: string;
   anchor_img: string;
   anchor_wechat: string;
+  sub_anchor_wechat: string;
+  /** the sub-anchor's push key ('' without a sub-anchor) */
+  sub_stream_key: string;
   type: number;
   screen_type: number;
   close_like: number;
@@ -47,7 +50,7 @@ export interface AuditRow {
   at: number;
 }
 
-const ROOM_COLUMNS = `id, appid, name, cover_img, share_img, feeds_img, start_time, end_time, anchor_name, anchor_img, anchor_wechat,
+const ROOM_COLUMNS = `id, appid, name, cover_img, share_img, feeds_img, start_time, end_time, anchor_name, anchor_img, anchor_wechat, sub_anchor_wechat, sub_stream_key,
   type, screen_type, close_like, close_goods, close_comment, close_replay, close_share, close_kf, is_feeds_public,
   live_status, stream_key, created_at, updated_at`;
 
