@@ -7,6 +7,8 @@ export class TopBar {
   readonly el: HTMLElement;
   readonly shareButton: HTMLButtonElement;
   readonly homeButton: HTMLButtonElement;
+  /** customer service (closeKf 0 and the app's kfUrl) */
+  readonly kfButton: HTMLButtonElement;
   private readonly avatarBox = h('span', { class: 'zb-avatar-slot' });
   private readonly name = h('span', { class: 'zb-anchor-name' });
   private readonly viewers = h('span', { class: 'zb-viewers', 'data-testid': 'viewers' });
@@ -16,9 +18,10 @@ export class TopBar {
   constructor() {
     this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': '分享 Share' }, icon(ICONS.share));
     this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': '首页 Home', hidden: true }, icon(ICONS.home));
+    this.kfButton = h('button', { class: 'zb-round zb-kf', type: 'button', 'aria-label': '客服 Customer service', hidden: true }, icon(ICONS.kf));
     this.el = h('header', { class: 'zb-topbar' },
       h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers))),
-      h('div', { class: 'zb-top-actions' }, this.homeButton, this.shareButton),
+      h('div', { class: 'zb-top-actions' }, this.kfButton, this.homeButton, this.shareButton),
       this.title);
   }
 

@@ -1,5 +1,5 @@
 /** S-API-1..3: getliveinfo and get_replay, in the seed's exact shape. */
-import { type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom, Reason } from '@zhibo/protocol';
+import { Errcode, type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom, Reason } from '@zhibo/protocol';
 import { checkPage } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError, assertCheck } from '../../lib/errors.js';
@@ -7,6 +7,7 @@ import { type GoodsService, liveInfoGoods } from '../goods/service.js';
 import { isoSeconds, type ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
 import type { RoomRow } from '../rooms/sql.js';
+import type { CompatProfile } from '../apps/index.js';
 
 export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfoRoom {
   return {
@@ -50,9 +51,14 @@ export class LiveInfoService {
     return list;
   }
 
-  /** getliveinfo as JSON bytes, served from a per-page cache keyed after validation (the hot path of `npm run bench -- api`). */
-  async getLiveInfoJson(appid: string, body: Record<string, unknown>): Promise<Buffer> {
+  /**
+   * getliveinfo as JSON bytes, served from a per-page cache keyed after validation (the hot path of `npm run bench -- api`).
+   * `profile` words an app without rooms: `seed` errcode 1, `current` 9410000 with empty lists (WeChat today).
+   */
+  async getLiveInfoJson(appid: string, body: Record<string, unknown>, profile: CompatProfile = 'seed'): Promise<Buffer> {
     assertCheck(checkPage(body.start, body.limit));
+    if (profile === 'current' && (await this.all(appid)).length === 0)
+      return Buffer.from(JSON.stringify({ errcode: Errcode.EmptyRoomList, errmsg: 'empty room list', room_info: [], live_replay: [] }));
     const key = `${body.start as number}:${body.limit as number}`;
     const hit = this.bodies.get(appid)?.get(key);
     if (hit !== undefined) return hit;
@@ -82,7 +88,8 @@ export class LiveInfoService {
   async getReplay(appid: string, body: Record<string, unknown>): Promise<GetReplayResponse> {
     assertCheck(checkPage(body.start, body.limit));
     const room = await this.rooms.get(appid, body.room_id);
-    const { rows, total } = await this.replays.readyPage(room.id, body.start as number, body.limit as number);
+    // closeReplay (room/updatereplay): the room has no replay to give, as on WeChat.
+    const { rows, total } = room.close_replay === 1 ? { rows: [], total: 0 } : await this.replays.readyPage(room.id, body.start as number, body.limit as number);
     return {
       live_replay: rows.map((r) => ({ expire_time: isoSeconds(r.expire_time), create_time: isoSeconds(r.create_time), media_url: this.replays.mediaUrl(this.publicUrl(), room.id, r.session_id) })),
       errcode: 0,

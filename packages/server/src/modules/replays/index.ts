@@ -29,7 +29,7 @@ export function create(d: ReplaysDeps): Module<ReplayService> & { expiry: Replay
   return {
     service,
     expiry,
-    routes: { web: (a) => webRoutes(a, service), plugin: (r) => pluginRoutes(r, { replays: service, replayClosed, base: (req) => d.base(req) }) },
+    routes: { web: (a) => webRoutes(a, service, replayClosed), plugin: (r) => pluginRoutes(r, { replays: service, replayClosed, base: (req) => d.base(req) }) },
     components: [expiry],
   };
 }

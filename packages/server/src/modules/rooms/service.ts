@@ -131,6 +131,11 @@ export class RoomService {
     return this.sql.page(appid, start, limit);
   }
 
+  /** The public feed (/feeds/): live rooms with isFeedsPublic 1 of the apps that opted in. */
+  publicFeed(appids: string[], limit = 200): Promise<RoomRow[]> {
+    return this.sql.feed(appids, limit);
+  }
+
   /** A new stream key; whoever publishes with the old one is kicked (streamKeyChanged → live module). */
   async regenerateStreamKey(appid: string, id: unknown): Promise<RoomRow> {
     const room = await this.get(appid, id);

@@ -108,6 +108,14 @@ export class RoomsSql {
     return { rooms, total: c?.n ?? 0 };
   }
 
+  /** The public feed: live rooms of these apps with isFeedsPublic 1, the newest start first. */
+  feed(appids: string[], limit: number): Promise<RoomRow[]> {
+    return this.db.query<RoomRow>(
+      `SELECT ${ROOM_COLUMNS} FROM rooms WHERE appid = ANY($1::text[]) AND is_feeds_public = 1 AND live_status = $2 AND deleted_at IS NULL ORDER BY start_time DESC, id DESC LIMIT $3`,
+      [appids, LiveStatus.Live, limit],
+    );
+  }
+
   /** Rooms in a status (reconcile on boot). */
   async idsWithStatus(status: LiveStatus): Promise<number[]> {
     return (await this.db.query<{ id: number }>('SELECT id FROM rooms WHERE live_status = $1 AND deleted_at IS NULL', [status])).map((r) => r.id);
