@@ -12,6 +12,7 @@ const entries = [
   ['packages/sdk/src/browser.ts', 'packages/server/public/build/zhibo-sdk.js'],
   ['apps/room/src/main.ts', 'packages/server/public/build/room.js'],
   ['apps/console/src/main.ts', 'packages/server/public/build/console.js'],
+  ['apps/console/src/assistant.ts', 'packages/server/public/build/console-assistant.js'],
   ['packages/sdk/src/service-worker.ts', 'packages/server/public/build/zhibo-sw.js'],
   // player libraries, loaded by the room page only when the browser needs them
   ['packages/sdk/src/vendor/mpegts.ts', 'packages/server/public/build/vendor/mpegts.js'],

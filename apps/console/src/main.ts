@@ -12,6 +12,7 @@ import { roomFormPage } from './pages/room-form.js';
 import { roomPage } from './pages/room.js';
 import { goodsPage } from './pages/goods.js';
 import { accountsPage } from './pages/accounts.js';
+import { membersPage } from './pages/members.js';
 
 type PageFn = (ctx: Ctx) => Promise<HTMLElement>;
 interface Route {
@@ -27,8 +28,9 @@ const ROUTES: Route[] = [
   { re: /^#\/apps\/(wx[0-9a-f]+)\/rooms\/new$/, keys: ['appid'], page: roomFormPage, section: 'rooms' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/goods$/, keys: ['appid'], page: goodsPage, section: 'goods' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/settings$/, keys: ['appid'], page: settingsPage, section: 'settings' },
+  { re: /^#\/apps\/(wx[0-9a-f]+)\/members(?:\?.*)?$/, keys: ['appid'], page: membersPage, section: 'members' },
   { re: /^#\/rooms\/(\d+)\/edit$/, keys: ['id'], page: roomFormPage, section: 'rooms' },
-  { re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays))?$/, keys: ['id', 'tab'], page: roomPage, section: 'rooms' },
+  { re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays|members))?$/, keys: ['id', 'tab'], page: roomPage, section: 'rooms' },
   { re: /^#\/accounts$/, keys: [], page: accountsPage, section: 'accounts' },
   { re: /^#\/me$/, keys: [], page: mePage, section: 'me' },
 ];

@@ -54,7 +54,7 @@ export function createShell(onSignOut: () => void, go: (hash: string) => void): 
         h('a', { href, class: `nav-item${section === key ? ' is-active' : ''}`, 'aria-current': section === key ? 'page' : undefined },
           h('span', { class: 'nav-icon', 'aria-hidden': 'true', text: icon }), h('span', { text: label }));
       nav.replaceChildren(
-        ...(appid ? [item('rooms', `#/apps/${appid}`, 'Live rooms', '●'), item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'), item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
+        ...(appid ? [item('rooms', `#/apps/${appid}`, 'Live rooms', '●'), item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'), item('members', `#/apps/${appid}/members`, 'Members', '☺'), item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
         item('apps', '#/apps', 'All apps', '◫'),
         ...(account.role === 'operator' ? [item('accounts', '#/accounts', 'Accounts', '☺')] : []),
         item('me', '#/me', 'My password', '✱'),

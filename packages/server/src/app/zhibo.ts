@@ -17,6 +17,7 @@ import { requestBase } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
+import { answerAsHttp1, isWebSocketUpgrade } from '../http/h2c.js';
 import type { ModuleRoutes } from '../modules/module.js';
 import * as appsModule from '../modules/apps/index.js';
 import * as assistantsModule from '../modules/assistants/index.js';
@@ -195,6 +196,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   installWxFallback(app, log);
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
   app.server.on('upgrade', (req, socket, head) => {
+    // Anything but a WebSocket (e.g. `Upgrade: h2c` from Java's HttpClient or curl --http2) is answered over HTTP/1.1.
+    if (!isWebSocketUpgrade(req)) return answerAsHttp1(app.server, req, socket, head);
     for (const r of routed) if (r.upgrade?.(req, socket, head)) return;
     socket.destroy();
   });

@@ -108,7 +108,7 @@ export class AppService {
    */
   async stableToken(grantType: unknown, appidIn: unknown, secret: unknown, forceRefresh: unknown): Promise<{ access_token: string; expires_in: number }> {
     const appid = await this.credentials(grantType, appidIn, secret);
-    if (forceRefresh !== undefined && forceRefresh !== null && typeof forceRefresh !== 'boolean' && !['true', 'false', '0', '1'].includes(String(forceRefresh)))
+    if (forceRefresh !== undefined && forceRefresh !== null && typeof forceRefresh !== 'boolean' && !['true', 'false', '0', '1', 0, 1].includes(forceRefresh as string))
       throw new DomainError(Reason.BadParameter, 'force_refresh must be true or false', 'force_refresh');
     const force = forceRefresh === true || forceRefresh === 'true' || forceRefresh === '1' || forceRefresh === 1;
     const now = this.clock.now();

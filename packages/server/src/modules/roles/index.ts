@@ -16,7 +16,7 @@ export interface RolesDeps {
   apps: AppService;
   identity: IdentityService;
   /** where the merchant grants a role (the console's Members page), for 300036's qrcode_url */
-  consoleUrl(appid: string, username: string): string;
+  consoleUrl: (appid: string, username: string) => string;
 }
 
 export function create(d: RolesDeps): Module<RoleService> {

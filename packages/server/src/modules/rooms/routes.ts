@@ -14,9 +14,9 @@ import { subAnchorRoutes } from './subanchor.js';
 export const STATUS_MAX_AGE_SEC = 60;
 
 export interface RoomRouteDeps {
-  pushUrl(roomId: number, key: string): string;
+  pushUrl: (roomId: number, key: string) => string;
   /** the app's customer-service URL ('' when none: closeKf 0 is refused with 300038) */
-  kfUrl(appid: string): Promise<string>;
+  kfUrl: (appid: string) => Promise<string>;
 }
 
 /** A 0/1 switch of a body: missing → 200002 `parameter X must no be null`. */
