@@ -26,15 +26,18 @@ const mtime = (p: string) => {
 
 export async function ensureConsoleBuild(): Promise<void> {
   const src = Math.max(...['apps/console/src', 'packages/sdk/src', 'packages/protocol/src'].map((d) => newest(join(ROOT, d))));
-  if (mtime(join(OUT, 'console.js')) >= src && mtime(join(OUT, 'console.css')) >= src) return;
   const alias = Object.fromEntries(['protocol', 'core', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
-  const r = await build({ absWorkingDir: ROOT, alias, entryPoints: ['apps/console/src/main.ts'], outfile: join(OUT, 'console.js'), bundle: true, format: 'esm',
-    target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'error', write: false });
-  for (const f of r.outputFiles) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    const tmp = `${f.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, f.contents);
-    renameSync(tmp, f.path);
+  // The console and the assistant's phone page (each with its .css).
+  for (const [entry, out] of [['apps/console/src/main.ts', 'console'], ['apps/console/src/assistant.ts', 'console-assistant']] as const) {
+    if (mtime(join(OUT, `${out}.js`)) >= src && mtime(join(OUT, `${out}.css`)) >= src) continue;
+    const r = await build({ absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(OUT, `${out}.js`), bundle: true, format: 'esm',
+      target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'error', write: false });
+    for (const f of r.outputFiles) {
+      mkdirSync(dirname(f.path), { recursive: true });
+      const tmp = `${f.path}.${process.pid}.tmp`;
+      writeFileSync(tmp, f.contents);
+      renameSync(tmp, f.path);
+    }
   }
 }
 
