@@ -98,13 +98,13 @@ export interface CreateRoomRequest {
   closeReplay?: number;
   closeShare?: number;
   closeKf?: number;
-  /** zhibo extension: the anchor's avatar (media_id or URL). WeChat takes it from the anchor's WeChat account. */
+  /** the anchor's avatar (media_id, or an http(s) URL): a WeChat field since 2021 (WxJava sends it; PowerWeChat does not) */
   anchorImg?: string;
 }
 
 export interface CreateRoomResponse extends WxError {
   roomId: number;
-  /** WeChat answers a QR code path when the anchor is unverified; zhibo never needs one. */
+  /** with 300036 (role checks on, the anchor lacks the anchor role): where to fix it — the console's Members page */
   qrcode_url?: string;
 }
 
