@@ -1,5 +1,5 @@
 /** S-API-1..3: getliveinfo and get_replay, in the seed's exact shape. */
-import { Errcode, type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom, Reason } from '@zhibo/protocol';
+import { type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom, Reason } from '@zhibo/protocol';
 import { checkPage } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError, assertCheck } from '../../lib/errors.js';
@@ -58,7 +58,7 @@ export class LiveInfoService {
   async getLiveInfoJson(appid: string, body: Record<string, unknown>, profile: CompatProfile = 'seed'): Promise<Buffer> {
     assertCheck(checkPage(body.start, body.limit));
     if (profile === 'current' && (await this.all(appid)).length === 0)
-      return Buffer.from(JSON.stringify({ errcode: Errcode.EmptyRoomList, errmsg: 'empty room list', room_info: [], live_replay: [] }));
+      throw new DomainError(Reason.EmptyRoomList, 'empty room list', undefined, undefined, { room_info: [], live_replay: [] });
     const key = `${body.start as number}:${body.limit as number}`;
     const hit = this.bodies.get(appid)?.get(key);
     if (hit !== undefined) return hit;
