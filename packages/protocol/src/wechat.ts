@@ -22,6 +22,8 @@ export interface LiveInfoGoods {
   /** fen; 0 unless price_type is 2 or 3 */
   price2: number;
   price_type: 1 | 2 | 3;
+  /** getliveinfo only: the appid whose page the goods url is (WeChat's sample shows it; '' for the app's own pages) */
+  third_party_appid?: string;
 }
 
 /** S-API-1: one room of getliveinfo, in the seed's field order. */

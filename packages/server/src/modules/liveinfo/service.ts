@@ -45,7 +45,8 @@ export class LiveInfoService {
     if (hit) return hit;
     const { rooms } = await this.rooms.page(appid, 0, 1_000_000);
     const shelves = await this.goods.shelves(rooms.map((r) => r.id));
-    const list = rooms.map((r) => liveInfoRoom(r, (shelves.get(r.id) ?? []).map(liveInfoGoods)));
+    // WeChat's sample carries third_party_appid on each goods of the room list.
+    const list = rooms.map((r) => liveInfoRoom(r, (shelves.get(r.id) ?? []).map((g) => ({ ...liveInfoGoods(g), third_party_appid: g.third_party_appid }))));
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(appid, list);
     return list;
