@@ -9,6 +9,7 @@ import { DomainError } from '../../lib/errors.js';
 import { intOf, isWechatId } from '../../lib/ids.js';
 import type { AppService } from '../apps/service.js';
 import type { IdentityService } from '../identity/service.js';
+import { missing } from '../rooms/index.js';
 import type { RolesSql } from './sql.js';
 
 export const Role = { Admin: 1, Anchor: 2, Operator: 3 } as const;
@@ -24,9 +25,6 @@ export interface RoleMember {
   updateTimestamp: string;
   username: string;
 }
-
-/** `parameter X must no be null` (200002), WeChat's words for a missing field. */
-export const missing = (field: string): DomainError => new DomainError(Reason.ParamMissing, `parameter ${field} must no be null`, field);
 
 export function username(v: unknown, field = 'username', reason: Reason = Reason.MemberIdInvalid): string {
   if (v === undefined || v === null || v === '') throw missing(field);
