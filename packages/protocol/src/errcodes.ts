@@ -37,6 +37,10 @@ export const Errcode = {
   /** an unknown API path or method */
   InvalidUrl: 40066,
   InvalidMediaType: 40004,
+  /** a known API path called with POST where it takes GET */
+  RequireGet: 43001,
+  /** a known API path called with GET where it takes POST */
+  RequirePost: 43002,
   MinuteQuota: 45011,
   AnchorNotVerified: 300036,
   KfNotConfigured: 300038,
@@ -96,6 +100,8 @@ export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
   300031: { errmsg: 'cover image invalid', http: 200, description: 'coverImg missing, too large (> 2 MB) or not an image' },
   300032: { errmsg: 'share image invalid', http: 200, description: 'shareImg missing, too large (> 1 MB) or not an image' },
   300034: { errmsg: 'anchor name length invalid', http: 200, description: 'anchorName length out of range (CJK counts 2)' },
+  43001: { errmsg: 'require GET method', http: 200, description: 'a GET API called with another method' },
+  43002: { errmsg: 'require POST method', http: 200, description: 'a POST API called with another method' },
   40004: { errmsg: 'invalid media type', http: 200, description: 'media upload: `type` is not image' },
   45011: { errmsg: 'api minute-quota reach limit mustslower retry next minute', http: 200, description: 'stable_token force_refresh again within 30 seconds' },
   300036: { errmsg: 'anchorWechat has no anchor role', http: 200, description: 'role checks on: the anchor named in the room does not hold the anchor role' },

@@ -109,6 +109,20 @@ describe('HTTP details', () => {
     expect(post).toContain('"errcode":1');
   });
 
+  it('a known WeChat path with the wrong method answers 43001/43002, an unknown one 40066, never echoing the query', async () => {
+    t = await startServer('pglite');
+    const m = await merchant(t);
+    const post = await (await fetch(`${t.url}/wxaapi/broadcast/room/getassistantlist?access_token=${m.token}&roomId=1`, { method: 'POST', body: '{}' })).json();
+    expect(post).toEqual({ errcode: 43001, errmsg: 'require GET method' });
+    const get = await (await fetch(`${t.url}/wxaapi/broadcast/room/addsubanchor?access_token=${m.token}`)).json();
+    expect(get).toEqual({ errcode: 43002, errmsg: 'require POST method' });
+    // getrolelist takes both (PowerWeChat POSTs it)
+    expect(await (await fetch(`${t.url}/wxaapi/broadcast/role/getrolelist?access_token=${m.token}`, { method: 'POST', body: '{"role":-1}' })).json()).toMatchObject({ errcode: 0 });
+    const unknown = await (await fetch(`${t.url}/wxaapi/broadcast/room/nosuchcall?access_token=${m.token}`, { method: 'POST', body: '{}' })).text();
+    expect(JSON.parse(unknown)).toMatchObject({ errcode: 40066 });
+    expect(unknown).not.toContain(m.token);
+  });
+
   it('curl --http2 (h2c upgrade) gets WeChat answers over HTTP/1.1', async () => {
     t = await startServer('pglite');
     const m = await merchant(t);

@@ -193,7 +193,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     installAdminApi(scope, adminToken, log);
     for (const r of routed) r.admin?.(scope);
   }, { prefix: ADMIN_PREFIX });
-  installWxFallback(app, log);
+  installWxFallback(app, log, (path) => wxRouter.methods.get(path));
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
   app.server.on('upgrade', (req, socket, head) => {
     // Anything but a WebSocket (e.g. `Upgrade: h2c` from Java's HttpClient or curl --http2) is answered over HTTP/1.1.

@@ -9,9 +9,18 @@ import type { Log } from '../lib/log.js';
 
 const WECHAT_PATH = /^\/(cgi-bin|wxa|wxaapi)\//;
 
-export function installWxFallback(app: FastifyInstance, log: Log): void {
+/**
+ * `methodsOf(path)`: the methods a WeChat path takes. A known path called with another method answers WeChat's
+ * 43001 `require GET method` / 43002 `require POST method`; an unknown one 40066 `invalid url`.
+ */
+export function installWxFallback(app: FastifyInstance, log: Log, methodsOf: (path: string) => ReadonlySet<string> | undefined = () => undefined): void {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
+    const known = methodsOf(path);
+    if (known && !known.has(req.method)) {
+      const get = known.has('GET') && !known.has('POST');
+      return reply.code(200).send(get ? { errcode: Errcode.RequireGet, errmsg: 'require GET method' } : { errcode: Errcode.RequirePost, errmsg: 'require POST method' });
+    }
     if (WECHAT_PATH.test(path)) {
       log.debug(`unknown WeChat API call: ${req.method} ${path.slice(0, 200)}`);
       return reply.code(200).send({ errcode: Errcode.InvalidUrl, errmsg: `invalid url: no such API (${req.method} ${path.slice(0, 120)})` });

@@ -99,6 +99,9 @@ export interface WxRouteOptions {
 
 /** Registers WeChat-style routes: token auth, body parsing and the envelope, once for all. */
 export class WxRouter {
+  /** path → the methods it is registered with (the fallback answers 43001/43002 for the others) */
+  readonly methods = new Map<string, Set<'GET' | 'POST'>>();
+
   constructor(
     private readonly app: FastifyInstance,
     private readonly authenticate: (token: unknown) => Promise<string>,
@@ -106,11 +109,19 @@ export class WxRouter {
   ) {}
 
   get(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
+    this.note(path, 'GET');
     this.app.get(path, this.wrap(fn, opts, false));
   }
 
   post(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
+    this.note(path, 'POST');
     this.app.post(path, this.wrap(fn, opts, true));
+  }
+
+  private note(path: string, method: 'GET' | 'POST'): void {
+    const m = this.methods.get(path) ?? new Set();
+    m.add(method);
+    this.methods.set(path, m);
   }
 
   private wrap(fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions, hasBody: boolean): Handler {
