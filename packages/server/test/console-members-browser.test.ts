@@ -10,7 +10,7 @@ import { Role } from '../src/modules/console/index.js';
 import { ensureConsoleBuild, shot, signIn } from './console-browser-helpers.js';
 import { merchant, startServer, type TestServer } from './helpers.js';
 import { Viewer } from './realtime-helpers.js';
-import { launchBrowser, type TestBrowser } from './room-page-helpers.js';
+import { ensureWebBuild, launchBrowser, type TestBrowser } from './room-page-helpers.js';
 
 const PASSWORD = 'operator password';
 
@@ -18,7 +18,7 @@ describe('console members screens in the browser', () => {
   let t: TestServer;
   let b: TestBrowser;
   beforeAll(async () => {
-    await ensureConsoleBuild();
+    await Promise.all([ensureConsoleBuild(), ensureWebBuild()]);
     t = await startServer('pglite');
     b = await launchBrowser();
   });
@@ -69,6 +69,19 @@ describe('console members screens in the browser', () => {
     await waitUntil(async () => (await t.z.services.rooms.getAny(room))?.close_kf === 0, { what: 'closeKf 0 saved' });
     expect((await t.z.services.rooms.getAny(room))?.is_feeds_public).toBe(0);
     await shot(page, 'console-room-members');
+
+    // the room page now shows the customer-service button; it opens the app's kfUrl with the room and the viewer
+    const viewerCtx = await b.context('phone');
+    const viewer = await viewerCtx.newPage();
+    await viewer.route('https://shop.example.com/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<title>help</title>' }));
+    await viewer.goto(`${t.url}/room/?room_id=${room}`);
+    await viewer.waitForSelector('.zb-kf:not([hidden])');
+    await viewer.click('.zb-kf');
+    await viewer.waitForURL(/^https:\/\/shop\.example\.com\/help/);
+    const kf = new URL(viewer.url());
+    expect(kf.searchParams.get('room_id')).toBe(String(room));
+    expect(kf.searchParams.get('openid')).toMatch(/^o[A-Za-z0-9_-]{27}$/);
+    await viewerCtx.close();
 
     // the assistant's phone: the link signs it in; it sees the room, mutes and deletes a comment, presents the product
     const phoneCtx = await b.context('phone');
