@@ -119,7 +119,7 @@ describe.each(testDbKinds())('room members (WeChat API) on %s', (kind) => {
     const key1 = await subKey();
     expect(key1).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(key1).not.toBe((await t.z.services.rooms.getAny(room))!.stream_key);
-    expect(await get()).toMatchObject({ errcode: 0, username: 'wx_sub' });
+    expect(await get()).toMatchObject({ errcode: 0, username: 'wx_sub', pushAddr: expect.stringMatching(new RegExp(`/live/${room}\\?key=${key1}$`)) as string });
     expect(await m.post(`${P}addsubanchor`, { roomId: room, username: 'wx_sub' })).toMatchObject({ errcode: 500004 });
     expect(await m.post(`${P}addsubanchor`, { roomId: room, username: 'wx_sub2' })).toMatchObject({ errcode: 500003 });
     expect(await m.post(`${P}modifysubanchor`, { roomId: room, username: 'wx_sub' })).toMatchObject({ errcode: 0 });

@@ -61,7 +61,7 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): voi
     await rooms.setSwitch(appid, id, 'close_kf', closeKf);
     return ok({});
   });
-  subAnchorRoutes(r, rooms);
+  subAnchorRoutes(r, rooms, pushUrl);
 }
 
 /**

@@ -43,7 +43,7 @@ export async function deleteSubAnchor(rooms: RoomService, appid: string, body: R
   await rooms.setSubAnchor(appid, room, '');
 }
 
-export function subAnchorRoutes(r: WxRouter, rooms: RoomService): void {
+export function subAnchorRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: number, key: string) => string): void {
   const P = '/wxaapi/broadcast/room/';
   const done = async (fn: Promise<void>) => {
     await fn;
@@ -54,6 +54,7 @@ export function subAnchorRoutes(r: WxRouter, rooms: RoomService): void {
   r.post(`${P}deletesubanchor`, ({ appid, body }) => done(deleteSubAnchor(rooms, appid, body)));
   r.get(`${P}getsubanchor`, async ({ appid, query }) => {
     const room = await rooms.get(appid, query.roomId);
-    return ok({ username: room.sub_anchor_wechat });
+    // zhibo extension: the sub-anchor's own push address (WeChat's sub-anchor pushes from its app; ours needs a URL)
+    return ok(room.sub_anchor_wechat ? { username: room.sub_anchor_wechat, pushAddr: pushUrl(room.id, room.sub_stream_key) } : { username: '' });
   });
 }
