@@ -143,7 +143,7 @@ export const REASONS: Record<Reason, ReasonInfo> = {
   sub_anchor_duplicate: { errcode: Errcode.SubAnchorDuplicate, status: 409, when: 'addsubanchor with the sub-anchor the room already has' },
   sub_anchor_is_anchor: { errcode: Errcode.SubAnchorIsAnchor, status: 400, when: 'the sub-anchor is the room\'s anchor (anchorWechat)' },
   assistant_exists: { errcode: Errcode.AssistantExists, status: 409, when: 'addassistant: the user is already an assistant of the room' },
-  assistant_not_found: { errcode: Errcode.AssistantNotFound, status: 404, when: 'modifyassistant/removeassistant (or an assistant sign-in) for a user who is not an assistant of the room' },
+  assistant_not_found: { errcode: Errcode.AssistantNotFound, status: 404, when: 'modifyassistant/removeassistant for a user who is not an assistant of the room (console: a sign-in link for one); addassistant with a username that is not a WeChat id' },
   empty_room_list: { errcode: Errcode.EmptyRoomList, status: 200, when: 'profile `current`: getliveinfo of an app without rooms (the seed profile answers errcode 1)' },
   not_subscribable: { errcode: Errcode.RoomStateForbids, status: 409, when: 'the room is live, ended, banned or expired: subscriptions are for rooms that have not started' },
   webpush_off: { errcode: Errcode.ApiUnauthorized, status: 404, when: 'the app does not deliver reminders by Web Push' },

@@ -38,7 +38,7 @@ export async function membersPage(ctx: Ctx): Promise<HTMLElement> {
   }, { 'aria-label': 'Add member' });
   form.add(h('div', { class: 'grid-2' },
     form.field('username', 'WeChat id', input('username', { value: grant, placeholder: 'wx_anchor', autocomplete: 'off' })),
-    form.field('role', 'Role', select('role', [['2', 'Anchor'], ['3', 'Operator'], ['1', 'Admin']], grant ? '2' : '2'))),
+    form.field('role', 'Role', select('role', [['2', 'Anchor'], ['3', 'Operator'], ['1', 'Admin']], '2'))),
   h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Add member' })));
 
   return h('div', { class: 'page' },
