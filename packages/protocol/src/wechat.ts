@@ -48,6 +48,8 @@ export interface LiveInfoRoom {
   is_feeds_public: number;
   creater_openid: string;
   feeds_img: string;
+  /** the anchor's WeChat id as created (WxJava's RoomInfo reads `anchor_wechat`) */
+  anchor_wechat: string;
 }
 
 export interface GetLiveInfoRequest {

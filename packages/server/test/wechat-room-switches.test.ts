@@ -31,7 +31,7 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     const info = async () => ((await m.post(GLI, { start: 0, limit: 1 })).room_info as Info[])[0]!;
     const before = await info();
     // WeChat's documented defaults: replay and customer service closed, listed in the feeds, type 1 (push).
-    expect(before).toMatchObject({ screen_type: 1, close_replay: 1, close_kf: 1, is_feeds_public: 1, close_like: 0, live_type: 1 });
+    expect(before).toMatchObject({ screen_type: 1, close_replay: 1, close_kf: 1, is_feeds_public: 1, close_like: 0, live_type: 1, anchor_wechat: 'wx_anchor' });
     expect(before.anchor_img).toMatch(/\/img\//);
     // WeChat's edit sample (PowerWeChat sends these 16 fields, zeros included): no type, screenType or anchorImg.
     const edit = { id: room, name: '改过的直播间', coverImg: m.media, startTime: now + 1200, endTime: now + 4800, anchorName: '主播小李', anchorWechat: 'wx_anchor', shareImg: m.media,

@@ -14,7 +14,7 @@ export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfo
     name: r.name, roomid: r.id, cover_img: r.cover_img, live_status: r.live_status, start_time: r.start_time, end_time: r.end_time,
     anchor_name: r.anchor_name, anchor_img: r.anchor_img, goods, share_img: r.share_img, live_type: r.type, screen_type: r.screen_type,
     close_like: r.close_like, close_goods: r.close_goods, close_comment: r.close_comment, close_kf: r.close_kf, close_replay: r.close_replay,
-    is_feeds_public: r.is_feeds_public, creater_openid: '', feeds_img: r.feeds_img,
+    is_feeds_public: r.is_feeds_public, creater_openid: '', feeds_img: r.feeds_img, anchor_wechat: r.anchor_wechat,
   };
 }
 
