@@ -123,6 +123,14 @@ describe('HTTP details', () => {
     expect(unknown).not.toContain(m.token);
   });
 
+  it('applyliveinfo {action: apply} is granted at once (every zhibo app has live); another action is 40097', async () => {
+    t = await startServer('pglite');
+    const m = await merchant(t);
+    expect(await m.post('/wxa/business/applyliveinfo', { action: 'apply' })).toEqual({ errcode: 0, errmsg: 'ok', action: 'apply' });
+    expect(await m.post('/wxa/business/applyliveinfo', { action: 'revoke' })).toMatchObject({ errcode: 40097 });
+    expect(await t.api.post('/wxa/business/applyliveinfo', { action: 'apply' }, { access_token: 'nope' })).toMatchObject({ errcode: 40001 });
+  });
+
   it('curl --http2 (h2c upgrade) gets WeChat answers over HTTP/1.1', async () => {
     t = await startServer('pglite');
     const m = await merchant(t);

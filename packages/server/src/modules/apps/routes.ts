@@ -1,11 +1,18 @@
 /** The apps module's routes: WeChat's token calls, and the admin API's apps. */
 import type { FastifyInstance } from 'fastify';
-import type { WxRouter } from '../../http/wx.js';
+import { Reason } from '@zhibo/protocol';
+import { DomainError } from '../../lib/errors.js';
+import { ok, type WxRouter } from '../../http/wx.js';
 import type { AppService } from './service.js';
 
 export function wxRoutes(r: WxRouter, apps: AppService): void {
   r.get('/cgi-bin/token', async ({ query }) => apps.issueToken(query.grant_type, query.appid, query.secret), { auth: false });
   // The stable token (WxJava with useStableAccessToken): the same token until it nears expiry, unless force_refresh.
+  // Third-party platforms apply for an authorizer's live permission; on zhibo every app has it, so it is granted at once.
+  r.post('/wxa/business/applyliveinfo', async ({ body }) => {
+    if (body.action !== 'apply') throw new DomainError(Reason.InvalidArgs, 'action must be apply', 'action');
+    return ok({ action: 'apply' });
+  });
   r.post('/cgi-bin/stable_token', async ({ body }) => apps.stableToken(body.grant_type, body.appid, body.secret, body.force_refresh), { auth: false });
 }
 
