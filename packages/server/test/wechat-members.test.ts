@@ -96,6 +96,7 @@ describe.each(testDbKinds())('room members (WeChat API) on %s', (kind) => {
     expect(refused).toMatchObject({ errcode: 300036 });
     expect(refused.qrcode_url).toBe(`${t.url}/console/#/apps/${m.appid}/members?grant=wx_anchor`);
     expect((await m.post(`${P}editroom`, { id: room, anchorWechat: 'wx_anchor' })).errcode).toBe(300036);
+    expect(await m.post(`${P}editroom`, { id: room, anchorWechat: '' })).toMatchObject({ errcode: 200002, errmsg: 'parameter anchorWechat must no be null' });
     expect((await m.post(`${P}editroom`, { id: room, name: '不换主播的直播间' })).errcode).toBe(0); // the anchor is not re-checked when not given
     expect((await m.post(`${R}addrole`, { username: 'wx_anchor', role: 2 })).errcode).toBe(0);
     expect(await m.room({ anchorWechat: 'wx_anchor' })).toBeGreaterThan(room);

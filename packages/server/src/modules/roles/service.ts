@@ -94,7 +94,11 @@ export class RoleService {
 
   /** With role checks on, `user` must hold the anchor role: 300036 (main anchor, with qrcode_url) or 500002 (sub-anchor). */
   async requireAnchor(appid: string, user: string, sub = false): Promise<void> {
-    if (!user || !(await this.checksOn(appid)) || (await this.sql.holds(appid, user, Role.Anchor))) return;
+    if (sub && !user) return;
+    if (!(await this.checksOn(appid))) return;
+    // With role checks on, a room names its anchor (WeChat requires anchorWechat).
+    if (!user) throw missing('anchorWechat');
+    if (await this.sql.holds(appid, user, Role.Anchor)) return;
     if (sub) throw new DomainError(Reason.SubAnchorNotVerified, `${user} does not hold the anchor role of this app (role/addrole role 2)`, 'username');
     throw new DomainError(Reason.AnchorRoleMissing, `anchorWechat ${user} does not hold the anchor role of this app (role/addrole role 2, or the console's Members page)`, 'anchorWechat',
       undefined, { qrcode_url: this.consoleUrl(appid, user) });
