@@ -14,6 +14,7 @@ export const BUNDLES = [
   ['packages/sdk/src/browser.ts', 'zhibo-sdk.js'],
   ['apps/room/src/main.ts', 'room.js'],
   ['apps/console/src/main.ts', 'console.js'],
+  ['apps/console/src/assistant.ts', 'console-assistant.js'],
   ['packages/sdk/src/service-worker.ts', 'zhibo-sw.js'],
   // player libraries, loaded by the room page only when the browser needs them
   ['packages/sdk/src/vendor/mpegts.ts', 'vendor/mpegts.js'],

@@ -15,6 +15,7 @@ import { goodsEditPage, goodsPage } from './pages/goods.js';
 import { reviewPage } from './pages/review.js';
 import { followersPage } from './pages/followers.js';
 import { accountsPage } from './pages/accounts.js';
+import { membersPage } from './pages/members.js';
 
 type PageFn = (ctx: Ctx) => Promise<HTMLElement>;
 interface Route {
@@ -33,8 +34,9 @@ const ROUTES: Route[] = [
   { re: /^#\/apps\/(wx[0-9a-f]+)\/followers(?:\?after=\d+)?$/, keys: ['appid'], page: followersPage, section: 'followers' },
   { re: /^#\/review$/, keys: [], page: reviewPage, section: 'review' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/settings$/, keys: ['appid'], page: settingsPage, section: 'settings' },
+  { re: /^#\/apps\/(wx[0-9a-f]+)\/members(?:\?.*)?$/, keys: ['appid'], page: membersPage, section: 'members' },
   { re: /^#\/rooms\/(\d+)\/edit$/, keys: ['id'], page: roomFormPage, section: 'rooms' },
-  { re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays))?$/, keys: ['id', 'tab'], page: roomPage, section: 'rooms' },
+  { re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays|members))?$/, keys: ['id', 'tab'], page: roomPage, section: 'rooms' },
   { re: /^#\/accounts$/, keys: [], page: accountsPage, section: 'accounts' },
   { re: /^#\/me$/, keys: [], page: mePage, section: 'me' },
 ];

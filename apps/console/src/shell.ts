@@ -55,7 +55,8 @@ export function createShell(onSignOut: () => void, go: (hash: string) => void): 
           h('span', { class: 'nav-icon', 'aria-hidden': 'true', text: icon }), h('span', { text: label }));
       nav.replaceChildren(
         ...(appid ? [item('rooms', `#/apps/${appid}`, 'Live rooms', '●'), item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'),
-          item('followers', `#/apps/${appid}/followers`, 'Followers', '♥'), item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
+          item('members', `#/apps/${appid}/members`, 'Members', '☺'), item('followers', `#/apps/${appid}/followers`, 'Followers', '♥'),
+          item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
         item('apps', '#/apps', 'All apps', '◫'),
         ...(account.role === 'operator' ? [item('review', '#/review', 'Goods review', '✓'), item('accounts', '#/accounts', 'Accounts', '☺')] : []),
         item('me', '#/me', 'My password', '✱'),

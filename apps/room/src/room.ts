@@ -72,6 +72,7 @@ export class RoomPage {
     this.present = new PresentCard((g) => this.openGoods(g));
     this.top.shareButton.addEventListener('click', () => void this.share());
     this.top.homeButton.addEventListener('click', () => this.openHome());
+    this.top.kfButton.addEventListener('click', () => this.openKf());
   }
 
   /** A stable read-only view for tests and the console (window.__zhiboRoom). */
@@ -92,6 +93,7 @@ export class RoomPage {
     this.top.setViewers(0);
     this.top.shareButton.hidden = room.closeShare || this.videoOnly;
     this.top.homeButton.hidden = !room.homeUrl || this.videoOnly;
+    this.top.kfButton.hidden = !room.kfUrl || this.videoOnly;
     this.poster.replaceChildren(img(room.coverImg, '', 'zb-poster-img'));
     this.shelf.set(room.goods);
     show(this.shelf.bagButton, !room.closeGoods && room.goods.length > 0);
@@ -373,6 +375,13 @@ export class RoomPage {
       return;
     }
     location.assign(url);
+  }
+
+  /** Customer service: the app's contact page, with the viewer's openid and the room (like the home link). */
+  private openKf(): void {
+    const room = this.room;
+    if (!room?.kfUrl) return;
+    void this.ensureOpenid().then(() => location.assign(merchantPageUrl(room.kfUrl, '', this.outbound())));
   }
 
   private sendChat(text: string): boolean {

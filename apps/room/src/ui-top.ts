@@ -9,6 +9,8 @@ export class TopBar {
   readonly homeButton: HTMLButtonElement;
   /** follow the merchant (WeChat's long-term subscription); hidden until its state is known */
   readonly followButton: HTMLButtonElement;
+  /** customer service (closeKf 0 and the app's kfUrl) */
+  readonly kfButton: HTMLButtonElement;
   private readonly avatarBox = h('span', { class: 'zb-avatar-slot' });
   private readonly name = h('span', { class: 'zb-anchor-name' });
   private readonly viewers = h('span', { class: 'zb-viewers', 'data-testid': 'viewers' });
@@ -19,9 +21,10 @@ export class TopBar {
     this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': '分享 Share' }, icon(ICONS.share));
     this.followButton = h('button', { class: 'zb-follow', type: 'button', hidden: true, 'data-testid': 'follow', 'aria-pressed': 'false' }, '+ 关注');
     this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': '首页 Home', hidden: true }, icon(ICONS.home));
+    this.kfButton = h('button', { class: 'zb-round zb-kf', type: 'button', 'aria-label': '客服 Customer service', hidden: true }, icon(ICONS.kf));
     this.el = h('header', { class: 'zb-topbar' },
       h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers)), this.followButton),
-      h('div', { class: 'zb-top-actions' }, this.homeButton, this.shareButton),
+      h('div', { class: 'zb-top-actions' }, this.kfButton, this.homeButton, this.shareButton),
       this.title);
   }
 

@@ -36,14 +36,33 @@ export const Errcode = {
   MediaNotFound: 40007,
   /** an unknown API path or method */
   InvalidUrl: 40066,
+  InvalidMediaType: 40004,
+  /** a known API path called with POST where it takes GET */
   RequireGet: 43001,
+  /** a known API path called with GET where it takes POST */
   RequirePost: 43002,
+  MinuteQuota: 45011,
   AuditWithdrawFailed: 300009,
   AuditStateWrong: 300010,
   GoodsNotApiCreated: 300011,
   AuditQuotaExceeded: 300012,
   GoodsInReview: 300014,
   GoodsNotInReview: 300017,
+  AnchorNotVerified: 300036,
+  KfNotConfigured: 300038,
+  EditWhilePushing: 300042,
+  MemberIdInvalid: 400001,
+  RoleLimit: 400003,
+  RoleDuplicate: 400004,
+  SubAnchorInvalid: 500001,
+  SubAnchorNotVerified: 500002,
+  SubAnchorExists: 500003,
+  SubAnchorDuplicate: 500004,
+  SubAnchorIsAnchor: 500005,
+  AssistantExists: 600001,
+  AssistantNotFound: 600002,
+  /** the `current` profile's answer for an app without rooms */
+  EmptyRoomList: 9410000,
   PushOtherRoomToday: 9410005,
   PushRoomNotLive: 9410006,
 } as const;
@@ -53,6 +72,8 @@ export interface ErrcodeInfo {
   errmsg: string;
   http: number;
   description: string;
+  /** WeChat's errmsg for this code is the specific sentence alone (e.g. `parameter coverImg must no be null`) */
+  bare?: boolean;
 }
 
 export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
@@ -72,7 +93,7 @@ export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
   45009: { errmsg: 'reach max api daily quota limit', http: 200, description: 'S-API-4: the daily quota (default 500, shared by getliveinfo and get_replay) is used up; resets 00:00 Asia/Shanghai' },
   47001: { errmsg: 'data format error', http: 200, description: 'the body is not valid JSON, or a field has the wrong type' },
   48001: { errmsg: 'api unauthorized', http: 200, description: 'the caller may not use this API' },
-  200002: { errmsg: 'invalid parameter', http: 200, description: 'a parameter is invalid (e.g. startTime/endTime out of range)' },
+  200002: { errmsg: 'invalid parameter', http: 200, description: 'a parameter is invalid (e.g. startTime/endTime out of range)', bare: true },
   300001: { errmsg: 'edit forbidden', http: 200, description: 'the room or goods can no longer be edited in its state' },
   300002: { errmsg: 'name length invalid', http: 200, description: 'name length out of range (CJK counts 2)' },
   300003: { errmsg: 'price invalid', http: 200, description: 'price missing, negative, more than 2 decimals, or inconsistent with priceType' },
@@ -97,6 +118,22 @@ export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
   9410005: { errmsg: 'another room was pushed today', http: 200, description: 'push_message: the app already pushed another room today (one room per day, Asia/Shanghai)' },
   9410006: { errmsg: 'room is not live', http: 200, description: 'push_message: only a live room (101) can be pushed to followers' },
   300034: { errmsg: 'anchor name length invalid', http: 200, description: 'anchorName length out of range (CJK counts 2)' },
+  40004: { errmsg: 'invalid media type', http: 200, description: 'media upload: `type` is not image' },
+  45011: { errmsg: 'api minute-quota reach limit mustslower retry next minute', http: 200, description: 'stable_token force_refresh again within 30 seconds' },
+  300036: { errmsg: 'anchorWechat has no anchor role', http: 200, description: 'role checks on: the anchor named in the room does not hold the anchor role' },
+  300038: { errmsg: 'customer service is not configured', http: 200, description: 'closeKf 0 while the app has no customer-service URL' },
+  300042: { errmsg: 'room is pushing, edit forbidden', http: 200, description: 'the room is live (pushing, paused or abnormal): it cannot be edited' },
+  400001: { errmsg: 'invalid username', http: 200, description: 'the WeChat id (username) is malformed' },
+  400003: { errmsg: 'role limit reached', http: 200, description: 'at most 10 admins, 500 anchors and 500 operators' },
+  400004: { errmsg: 'role already added', http: 200, description: 'the user already holds that role' },
+  500001: { errmsg: 'invalid sub anchor username', http: 200, description: 'the sub-anchor WeChat id is malformed' },
+  500002: { errmsg: 'sub anchor has no anchor role', http: 200, description: 'role checks on: the sub-anchor does not hold the anchor role' },
+  500003: { errmsg: 'sub anchor already set', http: 200, description: 'the room already has a sub-anchor (use modifysubanchor)' },
+  500004: { errmsg: 'sub anchor duplicated', http: 200, description: 'that user is already the room\'s sub-anchor' },
+  500005: { errmsg: 'sub anchor is the anchor', http: 200, description: 'the sub-anchor cannot be the room\'s anchor' },
+  600001: { errmsg: 'user is already an assistant', http: 200, description: 'the user is already an assistant of the room' },
+  600002: { errmsg: 'assistant not found', http: 200, description: 'no such assistant in the room' },
+  9410000: { errmsg: 'empty room list', http: 200, description: 'profile `current`: getliveinfo of an app without rooms' },
 };
 
 export function errmsgOf(code: Errcode): string {

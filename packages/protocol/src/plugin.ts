@@ -14,6 +14,8 @@ export const PluginRoutes = {
   shareParams: '/api/plugin/v1/share-params',
   /** GET ?room_id= → PluginRoomResponse (what the room page shows before the realtime channel opens) */
   room: '/api/plugin/v1/room',
+  /** the public feed: live rooms of the apps that opted in (no room_id) */
+  feeds: '/api/plugin/v1/feeds',
   config: '/api/plugin/v1/config',
   /** GET ?room_id= → PluginReplaysResponse (S-PLAYER-5) */
   replays: '/api/plugin/v1/replays',

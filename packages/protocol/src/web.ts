@@ -48,6 +48,8 @@ export interface PluginRoomResponse {
   closeGoods: boolean;
   closeShare: boolean;
   closeReplay: boolean;
+  /** the customer-service button opens this ('' when the room has closeKf 1 or the app has no kfUrl) */
+  kfUrl: string;
   /** on-sale shelf goods in shelf order (empty when closeGoods) */
   goods: LiveInfoGoods[];
   /** the merchant's settings (apps.settings): goods pages are `goodsBaseUrl + goods.url`; the home icon opens `homeUrl` */
@@ -79,4 +81,9 @@ export interface ShareLinkResponse {
   share_openid: string;
   share_sig: string;
   scene: 1007 | 1008 | 1044;
+}
+
+/** GET /api/plugin/v1/feeds and /feeds/: the public feed (rooms live now of the apps that opted in). */
+export interface PluginFeedsResponse {
+  rooms: Array<{ roomId: number; name: string; anchorName: string; anchorImg: string; coverImg: string; startTime: number; link: string }>;
 }

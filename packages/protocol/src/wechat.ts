@@ -22,6 +22,8 @@ export interface LiveInfoGoods {
   /** fen; 0 unless price_type is 2 or 3 */
   price2: number;
   price_type: 1 | 2 | 3;
+  /** getliveinfo only: the appid whose page the goods url is (WeChat's sample shows it; '' for the app's own pages) */
+  third_party_appid?: string;
 }
 
 /** S-API-1: one room of getliveinfo, in the seed's field order. */
@@ -46,6 +48,8 @@ export interface LiveInfoRoom {
   is_feeds_public: number;
   creater_openid: string;
   feeds_img: string;
+  /** the anchor's WeChat id as created (WxJava's RoomInfo reads `anchor_wechat`) */
+  anchor_wechat: string;
 }
 
 export interface GetLiveInfoRequest {
@@ -98,13 +102,13 @@ export interface CreateRoomRequest {
   closeReplay?: number;
   closeShare?: number;
   closeKf?: number;
-  /** zhibo extension: the anchor's avatar (media_id or URL). WeChat takes it from the anchor's WeChat account. */
+  /** the anchor's avatar (media_id, or an http(s) URL): a WeChat field since 2021 (WxJava sends it; PowerWeChat does not) */
   anchorImg?: string;
 }
 
 export interface CreateRoomResponse extends WxError {
   roomId: number;
-  /** WeChat answers a QR code path when the anchor is unverified; zhibo never needs one. */
+  /** with 300036 (role checks on, the anchor lacks the anchor role): where to fix it — the console's Members page */
   qrcode_url?: string;
 }
 

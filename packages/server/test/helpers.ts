@@ -67,7 +67,7 @@ export async function merchant(t: TestServer) {
     async room(over: Record<string, unknown> = {}): Promise<number> {
       const r = await t.api.post('/wxaapi/broadcast/room/create', {
         name: '测试直播间', coverImg: media, startTime: nowSec + 600, endTime: nowSec + 600 + 3600, anchorName: '主播小王',
-        anchorWechat: 'wx_anchor', shareImg: media, feedsImg: media, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, ...over,
+        anchorWechat: 'wx_anchor', shareImg: media, feedsImg: media, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0, ...over,
       }, { access_token: m.token });
       if (r.errcode !== 0) throw new Error(`create room: ${JSON.stringify(r)}`);
       return r.roomId as number;

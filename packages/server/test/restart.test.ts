@@ -13,7 +13,7 @@ async function setUpRoom(srv: ServerProcess, dir: string) {
   const token = await api.token(appid, appsecret);
   const media = (await api.upload(token, png())).media_id as string;
   const now = Math.floor(Date.now() / 1000);
-  const { roomId } = await api.post('/wxaapi/broadcast/room/create', { name: '崩溃测试直播间', coverImg: media, shareImg: media, anchorName: '主播', startTime: now + 600, endTime: now + 4200, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0 }, { access_token: token });
+  const { roomId } = await api.post('/wxaapi/broadcast/room/create', { name: '崩溃测试直播间', coverImg: media, shareImg: media, anchorName: '主播', startTime: now + 600, endTime: now + 4200, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0 }, { access_token: token });
   const { pushAddr } = await api.get('/wxaapi/broadcast/room/getpushurl', { roomId: roomId as number, access_token: token });
   return { appid, appsecret, roomId: roomId as number, pushAddr: pushAddr as string };
 }

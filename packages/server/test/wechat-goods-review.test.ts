@@ -171,6 +171,6 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect((await m.post(`${G}/getapproved`, {})).errcode).toBe(43001);
     expect((await m.post(`${G}/nope`, {})).errcode).toBe(40066);
     expect(await m.post('/wxa/business/applyliveinfo', { action: 'apply' })).toMatchObject({ errcode: 0, action: 'apply' });
-    expect((await m.post('/wxa/business/applyliveinfo', { action: 'x' })).errcode).toBe(200002);
+    expect((await m.post('/wxa/business/applyliveinfo', { action: 'x' })).errcode).toBe(40097);
   });
 });

@@ -8,6 +8,7 @@ import { commentsTab } from './room-comments.js';
 import { shareTab } from './room-share.js';
 import { numbersTab } from './room-numbers.js';
 import { replaysTab } from './room-replays.js';
+import { membersTab } from './room-members.js';
 
 export interface Room {
   id: number;
@@ -42,7 +43,7 @@ export interface RoomView {
 }
 
 const TABS = [
-  ['', 'Go live'], ['goods', 'Goods'], ['comments', 'Comments'], ['share', 'Share'], ['numbers', 'Numbers'], ['replays', 'Replays'],
+  ['', 'Go live'], ['goods', 'Goods'], ['comments', 'Comments'], ['share', 'Share'], ['numbers', 'Numbers'], ['replays', 'Replays'], ['members', 'Members'],
 ] as const;
 
 export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
@@ -97,7 +98,7 @@ export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
     onStatus: (fn) => listeners.push(fn),
   };
   renderActions(room.status);
-  const content = await ({ '': goLiveTab, goods: shelfTab, comments: commentsTab, share: shareTab, numbers: numbersTab, replays: replaysTab } as const)[tab as '']?.(view) ?? h('p', { text: 'Unknown tab' });
+  const content = await ({ '': goLiveTab, goods: shelfTab, comments: commentsTab, share: shareTab, numbers: numbersTab, replays: replaysTab, members: membersTab } as const)[tab as '']?.(view) ?? h('p', { text: 'Unknown tab' });
   return h('div', { class: 'page' },
     h('a', { class: 'back', href: `#/apps/${room.appid}`, text: `‹ ${room.appName}` }),
     h('header', { class: 'page-head room-head' },

@@ -1,6 +1,6 @@
 /** App settings: credentials, goods/home pages, reminder channels, quota, SDK versions (S-VERSION). */
 import { h } from '../dom.js';
-import { checked, Form, input, toggle } from '../form.js';
+import { checked, Form, input, select, toggle } from '../form.js';
 import type { Ctx } from '../shell.js';
 import { busy, button, card, confirmAction, copyField, toast } from '../ui.js';
 import { showSecret } from './apps.js';
@@ -8,7 +8,7 @@ import { showSecret } from './apps.js';
 interface AppDetail {
   appid: string;
   name: string;
-  settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string };
+  settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string; roleChecks: boolean; compat: 'seed' | 'current'; kfUrl: string; feedsPublic: boolean };
   quota: { daily: number | null; serverDefault: number; usedToday: number };
   reminders: { webhookUrl: string | null; webpush: boolean; inPage: boolean; beforeStartMinutes: number | null; contact: string | null };
   wechat: { goodsReview: boolean; callbackUrl: string; followers: number };
@@ -26,6 +26,7 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
     await ctx.api.put(`/apps/${appid}/settings`, {
       goodsBaseUrl: v('goodsBaseUrl'), homeUrl: v('homeUrl'), minSdkVersion: v('minSdkVersion'), dailyQuota: v('dailyQuota'),
       callbackUrl: v('callbackUrl'), goodsReview: checked(f.el, 'goodsReview'),
+      kfUrl: v('kfUrl'), feedsPublic: checked(f.el, 'feedsPublic'), roleChecks: checked(f.el, 'roleChecks'), compat: v('compat'),
       reminders: {
         webhookUrl: v('reminders.webhookUrl') || null, webpush: checked(f.el, 'reminders.webpush'), inPage: checked(f.el, 'reminders.inPage'),
         beforeStartMinutes: before ? Number(before) : null, contact: v('reminders.contact') || null,
@@ -43,7 +44,14 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
     h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Your pages' }),
       form.field('goodsBaseUrl', 'Goods page base URL', input('goodsBaseUrl', { value: d.settings.goodsBaseUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }),
         'A product’s page is this URL + its page path. The room page adds room_id, openid, share_openid and custom_params.'),
-      form.field('homeUrl', 'Home page URL', input('homeUrl', { value: d.settings.homeUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }), 'Opened by the home icon in the room page.')),
+      form.field('homeUrl', 'Home page URL', input('homeUrl', { value: d.settings.homeUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }), 'Opened by the home icon in the room page.'),
+      form.field('kfUrl', 'Customer-service URL', input('kfUrl', { value: d.settings.kfUrl, placeholder: 'https://shop.example.com/help', inputmode: 'url' }),
+        'The room page’s customer-service button opens it, in rooms with customer service on (closeKf 0, room/updatekf).'),
+      toggle('feedsPublic', 'List my live rooms in the public feed', d.settings.feedsPublic, 'Rooms with isFeedsPublic 1 appear on /feeds/ while live (zhibo’s official feeds).')),
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'WeChat compatibility' }),
+      toggle('roleChecks', 'Role checks', d.settings.roleChecks, 'A room’s anchor (and sub-anchor) must hold the Anchor role (Members page, role/addrole); WeChat’s 300036 otherwise.'),
+      form.field('compat', 'Compatibility profile', select('compat', [['seed', 'seed — errcode 1 for an empty room list, 500 calls a day'], ['current', 'current — 9410000 “empty room list”, 100000 calls a day']], d.settings.compat),
+        'Which WeChat your code was written against (docs/api.md has both side by side). An app quota set below wins over the profile’s.')),
     h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Go-live reminders' }),
       toggle('reminders.webpush', 'Web Push', r.webpush, 'Browser notifications to subscribers who allowed them.'),
       toggle('reminders.inPage', 'In-page', r.inPage, 'A banner on your site for subscribers who have it open.'),

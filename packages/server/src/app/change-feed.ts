@@ -16,7 +16,7 @@ const CHANNEL = 'zhibo_changes';
 
 type Change =
   | { kind: 'status'; change: StatusChange }
-  | { kind: 'roomChanged' | 'roomDeleted' | 'streamKeyChanged'; roomId: number; appid: string }
+  | { kind: 'roomChanged' | 'roomDeleted' | 'streamKeyChanged'; roomId: number; appid: string; which?: 'main' | 'sub' }
   | { kind: 'appChanged'; app: DomainEvents['appChanged'][0] };
 
 export class ChangeFeed implements Component {
@@ -73,6 +73,7 @@ export class ChangeFeed implements Component {
       try {
         if (msg.kind === 'status') this.rooms.remoteCommitted(msg.change);
         else if (msg.kind === 'appChanged') this.events.emit('appChanged', msg.app);
+        else if (msg.kind === 'streamKeyChanged') this.events.emit(msg.kind, { roomId: msg.roomId, appid: msg.appid, which: msg.which });
         else this.events.emit(msg.kind, { roomId: msg.roomId, appid: msg.appid });
       } finally {
         this.relaying = false;

@@ -64,7 +64,7 @@ export async function ensureDemo(s: ZhiboServices, nowSec: number): Promise<Demo
     const avatar = await s.images.upload(appid, solidPng(64, 64, [69, 123, 157]));
     const roomId = await s.rooms.create(appid, {
       name: 'zhibo 演示直播间', coverImg: cover.media_id, shareImg: share.media_id, anchorImg: avatar.media_id,
-      startTime: nowSec + 60, endTime: nowSec + 23 * 3600, anchorName: '演示主播', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0,
+      startTime: nowSec + 60, endTime: nowSec + 23 * 3600, anchorName: '演示主播', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0,
     });
     const g1 = await s.goods.add(appid, { coverImgUrl: cover.media_id, name: '演示商品 Tea', priceType: 1, price: '11.00', url: 'pages/goods/detail?id=1' });
     const g2 = await s.goods.add(appid, { coverImgUrl: share.media_id, name: '演示商品 Cup', priceType: 3, price: '99.00', price2: '59.90', url: 'pages/goods/detail?id=2' });

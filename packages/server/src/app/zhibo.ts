@@ -18,8 +18,10 @@ import { MULTIPART_LIMITS } from '../http/multipart.js';
 import { installSecurityHeaders } from '../http/security.js';
 import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
+import { answerAsHttp1, isWebSocketUpgrade } from '../http/h2c.js';
 import type { ModuleRoutes } from '../modules/module.js';
 import * as appsModule from '../modules/apps/index.js';
+import * as assistantsModule from '../modules/assistants/index.js';
 import * as consoleModule from '../modules/console/index.js';
 import * as goodsModule from '../modules/goods/index.js';
 import * as identityModule from '../modules/identity/index.js';
@@ -29,6 +31,7 @@ import * as liveInfoModule from '../modules/liveinfo/index.js';
 import * as realtimeModule from '../modules/realtime/index.js';
 import * as remindersModule from '../modules/reminders/index.js';
 import * as replaysModule from '../modules/replays/index.js';
+import * as rolesModule from '../modules/roles/index.js';
 import * as roomsModule from '../modules/rooms/index.js';
 import * as shareModule from '../modules/share/index.js';
 import * as webModule from '../modules/web/index.js';
@@ -64,6 +67,8 @@ export interface ZhiboServices {
   adminTokenOrigin: { created: boolean; source: string };
   apps: appsModule.AppService;
   images: imagesModule.ImageService;
+  roles: rolesModule.RoleService;
+  assistants: assistantsModule.AssistantService;
   rooms: roomsModule.RoomService;
   goods: goodsModule.GoodsService;
   replays: replaysModule.ReplayService;
@@ -126,16 +131,23 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   // Feature modules, each from a typed subset of what is here (dependencies first).
   const apps = appsModule.create({ db, clock, events, tokens: { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec } });
   const images = imagesModule.create({ db, clock, publicUrl });
+  const identity = await identityModule.create({ db, apps: apps.service });
+  const roles = rolesModule.create({
+    db, clock, apps: apps.service, identity: identity.service,
+    consoleUrl: (appid, user) => `${urls.http}/console/#/apps/${appid}/members?grant=${encodeURIComponent(user)}`,
+  });
   const rooms = await roomsModule.create({
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
+    kfUrl: async (appid) => (await apps.service.get(appid))?.settings.kfUrl ?? '',
+    anchorCheck: (appid, user, sub) => roles.service.requireAnchor(appid, user, sub),
   });
+  const assistants = assistantsModule.create({ db, clock, rooms: rooms.service, apps: apps.service, identity: identity.service });
   const goods = goodsModule.create({
     db, clock, events, images: images.service, rooms: rooms.service, reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
   });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
-  const identity = await identityModule.create({ db, apps: apps.service });
   const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
@@ -161,6 +173,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      assistants: assistants.service, roles: roles.service,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
     },
     { ...opts.console, buildDir },
@@ -174,7 +187,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   installSecurityHeaders(app, { consoleUrl: config.consoleUrl });
   healthRoutes(app, db.kind);
-  const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
+  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -196,9 +209,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     for (const r of routed) r.admin?.(scope);
     consoleMod.routes.admin(scope);
   }, { prefix: ADMIN_PREFIX });
-  installWxFallback(app, log, (path) => wxRouter.methods(path));
+  installWxFallback(app, log, (path) => wxRouter.methods.get(path));
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
   app.server.on('upgrade', (req, socket, head) => {
+    // Anything but a WebSocket (e.g. `Upgrade: h2c` from Java's HttpClient or curl --http2) is answered over HTTP/1.1.
+    if (!isWebSocketUpgrade(req)) return answerAsHttp1(app.server, req, socket, head);
     for (const r of routed) if (r.upgrade?.(req, socket, head)) return;
     socket.destroy();
   });
@@ -230,7 +245,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
 
   const services: ZhiboServices = {
     config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls,
-    apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
+    apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
   };

@@ -30,12 +30,14 @@ export function asDomainError(e: unknown, log: Log, where: string): DomainError 
 }
 
 /** WeChat's errmsg: the errcode's text, then the detail — never the same prefix twice. */
-export function wxBody(e: DomainError): { errcode: number; errmsg: string } {
+export function wxBody(e: DomainError): { errcode: number; errmsg: string; [extra: string]: unknown } {
   const errcode = REASONS[e.reason].errcode;
-  const base = ERRCODES[errcode].errmsg;
+  const info = ERRCODES[errcode];
+  const base = info.errmsg;
   const detail = e.message;
-  const errmsg = !detail || detail === base || detail.startsWith(base) ? detail || base : `${base}: ${detail}`;
-  return { errcode, errmsg };
+  // WeChat's bare codes (200002) answer the specific sentence alone: `parameter coverImg must no be null`.
+  const errmsg = !detail || detail === base || detail.startsWith(base) || info.bare ? detail || base : `${base}: ${detail}`;
+  return e.wx ? { errcode, errmsg, ...e.wx } : { errcode, errmsg };
 }
 
 export interface FieldBody {

@@ -11,18 +11,21 @@ import { wxBody } from './errors.js';
 
 const WECHAT_PATH = /^\/(cgi-bin|wxa|wxaapi)\//;
 
-/** `methods(path)`: the methods a known WeChat path answers, so that a wrong method gets 43001/43002 (WeChat's global errcodes). */
-export function installWxFallback(app: FastifyInstance, log: Log, methods: (path: string) => string[] = () => []): void {
+/**
+ * `methodsOf(path)`: the methods a WeChat path takes. A known path called with another method answers WeChat's
+ * 43001 `require GET method` / 43002 `require POST method`; an unknown one 40066 `invalid url`.
+ */
+export function installWxFallback(app: FastifyInstance, log: Log, methodsOf: (path: string) => ReadonlySet<string> | undefined = () => undefined): void {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
+    const known = methodsOf(path);
+    if (known?.size && !known.has(req.method)) {
+      const e = known.has('POST')
+        ? new DomainError(Reason.RequirePost, 'require POST method')
+        : new DomainError(Reason.RequireGet, 'require GET method');
+      return reply.code(200).send(wxBody(e));
+    }
     if (WECHAT_PATH.test(path)) {
-      const allowed = methods(path);
-      if (allowed.length) {
-        const e = allowed.includes('POST')
-          ? new DomainError(Reason.RequirePost, `require POST method: ${path.slice(0, 120)} is a POST API`)
-          : new DomainError(Reason.RequireGet, `require GET method: ${path.slice(0, 120)} is a GET API`);
-        return reply.code(200).send(wxBody(e));
-      }
       log.debug(`unknown WeChat API call: ${req.method} ${path.slice(0, 200)}`);
       return reply.code(200).send({ errcode: Errcode.InvalidUrl, errmsg: `invalid url: no such API (${req.method} ${path.slice(0, 120)})` });
     }

@@ -123,8 +123,8 @@ export interface WxRouteOptions {
 
 /** Registers WeChat-style routes: token auth, body parsing and the envelope, once for all. */
 export class WxRouter {
-  /** path → the methods registered for it (the fallback answers 43001/43002 for a known path called with another method) */
-  private readonly known = new Map<string, Set<string>>();
+  /** path → the methods it is registered with (the fallback answers 43001/43002 for the others) */
+  readonly methods = new Map<string, Set<'GET' | 'POST'>>();
 
   constructor(
     private readonly app: FastifyInstance,
@@ -142,15 +142,10 @@ export class WxRouter {
     this.app.post(path, this.wrap(fn, opts, true));
   }
 
-  /** The methods a WeChat path answers (empty: not an API of ours). */
-  methods(path: string): string[] {
-    return [...(this.known.get(path) ?? [])];
-  }
-
-  private note(path: string, method: string): void {
-    let m = this.known.get(path);
-    if (!m) this.known.set(path, (m = new Set()));
+  private note(path: string, method: 'GET' | 'POST'): void {
+    const m = this.methods.get(path) ?? new Set();
     m.add(method);
+    this.methods.set(path, m);
   }
 
   private wrap(fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions, hasBody: boolean): Handler {

@@ -18,9 +18,9 @@ export interface DomainEvents {
   roomChanged: [{ roomId: number; appid: string }];
   roomDeleted: [{ roomId: number; appid: string }];
   /** A room's stream key was replaced: whoever publishes with the old key is kicked (nginx-rtmp drop/publisher). */
-  streamKeyChanged: [{ roomId: number; appid: string }];
-  /** An app's settings or secret changed; `tokens`: its tokens (but the one hashed `except`) stop working at `until` (0 = now). */
-  appChanged: [{ appid: string; tokens?: { until: number; except?: string } }];
+  streamKeyChanged: [{ roomId: number; appid: string; /** which key: the room's (default) or the sub-anchor's */ which?: 'main' | 'sub' }];
+  /** An app's settings or secret changed; `tokens`: its tokens of `kind` (default basic; but the one hashed `except`) stop working at `until` (0 = now). */
+  appChanged: [{ appid: string; tokens?: { until: number; except?: string; kind?: 'basic' | 'stable' } }];
   /** An in-page go-live reminder for a viewer of an app: the realtime gateway forwards it to that viewer's open site connections. */
   reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */

@@ -12,6 +12,8 @@ export class DomainError extends Error {
     readonly field?: string,
     /** extra fields of the answer on the console/admin API (e.g. the room's live_status) */
     readonly extra?: Record<string, unknown>,
+    /** extra fields of the WeChat answer (e.g. `qrcode_url` with 300036) */
+    readonly wx?: Record<string, unknown>,
   ) {
     super(message);
   }

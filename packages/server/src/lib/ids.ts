@@ -17,3 +17,10 @@ export function intOf(v: unknown): number | undefined {
   const n = typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim()) ? Number(v.trim()) : v;
   return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
 }
+
+/**
+ * A WeChat id as the live API takes it (`username`, `anchorWechat`): 6–20 letters, digits, `_` or `-` starting with a
+ * letter, or 6–15 digits (a phone or QQ number bound to the account).
+ */
+export const WECHAT_ID_RE = /^(?:[A-Za-z][-_A-Za-z0-9]{5,19}|\d{6,15})$/;
+export const isWechatId = (v: unknown): v is string => typeof v === 'string' && WECHAT_ID_RE.test(v);

@@ -5,7 +5,8 @@ import type { Fixtures } from './run.js';
 export async function serverFixtures(t: TestServer): Promise<Fixtures> {
   const m = await merchant(t);
   // Review on, as on WeChat: goods wait in review; the operator (here the service, as the console does) approves.
-  await t.z.services.apps.updateSettings(m.appid, { goodsReview: true });
+  // The app has customer service configured (WeChat answers 300038 to updatekf closeKf 0 otherwise).
+  await t.z.services.apps.updateSettings(m.appid, { goodsReview: true, kfUrl: 'https://shop.example.com/kf' });
   const nowSec = Math.floor(t.clock.now() / 1000);
   return {
     appid: m.appid,
@@ -21,5 +22,7 @@ export async function serverFixtures(t: TestServer): Promise<Fixtures> {
     },
     times: () => ({ startTime: nowSec + 1200, endTime: nowSec + 1200 + 3600 }),
     png: () => new Uint8Array(png(64, 64)),
+    // Every SDK adds the same member (wx_admin, role 1): each call starts from an app without members.
+    reset: async () => void (await t.z.db.query('DELETE FROM app_roles WHERE appid = $1', [m.appid])),
   };
 }

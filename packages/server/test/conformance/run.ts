@@ -24,6 +24,8 @@ export interface Fixtures {
   times(): { startTime: number; endTime: number };
   /** image bytes for uploads */
   png(): Uint8Array;
+  /** called before every call: app-wide state one call leaves (e.g. member roles) must not decide the next one */
+  reset?(): Promise<void>;
 }
 
 export interface CallResult {
@@ -136,6 +138,7 @@ async function runCall(base: string, profile: SdkProfile, call: SdkCall, fx: Fix
   const result = (verdict: Verdict, request: CallResult['request'], answer?: CallResult['answer']): CallResult => ({ sdk: profile.id, item: call.item, variant: call.variant, sdkMethod: call.sdkMethod, request, answer, verdict });
   let values: Values;
   try {
+    await fx.reset?.();
     // WeChat's goods/resetaudit withdraws a review in progress: calls that start with it act on goods in review.
     const inReview = [call, ...setups].some((c) => c.item === 'goods_resetaudit');
     values = await resolve(needs([call, ...setups]), fx, inReview ? 'in_review' : 'approved');

@@ -5,8 +5,8 @@ import type { AppService } from './service.js';
 
 export function wxRoutes(r: WxRouter, apps: AppService): void {
   r.get('/cgi-bin/token', async ({ query }) => apps.issueToken(query.grant_type, query.appid, query.secret), { auth: false });
-  // The newer "stable" token (SDKs may use it).
-  r.post('/cgi-bin/stable_token', async ({ body }) => apps.issueToken(body.grant_type, body.appid, body.secret), { auth: false });
+  // The stable token (WxJava with useStableAccessToken): the same token until it nears expiry, unless force_refresh.
+  r.post('/cgi-bin/stable_token', async ({ body }) => apps.stableToken(body.grant_type, body.appid, body.secret, body.force_refresh), { auth: false });
 }
 
 export function adminRoutes(admin: FastifyInstance, apps: AppService): void {

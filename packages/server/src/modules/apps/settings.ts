@@ -20,7 +20,18 @@ export interface AppSettings {
   goodsReview?: boolean;
   /** where WeChat-style events (wxalive_follow_notify, wxalive_push_message_notify) are POSTed, signed like reminder webhooks */
   callbackUrl?: string;
+  /** the anchor (and sub-anchor) named in a room must hold the anchor role (role/addrole role 2); WeChat's 300036 otherwise */
+  roleChecks?: boolean;
+  /** compatibility profile: `seed` (errcode 1 for an empty room list, 500 calls/day) or `current` (9410000, 100000/day) */
+  compat?: CompatProfile;
+  /** the room page's customer-service button opens this (rooms with closeKf 0) */
+  kfUrl?: string;
+  /** the app's rooms with isFeedsPublic 1 are listed on the public feed page (/feeds/) while live */
+  feedsPublic?: boolean;
 }
+
+export type CompatProfile = 'seed' | 'current';
+export const COMPAT_PROFILES: readonly CompatProfile[] = ['seed', 'current'];
 
 export interface SettingsPatch {
   settings: AppSettings;
@@ -28,7 +39,12 @@ export interface SettingsPatch {
   dailyQuota?: number | null;
 }
 
-const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'goodsReview', 'callbackUrl'] as const;
+const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'goodsReview', 'callbackUrl', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic'] as const;
+
+const boolSetting = (v: unknown, field: string): boolean => {
+  if (typeof v === 'boolean') return v;
+  throw new DomainError(Reason.BadParameter, `${field} must be true or false`, field);
+};
 
 /** An http(s) URL (or '' = unset) — never javascript:, data: or anything a browser would run. */
 export function httpUrlOrEmpty(v: unknown, field: string): string {
@@ -59,12 +75,16 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
       throw new DomainError(Reason.BadParameter, 'Enter a version like 1.0.4, or leave it empty', 'minSdkVersion');
     settings.minSdkVersion = min.trim();
   }
-  if ('goodsReview' in input) {
-    if (typeof input.goodsReview !== 'boolean') throw new DomainError(Reason.BadParameter, 'goodsReview must be true or false', 'goodsReview');
-    settings.goodsReview = input.goodsReview;
-  }
+  if ('goodsReview' in input) settings.goodsReview = boolSetting(input.goodsReview, 'goodsReview');
   if ('callbackUrl' in input) settings.callbackUrl = httpUrlOrEmpty(input.callbackUrl, 'callbackUrl');
   if (input.reminders !== undefined) settings.reminders = validateReminderSettings(input.reminders);
+  if ('roleChecks' in input) settings.roleChecks = boolSetting(input.roleChecks, 'roleChecks');
+  if ('feedsPublic' in input) settings.feedsPublic = boolSetting(input.feedsPublic, 'feedsPublic');
+  if ('kfUrl' in input) settings.kfUrl = httpUrlOrEmpty(input.kfUrl, 'kfUrl');
+  if ('compat' in input) {
+    if (!(COMPAT_PROFILES as readonly unknown[]).includes(input.compat)) throw new DomainError(Reason.BadParameter, `compat must be one of ${COMPAT_PROFILES.join(', ')}`, 'compat');
+    settings.compat = input.compat as CompatProfile;
+  }
   const out: SettingsPatch = { settings };
   if ('dailyQuota' in input) {
     const q = input.dailyQuota;

@@ -3,6 +3,7 @@ import type { Clock } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { AppService } from '../apps/service.js';
+import type { AssistantService } from '../assistants/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { ImageService } from '../images/service.js';
 import type { QuotaService } from '../liveinfo/quota.js';
@@ -10,6 +11,7 @@ import type { InteractionService } from '../realtime/interaction.js';
 import type { FollowerService } from '../reminders/followers/service.js';
 import type { ReminderService } from '../reminders/service.js';
 import type { ReplayService } from '../replays/service.js';
+import type { RoleService } from '../roles/service.js';
 import type { RoomService } from '../rooms/service.js';
 import type { ShareService } from '../share/service.js';
 
@@ -27,6 +29,8 @@ export interface ConsoleDeps {
   replays: ReplayService;
   share: ShareService;
   quota: QuotaService;
+  assistants: AssistantService;
+  roles: RoleService;
   adminToken: string;
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };

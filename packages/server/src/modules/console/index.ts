@@ -14,6 +14,8 @@ import { goodsRoutes } from './routes-goods.js';
 import { liveRoutes } from './routes-live.js';
 import { reviewRoutes } from './routes-review.js';
 import { roomRoutes } from './routes-rooms.js';
+import { assistantRoutes } from './routes-assistant.js';
+import { memberRoutes } from './routes-members.js';
 import { statsRoutes } from './routes-stats.js';
 import { RoomSampler } from './sampler.js';
 import { LoginThrottle, THROTTLE_DEFAULTS, type ThrottlePolicy } from './login-throttle.js';
@@ -68,7 +70,10 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
           reviewRoutes(api, ctx);
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
+          memberRoutes(api, ctx);
         }, { prefix: '/console/api' });
+        // The assistant's phone desk: its own session (one room), not the console's.
+        void app.register(async (api) => assistantRoutes(api, ctx), { prefix: '/console/assistant-api' });
         pageRoutes(app, opts.buildDir, d.sourceMaps);
       },
       admin(scope) {

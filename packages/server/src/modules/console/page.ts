@@ -11,10 +11,32 @@ const ASSETS: Record<string, string> = {
   'console.js.map': 'application/json',
   'console.css': 'text/css; charset=utf-8',
   'console.css.map': 'application/json',
+  'console-assistant.js': 'text/javascript; charset=utf-8',
+  'console-assistant.js.map': 'application/json',
+  'console-assistant.css': 'text/css; charset=utf-8',
+  'console-assistant.css.map': 'application/json',
 };
 
 /** Scripts and styles from this origin only (the console sets styles through the CSSOM, never inline); no framing. */
 const CSP = pageCsp({ frameAncestors: "'none'" });
+
+/** The assistant's phone page (/console/assistant/): its sign-in link carries the token in the fragment (#t=…). */
+export function assistantHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="color-scheme" content="light">
+<title>zhibo · room assistant</title>
+<link rel="stylesheet" href="/console/assets/console-assistant.css">
+</head>
+<body>
+<div id="app"><noscript>The assistant page needs JavaScript.</noscript></div>
+<script type="module" src="/console/assets/console-assistant.js"></script>
+</body>
+</html>`;
+}
 
 export function consoleHtml(): string {
   return `<!doctype html>
@@ -35,9 +57,12 @@ export function consoleHtml(): string {
 }
 
 export function pageRoutes(app: FastifyInstance, buildDir: string, sourceMaps: boolean): void {
-  const page = async (_req: unknown, reply: import('fastify').FastifyReply) =>
+  const html = (body: () => string) => async (_req: unknown, reply: import('fastify').FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').send(consoleHtml());
+      .header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').send(body());
+  const page = html(consoleHtml);
+  app.get('/console/assistant', async (_req, reply) => reply.redirect('/console/assistant/'));
+  app.get('/console/assistant/', html(assistantHtml));
   app.get('/console', async (_req, reply) => reply.redirect('/console/'));
   app.get('/console/', page);
   app.get('/console/assets/:file', async (req, reply) => {

@@ -134,7 +134,10 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const st = app.settings;
     return {
       appid: app.appid, name: app.name, created_at: app.created_at,
-      settings: { goodsBaseUrl: st.goodsBaseUrl ?? '', homeUrl: st.homeUrl ?? '', minSdkVersion: st.minSdkVersion ?? '' },
+      settings: {
+        goodsBaseUrl: st.goodsBaseUrl ?? '', homeUrl: st.homeUrl ?? '', minSdkVersion: st.minSdkVersion ?? '',
+        roleChecks: st.roleChecks === true, compat: st.compat ?? 'seed', kfUrl: st.kfUrl ?? '', feedsPublic: st.feedsPublic === true,
+      },
       quota: { daily: app.daily_quota, serverDefault: d.defaults.dailyQuota, usedToday: await d.quota.used(app.appid) },
       reminders: await d.reminders.settings(app.appid),
       wechat: { goodsReview: st.goodsReview === true, callbackUrl: st.callbackUrl ?? '', followers: await d.followers.count(app.appid) },
@@ -149,7 +152,8 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const app = await appFor(ctx, sess, params(req).appid);
     const b = jsonOf(req);
     const input: Record<string, unknown> = {};
-    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders', 'callbackUrl', 'goodsReview']) if (b[k] !== undefined) input[k] = b[k];
+    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders', 'callbackUrl', 'goodsReview', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic'])
+      if (b[k] !== undefined) input[k] = b[k];
     // The review switch is the operator's: a merchant may not switch off the review of its own goods.
     if (input.goodsReview !== undefined && input.goodsReview !== (app.settings.goodsReview === true) && sess.account.role !== Role.Operator)
       throw fieldError('goodsReview', 'Only the operator switches the goods review');

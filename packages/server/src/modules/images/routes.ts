@@ -8,7 +8,7 @@ import { MAX_UPLOAD_BYTES, type ImageService } from './service.js';
 
 export function wxRoutes(r: WxRouter, images: ImageService): void {
   r.post('/cgi-bin/media/upload', async ({ appid, query, req }) => {
-    if (query.type !== 'image') throw new DomainError(Reason.InvalidArgs, 'type must be image', 'type');
+    if (query.type !== 'image') throw new DomainError(Reason.MediaTypeInvalid, 'invalid media type: type must be image', 'type');
     const bytes = await readFileField(req, { field: 'media', maxBytes: MAX_UPLOAD_BYTES + 1, errorField: 'media', label: 'image' });
     return images.upload(appid, bytes);
   }, { body: false });

@@ -23,6 +23,8 @@ export class LiveService {
   private media: MediaPort | undefined;
   /** Media events of one stream are handled in order (a publish stop must not overtake its start). */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Which key the stream's current publisher was let in with: the room's own or the sub-anchor's. */
+  private readonly keyUsed = new Map<string, 'main' | 'sub'>();
 
   constructor(
     private readonly rooms: RoomService,
@@ -40,8 +42,12 @@ export class LiveService {
         else if (c.to === LiveStatus.Paused) media.setPaused(id, true);
         else if (c.from === LiveStatus.Paused && c.to === LiveStatus.Live) media.setPaused(id, false);
       }),
-      events.on('streamKeyChanged', ({ roomId }) => {
-        if (media.kick(String(roomId), 'stream key replaced')) this.log.info(`room ${roomId}: stream key replaced, publisher with the old key kicked`);
+      events.on('streamKeyChanged', ({ roomId, which = 'main' }) => {
+        const id = String(roomId);
+        // Only a publisher let in with the replaced key is kicked (the anchor keeps pushing when the sub-anchor changes).
+        if (!media.hasPublisher(id) || (this.keyUsed.get(id) ?? 'main') !== which) return;
+        const what = which === 'sub' ? "sub-anchor's key" : 'stream key';
+        if (media.kick(id, `${what} replaced`)) this.log.info(`room ${roomId}: ${what} replaced or revoked, publisher with the old key kicked`);
       }),
     ];
   }
@@ -68,11 +74,15 @@ export class LiveService {
     if (!/^\d{1,10}$/.test(req.streamName)) return { ok: false, reason: `stream name "${req.streamName.slice(0, 40)}" is not a room id` };
     const room = await this.rooms.getAny(Number(req.streamName));
     if (!room) return { ok: false, reason: `room ${req.streamName} does not exist` };
-    if (!req.query.key || !safeEqual(req.query.key, room.stream_key)) return { ok: false, reason: `room ${room.id}: wrong stream key` };
+    // The room's key, or its sub-anchor's (room/addsubanchor): either may push, one publisher at a time.
+    const key = req.query.key ?? '';
+    const which = key && safeEqual(key, room.stream_key) ? 'main' : key && room.sub_stream_key && safeEqual(key, room.sub_stream_key) ? 'sub' : undefined;
+    if (!which) return { ok: false, reason: `room ${room.id}: wrong stream key` };
     const status = this.rooms.cachedStatus(room.id)?.status ?? room.live_status;
     if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
       return { ok: false, reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
     if (this.media?.hasPublisher(String(room.id))) return { ok: false, reason: `room ${room.id} already has a publisher` };
+    this.keyUsed.set(String(room.id), which);
     return { ok: true, streamId: String(room.id) };
   }
 

@@ -12,7 +12,9 @@ export function webRoutes(app: FastifyInstance, replays: ReplayService, visible:
     const { room, file } = req.params as { room: string; file: string };
     const m = /^([A-Za-z0-9_-]{1,64})\.mp4$/.exec(file);
     if (!m || !/^\d{1,10}$/.test(room)) return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay' });
-    const path = (await visible(Number(room))) ? await replays.fileOf(Number(room), m[1]!) : undefined;
+    // A deleted room, or one with replays closed (closeReplay 1), serves none of its files.
+    if (!(await visible(Number(room)))) return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay (replays of this room are closed)' });
+    const path = await replays.fileOf(Number(room), m[1]!);
     if (!path) return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay (or it expired)' });
     return sendFile(req, reply, path, 'video/mp4', 'public, max-age=86400');
   });

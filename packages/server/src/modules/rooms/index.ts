@@ -6,11 +6,15 @@ import type { Log } from '../../lib/log.js';
 import type { ImageService } from '../images/service.js';
 import type { Module } from '../module.js';
 import { adminRoutes, statusRoute, wxRoutes } from './routes.js';
-import { RoomService } from './service.js';
+import { type AnchorCheck, RoomService } from './service.js';
 import { RoomsSql } from './sql.js';
 import { TimerJob } from './timers.js';
 
-export { RoomService } from './service.js';
+export { RoomService, type AnchorCheck } from './service.js';
+export { missing, roomIdOf } from './fields.js';
+export { addSubAnchor, deleteSubAnchor, modifySubAnchor } from './subanchor.js';
+export { operatorAction, isRoomAction, ROOM_ACTIONS, type RoomAction } from './actions.js';
+export type { RoomRow, TransitionHook } from './sql.js';
 
 export interface RoomsDeps {
   db: Db;
@@ -23,6 +27,10 @@ export interface RoomsDeps {
   /** false: tests with a fake clock drive timers themselves (timers.runDue()) */
   runTimers: boolean;
   pushUrl: (roomId: number, streamKey: string) => string;
+  /** the app's customer-service URL ('' when none) */
+  kfUrl: (appid: string) => Promise<string>;
+  /** role checks of the anchor and sub-anchor (roles module) */
+  anchorCheck: AnchorCheck;
 }
 
 export interface RoomsModule extends Module<RoomService> {
@@ -31,13 +39,13 @@ export interface RoomsModule extends Module<RoomService> {
 
 /** Builds the module and loads the status cache (hot reads need it before anything is served). */
 export async function create(d: RoomsDeps): Promise<RoomsModule> {
-  const service = new RoomService(new RoomsSql(d.db), d.clock, d.images, d.events, d.log, { abnormalTimeoutMs: d.abnormalTimeoutMs });
+  const service = new RoomService(new RoomsSql(d.db), d.clock, d.images, d.events, d.log, { abnormalTimeoutMs: d.abnormalTimeoutMs }, d.anchorCheck);
   const timers = new TimerJob(service, d.log, d.timerPollMs, d.runTimers);
   await service.loadStatusCache();
   return {
     service,
     timers,
-    routes: { wx: (r) => wxRoutes(r, service, d.pushUrl), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
+    routes: { wx: (r) => wxRoutes(r, service, { pushUrl: d.pushUrl, kfUrl: d.kfUrl }), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
     // S-STATUS-8: due timers are settled when the server starts serving, then polled.
     components: [timers],
   };

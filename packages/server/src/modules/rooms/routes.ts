@@ -6,12 +6,30 @@ import { positiveId } from '../../lib/ids.js';
 import { PLUGIN_CORS } from '../../http/plugin-api.js';
 import { ok, type WxRouter } from '../../http/wx.js';
 import { isRoomAction, operatorAction, ROOM_ACTIONS } from './actions.js';
+import { missing, roomIdOf } from './fields.js';
 import type { RoomService } from './service.js';
+import { subAnchorRoutes } from './subanchor.js';
 
 /** S-API-PLUGIN-1: callers ask at most once a minute. */
 export const STATUS_MAX_AGE_SEC = 60;
 
-export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: number, key: string) => string): void {
+export interface RoomRouteDeps {
+  pushUrl: (roomId: number, key: string) => string;
+  /** the app's customer-service URL ('' when none: closeKf 0 is refused with 300038) */
+  kfUrl: (appid: string) => Promise<string>;
+}
+
+/** A 0/1 switch of a body: missing → 200002 `parameter X must no be null`. */
+function switchOf(body: Record<string, unknown>, field: string): 0 | 1 {
+  const v = body[field];
+  if (v === undefined || v === null || v === '') throw missing(field);
+  const n = typeof v === 'string' && /^\d$/.test(v) ? Number(v) : v;
+  if (n !== 0 && n !== 1) throw new DomainError(Reason.BadParameter, `${field} must be 0 or 1`, field);
+  return n;
+}
+
+export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): void {
+  const pushUrl = d.pushUrl;
   r.post('/wxaapi/broadcast/room/create', async ({ appid, body }) => ok({ roomId: await rooms.create(appid, body) }));
   r.post('/wxaapi/broadcast/room/editroom', async ({ appid, body }) => {
     await rooms.edit(appid, body.id, body);
@@ -25,6 +43,25 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: numb
     const room = await rooms.get(appid, query.roomId);
     return ok({ pushAddr: pushUrl(room.id, room.stream_key) });
   });
+  // The room's switches: the public feed listing, replays (hidden from the room page, get_replay and the files), customer service.
+  r.post('/wxaapi/broadcast/room/updatefeedpublic', async ({ appid, body }) => {
+    await rooms.setSwitch(appid, roomIdOf(body), 'is_feeds_public', switchOf(body, 'isFeedsPublic'));
+    return ok({});
+  });
+  r.post('/wxaapi/broadcast/room/updatereplay', async ({ appid, body }) => {
+    await rooms.setSwitch(appid, roomIdOf(body), 'close_replay', switchOf(body, 'closeReplay'));
+    return ok({});
+  });
+  r.post('/wxaapi/broadcast/room/updatekf', async ({ appid, body }) => {
+    const id = roomIdOf(body);
+    const closeKf = switchOf(body, 'closeKf');
+    await rooms.get(appid, id);
+    if (closeKf === 0 && !(await d.kfUrl(appid)))
+      throw new DomainError(Reason.KfNotConfigured, 'customer service is not configured: set the app\'s customer-service URL (app setting kfUrl) first');
+    await rooms.setSwitch(appid, id, 'close_kf', closeKf);
+    return ok({});
+  });
+  subAnchorRoutes(r, rooms, pushUrl);
 }
 
 /**

@@ -1,22 +1,19 @@
 /** Rooms: WeChat's broadcast/room fields, the status lifecycle with its audit log and timers (S-ROOM, S-STATUS). */
 import { type CreateRoomRequest, LiveStatus, Reason, STATUS_NAMES, type TransitionCause } from '@zhibo/protocol';
-import { type Clock, type TimerPolicy, type TransitionResult, checkAnchorName, checkRoomName, checkRoomTimes } from '@zhibo/core';
+import type { Clock, TimerPolicy, TransitionResult } from '@zhibo/core';
 import { randomToken } from '../../lib/crypto.js';
 import type { DomainBus, StatusChange } from '../../lib/domain-events.js';
-import { DomainError, assertCheck } from '../../lib/errors.js';
+import { DomainError } from '../../lib/errors.js';
 import { positiveId } from '../../lib/ids.js';
 import type { Log } from '../../lib/log.js';
 import type { ImageService } from '../images/service.js';
+import { roomFields } from './fields.js';
 import type { AuditRow, RoomRow, RoomsSql, TransitionHook } from './sql.js';
 
-const flag = (v: unknown, field: string): number => {
-  if (v === undefined || v === null) return 0;
-  if (v === 0 || v === 1) return v;
-  if (v === '0' || v === '1') return Number(v);
-  throw new DomainError(Reason.BadParameter, `${field} must be 0 or 1`, field);
-};
+/** With role checks on, the anchor (or sub-anchor) must hold the anchor role (roles module). */
+export type AnchorCheck = (appid: string, username: string, sub?: boolean) => Promise<void>;
 
-const intOf = (v: unknown): unknown => (typeof v === 'string' && /^-?\d{1,12}$/.test(v) ? Number(v) : v);
+const PUSHING: readonly number[] = [LiveStatus.Live, LiveStatus.Paused, LiveStatus.Abnormal];
 
 export class RoomService {
   /** Hot reads (S-API-PLUGIN-1) come from here, kept fresh by every transition — not a query per request. */
@@ -31,6 +28,7 @@ export class RoomService {
     private readonly events: DomainBus,
     private readonly log: Log,
     private readonly timerPolicy: TimerPolicy,
+    private readonly anchorCheck: AnchorCheck = async () => {},
   ) {}
 
   async loadStatusCache(): Promise<void> {
@@ -43,52 +41,21 @@ export class RoomService {
     return this.statusCache.get(roomId);
   }
 
-  private async validated(appid: string, req: Partial<CreateRoomRequest>): Promise<Record<string, unknown>> {
-    if (typeof req.name !== 'string') throw new DomainError(Reason.NameLength, 'name is required', 'name');
-    assertCheck(checkRoomName(req.name));
-    if (typeof req.anchorName !== 'string') throw new DomainError(Reason.AnchorNameLength, 'anchorName is required', 'anchorName');
-    assertCheck(checkAnchorName(req.anchorName));
-    const startTime = intOf(req.startTime);
-    const endTime = intOf(req.endTime);
-    if (typeof startTime !== 'number' || typeof endTime !== 'number')
-      throw new DomainError(Reason.RoomTimes, 'parameter startTime or endTime is invalid: both are required unix seconds', 'startTime');
-    assertCheck(checkRoomTimes({ startTime, endTime }, Math.floor(this.clock.now() / 1000)));
-    const type = intOf(req.type ?? 1);
-    if (type !== 0 && type !== 1) throw new DomainError(Reason.BadParameter, 'type must be 0 (phone) or 1 (push stream)', 'type');
-    const screenType = intOf(req.screenType ?? 0);
-    if (screenType !== 0 && screenType !== 1) throw new DomainError(Reason.BadParameter, 'screenType must be 0 (portrait) or 1 (landscape)', 'screenType');
-    const str = (v: unknown, field: string, max = 64): string => {
-      if (v === undefined || v === null) return '';
-      if (typeof v !== 'string' || v.length > max) throw new DomainError(Reason.BadParameter, `${field} must be a string of at most ${max} characters`, field);
-      return v;
-    };
-    return {
-      name: req.name,
-      cover_img: await this.images.resolve(appid, req.coverImg, 'coverImg', 2 * 1024 * 1024, Reason.CoverImageInvalid),
-      share_img: await this.images.resolve(appid, req.shareImg, 'shareImg', 1024 * 1024, Reason.ShareImageInvalid),
-      feeds_img: req.feedsImg ? await this.images.resolve(appid, req.feedsImg, 'feedsImg', 100 * 1024, Reason.ImageInvalid) : '',
-      anchor_img: req.anchorImg ? await this.images.resolve(appid, req.anchorImg, 'anchorImg', 1024 * 1024, Reason.ImageInvalid) : '',
-      start_time: startTime,
-      end_time: endTime,
-      anchor_name: req.anchorName,
-      anchor_wechat: str(req.anchorWechat, 'anchorWechat'),
-      sub_anchor_wechat: str(req.subAnchorWechat, 'subAnchorWechat'),
-      creater_wechat: str(req.createrWechat, 'createrWechat'),
-      type,
-      screen_type: screenType,
-      close_like: flag(req.closeLike, 'closeLike'),
-      close_goods: flag(req.closeGoods, 'closeGoods'),
-      close_comment: flag(req.closeComment, 'closeComment'),
-      close_replay: flag(req.closeReplay, 'closeReplay'),
-      close_share: flag(req.closeShare, 'closeShare'),
-      close_kf: flag(req.closeKf, 'closeKf'),
-      is_feeds_public: flag(req.isFeedsPublic, 'isFeedsPublic'),
-    };
+  private nowSec(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  /** Role checks (when the app has them on): the anchor and the sub-anchor the fields name. */
+  private async checkAnchors(appid: string, v: Record<string, unknown>): Promise<void> {
+    if (typeof v.anchor_wechat === 'string') await this.anchorCheck(appid, v.anchor_wechat);
+    if (typeof v.sub_anchor_wechat === 'string') await this.anchorCheck(appid, v.sub_anchor_wechat, true);
   }
 
   /** POST /wxaapi/broadcast/room/create — S-STATUS-1: new rooms are 102. */
   async create(appid: string, req: Partial<CreateRoomRequest>): Promise<number> {
-    const v = await this.validated(appid, req);
+    const v = await roomFields(this.images, appid, req, this.nowSec());
+    await this.checkAnchors(appid, v);
+    if (v.sub_anchor_wechat) v.sub_stream_key = randomToken(18);
     const id = await this.sql.insert(appid, v, randomToken(18), this.clock.now());
     this.statusCache.set(id, { appid, status: LiveStatus.NotStarted });
     this.events.emit('roomChanged', { roomId: id, appid });
@@ -96,14 +63,43 @@ export class RoomService {
     return id;
   }
 
-  /** POST /wxaapi/broadcast/room/editroom — only before the live starts (WeChat: 300001 otherwise). */
+  /**
+   * POST /wxaapi/broadcast/room/editroom — only before the live starts: 300042 while it is pushing (live, paused,
+   * abnormal), 300001 once it is over. Changes only the fields given; the others keep their values.
+   */
   async edit(appid: string, id: unknown, req: Partial<CreateRoomRequest>): Promise<void> {
+    if (id === undefined || id === null || id === '') throw new DomainError(Reason.ParamMissing, 'parameter id must no be null', 'id');
     const room = await this.get(appid, id);
-    if (room.live_status !== LiveStatus.NotStarted)
-      throw new DomainError(Reason.EditForbidden, `room ${room.id} is ${room.live_status}; only a room that has not started (102) can be edited`);
-    const v = await this.validated(appid, req);
-    await this.sql.update(room.id, v, this.clock.now());
+    const status = this.cachedStatus(room.id)?.status ?? room.live_status;
+    if (PUSHING.includes(status))
+      throw new DomainError(Reason.EditWhilePushing, `room ${room.id} is ${status} (${STATUS_NAMES[status]}): a room that is pushing can not be edited`);
+    if (status !== LiveStatus.NotStarted)
+      throw new DomainError(Reason.EditForbidden, `room ${room.id} is ${status} (${STATUS_NAMES[status]}); only a room that has not started (102) can be edited`);
+    const v = await roomFields(this.images, appid, req, this.nowSec(), room);
+    await this.checkAnchors(appid, v);
+    if (typeof v.sub_anchor_wechat === 'string' && v.sub_anchor_wechat !== room.sub_anchor_wechat) v.sub_stream_key = v.sub_anchor_wechat ? randomToken(18) : '';
+    if (Object.keys(v).length) await this.sql.update(room.id, v, this.clock.now());
     this.events.emit('roomChanged', { roomId: room.id, appid });
+    if (v.sub_stream_key !== undefined && room.sub_stream_key) this.events.emit('streamKeyChanged', { roomId: room.id, appid, which: 'sub' });
+  }
+
+  /** room/updatefeedpublic, updatereplay, updatekf: one of the room's switches (any status). */
+  async setSwitch(appid: string, id: unknown, column: 'is_feeds_public' | 'close_replay' | 'close_kf', value: 0 | 1): Promise<RoomRow> {
+    const room = await this.get(appid, id);
+    await this.sql.update(room.id, { [column]: value }, this.clock.now());
+    this.events.emit('roomChanged', { roomId: room.id, appid });
+    return room;
+  }
+
+  /**
+   * The sub-anchor (room/addsubanchor, modifysubanchor, deletesubanchor): a second anchor who may push the room with a
+   * key of its own. A new sub-anchor gets a new key; replacing or removing one kicks a publisher using the old key.
+   */
+  async setSubAnchor(appid: string, room: RoomRow, username: string): Promise<void> {
+    if (username) await this.anchorCheck(appid, username, true);
+    await this.sql.update(room.id, { sub_anchor_wechat: username, sub_stream_key: username ? randomToken(18) : '' }, this.clock.now());
+    this.events.emit('roomChanged', { roomId: room.id, appid });
+    if (room.sub_stream_key) this.events.emit('streamKeyChanged', { roomId: room.id, appid, which: 'sub' });
   }
 
   /** POST /wxaapi/broadcast/room/deleteroom — not while the room is live, paused or abnormal. */
@@ -133,6 +129,11 @@ export class RoomService {
 
   page(appid: string, start: number, limit: number): Promise<{ rooms: RoomRow[]; total: number }> {
     return this.sql.page(appid, start, limit);
+  }
+
+  /** The public feed (/feeds/): live rooms with isFeedsPublic 1 of the apps that opted in. */
+  publicFeed(appids: string[], limit = 200): Promise<RoomRow[]> {
+    return this.sql.feed(appids, limit);
   }
 
   /** A new stream key; whoever publishes with the old one is kicked (streamKeyChanged → live module). */

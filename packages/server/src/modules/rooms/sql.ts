@@ -21,6 +21,9 @@ export interface RoomRow {
   anchor_name: string;
   anchor_img: string;
   anchor_wechat: string;
+  sub_anchor_wechat: string;
+  /** the sub-anchor's push key ('' without a sub-anchor) */
+  sub_stream_key: string;
   type: number;
   screen_type: number;
   close_like: number;
@@ -47,7 +50,7 @@ export interface AuditRow {
   at: number;
 }
 
-const ROOM_COLUMNS = `id, appid, name, cover_img, share_img, feeds_img, start_time, end_time, anchor_name, anchor_img, anchor_wechat,
+const ROOM_COLUMNS = `id, appid, name, cover_img, share_img, feeds_img, start_time, end_time, anchor_name, anchor_img, anchor_wechat, sub_anchor_wechat, sub_stream_key,
   type, screen_type, close_like, close_goods, close_comment, close_replay, close_share, close_kf, is_feeds_public,
   live_status, stream_key, created_at, updated_at`;
 
@@ -103,6 +106,14 @@ export class RoomsSql {
     );
     const [c] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rooms WHERE appid = $1 AND deleted_at IS NULL', [appid]);
     return { rooms, total: c?.n ?? 0 };
+  }
+
+  /** The public feed: live rooms of these apps with isFeedsPublic 1, the newest start first. */
+  feed(appids: string[], limit: number): Promise<RoomRow[]> {
+    return this.db.query<RoomRow>(
+      `SELECT ${ROOM_COLUMNS} FROM rooms WHERE appid = ANY($1::text[]) AND is_feeds_public = 1 AND live_status = $2 AND deleted_at IS NULL ORDER BY start_time DESC, id DESC LIMIT $3`,
+      [appids, LiveStatus.Live, limit],
+    );
   }
 
   /** Rooms in a status (reconcile on boot). */

@@ -7,6 +7,7 @@ import type { AppService } from '../apps/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
+import { feedRoutes } from './feeds.js';
 import { pluginRoutes, webRoutes } from './routes.js';
 
 /** packages/server/public/build, next to src/ and dist/. */
@@ -27,5 +28,10 @@ export interface WebModuleDeps {
 export function create(d: WebModuleDeps): Module<StaticFiles> {
   const files = new StaticFiles(d.buildDir ?? DEFAULT_BUILD_DIR, d.sourceMaps ?? false);
   const deps = { ...d, files };
-  return { service: files, routes: { web: (a) => webRoutes(a, deps), plugin: (r) => pluginRoutes(r, deps) }, components: [] };
+  return { service: files, routes: {
+      web: (a) => {
+        webRoutes(a, deps);
+        feedRoutes(a, deps);
+      },
+      plugin: (r) => pluginRoutes(r, deps) }, components: [] };
 }

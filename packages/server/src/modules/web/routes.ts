@@ -80,6 +80,7 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
         closeGoods: room.close_goods === 1,
         closeShare: room.close_share === 1,
         closeReplay: room.close_replay === 1,
+        kfUrl: room.close_kf === 1 ? '' : str(settings.kfUrl),
         goods: shelf,
         goodsBaseUrl: str(settings.goodsBaseUrl),
         homeUrl: str(settings.homeUrl),
