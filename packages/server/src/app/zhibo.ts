@@ -123,6 +123,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const rooms = await roomsModule.create({
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
+    whipUrl: (id) => (config.whip ? liveModule.whipUrlOf(urls.http, id) : undefined),
   });
   const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
@@ -132,6 +133,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
+    whip: config.whip ? {
+      udpPortRange: config.whipUdpPorts, iceLite: config.whipIceLite, mediaTimeoutMs: config.whipMediaTimeoutMs,
+      ...(config.whipBindAddress ? { bindAddress: config.whipBindAddress } : {}), ...(config.whipAnnouncedIp ? { announcedIp: config.whipAnnouncedIp } : {}),
+    } : null,
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,

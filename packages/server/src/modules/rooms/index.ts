@@ -23,6 +23,8 @@ export interface RoomsDeps {
   /** false: tests with a fake clock drive timers themselves (timers.runDue()) */
   runTimers: boolean;
   pushUrl: (roomId: number, streamKey: string) => string;
+  /** the room's WHIP endpoint (getpushurl's extra `whipUrl`); undefined when WHIP is off */
+  whipUrl?: (roomId: number) => string | undefined;
 }
 
 export interface RoomsModule extends Module<RoomService> {
@@ -37,7 +39,7 @@ export async function create(d: RoomsDeps): Promise<RoomsModule> {
   return {
     service,
     timers,
-    routes: { wx: (r) => wxRoutes(r, service, d.pushUrl), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
+    routes: { wx: (r) => wxRoutes(r, service, d.pushUrl, d.whipUrl), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
     // S-STATUS-8: due timers are settled when the server starts serving, then polled.
     components: [timers],
   };

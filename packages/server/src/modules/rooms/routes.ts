@@ -11,7 +11,7 @@ import type { RoomService } from './service.js';
 /** S-API-PLUGIN-1: callers ask at most once a minute. */
 export const STATUS_MAX_AGE_SEC = 60;
 
-export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: number, key: string) => string): void {
+export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: number, key: string) => string, whipUrl?: (roomId: number) => string | undefined): void {
   r.post('/wxaapi/broadcast/room/create', async ({ appid, body }) => ok({ roomId: await rooms.create(appid, body) }));
   r.post('/wxaapi/broadcast/room/editroom', async ({ appid, body }) => {
     await rooms.edit(appid, body.id, body);
@@ -23,7 +23,9 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: numb
   });
   r.get('/wxaapi/broadcast/room/getpushurl', async ({ appid, query }) => {
     const room = await rooms.get(appid, query.roomId);
-    return ok({ pushAddr: pushUrl(room.id, room.stream_key) });
+    // whipUrl: an extra field beside WeChat's pushAddr (WHIP, RFC 9725; the Bearer token is the key pushAddr carries)
+    const whip = whipUrl?.(room.id);
+    return ok({ pushAddr: pushUrl(room.id, room.stream_key), ...(whip ? { whipUrl: whip } : {}) });
   });
 }
 
