@@ -4,7 +4,6 @@
  * is the media tests' werift client (ffmpeg → H.264/Opus RTP → werift → real ICE/DTLS/SRTP on 127.0.0.1).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RTCPeerConnection } from 'werift';
 import { LiveStatus, TransitionCause } from '@zhibo/protocol';
 import { ffprobe, pushTestStream, type Pusher, waitUntil } from '@zhibo/testkit';
 import { killSpawned } from '../../media/test/helpers.js';
@@ -19,7 +18,7 @@ const serverPorts = () => udpPortsOfThisProcess().filter((p) => p >= RANGE[0] &&
 
 let t: TestServer | undefined;
 const pushes: WhipPush[] = [];
-const peers: RTCPeerConnection[] = [];
+const peers: Array<ReturnType<typeof testPeer>> = [];
 const pushers: Pusher[] = [];
 
 afterEach(async () => {
@@ -162,7 +161,7 @@ describe('WHIP on the server', () => {
     expect(s.t.z.services.media.hasPublisher(String(r.id))).toBe(true);
     // while it is held, another publisher is told the room is taken
     expect((await postOffer(r.whipUrl, await offer(), r.key)).status).toBe(409);
-    await waitUntil(() => s.t!.z.services.media.whip!.sessionCount === 0, { timeoutMs: 10_000, what: 'abandoned session cleaned up' });
+    await waitUntil(() => s.t.z.services.media.whip!.sessionCount === 0, { timeoutMs: 10_000, what: 'abandoned session cleaned up' });
     expect(s.t.z.services.media.hasPublisher(String(r.id))).toBe(false);
     expect(serverPorts()).toEqual([]);
     expect(s.status(r.id)).toBe(LiveStatus.NotStarted);
@@ -176,7 +175,7 @@ describe('WHIP on the server', () => {
     pushes.push(push);
     await waitUntil(() => s.status(r.id) === LiveStatus.Live, { timeoutMs: 15_000, what: '101 over WHIP' });
     // media flowing (before the first keyframe only the WHIP media timeout applies: packages/media/README.md)
-    await waitUntil(() => s.t!.z.services.media.hub(String(r.id))?.stats().hasVideo, { timeoutMs: 15_000, what: 'video flowing' });
+    await waitUntil(() => s.t.z.services.media.hub(String(r.id))?.stats().hasVideo, { timeoutMs: 15_000, what: 'video flowing' });
     const stops: Array<{ reason: string; at: number }> = [];
     s.t.z.services.media.on('publishStop', (e) => stops.push({ reason: e.reason, at: Date.now() }));
     await push.vanish(); // ffmpeg killed, the peer connection closed without a word to the server
@@ -197,7 +196,7 @@ describe('WHIP on the server', () => {
     await waitUntil(() => s.status(r.id) === LiveStatus.Live, { timeoutMs: 15_000, what: '101 over WHIP' });
     const end = await fetch(`${s.t.url}/admin/api/rooms/${r.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${s.t.z.services.adminToken}` } });
     expect(await end.json()).toMatchObject({ live_status: 103 });
-    await waitUntil(() => s.t!.z.services.media.whip!.sessionCount === 0, { timeoutMs: 10_000, what: 'WHIP session kicked' });
+    await waitUntil(() => s.t.z.services.media.whip!.sessionCount === 0, { timeoutMs: 10_000, what: 'WHIP session kicked' });
     expect((await fetch(push.location, { method: 'DELETE' })).status).toBe(404);
     expect((await postOffer(r.whipUrl, await offer(), r.key)).status).toBe(403);
     expect(s.status(r.id)).toBe(LiveStatus.Ended);
