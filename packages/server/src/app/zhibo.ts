@@ -18,6 +18,7 @@ import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
 import type { ModuleRoutes } from '../modules/module.js';
+import * as anchorModule from '../modules/anchor/index.js';
 import * as appsModule from '../modules/apps/index.js';
 import * as consoleModule from '../modules/console/index.js';
 import * as goodsModule from '../modules/goods/index.js';
@@ -76,6 +77,7 @@ export interface ZhiboServices {
   reminderOutbox: remindersModule.ReminderOutbox;
   reminderWorker: remindersModule.ReminderWorker;
   accounts: consoleModule.AccountService;
+  anchor: anchorModule.AnchorService;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
   urls(): { http: string; rtmp: string };
@@ -150,11 +152,15 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     },
   });
   const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, buildDir });
+  const anchor = anchorModule.create({
+    db, clock, log, rooms: rooms.service, goods: goods.service, interaction: realtime.service, abnormalTimeoutMs: config.abnormalTimeoutMs, whip: config.whip,
+    assetVersion: (f) => web.service.version(f), publicUrl,
+  });
   const adminToken = adminTokenFor(config);
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
-      reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, anchor: anchor.service, whip: config.whip, adminToken,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
     },
     { ...opts.console, buildDir },
@@ -167,7 +173,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.register(multipart);
   healthRoutes(app, db.kind);
-  const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
+  const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web, anchor].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -225,6 +231,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
+    anchor: anchor.service,
   };
 
   return {

@@ -2,6 +2,7 @@
 import type { Clock } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
+import type { AnchorService } from '../anchor/service.js';
 import type { AppService } from '../apps/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { ImageService } from '../images/service.js';
@@ -25,6 +26,10 @@ export interface ConsoleDeps {
   replays: ReplayService;
   share: ShareService;
   quota: QuotaService;
+  /** the anchor page's one-time sign-in links */
+  anchor: AnchorService;
+  /** WHIP ingest is on: the go-live tab shows the WHIP URL and the anchor page */
+  whip: boolean;
   adminToken: string;
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };
