@@ -55,6 +55,7 @@ export class AnchorPage {
     this.render();
     this.setStatus(this.room.status);
     void this.poll();
+    this.renderClock();
     this.tick = setInterval(() => this.renderClock(), 1000);
     if (FINAL.has(this.status)) return;
     try {

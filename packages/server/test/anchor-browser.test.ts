@@ -54,14 +54,14 @@ function hostAddress(): string {
   return a.address;
 }
 
-async function setup(): Promise<{ c: ConsoleClient; appid: string; room: number; goodsId: number }> {
+async function setup(roomOver: Record<string, unknown> = {}): Promise<{ c: ConsoleClient; appid: string; room: number; goodsId: number }> {
   t = await startServer('pglite', { env: { ZHIBO_WHIP_BIND: hostAddress(), ZHIBO_STALL_TIMEOUT_MS: '3000' } });
   // the page shows the elapsed time from server times: let the fake clock follow the wall clock
   t.clock.set(Date.now());
   clockTimer = setInterval(() => t?.clock.set(Date.now()), 200);
   const { c, appid } = await signedInMerchant(t, 'phone-shop');
   const cover = (await c.upload(appid, 'coverImg', png(300, 300))).body.mediaId as string;
-  const room = (await c.post(`/apps/${appid}/rooms`, roomForm(t, cover, { name: '春茶直播 · 手机开播' }))).body.id as number;
+  const room = (await c.post(`/apps/${appid}/rooms`, roomForm(t, cover, { name: '春茶直播 · 手机开播', ...roomOver }))).body.id as number;
   const goodsImg = (await c.upload(appid, 'goodsImg', png(200, 200))).body.mediaId as string;
   const goodsId = (await c.post(`/apps/${appid}/goods`, { name: '明前龙井 250g', coverImg: goodsImg, priceType: 1, price: '168.00', url: 'pages/goods/detail?id=1' })).body.id as number;
   expect((await c.post(`/rooms/${room}/goods`, { ids: [goodsId] })).status).toBe(200);
@@ -206,9 +206,16 @@ describe('going live from a phone (anchor page, WHIP)', () => {
     expect(Math.abs(probe.durationSec - liveSec)).toBeLessThanOrEqual(1);
   });
 
-  it('when the publisher\'s session drops (server side gone, as after a network loss) the page reconnects by itself: 101 → 106 → 101', async () => {
-    const { c, room } = await setup();
+  it('a landscape room (screenType 1) captures landscape and asks to turn the phone; when the publisher\'s session drops (server side gone, as after a network loss) the page reconnects by itself: 101 → 106 → 101', async () => {
+    const { c, room } = await setup({ screenType: 1 });
     const page = await phonePage(await scanQr(c, room));
+    const size = await page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('video.an-preview')!;
+      return { w: v.videoWidth, h: v.videoHeight };
+    });
+    expect(size.w).toBeGreaterThan(size.h);
+    expect(await page.isVisible('.an-rotate')).toBe(true); // the phone viewport is upright
+    await shot(page, 'anchor-phone-landscape-room');
     await goLive(page);
     await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: '101 from the phone' });
     const states: string[] = [];
