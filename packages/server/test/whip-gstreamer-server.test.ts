@@ -73,6 +73,7 @@ describe('WHIP from GStreamer (simple-whip-client) to the server', () => {
     await waitUntil(() => status(second) === LiveStatus.Live, { timeoutMs: 30_000, what: `101 from whip-client (its log: ${out.slice(-400)})` });
     expect((await ffprobe(`${t.url}/live/${second}.flv`)).codecs).toEqual(['aac', 'h264']);
     expect(out).toMatch(/PeerConnection connected/);
+    expect(out).not.toMatch(/\[ERR\]/); // e.g. a trickle PATCH the server's route refused
     expect(status(first)).toBe(LiveStatus.NotStarted);
     process.kill(client.pid!, 'SIGINT');
     await exited;
