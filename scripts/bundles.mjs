@@ -1,4 +1,4 @@
-// The browser bundles (SDK, room page, console, service worker, player libraries) and how they are built — one list,
+// The browser bundles (SDK, room page, console, anchor page, service worker, player libraries) and how they are built — one list,
 // one function, used by scripts/build-web.mjs (into packages/server/public/build) and by the browser tests (into a
 // temporary directory the test server is pointed at, never into the directory a running server serves).
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,13 +15,14 @@ export const BUNDLES = [
   ['apps/room/src/main.ts', 'room.js'],
   ['apps/console/src/main.ts', 'console.js'],
   ['apps/console/src/assistant.ts', 'console-assistant.js'],
+  ['apps/anchor/src/main.ts', 'anchor.js'],
   ['packages/sdk/src/service-worker.ts', 'zhibo-sw.js'],
   // player libraries, loaded by the room page only when the browser needs them
   ['packages/sdk/src/vendor/mpegts.ts', 'vendor/mpegts.js'],
   ['packages/sdk/src/vendor/hls.ts', 'vendor/hls.js'],
 ];
 
-const SOURCES = ['apps/room/src', 'apps/console/src', 'packages/sdk/src', 'packages/protocol/src', 'packages/core/src'];
+const SOURCES = ['apps/room/src', 'apps/console/src', 'apps/anchor/src', 'packages/sdk/src', 'packages/protocol/src', 'packages/core/src'];
 // Workspace packages are bundled from their TypeScript sources (no stale dist/).
 const alias = Object.fromEntries(['protocol', 'core', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
 

@@ -1,6 +1,6 @@
 // Publisher child of `npm run bench -- whip`: one werift WHIP client that sends a pre-encoded H.264 + Opus MPEG-TS
 // (ffmpeg -re -stream_loop -1 -c copy -f rtp, so the same bits every run) to ENDPOINT. Args: ENDPOINT FILE.
-// Replies { ok } once connected; 'stop' sends DELETE and exits.
+// Replies { ok } once connected (exits with code 3 when it does not connect within 20 s); 'stop' sends DELETE and exits.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI } from 'werift';
@@ -23,7 +23,15 @@ const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': '
 if (res.status !== 201) throw new Error(`POST ${res.status} ${await res.text()}`);
 const location = new URL(res.headers.get('location'), endpoint).toString();
 await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
-await new Promise((r) => (pc.connectionState === 'connected' ? r() : pc.connectionStateChange.subscribe((s) => s === 'connected' && r())));
+await new Promise((r) => {
+  // not connected within 20 s (ICE failed on a loaded machine): say so and exit, the bench tries again
+  const t = setTimeout(() => {
+    console.error(`whip-pub: ${endpoint}: not connected within 20 s (${pc.connectionState})`);
+    fetch(location, { method: 'DELETE' }).catch(() => {}).finally(() => process.exit(3));
+  }, 20_000);
+  if (pc.connectionState === 'connected') r(clearTimeout(t));
+  else pc.connectionStateChange.subscribe((s) => s === 'connected' && r(clearTimeout(t)));
+});
 const socks = [];
 for (const track of [v, a]) {
   const s = createSocket('udp4');

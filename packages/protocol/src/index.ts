@@ -8,3 +8,4 @@ export * from './reminders.js';
 export * from './web.js';
 export * from './reasons.js';
 export * from './emitter.js';
+export * from './anchor.js';

@@ -114,6 +114,8 @@ export interface CreateRoomResponse extends WxError {
 
 export interface GetPushUrlResponse extends WxError {
   pushAddr: string;
+  /** zhibo's extra: the room's WHIP endpoint (RFC 9725); `Authorization: Bearer` is the stream key `pushAddr` carries (`?key=`) */
+  whipUrl?: string;
 }
 
 export interface GetSharedCodeResponse extends WxError {

@@ -1,8 +1,9 @@
-/** Going live: push URL and key (copy, regenerate), OBS settings, a live preview, the numbers now, the status timeline. */
+/** Going live: a phone (anchor page, QR sign-in), push URL and key (copy, regenerate), OBS settings (RTMP and WHIP), a live preview, the numbers now, the status timeline. */
 import { LivePlayer, type HlsModule, type MpegtsModule } from '@zhibo/sdk';
 import { h, fmtTime, fmtCount } from '../dom.js';
 import { busy, button, card, confirmAction, copyField, stat, STATUS, toast, type StatusCode } from '../ui.js';
 import { poll, type RoomView } from './room.js';
+import { phoneCard, whipCard } from './room-golive-phone.js';
 
 interface TimelineEntry {
   from_status: number | null;
@@ -81,22 +82,25 @@ export async function goLiveTab(v: RoomView): Promise<HTMLElement> {
   }, conn);
 
   const push = h('div', { class: 'stack' });
-  const renderPush = (p: { pushUrl: string; server: string; streamKey: string }) => push.replaceChildren(
+  const renderPush = (p: { pushUrl: string; server: string; streamKey: string; whipUrl: string | null; bearerToken: string }) => push.replaceChildren(
     copyField('Push URL (RTMP)', p.pushUrl, { name: 'push-url', mask: false, hint: 'For ffmpeg or apps that take one URL.' }),
     copyField('Server', p.server, { name: 'server', hint: 'OBS → Settings → Stream → Service: Custom → Server' }),
     copyField('Stream key', p.streamKey, { name: 'stream-key', mask: true, hint: 'Keep it secret: anyone with the key can stream to this room.' }));
+  const whip = h('div', {}, whipCard(v));
   renderPush(room);
   const regen = button('Regenerate key…', async (e) => {
     if (!(await confirmAction('Regenerate the stream key?', 'The old key stops working for new connections. Update OBS with the new key before you go live.', 'Regenerate'))) return;
-    const p = await busy(e.currentTarget as HTMLButtonElement, () => ctx.api.post<{ pushUrl: string; server: string; streamKey: string }>(`/rooms/${room.id}/stream-key`));
+    const p = await busy(e.currentTarget as HTMLButtonElement, () => ctx.api.post<{ pushUrl: string; server: string; streamKey: string; whipUrl: string | null; bearerToken: string }>(`/rooms/${room.id}/stream-key`));
     if (p) {
       renderPush(p);
+      Object.assign(room, p);
+      whip.replaceChildren(whipCard(v) ?? '');
       toast('New stream key ready', 'success');
     }
   }, 'ghost', { 'data-action': 'regenerate-key' });
   const portrait = room.screenType === 0;
   const obs = h('dl', { class: 'obs' }, ...([
-    ['Service', 'Custom…'],
+    ['Service', 'Custom… (RTMP)'],
     ['Server', room.server],
     ['Stream key', 'the key above'],
     ['Encoder', 'x264 (or hardware H.264), rate control CBR'],
@@ -116,6 +120,8 @@ export async function goLiveTab(v: RoomView): Promise<HTMLElement> {
         h('div', { class: 'stats-row' }, viewers, peak, likes)),
       card('Status timeline', h('p', { class: 'hint', text: 'Every status change with its cause, from the audit log.' }), timelineList)),
     h('div', { class: 'col-side' },
-      card(h('span', {}, 'Push settings'), push, h('div', { class: 'row-end' }, regen)),
-      card('OBS settings', obs, h('details', { class: 'details' }, h('summary', { text: 'Streaming with ffmpeg instead' }), copyField('ffmpeg', ffmpeg, { name: 'ffmpeg' })))));
+      phoneCard(v),
+      card(h('span', {}, 'Push settings (RTMP)'), push, h('div', { class: 'row-end' }, regen)),
+      card('OBS settings (RTMP)', obs, h('details', { class: 'details' }, h('summary', { text: 'Streaming with ffmpeg instead' }), copyField('ffmpeg', ffmpeg, { name: 'ffmpeg' }))),
+      whip));
 }

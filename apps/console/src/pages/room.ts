@@ -29,6 +29,9 @@ export interface Room {
   pushUrl: string;
   server: string;
   streamKey: string;
+  /** WHIP endpoint (null when WHIP is off) and its Bearer token (the stream key) */
+  whipUrl: string | null;
+  bearerToken: string;
   media: { flv: string; wsFlv: string; hls: string };
   roomPage: string;
 }

@@ -111,6 +111,7 @@ async function serve(flags: Flags): Promise<void> {
   const lines = [`zhibo is running (${z.db.kind === 'pglite' ? `embedded database in ${join(z.config.dataDir, 'pg')}` : 'PostgreSQL'})`,
     `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${tokenLine}`,
     `  console:      ${z.config.consoleUrl || urls.http}/console/`];
+  if (z.config.whip) lines.push(`  WHIP ingest:  ${urls.http}/whip/ROOMID  (Bearer = the stream key; media over UDP ${z.config.whipUdpPorts.join('-')})`);
   const operator = await z.services.accounts.ensureOperator();
   if (operator) lines.push('', 'Console operator account (shown only this once; `zhibo operator reset-password` makes a new one):', `  login:        ${operator.login}`, `  password:     ${operator.password}`);
   let shop: DemoShop | undefined;

@@ -85,6 +85,18 @@ const hostsOrCidrs = (v: string, name: string): string[] => {
   return out;
 };
 
+const ipv4 = (v: string, name: string): string => {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v.trim());
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) throw new ConfigError(`${name}: "${v}" is not an IPv4 address`);
+  return v.trim();
+};
+const portRange = (v: string, name: string): [number, number] => {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(v.trim());
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || lo < 1024 || hi > 65535 || lo > hi) throw new ConfigError(`${name}: "${v}" must be a UDP port range MIN-MAX within 1024-65535 (e.g. 40000-40999)`);
+  return [lo, hi];
+};
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export const SETTINGS = {
@@ -152,6 +164,30 @@ export const SETTINGS = {
   mediaBatchMs: def<number>({
     env: 'ZHIBO_MEDIA_BATCH_MS', default: 20, parse: int(0, 1000),
     help: 'Media fan-out batching window: FLV tags are written to each viewer in batches this long. 20 ms costs ~20 ms of latency and saves ~37 % CPU per viewer (docs/performance.md); 0 writes every event-loop turn.',
+  }),
+  whip: def<boolean>({
+    env: 'ZHIBO_WHIP', default: true, parse: bool,
+    help: 'WebRTC ingest over WHIP (RFC 9725) at `/whip/ROOMID` (Bearer token = the stream key): OBS 30+, browsers, the anchor page `/anchor/`. `0` turns it off.',
+  }),
+  whipUdpPorts: def<[number, number]>({
+    env: 'ZHIBO_WHIP_UDP_PORTS', flag: 'whip-udp-ports', default: [40000, 40999], shown: '40000-40999', parse: portRange,
+    help: 'UDP ports of WHIP sessions (ICE, DTLS, SRTP; one port per publisher per address): **open them inbound in the firewall**. The range limits concurrent WHIP publishers.',
+  }),
+  whipBindAddress: def<string | undefined>({
+    env: 'ZHIBO_WHIP_BIND', default: undefined, shown: '(every non-loopback IPv4)', parse: ipv4,
+    help: 'Bind WHIP UDP sockets to this IPv4 address only (the public interface); answers then carry only its candidates. Unset: every non-loopback IPv4 address (each costs a port per publisher).',
+  }),
+  whipAnnouncedIp: def<string | undefined>({
+    env: 'ZHIBO_WHIP_ANNOUNCED_IP', default: undefined, shown: '(unset)', parse: ipv4,
+    help: 'Advertise this IPv4 address in WHIP answers instead of the local one (1:1 NAT, a container with published UDP ports).',
+  }),
+  whipIceLite: def<boolean>({
+    env: 'ZHIBO_WHIP_ICE_LITE', default: false, parse: bool,
+    help: 'Answer WHIP offers as an ICE-lite agent (the publisher runs the connectivity checks); full ICE otherwise.',
+  }),
+  whipMediaTimeoutMs: def<number>({
+    env: 'ZHIBO_WHIP_MEDIA_TIMEOUT_MS', default: 15_000, parse: int(1000),
+    help: 'A WHIP session without a video keyframe this long after its POST (ICE never connected, or no media) is closed and its UDP port freed.',
   }),
   minSdkVersion: def<string>({
     env: 'ZHIBO_MIN_SDK_VERSION', default: '1.0.0',

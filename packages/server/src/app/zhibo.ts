@@ -20,6 +20,7 @@ import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
 import { answerAsHttp1, isWebSocketUpgrade } from '../http/h2c.js';
 import type { ModuleRoutes } from '../modules/module.js';
+import * as anchorModule from '../modules/anchor/index.js';
 import * as appsModule from '../modules/apps/index.js';
 import * as assistantsModule from '../modules/assistants/index.js';
 import * as consoleModule from '../modules/console/index.js';
@@ -85,6 +86,7 @@ export interface ZhiboServices {
   reminderWorker: remindersModule.ReminderWorker;
   followers: remindersModule.FollowerService;
   accounts: consoleModule.AccountService;
+  anchor: anchorModule.AnchorService;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
   urls(): { http: string; rtmp: string };
@@ -141,6 +143,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
     kfUrl: async (appid) => (await apps.service.get(appid))?.settings.kfUrl ?? '',
     anchorCheck: (appid, user, sub) => roles.service.requireAnchor(appid, user, sub),
+    whipUrl: (id) => (config.whip ? liveModule.whipUrlOf(urls.http, id) : undefined),
   });
   const assistants = assistantsModule.create({ db, clock, rooms: rooms.service, apps: apps.service, identity: identity.service });
   const goods = goodsModule.create({
@@ -152,6 +155,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
+    whip: config.whip ? {
+      udpPortRange: config.whipUdpPorts, iceLite: config.whipIceLite, mediaTimeoutMs: config.whipMediaTimeoutMs,
+      ...(config.whipBindAddress ? { bindAddress: config.whipBindAddress } : {}), ...(config.whipAnnouncedIp ? { announcedIp: config.whipAnnouncedIp } : {}),
+    } : null,
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
@@ -167,13 +174,17 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     },
   });
   const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, sourceMaps: config.sourceMaps, buildDir });
+  const anchor = anchorModule.create({
+    db, clock, log, rooms: rooms.service, goods: goods.service, interaction: realtime.service, abnormalTimeoutMs: config.abnormalTimeoutMs, whip: config.whip,
+    assetVersion: (f) => web.service.version(f), publicUrl,
+  });
   const admin = adminTokenFor(config);
   const adminToken = admin.token;
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
-      assistants: assistants.service, roles: roles.service,
+      assistants: assistants.service, roles: roles.service, anchor: anchor.service, whip: config.whip,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
     },
     { ...opts.console, buildDir },
@@ -187,7 +198,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   installSecurityHeaders(app, { consoleUrl: config.consoleUrl });
   healthRoutes(app, db.kind);
-  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
+  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, web, anchor].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -248,6 +259,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
+    anchor: anchor.service,
   };
 
   return {

@@ -2,6 +2,7 @@
 import type { Clock } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
+import type { AnchorService } from '../anchor/service.js';
 import type { AppService } from '../apps/service.js';
 import type { AssistantService } from '../assistants/service.js';
 import type { GoodsService } from '../goods/service.js';
@@ -31,6 +32,10 @@ export interface ConsoleDeps {
   quota: QuotaService;
   assistants: AssistantService;
   roles: RoleService;
+  /** the anchor page's one-time sign-in links */
+  anchor: AnchorService;
+  /** WHIP ingest is on: the go-live tab shows the WHIP URL and the anchor page */
+  whip: boolean;
   adminToken: string;
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };

@@ -54,4 +54,12 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     }
     return d.share.links(room.id, custom);
   }));
+
+  /** The anchor page's one-time sign-in link for this room (QR code to scan, or "go live from this device"). */
+  api.post('/rooms/:id/anchor-link', route(ctx, async (req) => {
+    const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    const link = await d.anchor.issueLink(room.id, d.urls().http);
+    d.log.info(`console: room ${room.id}: anchor sign-in link issued by console:${sessionOf(ctx, req).account.login}`);
+    return link;
+  }));
 }

@@ -54,6 +54,9 @@ export function pushInfo(ctx: ConsoleCtx, r: RoomRow) {
     pushUrl: `${rtmp}/${r.id}?key=${r.stream_key}`,
     server: rtmp,
     streamKey: `${r.id}?key=${r.stream_key}`,
+    // WHIP (OBS 30+, browsers, the anchor page): the endpoint and its Bearer token, the room's stream key
+    whipUrl: ctx.d.whip ? `${http}/whip/${r.id}` : null,
+    bearerToken: r.stream_key,
     media: { flv: `${http}/live/${r.id}.flv`, wsFlv: `${wsBase}/live/${r.id}.flv`, hls: `${http}/live/${r.id}/index.m3u8` },
   };
 }

@@ -3,16 +3,18 @@
  * publish sessions become status causes (rooms) and replay segments (replays).
  */
 import { join } from 'node:path';
-import { findLeftoverRecordings, MediaServer } from '@zhibo/media';
+import { findLeftoverRecordings, MediaServer, type WhipOptions } from '@zhibo/media';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { Component, Module } from '../module.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { webRoutes, WsFlv } from './routes.js';
+import { WHIP_PATH, whipRoutes } from './whip-routes.js';
 import { LiveService } from './service.js';
 
 export { LiveService } from './service.js';
+export { whipUrlOf } from './whip-routes.js';
 
 export interface LiveDeps {
   events: DomainBus;
@@ -24,6 +26,8 @@ export interface LiveDeps {
   hls: boolean;
   stallTimeoutMs: number;
   mediaBatchMs: number;
+  /** WHIP ingest at /whip/ROOMID (null: off) — UDP port range, bind/announced address, ICE-lite, media timeout */
+  whip: Omit<WhipOptions, 'path'> | null;
 }
 
 export interface LiveModule extends Module<LiveService> {
@@ -42,6 +46,7 @@ export function create(d: LiveDeps): LiveModule {
   const media = new MediaServer({
     rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hls: d.hls,
     authorizePublish: (req) => service.authorizePublish(req), logger: d.log, stallTimeoutMs: d.stallTimeoutMs, batchMs: d.mediaBatchMs,
+    ...(d.whip ? { whip: { ...d.whip, path: WHIP_PATH } } : {}),
   });
   const offs = service.attachMedia(media, d.events);
   const order = (streamId: string, what: string, fn: () => Promise<void>) => {
@@ -79,7 +84,13 @@ export function create(d: LiveDeps): LiveModule {
       },
     },
     ingest,
-    routes: { web: (a) => webRoutes(a, d.rooms, media), upgrade: (req, socket, head) => wsFlv.handleUpgrade(req, socket, head) },
+    routes: {
+      web(a) {
+        webRoutes(a, d.rooms, media);
+        if (media.whip) whipRoutes(a, media.whip);
+      },
+      upgrade: (req, socket, head) => wsFlv.handleUpgrade(req, socket, head),
+    },
     components: [],
   };
 }

@@ -17,7 +17,8 @@ export interface MediaPort {
   hasPublisher(streamId: string): boolean;
 }
 
-export type PublishDecision = { ok: true; streamId: string } | { ok: false; reason: string };
+/** A refusal's kind: WHIP answers it as 401 / 403 / 404 / 409; RTMP as NetStream.Publish.Unauthorized or BadName. */
+export type PublishDecision = { ok: true; streamId: string } | { ok: false; reason: string; kind: 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' };
 
 export class LiveService {
   private media: MediaPort | undefined;
@@ -70,18 +71,18 @@ export class LiveService {
 
   /** S-STATUS-2/-7: the one gate for publishing — the stream key, the room's status, one publisher per room. */
   async authorizePublish(req: { app: string; streamName: string; query: Record<string, string> }): Promise<PublishDecision> {
-    if (req.app !== 'live') return { ok: false, reason: `unknown application "${req.app.slice(0, 40)}" (push to rtmp://HOST:PORT/live/ROOMID?key=…)` };
-    if (!/^\d{1,10}$/.test(req.streamName)) return { ok: false, reason: `stream name "${req.streamName.slice(0, 40)}" is not a room id` };
+    if (req.app !== 'live') return { ok: false, kind: 'not_found', reason: `unknown application "${req.app.slice(0, 40)}" (push to rtmp://HOST:PORT/live/ROOMID?key=…)` };
+    if (!/^\d{1,10}$/.test(req.streamName)) return { ok: false, kind: 'not_found', reason: `stream name "${req.streamName.slice(0, 40)}" is not a room id` };
     const room = await this.rooms.getAny(Number(req.streamName));
-    if (!room) return { ok: false, reason: `room ${req.streamName} does not exist` };
+    if (!room) return { ok: false, kind: 'not_found', reason: `room ${req.streamName} does not exist` };
     // The room's key, or its sub-anchor's (room/addsubanchor): either may push, one publisher at a time.
     const key = req.query.key ?? '';
     const which = key && safeEqual(key, room.stream_key) ? 'main' : key && room.sub_stream_key && safeEqual(key, room.sub_stream_key) ? 'sub' : undefined;
-    if (!which) return { ok: false, reason: `room ${room.id}: wrong stream key` };
+    if (!which) return { ok: false, kind: 'unauthorized', reason: `room ${room.id}: wrong stream key` };
     const status = this.rooms.cachedStatus(room.id)?.status ?? room.live_status;
     if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
-      return { ok: false, reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
-    if (this.media?.hasPublisher(String(room.id))) return { ok: false, reason: `room ${room.id} already has a publisher` };
+      return { ok: false, kind: 'forbidden', reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
+    if (this.media?.hasPublisher(String(room.id))) return { ok: false, kind: 'conflict', reason: `room ${room.id} already has a publisher` };
     this.keyUsed.set(String(room.id), which);
     return { ok: true, streamId: String(room.id) };
   }

@@ -31,6 +31,8 @@ export interface RoomsDeps {
   kfUrl: (appid: string) => Promise<string>;
   /** role checks of the anchor and sub-anchor (roles module) */
   anchorCheck: AnchorCheck;
+  /** the room's WHIP endpoint (getpushurl's extra `whipUrl`); undefined when WHIP is off */
+  whipUrl?: (roomId: number) => string | undefined;
 }
 
 export interface RoomsModule extends Module<RoomService> {
@@ -45,7 +47,7 @@ export async function create(d: RoomsDeps): Promise<RoomsModule> {
   return {
     service,
     timers,
-    routes: { wx: (r) => wxRoutes(r, service, { pushUrl: d.pushUrl, kfUrl: d.kfUrl }), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
+    routes: { wx: (r) => wxRoutes(r, service, { pushUrl: d.pushUrl, kfUrl: d.kfUrl, whipUrl: d.whipUrl }), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
     // S-STATUS-8: due timers are settled when the server starts serving, then polled.
     components: [timers],
   };

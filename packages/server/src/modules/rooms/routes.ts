@@ -17,6 +17,8 @@ export interface RoomRouteDeps {
   pushUrl: (roomId: number, key: string) => string;
   /** the app's customer-service URL ('' when none: closeKf 0 is refused with 300038) */
   kfUrl: (appid: string) => Promise<string>;
+  /** the room's WHIP endpoint (getpushurl's extra `whipUrl`); undefined when WHIP is off */
+  whipUrl?: (roomId: number) => string | undefined;
 }
 
 /** A 0/1 switch of a body: missing → 200002 `parameter X must no be null`. */
@@ -29,7 +31,7 @@ function switchOf(body: Record<string, unknown>, field: string): 0 | 1 {
 }
 
 export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): void {
-  const pushUrl = d.pushUrl;
+  const { pushUrl, whipUrl } = d;
   r.post('/wxaapi/broadcast/room/create', async ({ appid, body }) => ok({ roomId: await rooms.create(appid, body) }));
   r.post('/wxaapi/broadcast/room/editroom', async ({ appid, body }) => {
     await rooms.edit(appid, body.id, body);
@@ -41,7 +43,9 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): voi
   });
   r.get('/wxaapi/broadcast/room/getpushurl', async ({ appid, query }) => {
     const room = await rooms.get(appid, query.roomId);
-    return ok({ pushAddr: pushUrl(room.id, room.stream_key) });
+    // whipUrl: an extra field beside WeChat's pushAddr (WHIP, RFC 9725; the Bearer token is the key pushAddr carries)
+    const whip = whipUrl?.(room.id);
+    return ok({ pushAddr: pushUrl(room.id, room.stream_key), ...(whip ? { whipUrl: whip } : {}) });
   });
   // The room's switches: the public feed listing, replays (hidden from the room page, get_replay and the files), customer service.
   r.post('/wxaapi/broadcast/room/updatefeedpublic', async ({ appid, body }) => {
