@@ -168,6 +168,43 @@ export const SETTINGS = {
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
     help: 'Accept `http:` Web Push endpoints (a local push service in tests or development).',
   }),
+  // RTMP guards (packages/media/README.md "Connection limits and deadlines"; docs/operations.md "Limits").
+  rtmpHandshakeTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_HANDSHAKE_TIMEOUT_MS', default: 5000, parse: int(0),
+    help: 'An RTMP connection must finish its handshake this long after TCP accept, or it is closed (0: no deadline).',
+  }),
+  rtmpConnectTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_CONNECT_TIMEOUT_MS', default: 10_000, parse: int(0),
+    help: 'An RTMP connection must send `connect` this long after TCP accept, or it is closed (0: no deadline).',
+  }),
+  rtmpPublishTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_PUBLISH_TIMEOUT_MS', default: 10_000, parse: int(0),
+    help: 'An RTMP connection must be authorised to publish this long after `connect`, or it is closed (0: no deadline).',
+  }),
+  rtmpIdleTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_IDLE_TIMEOUT_MS', default: 10_000, parse: int(1000),
+    help: 'An RTMP connection that is not publishing and sends nothing this long is closed.',
+  }),
+  rtmpMaxConnections: def<number>({
+    env: 'ZHIBO_RTMP_MAX_CONNECTIONS', default: 1000, parse: int(1),
+    help: 'Most RTMP connections in all; over it the oldest connection that is not publishing is evicted (publishers never are).',
+  }),
+  rtmpMaxConnectionsPerIp: def<number>({
+    env: 'ZHIBO_RTMP_MAX_CONNECTIONS_PER_IP', default: 64, parse: int(0),
+    help: 'Most RTMP connections from one address (IPv4, IPv6 /64). 0: no per-address limit — set 0 behind a TCP proxy, where every connection has the proxy\'s address.',
+  }),
+  rtmpMaxUnauthenticatedPerIp: def<number>({
+    env: 'ZHIBO_RTMP_MAX_UNAUTHENTICATED_PER_IP', default: 16, parse: int(0),
+    help: 'Most RTMP connections not (yet) publishing from one address; over it that address\'s least advanced one is evicted. 0: no limit (behind a TCP proxy).',
+  }),
+  rtmpPreAuthMaxBytes: def<number>({
+    env: 'ZHIBO_RTMP_PREAUTH_MAX_BYTES', default: 64 * 1024, parse: int(4096, 8 * 1024 * 1024),
+    help: 'Largest RTMP message, and most bytes of unfinished messages, a connection may send before it is authorised to publish.',
+  }),
+  rtmpMaxMessageBytes: def<number>({
+    env: 'ZHIBO_RTMP_MAX_MESSAGE_BYTES', default: 8 * 1024 * 1024, parse: int(64 * 1024, 64 * 1024 * 1024),
+    help: 'Largest RTMP message of an authorised publisher (unfinished messages may hold twice this).',
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -180,6 +217,10 @@ export const CROSS_CHECKS: Array<(c: Config) => string | undefined> = [
   (c) =>
     c.reminderLeaseMs <= c.reminderTimeoutMs
       ? `ZHIBO_REMINDER_LEASE_MS (${c.reminderLeaseMs}) must be longer than ZHIBO_REMINDER_TIMEOUT_MS (${c.reminderTimeoutMs})`
+      : undefined,
+  (c) =>
+    c.rtmpPreAuthMaxBytes > c.rtmpMaxMessageBytes
+      ? `ZHIBO_RTMP_PREAUTH_MAX_BYTES (${c.rtmpPreAuthMaxBytes}) must not exceed ZHIBO_RTMP_MAX_MESSAGE_BYTES (${c.rtmpMaxMessageBytes})`
       : undefined,
 ];
 

@@ -129,6 +129,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
+    guards: {
+      handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs, connectTimeoutMs: config.rtmpConnectTimeoutMs, publishTimeoutMs: config.rtmpPublishTimeoutMs,
+      idleTimeoutMs: config.rtmpIdleTimeoutMs, maxConnections: config.rtmpMaxConnections, maxConnectionsPerIp: config.rtmpMaxConnectionsPerIp,
+      maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp, preAuthMaxBytes: config.rtmpPreAuthMaxBytes, maxMessageBytes: config.rtmpMaxMessageBytes,
+    },
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,

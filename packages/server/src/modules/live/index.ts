@@ -3,7 +3,7 @@
  * publish sessions become status causes (rooms) and replay segments (replays).
  */
 import { join } from 'node:path';
-import { findLeftoverRecordings, MediaServer } from '@zhibo/media';
+import { findLeftoverRecordings, MediaServer, type MediaServerOptions } from '@zhibo/media';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { Component, Module } from '../module.js';
@@ -24,6 +24,35 @@ export interface LiveDeps {
   hls: boolean;
   stallTimeoutMs: number;
   mediaBatchMs: number;
+  /** RTMP deadlines and connection limits (settings `ZHIBO_RTMP_*`; media defaults when absent) */
+  guards?: RtmpGuards;
+}
+
+/** The media plane's RTMP guards as the settings give them (packages/media/README.md "Connection limits and deadlines"). */
+export interface RtmpGuards {
+  handshakeTimeoutMs: number;
+  connectTimeoutMs: number;
+  publishTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+  /** 0: off (behind a TCP proxy) */
+  maxConnectionsPerIp: number;
+  /** 0: off (behind a TCP proxy) */
+  maxUnauthenticatedPerIp: number;
+  /** message and unfinished bytes before publishing is authorised */
+  preAuthMaxBytes: number;
+  /** message bytes once authorised (unfinished: twice) */
+  maxMessageBytes: number;
+}
+
+function guardOptions(g: RtmpGuards | undefined): Partial<MediaServerOptions> {
+  if (!g) return {};
+  return {
+    handshakeTimeoutMs: g.handshakeTimeoutMs, connectTimeoutMs: g.connectTimeoutMs, publishTimeoutMs: g.publishTimeoutMs, idleTimeoutMs: g.idleTimeoutMs,
+    maxConnections: g.maxConnections, maxConnectionsPerIp: g.maxConnectionsPerIp, maxUnauthenticatedPerIp: g.maxUnauthenticatedPerIp,
+    rtmpPreAuthLimits: { maxMessageSize: g.preAuthMaxBytes, maxPendingBytes: g.preAuthMaxBytes },
+    rtmpLimits: { maxMessageSize: g.maxMessageBytes, maxPendingBytes: 2 * g.maxMessageBytes },
+  };
 }
 
 export interface LiveModule extends Module<LiveService> {
@@ -42,6 +71,7 @@ export function create(d: LiveDeps): LiveModule {
   const media = new MediaServer({
     rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hlsDir: join(d.dataDir, 'hls'), hls: d.hls,
     authorizePublish: (req) => service.authorizePublish(req), logger: d.log, stallTimeoutMs: d.stallTimeoutMs, batchMs: d.mediaBatchMs,
+    ...guardOptions(d.guards),
   });
   const offs = service.attachMedia(media, d.events);
   const order = (streamId: string, what: string, fn: () => Promise<void>) => {
