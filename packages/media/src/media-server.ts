@@ -236,9 +236,10 @@ export class MediaServer {
    * Add a viewer. With a publisher it starts at once (keyframe from the GOP cache). Without one it
    * waits up to viewerWaitMs (option or per call) for a publisher, then its sink is closed.
    * viewerKey (device id, openid or client IP) makes connections of one key count as one viewer and
-   * is what maxViewerConnectionsPerKey caps; without it the connection counts as a viewer by itself.
+   * is what maxViewerConnectionsPerKey caps (`maxPerKey` overrides the cap for this call, e.g. a higher
+   * one for a key that is an IP address); without it the connection counts as a viewer by itself.
    */
-  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string } = {}): ViewerHandle {
+  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string; maxPerKey?: number } = {}): ViewerHandle {
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
     const p = this.live.get(streamId);
     const waitMs = opts.waitMs ?? this.opts.viewerWaitMs ?? 10_000;
@@ -246,8 +247,9 @@ export class MediaServer {
       sink.close(true);
       return handle;
     }
-    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey)) {
-      this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${this.opts.maxViewerConnectionsPerKey} connections of one viewer key`);
+    const cap = opts.maxPerKey ?? this.opts.maxViewerConnectionsPerKey ?? 0;
+    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey, cap)) {
+      this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${cap} connections of one viewer key`);
       old.close(false);
     }
     if (p && !p.hub.isClosed) p.hub.attach(sink, this.viewerPolicy, 'viewer');
