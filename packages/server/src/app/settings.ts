@@ -4,6 +4,8 @@
  * table (hls.js habit: one default-config object). Adding a setting is one entry here.
  */
 
+import { parseProxyList } from '../lib/client-ip.js';
+
 export class ConfigError extends Error {}
 
 export interface Setting<T> {
@@ -204,6 +206,38 @@ export const SETTINGS = {
   rtmpMaxMessageBytes: def<number>({
     env: 'ZHIBO_RTMP_MAX_MESSAGE_BYTES', default: 8 * 1024 * 1024, parse: int(64 * 1024, 64 * 1024 * 1024),
     help: 'Largest RTMP message of an authorised publisher (unfinished messages may hold twice this).',
+  }),
+  // Viewers: who they are and how many connections they may hold (docs/operations.md "Limits").
+  trustProxy: def<string[]>({
+    env: 'ZHIBO_TRUST_PROXY', default: [], shown: '(none)',
+    parse: (v, name) => {
+      try {
+        return parseProxyList(v);
+      } catch (e) {
+        throw new ConfigError(`${name}: ${(e as Error).message}`);
+      }
+    },
+    help: 'Reverse proxies (comma-separated addresses or CIDRs, e.g. `127.0.0.1,10.0.0.0/8`) whose `X-Forwarded-For` names the client; per-IP limits then count the client, not the proxy.',
+  }),
+  viewerConnectionsPerDevice: def<number>({
+    env: 'ZHIBO_VIEWER_CONNECTIONS_PER_DEVICE', default: 3, parse: int(0, 1000),
+    help: 'Video (HTTP-FLV / WS-FLV) connections per device id and room; a new one beyond it closes that device\'s oldest. 0: no cap.',
+  }),
+  viewerConnectionsPerIp: def<number>({
+    env: 'ZHIBO_VIEWER_CONNECTIONS_PER_IP', default: 100, parse: int(0),
+    help: 'Video connections per client address (IPv4, IPv6 /64) and room, whatever device ids they claim; more are refused with 429. 0: no cap.',
+  }),
+  realtimeConnectionsPerIp: def<number>({
+    env: 'ZHIBO_REALTIME_CONNECTIONS_PER_IP', default: 200, parse: int(0),
+    help: 'Open realtime WebSockets (`/ws/room`, `/ws/site`) per client address; more are refused with 429. 0: no cap.',
+  }),
+  chatPerIp: def<number>({
+    env: 'ZHIBO_CHAT_PER_IP', default: 30, parse: int(0),
+    help: 'Chat messages per client address and room per 10 s, whatever device ids it uses (each viewer: 5 per 10 s). 0: no per-address limit.',
+  }),
+  muteByIpMs: def<number>({
+    env: 'ZHIBO_MUTE_BY_IP_MS', default: 3_600_000, parse: int(0),
+    help: 'A mute also covers new anonymous device ids from the muted viewer\'s address in that room for this long (docs/realtime.md). 0: off.',
   }),
 };
 

@@ -10,6 +10,7 @@ import pino from 'pino';
 import type { MediaServer } from '@zhibo/media';
 import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
+import { ClientIps } from '../lib/client-ip.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
@@ -126,6 +127,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const identity = await identityModule.create({ db, apps: apps.service });
   const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
+  const ips = new ClientIps(config.trustProxy);
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
@@ -134,9 +136,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       idleTimeoutMs: config.rtmpIdleTimeoutMs, maxConnections: config.rtmpMaxConnections, maxConnectionsPerIp: config.rtmpMaxConnectionsPerIp,
       maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp, preAuthMaxBytes: config.rtmpPreAuthMaxBytes, maxMessageBytes: config.rtmpMaxMessageBytes,
     },
+    viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp }, ips,
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
+    ips, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
@@ -158,7 +162,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, trustProxy: ips.trusts });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -5,12 +5,14 @@
 import { join } from 'node:path';
 import { findLeftoverRecordings, MediaServer, type MediaServerOptions } from '@zhibo/media';
 import type { DomainBus } from '../../lib/domain-events.js';
+import type { ClientIps } from '../../lib/client-ip.js';
 import type { Log } from '../../lib/log.js';
 import type { Component, Module } from '../module.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { webRoutes, WsFlv } from './routes.js';
 import { LiveService } from './service.js';
+import { ViewerGate, type ViewerLimits } from './viewer-gate.js';
 
 export { LiveService, type MediaPort } from './service.js';
 
@@ -26,6 +28,9 @@ export interface LiveDeps {
   mediaBatchMs: number;
   /** RTMP deadlines and connection limits (settings `ZHIBO_RTMP_*`; media defaults when absent) */
   guards?: RtmpGuards;
+  /** video connections per device id and per address (settings `ZHIBO_VIEWER_CONNECTIONS_PER_*`) */
+  viewers: ViewerLimits;
+  ips: ClientIps;
 }
 
 /** The media plane's RTMP guards as the settings give them (packages/media/README.md "Connection limits and deadlines"). */
@@ -57,6 +62,8 @@ function guardOptions(g: RtmpGuards | undefined): Partial<MediaServerOptions> {
 
 export interface LiveModule extends Module<LiveService> {
   media: MediaServer;
+  /** per-device / per-address video connection caps */
+  viewerGate: ViewerGate;
   /** before serving: rooms a crash left 101 become 106 */
   reconcile: Component;
   /** after serving: recordings a crash left as FLV become replay segments */
@@ -82,7 +89,9 @@ export function create(d: LiveDeps): LiveModule {
   media.on('recordingReady', (e) => order(e.streamId, 'recording ready', () => d.replays.recordingReady({ ...e, roomId: Number(e.streamId) })));
   media.on('recordingFailed', (e) => order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })));
   media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
-  const wsFlv = new WsFlv(d.rooms, media);
+  const viewerGate = new ViewerGate(d.viewers);
+  const door = { gate: viewerGate, ips: d.ips };
+  const wsFlv = new WsFlv(d.rooms, media, door);
   let port = 0;
   const ingest = {
     name: 'media (RTMP ingest, viewers, HLS, recordings)',
@@ -100,6 +109,7 @@ export function create(d: LiveDeps): LiveModule {
   return {
     service,
     media,
+    viewerGate,
     reconcile: { name: 'reconcile rooms left live', start: async () => void (await service.reconcileAfterRestart()) },
     leftovers: {
       name: 'finalize leftover recordings',
@@ -109,7 +119,7 @@ export function create(d: LiveDeps): LiveModule {
       },
     },
     ingest,
-    routes: { web: (a) => webRoutes(a, d.rooms, media), upgrade: (req, socket, head) => wsFlv.handleUpgrade(req, socket, head) },
+    routes: { web: (a) => webRoutes(a, d.rooms, media, door), upgrade: (req, socket, head) => wsFlv.handleUpgrade(req, socket, head) },
     components: [],
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
+import type { ClientIps } from '../../lib/client-ip.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { AppService } from '../apps/service.js';
@@ -11,7 +12,7 @@ import type { GoodsService } from '../goods/service.js';
 import type { IdentityService } from '../identity/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
-import { RealtimeGateway } from './gateway.js';
+import { RealtimeGateway, type RealtimeOptions } from './gateway.js';
 import { InteractionService } from './interaction.js';
 import { wxRoutes } from './routes.js';
 import { RealtimeStore } from './store.js';
@@ -29,6 +30,9 @@ export interface RealtimeModuleDeps {
   identity: IdentityService;
   apps: AppService;
   minSdkVersion: () => string;
+  ips: ClientIps;
+  /** limits from the settings (per-address chat, connections, mute by address); the rest are REALTIME_DEFAULTS */
+  options?: Partial<RealtimeOptions>;
 }
 
 export interface RealtimeModule extends Module<InteractionService> {
@@ -37,7 +41,7 @@ export interface RealtimeModule extends Module<InteractionService> {
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log);
-  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion });
+  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ips: d.ips }, d.options);
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {
     service,

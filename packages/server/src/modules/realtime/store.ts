@@ -186,6 +186,13 @@ export class RealtimeStore {
     return failed;
   }
 
+  /** Did this viewer enter the room before `at`? (queued entries count; mute by address spares them) */
+  async seenBefore(roomId: number, openid: string, at: number): Promise<boolean> {
+    if (this.entries.some((e) => e.roomId === roomId && e.openid === openid && e.at < at)) return true;
+    const rows = await this.db.query('SELECT 1 FROM room_entries WHERE room_id = $1 AND openid = $2 AND at < $3 LIMIT 1', [roomId, openid, at]);
+    return rows.length > 0;
+  }
+
   async setPresented(roomId: number, goodsId: number | null): Promise<void> {
     await this.db.query(
       `INSERT INTO room_interaction (room_id, presented_goods_id) VALUES ($1, $2)
