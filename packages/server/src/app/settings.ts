@@ -170,6 +170,43 @@ export const SETTINGS = {
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
     help: 'Accept `http:` Web Push endpoints (a local push service in tests or development).',
   }),
+  // Storage (docs/operations.md "Storage").
+  gcIntervalMs: def<number>({
+    env: 'ZHIBO_GC_INTERVAL_MS', default: 3_600_000, parse: int(1000),
+    help: 'How often the storage collector runs (expired temporary media and unused images, old taps and entries, finished reminders, stale HLS files).',
+  }),
+  retentionDays: def<number>({
+    env: 'ZHIBO_RETENTION_DAYS', default: 365, parse: int(1),
+    help: 'Goods taps and room entries (the console\'s numbers) are kept this many days.',
+  }),
+  reminderRetentionDays: def<number>({
+    env: 'ZHIBO_REMINDER_RETENTION_DAYS', default: 30, parse: int(1),
+    help: 'Finished reminder deliveries (sent or dead, with their attempts) and subscriptions of rooms that ended or were deleted are kept this many days.',
+  }),
+  quotaTapsPerIpHour: def<number>({
+    env: 'ZHIBO_QUOTA_TAPS_PER_IP_HOUR', default: 600, parse: int(0),
+    help: 'Goods taps stored per client address and hour (more answer 429). 0: no limit.',
+  }),
+  quotaTapsPerAppDay: def<number>({
+    env: 'ZHIBO_QUOTA_TAPS_PER_APP_DAY', default: 200_000, parse: int(0),
+    help: 'Goods taps stored per app and day (UTC), per process. 0: no limit.',
+  }),
+  quotaEntriesPerViewerHour: def<number>({
+    env: 'ZHIBO_QUOTA_ENTRIES_PER_VIEWER_HOUR', default: 60, parse: int(0),
+    help: 'Room entries stored per viewer and hour (a viewer joining more often is not counted again). 0: no limit.',
+  }),
+  quotaEntriesPerIpHour: def<number>({
+    env: 'ZHIBO_QUOTA_ENTRIES_PER_IP_HOUR', default: 1200, parse: int(0),
+    help: 'Room entries stored per client address and hour, whatever the device ids. 0: no limit.',
+  }),
+  quotaEntriesPerAppDay: def<number>({
+    env: 'ZHIBO_QUOTA_ENTRIES_PER_APP_DAY', default: 1_000_000, parse: int(0),
+    help: 'Room entries stored per app and day (UTC), per process. 0: no limit.',
+  }),
+  quotaSubscriptionsPerAppDay: def<number>({
+    env: 'ZHIBO_QUOTA_SUBSCRIPTIONS_PER_APP_DAY', default: 100_000, parse: int(0),
+    help: 'Subscribe calls per app and day (UTC), per process (more answer 429). 0: no limit.',
+  }),
   // RTMP guards (packages/media/README.md "Connection limits and deadlines"; docs/operations.md "Limits").
   rtmpHandshakeTimeoutMs: def<number>({
     env: 'ZHIBO_RTMP_HANDSHAKE_TIMEOUT_MS', default: 5000, parse: int(0),

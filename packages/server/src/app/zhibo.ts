@@ -10,6 +10,7 @@ import pino from 'pino';
 import type { MediaServer } from '@zhibo/media';
 import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
+import { AnonQuota } from '../lib/anon-quota.js';
 import { ClientIps } from '../lib/client-ip.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
@@ -22,6 +23,7 @@ import type { ModuleRoutes } from '../modules/module.js';
 import * as appsModule from '../modules/apps/index.js';
 import * as consoleModule from '../modules/console/index.js';
 import * as goodsModule from '../modules/goods/index.js';
+import * as housekeepingModule from '../modules/housekeeping/index.js';
 import * as identityModule from '../modules/identity/index.js';
 import * as imagesModule from '../modules/images/index.js';
 import * as liveModule from '../modules/live/index.js';
@@ -75,6 +77,7 @@ export interface ZhiboServices {
   reminderOutbox: remindersModule.ReminderOutbox;
   reminderWorker: remindersModule.ReminderWorker;
   accounts: consoleModule.AccountService;
+  collector: housekeepingModule.StorageCollector;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
   urls(): { http: string; rtmp: string };
@@ -128,6 +131,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const identity = await identityModule.create({ db, apps: apps.service });
   const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
   const ips = new ClientIps(config.trustProxy);
+  const quota = new AnonQuota({
+    goods_taps: { perViewerPerHour: 0, perIpPerHour: config.quotaTapsPerIpHour, perAppPerDay: config.quotaTapsPerAppDay },
+    entries: { perViewerPerHour: config.quotaEntriesPerViewerHour, perIpPerHour: config.quotaEntriesPerIpHour, perAppPerDay: config.quotaEntriesPerAppDay },
+    subscriptions: { perViewerPerHour: 0, perIpPerHour: 0, perAppPerDay: config.quotaSubscriptionsPerAppDay },
+  }, () => clock.now());
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
@@ -140,7 +148,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
-    ips, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
+    ips, quota, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
@@ -149,6 +157,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs,
       leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
     },
+  });
+  const housekeeping = housekeepingModule.create({
+    db, clock, log, images: images.service, goods: goods.service, interaction: realtime.service, reminders: reminders.service, outbox: reminders.outbox,
+    hls: live.hls, retentionDays: config.retentionDays, reminderRetentionDays: config.reminderRetentionDays, everyMs: config.gcIntervalMs,
+    schedule: opts.runTimers !== false,
   });
   const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base });
   const adminToken = adminTokenFor(config);
@@ -179,6 +192,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       return c ? { id, appid: c.appid, status: c.status } : undefined;
     },
     viewer: (appid: string, device: string | undefined, token: string | undefined) => identityModule.resolveViewer(identity.service, appid, device, token),
+    quota: (kind: Parameters<AnonQuota['take']>[0], appid: string, who: Parameters<AnonQuota['take']>[2]) => quota.take(kind, appid, who),
   };
   await app.register(async (scope) => {
     installPluginApi(scope, log);
@@ -219,6 +233,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     ...reminders.components,
     ...realtime.components,
     ...consoleMod.components,
+    ...housekeeping.components,
   );
 
   const services: ZhiboServices = {
@@ -226,6 +241,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
+    collector: housekeeping.collector,
   };
 
   return {

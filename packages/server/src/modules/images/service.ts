@@ -88,8 +88,14 @@ export class ImageService {
     return m ? this.read(m[1]!) : undefined;
   }
 
-  /** Delete temporary material past its 3 days (the images stay while a room or goods uses them). */
-  purgeExpired(): Promise<number> {
-    return this.sql.deleteExpiredMedia(this.clock.now());
+  /**
+   * Delete temporary material past its 3 days, then the images nothing uses any more (no media_id, no room or goods
+   * showing them; an hour of slack after the media expiry). Images a room or goods shows stay.
+   */
+  async purgeExpired(limit = 1000): Promise<{ media: number; images: number; bytes: number }> {
+    const now = this.clock.now();
+    const media = await this.sql.deleteExpiredMedia(now);
+    const img = await this.sql.deleteUnused(now - MEDIA_TTL_MS - 3_600_000, limit);
+    return { media, images: img.count, bytes: img.bytes };
   }
 }

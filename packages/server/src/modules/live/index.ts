@@ -11,6 +11,7 @@ import type { Component, Module } from '../module.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { webRoutes, WsFlv } from './routes.js';
+import { purgeHls } from './hls-gc.js';
 import { LiveService } from './service.js';
 import { ViewerGate, type ViewerLimits } from './viewer-gate.js';
 
@@ -64,6 +65,8 @@ export interface LiveModule extends Module<LiveService> {
   media: MediaServer;
   /** per-device / per-address video connection caps */
   viewerGate: ViewerGate;
+  /** HLS directories of streams that are not live and were last written before `before` (ms epoch) are removed */
+  hls: { purge(before: number): Promise<string[]> };
   /** before serving: rooms a crash left 101 become 106 */
   reconcile: Component;
   /** after serving: recordings a crash left as FLV become replay segments */
@@ -110,6 +113,7 @@ export function create(d: LiveDeps): LiveModule {
     service,
     media,
     viewerGate,
+    hls: { purge: (before) => purgeHls(join(d.dataDir, 'hls'), (id) => media.hasPublisher(id), before) },
     reconcile: { name: 'reconcile rooms left live', start: async () => void (await service.reconcileAfterRestart()) },
     leftovers: {
       name: 'finalize leftover recordings',

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, RealtimeLimits, RealtimeRoutes, type ServerMessage } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import type { AppService } from '../apps/service.js';
+import type { AnonQuota } from '../../lib/anon-quota.js';
 import type { ClientIps } from '../../lib/client-ip.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { GoodsService } from '../goods/service.js';
@@ -43,6 +44,8 @@ export interface RealtimeDeps {
   minSdkVersion: () => string;
   /** the client address of an upgrade (trusted proxies honoured) */
   ips: ClientIps;
+  /** quotas on stored entries (per viewer, address, app) */
+  quota?: AnonQuota;
 }
 
 export class RealtimeGateway implements SessionHost {

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
+import type { AnonQuota } from '../../lib/anon-quota.js';
 import type { ClientIps } from '../../lib/client-ip.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
@@ -31,6 +32,7 @@ export interface RealtimeModuleDeps {
   apps: AppService;
   minSdkVersion: () => string;
   ips: ClientIps;
+  quota?: AnonQuota;
   /** limits from the settings (per-address chat, connections, mute by address); the rest are REALTIME_DEFAULTS */
   options?: Partial<RealtimeOptions>;
 }
@@ -41,7 +43,7 @@ export interface RealtimeModule extends Module<InteractionService> {
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log);
-  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ips: d.ips }, d.options);
+  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ips: d.ips, quota: d.quota }, d.options);
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {
     service,

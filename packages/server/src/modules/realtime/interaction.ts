@@ -155,6 +155,11 @@ export class InteractionService {
     for (const [roomId, viewers] of this.gateway.channels.mediaViewers) if (!seen.has(roomId)) yield { roomId, viewers, likes: 0 };
   }
 
+  /** Storage collector: entries older than `before` are deleted (up to `limit`). */
+  purgeEntries(before: number, limit = 10_000): Promise<number> {
+    return this.store.deleteEntriesBefore(before, limit);
+  }
+
   shareChain(roomId: number, limit = 500): ReturnType<RealtimeStore['shareChain']> {
     return this.store.shareChain(roomId, limit);
   }

@@ -3,31 +3,8 @@
  * device id escaped a mute). Per room: chat and like buckets keyed by openid and by client address (IPv4, IPv6 /64),
  * and the addresses a mute also covers for new anonymous device ids (docs/realtime.md "Limits per viewer and address").
  */
-import { TokenBucket } from '../../lib/token-bucket.js';
+import { KeyedBuckets } from '../../lib/keyed-buckets.js';
 import type { RealtimeOptions } from './options.js';
-
-/** Token buckets by key, made on first use; buckets that filled up again (idle keys) are forgotten by sweep(). */
-class KeyedBuckets {
-  private readonly buckets = new Map<string, { b: TokenBucket; capacity: number }>();
-
-  take(key: string, n: number, now: number, ratePerSec: number, capacity: number): number {
-    let e = this.buckets.get(key);
-    if (!e) this.buckets.set(key, (e = { b: new TokenBucket(ratePerSec, capacity, now), capacity }));
-    return e.b.take(n, now);
-  }
-
-  give(key: string, n: number): void {
-    this.buckets.get(key)?.b.give(n);
-  }
-
-  sweep(now: number): void {
-    for (const [k, e] of this.buckets) if (e.b.msUntil(e.capacity, now) === 0) this.buckets.delete(k);
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
-}
 
 /** An address a mute covers: new anonymous device ids from it are muted too, until `until`. */
 export interface MutedAddress {

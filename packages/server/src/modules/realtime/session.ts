@@ -167,6 +167,11 @@ function recordEntry(h: SessionHost, c: Conn, hello: RoomHello, session: string)
     verified = d.identity.verifyShare(hello.roomId, e.share_openid, e.share_sig ?? '');
     if (!verified) d.log.debug(`realtime: room ${hello.roomId}: share_openid ${e.share_openid.slice(0, 32)} did not verify; entry counted as direct`);
   }
+  const refused = d.quota?.take('entries', c.channel?.appid ?? '', { viewer: c.openid, ip: c.ip });
+  if (refused) {
+    d.log.debug(`realtime: room ${hello.roomId}: entry not stored (${refused} quota)`);
+    return;
+  }
   const at = d.clock.now();
   const kind = entryKindOf(e, verified);
   d.store.queueEntry({ roomId: hello.roomId, openid: c.openid, session, kind, shareOpenid: verified ? e!.share_openid! : null, customParams: e?.custom_params ?? '', at });

@@ -186,6 +186,13 @@ export class RealtimeStore {
     return failed;
   }
 
+  /** Delete up to `limit` entries older than `before` (retention). */
+  async deleteEntriesBefore(before: number, limit: number): Promise<number> {
+    const rows = await this.db.query(
+      'DELETE FROM room_entries WHERE ctid IN (SELECT ctid FROM room_entries WHERE at < $1 ORDER BY at LIMIT $2) RETURNING room_id', [before, limit]);
+    return rows.length;
+  }
+
   /** Did this viewer enter the room before `at`? (queued entries count; mute by address spares them) */
   async seenBefore(roomId: number, openid: string, at: number): Promise<boolean> {
     if (this.entries.some((e) => e.roomId === roomId && e.openid === openid && e.at < at)) return true;

@@ -25,6 +25,7 @@ export function pluginRoutes(r: PluginRouter, reminders: ReminderService, pushAl
     roomFrom: 'body',
     viewer: true,
     body: { push_subscription: {} },
+    quota: 'subscriptions',
     async handler({ body, room, viewer }) {
       const settings = await reminders.settings(room.appid);
       const push = body.push_subscription && settings.webpush ? validatePushSubscription(body.push_subscription, pushAllowHttp) : null;
