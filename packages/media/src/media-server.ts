@@ -37,6 +37,8 @@ export class MediaServer {
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
   private closing: Promise<void> | null = null;
+  /** setRecording(): new publish sessions are recorded (when recordDir is set) */
+  private recording = true;
 
   constructor(private readonly opts: MediaServerOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -82,6 +84,30 @@ export class MediaServer {
   /** Open RTMP connections (any state). */
   get connectionCount(): number {
     return this.rtmp.connectionCount;
+  }
+
+  /**
+   * Turn recording on or off at run time (the host turns it off when the disk runs low). Off: running recordings are
+   * closed now (what was written is remuxed when the session ends, as usual) and new sessions are not recorded; on:
+   * sessions that start from now on are recorded again. Returns the number of recordings stopped.
+   */
+  setRecording(enabled: boolean, reason = ''): number {
+    if (this.recording === enabled) return 0;
+    this.recording = enabled;
+    let stopped = 0;
+    if (!enabled)
+      for (const p of this.live.values())
+        if (p.recorder) {
+          p.recorder.sink.close(true);
+          stopped++;
+        }
+    this.logger.info(`media: recording ${enabled ? 'on' : 'off'}${reason ? ` (${reason})` : ''}${stopped ? `: ${stopped} running recording(s) stopped` : ''}`);
+    return stopped;
+  }
+
+  /** Are new publish sessions recorded? */
+  get isRecording(): boolean {
+    return this.recording && !!this.opts.recordDir;
   }
 
   hasPublisher(streamId: string): boolean {
@@ -157,7 +183,7 @@ export class MediaServer {
     hub.setPaused(this.paused.has(streamId));
     const p = new PublishPipeline(hub, session, this.logger, (pp, reason, detail) => this.endPipeline(pp, reason, detail));
     hub.publisher = { close: (reason) => session.close(reason === 'kicked' ? 'kicked' : 'socket_closed', reason, true) };
-    if (this.opts.recordDir) {
+    if (this.opts.recordDir && this.recording) {
       const rec = new FlvRecorder(join(this.opts.recordDir, streamId, `${session.id}.flv`));
       hub.recorder = rec;
       hub.attach(rec.sink, RECORDER_POLICY, 'recorder');
