@@ -11,7 +11,14 @@ export class Components {
   private started: Component[] = [];
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly log: Log) {}
+  /**
+   * `stopTimeoutMs`: how long one component's stop may take before the cascade goes on without it (asked at each
+   * stop: the server shortens it when the database is stuck, so SIGTERM still ends the process — issue 10).
+   */
+  constructor(
+    private readonly log: Log,
+    private readonly stopTimeoutMs: () => number = () => 10_000,
+  ) {}
 
   add(...cs: Component[]): void {
     this.list.push(...cs);
@@ -44,10 +51,15 @@ export class Components {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const c of this.started.reverse()) {
+        const limit = this.stopTimeoutMs();
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await c.stop?.();
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
+          if ((await Promise.race([Promise.resolve(c.stop?.()), late])) === 'late') this.log.error(`stop: ${c.name} did not stop within ${limit} ms; going on`);
         } catch (e) {
           this.log.error(`stop: ${c.name} failed: ${(e as Error).stack ?? String(e)}`);
+        } finally {
+          clearTimeout(timer);
         }
       }
       this.started = [];

@@ -170,7 +170,11 @@ export const SETTINGS = {
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
     help: 'Accept `http:` Web Push endpoints (a local push service in tests or development).',
   }),
-  // Storage (docs/operations.md "Storage").
+  // Storage (docs/operations.md "Storage", "Disk space").
+  diskMinFreeMb: def<number>({
+    env: 'ZHIBO_DISK_MIN_FREE_MB', default: 512, parse: int(0),
+    help: 'Free space kept in the data directory: below it recordings stop and uploads, taps, subscriptions and stored chat/entries are refused (`disk_low`) while video and the API go on; `/healthz` says `disk_low`. 0: no watermark.',
+  }),
   gcIntervalMs: def<number>({
     env: 'ZHIBO_GC_INTERVAL_MS', default: 3_600_000, parse: int(1000),
     help: 'How often the storage collector runs (expired temporary media and unused images, old taps and entries, finished reminders, stale HLS files).',

@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
 import { AnonQuota } from '../lib/anon-quota.js';
 import { ClientIps } from '../lib/client-ip.js';
+import { DiskWatch } from '../lib/disk-watch.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
@@ -77,6 +78,7 @@ export interface ZhiboServices {
   reminderOutbox: remindersModule.ReminderOutbox;
   reminderWorker: remindersModule.ReminderWorker;
   accounts: consoleModule.AccountService;
+  disk: DiskWatch;
   collector: housekeepingModule.StorageCollector;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
@@ -100,7 +102,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   let config = baseConfig;
   const clock = opts.clock ?? systemClock;
   const log: Log = opts.log ?? pino({ level: config.logLevel, base: undefined });
-  const lifecycle = new Components(log);
+  // A component gets 10 s to stop; 1 s when the embedded database is stuck (then waiting for it helps nobody).
+  const opened: { db?: Db } = {};
+  const lifecycle = new Components(log, () => ((opened.db?.health?.().busyMs ?? 0) > 5000 ? 1000 : 10_000));
   mkdirSync(config.dataDir, { recursive: true });
   // Only one process may open the embedded database: hold DATA/zhibo.lock while it is open.
   const releaseLock = opts.memoryDb || config.databaseUrl ? () => {} : acquireLock(config.dataDir);
@@ -113,14 +117,16 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     throw e;
   }
   lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  opened.db = db;
   const events = createDomainBus(log);
+  const disk = new DiskWatch(config.dataDir, config.diskMinFreeMb * 1024 * 1024, log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
   const base = (req: Parameters<typeof requestBase>[0]) => requestBase(req, config.publicUrl, urls.http);
 
   // Feature modules, each from a typed subset of what is here (dependencies first).
   const apps = appsModule.create({ db, clock, events, tokens: { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec } });
-  const images = imagesModule.create({ db, clock, publicUrl });
+  const images = imagesModule.create({ db, clock, publicUrl, disk });
   const rooms = await roomsModule.create({
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
@@ -144,11 +150,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       idleTimeoutMs: config.rtmpIdleTimeoutMs, maxConnections: config.rtmpMaxConnections, maxConnectionsPerIp: config.rtmpMaxConnectionsPerIp,
       maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp, preAuthMaxBytes: config.rtmpPreAuthMaxBytes, maxMessageBytes: config.rtmpMaxMessageBytes,
     },
-    viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp }, ips,
+    viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp }, ips, disk,
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
-    ips, quota, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
+    ips, quota, disk, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
@@ -180,7 +186,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.register(multipart);
-  healthRoutes(app, db.kind);
+  healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state });
   const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
@@ -192,7 +198,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       return c ? { id, appid: c.appid, status: c.status } : undefined;
     },
     viewer: (appid: string, device: string | undefined, token: string | undefined) => identityModule.resolveViewer(identity.service, appid, device, token),
-    quota: (kind: Parameters<AnonQuota['take']>[0], appid: string, who: Parameters<AnonQuota['take']>[2]) => quota.take(kind, appid, who),
+    quota: (kind: Parameters<AnonQuota['take']>[0], appid: string, who: Parameters<AnonQuota['take']>[2]) => {
+      disk.assertRoom(`${kind.replace('_', ' ')} are`);
+      return quota.take(kind, appid, who);
+    },
   };
   await app.register(async (scope) => {
     installPluginApi(scope, log);
@@ -212,6 +221,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
 
   // The close cascade: started in this order, stopped in reverse (docs/architecture.md).
   const feed = config.databaseUrl ? new ChangeFeed(db, config.databaseUrl, events, rooms.service, log) : undefined;
+  lifecycle.add(disk);
   if (feed) lifecycle.add(feed);
   lifecycle.add(
     live.reconcile,
@@ -241,7 +251,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
-    collector: housekeeping.collector,
+    collector: housekeeping.collector, disk,
   };
 
   return {

@@ -24,12 +24,15 @@ export class ImageService {
     private readonly sql: ImagesSql,
     private readonly clock: Clock,
     private readonly publicUrl: () => string,
+    /** the disk watermark: uploads are refused below it (`disk_low`) */
+    private readonly disk?: { assertRoom(what: string, field?: string): void },
   ) {}
 
   /** POST /cgi-bin/media/upload?type=image */
   async upload(appid: string, bytes: Buffer): Promise<{ type: 'image'; media_id: string; created_at: number }> {
     if (bytes.length === 0) throw new DomainError(Reason.ImageInvalid, 'the media field is empty', 'media');
     if (bytes.length > MAX_UPLOAD_BYTES) throw new DomainError(Reason.ImageInvalid, `image is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`, 'media');
+    this.disk?.assertRoom('uploads are', 'media');
     const img = await this.decode(bytes);
     const now = this.clock.now();
     const mediaId = randomToken(24);

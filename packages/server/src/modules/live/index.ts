@@ -32,6 +32,8 @@ export interface LiveDeps {
   /** video connections per device id and per address (settings `ZHIBO_VIEWER_CONNECTIONS_PER_*`) */
   viewers: ViewerLimits;
   ips: ClientIps;
+  /** the disk watermark: recording stops below it and resumes above */
+  disk?: { readonly low: boolean; events: { on(e: 'change', fn: (s: { low: boolean }) => void): () => void } };
 }
 
 /** The media plane's RTMP guards as the settings give them (packages/media/README.md "Connection limits and deadlines"). */
@@ -100,6 +102,10 @@ export function create(d: LiveDeps): LiveModule {
     name: 'media (RTMP ingest, viewers, HLS, recordings)',
     port: () => port,
     async start() {
+      if (d.disk) {
+        if (d.disk.low) media.setRecording(false, 'disk low');
+        offs.push(d.disk.events.on('change', (s) => media.setRecording(!s.low, s.low ? 'disk low' : 'disk space back')));
+      }
       port = (await media.listen()).port;
     },
     async stop() {

@@ -33,6 +33,7 @@ export interface RealtimeModuleDeps {
   minSdkVersion: () => string;
   ips: ClientIps;
   quota?: AnonQuota;
+  disk?: { readonly low: boolean };
   /** limits from the settings (per-address chat, connections, mute by address); the rest are REALTIME_DEFAULTS */
   options?: Partial<RealtimeOptions>;
 }
@@ -42,7 +43,7 @@ export interface RealtimeModule extends Module<InteractionService> {
 }
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
-  const store = new RealtimeStore(d.db, d.log);
+  const store = new RealtimeStore(d.db, d.log, d.disk);
   const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ips: d.ips, quota: d.quota }, d.options);
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {

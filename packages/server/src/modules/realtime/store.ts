@@ -48,9 +48,14 @@ export class RealtimeStore {
   private chain: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | undefined;
 
+  /** comments, entries and share edges dropped while the disk was low (logged when space is back) */
+  private dropped = { comments: 0, entries: 0, edges: 0 };
+
   constructor(
     private readonly db: Db,
     private readonly log: Log,
+    /** the disk watermark: below it chat, entries and share edges are not stored (likes are: one row per room) */
+    private readonly disk?: { readonly low: boolean },
   ) {}
 
   async loadRoom(roomId: number, recent: number): Promise<RoomState> {
@@ -116,6 +121,18 @@ export class RealtimeStore {
     this.entries = [];
     this.edges = [];
     this.totals = new Map();
+    if (this.disk?.low) {
+      if (!this.dropped.comments && !this.dropped.entries && !this.dropped.edges && (comments.length || entries.length || edges.length))
+        this.log.warn('realtime: disk low: chat, entries and share edges are not stored until space is freed (viewers still see them live)');
+      this.dropped.comments += comments.length;
+      this.dropped.entries += entries.length;
+      this.dropped.edges += edges.length;
+      comments.length = entries.length = edges.length = 0;
+    } else if (this.dropped.comments || this.dropped.entries || this.dropped.edges) {
+      const d = this.dropped;
+      this.log.info(`realtime: disk space back: storing again (${d.comments} comments, ${d.entries} entries, ${d.edges} share edges were not stored)`);
+      this.dropped = { comments: 0, entries: 0, edges: 0 };
+    }
     // Each kind on its own: a failure of one never costs the others (issue 10: one viewer's bad row wiped every room's likes).
     await this.write('comments', comments, (rows) =>
       this.db.query(
