@@ -268,6 +268,14 @@ export const SETTINGS = {
     env: 'ZHIBO_VIEWER_CONNECTIONS_PER_IP', default: 100, parse: int(0),
     help: 'Video connections per client address (IPv4, IPv6 /64) and room, whatever device ids they claim; more are refused with 429. 0: no cap.',
   }),
+  pluginRatePerIp: def<number>({
+    env: 'ZHIBO_PLUGIN_RATE_PER_IP', default: 50, parse: int(0),
+    help: 'Plugin API requests (room reads, shares, subscriptions …; not the status read) per second per client address, bursts of 4×; more answer 429. 0: no limit.',
+  }),
+  renderRatePerIp: def<number>({
+    env: 'ZHIBO_RENDER_RATE_PER_IP', default: 5, parse: int(0),
+    help: 'Rendered images (`/qr`, `/poster`, `/card`) per second per client address, bursts of 4×; more answer 429. 0: no limit.',
+  }),
   realtimeConnectionsPerIp: def<number>({
     env: 'ZHIBO_REALTIME_CONNECTIONS_PER_IP', default: 200, parse: int(0),
     help: 'Open realtime WebSockets (`/ws/room`, `/ws/site`) per client address; more are refused with 429. 0: no cap.',

@@ -16,6 +16,8 @@ import { DiskWatch } from '../lib/disk-watch.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
+import { installAnonReadLimits } from '../http/anon-limits.js';
+import { IpRateLimiter } from '../lib/ip-limiter.js';
 import { requestBase } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { WxRouter } from '../http/wx.js';
@@ -169,7 +171,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     hls: live.hls, retentionDays: config.retentionDays, reminderRetentionDays: config.reminderRetentionDays, everyMs: config.gcIntervalMs,
     schedule: opts.runTimers !== false,
   });
-  const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base });
+  const web = webModule.create({ events, clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base });
   const adminToken = adminTokenFor(config);
   const consoleMod = consoleModule.create(
     {
@@ -186,6 +188,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.register(multipart);
+  installAnonReadLimits(app, {
+    plugin: new IpRateLimiter(config.pluginRatePerIp, config.pluginRatePerIp * 4),
+    render: new IpRateLimiter(config.renderRatePerIp, config.renderRatePerIp * 4),
+  });
   healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state });
   const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
@@ -244,6 +250,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     ...realtime.components,
     ...consoleMod.components,
     ...housekeeping.components,
+    ...share.components,
   );
 
   const services: ZhiboServices = {
