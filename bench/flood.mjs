@@ -5,8 +5,7 @@
 // read limits on) and with the limits off (ZHIBO_PLUGIN_RATE_PER_IP=0 ZHIBO_RENDER_RATE_PER_IP=0: the cache and the
 // off-thread work alone). For each: frame gap p50/p99/max and the server's event-loop delay, without and during the
 // flood, side by side. Loopback only; every child is killed by PID at the end. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (100).
-import { fork } from 'node:child_process';
-import { pct, pushStream, sleep, table, watch } from './lib.mjs';
+import { benchChild, pct, pushStream, sleep, table, watch } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -21,14 +20,7 @@ process.on('exit', () => {
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
-function child(script, args, env) {
-  const c = track(fork(new URL(script, import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }));
-  const next = () => new Promise((resolve, reject) => {
-    c.once('message', resolve);
-    c.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-  return { c, next, ask: (m) => { const p = next(); c.send(m); return p; } };
-}
+const child = (script, args, env) => benchChild(new URL(script, import.meta.url), args, env, track);
 
 async function run(label, env) {
   const srv = child('./servers/zhibo-live.mjs', ['1'], env);

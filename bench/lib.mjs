@@ -92,3 +92,18 @@ export const pct = (xs, p) => {
 };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Fork a bench child with `env` added; `next()` resolves with its next IPC message (rejects if it exits first),
+ * `ask(m)` sends m and awaits the answer. Children are registered in `track` so the caller can kill them by PID.
+ */
+export function benchChild(script, args = [], env = {}, track = (c) => c) {
+  const c = track(fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }));
+  const waiters = [];
+  c.on('message', (m) => waiters.shift()?.resolve(m));
+  c.once('exit', (code) => {
+    for (const w of waiters.splice(0)) w.reject(new Error(`${script} exited ${code}`));
+  });
+  const next = () => new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  return { child: c, next, ask: (m) => { const p = next(); c.send(m); return p; } };
+}
