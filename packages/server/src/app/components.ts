@@ -12,12 +12,12 @@ export class Components {
   private stopping: Promise<void> | undefined;
 
   /**
-   * `stopTimeoutMs`: how long one component's stop may take before the cascade goes on without it (asked at each
-   * stop: the server shortens it when the database is stuck, so SIGTERM still ends the process — issue 10).
+   * A component's stop may take its `stopTimeoutMs` (default 10 s) before the cascade goes on without it; while
+   * `stuck()` says the database is stuck, 1 s (waiting for it helps nobody, and SIGTERM must end the process — issue 10).
    */
   constructor(
     private readonly log: Log,
-    private readonly stopTimeoutMs: () => number = () => 10_000,
+    private readonly stuck: () => boolean = () => false,
   ) {}
 
   add(...cs: Component[]): void {
@@ -51,7 +51,7 @@ export class Components {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const c of this.started.reverse()) {
-        const limit = this.stopTimeoutMs();
+        const limit = this.stuck() ? 1000 : (c.stopTimeoutMs ?? 10_000);
         let timer: NodeJS.Timeout | undefined;
         try {
           const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));

@@ -104,9 +104,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   let config = baseConfig;
   const clock = opts.clock ?? systemClock;
   const log: Log = opts.log ?? pino({ level: config.logLevel, base: undefined });
-  // A component gets 10 s to stop; 1 s when the embedded database is stuck (then waiting for it helps nobody).
+  // A component gets its stop time (10 s unless it says more); 1 s when the embedded database is stuck.
   const opened: { db?: Db } = {};
-  const lifecycle = new Components(log, () => ((opened.db?.health?.().busyMs ?? 0) > 5000 ? 1000 : 10_000));
+  const lifecycle = new Components(log, () => (opened.db?.health?.().busyMs ?? 0) > 5000);
   mkdirSync(config.dataDir, { recursive: true });
   // Only one process may open the embedded database: hold DATA/zhibo.lock while it is open.
   const releaseLock = opts.memoryDb || config.databaseUrl ? () => {} : acquireLock(config.dataDir);
@@ -118,7 +118,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     releaseLock();
     throw e;
   }
-  lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  lifecycle.adopt({ name: 'database', stop: () => db.close(), stopTimeoutMs: 20_000 });
   opened.db = db;
   const events = createDomainBus(log);
   const disk = new DiskWatch(config.dataDir, config.diskMinFreeMb * 1024 * 1024, log);

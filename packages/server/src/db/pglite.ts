@@ -122,7 +122,7 @@ export async function openPglite(dir?: string, opts: PgliteOptions = {}): Promis
       (closing ??= (async () => {
         // A statement stuck for seconds (a full disk can make PostgreSQL spin) is not waited for: the worker is ended,
         // which loses nothing committed (the WAL makes it crash-safe, like a kill).
-        const limit = opts.closeTimeoutMs ?? 5000;
+        const limit = opts.closeTimeoutMs ?? 15_000;
         const stuck = thread.busyMs() > 2000;
         const closed = stuck ? Promise.reject(new Error('stuck')) : serial(() => thread.call({ op: 'close' }));
         let timer: NodeJS.Timeout | undefined;

@@ -100,6 +100,8 @@ export function create(d: LiveDeps): LiveModule {
   let port = 0;
   const ingest = {
     name: 'media (RTMP ingest, viewers, HLS, recordings)',
+    // recordings are remuxed before media closes: long sessions take a while
+    stopTimeoutMs: 240_000,
     port: () => port,
     async start() {
       if (d.disk) {
