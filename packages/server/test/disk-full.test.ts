@@ -63,7 +63,7 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
     procs.push(p);
     return p;
   };
-  const health = async (url: string) => (await (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) })).json()) as {
+  const health = async (url: string) => (await (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })).json()) as {
     degraded: string[]; disk: { low: boolean; freeMb: number }; dbBusyMs: number;
   };
   const photo = async () => noisy(1200, 900).jpeg({ quality: 90 }).toBuffer();
