@@ -153,7 +153,7 @@ export class RoomPage {
     const importVendor = <T>(name: string) => import(/* @vite-ignore */ this.opts.vendorUrl(name)).then((m: { default: T & { default?: T } }) => (m.default.default ?? m.default) as T);
     this.player = new LivePlayer({
       video: this.video,
-      media: room.media,
+      media: withDevice(room.media, this.sdk.client.deviceId),
       prefer: this.opts.prefer,
       ...(this.opts.latencyTargetSec ? { latency: { targetSec: this.opts.latencyTargetSec } } : {}),
       loadMpegts: () => importVendor<MpegtsModule>('mpegts'),
@@ -425,4 +425,10 @@ export class RoomPage {
     }
     this.root.dataset.lastShare = link.url;
   }
+}
+
+/** The player's device id on the FLV URLs: the server counts viewers and caps connections per device, not per request. */
+function withDevice(media: PluginRoomResponse['media'], deviceId: string): PluginRoomResponse['media'] {
+  const add = (u: string) => `${u}${u.includes('?') ? '&' : '?'}device=${encodeURIComponent(deviceId)}`;
+  return { ...media, flv: add(media.flv), wsFlv: add(media.wsFlv) };
 }

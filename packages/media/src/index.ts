@@ -22,6 +22,7 @@ export { remuxFlvToMp4, findLeftoverRecordings, probeDuration, parseRecordingPat
 export { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Value, type Amf0Object } from './rtmp/amf0.js';
 export { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';
 export { DEFAULT_RTMP_GUARDS, type RtmpGuards } from './rtmp/server.js';
+export { ipKey } from './rtmp/admission.js';
 export { encodeMessage, basicHeader, commandMessage, controlMessages, MSG } from './rtmp/chunk-writer.js';
 export { WhipServer, type WhipOptions, type WhipRequest, type WhipResponse } from './whip/whip-server.js';
 export type { WhipSession, WhipSessionStats } from './whip/whip-session.js';

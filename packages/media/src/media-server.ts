@@ -45,6 +45,8 @@ export class MediaServer {
   private readonly viewerPolicy: ConsumerPolicy;
   private readonly hls: HlsRegistry;
   private closing: Promise<void> | null = null;
+  /** setRecording(): new publish sessions are recorded (when recordDir is set) */
+  private recording = true;
 
   constructor(private readonly opts: MediaServerOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -110,6 +112,30 @@ export class MediaServer {
   /** Open RTMP connections (any state). */
   get connectionCount(): number {
     return this.rtmp.connectionCount;
+  }
+
+  /**
+   * Turn recording on or off at run time (the host turns it off when the disk runs low). Off: running recordings are
+   * closed now (what was written is remuxed when the session ends, as usual) and new sessions are not recorded; on:
+   * sessions that start from now on are recorded again. Returns the number of recordings stopped.
+   */
+  setRecording(enabled: boolean, reason = ''): number {
+    if (this.recording === enabled) return 0;
+    this.recording = enabled;
+    let stopped = 0;
+    if (!enabled)
+      for (const p of this.live.values())
+        if (p.recorder) {
+          p.recorder.sink.close(true);
+          stopped++;
+        }
+    this.logger.info(`media: recording ${enabled ? 'on' : 'off'}${reason ? ` (${reason})` : ''}${stopped ? `: ${stopped} running recording(s) stopped` : ''}`);
+    return stopped;
+  }
+
+  /** Are new publish sessions recorded? */
+  get isRecording(): boolean {
+    return this.recording && !!this.opts.recordDir;
   }
 
   /** A publisher is live on the stream, or a WHIP publisher is connecting to it. */
@@ -200,7 +226,7 @@ export class MediaServer {
     hub.setPaused(this.paused.has(streamId));
     const p = new PublishPipeline(hub, link, this.logger, (pp, reason, detail) => this.endPipeline(pp, reason, detail));
     hub.publisher = { close: (reason) => link.close(reason) };
-    if (this.opts.recordDir) {
+    if (this.opts.recordDir && this.recording) {
       const rec = new FlvRecorder(join(this.opts.recordDir, streamId, `${link.id}.flv`));
       hub.recorder = rec;
       hub.attach(rec.sink, RECORDER_POLICY, 'recorder');
@@ -259,9 +285,10 @@ export class MediaServer {
    * Add a viewer. With a publisher it starts at once (keyframe from the GOP cache). Without one it
    * waits up to viewerWaitMs (option or per call) for a publisher, then its sink is closed.
    * viewerKey (device id, openid or client IP) makes connections of one key count as one viewer and
-   * is what maxViewerConnectionsPerKey caps; without it the connection counts as a viewer by itself.
+   * is what maxViewerConnectionsPerKey caps (`maxPerKey` overrides the cap for this call, e.g. a higher
+   * one for a key that is an IP address); without it the connection counts as a viewer by itself.
    */
-  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string } = {}): ViewerHandle {
+  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string; maxPerKey?: number } = {}): ViewerHandle {
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
     const p = this.live.get(streamId);
     const waitMs = opts.waitMs ?? this.opts.viewerWaitMs ?? 10_000;
@@ -269,8 +296,9 @@ export class MediaServer {
       sink.close(true);
       return handle;
     }
-    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey)) {
-      this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${this.opts.maxViewerConnectionsPerKey} connections of one viewer key`);
+    const cap = opts.maxPerKey ?? this.opts.maxViewerConnectionsPerKey ?? 0;
+    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey, cap)) {
+      this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${cap} connections of one viewer key`);
       old.close(false);
     }
     if (p && !p.hub.isClosed) p.hub.attach(sink, this.viewerPolicy, 'viewer');

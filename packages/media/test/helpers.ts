@@ -132,7 +132,8 @@ export async function startFlvHttp(media: MediaServer): Promise<{
       return;
     }
     const viewerKey = u.searchParams.get('viewer') ?? undefined;
-    media.attachViewer(m[1], createHttpFlvSink(res, { 'Access-Control-Allow-Origin': '*' }), { viewerKey });
+    const cap = u.searchParams.get('cap');
+    media.attachViewer(m[1], createHttpFlvSink(res, { 'Access-Control-Allow-Origin': '*' }), { viewerKey, ...(cap ? { maxPerKey: Number(cap) } : {}) });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;

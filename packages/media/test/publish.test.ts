@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createWebSocketSink } from '../src/index.js';
@@ -152,6 +152,31 @@ describe('recording', () => {
     expect(existsSync(ready.file)).toBe(true);
     expect(existsSync(ready.file.replace(/\.mp4$/, '.flv'))).toBe(false);
     expect(await ffprobeStreams(ready.file)).toEqual(['aac', 'h264']);
+  });
+
+  it('setRecording(false) stops the running recording (its part still becomes an MP4) and the next session is not recorded; true records again', async () => {
+    t = await startMedia({}, { record: true });
+    const p = ffmpegPublish(t.rtmpUrl('r2'), { seconds: 30 });
+    await waitFor(() => t!.media.hasPublisher('r2'), { what: 'publishing' });
+    const flv = join(t.dir, 'rec', 'r2', `${t.events.publishStart[0]!.sessionId}.flv`);
+    await waitFor(() => (existsSync(flv) && statSync(flv).size > 100_000) || undefined, { what: '100 kB recorded', timeoutMs: 15_000 });
+    expect(t.media.setRecording(false, 'disk low')).toBe(1);
+    expect(t.media.isRecording).toBe(false);
+    expect(t.logs.some((l) => l.includes('recording off (disk low): 1 running recording(s) stopped'))).toBe(true);
+    p.child.kill('SIGKILL');
+    const ready = await waitFor(() => t!.events.recordingReady[0], { what: 'recordingReady of the stopped part', timeoutMs: 20_000 });
+    expect(ready.durationSec).toBeLessThan(10);
+    // A session that starts while recording is off leaves nothing on disk.
+    const q = ffmpegPublish(t.rtmpUrl('r3'), { seconds: 2 });
+    await q.exited;
+    await waitFor(() => t!.events.publishStop.some((e) => e.streamId === 'r3'), { what: 'r3 stopped' });
+    await t.media.idle();
+    expect(existsSync(join(t.dir, 'rec', 'r3'))).toBe(false);
+    expect(t.events.recordingFailed).toEqual([]);
+    t.media.setRecording(true);
+    const r = ffmpegPublish(t.rtmpUrl('r4'), { seconds: 2 });
+    await r.exited;
+    await waitFor(() => t!.events.recordingReady.find((e) => e.streamId === 'r4'), { what: 'r4 recorded again', timeoutMs: 20_000 });
   });
 
   it('finalizeRecording(file) remuxes an FLV a crash left behind (truncated mid-tag) and emits recordingReady', async () => {

@@ -96,4 +96,15 @@ describe('viewer counting by viewerKey', () => {
     await waitFor(() => same[2]!.flv.keyframes > 1 && same[1]!.flv.keyframes > 1 && other!.flv.keyframes > 1, { what: 'the others get the next keyframe' });
     expect(other!.socket.destroyed).toBe(false);
   });
+
+  it('attachViewer maxPerKey overrides the cap for one call: a key with cap 5 keeps 5 connections while the default cap is 2', async () => {
+    t = await startMedia({ viewerCountIntervalMs: 50, maxViewerConnectionsPerKey: 2 });
+    const http = await startFlvHttp(t.media);
+    cleanups.push(() => http.close());
+    await live(t, 'k5');
+    await viewers(Array.from({ length: 7 }, () => `${http.url('k5', '10.0.0.1')}&cap=5`));
+    await viewers(Array.from({ length: 4 }, () => http.url('k5', 'dev1')));
+    await waitFor(() => t!.media.viewerConnections('k5') === 7, { what: '5 + 2 connections left' });
+    expect(t.media.viewerCount('k5')).toBe(2);
+  });
 });

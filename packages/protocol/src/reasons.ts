@@ -18,6 +18,7 @@ export const Reason = {
   Throttled: 'throttled',
   TooLarge: 'too_large',
   LimitReached: 'limit_reached',
+  DiskLow: 'disk_low',
   // -- auth
   AccessTokenMissing: 'access_token_missing',
   InvalidCredential: 'invalid_credential',
@@ -112,6 +113,7 @@ export const REASONS: Record<Reason, ReasonInfo> = {
   throttled: { errcode: Errcode.SystemBusy, status: 429, when: 'too many requests or sign-in attempts; wait and retry' },
   too_large: { errcode: Errcode.DataFormatError, status: 413, when: 'the request or one of its fields is larger than allowed' },
   limit_reached: { errcode: Errcode.QuotaExceeded, status: 429, when: 'a cap per viewer, per IP or per room is reached (e.g. subscriptions; docs/security.md)' },
+  disk_low: { errcode: Errcode.SystemBusy, status: 507, when: 'free disk space is below `ZHIBO_DISK_MIN_FREE_MB`: uploads and other writes that are not essential are refused until space is freed' },
   access_token_missing: { errcode: Errcode.AccessTokenMissing, status: 401, when: 'no access_token query parameter' },
   invalid_credential: { errcode: Errcode.InvalidCredential, status: 401, when: 'access_token unknown, replaced, or of another app' },
   access_token_expired: { errcode: Errcode.AccessTokenExpired, status: 401, when: 'the token is older than expires_in' },

@@ -38,9 +38,9 @@ export class ViewerKeys {
 
   /**
    * Count a viewer connection until its sink closes. Returns the sinks evicted by the per-key cap
-   * (already uncounted; the caller closes them).
+   * (`maxPerKey`, default the constructor's; already uncounted; the caller closes them).
    */
-  add(streamId: string, sink: ViewerSink, key?: string): ViewerSink[] {
+  add(streamId: string, sink: ViewerSink, key?: string, maxPerKey: number = this.maxPerKey): ViewerSink[] {
     let s = this.streams.get(streamId);
     if (!s) this.streams.set(streamId, (s = { keyed: new Map(), anonymous: 0, connections: 0 }));
     const st = s;
@@ -50,7 +50,7 @@ export class ViewerKeys {
       let set = st.keyed.get(key);
       if (!set) st.keyed.set(key, (set = new Set()));
       for (const old of set) {
-        if (this.maxPerKey <= 0 || set.size < this.maxPerKey) break;
+        if (maxPerKey <= 0 || set.size < maxPerKey) break;
         set.delete(old);
         st.connections--;
         evicted.push(old);

@@ -132,9 +132,17 @@ async function serve(flags: Flags): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = async (sig: string) => {
-    if (stopping) return;
+    if (stopping) {
+      process.stdout.write(`zhibo: ${sig} again, exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
     process.stdout.write(`zhibo: ${sig}, shutting down\n`);
+    // Whatever happens below, the process ends (a stuck database takes seconds: each component then gets 1 s).
+    setTimeout(() => {
+      process.stderr.write('zhibo: shutdown did not finish within 5 minutes; exiting\n');
+      process.exit(1);
+    }, 300_000).unref();
     rmSync(infoFile, { force: true });
     await shop?.stop();
     await z.close();

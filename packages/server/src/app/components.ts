@@ -11,7 +11,14 @@ export class Components {
   private started: Component[] = [];
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly log: Log) {}
+  /**
+   * A component's stop may take its `stopTimeoutMs` (default 10 s) before the cascade goes on without it; while
+   * `stuck()` says the database is stuck, 1 s (waiting for it helps nobody, and SIGTERM must end the process — issue 10).
+   */
+  constructor(
+    private readonly log: Log,
+    private readonly stuck: () => boolean = () => false,
+  ) {}
 
   add(...cs: Component[]): void {
     this.list.push(...cs);
@@ -44,10 +51,15 @@ export class Components {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const c of this.started.reverse()) {
+        const limit = this.stuck() ? 1000 : (c.stopTimeoutMs ?? 10_000);
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await c.stop?.();
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
+          if ((await Promise.race([Promise.resolve(c.stop?.()), late])) === 'late') this.log.error(`stop: ${c.name} did not stop within ${limit} ms; going on`);
         } catch (e) {
           this.log.error(`stop: ${c.name} failed: ${(e as Error).stack ?? String(e)}`);
+        } finally {
+          clearTimeout(timer);
         }
       }
       this.started = [];

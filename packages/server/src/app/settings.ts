@@ -5,6 +5,8 @@
  */
 import { isIP } from 'node:net';
 
+import { parseProxyList } from '../lib/client-ip.js';
+
 export class ConfigError extends Error {}
 
 export interface Setting<T> {
@@ -257,6 +259,124 @@ export const SETTINGS = {
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
     help: 'Accept `http:` Web Push endpoints (a local push service in tests or development).',
   }),
+  // Storage (docs/operations.md "Storage", "Disk space").
+  diskMinFreeMb: def<number>({
+    env: 'ZHIBO_DISK_MIN_FREE_MB', default: 512, parse: int(0),
+    help: 'Free space kept in the data directory: below it recordings stop and uploads, taps, subscriptions and stored chat/entries are refused (`disk_low`) while video and the API go on; `/healthz` says `disk_low`. 0: no watermark.',
+  }),
+  gcIntervalMs: def<number>({
+    env: 'ZHIBO_GC_INTERVAL_MS', default: 3_600_000, parse: int(1000),
+    help: 'How often the storage collector runs (expired temporary media and unused images, old taps and entries, finished reminders, stale HLS files).',
+  }),
+  retentionDays: def<number>({
+    env: 'ZHIBO_RETENTION_DAYS', default: 365, parse: int(1),
+    help: 'Goods taps and room entries (the console\'s numbers) are kept this many days.',
+  }),
+  reminderRetentionDays: def<number>({
+    env: 'ZHIBO_REMINDER_RETENTION_DAYS', default: 30, parse: int(1),
+    help: 'Finished reminder deliveries (sent or dead, with their attempts) and subscriptions of rooms that ended or were deleted are kept this many days.',
+  }),
+  quotaTapsPerIpHour: def<number>({
+    env: 'ZHIBO_QUOTA_TAPS_PER_IP_HOUR', default: 600, parse: int(0),
+    help: 'Goods taps stored per client address and hour (more answer 429). 0: no limit.',
+  }),
+  quotaTapsPerAppDay: def<number>({
+    env: 'ZHIBO_QUOTA_TAPS_PER_APP_DAY', default: 200_000, parse: int(0),
+    help: 'Goods taps stored per app and day (UTC), per process. 0: no limit.',
+  }),
+  quotaEntriesPerViewerHour: def<number>({
+    env: 'ZHIBO_QUOTA_ENTRIES_PER_VIEWER_HOUR', default: 60, parse: int(0),
+    help: 'Room entries stored per viewer and hour (a viewer joining more often is not counted again). 0: no limit.',
+  }),
+  quotaEntriesPerIpHour: def<number>({
+    env: 'ZHIBO_QUOTA_ENTRIES_PER_IP_HOUR', default: 1200, parse: int(0),
+    help: 'Room entries stored per client address and hour, whatever the device ids. 0: no limit.',
+  }),
+  quotaEntriesPerAppDay: def<number>({
+    env: 'ZHIBO_QUOTA_ENTRIES_PER_APP_DAY', default: 1_000_000, parse: int(0),
+    help: 'Room entries stored per app and day (UTC), per process. 0: no limit.',
+  }),
+  quotaSubscriptionsPerAppDay: def<number>({
+    env: 'ZHIBO_QUOTA_SUBSCRIPTIONS_PER_APP_DAY', default: 100_000, parse: int(0),
+    help: 'Subscribe calls per app and day (UTC), per process (more answer 429). 0: no limit.',
+  }),
+  // RTMP guards (packages/media/README.md "Connection limits and deadlines"; docs/operations.md "Limits").
+  rtmpHandshakeTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_HANDSHAKE_TIMEOUT_MS', default: 5000, parse: int(0),
+    help: 'An RTMP connection must finish its handshake this long after TCP accept, or it is closed (0: no deadline).',
+  }),
+  rtmpConnectTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_CONNECT_TIMEOUT_MS', default: 10_000, parse: int(0),
+    help: 'An RTMP connection must send `connect` this long after TCP accept, or it is closed (0: no deadline).',
+  }),
+  rtmpPublishTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_PUBLISH_TIMEOUT_MS', default: 10_000, parse: int(0),
+    help: 'An RTMP connection must be authorised to publish this long after `connect`, or it is closed (0: no deadline).',
+  }),
+  rtmpIdleTimeoutMs: def<number>({
+    env: 'ZHIBO_RTMP_IDLE_TIMEOUT_MS', default: 10_000, parse: int(1000),
+    help: 'An RTMP connection that is not publishing and sends nothing this long is closed.',
+  }),
+  rtmpMaxConnections: def<number>({
+    env: 'ZHIBO_RTMP_MAX_CONNECTIONS', default: 1000, parse: int(1),
+    help: 'Most RTMP connections in all; over it the oldest connection that is not publishing is evicted (publishers never are).',
+  }),
+  rtmpMaxConnectionsPerIp: def<number>({
+    env: 'ZHIBO_RTMP_MAX_CONNECTIONS_PER_IP', default: 64, parse: int(0),
+    help: 'Most RTMP connections from one address (IPv4, IPv6 /64). 0: no per-address limit — set 0 behind a TCP proxy, where every connection has the proxy\'s address.',
+  }),
+  rtmpMaxUnauthenticatedPerIp: def<number>({
+    env: 'ZHIBO_RTMP_MAX_UNAUTHENTICATED_PER_IP', default: 16, parse: int(0),
+    help: 'Most RTMP connections not (yet) publishing from one address; over it that address\'s least advanced one is evicted. 0: no limit (behind a TCP proxy).',
+  }),
+  rtmpPreAuthMaxBytes: def<number>({
+    env: 'ZHIBO_RTMP_PREAUTH_MAX_BYTES', default: 64 * 1024, parse: int(4096, 8 * 1024 * 1024),
+    help: 'Largest RTMP message, and most bytes of unfinished messages, a connection may send before it is authorised to publish.',
+  }),
+  rtmpMaxMessageBytes: def<number>({
+    env: 'ZHIBO_RTMP_MAX_MESSAGE_BYTES', default: 8 * 1024 * 1024, parse: int(64 * 1024, 64 * 1024 * 1024),
+    help: 'Largest RTMP message of an authorised publisher (unfinished messages may hold twice this).',
+  }),
+  // Viewers: who they are and how many connections they may hold (docs/operations.md "Limits").
+  trustProxy: def<string[]>({
+    env: 'ZHIBO_TRUST_PROXY', default: [], shown: '(none)',
+    parse: (v, name) => {
+      try {
+        return parseProxyList(v);
+      } catch (e) {
+        throw new ConfigError(`${name}: ${(e as Error).message}`);
+      }
+    },
+    help: 'Reverse proxies (comma-separated addresses or CIDRs, e.g. `127.0.0.1,10.0.0.0/8`) whose `X-Forwarded-For` names the client; per-IP limits then count the client, not the proxy.',
+  }),
+  viewerConnectionsPerDevice: def<number>({
+    env: 'ZHIBO_VIEWER_CONNECTIONS_PER_DEVICE', default: 3, parse: int(0, 1000),
+    help: 'Video (HTTP-FLV / WS-FLV) connections per device id and room; a new one beyond it closes that device\'s oldest. 0: no cap.',
+  }),
+  viewerConnectionsPerIp: def<number>({
+    env: 'ZHIBO_VIEWER_CONNECTIONS_PER_IP', default: 100, parse: int(0),
+    help: 'Video connections per client address (IPv4, IPv6 /64) and room, whatever device ids they claim; more are refused with 429. 0: no cap.',
+  }),
+  pluginRatePerIp: def<number>({
+    env: 'ZHIBO_PLUGIN_RATE_PER_IP', default: 50, parse: int(0),
+    help: 'Plugin API requests (room reads, shares, subscriptions …; not the status read) per second per client address, bursts of 4×; more answer 429. 0: no limit.',
+  }),
+  renderRatePerIp: def<number>({
+    env: 'ZHIBO_RENDER_RATE_PER_IP', default: 5, parse: int(0),
+    help: 'Rendered images (`/qr`, `/poster`, `/card`) per second per client address, bursts of 4×; more answer 429. 0: no limit.',
+  }),
+  realtimeConnectionsPerIp: def<number>({
+    env: 'ZHIBO_REALTIME_CONNECTIONS_PER_IP', default: 200, parse: int(0),
+    help: 'Open realtime WebSockets (`/ws/room`, `/ws/site`) per client address; more are refused with 429. 0: no cap.',
+  }),
+  chatPerIp: def<number>({
+    env: 'ZHIBO_CHAT_PER_IP', default: 30, parse: int(0),
+    help: 'Chat messages per client address and room per 10 s, whatever device ids it uses (each viewer: 5 per 10 s). 0: no per-address limit.',
+  }),
+  muteByIpMs: def<number>({
+    env: 'ZHIBO_MUTE_BY_IP_MS', default: 3_600_000, parse: int(0),
+    help: 'A mute also covers new anonymous device ids from the muted viewer\'s address in that room for this long (docs/realtime.md). 0: off.',
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -269,6 +389,10 @@ export const CROSS_CHECKS: Array<(c: Config) => string | undefined> = [
   (c) =>
     c.reminderLeaseMs <= c.reminderTimeoutMs
       ? `ZHIBO_REMINDER_LEASE_MS (${c.reminderLeaseMs}) must be longer than ZHIBO_REMINDER_TIMEOUT_MS (${c.reminderTimeoutMs})`
+      : undefined,
+  (c) =>
+    c.rtmpPreAuthMaxBytes > c.rtmpMaxMessageBytes
+      ? `ZHIBO_RTMP_PREAUTH_MAX_BYTES (${c.rtmpPreAuthMaxBytes}) must not exceed ZHIBO_RTMP_MAX_MESSAGE_BYTES (${c.rtmpMaxMessageBytes})`
       : undefined,
 ];
 

@@ -9,9 +9,14 @@ import pino from 'pino';
 import type { MediaServer } from '@zhibo/media';
 import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
+import { AnonQuota } from '../lib/anon-quota.js';
+import { ClientIps } from '../lib/client-ip.js';
+import { DiskWatch } from '../lib/disk-watch.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
+import { installAnonReadLimits } from '../http/anon-limits.js';
+import { IpRateLimiter } from '../lib/ip-limiter.js';
 import { requestBase } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { MULTIPART_LIMITS } from '../http/multipart.js';
@@ -25,6 +30,7 @@ import * as appsModule from '../modules/apps/index.js';
 import * as assistantsModule from '../modules/assistants/index.js';
 import * as consoleModule from '../modules/console/index.js';
 import * as goodsModule from '../modules/goods/index.js';
+import * as housekeepingModule from '../modules/housekeeping/index.js';
 import * as identityModule from '../modules/identity/index.js';
 import * as imagesModule from '../modules/images/index.js';
 import * as liveModule from '../modules/live/index.js';
@@ -87,6 +93,8 @@ export interface ZhiboServices {
   followers: remindersModule.FollowerService;
   accounts: consoleModule.AccountService;
   anchor: anchorModule.AnchorService;
+  disk: DiskWatch;
+  collector: housekeepingModule.StorageCollector;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
   /** Public base URLs (known after listen when ports are 0). */
   urls(): { http: string; rtmp: string };
@@ -109,7 +117,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   let config = baseConfig;
   const clock = opts.clock ?? systemClock;
   const log: Log = opts.log ?? pino({ level: config.logLevel, base: undefined });
-  const lifecycle = new Components(log);
+  // A component gets its stop time (10 s unless it says more); 1 s when the embedded database is stuck.
+  const opened: { db?: Db } = {};
+  const lifecycle = new Components(log, () => (opened.db?.health?.().busyMs ?? 0) > 5000);
   secureDataDir(config.dataDir, log);
   // Only one process may open the embedded database: hold DATA/zhibo.lock while it is open.
   const releaseLock = opts.memoryDb || config.databaseUrl ? () => {} : acquireLock(config.dataDir);
@@ -121,10 +131,12 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     releaseLock();
     throw e;
   }
-  lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  lifecycle.adopt({ name: 'database', stop: () => db.close(), stopTimeoutMs: 20_000 });
+  opened.db = db;
   // The files PGlite just created (0666 from its WASM file layer) become owner-only too (data-dir.ts).
   if (!opts.memoryDb && !config.databaseUrl) secureDataDir(config.dataDir, log, false);
   const events = createDomainBus(log);
+  const disk = new DiskWatch(config.dataDir, config.diskMinFreeMb * 1024 * 1024, log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
   const base = (req: Parameters<typeof requestBase>[0]) => requestBase(req, config.publicUrl, urls.http);
@@ -132,7 +144,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
 
   // Feature modules, each from a typed subset of what is here (dependencies first).
   const apps = appsModule.create({ db, clock, events, tokens: { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec } });
-  const images = imagesModule.create({ db, clock, publicUrl });
+  const images = imagesModule.create({ db, clock, publicUrl, disk });
   const identity = await identityModule.create({ db, apps: apps.service });
   const roles = rolesModule.create({
     db, clock, apps: apps.service, identity: identity.service,
@@ -152,6 +164,12 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
+  const ips = new ClientIps(config.trustProxy);
+  const quota = new AnonQuota({
+    goods_taps: { perViewerPerHour: 0, perIpPerHour: config.quotaTapsPerIpHour, perAppPerDay: config.quotaTapsPerAppDay },
+    entries: { perViewerPerHour: config.quotaEntriesPerViewerHour, perIpPerHour: config.quotaEntriesPerIpHour, perAppPerDay: config.quotaEntriesPerAppDay },
+    subscriptions: { perViewerPerHour: 0, perIpPerHour: 0, perAppPerDay: config.quotaSubscriptionsPerAppDay },
+  }, () => clock.now());
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
@@ -159,9 +177,16 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       udpPortRange: config.whipUdpPorts, iceLite: config.whipIceLite, mediaTimeoutMs: config.whipMediaTimeoutMs,
       ...(config.whipBindAddress ? { bindAddress: config.whipBindAddress } : {}), ...(config.whipAnnouncedIp ? { announcedIp: config.whipAnnouncedIp } : {}),
     } : null,
+    guards: {
+      handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs, connectTimeoutMs: config.rtmpConnectTimeoutMs, publishTimeoutMs: config.rtmpPublishTimeoutMs,
+      idleTimeoutMs: config.rtmpIdleTimeoutMs, maxConnections: config.rtmpMaxConnections, maxConnectionsPerIp: config.rtmpMaxConnectionsPerIp,
+      maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp, preAuthMaxBytes: config.rtmpPreAuthMaxBytes, maxMessageBytes: config.rtmpMaxMessageBytes,
+    },
+    viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp }, ips, disk,
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
+    ips, quota, disk, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
@@ -173,7 +198,14 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
     },
   });
-  const web = webModule.create({ clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, sourceMaps: config.sourceMaps, buildDir });
+  const housekeeping = housekeepingModule.create({
+    db, clock, log, images: images.service, goods: goods.service, interaction: realtime.service, reminders: reminders.service, outbox: reminders.outbox,
+    hls: live.hls, retentionDays: config.retentionDays, reminderRetentionDays: config.reminderRetentionDays, everyMs: config.gcIntervalMs,
+    schedule: opts.runTimers !== false,
+  });
+  const web = webModule.create({
+    events, clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, sourceMaps: config.sourceMaps, buildDir,
+  });
   const anchor = anchorModule.create({
     db, clock, log, rooms: rooms.service, goods: goods.service, interaction: realtime.service, abnormalTimeoutMs: config.abnormalTimeoutMs, whip: config.whip,
     assetVersion: (f) => web.service.version(f), publicUrl,
@@ -191,13 +223,17 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, trustProxy: ips.trusts });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   installSecurityHeaders(app, { consoleUrl: config.consoleUrl });
-  healthRoutes(app, db.kind);
+  installAnonReadLimits(app, {
+    plugin: new IpRateLimiter(config.pluginRatePerIp, config.pluginRatePerIp * 4),
+    render: new IpRateLimiter(config.renderRatePerIp, config.renderRatePerIp * 4),
+  });
+  healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state });
   const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, web, anchor].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
@@ -209,6 +245,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       return c ? { id, appid: c.appid, status: c.status } : undefined;
     },
     viewer: (appid: string, device: string | undefined, token: string | undefined) => identityModule.resolveViewer(identity.service, appid, device, token),
+    quota: (kind: Parameters<AnonQuota['take']>[0], appid: string, who: Parameters<AnonQuota['take']>[2]) => {
+      disk.assertRoom(`${kind.replace('_', ' ')} are`);
+      return quota.take(kind, appid, who);
+    },
   };
   await app.register(async (scope) => {
     installPluginApi(scope, log);
@@ -231,6 +271,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
 
   // The close cascade: started in this order, stopped in reverse (docs/architecture.md).
   const feed = config.databaseUrl ? new ChangeFeed(db, config.databaseUrl, events, rooms.service, log) : undefined;
+  lifecycle.add(disk);
   if (feed) lifecycle.add(feed);
   lifecycle.add(
     live.reconcile,
@@ -252,6 +293,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     ...reminders.components,
     ...realtime.components,
     ...consoleMod.components,
+    ...housekeeping.components,
+    ...share.components,
   );
 
   const services: ZhiboServices = {
@@ -259,7 +302,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
-    anchor: anchor.service,
+    anchor: anchor.service, collector: housekeeping.collector, disk,
   };
 
   return {

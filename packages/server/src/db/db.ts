@@ -8,8 +8,16 @@ export interface Sql {
   exec(text: string): Promise<void>;
 }
 
+/** How the database is doing (the embedded one: how long its running statement has taken). */
+export interface DbHealth {
+  /** ms the oldest statement in flight has been running (0: idle) */
+  busyMs: number;
+}
+
 export interface Db extends Sql {
   readonly kind: 'pglite' | 'postgres';
+  /** the embedded database's state (/healthz); absent for PostgreSQL */
+  health?(): DbHealth;
   /** Run fn in one transaction; rolled back if it throws. */
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;

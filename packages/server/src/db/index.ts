@@ -1,4 +1,4 @@
-export type { Db, Sql } from './db.js';
+export type { Db, DbHealth, Sql } from './db.js';
 export { openPglite } from './pglite.js';
 export { openPostgres } from './postgres.js';
 export { migrate } from './migrations.js';

@@ -1,14 +1,94 @@
+/**
+ * The embedded database: PGlite with its files under `dir` (or in memory), run in a worker thread (pglite-worker.ts
+ * says why). Statements are serialised: PGlite is one connection, so a transaction (BEGIN … COMMIT sent one statement
+ * at a time) never interleaves with someone else's statements.
+ */
 import { mkdirSync } from 'node:fs';
-import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, Sql } from './db.js';
-import { parseInt8 } from './db.js';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db, DbHealth, Sql } from './db.js';
+import { WORKER_SOURCE, type WorkerError, type WorkerReply, type WorkerRequest } from './pglite-worker.js';
 
-/** The embedded database: PGlite with its files under `dir` (or in memory when dir is undefined). */
-export async function openPglite(dir?: string): Promise<Db> {
+/** An error the database reported, with its SQLSTATE `code` (and detail, constraint …) like PGlite's own. */
+export class PgliteError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  constructor(e: WorkerError) {
+    super(e.message);
+    this.name = 'PgliteError';
+    Object.assign(this, e);
+  }
+}
+
+type Pending = { resolve(rows: unknown[]): void; reject(e: Error): void; at: number };
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** The worker and its in-flight calls. */
+class PgliteThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private next = 1;
+  private dead: Error | undefined;
+
+  constructor() {
+    const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pglitePath } });
+    this.worker.unref();
+    this.worker.on('message', (m: WorkerReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if ('error' in m) p.reject(new PgliteError(m.error));
+      else p.resolve(m.rows);
+    });
+    const fail = (e: Error) => {
+      this.dead ??= e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', (e) => fail(new Error(`the database worker failed: ${e.message}`)));
+    this.worker.on('exit', (code) => fail(new Error(`the database worker exited (${code})`)));
+  }
+
+  call(req: Request): Promise<unknown[]> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref(); // keep the process alive while the database works for us
+      this.pending.set(id, { resolve, reject, at: Date.now() });
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+
+  /** How long the oldest call has been running (0: none). */
+  busyMs(): number {
+    let oldest = Infinity;
+    for (const p of this.pending.values()) oldest = Math.min(oldest, p.at);
+    return oldest === Infinity ? 0 : Date.now() - oldest;
+  }
+
+  terminate(): Promise<number> {
+    this.dead ??= new Error('the database is closed');
+    return this.worker.terminate();
+  }
+}
+
+export interface PgliteOptions {
+  /** close(): how long to wait for the running statement and PGlite's own close before the worker is ended */
+  closeTimeoutMs?: number;
+}
+
+export async function openPglite(dir?: string, opts: PgliteOptions = {}): Promise<Db> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir, { parsers: { [types.INT8]: parseInt8 } });
-  // PGlite is one connection: transactions are serialised through a queue so
-  // that concurrent callers never interleave statements inside someone else's transaction.
+  const thread = new PgliteThread();
+  try {
+    await thread.call({ op: 'open', dir });
+  } catch (e) {
+    await thread.terminate();
+    throw e;
+  }
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);
@@ -16,35 +96,45 @@ export async function openPglite(dir?: string): Promise<Db> {
     return run;
   };
   const direct: Sql = {
-    async query<T>(text: string, params?: unknown[]) {
-      const r = await pg.query<T>(text, params as unknown[]);
-      return r.rows;
-    },
-    async exec(text: string) {
-      await pg.exec(text);
-    },
+    query: async <T>(text: string, params?: unknown[]) => (await thread.call({ op: 'query', text, params })) as T[],
+    exec: async (text: string) => void (await thread.call({ op: 'exec', text })),
   };
+  let closing: Promise<void> | undefined;
+  const health = (): DbHealth => ({ busyMs: thread.busyMs() });
   return {
     kind: 'pglite',
     query: <T>(text: string, params?: unknown[]) => serial(() => direct.query<T>(text, params)),
     exec: (text: string) => serial(() => direct.exec(text)),
     tx: <T>(fn: (sql: Sql) => Promise<T>) =>
-      serial(() =>
-        pg.transaction(async (t) => {
-          const sql: Sql = {
-            async query<R>(text: string, params?: unknown[]) {
-              return (await t.query<R>(text, params as unknown[])).rows;
-            },
-            async exec(text: string) {
-              await t.exec(text);
-            },
-          };
-          return fn(sql);
-        }),
-      ),
-    close: async () => {
-      await chain;
-      await pg.close();
-    },
+      serial(async () => {
+        await direct.exec('BEGIN');
+        try {
+          const out = await fn(direct);
+          await direct.exec('COMMIT');
+          return out;
+        } catch (e) {
+          await direct.exec('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      }),
+    health,
+    close: () =>
+      (closing ??= (async () => {
+        // A statement stuck for seconds (a full disk can make PostgreSQL spin) is not waited for: the worker is ended,
+        // which loses nothing committed (the WAL makes it crash-safe, like a kill).
+        const limit = opts.closeTimeoutMs ?? 15_000;
+        const stuck = thread.busyMs() > 2000;
+        const closed = stuck ? Promise.reject(new Error('stuck')) : serial(() => thread.call({ op: 'close' }));
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), limit)));
+        try {
+          await Promise.race([closed, timeout]);
+        } catch {
+          process.stderr.write(`zhibo: the embedded database ${stuck ? 'is stuck' : `did not close within ${limit} ms`} (a statement running ${thread.busyMs()} ms); ending it\n`);
+        } finally {
+          clearTimeout(timer);
+          await thread.terminate();
+        }
+      })()),
   };
 }

@@ -6,6 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { type LiveStatus, PluginRoutes, Reason, ViewerHeaders } from '@zhibo/protocol';
+import { ipKey } from '@zhibo/media';
+import type { AnonWrite, QuotaRefusal } from '../lib/anon-quota.js';
 import { DomainError } from '../lib/errors.js';
 import { INT4_MAX } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
@@ -35,6 +37,8 @@ export interface PluginViewer {
 export interface PluginResolver {
   room(roomId: number): PluginRoom | undefined;
   viewer(appid: string, deviceId: string | undefined, viewerToken: string | undefined): Promise<PluginViewer | undefined>;
+  /** count an anonymous write against its quotas (lib/anon-quota.ts); the refusing limit, or undefined */
+  quota?(kind: AnonWrite, appid: string, who: { viewer?: string; ip?: string }): QuotaRefusal | undefined;
 }
 
 export interface PluginCall<Q, B> {
@@ -61,6 +65,8 @@ export interface PluginRouteDef<Q, B> {
   required?: string[];
   /** cache-control of the answer (default `private, no-store`) */
   cache?: string;
+  /** the route stores something for an anonymous viewer: counted per viewer, address and app (429 `throttled` over it) */
+  quota?: AnonWrite;
   handler(c: PluginCall<Q, B>): Promise<unknown>;
 }
 
@@ -99,6 +105,10 @@ export class PluginRouter {
           viewer = await resolver.viewer(room.appid, h[ViewerHeaders.deviceId] as string | undefined, h[ViewerHeaders.viewerToken] as string | undefined);
           if (!viewer)
             throw new DomainError(Reason.Unauthorized, `send a device id (${ViewerHeaders.deviceId}, 8–64 of [A-Za-z0-9_-]) or a valid viewer token (${ViewerHeaders.viewerToken})`);
+        }
+        if (def.quota && resolver.quota) {
+          const refused = resolver.quota(def.quota, room.appid, { viewer: viewer?.openid, ip: ipKey(req.ip) });
+          if (refused) throw new DomainError(Reason.Throttled, `too many ${def.quota.replace('_', ' ')} from this ${refused === 'app' ? 'app today' : refused}; try later`);
         }
         reply.header('cache-control', def.cache ?? 'private, no-store');
         return def.handler({ req, reply, query: req.query as Q, body: req.body as B, room, viewer });

@@ -16,6 +16,8 @@ export interface Component {
   start?(): Promise<void> | void;
   /** idempotent; must not throw for a component that never started */
   stop?(): Promise<void> | void;
+  /** how long stop() may take before the cascade goes on without it (default 10 s; 1 s while the database is stuck) */
+  readonly stopTimeoutMs?: number;
 }
 
 /** Where a module's routes go: each transport has its envelope, auth and error shape. */

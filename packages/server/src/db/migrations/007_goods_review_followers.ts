@@ -1,5 +1,5 @@
 /**
- * Migration 6 (issue 11, part B): WeChat's goods review, pendant keys and long-term subscription (followers).
+ * Migration 7 (issue 11, part B): WeChat's goods review, pendant keys and long-term subscription (followers).
  * - goods_audits: every review submission (goods/add, goods/audit) with its own auditId sequence, far from goods ids;
  *   goods.audit_id names the current one. third_party_tag 2 = created through the API, 0 = in the console.
  * - goods.goods_key holds a JSON array of strings (WeChat's goodsKey is Array<string>).

@@ -92,6 +92,7 @@ export function pluginRoutes(r: PluginRouter, goods: GoodsService): void {
     roomFrom: 'body',
     body: { goods_id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 }, openid: { type: 'string', maxLength: 64 } },
     required: ['goods_id'],
+    quota: 'goods_taps',
     async handler({ body, room }) {
       if (bucket.take(1) === 0) throw new DomainError(Reason.Throttled, 'too many taps; try later');
       await goods.tap(room.id, body.goods_id, isOpenid(body.openid) ? body.openid : '');

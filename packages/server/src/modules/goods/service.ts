@@ -207,6 +207,11 @@ export class GoodsService {
       throw new DomainError(Reason.GoodsNotFound, `goods ${goodsId} is not on the shelf of room ${roomId}`, 'goods_id');
   }
 
+  /** Storage collector: taps older than `before` are deleted (up to `limit`). */
+  purgeTaps(before: number, limit = 10_000): Promise<number> {
+    return this.sql.deleteTapsBefore(before, limit);
+  }
+
   /** Taps per product of a room, most tapped first. */
   async tapCounts(roomId: number): Promise<Array<{ goodsId: number; name: string; taps: number }>> {
     return (await this.sql.tapCounts(roomId)).map((t) => ({ goodsId: t.goods_id, name: t.name ?? `#${t.goods_id}`, taps: t.taps }));

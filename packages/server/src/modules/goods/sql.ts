@@ -137,6 +137,11 @@ export class GoodsSql {
     return rows.length > 0;
   }
 
+  /** Delete up to `limit` taps older than `before` (retention). */
+  async deleteTapsBefore(before: number, limit: number): Promise<number> {
+    return (await this.db.query('DELETE FROM goods_taps WHERE id IN (SELECT id FROM goods_taps WHERE at < $1 ORDER BY at LIMIT $2) RETURNING id', [before, limit])).length;
+  }
+
   tapCounts(roomId: number): Promise<Array<{ goods_id: number; name: string | null; taps: number }>> {
     return this.db.query(
       `SELECT t.goods_id, g.name, count(*)::int AS taps FROM goods_taps t LEFT JOIN goods g ON g.id = t.goods_id

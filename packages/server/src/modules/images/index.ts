@@ -12,9 +12,10 @@ export interface ImagesDeps {
   db: Db;
   clock: Clock;
   publicUrl: () => string;
+  disk?: { assertRoom(what: string, field?: string): void };
 }
 
 export function create(d: ImagesDeps): Module<ImageService> {
-  const service = new ImageService(new ImagesSql(d.db), d.clock, d.publicUrl);
+  const service = new ImageService(new ImagesSql(d.db), d.clock, d.publicUrl, d.disk);
   return { service, routes: { wx: (r) => wxRoutes(r, service), web: (a) => webRoutes(a, service) }, components: [] };
 }

@@ -24,12 +24,15 @@ export class ImageService {
     private readonly sql: ImagesSql,
     private readonly clock: Clock,
     private readonly publicUrl: () => string,
+    /** the disk watermark: uploads are refused below it (`disk_low`) */
+    private readonly disk?: { assertRoom(what: string, field?: string): void },
   ) {}
 
   /** POST /cgi-bin/media/upload?type=image */
   async upload(appid: string, bytes: Buffer): Promise<{ type: 'image'; media_id: string; created_at: number }> {
     if (bytes.length === 0) throw new DomainError(Reason.ImageInvalid, 'the media field is empty', 'media');
     if (bytes.length > MAX_UPLOAD_BYTES) throw new DomainError(Reason.ImageInvalid, `image is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`, 'media');
+    this.disk?.assertRoom('uploads are', 'media');
     const img = await this.decode(bytes);
     const now = this.clock.now();
     const mediaId = randomToken(24);
@@ -88,8 +91,14 @@ export class ImageService {
     return m ? this.read(m[1]!) : undefined;
   }
 
-  /** Delete temporary material past its 3 days (the images stay while a room or goods uses them). */
-  purgeExpired(): Promise<number> {
-    return this.sql.deleteExpiredMedia(this.clock.now());
+  /**
+   * Delete temporary material past its 3 days, then the images nothing uses any more (no media_id, no room or goods
+   * showing them; an hour of slack after the media expiry). Images a room or goods shows stay.
+   */
+  async purgeExpired(limit = 1000): Promise<{ media: number; images: number; bytes: number }> {
+    const now = this.clock.now();
+    const media = await this.sql.deleteExpiredMedia(now);
+    const img = await this.sql.deleteUnused(now - MEDIA_TTL_MS - 3_600_000, limit);
+    return { media, images: img.count, bytes: img.bytes };
   }
 }

@@ -30,4 +30,26 @@ export class ImagesSql {
   async deleteExpiredMedia(now: number): Promise<number> {
     return (await this.db.query('DELETE FROM media WHERE expires_at < $1 RETURNING media_id', [now])).length;
   }
+
+  /**
+   * Delete up to `limit` images made before `before` that no temporary material points at and no room or goods shows.
+   * Reads the image columns of `rooms` and `goods` (their `…/img/ID` URLs, deleted rows included) so that an image in
+   * use is never collected.
+   */
+  async deleteUnused(before: number, limit: number): Promise<{ count: number; bytes: number }> {
+    const rows = await this.db.query<{ size: number }>(
+      `WITH used AS (
+         SELECT substring(u.url from '/img/([A-Za-z0-9_-]{1,64})$') AS id
+         FROM (SELECT unnest(ARRAY[cover_img, share_img, feeds_img, anchor_img]) AS url FROM rooms UNION ALL SELECT cover_img FROM goods) u
+       )
+       DELETE FROM images WHERE id IN (
+         SELECT i.id FROM images i WHERE i.created_at < $1
+           AND NOT EXISTS (SELECT 1 FROM media m WHERE m.image_id = i.id)
+           AND NOT EXISTS (SELECT 1 FROM used WHERE used.id = i.id)
+         ORDER BY i.created_at LIMIT $2)
+       RETURNING octet_length(bytes) AS size`,
+      [before, limit],
+    );
+    return { count: rows.length, bytes: rows.reduce((n, r) => n + r.size, 0) };
+  }
 }

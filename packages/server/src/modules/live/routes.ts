@@ -7,8 +7,10 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { type LiveStatus, LiveStatus as S, STATUS_NAMES } from '@zhibo/protocol';
-import { createHttpFlvSink, createWebSocketSink, type MediaServer } from '@zhibo/media';
+import { createHttpFlvSink, createWebSocketSink, ipKey as ipKeyOf, type MediaServer } from '@zhibo/media';
+import type { ClientIps } from '../../lib/client-ip.js';
 import type { RoomService } from '../rooms/service.js';
+import { deviceOf, type ViewerGate } from './viewer-gate.js';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length, content-range' };
 const FLV_PATH = /^\/live\/(\d{1,10})\.flv(?:\?.*)?$/;
@@ -20,7 +22,15 @@ export function playable(status: LiveStatus | undefined): { ok: true } | { ok: f
   return { ok: false, http: status === S.Banned ? 403 : 410, message: `room is ${status} (${STATUS_NAMES[status]}): no live video` };
 }
 
-export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer): void {
+/** Where viewers come in: the gate (per-device and per-address caps) and the client address. */
+export interface ViewerDoor {
+  gate: ViewerGate;
+  ips: ClientIps;
+}
+
+const TOO_MANY = 'too many video connections from this address';
+
+export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer, door: ViewerDoor): void {
   const deny = (reply: FastifyReply, http: number, message: string) => reply.code(http).headers(CORS).send({ error: 'not_playable', message });
 
   app.get('/live/:file', async (req, reply) => {
@@ -29,8 +39,12 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const roomId = Number(m[1]);
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
+    const ticket = door.gate.admit(String(roomId), door.ips.keyOf(req.raw), deviceOf(req.url, req.headers));
+    if (!ticket) return reply.code(429).headers(CORS).send({ error: 'too_many_connections', message: TOO_MANY });
     reply.hijack();
-    media.attachViewer(String(roomId), createHttpFlvSink(reply.raw, CORS));
+    const sink = createHttpFlvSink(reply.raw, CORS);
+    sink.onClose(ticket.release);
+    media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey });
   });
 
   app.get('/live/:room/:file', async (req, reply) => {
@@ -51,6 +65,7 @@ export class WsFlv {
   constructor(
     private readonly rooms: RoomService,
     private readonly media: MediaServer,
+    private readonly door: ViewerDoor,
   ) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -62,7 +77,18 @@ export class WsFlv {
       socket.end(`HTTP/1.1 ${p.http} ${p.http === 403 ? 'Forbidden' : p.http === 404 ? 'Not Found' : 'Gone'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.media.attachViewer(String(roomId), createWebSocketSink(ws, `ws:${req.socket.remoteAddress ?? ''}`)));
+    const ip = this.door.ips.of(req);
+    const ticket = this.door.gate.admit(String(roomId), ipKeyOf(ip), deviceOf(req.url, req.headers));
+    if (!ticket) {
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: ${TOO_MANY.length}\r\n\r\n${TOO_MANY}`);
+      return true;
+    }
+    socket.once('close', ticket.release);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const sink = createWebSocketSink(ws, `ws:${ip}`);
+      sink.onClose(ticket.release);
+      this.media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey });
+    });
     return true;
   }
 

@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import type { ChatComment, LiveStatus, RealtimeGoods, RoomSnapshot, ServerMessage } from '@zhibo/protocol';
 import type { Socket } from 'node:net';
 import { framePayload, rawSocket, textFrame } from './frame.js';
-import type { TokenBucket } from '../../lib/token-bucket.js';
+import { RoomLimits } from './limits.js';
 
 /** Non-essential messages are dropped for a socket over the soft limit; essential ones are not. */
 export const Essential = { yes: true, no: false } as const;
@@ -18,7 +18,7 @@ export interface SendLimits {
   lagging(c: Conn): void;
 }
 
-/** One WebSocket: a room viewer or a site connection. Buckets are made on first use (idle sockets stay small). */
+/** One WebSocket: a room viewer or a site connection (small: rate limits live in the room, per viewer and address). */
 export class Conn {
   alive = true;
   /** new: no hello yet; pending: hello being processed; joined; closed */
@@ -32,8 +32,10 @@ export class Conn {
   overTicks = 0;
   /** tick at which the socket was opened (hello timeout) or closed (terminate deadline) */
   mark: number;
-  chatBucket: TokenBucket | undefined;
-  likeBucket: TokenBucket | undefined;
+  /** the client address (ipKey: IPv4, IPv6 /64) for per-address limits */
+  ip = '';
+  /** muted because a muted viewer's address covers this new device id (the muted openid), not by its own mute */
+  mutedBy: string | undefined;
   /** frame flood guard: frames counted in the current fixed window (small integers: no allocation) */
   frameWindow = 0;
   frames = 0;
@@ -108,6 +110,8 @@ export class RoomChannel {
   emptyTicks = 0;
   /** the snapshot JSON, rebuilt at most once per change */
   private snapshot: string | undefined;
+  /** chat and like buckets per viewer and per address; addresses covered by a mute */
+  readonly guard = new RoomLimits();
 
   constructor(
     readonly roomId: number,

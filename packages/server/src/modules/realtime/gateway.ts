@@ -9,6 +9,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, RealtimeLimits, RealtimeRoutes, type ServerMessage } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import type { AppService } from '../apps/service.js';
+import type { AnonQuota } from '../../lib/anon-quota.js';
+import type { ClientIps } from '../../lib/client-ip.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { GoodsService } from '../goods/service.js';
 import type { Log } from '../../lib/log.js';
@@ -39,6 +41,10 @@ export interface RealtimeDeps {
   apps: AppService;
   store: RealtimeStore;
   minSdkVersion: () => string;
+  /** the client address of an upgrade (trusted proxies honoured) */
+  ips: ClientIps;
+  /** quotas on stored entries (per viewer, address, app) */
+  quota?: AnonQuota;
 }
 
 export class RealtimeGateway implements SessionHost {
@@ -51,6 +57,8 @@ export class RealtimeGateway implements SessionHost {
   private readonly lagging = new Set<Conn>();
   private readonly closing = new Set<Conn>();
   private readonly sites = new Map<string, Set<Conn>>();
+  /** open connections per client address */
+  private readonly perIp = new Map<string, number>();
   private readonly offs: Array<() => void> = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -131,13 +139,22 @@ export class RealtimeGateway implements SessionHost {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
+    const ip = this.deps.ips.keyOf(req);
+    const cap = this.options.connectionsPerIp;
+    if (cap > 0 && (this.perIp.get(ip) ?? 0) >= cap) {
+      const msg = 'too many connections from this address';
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: ${msg.length}\r\n\r\n${msg}`);
+      return true;
+    }
     const appid = url.searchParams.get('appid') ?? '';
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, kind, appid));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, kind, appid, ip));
     return true;
   }
 
-  private accept(ws: WebSocket, kind: 'room' | 'site', appid: string): void {
+  private accept(ws: WebSocket, kind: 'room' | 'site', appid: string, ip: string): void {
     const c = new Conn(ws, kind, this.ticks, appid);
+    c.ip = ip;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     (ws as WsWithConn)[CONN] = c;
     this.conns.add(c);
     this.waiting.add(c);
@@ -164,7 +181,11 @@ export class RealtimeGateway implements SessionHost {
   private forget(c: Conn): void {
     this.detach(c);
     c.state = 'closed';
-    this.conns.delete(c);
+    if (this.conns.delete(c)) {
+      const n = (this.perIp.get(c.ip) ?? 1) - 1;
+      if (n > 0) this.perIp.set(c.ip, n);
+      else this.perIp.delete(c.ip);
+    }
     this.closing.delete(c);
     if (this.drained && this.conns.size === 0) this.drained();
   }
@@ -221,7 +242,10 @@ export class RealtimeGateway implements SessionHost {
     this.ticks++;
     const o = this.options;
     const ticksFor = (ms: number) => Math.max(1, Math.ceil(ms / o.tickMs));
+    const sweep = this.ticks % ticksFor(10_000) === 0;
+    const now = sweep ? this.deps.clock.now() : 0;
     for (const ch of this.channels.all()) {
+      if (sweep) ch.guard.sweep(now);
       const { likes, peakChanged } = ch.tick();
       if (likes > 0 || peakChanged) this.deps.store.addTotals(ch.roomId, likes, ch.peak);
       if (ch.members.size > 0) ch.emptyTicks = 0;

@@ -4,6 +4,8 @@
  */
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
+import type { AnonQuota } from '../../lib/anon-quota.js';
+import type { ClientIps } from '../../lib/client-ip.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { AppService } from '../apps/service.js';
@@ -12,6 +14,7 @@ import type { IdentityService } from '../identity/service.js';
 import type { Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
 import { RealtimeGateway } from './gateway.js';
+import type { RealtimeOptions } from './options.js';
 import { InteractionService } from './interaction.js';
 import { wxRoutes } from './routes.js';
 import { RealtimeStore } from './store.js';
@@ -29,6 +32,11 @@ export interface RealtimeModuleDeps {
   identity: IdentityService;
   apps: AppService;
   minSdkVersion: () => string;
+  ips: ClientIps;
+  quota?: AnonQuota;
+  disk?: { readonly low: boolean };
+  /** limits from the settings (per-address chat, connections, mute by address); the rest are REALTIME_DEFAULTS */
+  options?: Partial<RealtimeOptions>;
 }
 
 export interface RealtimeModule extends Module<InteractionService> {
@@ -36,8 +44,8 @@ export interface RealtimeModule extends Module<InteractionService> {
 }
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
-  const store = new RealtimeStore(d.db, d.log);
-  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion });
+  const store = new RealtimeStore(d.db, d.log, d.disk);
+  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ips: d.ips, quota: d.quota }, d.options);
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {
     service,

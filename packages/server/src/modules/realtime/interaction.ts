@@ -11,6 +11,7 @@ import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { Essential } from './channel.js';
 import type { RealtimeGateway } from './gateway.js';
+import { openidsFrom } from './session.js';
 import type { RealtimeStore } from './store.js';
 
 const flag = (v: unknown, field: string): boolean => {
@@ -79,10 +80,22 @@ export class InteractionService {
     const on = flag(mute, 'mute');
     await this.store.setMute(room.id, openid, on, this.clock.now());
     const ch = this.gateway.channels.get(room.id);
-    if (ch && ch.mutes.has(openid) !== on) {
+    if (!ch) return;
+    if (ch.mutes.has(openid) !== on) {
       if (on) ch.mutes.add(openid);
       else ch.mutes.delete(openid);
       ch.sendToViewer(openid, { type: 'muted', you: on });
+    }
+    // The mute also covers new anonymous device ids from the viewer's addresses (docs/realtime.md); unmuting lifts that.
+    const now = this.clock.now();
+    if (on) for (const c of ch.members) {
+      if (c.openid === openid) ch.guard.muteAddress(c.ip, openid, openidsFrom(ch, c.ip), now, this.gateway.options.muteByIpMs);
+    } else {
+      ch.guard.unmuteAddresses(openid);
+      for (const c of ch.members) if (c.mutedBy === openid) {
+        c.mutedBy = undefined;
+        ch.sendToViewer(c.openid, { type: 'muted', you: false });
+      }
     }
   }
 
@@ -140,6 +153,11 @@ export class InteractionService {
       yield { roomId: ch.roomId, viewers: ch.viewers, likes: ch.likes + ch.likesDelta };
     }
     for (const [roomId, viewers] of this.gateway.channels.mediaViewers) if (!seen.has(roomId)) yield { roomId, viewers, likes: 0 };
+  }
+
+  /** Storage collector: entries older than `before` are deleted (up to `limit`). */
+  purgeEntries(before: number, limit = 10_000): Promise<number> {
+    return this.store.deleteEntriesBefore(before, limit);
   }
 
   shareChain(roomId: number, limit = 500): ReturnType<RealtimeStore['shareChain']> {

@@ -20,8 +20,16 @@ export interface RealtimeOptions {
   recentComments: number;
   chatBurst: number;
   chatWindowMs: number;
-  /** like taps counted per connection and second (the rest are dropped) */
+  /** like taps counted per viewer (openid) and second (the rest are dropped) */
   likesPerSec: number;
+  /** chat messages per client address (IPv4, IPv6 /64) and room per chatWindowMs, whatever the device ids (0: no limit) */
+  chatPerIp: number;
+  /** like taps counted per client address and room per second (0: no limit) */
+  likesPerSecPerIp: number;
+  /** open WebSocket connections per client address (0: no limit); more are refused with 429 */
+  connectionsPerIp: number;
+  /** how long a mute also covers new anonymous device ids from the muted viewer's address in that room (0: off) */
+  muteByIpMs: number;
   /** frames per connection and fixed window of frameWindowMs; more closes with 3503 */
   framesPerWindow: number;
   frameWindowMs: number;
@@ -40,6 +48,10 @@ export const REALTIME_DEFAULTS: RealtimeOptions = {
   chatBurst: RealtimeLimits.chatBurst,
   chatWindowMs: RealtimeLimits.chatWindowMs,
   likesPerSec: 20,
+  chatPerIp: 30,
+  likesPerSecPerIp: 200,
+  connectionsPerIp: 200,
+  muteByIpMs: 3_600_000,
   framesPerWindow: 40,
   frameWindowMs: 2_000,
 };

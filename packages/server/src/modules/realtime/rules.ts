@@ -27,7 +27,16 @@ export function cleanNick(raw: unknown): string | undefined {
 export const defaultNick = (openid: string): string => `观众${openid.slice(-4)}`;
 
 
-const str = (v: unknown, max: number): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : undefined);
+// C0, DEL and C1 controls: never stored (PostgreSQL text refuses NUL, and one bad row must not cost a batch).
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A string field of a hello: control characters removed, then 1..max UTF-16 units; anything else is dropped. */
+const str = (v: unknown, max: number): string | undefined => {
+  if (typeof v !== 'string') return undefined;
+  const s = v.replace(CONTROLS, '');
+  return s.length > 0 && s.length <= max ? s : undefined;
+};
 
 /** Parse a room hello; undefined when it is not one. Unusable optional fields are dropped, not fatal. */
 export function parseRoomHello(m: Record<string, unknown>, customParamsMax: number): RoomHello | undefined {

@@ -3,7 +3,6 @@ import { decodeJwt } from 'jose';
 import { CloseCode, compareVersions, LiveStatus, RealtimeErrorCode, RealtimeLimits, type RoomHello, type ServerMessage } from '@zhibo/protocol';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
 import { randomToken } from '../../lib/crypto.js';
-import { TokenBucket } from '../../lib/token-bucket.js';
 import type { Conn, RoomChannel } from './channel.js';
 import { textFrame } from './frame.js';
 import type { RealtimeDeps } from './gateway.js';
@@ -76,12 +75,13 @@ function err(h: SessionHost, c: Conn, code: RealtimeErrorCode, message: string):
 function chat(h: SessionHost, c: Conn, ch: RoomChannel, raw: unknown, now: number): void {
   if (FINAL.includes(ch.room.liveStatus)) return err(h, c, RealtimeErrorCode.RoomClosed, `the room is ${ch.room.liveStatus}: chat is over`);
   if (ch.room.closeComment) return err(h, c, RealtimeErrorCode.CommentsClosed, 'comments are closed in this room');
-  if (ch.mutes.has(c.openid)) return err(h, c, RealtimeErrorCode.Muted, 'you are muted in this room');
+  if (ch.mutes.has(c.openid) || c.mutedBy) return err(h, c, RealtimeErrorCode.Muted, 'you are muted in this room');
   const t = checkChatText(raw);
   if (!t.ok) return err(h, c, t.code, t.message);
   const o = h.options;
-  c.chatBucket ??= new TokenBucket((o.chatBurst * 1000) / o.chatWindowMs, o.chatBurst, now);
-  if (c.chatBucket.take(1, now) === 0) return err(h, c, RealtimeErrorCode.RateLimited, `at most ${o.chatBurst} messages per ${o.chatWindowMs / 1000} s`);
+  // Per viewer (all their connections) and per address (all its device ids), never per connection.
+  if (!ch.guard.chat(c.openid, c.ip, now, o))
+    return err(h, c, RealtimeErrorCode.RateLimited, `at most ${o.chatBurst} messages per ${o.chatWindowMs / 1000} s (${o.chatPerIp} per address)`);
   const comment = { id: randomToken(9), openid: c.openid, nick: c.nick || defaultNick(c.openid), text: t.text, at: now };
   h.deps.store.queueComment(ch.roomId, comment);
   ch.addComment(comment);
@@ -92,9 +92,7 @@ function like(h: SessionHost, c: Conn, ch: RoomChannel, count: unknown, now: num
     return err(h, c, RealtimeErrorCode.BadMessage, `like count must be an integer 1..${RealtimeLimits.likeMaxBatch}`);
   if (ch.room.closeLike) return err(h, c, RealtimeErrorCode.LikesClosed, 'likes are closed in this room');
   if (FINAL.includes(ch.room.liveStatus)) return err(h, c, RealtimeErrorCode.RoomClosed, `the room is ${ch.room.liveStatus}`);
-  const o = h.options;
-  c.likeBucket ??= new TokenBucket(o.likesPerSec, RealtimeLimits.likeMaxBatch, now);
-  ch.likesDelta += c.likeBucket.take(count, now);
+  ch.likesDelta += ch.guard.likes(c.openid, c.ip, count, now, h.options, RealtimeLimits.likeMaxBatch);
 }
 
 /** The merchant's viewer token may carry a display nick (`nick` claim); it was verified by IdentityService. */
@@ -123,15 +121,42 @@ async function roomHello(h: SessionHost, c: Conn, m: Record<string, unknown>): P
   if (ch.room.liveStatus === LiveStatus.Banned) return h.kick(c, CloseCode.RoomBanned, 'room banned');
   c.openid = d.identity.openid(cached.appid, who);
   c.nick = (who.kind === 'user' ? tokenNick(hello.viewerToken) : cleanNick(hello.nick)) ?? '';
+  await coverByAddressMute(h, c, ch, who.kind);
+  if ((c.state as Conn['state']) === 'closed') return;
   const session = hello.resume?.session ?? randomToken(12);
   h.joinRoom(c, ch);
   const head = JSON.stringify({
     type: 'welcome', seq: ch.seq, openid: c.openid, nick: c.nick || defaultNick(c.openid), session, resumed: hello.resume !== undefined,
-    mutedSelf: ch.mutes.has(c.openid), heartbeatMs: h.options.heartbeatMs,
+    mutedSelf: ch.mutes.has(c.openid) || c.mutedBy !== undefined, heartbeatMs: h.options.heartbeatMs,
   });
   h.send(c, textFrame(`${head.slice(0, -1)},"room":${ch.snapshotJson()}}`));
   if (hello.resume && !hello.resume.session) return;
   recordEntry(h, c, hello, session);
+}
+
+/**
+ * A mute covers the muted viewer's address (docs/realtime.md): a muted openid joining marks its address; a device id
+ * first seen in the room after that mute, joining from a marked address, is muted too. Merchant-verified viewers
+ * (viewer tokens) are individuals and never muted by address.
+ */
+async function coverByAddressMute(h: SessionHost, c: Conn, ch: RoomChannel, kind: 'device' | 'user'): Promise<void> {
+  const now = h.deps.clock.now();
+  if (ch.mutes.has(c.openid)) {
+    ch.guard.muteAddress(c.ip, c.openid, openidsFrom(ch, c.ip), now, h.options.muteByIpMs);
+    return;
+  }
+  if (kind !== 'device') return;
+  const m = ch.guard.mutedAddress(c.ip, now);
+  if (!m || m.exempt.has(c.openid)) return;
+  if (await h.deps.store.seenBefore(ch.roomId, c.openid, m.at)) m.exempt.add(c.openid);
+  else c.mutedBy = m.by;
+}
+
+/** The openids in a room connected from one address. */
+export function openidsFrom(ch: RoomChannel, ip: string): string[] {
+  const out: string[] = [];
+  for (const m of ch.members) if (m.ip === ip) out.push(m.openid);
+  return out;
 }
 
 /** S-ENTRY-3 / S-PARAMS-3: one entry per (room, openid, session); a verified share adds an edge. */
@@ -142,6 +167,11 @@ function recordEntry(h: SessionHost, c: Conn, hello: RoomHello, session: string)
   if (e?.share_openid) {
     verified = d.identity.verifyShare(hello.roomId, e.share_openid, e.share_sig ?? '');
     if (!verified) d.log.debug(`realtime: room ${hello.roomId}: share_openid ${e.share_openid.slice(0, 32)} did not verify; entry counted as direct`);
+  }
+  const refused = d.quota?.take('entries', c.channel?.appid ?? '', { viewer: c.openid, ip: c.ip });
+  if (refused) {
+    d.log.debug(`realtime: room ${hello.roomId}: entry not stored (${refused} quota)`);
+    return;
   }
   const at = d.clock.now();
   const kind = entryKindOf(e, verified);

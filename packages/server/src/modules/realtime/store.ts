@@ -34,6 +34,12 @@ export interface ShareEdge {
   at: number;
 }
 
+/** The database refused the values (data exception, integrity constraint), not the statement or the connection. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
 export class RealtimeStore {
   private comments: Array<{ roomId: number; c: ChatComment }> = [];
   private entries: EntryRecord[] = [];
@@ -42,9 +48,14 @@ export class RealtimeStore {
   private chain: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | undefined;
 
+  /** comments, entries and share edges dropped while the disk was low (logged when space is back) */
+  private dropped = { comments: 0, entries: 0, edges: 0 };
+
   constructor(
     private readonly db: Db,
     private readonly log: Log,
+    /** the disk watermark: below it chat, entries and share edges are not stored (likes are: one row per room) */
+    private readonly disk?: { readonly low: boolean },
   ) {}
 
   async loadRoom(roomId: number, recent: number): Promise<RoomState> {
@@ -87,7 +98,7 @@ export class RealtimeStore {
 
   /**
    * Write everything queued; flushes run one after another, and at most one waits behind the running one
-   * (a slow database never piles up flushes). Failures are logged and the batch dropped.
+   * (a slow database never piles up flushes). Rows the database refuses are logged and dropped one by one (write()).
    */
   flush(): Promise<void> {
     if (this.waiting) return this.waiting;
@@ -110,42 +121,100 @@ export class RealtimeStore {
     this.entries = [];
     this.edges = [];
     this.totals = new Map();
-    try {
-      if (comments.length)
-        await this.db.query(
-          `INSERT INTO room_comments (id, room_id, openid, nick, text, at)
-           SELECT t.* FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS t(id, room_id, openid, nick, text, at)
-           WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT (id) DO NOTHING`,
-          [comments.map((q) => q.c.id), comments.map((q) => q.roomId), comments.map((q) => q.c.openid), comments.map((q) => q.c.nick), comments.map((q) => q.c.text), comments.map((q) => q.c.at)],
-        );
-      if (entries.length)
-        await this.db.query(
-          `INSERT INTO room_entries (room_id, openid, session, kind, share_openid, custom_params, at)
-           SELECT t.* FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS t(room_id, openid, session, kind, share_openid, custom_params, at)
-           WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT DO NOTHING`,
-          [entries.map((e) => e.roomId), entries.map((e) => e.openid), entries.map((e) => e.session), entries.map((e) => e.kind), entries.map((e) => e.shareOpenid), entries.map((e) => e.customParams), entries.map((e) => e.at)],
-        );
-      if (edges.length)
-        await this.db.query(
-          `INSERT INTO share_edges (room_id, sharer_openid, viewer_openid, scene, at)
-           SELECT t.* FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int8[]) AS t(room_id, sharer_openid, viewer_openid, scene, at)
-           WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT DO NOTHING`,
-          [edges.map((e) => e.roomId), edges.map((e) => e.sharer), edges.map((e) => e.viewer), edges.map((e) => e.scene), edges.map((e) => e.at)],
-        );
-      if (totals.size) {
-        const ids = [...totals.keys()];
-        await this.db.query(
-          `INSERT INTO room_interaction (room_id, likes, peak_viewers)
-           SELECT t.room_id, t.likes, t.peak FROM unnest($1::int[], $2::int8[], $3::int[]) AS t(room_id, likes, peak)
-           JOIN rooms r ON r.id = t.room_id
-           ON CONFLICT (room_id) DO UPDATE SET likes = room_interaction.likes + EXCLUDED.likes,
-             peak_viewers = GREATEST(room_interaction.peak_viewers, EXCLUDED.peak_viewers)`,
-          [ids, ids.map((i) => totals.get(i)!.likes), ids.map((i) => totals.get(i)!.peak)],
-        );
-      }
-    } catch (e) {
-      this.log.error(`realtime: writing ${comments.length} comments, ${entries.length} entries, ${edges.length} share edges failed: ${(e as Error).message}`);
+    if (this.disk?.low) {
+      if (!this.dropped.comments && !this.dropped.entries && !this.dropped.edges && (comments.length || entries.length || edges.length))
+        this.log.warn('realtime: disk low: chat, entries and share edges are not stored until space is freed (viewers still see them live)');
+      this.dropped.comments += comments.length;
+      this.dropped.entries += entries.length;
+      this.dropped.edges += edges.length;
+      comments.length = entries.length = edges.length = 0;
+    } else if (this.dropped.comments || this.dropped.entries || this.dropped.edges) {
+      const d = this.dropped;
+      this.log.info(`realtime: disk space back: storing again (${d.comments} comments, ${d.entries} entries, ${d.edges} share edges were not stored)`);
+      this.dropped = { comments: 0, entries: 0, edges: 0 };
     }
+    // Each kind on its own: a failure of one never costs the others (issue 10: one viewer's bad row wiped every room's likes).
+    await this.write('comments', comments, (rows) =>
+      this.db.query(
+        `INSERT INTO room_comments (id, room_id, openid, nick, text, at)
+         SELECT t.* FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS t(id, room_id, openid, nick, text, at)
+         WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT (id) DO NOTHING`,
+        [rows.map((q) => q.c.id), rows.map((q) => q.roomId), rows.map((q) => q.c.openid), rows.map((q) => q.c.nick), rows.map((q) => q.c.text), rows.map((q) => q.c.at)],
+      ));
+    await this.write('entries', entries, (rows) =>
+      this.db.query(
+        `INSERT INTO room_entries (room_id, openid, session, kind, share_openid, custom_params, at)
+         SELECT t.* FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS t(room_id, openid, session, kind, share_openid, custom_params, at)
+         WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT DO NOTHING`,
+        [rows.map((e) => e.roomId), rows.map((e) => e.openid), rows.map((e) => e.session), rows.map((e) => e.kind), rows.map((e) => e.shareOpenid), rows.map((e) => e.customParams), rows.map((e) => e.at)],
+      ));
+    await this.write('share edges', edges, (rows) =>
+      this.db.query(
+        `INSERT INTO share_edges (room_id, sharer_openid, viewer_openid, scene, at)
+         SELECT t.* FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int8[]) AS t(room_id, sharer_openid, viewer_openid, scene, at)
+         WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT DO NOTHING`,
+        [rows.map((e) => e.roomId), rows.map((e) => e.sharer), rows.map((e) => e.viewer), rows.map((e) => e.scene), rows.map((e) => e.at)],
+      ));
+    const lost = await this.write('room totals', [...totals], (rows) =>
+      this.db.query(
+        `INSERT INTO room_interaction (room_id, likes, peak_viewers)
+         SELECT t.room_id, t.likes, t.peak FROM unnest($1::int[], $2::int8[], $3::int[]) AS t(room_id, likes, peak)
+         JOIN rooms r ON r.id = t.room_id
+         ON CONFLICT (room_id) DO UPDATE SET likes = room_interaction.likes + EXCLUDED.likes,
+           peak_viewers = GREATEST(room_interaction.peak_viewers, EXCLUDED.peak_viewers)`,
+        [rows.map(([id]) => id), rows.map(([, t]) => t.likes), rows.map(([, t]) => t.peak)],
+      ));
+    // Like counts are increments: when the database was unavailable (not a bad row) they wait for the next flush.
+    for (const [roomId, t] of lost) this.addTotals(roomId, t.likes, t.peak);
+  }
+
+  /**
+   * One batched statement; if the database refuses the data (SQLSTATE class 22/23), each row is written alone so
+   * only the bad rows are lost (logged). Returns the rows not written for another reason (database unavailable).
+   */
+  private async write<T>(what: string, rows: T[], insert: (rows: T[]) => Promise<unknown>): Promise<T[]> {
+    if (!rows.length) return [];
+    try {
+      await insert(rows);
+      return [];
+    } catch (e) {
+      if (!isDataError(e)) {
+        this.log.error(`realtime: writing ${rows.length} ${what} failed: ${(e as Error).message}`);
+        return rows;
+      }
+      if (rows.length === 1) {
+        this.log.warn(`realtime: 1 of ${what} refused by the database and dropped: ${(e as Error).message}`);
+        return [];
+      }
+    }
+    let refused = 0;
+    let first = '';
+    const failed: T[] = [];
+    for (const r of rows) {
+      try {
+        await insert([r]);
+      } catch (e) {
+        if (!isDataError(e)) failed.push(r);
+        else if (++refused === 1) first = (e as Error).message;
+      }
+    }
+    if (refused) this.log.warn(`realtime: ${refused} of ${rows.length} ${what} refused by the database and dropped (the rest written): ${first}`);
+    if (failed.length) this.log.error(`realtime: writing ${failed.length} ${what} failed`);
+    return failed;
+  }
+
+  /** Delete up to `limit` entries older than `before` (retention). */
+  async deleteEntriesBefore(before: number, limit: number): Promise<number> {
+    const rows = await this.db.query(
+      'DELETE FROM room_entries WHERE ctid IN (SELECT ctid FROM room_entries WHERE at < $1 ORDER BY at LIMIT $2) RETURNING room_id', [before, limit]);
+    return rows.length;
+  }
+
+  /** Did this viewer enter the room before `at`? (queued entries count; mute by address spares them) */
+  async seenBefore(roomId: number, openid: string, at: number): Promise<boolean> {
+    if (this.entries.some((e) => e.roomId === roomId && e.openid === openid && e.at < at)) return true;
+    const rows = await this.db.query('SELECT 1 FROM room_entries WHERE room_id = $1 AND openid = $2 AND at < $3 LIMIT 1', [roomId, openid, at]);
+    return rows.length > 0;
   }
 
   async setPresented(roomId: number, goodsId: number | null): Promise<void> {

@@ -49,6 +49,7 @@ export function pluginRoutes(r: PluginRouter, reminders: ReminderService, gate: 
     roomFrom: 'body',
     viewer: true,
     body: { push_subscription: {} },
+    quota: 'subscriptions',
     async handler({ req, body, room, viewer }) {
       if (!perIp.take(req.ip)) throw new DomainError(Reason.Throttled, `too many subscribe calls from this address; at most ${gate.perIpPerMin} a minute`);
       const settings = await reminders.settings(room.appid);

@@ -105,4 +105,9 @@ export class ReminderService {
     this.vapid.set(appid, keys);
     return keys;
   }
+
+  /** Storage collector: subscriptions of rooms that ended or were deleted before `before`. */
+  purgeEndedSubscriptions(before: number, limit = 10_000): Promise<number> {
+    return this.sql.deleteOfEndedRooms(before, limit);
+  }
 }

@@ -176,4 +176,20 @@ export class RemindersSql {
       return { expanded: r?.inserted ?? 0, done };
     });
   }
+
+  /**
+   * Storage collector: subscriptions of rooms that ended (103/104/107) or were deleted before `before` — they can never
+   * remind anyone again. Reads `rooms` (status, times) like the fan-out does.
+   */
+  async deleteOfEndedRooms(before: number, limit: number): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM subscriptions WHERE id IN (
+         SELECT s.id FROM subscriptions s JOIN rooms r ON r.id = s.room_id
+         WHERE s.kind = '${SubscriptionKind.Room}'
+           AND ((r.deleted_at IS NOT NULL AND r.deleted_at < $1) OR (r.live_status IN (103, 104, 107) AND r.updated_at < $1))
+         LIMIT $2) RETURNING id`,
+      [before, limit],
+    );
+    return rows.length;
+  }
 }

@@ -20,5 +20,5 @@ export interface ShareDeps {
 export function create(d: ShareDeps): Module<ShareService> {
   const service = new ShareService(d.identity, d.images, d.publicUrl);
   const rd = { share: service, rooms: d.rooms, base: (req: FastifyRequest) => d.base(req) };
-  return { service, routes: { wx: (r) => wxRoutes(r, rd), web: (a) => webRoutes(a, rd), plugin: (r) => pluginRoutes(r, rd) }, components: [] };
+  return { service, routes: { wx: (r) => wxRoutes(r, rd), web: (a) => webRoutes(a, rd), plugin: (r) => pluginRoutes(r, rd) }, components: [{ name: 'QR renderer', stop: () => service.close() }] };
 }

@@ -5,6 +5,7 @@
 import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { PosterError } from './errors.js';
+import type { QrWorker } from './qr-worker.js';
 
 export const QUIET_ZONE_MODULES = 4;
 /** Smallest module that still scans from a phone screen or a print at the poster's size. */
@@ -19,6 +20,16 @@ export interface QrRaster {
   /** Modules per side, without the quiet zone. */
   modules: number;
   version: number;
+}
+
+/**
+ * The link as a `size`×`size` greyscale PNG (the `/qr` image, WeChat's 430 px): whole modules, centred, white around.
+ * The matrix and the pixels are made in a worker thread (qr-worker.ts), the PNG is encoded by sharp on libuv's pool:
+ * nothing of it runs on the main thread (node-qrcode's own PNG writer took ~15 ms of it per image, issue 10).
+ */
+export async function qrPng(text: string, size: number, worker: QrWorker): Promise<Buffer> {
+  const px = await worker.pixels(text, size, QUIET_ZONE_MODULES);
+  return sharp(px, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
 }
 
 export async function qrRaster(text: string, box: number): Promise<QrRaster> {

@@ -3,7 +3,6 @@
  * its poster, the article card (type=10), a plain link, the plugin page path, and a viewer's signed share link —
  * used by WeChat's getsharedcode, the console and the room page.
  */
-import QRCode from 'qrcode';
 import { PLUGIN_PAGE_PATH, Reason, WebRoutes } from '@zhibo/protocol';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
@@ -11,6 +10,8 @@ import type { IdentityService } from '../identity/service.js';
 import type { ImageService } from '../images/service.js';
 import type { RoomRow } from '../rooms/sql.js';
 import { renderPoster, renderShareCard } from './poster.js';
+import { qrPng } from './qr.js';
+import { QrWorker } from './qr-worker.js';
 
 export const SHARE_SCENES = [1007, 1008, 1044] as const;
 export type ShareScene = (typeof SHARE_SCENES)[number];
@@ -56,7 +57,10 @@ export interface SharePictureOptions {
 
 export class ShareService {
   /** Rendered posters and cards (~100 ms of CPU each), by room, its last change and the params. */
-  private readonly pictures = new Map<string, Buffer>();
+  /** rendered pictures (QR codes, posters, cards) by what they show; a render in progress is shared */
+  private readonly pictures = new Map<string, Promise<Buffer>>();
+  /** QR matrices are drawn off the main thread */
+  private readonly qr = new QrWorker();
 
   constructor(
     private readonly identity: IdentityService,
@@ -85,7 +89,13 @@ export class ShareService {
   }
 
   qrPng(roomId: number, params: string | undefined): Promise<Buffer> {
-    return QRCode.toBuffer(this.codeLink(roomId, params), { type: 'png', width: 430, margin: 2, errorCorrectionLevel: 'M' });
+    const link = this.codeLink(roomId, params);
+    return this.cached(`q:${link}`, () => qrPng(link, 430, this.qr));
+  }
+
+  /** End the QR worker (server close). */
+  close(): Promise<void> {
+    return this.qr.close();
   }
 
   /** The share poster (750×1334, cover embedded, a QR code of the type=9 link): PNG or JPEG, cached. */
@@ -108,12 +118,15 @@ export class ShareService {
     });
   }
 
-  private async cached(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
+  private cached(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
     const hit = this.pictures.get(key);
     if (hit) return hit;
-    const bytes = await make();
+    const bytes = make();
     if (this.pictures.size >= 200) this.pictures.delete(this.pictures.keys().next().value!);
     this.pictures.set(key, bytes);
+    bytes.catch(() => {
+      if (this.pictures.get(key) === bytes) this.pictures.delete(key);
+    });
     return bytes;
   }
 

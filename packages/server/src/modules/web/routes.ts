@@ -13,6 +13,10 @@ import type { AppService } from '../apps/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { ROOM_PAGE_CSP, roomPageHtml } from './html.js';
+import type { RoomReadCache } from './room-cache.js';
+
+/** The room read without what changes per request (status from memory, media URLs from the request's host, time). */
+export type CachedRoomRead = Omit<PluginRoomResponse, 'liveStatus' | 'media' | 'serverTime'>;
 
 export interface WebDeps {
   clock: Clock;
@@ -22,6 +26,8 @@ export interface WebDeps {
   files: StaticFiles;
   minSdkVersion: string;
   base(req: FastifyRequest): string;
+  /** per-room cache of the room read (dropped on room, shelf and app changes) */
+  roomCache?: RoomReadCache<CachedRoomRead>;
 }
 
 export function webRoutes(app: FastifyInstance, d: WebDeps): void {
@@ -55,40 +61,48 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
     cache: 'no-cache',
     async handler({ req, room: c }) {
       const id = c.id;
-      const room = await d.rooms.getAny(id);
-      if (!room) throw new Error(`room ${id} vanished`);
-      const settings = (await d.apps.get(room.appid))?.settings ?? {};
-      const shelf = room.close_goods ? [] : await d.goods.onSale(id);
-      let min = d.minSdkVersion;
-      const appMin = settings.minSdkVersion;
-      if (typeof appMin === 'string' && /^\d+(\.\d+){0,3}$/.test(appMin) && compareVersions(appMin, min) > 0) min = appMin;
+      const read = d.roomCache ? await d.roomCache.get(id, () => readRoom(d, id)) : await readRoom(d, id);
       const base = d.base(req);
-      const str = (v: unknown) => (typeof v === 'string' && /^https?:\/\//.test(v) ? v : '');
       const body: PluginRoomResponse = {
-        roomId: id,
+        ...read,
         liveStatus: c.status,
-        name: room.name,
-        anchorName: room.anchor_name,
-        anchorImg: room.anchor_img,
-        coverImg: room.cover_img,
-        shareImg: room.share_img,
-        startTime: room.start_time,
-        endTime: room.end_time,
-        screenType: room.screen_type,
-        closeLike: room.close_like === 1,
-        closeComment: room.close_comment === 1,
-        closeGoods: room.close_goods === 1,
-        closeShare: room.close_share === 1,
-        closeReplay: room.close_replay === 1,
-        kfUrl: room.close_kf === 1 ? '' : str(settings.kfUrl),
-        goods: shelf,
-        goodsBaseUrl: str(settings.goodsBaseUrl),
-        homeUrl: str(settings.homeUrl),
-        minSdkVersion: min,
         media: { flv: `${base}/live/${id}.flv`, wsFlv: `${base.replace(/^http/, 'ws')}/live/${id}.flv`, hls: `${base}/live/${id}/index.m3u8` },
         serverTime: d.clock.now(),
       };
       return body;
     },
   });
+}
+
+/** What the room read shows from storage (the part that is cached). */
+async function readRoom(d: WebDeps, id: number): Promise<CachedRoomRead> {
+  const room = await d.rooms.getAny(id);
+  if (!room) throw new Error(`room ${id} vanished`);
+  const settings = (await d.apps.get(room.appid))?.settings ?? {};
+  const shelf = room.close_goods ? [] : await d.goods.onSale(id);
+  let min = d.minSdkVersion;
+  const appMin = settings.minSdkVersion;
+  if (typeof appMin === 'string' && /^\d+(\.\d+){0,3}$/.test(appMin) && compareVersions(appMin, min) > 0) min = appMin;
+  const str = (v: unknown) => (typeof v === 'string' && /^https?:\/\//.test(v) ? v : '');
+  return {
+    roomId: id,
+    name: room.name,
+    anchorName: room.anchor_name,
+    anchorImg: room.anchor_img,
+    coverImg: room.cover_img,
+    shareImg: room.share_img,
+    startTime: room.start_time,
+    endTime: room.end_time,
+    screenType: room.screen_type,
+    closeLike: room.close_like === 1,
+    closeComment: room.close_comment === 1,
+    closeGoods: room.close_goods === 1,
+    closeShare: room.close_share === 1,
+    closeReplay: room.close_replay === 1,
+    kfUrl: room.close_kf === 1 ? '' : str(settings.kfUrl),
+    goods: shelf,
+    goodsBaseUrl: str(settings.goodsBaseUrl),
+    homeUrl: str(settings.homeUrl),
+    minSdkVersion: min,
+  };
 }

@@ -181,4 +181,13 @@ export class ReminderOutbox {
     for (const r of rows) (out[r.channel] ??= {})[r.state] = r.n;
     return out;
   }
+
+  /** Storage collector: finished rows (sent or dead deliveries, done fan-outs) older than `before`, with their attempts. */
+  async deleteFinished(before: number, limit: number): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM reminder_outbox WHERE id IN (SELECT id FROM reminder_outbox WHERE state <> 'pending' AND done_at < $1 ORDER BY done_at LIMIT $2) RETURNING id`,
+      [before, limit],
+    );
+    return rows.length;
+  }
 }
