@@ -18,8 +18,8 @@ const ONLY = arg('only', 'zhibo,ws,ws-merged,sio').split(',');
 const IDLE_N = Number(arg('idle', '4000'));
 const PROBES = 100;
 
-if (!existsSync(new URL('../packages/server/dist/realtime/gateway.js', import.meta.url))) {
-  console.error('bench realtime: build first (npx tsc -b): packages/server/dist/realtime is missing');
+if (!existsSync(new URL('../packages/server/dist/modules/realtime/gateway.js', import.meta.url))) {
+  console.error('bench realtime: build first (npx tsc -b): packages/server/dist/modules/realtime is missing');
   process.exit(2);
 }
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createZhibo, loadConfig } from '../packages/server/dist/index.js';
-import { solidPng } from '../packages/server/dist/demo.js';
-import { silentLog } from '../packages/server/dist/services/log.js';
+import { solidPng } from '../packages/server/dist/app/demo.js';
+import { silentLog } from '../packages/server/dist/lib/log.js';
 import { startChild, table } from './lib.mjs';
 
 const N = Number(process.env.BENCH_SUBS ?? 100_000);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createZhibo, loadConfig } from '../../packages/server/dist/index.js';
-import { ensureDemo } from '../../packages/server/dist/demo.js';
+import { ensureDemo } from '../../packages/server/dist/app/demo.js';
 
 const arg = (name) => {
   const i = process.argv.indexOf(`--${name}`);

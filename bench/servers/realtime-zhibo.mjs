@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createZhibo, loadConfig } from '../../packages/server/dist/index.js';
-import { solidPng } from '../../packages/server/dist/demo.js';
-import { silentLog } from '../../packages/server/dist/services/log.js';
+import { solidPng } from '../../packages/server/dist/app/demo.js';
+import { silentLog } from '../../packages/server/dist/lib/log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-rt-'));
 const config = loadConfig({ ZHIBO_HLS: '0' }, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir: dir });
