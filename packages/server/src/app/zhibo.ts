@@ -4,7 +4,7 @@
  * Nothing here is a module-level singleton: tests build as many servers as they like.
  */
 import { mkdirSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import pino from 'pino';
 import type { MediaServer } from '@zhibo/media';
@@ -13,7 +13,7 @@ import { type Db, openDatabase } from '../db/index.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
-import { requestBase } from '../http/base-url.js';
+import { PublicAddress, type PublicAddressInfo } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { WxRouter } from '../http/wx.js';
 import { installWxFallback } from '../http/wx-fallback.js';
@@ -33,7 +33,7 @@ import * as shareModule from '../modules/share/index.js';
 import * as webModule from '../modules/web/index.js';
 import { ChangeFeed } from './change-feed.js';
 import { Components } from './components.js';
-import { type Config, withBoundUrls } from './config.js';
+import { type Config, localUrl, withBoundUrls } from './config.js';
 import { acquireLock, adminTokenFor } from './data-dir.js';
 import { healthRoutes } from './health.js';
 
@@ -75,8 +75,12 @@ export interface ZhiboServices {
   reminderWorker: remindersModule.ReminderWorker;
   accounts: consoleModule.AccountService;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
-  /** Public base URLs (known after listen when ports are 0). */
+  /** Public base URLs (known after listen when ports are 0): links made without a request (http/base-url.ts). */
   urls(): { http: string; rtmp: string };
+  /** Which public address links use, and why (the start message, the console). */
+  address: PublicAddress;
+  /** A URL this machine always reaches the HTTP server at (loopback when listening on every interface). */
+  localUrl(): string;
 }
 
 export interface Zhibo {
@@ -111,21 +115,24 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   lifecycle.adopt({ name: 'database', stop: () => db.close() });
   const events = createDomainBus(log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
-  const publicUrl = () => urls.http;
-  const base = (req: Parameters<typeof requestBase>[0]) => requestBase(req, config.publicUrl, urls.http);
+  let local = urls.http;
+  // Links: ZHIBO_PUBLIC_URL, else the address a request came in by, else the listen address (http/base-url.ts).
+  const address = new PublicAddress({ http: baseConfig.publicUrl, rtmp: baseConfig.rtmpPublicUrl });
+  const publicUrl = () => address.http();
+  const base = (req: FastifyRequest) => address.http(req);
 
   // Feature modules, each from a typed subset of what is here (dependencies first).
   const apps = appsModule.create({ db, clock, events, tokens: { ttlSec: config.tokenTtlSec, overlapSec: config.tokenOverlapSec } });
   const images = imagesModule.create({ db, clock, publicUrl });
   const rooms = await roomsModule.create({
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
-    runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
+    runTimers: opts.runTimers !== false, pushUrl: (id, key, req) => `${address.rtmp(req)}/${id}?key=${key}`,
   });
-  const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service });
+  const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service, base });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
-  const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
+  const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl, base });
   const identity = await identityModule.create({ db, apps: apps.service });
-  const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
+  const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, apps: apps.service, publicUrl, base });
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
@@ -147,13 +154,14 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
-      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
+      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: (req) => ({ http: address.http(req), rtmp: address.rtmp(req) }),
+      address: (req): PublicAddressInfo => address.describe(req),
     },
     opts.console,
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, ...(config.trustProxy.length ? { trustProxy: config.trustProxy } : {}) });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -202,6 +210,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
         config = withBoundUrls(config, httpPort, live.ingest.port());
         services.config = config;
         urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
+        local = localUrl(config, httpPort);
+        address.setBound(urls.http, urls.rtmp, live.ingest.port(), config.rtmp.host);
       },
     },
     ...rooms.components,
@@ -213,7 +223,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   const services: ZhiboServices = {
-    config, log, events, adminToken, urls: () => urls,
+    config, log, events, adminToken, urls: () => urls, address, localUrl: () => local,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,

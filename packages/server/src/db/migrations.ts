@@ -8,6 +8,7 @@ import m002 from './migrations/002_realtime.js';
 import m003 from './migrations/003_reminders.js';
 import m004 from './migrations/004_console.js';
 import m005 from './migrations/005_reminder_fanout.js';
+import m006 from './migrations/006_image_paths_ux.js';
 
 /** One file per migration under ./migrations; append a new file and a line here (never edit a shipped one). */
 export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   { id: 3, name: 'reminders: subscriptions, reminder outbox and delivery log, VAPID keys', sql: m003 },
   { id: 4, name: 'console: accounts, sessions, room samples, goods taps', sql: m004 },
   { id: 5, name: 'reminders: fan-out rows of their own kind, expanded in chunks', sql: m005 },
+  { id: 6, name: 'images: loopback image URLs stored by rooms and goods become /img/ID paths', sql: m006 },
 ];
 
 /** Apply pending migrations in order, each in its own transaction. Safe to run from several processes. */

@@ -15,6 +15,31 @@ export interface AppSettings {
   /** S-PLAYER-3: the app's minimum SDK version (the larger of it and the server's applies) */
   minSdkVersion?: string;
   reminders?: ReminderSettings;
+  /** the app's time zone (IANA name): posters, the console, the demo shop; default Asia/Shanghai, like the quota day */
+  timeZone?: string;
+  /** the language of viewer-facing pictures (poster, share card); default zh */
+  language?: AppLanguage;
+}
+
+export const APP_LANGUAGES = ['zh', 'en'] as const;
+export type AppLanguage = (typeof APP_LANGUAGES)[number];
+export const DEFAULT_APP_TIME_ZONE = 'Asia/Shanghai';
+
+/** The app's time zone and language with their defaults. */
+export function appLocale(settings: AppSettings | undefined): { timeZone: string; language: AppLanguage } {
+  return { timeZone: settings?.timeZone || DEFAULT_APP_TIME_ZONE, language: settings?.language ?? 'zh' };
+}
+
+/** An IANA time zone name the runtime knows ('' = the default). */
+export function timeZoneOrEmpty(v: unknown, field: string): string {
+  if (v === undefined || v === null || v === '') return '';
+  const msg = 'Enter a time zone name such as Asia/Shanghai, Europe/Berlin or America/New_York';
+  if (typeof v !== 'string' || v.trim().length > 64) throw new DomainError(Reason.BadParameter, msg, field);
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: v.trim() }).resolvedOptions().timeZone;
+  } catch {
+    throw new DomainError(Reason.BadParameter, `${msg} (“${v.trim().slice(0, 40)}” is not one)`, field);
+  }
 }
 
 export interface SettingsPatch {
@@ -23,7 +48,7 @@ export interface SettingsPatch {
   dailyQuota?: number | null;
 }
 
-const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota'] as const;
+const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'timeZone', 'language'] as const;
 
 /** An http(s) URL (or '' = unset) — never javascript:, data: or anything a browser would run. */
 export function httpUrlOrEmpty(v: unknown, field: string): string {
@@ -52,6 +77,12 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
     settings.minSdkVersion = min.trim();
   }
   if (input.reminders !== undefined) settings.reminders = validateReminderSettings(input.reminders);
+  if ('timeZone' in input) settings.timeZone = timeZoneOrEmpty(input.timeZone, 'timeZone');
+  if ('language' in input) {
+    const l = input.language ?? '';
+    if (l !== '' && !(APP_LANGUAGES as readonly unknown[]).includes(l)) throw new DomainError(Reason.BadParameter, 'Choose zh (中文) or en (English)', 'language');
+    if (l !== '') settings.language = l as AppLanguage;
+  }
   const out: SettingsPatch = { settings };
   if ('dailyQuota' in input) {
     const q = input.dailyQuota;

@@ -1,5 +1,7 @@
 /** What the console needs from the rest of the server: module services only (it runs no SQL of theirs). */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
+import type { PublicAddressInfo } from '../../http/base-url.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { AppService } from '../apps/service.js';
@@ -28,5 +30,8 @@ export interface ConsoleDeps {
   adminToken: string;
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };
-  urls(): { http: string; rtmp: string };
+  /** the public bases for links shown to the sender of `req` (http/base-url.ts) */
+  urls(req?: FastifyRequest): { http: string; rtmp: string };
+  /** which public address links use and why (the share and go-live pages say it) */
+  address(req?: FastifyRequest): PublicAddressInfo;
 }

@@ -119,7 +119,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
       quota: { daily: app.daily_quota, serverDefault: d.defaults.dailyQuota, usedToday: await d.quota.used(app.appid) },
       reminders: await d.reminders.settings(app.appid),
       versions: { latestSdk: SDK_VERSION, serverMinSdk: d.defaults.minSdkVersion },
-      urls: { api: d.urls().http, sdk: `${d.urls().http}/build/zhibo-sdk.js` },
+      urls: { api: d.urls(req).http, sdk: `${d.urls(req).http}/sdk/zhibo-sdk.js` },
     };
   }));
 

@@ -52,6 +52,6 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
         throw fieldError('customParams', 'Custom params must be JSON, e.g. {"pid": 1, "path": "pages/index/index"}');
       }
     }
-    return d.share.links(room.id, custom);
+    return { ...d.share.links(room.id, custom, d.urls(req).http), address: d.address(req) };
   }));
 }

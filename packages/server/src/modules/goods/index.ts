@@ -1,4 +1,5 @@
 /** The goods library and room shelves: owns `goods`, `room_goods`, `goods_taps`. */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
@@ -18,9 +19,11 @@ export interface GoodsDeps {
   events: DomainBus;
   images: ImageService;
   rooms: RoomService;
+  /** the public address for links handed to the sender of `req` (http/base-url.ts) */
+  base?(req: FastifyRequest): string;
 }
 
 export function create(d: GoodsDeps): Module<GoodsService> {
   const service = new GoodsService(new GoodsSql(d.db), d.clock, d.images, d.rooms, d.events);
-  return { service, routes: { wx: (r) => wxRoutes(r, service), plugin: (r) => pluginRoutes(r, service) }, components: [] };
+  return { service, routes: { wx: (r) => wxRoutes(r, service, (stored, req) => d.images.url(stored, d.base?.(req))), plugin: (r) => pluginRoutes(r, service) }, components: [] };
 }

@@ -1,4 +1,5 @@
 /** The goods module's routes: WeChat's goods and shelf calls, and the room page's tap beacon. */
+import type { FastifyRequest } from 'fastify';
 import { PluginRoutes, Reason } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { isOpenid } from '../../lib/ids.js';
@@ -7,13 +8,13 @@ import type { PluginRouter } from '../../http/plugin-api.js';
 import { ok, type WxRouter } from '../../http/wx.js';
 import type { GoodsService } from './service.js';
 
-export function wxRoutes(r: WxRouter, goods: GoodsService): void {
+export function wxRoutes(r: WxRouter, goods: GoodsService, imageUrl: (stored: string, req: FastifyRequest) => string = (s) => s): void {
   r.post('/wxaapi/broadcast/goods/add', async ({ appid, body }) => ok(await goods.add(appid, body.goodsInfo as never)));
   r.post('/wxaapi/broadcast/goods/delete', async ({ appid, body }) => {
     await goods.delete(appid, body.goodsId);
     return ok({});
   });
-  r.get('/wxaapi/broadcast/goods/getapproved', async ({ appid, query }) => {
+  r.get('/wxaapi/broadcast/goods/getapproved', async ({ appid, query, req }) => {
     const offset = Number(query.offset ?? 0);
     const limit = Number(query.limit ?? 30);
     const status = query.status === undefined ? undefined : Number(query.status);
@@ -23,7 +24,7 @@ export function wxRoutes(r: WxRouter, goods: GoodsService): void {
     const yuan = (fen: number) => fen / 100;
     return ok({
       goods: page.goods.map((g) => ({
-        goodsId: g.id, coverImgUrl: g.cover_img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
+        goodsId: g.id, coverImgUrl: imageUrl(g.cover_img, req), name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
         thirdPartyTag: 0, thirdPartyAppid: g.third_party_appid,
       })),
       total: page.total,

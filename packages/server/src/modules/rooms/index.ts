@@ -1,4 +1,5 @@
 /** Rooms, their status lifecycle and timers: owns `rooms`, `room_events`, `timers`. */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
@@ -24,7 +25,8 @@ export interface RoomsDeps {
   timerPollMs: number;
   /** false: tests with a fake clock drive timers themselves (timers.runDue()) */
   runTimers: boolean;
-  pushUrl: (roomId: number, streamKey: string) => string;
+  /** the push URL for the sender of `req` (http/base-url.ts) */
+  pushUrl: (roomId: number, streamKey: string, req?: FastifyRequest) => string;
 }
 
 export interface RoomsModule extends Module<RoomService> {

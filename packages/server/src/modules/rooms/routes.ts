@@ -1,5 +1,5 @@
 /** The rooms module's routes: WeChat's room calls, the hot status read, and the admin API's operator actions. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ALL_STATUSES, PluginErrorCode, PluginRoutes, Reason } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { positiveId } from '../../lib/ids.js';
@@ -11,7 +11,7 @@ import type { RoomService } from './service.js';
 /** S-API-PLUGIN-1: callers ask at most once a minute. */
 export const STATUS_MAX_AGE_SEC = 60;
 
-export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: number, key: string) => string): void {
+export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: number, key: string, req?: FastifyRequest) => string): void {
   r.post('/wxaapi/broadcast/room/create', async ({ appid, body }) => ok({ roomId: await rooms.create(appid, body) }));
   r.post('/wxaapi/broadcast/room/editroom', async ({ appid, body }) => {
     await rooms.edit(appid, body.id, body);
@@ -21,9 +21,9 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomId: numb
     await rooms.delete(appid, body.id);
     return ok({});
   });
-  r.get('/wxaapi/broadcast/room/getpushurl', async ({ appid, query }) => {
+  r.get('/wxaapi/broadcast/room/getpushurl', async ({ appid, query, req }) => {
     const room = await rooms.get(appid, query.roomId);
-    return ok({ pushAddr: pushUrl(room.id, room.stream_key) });
+    return ok({ pushAddr: pushUrl(room.id, room.stream_key, req) });
   });
 }
 

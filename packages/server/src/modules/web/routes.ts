@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { compareVersions, type PluginRoomResponse, PluginRoutes, WebRoutes } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { positiveId } from '../../lib/ids.js';
+import { absoluteUrl } from '../../http/base-url.js';
 import type { PluginRouter } from '../../http/plugin-api.js';
 import { StaticFiles } from '../../http/static.js';
 import type { AppService } from '../apps/service.js';
@@ -41,7 +42,7 @@ export function webRoutes(app: FastifyInstance, d: WebDeps): void {
       .header('cache-control', 'no-cache')
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'strict-origin-when-cross-origin')
-      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room?.share_img || room?.cover_img, v: d.files.version('room.js') }));
+      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room ? absoluteUrl(room.share_img || room.cover_img, d.base(req)) : undefined, v: d.files.version('room.js') }));
   });
 }
 
@@ -68,9 +69,9 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
         liveStatus: c.status,
         name: room.name,
         anchorName: room.anchor_name,
-        anchorImg: room.anchor_img,
-        coverImg: room.cover_img,
-        shareImg: room.share_img,
+        anchorImg: absoluteUrl(room.anchor_img, base),
+        coverImg: absoluteUrl(room.cover_img, base),
+        shareImg: absoluteUrl(room.share_img, base),
         startTime: room.start_time,
         endTime: room.end_time,
         screenType: room.screen_type,
@@ -79,7 +80,7 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
         closeGoods: room.close_goods === 1,
         closeShare: room.close_share === 1,
         closeReplay: room.close_replay === 1,
-        goods: shelf,
+        goods: shelf.map((g) => ({ ...g, cover_img: absoluteUrl(g.cover_img, base) })),
         goodsBaseUrl: str(settings.goodsBaseUrl),
         homeUrl: str(settings.homeUrl),
         minSdkVersion: min,

@@ -1,0 +1,13 @@
+/**
+ * Migration 6: this server's images are stored as paths (`/img/ID`) and get the reader's public address when they
+ * are handed out (http/base-url.ts). Rows written before stored the listen address, which was 127.0.0.1 unless
+ * ZHIBO_PUBLIC_URL was set: those loopback URLs become paths, so phones get links they can open. Other URLs (the
+ * configured public URL, a merchant's own CDN) are kept as they are.
+ */
+const LOOPBACK_IMG = String.raw`^https?://(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|localhost|\[::1\])(:[0-9]{1,5})?(/img/[A-Za-z0-9_-]{1,64})$`;
+const strip = (col: string) => `${col} = regexp_replace(${col}, '${LOOPBACK_IMG}', '\\3')`;
+
+export default `
+UPDATE rooms SET ${strip('cover_img')}, ${strip('share_img')}, ${strip('feeds_img')}, ${strip('anchor_img')};
+UPDATE goods SET ${strip('cover_img')};
+`;
