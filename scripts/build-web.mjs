@@ -18,7 +18,11 @@ const entries = [
   ['packages/sdk/src/vendor/hls.ts', 'packages/server/public/build/vendor/hls.js'],
 ].filter(([entry]) => existsSync(new URL(`../${entry}`, import.meta.url)));
 
+// The script-tag SDK is a classic script (merchants paste one plain <script src> tag, any origin): an IIFE, so its
+// names never leak into the page's globals. The room page and console are modules.
+const classic = new Set(['packages/server/public/build/zhibo-sdk.js', 'packages/server/public/build/zhibo-sw.js']);
 for (const [entry, outfile] of entries) {
-  await build({ absWorkingDir: root, alias, entryPoints: [entry], outfile, bundle: true, format: 'esm', target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'warning' });
+  const format = classic.has(outfile) ? 'iife' : 'esm';
+  await build({ absWorkingDir: root, alias, entryPoints: [entry], outfile, bundle: true, format, target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'warning' });
 }
 console.log(`build-web: ${entries.length} bundle(s)`);

@@ -35,10 +35,12 @@ table.params th{width:150px;color:#7a6e64;font-weight:600}table.params td code{w
 footer{color:#9a8e84;font-size:13px;text-align:center;padding:20px}
 `;
 
-export function page(title: string, zhibo: string, body: string): string {
+/** The SDK tag the console's App settings shows (a classic script from zhibo's /sdk/, CORS), plus the shop's own script. */
+export function page(title: string, zhibo: string, body: string, appid = ''): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)} · 茶舍 Tea House</title><style>${CSS}</style>
-<script src="${esc(zhibo)}/build/zhibo-sdk.js" data-server="${esc(zhibo)}" defer></script></head>
+<script src="${esc(zhibo)}/sdk/zhibo-sdk.js"${appid ? ` data-appid="${esc(appid)}"` : ''} defer></script>
+<script src="/shop.js" defer></script></head>
 <body><header class="top"><a href="/">茶舍 Tea House</a><small>demo shop · powered by zhibo live</small></header>
 <main>${body}</main><footer>This is the demo merchant site of zhibo: your own site works the same way.</footer></body></html>`;
 }

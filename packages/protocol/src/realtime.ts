@@ -248,6 +248,21 @@ export interface SiteWelcomeMsg {
   openid: string;
   appid: string;
   heartbeatMs: number;
+  /** rooms this viewer subscribed to that are live now (a page opened after the go-live still shows the reminder) */
+  live?: SiteLiveRoom[];
+}
+
+export interface SiteLiveRoom {
+  roomId: number;
+  roomName: string;
+}
+
+/** /ws/site: a room of the app changed status (every site connection of the app gets it): lists and buttons follow. */
+export interface SiteStatusMsg {
+  type: 'siteStatus';
+  roomId: number;
+  liveStatus: LiveStatus;
+  at: number;
 }
 
 /** /ws/site: an in-page go-live reminder (S-SUB-3). `key` is idempotent: show each key once. */
@@ -261,7 +276,15 @@ export interface ReminderMsg {
 
 export type ServerMessage =
   | WelcomeMsg | ChatOut | ChatDeletedMsg | LikesMsg | ViewersMsg | ShelfMsg | PresentMsg | StatusMsg
-  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg;
+  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg | SiteStatusMsg | ReplaysMsg;
+
+/** /ws/room: a replay segment of the room became ready (the page refreshes its replay list). */
+export interface ReplaysMsg {
+  type: 'replays';
+  seq: number;
+  /** ready segments now */
+  ready: number;
+}
 
 /* ---------------------------------------------------------------- close codes */
 

@@ -26,6 +26,8 @@ export interface RoomChannelEvents {
   status: [Msg<'status'>];
   comments: [Msg<'comments'>];
   muted: [Msg<'muted'>];
+  /** a replay segment became ready (the room ended): refresh the replay list */
+  replays: [Msg<'replays'>];
   error: [Msg<'error'>];
   /** the socket closed; `reconnect` false means terminal (the channel stays closed) */
   closed: [{ code: number; reason: string; reconnect: boolean }];
@@ -160,6 +162,7 @@ export class RoomChannel extends Emitter<RoomChannelEvents> {
       case 'status':
       case 'comments':
       case 'muted':
+      case 'replays':
       case 'error':
         (this.emit as (e: string, m: ServerMessage) => void)(m.type, m);
         return;

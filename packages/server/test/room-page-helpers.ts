@@ -65,7 +65,7 @@ export async function ensureWebBuild(): Promise<void> {
   const alias = Object.fromEntries(['protocol', 'core', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
   for (const [entry, out] of stale) {
     const r = await build({
-      absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(OUT, out), bundle: true, format: 'esm',
+      absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(OUT, out), bundle: true, format: out === 'zhibo-sdk.js' ? 'iife' : 'esm',
       target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'error', write: false,
     });
     for (const f of r.outputFiles) {

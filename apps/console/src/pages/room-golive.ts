@@ -3,6 +3,7 @@ import { LivePlayer, type HlsModule, type MpegtsModule } from '@zhibo/sdk';
 import { h, fmtTime, fmtCount } from '../dom.js';
 import { busy, button, card, confirmAction, copyField, stat, STATUS, toast, type StatusCode } from '../ui.js';
 import { poll, type RoomView } from './room.js';
+import { addressNote } from '../address.js';
 
 interface TimelineEntry {
   from_status: number | null;
@@ -116,6 +117,6 @@ export async function goLiveTab(v: RoomView): Promise<HTMLElement> {
         h('div', { class: 'stats-row' }, viewers, peak, likes)),
       card('Status timeline', h('p', { class: 'hint', text: 'Every status change with its cause, from the audit log.' }), timelineList)),
     h('div', { class: 'col-side' },
-      card(h('span', {}, 'Push settings'), push, h('div', { class: 'row-end' }, regen)),
+      card(h('span', {}, 'Push settings'), addressNote(room.address, 'push'), push, h('div', { class: 'row-end' }, regen)),
       card('OBS settings', obs, h('details', { class: 'details' }, h('summary', { text: 'Streaming with ffmpeg instead' }), copyField('ffmpeg', ffmpeg, { name: 'ffmpeg' })))));
 }

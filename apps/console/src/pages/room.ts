@@ -1,5 +1,6 @@
 /** One room: status, the actions the status allows (S-STATUS-6: pause/resume/end), and its tabs. */
 import { h, fmtRange } from '../dom.js';
+import type { PublicAddress } from '../address.js';
 import type { Ctx } from '../shell.js';
 import { badge, busy, button, confirmAction, toast } from '../ui.js';
 import { goLiveTab } from './room-golive.js';
@@ -30,6 +31,8 @@ export interface Room {
   streamKey: string;
   media: { flv: string; wsFlv: string; hls: string };
   roomPage: string;
+  /** which public address links and push URLs use, and why */
+  address: PublicAddress;
 }
 
 export interface RoomView {

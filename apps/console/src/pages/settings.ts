@@ -1,6 +1,6 @@
 /** App settings: credentials, goods/home pages, reminder channels, quota, SDK versions (S-VERSION). */
 import { h } from '../dom.js';
-import { checked, Form, input, toggle } from '../form.js';
+import { checked, Form, input, select, toggle } from '../form.js';
 import type { Ctx } from '../shell.js';
 import { busy, button, card, confirmAction, copyField, toast } from '../ui.js';
 import { showSecret } from './apps.js';
@@ -8,7 +8,7 @@ import { showSecret } from './apps.js';
 interface AppDetail {
   appid: string;
   name: string;
-  settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string };
+  settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string; timeZone: string; language: 'zh' | 'en' };
   quota: { daily: number | null; serverDefault: number; usedToday: number };
   reminders: { webhookUrl: string | null; webpush: boolean; inPage: boolean; beforeStartMinutes: number | null; contact: string | null };
   versions: { latestSdk: string; serverMinSdk: string };
@@ -24,6 +24,7 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
     const before = v('reminders.beforeStartMinutes');
     await ctx.api.put(`/apps/${appid}/settings`, {
       goodsBaseUrl: v('goodsBaseUrl'), homeUrl: v('homeUrl'), minSdkVersion: v('minSdkVersion'), dailyQuota: v('dailyQuota'),
+      timeZone: v('timeZone'), language: v('language'),
       reminders: {
         webhookUrl: v('reminders.webhookUrl') || null, webpush: checked(f.el, 'reminders.webpush'), inPage: checked(f.el, 'reminders.inPage'),
         beforeStartMinutes: before ? Number(before) : null, contact: v('reminders.contact') || null,
@@ -37,6 +38,13 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
       form.field('goodsBaseUrl', 'Goods page base URL', input('goodsBaseUrl', { value: d.settings.goodsBaseUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }),
         'A product’s page is this URL + its page path. The room page adds room_id, openid, share_openid and custom_params.'),
       form.field('homeUrl', 'Home page URL', input('homeUrl', { value: d.settings.homeUrl, placeholder: 'https://shop.example.com/', inputmode: 'url' }), 'Opened by the home icon in the room page.')),
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Time and language' }),
+      h('div', { class: 'grid-2' },
+        form.field('timeZone', 'Time zone', input('timeZone', { value: d.settings.timeZone, placeholder: 'Asia/Shanghai', list: 'zones', autocomplete: 'off', spellcheck: 'false' }),
+          'Start times on posters and in the demo shop. A name such as Asia/Shanghai or Europe/Berlin; empty is Asia/Shanghai (the day the API quota counts).'),
+        form.field('language', 'Poster language', select('language', [['zh', '中文'], ['en', 'English']], d.settings.language),
+          'The text on the share poster and the article card.')),
+      h('datalist', { id: 'zones' }, ...['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'UTC'].map((z) => h('option', { value: z })))),
     h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Go-live reminders' }),
       toggle('reminders.webpush', 'Web Push', r.webpush, 'Browser notifications to subscribers who allowed them.'),
       toggle('reminders.inPage', 'In-page', r.inPage, 'A banner on your site for subscribers who have it open.'),
@@ -69,5 +77,6 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
         card('SDK version',
           h('p', {}, 'Latest SDK: ', h('strong', { text: d.versions.latestSdk }), ' (the plugin version WeChat calls “1.0.4”).'),
           h('p', { class: 'hint', text: 'Your pages load the SDK from this server, so a new version reaches them without code changes. Features that need a newer version (openid and share params need ≥ 1.0.4) are switched on by the version your page declares.' }),
-          copyField('Script tag', `<script type="module" src="${d.urls.sdk}"></script>`, { name: 'sdk-script' })))));
+          copyField('Script tag', `<script src="${d.urls.sdk}" data-appid="${d.appid}"></script>`, { name: 'sdk-script',
+            hint: 'Put it on every page of your site (any origin): requirePlugin, <zhibo-subscribe>, <zhibo-back-to-live>, and the “live now” banner for subscribers. docs/sdk.md' })))));
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { linkHost } from '../http/base-url.js';
+import { appLocale } from '../modules/apps/settings.js';
 import type { ZhiboServices } from './zhibo.js';
 
 export const DEFAULT_SHOP = '127.0.0.1:8081';
@@ -39,7 +40,8 @@ export async function startDemoShop(s: ZhiboServices, o: { listen: string; appid
   if (!existsSync(main)) throw new Error(`the demo shop is not built (${main}); run npm run build`);
   const child: ChildProcess = spawn(process.execPath, [main], {
     // The shop's server calls zhibo on this machine; browsers get zhibo's public address (LAN when listening on all).
-    env: { ...process.env, SHOP_HTTP: o.listen, ZHIBO_URL: s.localUrl(), ZHIBO_PUBLIC_URL: s.urls().http, SHOP_APPID: o.appid, SHOP_APPSECRET: o.appsecret },
+    env: { ...process.env, SHOP_HTTP: o.listen, ZHIBO_URL: s.localUrl(), ZHIBO_PUBLIC_URL: s.urls().http, SHOP_APPID: o.appid, SHOP_APPSECRET: o.appsecret,
+      SHOP_TIME_ZONE: appLocale((await s.apps.get(o.appid))?.settings).timeZone },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

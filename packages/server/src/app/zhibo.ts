@@ -139,6 +139,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
+    viewerRooms: (appid, openid) => reminders.service.viewerRooms(appid, openid),
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,

@@ -115,7 +115,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const st = app.settings;
     return {
       appid: app.appid, name: app.name, created_at: app.created_at,
-      settings: { goodsBaseUrl: st.goodsBaseUrl ?? '', homeUrl: st.homeUrl ?? '', minSdkVersion: st.minSdkVersion ?? '' },
+      settings: { goodsBaseUrl: st.goodsBaseUrl ?? '', homeUrl: st.homeUrl ?? '', minSdkVersion: st.minSdkVersion ?? '', timeZone: st.timeZone ?? '', language: st.language ?? 'zh' },
       quota: { daily: app.daily_quota, serverDefault: d.defaults.dailyQuota, usedToday: await d.quota.used(app.appid) },
       reminders: await d.reminders.settings(app.appid),
       versions: { latestSdk: SDK_VERSION, serverMinSdk: d.defaults.minSdkVersion },
@@ -128,7 +128,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const app = await appFor(ctx, sessionOf(ctx, req), params(req).appid);
     const b = jsonOf(req);
     const input: Record<string, unknown> = {};
-    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders']) if (b[k] !== undefined) input[k] = b[k];
+    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders', 'timeZone', 'language']) if (b[k] !== undefined) input[k] = b[k];
     await d.apps.updateSettings(app.appid, input);
     return { ok: true };
   }));

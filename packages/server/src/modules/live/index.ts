@@ -49,7 +49,11 @@ export function create(d: LiveDeps): LiveModule {
   };
   media.on('publishStart', (e) => order(e.streamId, 'publish start', () => service.onPublishStart(e.streamId, e.sessionId)));
   media.on('publishStop', (e) => order(e.streamId, 'publish stop', () => service.onPublishStop(e.streamId, e.reason)));
-  media.on('recordingReady', (e) => order(e.streamId, 'recording ready', () => d.replays.recordingReady({ ...e, roomId: Number(e.streamId) })));
+  media.on('recordingReady', (e) => order(e.streamId, 'recording ready', async () => {
+    const roomId = Number(e.streamId);
+    await d.replays.recordingReady({ ...e, roomId });
+    d.events.emit('replayReady', { roomId, ready: (await d.replays.playable(roomId)).length });
+  }));
   media.on('recordingFailed', (e) => order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })));
   media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
   const wsFlv = new WsFlv(d.rooms, media);

@@ -29,6 +29,8 @@ export interface RealtimeModuleDeps {
   identity: IdentityService;
   apps: AppService;
   minSdkVersion: () => string;
+  /** the rooms a viewer of an app subscribed to (reminders module; the site welcome lists the live ones) */
+  viewerRooms?: (appid: string, openid: string) => Promise<number[]>;
 }
 
 export interface RealtimeModule extends Module<InteractionService> {
@@ -37,7 +39,7 @@ export interface RealtimeModule extends Module<InteractionService> {
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log);
-  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion });
+  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ...(d.viewerRooms ? { viewerRooms: d.viewerRooms } : {}) });
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {
     service,
