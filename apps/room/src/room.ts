@@ -201,6 +201,7 @@ export class RoomPage {
       this.shelf.setPresented(m.goods?.goods_id ?? 0);
     });
     ch.on('status', (m) => this.applyStatus(m.liveStatus));
+    ch.on('replays', () => this.overlay.replaysChanged());
     ch.on('comments', (m) => {
       this.commentsClosed = m.closed;
       this.updateComposer();
@@ -265,7 +266,9 @@ export class RoomPage {
       room: this.room,
       serverNow: () => Date.now() + this.serverOffset,
       subscribe: () => this.subscribeButton(),
-      replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId }, { identity: false }).then((r) => r.replays),
+      // `v` keeps each read fresh (the read is cacheable for 30 s; the list changes when a segment is ready)
+      replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId, v: Date.now() }, { identity: false })
+        .then((r) => ({ replays: r.replays, pending: r.pending ?? 0 })),
     });
     if (s === LiveStatus.Live) {
       if (!this.player?.isRunning) this.loading.hidden = false;

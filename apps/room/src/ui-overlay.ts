@@ -3,6 +3,7 @@ import type { LiveStatus, PluginRoomResponse, ReplayEntry } from '@zhibo/protoco
 import { formatCountdown } from '@zhibo/sdk';
 import { avatar, h, icon } from './dom.js';
 import { ICONS } from './icons.js';
+import { ReplayPanel } from './ui-replays.js';
 
 export interface OverlayContext {
   room: PluginRoomResponse;
@@ -10,8 +11,8 @@ export interface OverlayContext {
   serverNow: () => number;
   /** the subscribe button for a room that has not started (S-SUB-1) */
   subscribe: () => HTMLElement;
-  /** the room's replays (S-PLAYER-5) */
-  replays: () => Promise<ReplayEntry[]>;
+  /** the room's replays (S-PLAYER-5) and how many segments are still being prepared */
+  replays: () => Promise<{ replays: ReplayEntry[]; pending: number }>;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -23,14 +24,20 @@ function startLabel(sec: number): string {
 export class StatusOverlay {
   readonly el = h('div', { class: 'zb-overlay', hidden: true, role: 'status' });
   private timer: ReturnType<typeof setInterval> | undefined;
-  private replayTimer: ReturnType<typeof setTimeout> | undefined;
+  private replay: ReplayPanel | undefined;
   private shown: LiveStatus | undefined;
+
+  /** A replay segment became ready (room channel): the ended room's replay list follows at once. */
+  replaysChanged(): void {
+    void this.replay?.refresh();
+  }
 
   set(status: LiveStatus, ctx: OverlayContext): void {
     if (status === this.shown) return;
     this.shown = status;
     clearInterval(this.timer);
-    clearTimeout(this.replayTimer);
+    this.replay?.stop();
+    this.replay = undefined;
     this.el.dataset.status = String(status);
     if (status === 101) {
       this.el.hidden = true;
@@ -70,9 +77,9 @@ export class StatusOverlay {
           h('div', { class: 'zb-ov-subscribe' }, ctx.subscribe()));
       }
       case 103: {
-        const box = h('div', { class: 'zb-replays' }, h('p', { class: 'zb-ov-sub', text: r.closeReplay ? '本场直播不提供回放' : '正在加载回放…' }));
-        if (!r.closeReplay) this.loadReplays(box, ctx, 0);
-        return this.card('zb-ov-103', ICONS.end, '直播已结束', `${r.anchorName} · ${r.name}`, box);
+        if (r.closeReplay) return this.card('zb-ov-103', ICONS.end, '直播已结束', `${r.anchorName} · ${r.name}`, h('p', { class: 'zb-ov-sub', text: '本场直播不提供回放' }));
+        this.replay = new ReplayPanel({ load: ctx.replays }, { preparing: '回放生成中，马上就好 · The replay is being prepared', replay: '观看回放 · Replay', part: '片段', failed: '回放暂不可用' });
+        return this.card('zb-ov-103', ICONS.end, '直播已结束', `${r.anchorName} · ${r.name}`, this.replay.el);
       }
       case 104:
         return this.card('zb-ov-104', ICONS.ban, '直播间已被封禁', '该直播间因违反平台规范已被禁播 · This room was banned');
@@ -85,31 +92,5 @@ export class StatusOverlay {
       default:
         return this.card('', ICONS.clock, '', '');
     }
-  }
-
-  private loadReplays(box: HTMLElement, ctx: OverlayContext, attempt: number): void {
-    ctx.replays().then(
-      (list) => {
-        if (this.shown !== 103) return;
-        if (!list.length) {
-          box.replaceChildren(h('p', { class: 'zb-ov-sub', text: '回放生成中，稍后再来 · The replay is being prepared' }));
-          // The replay appears some minutes after the end: look again, less often as time goes on.
-          if (attempt < 40) this.replayTimer = setTimeout(() => this.loadReplays(box, ctx, attempt + 1), Math.min(60_000, 10_000 + attempt * 5_000));
-          return;
-        }
-        const video = h('video', { class: 'zb-replay-video', controls: true, playsinline: true, preload: 'metadata', src: list[0]!.media_url });
-        const items = list.map((x, i) =>
-          h('button', { class: `zb-replay-item${i === 0 ? ' zb-active' : ''}`, type: 'button', 'data-url': x.media_url, onclick: (e: Event) => {
-            video.src = x.media_url;
-            void video.play().catch(() => undefined);
-            box.querySelectorAll('.zb-replay-item').forEach((b) => b.classList.toggle('zb-active', b === e.currentTarget));
-          } }, icon(ICONS.play), `回放 ${i + 1}${x.duration_sec ? ` · ${formatCountdown(x.duration_sec * 1000)}` : ''}`));
-        box.replaceChildren(h('p', { class: 'zb-ov-sub zb-replay-head', text: '观看回放 · Replay' }), video);
-        if (list.length > 1) box.append(h('div', { class: 'zb-replay-list' }, ...items));
-      },
-      () => {
-        if (this.shown === 103) box.replaceChildren(h('p', { class: 'zb-ov-sub', text: '回放暂不可用' }));
-      },
-    );
   }
 }

@@ -14,6 +14,7 @@ import { RtmpServer } from './rtmp/server.js';
 import type { PublishResult, RtmpSession } from './rtmp/session.js';
 import type { ViewerSink } from './flv/sinks.js';
 import { DEFAULT_VIEWER_POLICY, StreamHub } from './hub/stream-hub.js';
+import type { StreamStats } from './hub/stream-stats.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
 import { hlsPath, hlsStreamDir, isValidStreamId } from './hls/path.js';
 import { HlsPackager } from './hls/packager.js';
@@ -122,10 +123,16 @@ export class MediaServer {
     return this.live.get(streamId)?.hub;
   }
 
+  /** Stream health of a live stream (bitrate, fps, keyframe interval, codecs, late data, drops); undefined when nobody publishes. */
+  streamStats(streamId: string): StreamStats | undefined {
+    return this.live.get(streamId)?.hub.health();
+  }
+
   private async onPublish(session: RtmpSession, req: AuthorizeRequest & { tcUrl: string }): Promise<PublishResult> {
     const where = `${req.app}/${req.streamName} from ${req.remoteAddress}`;
     const refuse = (reason: string, code: string = 'NetStream.Publish.BadName'): PublishResult => {
       this.logger.info(`media: publish refused: ${where}: ${reason}`);
+      this.events.emit('publishRefused', { app: req.app, streamName: req.streamName, remoteAddress: req.remoteAddress, reason, code, at: Date.now() });
       return { ok: false, code, reason };
     };
     if (this.closing) return refuse('server closing');

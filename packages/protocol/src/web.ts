@@ -71,6 +71,8 @@ export interface ReplayEntry {
 export interface PluginReplaysResponse {
   roomId: number;
   replays: ReplayEntry[];
+  /** segments still being recorded or prepared (the room page keeps looking while > 0) */
+  pending?: number;
 }
 
 export interface ShareLinkResponse {

@@ -157,6 +157,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: (req) => ({ http: address.http(req), rtmp: address.rtmp(req) }),
       address: (req): PublicAddressInfo => address.describe(req),
+      health: (roomId) => live.service.health(roomId),
     },
     opts.console,
   );

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
 import type { PublicAddressInfo } from '../../http/base-url.js';
+import type { StreamHealth } from '../live/health.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { AppService } from '../apps/service.js';
@@ -34,4 +35,6 @@ export interface ConsoleDeps {
   urls(req?: FastifyRequest): { http: string; rtmp: string };
   /** which public address links use and why (the share and go-live pages say it) */
   address(req?: FastifyRequest): PublicAddressInfo;
+  /** stream health of a room (live module) */
+  health(roomId: number): StreamHealth;
 }

@@ -15,6 +15,12 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     return { status: d.rooms.cachedStatus(room.id)?.status ?? room.live_status, ...desk, serverTime: ctx.clock.now() };
   }));
 
+  /** Stream health for the go-live page (polled): bitrate, fps, keyframe interval, codecs, warnings, refused pushes. */
+  api.get('/rooms/:id/health', route(ctx, async (req) => {
+    const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    return d.health(room.id);
+  }));
+
   api.post('/rooms/:id/comments/:cid/delete', route(ctx, async (req) => {
     const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
     await d.interaction.deleteComment(app.appid, room.id, params(req).cid);

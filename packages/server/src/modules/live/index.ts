@@ -13,6 +13,7 @@ import { webRoutes, WsFlv } from './routes.js';
 import { LiveService } from './service.js';
 
 export { LiveService, type MediaPort } from './service.js';
+export type { StreamHealth, RefusedPush, HealthWarning } from './health.js';
 
 export interface LiveDeps {
   events: DomainBus;
@@ -56,6 +57,7 @@ export function create(d: LiveDeps): LiveModule {
   }));
   media.on('recordingFailed', (e) => order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })));
   media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
+  media.on('publishRefused', (e) => service.refused.add(e));
   const wsFlv = new WsFlv(d.rooms, media);
   let port = 0;
   const ingest = {

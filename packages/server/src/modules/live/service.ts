@@ -4,7 +4,9 @@
  * lifecycle decisions back to media (kick, pause) — whoever made them (console, API, CLI, timer, another process).
  */
 import { LiveStatus, STATUS_NAMES, TransitionCause } from '@zhibo/protocol';
+import type { StreamStats } from '@zhibo/media';
 import { safeEqual } from '../../lib/crypto.js';
+import { healthWarnings, RefusalLog, type StreamHealth } from './health.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { ReplayService } from '../replays/service.js';
@@ -15,6 +17,7 @@ export interface MediaPort {
   kick(streamId: string, reason: string): boolean;
   setPaused(streamId: string, paused: boolean): void;
   hasPublisher(streamId: string): boolean;
+  streamStats?(streamId: string): StreamStats | undefined;
 }
 
 export type PublishDecision = { ok: true; streamId: string } | { ok: false; reason: string };
@@ -23,6 +26,14 @@ export class LiveService {
   private media: MediaPort | undefined;
   /** Media events of one stream are handled in order (a publish stop must not overtake its start). */
   private readonly queues = new Map<string, Promise<void>>();
+  /** refused pushes per room (the go-live page shows them) */
+  readonly refused = new RefusalLog();
+
+  /** Stream health of a room: the media plane's measurements, warnings, refused pushes (docs/console.md). */
+  health(roomId: number): StreamHealth {
+    const stream = this.media?.streamStats?.(String(roomId)) ?? null;
+    return { stream, warnings: stream ? healthWarnings(stream) : [], refused: this.refused.of(roomId) };
+  }
 
   constructor(
     private readonly rooms: RoomService,
