@@ -21,13 +21,13 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1:0 with a fake clock, on PGlite (files in a temp dir) or on a fresh PostgreSQL database. */
-export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeClock; env?: Record<string, string>; rtmp?: string; reuse?: { dataDir: string; databaseUrl: string | undefined; drop?: () => Promise<void> } } = {}): Promise<TestServer> {
+export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeClock; env?: Record<string, string>; http?: string; rtmp?: string; reuse?: { dataDir: string; databaseUrl: string | undefined; drop?: () => Promise<void> } } = {}): Promise<TestServer> {
   const clock = opts.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 4, 0, 0));
   const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'zhibo-test-'));
   let databaseUrl = opts.reuse?.databaseUrl;
   let drop = opts.reuse?.drop;
   if (kind === 'postgres' && !databaseUrl) ({ url: databaseUrl, drop } = await freshPgDatabase());
-  const config: Config = loadConfig({ ...opts.env }, { http: '127.0.0.1:0', rtmp: opts.rtmp ?? '127.0.0.1:0', dataDir, databaseUrl });
+  const config: Config = loadConfig({ ...opts.env }, { http: opts.http ?? '127.0.0.1:0', rtmp: opts.rtmp ?? '127.0.0.1:0', dataDir, databaseUrl });
   const z = await createZhibo(config, { clock, log: silentLog, runTimers: false });
   const urls = await z.listen();
   let closed = false;
