@@ -17,6 +17,7 @@ import { PresentCard, Shelf } from './ui-goods.js';
 import { LikeButton } from './ui-likes.js';
 import { StatusOverlay } from './ui-overlay.js';
 import { Pill, Toast, TopBar } from './ui-top.js';
+import { T } from './text.js';
 
 export interface RoomPageOptions {
   /** where build/vendor/*.js are (…/build/ with the page's ?v=) */
@@ -24,16 +25,8 @@ export interface RoomPageOptions {
   prefer?: PlayerTech;
 }
 
-const WELCOME = '欢迎来到直播间！请文明发言，理性购物。Welcome — be kind in the chat.';
-const ERR_TEXT: Record<string, string> = {
-  rate_limited: '发言太快了，休息一下 · Slow down',
-  too_long: '评论太长了 · Too long',
-  empty: '说点什么吧',
-  comments_closed: '评论已关闭 · Comments are closed',
-  muted: '你已被禁言 · You are muted',
-  room_closed: '直播已结束，不能再评论',
-  likes_closed: '点赞已关闭',
-};
+const WELCOME = T.welcome;
+const ERR_TEXT: Record<string, string> = T.err;
 
 export class RoomPage {
   private readonly video = h('video', { class: 'zb-video', muted: true, autoplay: true, playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, disablepictureinpicture: true });
@@ -42,8 +35,8 @@ export class RoomPage {
   private readonly overlay = new StatusOverlay();
   private readonly top = new TopBar();
   private readonly toast = new Toast();
-  private readonly unmute = new Pill('zb-unmute', ICONS.muted, '点击开启声音 · Tap to unmute');
-  private readonly conn = new Pill('zb-conn', null, '连接已断开，正在重连… · Reconnecting');
+  private readonly unmute = new Pill('zb-unmute', ICONS.muted, T.tapToUnmute);
+  private readonly conn = new Pill('zb-conn', null, T.reconnecting);
   private readonly upgrade = new Pill('zb-upgrade', null, '');
   private readonly chat: ChatView;
   private readonly composer: Composer;
@@ -70,6 +63,7 @@ export class RoomPage {
     this.present = new PresentCard((g) => this.openGoods(g));
     this.top.shareButton.addEventListener('click', () => void this.share());
     this.top.homeButton.addEventListener('click', () => this.openHome());
+    this.top.fullscreenButton.addEventListener('click', () => this.toggleFullscreen());
   }
 
   /** A stable read-only view for tests and the console (window.__zhiboRoom). */
@@ -97,7 +91,7 @@ export class RoomPage {
     this.chat.reset([], WELCOME);
     this.setupPlayer(room);
     if (this.videoOnly) {
-      this.upgrade.set(true, `当前版本过低，仅可观看视频，请升级到 ${room.minSdkVersion} 或更新版本 · Update to use the room features`);
+      this.upgrade.set(true, T.tooOld(room.minSdkVersion));
       void this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: room.roomId }).then((r) => (this.openid = r.openid), () => undefined);
     } else {
       this.connect(room);
@@ -130,10 +124,10 @@ export class RoomPage {
       } catch (e) {
         const err = e as PluginError;
         if (err.errcode === PluginErrorCode.RoomNotFound || err.errcode === PluginErrorCode.BadRequest) {
-          this.fatal('直播间不存在', `房间 ${this.link.room_id} 不存在或已被删除 · This live room does not exist`);
+          this.fatal(T.noRoomTitle, T.noRoom(this.link.room_id));
           return undefined;
         }
-        this.conn.set(true, '网络异常，正在重试… · Network error, retrying');
+        this.conn.set(true, T.networkRetry);
         await new Promise((r) => setTimeout(r, Math.min(15_000, 1000 * 2 ** attempt)));
       }
     }
@@ -159,9 +153,15 @@ export class RoomPage {
       if (this.video.muted) this.unmute.set(true);
     });
     this.player.on('waiting', () => (this.loading.hidden = this.status !== LiveStatus.Live));
-    this.player.on('needsGesture', () => this.unmute.set(true, '点击播放 · Tap to play'));
+    this.player.on('needsGesture', () => this.unmute.set(true, T.tapToPlay));
     this.player.on('error', (m) => this.toast.show(m, 4000));
     this.video.addEventListener('resize', () => this.root.classList.toggle('zb-wide-video', this.video.videoWidth > this.video.videoHeight));
+  }
+
+  /** Desktop viewers: the video (with its overlays) fills the screen; again to leave. */
+  private toggleFullscreen(): void {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    else void this.root.querySelector<HTMLElement>('.zb-stage')?.requestFullscreen?.().catch(() => undefined);
   }
 
   private unmuteNow(): void {
@@ -191,7 +191,7 @@ export class RoomPage {
     ch.on('chat', (m) => this.chat.add(m));
     ch.on('chatDeleted', (m) => this.chat.remove(m.id));
     ch.on('likes', (m) => this.likes.serverTotal(m.total, m.delta));
-    ch.on('viewers', (m) => this.top.setViewers(m.count));
+    ch.on('viewers', (m) => this.top.setViewers(this.isFinal() ? null : m.count));
     ch.on('shelf', (m) => {
       this.shelf.set(m.goods);
       show(this.shelf.bagButton, !room.closeGoods && m.goods.length > 0);
@@ -208,7 +208,7 @@ export class RoomPage {
     });
     ch.on('muted', (m) => {
       this.mutedSelf = m.you;
-      this.toast.show(m.you ? '你已被禁言 · You are muted' : '你已被解除禁言');
+      this.toast.show(m.you ? T.youAreMuted : T.youAreUnmuted);
     });
     ch.on('error', (m) => this.toast.show(ERR_TEXT[m.code] ?? m.message));
     ch.on('closed', (c) => {
@@ -216,11 +216,11 @@ export class RoomPage {
       if (c.code === CloseCode.VersionTooOld) {
         this.videoOnly = true;
         this.root.classList.add('zb-video-only');
-        this.upgrade.set(true, '当前版本过低，仅可观看视频，请升级 · Update to use the room features');
+        this.upgrade.set(true, T.tooOldShort);
       } else if (c.code === CloseCode.RoomBanned) {
         this.applyStatus(LiveStatus.Banned);
       } else if (c.code === CloseCode.UnknownRoom) {
-        this.fatal('直播间不存在', 'This live room does not exist');
+        this.fatal(T.noRoomTitle, T.noRoom(this.link.room_id));
       }
     });
     ch.connect();
@@ -230,10 +230,10 @@ export class RoomPage {
     const r = m.room;
     this.openid = m.openid;
     this.mutedSelf = m.mutedSelf;
-    if (m.mutedSelf) this.toast.show('你已被禁言 · You are muted');
+    if (m.mutedSelf) this.toast.show(T.youAreMuted);
     this.commentsClosed = r.closeComment;
     this.top.setRoom(r.anchorName, r.anchorImg, r.name);
-    this.top.setViewers(r.viewers.count);
+    this.top.setViewers(this.isFinal(r.liveStatus) ? null : r.viewers.count);
     this.likes.setTotal(r.likes);
     this.likes.setEnabled(!r.closeLike);
     this.shelf.set(r.goods, r.presented?.goods_id ?? 0);
@@ -244,11 +244,16 @@ export class RoomPage {
     this.applyStatus(r.liveStatus);
   }
 
+  /** 103/104/107: over (no viewers now, no chat) */
+  private isFinal(s: LiveStatus = this.status): boolean {
+    return s === LiveStatus.Ended || s === LiveStatus.Banned || s === LiveStatus.Expired;
+  }
+
   private updateComposer(): void {
     const closed = this.status === LiveStatus.Ended || this.status === LiveStatus.Banned || this.status === LiveStatus.Expired;
     // A muted viewer may still type (like WeChat): the server refuses the comment and the toast says why.
-    if (this.commentsClosed) this.composer.setEnabled(false, '评论已关闭 · Comments closed');
-    else if (closed) this.composer.setEnabled(false, '直播已结束 · The live has ended');
+    if (this.commentsClosed) this.composer.setEnabled(false, T.commentsClosed);
+    else if (closed) this.composer.setEnabled(false, T.liveEnded);
     else this.composer.setEnabled(true);
   }
 
@@ -262,6 +267,7 @@ export class RoomPage {
     this.root.classList.toggle('zb-banned', s === LiveStatus.Banned);
     if (s !== LiveStatus.Live) this.unmute.set(false);
     this.top.setLive(s === LiveStatus.Live);
+    if (this.isFinal()) this.top.setViewers(null);
     this.overlay.set(s, {
       room: this.room,
       serverNow: () => Date.now() + this.serverOffset,
@@ -284,8 +290,8 @@ export class RoomPage {
   private subscribeButton(): HTMLElement {
     const id = String(this.room?.roomId ?? this.link.room_id);
     if (customElements.get('zhibo-subscribe')) return h('zhibo-subscribe' as 'div', { 'room-id': id });
-    const b = h('button', { class: 'zb-subscribe-fallback', type: 'button', text: '开播提醒 · Remind me' });
-    b.addEventListener('click', () => this.toast.show('订阅暂不可用 · Reminders are not available here'));
+    const b = h('button', { class: 'zb-subscribe-fallback', type: 'button', text: T.remindMe });
+    b.addEventListener('click', () => this.toast.show(T.remindersOff));
     return b;
   }
 
@@ -325,7 +331,7 @@ export class RoomPage {
     const absolute = /^https?:\/\//.test(g.url);
     const base = room.goodsBaseUrl || (absolute ? g.url : '');
     if (!base) {
-      this.toast.show('商家还没有设置商品页地址 · The shop has not set its goods page');
+      this.toast.show(T.noGoodsPage);
       return;
     }
     // Goods taps per product for the console's numbers (issue 5): a beacon survives the navigation.
@@ -345,7 +351,7 @@ export class RoomPage {
 
   private sendChat(text: string): boolean {
     if (!this.channel || this.channel.state !== 'open') {
-      this.toast.show('正在连接，请稍候 · Connecting…');
+      this.toast.show(T.connecting);
       return false;
     }
     return this.channel.chat(text);
@@ -364,10 +370,10 @@ export class RoomPage {
         close_share_ticket: this.link.close_share_ticket ? '1' : undefined,
       });
     } catch (e) {
-      this.toast.show(`分享失败 · ${(e as PluginError).errmsg ?? 'error'}`);
+      this.toast.show(`${T.shareFailed} · ${(e as PluginError).errmsg ?? 'error'}`);
       return;
     }
-    const data = { title: room.name, text: `${room.anchorName} 正在直播：${room.name}`, url: link.url };
+    const data = { title: room.name, text: T.shareText(room.anchorName, room.name), url: link.url };
     if (typeof navigator.share === 'function' && (!navigator.canShare || navigator.canShare(data))) {
       try {
         await navigator.share(data);
@@ -378,9 +384,9 @@ export class RoomPage {
     }
     try {
       await navigator.clipboard.writeText(link.url);
-      this.toast.show('链接已复制，快去分享吧 · Link copied');
+      this.toast.show(T.linkCopied);
     } catch {
-      window.prompt('复制链接分享 · Copy the link', link.url);
+      window.prompt(T.copyLink, link.url);
     }
     this.root.dataset.lastShare = link.url;
   }

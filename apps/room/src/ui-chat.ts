@@ -1,13 +1,14 @@
 /** The comment stream (bottom-left, newest at the bottom, auto-scroll) and the comment input. */
 import { RealtimeLimits, type ChatComment } from '@zhibo/protocol';
 import { h } from './dom.js';
+import { T } from './text.js';
 
 const MAX_ITEMS = 200;
 
 export class ChatView {
-  readonly el = h('div', { class: 'zb-chat', role: 'log', 'aria-live': 'polite', 'aria-label': '评论 Comments' });
+  readonly el = h('div', { class: 'zb-chat', role: 'log', 'aria-live': 'polite', 'aria-label': T.comments });
   private readonly list = h('div', { class: 'zb-chat-list' });
-  private readonly more = h('button', { class: 'zb-chat-more', type: 'button', hidden: true }, '有新消息 ↓');
+  private readonly more = h('button', { class: 'zb-chat-more', type: 'button', hidden: true }, T.newMessages(0));
   private stick = true;
   private unseen = 0;
 
@@ -42,7 +43,7 @@ export class ChatView {
     if (this.stick) this.scroll();
     else {
       this.unseen++;
-      this.more.textContent = `${this.unseen} 条新消息 ↓`;
+      this.more.textContent = T.newMessages(this.unseen);
       this.more.hidden = false;
     }
   }
@@ -75,11 +76,11 @@ export class ChatView {
 export class Composer {
   readonly el: HTMLFormElement;
   private readonly input: HTMLInputElement;
-  private readonly placeholder = '说点什么… Say something';
+  private readonly placeholder = T.saySomething;
 
   constructor(onSend: (text: string) => boolean) {
-    this.input = h('input', { class: 'zb-input', type: 'text', enterkeyhint: 'send', maxlength: RealtimeLimits.chatMaxChars, placeholder: this.placeholder, 'aria-label': '评论 Comment', autocomplete: 'off' });
-    this.el = h('form', { class: 'zb-composer', action: '#' }, this.input, h('button', { class: 'zb-send', type: 'submit', text: '发送' }));
+    this.input = h('input', { class: 'zb-input', type: 'text', enterkeyhint: 'send', maxlength: RealtimeLimits.chatMaxChars, placeholder: this.placeholder, 'aria-label': T.comments, autocomplete: 'off' });
+    this.el = h('form', { class: 'zb-composer', action: '#' }, this.input, h('button', { class: 'zb-send', type: 'submit', text: T.send }));
     this.el.addEventListener('submit', (e) => {
       e.preventDefault();
       const text = this.input.value.trim();

@@ -2,23 +2,27 @@
 import { formatCount } from '@zhibo/sdk';
 import { avatar, h, icon } from './dom.js';
 import { ICONS } from './icons.js';
+import { T } from './text.js';
 
 export class TopBar {
   readonly el: HTMLElement;
   readonly shareButton: HTMLButtonElement;
   readonly homeButton: HTMLButtonElement;
+  /** full screen (desktop viewers; hidden on phones by CSS) */
+  readonly fullscreenButton: HTMLButtonElement;
   private readonly avatarBox = h('span', { class: 'zb-avatar-slot' });
   private readonly name = h('span', { class: 'zb-anchor-name' });
   private readonly viewers = h('span', { class: 'zb-viewers', 'data-testid': 'viewers' });
-  private readonly live = h('span', { class: 'zb-live-badge', hidden: true }, h('i', {}), h('i', {}), h('i', {}), '直播中');
+  private readonly live = h('span', { class: 'zb-live-badge', hidden: true }, h('i', {}), h('i', {}), h('i', {}), T.live);
   private readonly title = h('div', { class: 'zb-room-title' });
 
   constructor() {
-    this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': '分享 Share' }, icon(ICONS.share));
-    this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': '首页 Home', hidden: true }, icon(ICONS.home));
+    this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': T.share }, icon(ICONS.share));
+    this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': T.home, hidden: true }, icon(ICONS.home));
+    this.fullscreenButton = h('button', { class: 'zb-round zb-fullscreen', type: 'button', 'aria-label': T.fullscreen, title: T.fullscreen }, icon(ICONS.fullscreen));
     this.el = h('header', { class: 'zb-topbar' },
       h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers))),
-      h('div', { class: 'zb-top-actions' }, this.homeButton, this.shareButton),
+      h('div', { class: 'zb-top-actions' }, this.homeButton, this.fullscreenButton, this.shareButton),
       this.title);
   }
 
@@ -28,8 +32,11 @@ export class TopBar {
     this.title.textContent = roomName;
   }
 
-  setViewers(n: number): void {
-    this.viewers.replaceChildren(icon(ICONS.eye, 'zb-icon zb-icon-sm'), `${formatCount(n)} 观看`);
+  /** viewers now; null hides the count (a live that is over has nobody watching it) */
+  setViewers(n: number | null): void {
+    this.viewers.hidden = n === null;
+    if (n === null) return;
+    this.viewers.replaceChildren(icon(ICONS.eye, 'zb-icon zb-icon-sm'), T.viewers(formatCount(n)));
   }
 
   setLive(on: boolean): void {

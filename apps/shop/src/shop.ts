@@ -122,7 +122,7 @@ async function goodsPage(o: ShopPageOptions, client: ZhiboClient, path: string, 
   <div class="product"><div>${product ? `<img src="${esc(product.cover_img)}" alt="">` : ''}</div>
   <div><h1 id="product-name">${esc(product?.name ?? `Product ${q.get('id') ?? ''}`)}</h1>
   ${product ? `<div class="price">${priceHtml(product)}</div>` : ''}
-  <p class="muted">Opened from the live room. These are the parameters the room page passed to this page (S-PARAMS-2):</p>
+  <p class="muted">Opened from the live room. These are the parameters the room page passed to this page:</p>
   <table class="params" id="params">
   <tr><th>room_id</th><td>${param('room_id')}</td></tr><tr><th>openid</th><td>${param('openid')}</td></tr>
   <tr><th>share_openid</th><td>${param('share_openid')}</td></tr><tr><th>custom_params</th><td>${param('custom_params')}</td></tr>

@@ -1,5 +1,5 @@
 /** Create or edit a room with WeChat's fields (S-ROOM-1): editable only before the live starts. */
-import { h, toLocalInput, fromLocalInput } from '../dom.js';
+import { h, timeZone, toLocalInput, fromLocalInput } from '../dom.js';
 import { checked, Form, imageField, input, radioValue, segmented, toggle } from '../form.js';
 import type { Ctx } from '../shell.js';
 import { card, toast } from '../ui.js';
@@ -69,7 +69,7 @@ export async function roomFormPage(ctx: Ctx): Promise<HTMLElement> {
       form.field('name', 'Room name', input('name', { value: editing?.name ?? '', maxlength: 34, placeholder: '春季新品直播' }), '3–17 Chinese characters (6–34 letters; a Chinese character counts 2).'),
       form.field('anchorName', 'Anchor name', input('anchorName', { value: editing?.anchorName ?? '', maxlength: 30, placeholder: '主播小李' }), '2–15 Chinese characters (4–30 letters).')),
     h('div', { class: 'grid-2' },
-      form.field('startTime', 'Planned start', input('startTime', { type: 'datetime-local', value: toLocalInput(start) })),
+      form.field('startTime', `Planned start (${timeZone()})`, input('startTime', { type: 'datetime-local', value: toLocalInput(start) })),
       form.field('endTime', 'Planned end', input('endTime', { type: 'datetime-local', value: toLocalInput(end) }), 'Between 30 minutes and 24 hours after the start. A room not started by then expires (107).')),
     form.field('screenType', 'Orientation', segmented('screenType', [['0', 'Portrait (phone)'], ['1', 'Landscape']], String(editing?.screenType ?? 0))),
     h('div', { class: 'grid-3' }, images.coverImg.el, images.shareImg.el, images.anchorImg.el),

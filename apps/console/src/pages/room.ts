@@ -67,7 +67,7 @@ export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
     const r = await busy(btn, () => ctx.api.post<{ status: number }>(`/rooms/${room.id}/status`, { action }));
     if (r) {
       view.setStatus(r.status);
-      toast(`Status: ${r.status}`, 'success');
+      toast(({ 101: 'Live again', 103: 'Live ended', 105: 'Paused' } as Record<number, string>)[r.status] ?? 'Done', 'success');
     }
   };
   const renderActions = (status: number) => {
@@ -125,7 +125,7 @@ export function poll(ctx: Ctx, ms: number, fn: () => Promise<void>, indicator?: 
       await fn();
       fails = 0;
       if (indicator) {
-        indicator.textContent = 'Live · updated just now';
+        indicator.textContent = 'Updated just now';
         indicator.className = 'conn conn-ok';
       }
     } catch {

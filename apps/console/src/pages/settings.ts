@@ -57,7 +57,7 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
         form.field('dailyQuota', 'Daily API quota (getliveinfo + get_replay)', input('dailyQuota', { value: d.quota.daily ?? '', inputmode: 'numeric', placeholder: `server default: ${d.quota.serverDefault}` }),
           `Used today: ${d.quota.usedToday}. WeChat’s was 500 a day; the client library caches to stay under it.`),
         form.field('minSdkVersion', 'Minimum SDK version', input('minSdkVersion', { value: d.settings.minSdkVersion, placeholder: `server: ${d.versions.serverMinSdk}` }),
-          'Older SDKs get the video only, with a prompt to upgrade (S-PLAYER-3).'))),
+          'Older SDKs get the video only, with a prompt to upgrade.'))),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Save settings' })));
 
   const reset = button('Reset appsecret…', async (e) => {

@@ -1,4 +1,5 @@
 /** /console/api: sign-in, sessions, accounts (operator), apps and their settings. */
+import { appLocale } from '../apps/settings.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Reason, SDK_VERSION } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
@@ -97,7 +98,8 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const sess = sessionOf(ctx, req);
     const apps = (await d.apps.list()).filter((a) => canSee(sess, a));
     const accounts = sess.account.role === Role.Operator ? new Map((await ctx.accounts.list()).map((a) => [ownerKey(a.id), a.login])) : new Map<string, string>();
-    return apps.map((a) => ({ appid: a.appid, name: a.name, created_at: a.created_at, owner: a.owner ? (accounts.get(a.owner) ?? null) : null, mine: a.owner === ownerKey(sess.account.id) }));
+    return apps.map((a) => ({ appid: a.appid, name: a.name, created_at: a.created_at, owner: a.owner ? (accounts.get(a.owner) ?? null) : null, mine: a.owner === ownerKey(sess.account.id),
+      timeZone: appLocale(a.settings).timeZone }));
   }));
 
   api.post('/apps', route(ctx, async (req) => {

@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
+
+const FINAL: readonly number[] = [103, 104, 107];
 import { type ConsoleCtx, fieldError, jsonOf, params, query, roomFor, route, sessionOf } from './http.js';
 
 export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
@@ -12,7 +14,9 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
   api.get('/rooms/:id/live', route(ctx, async (req) => {
     const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
     const desk = await d.interaction.liveDesk(room.id, room.close_comment === 1);
-    return { status: d.rooms.cachedStatus(room.id)?.status ?? room.live_status, ...desk, serverTime: ctx.clock.now() };
+    const status = d.rooms.cachedStatus(room.id)?.status ?? room.live_status;
+    // a live that is over has nobody watching it, whoever still has the page open (issue 12 §6)
+    return { status, ...desk, viewers: FINAL.includes(status) ? 0 : desk.viewers, serverTime: ctx.clock.now() };
   }));
 
   /** Stream health for the go-live page (polled): bitrate, fps, keyframe interval, codecs, warnings, refused pushes. */

@@ -41,7 +41,7 @@ export async function roomNumbers(d: ConsoleDeps, sql: ConsoleSql, room: RoomRow
     roomId: room.id,
     name: room.name,
     realtime: await d.interaction.stats(room.appid, room.id),
-    viewersNow: d.interaction.viewersNow(room.id),
+    viewersNow: [103, 104, 107].includes(d.rooms.cachedStatus(room.id)?.status ?? room.live_status) ? 0 : d.interaction.viewersNow(room.id),
     subscriptions: await d.reminders.count(room.id),
     taps: await d.goods.tapCounts(room.id),
     shareChain: await d.interaction.shareChain(room.id),

@@ -13,7 +13,8 @@ import { StaticFiles } from '../../http/static.js';
 import type { AppService } from '../apps/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
-import { roomPageHtml } from './html.js';
+import { appLocale } from '../apps/settings.js';
+import { roomPageHtml, shellLanguage } from './html.js';
 
 export interface WebDeps {
   clock: Clock;
@@ -40,9 +41,11 @@ export function webRoutes(app: FastifyInstance, d: WebDeps): void {
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
+      .header('vary', 'accept-language')
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'strict-origin-when-cross-origin')
-      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room ? absoluteUrl(room.share_img || room.cover_img, d.base(req)) : undefined, v: d.files.version('room.js') }));
+      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room ? absoluteUrl(room.share_img || room.cover_img, d.base(req)) : undefined, v: d.files.version('room.js'),
+        lang: shellLanguage(req.headers['accept-language']) }));
   });
 }
 
@@ -84,6 +87,7 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
         goodsBaseUrl: str(settings.goodsBaseUrl),
         homeUrl: str(settings.homeUrl),
         minSdkVersion: min,
+        timeZone: appLocale(settings).timeZone,
         media: { flv: `${base}/live/${id}.flv`, wsFlv: `${base.replace(/^http/, 'ws')}/live/${id}.flv`, hls: `${base}/live/${id}/index.m3u8` },
         serverTime: d.clock.now(),
       };
