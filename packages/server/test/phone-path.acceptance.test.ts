@@ -91,7 +91,7 @@ describe('issue 12 acceptance: the whole path from a phone, ZHIBO_PUBLIC_URL uns
     await note.waitFor();
     expect(await note.getAttribute('data-address-source')).toBe('request');
     expect(await note.textContent()).toContain(origin);
-    await shot(page, 'console-room-share-phone');
+    await shot(page, 'phone-path-share');
     const copied = async (name: string) => (await page.locator(`[data-copy="${name}"]`).textContent())!;
     const links = { code: await copied('code-link'), article: await copied('article-link'), plain: await copied('plain-link') };
     const qrSrc = (await page.locator('img.qr').getAttribute('src'))!;
@@ -114,7 +114,7 @@ describe('issue 12 acceptance: the whole path from a phone, ZHIBO_PUBLIC_URL uns
     await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 30_000, what: 'live' });
     await page.locator('[data-testid=stream-health] [data-health=keyframe]').waitFor({ timeout: 30_000 });
     await waitUntil(async () => (await page.locator('[data-health=keyframe] .health-value').textContent()) === '2 s', { timeoutMs: 30_000, what: 'health numbers' });
-    await shot(page, 'console-room-golive-phone');
+    await shot(page, 'phone-path-golive');
 
     // Every share link opens the room page in the phone; the QR's link plays the live video.
     for (const [what, link] of Object.entries(links)) {
@@ -155,7 +155,7 @@ describe('issue 12 acceptance: the whole path from a phone, ZHIBO_PUBLIC_URL uns
     await page.goto(`${origin}/room/?room_id=${roomId}`);
     await page.locator('[data-testid=replays][data-segments="1"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('video.zb-replay-video').getAttribute('src')).toBe(replays[0]!.media_url);
-    await shot(page, 'room-103-phone-host');
+    await shot(page, 'phone-path-room-103');
     expect(opened.length).toBeGreaterThanOrEqual(12);
     await ctx.close();
   });
