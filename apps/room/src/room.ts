@@ -26,6 +26,14 @@ export interface RoomPageOptions {
 }
 
 const WELCOME = T.welcome;
+const NICK_KEY = 'zhibo.nick';
+const savedNick = (): string => {
+  try {
+    return localStorage.getItem(NICK_KEY) ?? '';
+  } catch {
+    return '';
+  }
+};
 const ERR_TEXT: Record<string, string> = T.err;
 
 export class RoomPage {
@@ -64,6 +72,7 @@ export class RoomPage {
     this.top.shareButton.addEventListener('click', () => void this.share());
     this.top.homeButton.addEventListener('click', () => this.openHome());
     this.top.fullscreenButton.addEventListener('click', () => this.toggleFullscreen());
+    this.composer.nameButton.addEventListener('click', () => this.changeName());
   }
 
   /** A stable read-only view for tests and the console (window.__zhiboRoom). */
@@ -158,6 +167,18 @@ export class RoomPage {
     this.video.addEventListener('resize', () => this.root.classList.toggle('zb-wide-video', this.video.videoWidth > this.video.videoHeight));
   }
 
+  /** The viewer picks their chat name (kept in this browser; a merchant's viewer token may set it instead). */
+  private changeName(): void {
+    const n = window.prompt(T.askName, this.composer.nameButton.textContent ?? '')?.trim();
+    if (!n) return;
+    try {
+      localStorage.setItem(NICK_KEY, n.slice(0, 24));
+    } catch {
+      // storage blocked: this visit only
+    }
+    this.channel?.setNick(n.slice(0, 24));
+  }
+
   /** Desktop viewers: the video (with its overlays) fills the screen; again to leave. */
   private toggleFullscreen(): void {
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
@@ -184,7 +205,7 @@ export class RoomPage {
   }
 
   private connect(room: PluginRoomResponse): void {
-    const ch = this.sdk.roomChannel(room.roomId, { entry: this.entry() });
+    const ch = this.sdk.roomChannel(room.roomId, { entry: this.entry(), ...(savedNick() ? { nick: savedNick() } : {}) });
     this.channel = ch;
     ch.on('welcome', (m) => this.onWelcome(m));
     ch.on('state', (s) => this.conn.set(s === 'reconnecting'));
@@ -202,6 +223,7 @@ export class RoomPage {
     });
     ch.on('status', (m) => this.applyStatus(m.liveStatus));
     ch.on('replays', () => this.overlay.replaysChanged());
+    ch.on('notice', (m) => this.chat.setNotice(m.text));
     ch.on('comments', (m) => {
       this.commentsClosed = m.closed;
       this.updateComposer();
@@ -240,6 +262,8 @@ export class RoomPage {
     show(this.shelf.bagButton, !r.closeGoods && r.goods.length > 0);
     this.present.set(r.presented);
     this.chat.reset(r.comments, WELCOME);
+    this.chat.setNotice(r.notice);
+    this.composer.setName(m.nick);
     this.updateComposer();
     this.applyStatus(r.liveStatus);
   }

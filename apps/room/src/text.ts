@@ -20,6 +20,7 @@ const ZH = {
   banned: '直播间已被封禁', bannedSub: '该直播间因违反平台规范已被禁播', paused: '主播暂时离开', pausedSub: '直播已暂停，马上回来',
   abnormal: '主播网络不稳定', abnormalSub: '正在重新连接…', expired: '直播已过期', expiredSub: '这场直播没有按计划开播',
   live: '直播中', viewers: (n: string) => `${n} 观看`, share: '分享', home: '首页', fullscreen: '全屏', loading: '加载中…',
+  anchor: '主播', notice: '公告', changeName: '修改昵称', askName: '你在评论里的名字（最多 24 个字）', nameSet: (n: string) => `你的昵称：${n}`,
 };
 
 const EN: typeof ZH = {
@@ -41,6 +42,7 @@ const EN: typeof ZH = {
   banned: 'This room was banned', bannedSub: 'It broke the platform’s rules', paused: 'The anchor stepped away', pausedSub: 'The live is paused and back soon',
   abnormal: 'The anchor’s connection dropped', abnormalSub: 'Reconnecting…', expired: 'This live has expired', expiredSub: 'It did not start as planned',
   live: 'LIVE', viewers: (n: string) => `${n} watching`, share: 'Share', home: 'Home', fullscreen: 'Full screen', loading: 'Loading…',
+  anchor: 'Host', notice: 'Notice', changeName: 'Change your name', askName: 'Your name in the chat (up to 24 characters)', nameSet: (n: string) => `Your name: ${n}`,
 };
 
 export const LANG: UiLanguage = pickLanguage();

@@ -102,11 +102,16 @@ export type ClientMessage = RoomHello | ChatIn | LikeIn | PingIn;
 /** A shelf product as getliveinfo shows it (prices in fen). */
 export type RealtimeGoods = LiveInfoGoods;
 
+/** The openid of comments the merchant sends as the anchor from the console (they carry `role: 'anchor'`). */
+export const ANCHOR_OPENID = '@anchor';
+
 export interface ChatComment {
   /** comment id (for chatDeleted and the console's delete) */
   id: string;
   openid: string;
   nick: string;
+  /** 'anchor': sent by the anchor / merchant (the room shows a badge); absent for viewers */
+  role?: 'anchor';
   /** plain text: render with textContent, never as HTML */
   text: string;
   /** ms epoch */
@@ -131,6 +136,8 @@ export interface RoomSnapshot {
   likes: number;
   /** the most recent comments, oldest first */
   comments: ChatComment[];
+  /** the notice the merchant pinned above the chat, or null */
+  notice?: string | null;
   closeComment: boolean;
   closeLike: boolean;
   closeGoods: boolean;
@@ -276,7 +283,14 @@ export interface ReminderMsg {
 
 export type ServerMessage =
   | WelcomeMsg | ChatOut | ChatDeletedMsg | LikesMsg | ViewersMsg | ShelfMsg | PresentMsg | StatusMsg
-  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg | SiteStatusMsg | ReplaysMsg;
+  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg | SiteStatusMsg | ReplaysMsg | NoticeMsg;
+
+/** /ws/room: the merchant pinned a notice above the chat (null: unpinned). */
+export interface NoticeMsg {
+  type: 'notice';
+  seq: number;
+  text: string | null;
+}
 
 /** /ws/room: a replay segment of the room became ready (the page refreshes its replay list). */
 export interface ReplaysMsg {

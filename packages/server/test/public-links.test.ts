@@ -165,7 +165,7 @@ describe('listen address and settings', () => {
   it('migration 6 turns stored loopback image URLs into /img/ID paths and keeps other URLs', async () => {
     const db = new PGlite();
     await db.exec(`CREATE TABLE rooms (cover_img text, share_img text, feeds_img text, anchor_img text); CREATE TABLE goods (cover_img text);
-      CREATE TABLE subscriptions (appid text, openid text, kind text);
+      CREATE TABLE subscriptions (appid text, openid text, kind text); CREATE TABLE room_interaction (room_id integer);
       INSERT INTO rooms VALUES ('http://127.0.0.1:8080/img/abc_-1', 'https://cdn.example.com/img/a', '', 'http://localhost/img/Z');
       INSERT INTO goods VALUES ('http://[::1]:9/img/q');`);
     await db.exec(m006);

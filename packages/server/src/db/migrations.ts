@@ -17,7 +17,7 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   { id: 3, name: 'reminders: subscriptions, reminder outbox and delivery log, VAPID keys', sql: m003 },
   { id: 4, name: 'console: accounts, sessions, room samples, goods taps', sql: m004 },
   { id: 5, name: 'reminders: fan-out rows of their own kind, expanded in chunks', sql: m005 },
-  { id: 6, name: 'images: loopback image URLs stored by rooms and goods become /img/ID paths; subscriptions by viewer', sql: m006 },
+  { id: 6, name: 'images: loopback image URLs stored by rooms and goods become /img/ID paths; subscriptions by viewer; pinned notices', sql: m006 },
 ];
 
 /** Apply pending migrations in order, each in its own transaction. Safe to run from several processes. */

@@ -25,6 +25,17 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     return d.health(room.id);
   }));
 
+  /** The merchant talks to the room as the anchor (badged), and pins a notice above the chat. */
+  api.post('/rooms/:id/comments', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    return d.interaction.anchorComment(app.appid, room.id, jsonOf(req).text);
+  }));
+
+  api.post('/rooms/:id/notice', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    return { notice: await d.interaction.pinNotice(app.appid, room.id, jsonOf(req).text) };
+  }));
+
   api.post('/rooms/:id/comments/:cid/delete', route(ctx, async (req) => {
     const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
     await d.interaction.deleteComment(app.appid, room.id, params(req).cid);
