@@ -86,7 +86,7 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
       [{ name: 'ab' }, 'name', /3–17 Chinese characters/],
       [{ anchorName: '' }, 'anchorName', /anchor/i],
       [{ startTime: null }, 'startTime', /planned start/i],
-      [{ endTime: Math.floor(t.clock.now() / 1000) + 700 }, 'startTime', /at least 30 minutes/],
+      [{ endTime: Math.floor(t.clock.now() / 1000) + 700 }, 'endTime', /at least 30 minutes/], // next to the end it is about (issue 12)
       [{ coverImg: '' }, 'coverImg', /cover image/i],
       [{ shareImg: 'not-a-media-id' }, 'shareImg', /unknown media_id/],
       [{ screenType: 7 }, 'screenType', /portrait/],

@@ -1,6 +1,7 @@
 /** /console/api: rooms (S-ROOM), going live (push URL, key, status actions S-STATUS-6), images, replays. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type CreateRoomRequest, LiveStatus, STATUS_NAMES } from '@zhibo/protocol';
+import { type CreateRoomRequest, LiveStatus, Reason, STATUS_NAMES } from '@zhibo/protocol';
+import { roomFormProblems } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
 import { readFileField } from '../../http/multipart.js';
 import { operatorAction } from '../rooms/actions.js';
@@ -23,18 +24,17 @@ const ROOM_FIELDS = ['name', 'coverImg', 'shareImg', 'feedsImg', 'anchorName', '
 /** What a merchant may do to a room's status from the console (banning is the operator's, through the admin API). */
 const CONSOLE_ACTIONS = ['pause', 'resume', 'end'] as const;
 
-/** Only WeChat's create fields reach the service (which validates them). */
-function roomInput(b: Record<string, unknown>): Partial<CreateRoomRequest> {
+/**
+ * Only WeChat's create fields reach the service (which validates them again). Every problem of the form is answered
+ * at once, in the words the browser shows before sending (core/room-form.ts).
+ */
+function roomInput(b: Record<string, unknown>, nowSec: number): Partial<CreateRoomRequest> {
   const out: Record<string, unknown> = {};
   for (const k of ROOM_FIELDS) if (b[k] !== undefined && b[k] !== '') out[k] = b[k];
-  for (const k of ['startTime', 'endTime'] as const) {
-    if (out[k] === undefined || out[k] === null) throw fieldError(k, k === 'startTime' ? 'Choose the planned start' : 'Choose the planned end');
-    if (typeof out[k] !== 'number' || !Number.isInteger(out[k])) throw fieldError(k, 'Not a valid date and time');
-  }
-  if (typeof out.name !== 'string' || !out.name.trim()) throw fieldError('name', 'Enter the room name');
-  if (typeof out.anchorName !== 'string' || !out.anchorName.trim()) throw fieldError('anchorName', 'Enter the anchor’s name');
-  if (!out.coverImg) throw fieldError('coverImg', 'Upload a cover image');
-  if (!out.shareImg) throw fieldError('shareImg', 'Upload a share image');
+  const problems = roomFormProblems(out, nowSec);
+  const fields = Object.keys(problems);
+  if (fields.length)
+    throw new DomainError(Reason.BadParameter, fields.length === 1 ? problems[fields[0]!]! : `${fields.length} fields need a change`, fields[0], { fields: problems });
   return out;
 }
 
@@ -86,7 +86,7 @@ export function roomRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
 
   api.post('/apps/:appid/rooms', route(ctx, async (req) => {
     const app = await appFor(ctx, sessionOf(ctx, req), params(req).appid);
-    const id = await d.rooms.create(app.appid, roomInput(jsonOf(req)));
+    const id = await d.rooms.create(app.appid, roomInput(jsonOf(req), Math.floor(ctx.clock.now() / 1000)));
     return { id };
   }));
 
@@ -107,7 +107,7 @@ export function roomRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
 
   api.put('/rooms/:id', route(ctx, async (req) => {
     const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
-    await d.rooms.edit(app.appid, room.id, roomInput(jsonOf(req)));
+    await d.rooms.edit(app.appid, room.id, roomInput(jsonOf(req), Math.floor(ctx.clock.now() / 1000)));
     return { ok: true };
   }));
 
