@@ -27,6 +27,7 @@ export interface RoomPageOptions {
 
 const WELCOME = T.welcome;
 const NICK_KEY = 'zhibo.nick';
+const SOUND_KEY = 'zhibo.sound';
 const savedNick = (): string => {
   try {
     return localStorage.getItem(NICK_KEY) ?? '';
@@ -99,6 +100,7 @@ export class RoomPage {
     this.likes.setEnabled(!room.closeLike);
     this.chat.reset([], WELCOME);
     this.setupPlayer(room);
+    this.restoreSound();
     if (this.videoOnly) {
       this.upgrade.set(true, T.tooOld(room.minSdkVersion));
       void this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: room.roomId }).then((r) => (this.openid = r.openid), () => undefined);
@@ -165,6 +167,32 @@ export class RoomPage {
     this.player.on('needsGesture', () => this.unmute.set(true, T.tapToPlay));
     this.player.on('error', (m) => this.toast.show(m, 4000));
     this.video.addEventListener('resize', () => this.root.classList.toggle('zb-wide-video', this.video.videoWidth > this.video.videoHeight));
+  }
+
+  /**
+   * Back from a goods page: the sound stays as the viewer left it (the browser may still ask for a tap first; the
+   * player then says so). A page restored from the back/forward cache plays on where it was.
+   */
+  private restoreSound(): void {
+    let on = false;
+    try {
+      on = sessionStorage.getItem(SOUND_KEY) === '1';
+    } catch {
+      on = false;
+    }
+    if (on) this.video.muted = false;
+    // Leaving for a goods page: let go of the socket and the stream, so the browser may keep this page in its
+    // back/forward cache (an open WebSocket forbids it); coming back from that cache picks both up again.
+    addEventListener('pagehide', (e) => {
+      if (!e.persisted) return;
+      this.channel?.close();
+      this.player?.stop();
+    });
+    addEventListener('pageshow', (e) => {
+      if (!e.persisted) return;
+      this.channel?.connect();
+      if (this.status === LiveStatus.Live) this.player?.start();
+    });
   }
 
   /** The viewer picks their chat name (kept in this browser; a merchant's viewer token may set it instead). */
@@ -328,10 +356,17 @@ export class RoomPage {
     }, 15_000);
   }
 
-  /** S-PARAMS-2: room_id, openid, share_openid (share-card entries only), custom_params. */
+  /** S-PARAMS-2: room_id, openid, share_openid (share-card entries only), custom_params; and the SDK's back mark. */
   private outbound() {
     const viaShare = !!this.link.scene && !!this.link.share_openid;
+    // coming back (history, or a reload when the browser dropped the page): keep the sound on if it was
+    try {
+      sessionStorage.setItem(SOUND_KEY, this.video.muted ? '0' : '1');
+    } catch {
+      // storage blocked: muted again on return
+    }
     return {
+      fromRoom: true,
       room_id: this.link.room_id,
       openid: this.openid,
       ...(viaShare ? { share_openid: this.link.share_openid, share_sig: this.link.share_sig } : {}),

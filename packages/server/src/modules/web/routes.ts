@@ -27,7 +27,11 @@ export interface WebDeps {
 }
 
 export function webRoutes(app: FastifyInstance, d: WebDeps): void {
-  app.get(`${WebRoutes.build}*`, (req, reply) => d.files.send(req, reply, (req.params as { '*': string })['*'], false));
+  // player libraries are imported by the SDK's mini-player on merchants' pages too: CORS for them
+  app.get(`${WebRoutes.build}*`, (req, reply) => {
+    const file = (req.params as { '*': string })['*'];
+    return d.files.send(req, reply, file, file.startsWith('vendor/'));
+  });
   app.get(WebRoutes.sdk, (req, reply) => d.files.send(req, reply, 'zhibo-sdk.js', true));
   app.get('/room', (req, reply) => {
     const i = req.url.indexOf('?');
