@@ -183,8 +183,8 @@ export class RoomPage {
     if (on) this.video.muted = false;
     // Leaving for a goods page: let go of the socket and the stream, so the browser may keep this page in its
     // back/forward cache (an open WebSocket forbids it); coming back from that cache picks both up again.
-    addEventListener('pagehide', (e) => {
-      if (!e.persisted) return;
+    // (unconditionally: with the socket still open the browser would not offer the cache in the first place)
+    addEventListener('pagehide', () => {
       this.channel?.close();
       this.player?.stop();
     });
