@@ -5,10 +5,10 @@
  */
 import {
   CloseCode, LiveStatus, PluginErrorCode, WebRoutes, isLiveStatus,
-  type EntryInfo, type LiveInfoGoods, type PluginError, type PluginReplaysResponse, type PluginRoomResponse, type ShareLinkResponse, type WelcomeMsg,
+  type EntryInfo, type PluginError, type PluginReplaysResponse, type PluginRoomResponse, type WelcomeMsg,
 } from '@zhibo/protocol';
 import {
-  LivePlayer, merchantPageUrl, type HlsModule, type MpegtsModule, type PlayerTech, type RoomChannel, type RoomLink, type ZhiboSdk,
+  LivePlayer, type HlsModule, type MpegtsModule, type PlayerTech, type RoomChannel, type RoomLink, type ZhiboSdk,
 } from '@zhibo/sdk';
 import { h, img, show } from './dom.js';
 import { ICONS } from './icons.js';
@@ -16,6 +16,7 @@ import { ChatView, Composer } from './ui-chat.js';
 import { PresentCard, Shelf } from './ui-goods.js';
 import { LikeButton } from './ui-likes.js';
 import { StatusOverlay } from './ui-overlay.js';
+import { RoomExits, SOUND_KEY } from './room-exits.js';
 import { Pill, Toast, TopBar } from './ui-top.js';
 import { T } from './text.js';
 
@@ -27,7 +28,6 @@ export interface RoomPageOptions {
 
 const WELCOME = T.welcome;
 const NICK_KEY = 'zhibo.nick';
-const SOUND_KEY = 'zhibo.sound';
 const savedNick = (): string => {
   try {
     return localStorage.getItem(NICK_KEY) ?? '';
@@ -63,15 +63,20 @@ export class RoomPage {
   private poll: ReturnType<typeof setInterval> | undefined;
   private commentsClosed = false;
   private mutedSelf = false;
+  private readonly exits: RoomExits;
 
   constructor(private readonly root: HTMLElement, private readonly sdk: ZhiboSdk, private readonly link: RoomLink, private readonly opts: RoomPageOptions) {
+    this.exits = new RoomExits({
+      sdk, link, root, toast: this.toast,
+      room: () => this.room, openid: () => this.openid, setOpenid: (o) => (this.openid = o), muted: () => this.video.muted,
+    });
     this.chat = new ChatView(() => this.openid);
     this.composer = new Composer((t) => this.sendChat(t));
     this.likes = new LikeButton(() => this.channel?.like(1));
-    this.shelf = new Shelf((g) => this.openGoods(g));
-    this.present = new PresentCard((g) => this.openGoods(g));
-    this.top.shareButton.addEventListener('click', () => void this.share());
-    this.top.homeButton.addEventListener('click', () => this.openHome());
+    this.shelf = new Shelf((g) => this.exits.openGoods(g));
+    this.present = new PresentCard((g) => this.exits.openGoods(g));
+    this.top.shareButton.addEventListener('click', () => void this.exits.share());
+    this.top.homeButton.addEventListener('click', () => this.exits.openHome());
     this.top.fullscreenButton.addEventListener('click', () => this.toggleFullscreen());
     this.composer.nameButton.addEventListener('click', () => this.changeName());
   }
@@ -356,97 +361,11 @@ export class RoomPage {
     }, 15_000);
   }
 
-  /** S-PARAMS-2: room_id, openid, share_openid (share-card entries only), custom_params; and the SDK's back mark. */
-  private outbound() {
-    const viaShare = !!this.link.scene && !!this.link.share_openid;
-    // coming back (history, or a reload when the browser dropped the page): keep the sound on if it was
-    try {
-      sessionStorage.setItem(SOUND_KEY, this.video.muted ? '0' : '1');
-    } catch {
-      // storage blocked: muted again on return
-    }
-    return {
-      fromRoom: true,
-      room_id: this.link.room_id,
-      openid: this.openid,
-      ...(viaShare ? { share_openid: this.link.share_openid, share_sig: this.link.share_sig } : {}),
-      ...(this.link.custom_params ? { custom_params: this.link.custom_params } : {}),
-    };
-  }
-
-  private async ensureOpenid(): Promise<void> {
-    if (this.openid) return;
-    try {
-      this.openid = (await this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: this.link.room_id })).openid;
-    } catch {
-      // the link still works without it
-    }
-  }
-
-  private async openGoods(g: LiveInfoGoods): Promise<void> {
-    const room = this.room;
-    if (!room) return;
-    await this.ensureOpenid();
-    const absolute = /^https?:\/\//.test(g.url);
-    const base = room.goodsBaseUrl || (absolute ? g.url : '');
-    if (!base) {
-      this.toast.show(T.noGoodsPage);
-      return;
-    }
-    // Goods taps per product for the console's numbers (issue 5): a beacon survives the navigation.
-    try {
-      navigator.sendBeacon?.(`${this.sdk.client.server}/api/plugin/v1/goods-tap`, new Blob([JSON.stringify({ room_id: room.roomId, goods_id: g.goods_id, openid: this.openid })], { type: 'text/plain' }));
-    } catch {
-      /* counting a tap must never block the purchase */
-    }
-    location.assign(merchantPageUrl(base, g.url, this.outbound()));
-  }
-
-  private openHome(): void {
-    const room = this.room;
-    if (!room?.homeUrl) return;
-    void this.ensureOpenid().then(() => location.assign(merchantPageUrl(room.homeUrl, '', this.outbound())));
-  }
-
   private sendChat(text: string): boolean {
     if (!this.channel || this.channel.state !== 'open') {
       this.toast.show(T.connecting);
       return false;
     }
     return this.channel.chat(text);
-  }
-
-  /** S-PARAMS-1: share a link carrying this viewer's signed share_openid (scene 1007 unless told). */
-  private async share(): Promise<void> {
-    const room = this.room;
-    if (!room) return;
-    let link: ShareLinkResponse;
-    try {
-      link = await this.sdk.client.get<ShareLinkResponse>(WebRoutes.shareLink, {
-        room_id: room.roomId,
-        scene: 1007,
-        custom_params: this.link.custom_params,
-        close_share_ticket: this.link.close_share_ticket ? '1' : undefined,
-      });
-    } catch (e) {
-      this.toast.show(`${T.shareFailed} · ${(e as PluginError).errmsg ?? 'error'}`);
-      return;
-    }
-    const data = { title: room.name, text: T.shareText(room.anchorName, room.name), url: link.url };
-    if (typeof navigator.share === 'function' && (!navigator.canShare || navigator.canShare(data))) {
-      try {
-        await navigator.share(data);
-        return;
-      } catch (e) {
-        if ((e as DOMException).name === 'AbortError') return;
-      }
-    }
-    try {
-      await navigator.clipboard.writeText(link.url);
-      this.toast.show(T.linkCopied);
-    } catch {
-      window.prompt(T.copyLink, link.url);
-    }
-    this.root.dataset.lastShare = link.url;
   }
 }
