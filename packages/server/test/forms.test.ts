@@ -50,7 +50,7 @@ describe('the room form', () => {
       await page.fill('input[name=name]', '直播');
       await page.click('button[type=submit]');
       await page.waitForSelector('.has-error');
-      const errors = await page.$$eval('[data-error-for]', (els) => Object.fromEntries(els.filter((e) => e.textContent).map((e) => [(e as HTMLElement).dataset.errorFor, e.textContent])));
+      const errors: Record<string, string> = await page.$$eval('[data-error-for]', (els) => Object.fromEntries(els.filter((e) => e.textContent).map((e) => [(e as HTMLElement).dataset.errorFor ?? '', e.textContent ?? ''])));
       expect(errors).toMatchObject({ name: expect.stringContaining('This one counts as 4: too short'), anchorName: 'Enter the anchor’s name', coverImg: 'Upload a cover image', shareImg: 'Upload a share image' });
       expect(posts).toEqual([]);
     } finally {
