@@ -32,7 +32,10 @@ export async function roomFormPage(ctx: Ctx): Promise<HTMLElement> {
   ctx.setApp(appid);
   if (editing && !editing.editable)
     return h('div', { class: 'page narrow' }, card('This room can no longer be edited', h('p', { text: 'As on WeChat, a room can be edited only before its live starts (status 102).' }), h('a', { class: 'btn btn-primary', href: `#/rooms/${editing.id}`, text: 'Back to the room' })));
-  const now = Math.floor(Date.now() / 1000);
+  // the server's clock, not this computer's: the browser checks the form with the rules the server applies
+  const serverTime = (await ctx.api.get<{ serverTime?: number }>('/session')).serverTime ?? Date.now();
+  const offset = serverTime - Date.now();
+  const now = Math.floor(serverTime / 1000);
   const start = editing?.startTime ?? Math.ceil((now + 15 * 60) / 300) * 300;
   const end = editing?.endTime ?? start + 2 * 3600;
   const images = {} as Record<'coverImg' | 'shareImg' | 'anchorImg', ReturnType<typeof imageField>>;
@@ -51,7 +54,7 @@ export async function roomFormPage(ctx: Ctx): Promise<HTMLElement> {
       closeReplay: checked(f.el, 'replay') ? 0 : 1, closeShare: checked(f.el, 'share') ? 0 : 1,
     };
     // Every problem at once, checked here first with the server's own rules (it checks again).
-    const problems = roomFormProblems(body, Math.floor(Date.now() / 1000));
+    const problems = roomFormProblems(body, Math.floor((Date.now() + offset) / 1000));
     const n = Object.keys(problems).length;
     if (n) throw new ApiError(400, 'bad_parameter', n === 1 ? Object.values(problems)[0]! : `${n} fields need a change`, problems);
     if (editing) {

@@ -33,7 +33,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
 
   api.get('/session', route(ctx, async (req) => {
     const sess = sessionOf(ctx, req);
-    return { account: publicAccount(sess.account), csrf: sess.csrf, expiresAt: sess.expiresAt, sdkVersion: SDK_VERSION };
+    return { account: publicAccount(sess.account), csrf: sess.csrf, expiresAt: sess.expiresAt, sdkVersion: SDK_VERSION, serverTime: ctx.clock.now() };
   }));
 
   api.post('/logout', route(ctx, async (req, reply) => {
