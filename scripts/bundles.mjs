@@ -22,6 +22,10 @@ export const BUNDLES = [
   ['packages/sdk/src/vendor/hls.ts', 'vendor/hls.js'],
 ];
 
+// The script-tag SDK and the service worker are classic scripts (merchants paste one plain <script src> tag, any
+// origin): IIFEs, so their names never leak into the page's globals. The room page, console and anchor page are modules.
+const CLASSIC = new Set(['zhibo-sdk.js', 'zhibo-sw.js']);
+
 const SOURCES = ['apps/room/src', 'apps/console/src', 'apps/anchor/src', 'packages/sdk/src', 'packages/protocol/src', 'packages/core/src'];
 // Workspace packages are bundled from their TypeScript sources (no stale dist/).
 const alias = Object.fromEntries(['protocol', 'core', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
@@ -31,7 +35,7 @@ export async function buildBundles(outDir) {
   for (const [entry, out] of BUNDLES) {
     if (!existsSync(join(ROOT, entry))) continue;
     const r = await build({
-      absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(outDir, out), bundle: true, format: 'esm',
+      absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(outDir, out), bundle: true, format: CLASSIC.has(out) ? 'iife' : 'esm',
       target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'warning', write: false,
     });
     for (const f of r.outputFiles) {

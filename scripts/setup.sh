@@ -1,35 +1,42 @@
 #!/usr/bin/env bash
-# Installs whatever is missing, then builds. Safe to run again: each step is skipped when done.
-#   - Debian packages: ffmpeg (ingest tests, HLS, replays), chromium (browser tests),
-#     postgresql (the test suite's throw-away server), nginx + libnginx-mod-rtmp (benchmark peer),
-#     zbar-tools + tesseract-ocr (the share poster tests scan its QR code and read its time line)
-#   - npm packages: `npm ci` when node_modules does not match package-lock.json
-#   - build: TypeScript project references + the browser bundles
+# Installs what is missing for one purpose, then builds. Safe to run again: each step is skipped when done.
+#   bash scripts/setup.sh run    (npm start)  ffmpeg (ingest, HLS, replays) and a CJK font (poster text); nothing else
+#   bash scripts/setup.sh test   (npm test)   + chromium (browser tests), postgresql (the throw-away test server),
+#                                             zbar-tools + tesseract-ocr (the poster tests scan its QR code, read its time)
+#   bash scripts/setup.sh bench               + nginx with the RTMP module (optional benchmark peer)
+# npm packages: `npm ci` only when node_modules does not hold what package-lock.json asks for
+# (scripts/deps-match.mjs compares contents, not file times). Then: TypeScript build + browser bundles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-run}"
+case "$mode" in run|test|bench) ;; *) echo "usage: bash scripts/setup.sh run|test|bench" >&2; exit 2 ;; esac
 
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
-[ -x /usr/bin/chromium ] || need+=(chromium)
-# CJK glyphs for the room page and console screenshots taken by the browser tests
+# CJK glyphs for the share poster (and the browser screenshots)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
-# the share poster tests: zbarimg scans the QR code, tesseract reads the printed start time
-command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
-command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
-[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v nginx >/dev/null 2>&1 || need+=(nginx)
-[ -e /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(libnginx-mod-rtmp)
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
+if [ "$mode" = test ]; then
+  command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+  command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+  [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
+fi
+if [ "$mode" = bench ]; then
+  command -v nginx >/dev/null 2>&1 || need+=(nginx)
+  [ -e /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(libnginx-mod-rtmp)
+fi
 if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: installing Debian packages: ${need[*]}"
+  echo "setup ($mode): installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if ! node scripts/deps-match.mjs --verbose; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi

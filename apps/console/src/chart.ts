@@ -4,7 +4,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { h, fmtClock } from './dom.js';
+import { h, fmtClock, fmtTime, timeZone } from './dom.js';
 
 export interface ChartSeries {
   label: string;
@@ -25,7 +25,7 @@ export function lineChart(t: number[], series: ChartSeries[]): Chart {
   const plotEl = h('div', { class: 'uplot-host', role: 'img', 'aria-label': series.map((s) => `${s.label}: highest ${Math.max(0, ...s.values)}`).join('; ') });
   const width = () => Math.max(280, Math.min(900, (plotEl.parentElement?.clientWidth || window.innerWidth - 48)));
   const plot = new uPlot(
-    { width: width(), height: 220, series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: t.length < 40 } }))], axes: [{}, { size: 50 }], legend: { show: true } },
+    { width: width(), height: 220, tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone()), series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: t.length < 40 } }))], axes: [{ values: (_u: uPlot, vals: number[]) => vals.map((v) => fmtTime(v * 1000).slice(11)) }, { size: 50 }], legend: { show: true } },
     [t.map((x) => x / 1000), ...series.map((s) => s.values)],
     plotEl,
   );

@@ -37,15 +37,30 @@ export const $ = <T extends Element = HTMLElement>(sel: string, root: ParentNode
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** 2026-11-23 12:00 in the browser's time zone */
+/**
+ * One time zone everywhere (issue 12 §9): the app's (App settings; default Asia/Shanghai, the zone the API quota's day
+ * follows), never the browser's. 24-hour, ISO-like.
+ */
+let zone = 'Asia/Shanghai';
+export function setTimeZone(z: string | undefined): void {
+  zone = z || 'Asia/Shanghai';
+}
+export const timeZone = (): string => zone;
+
+function parts(ms: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value])) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+}
+
+/** 2026-11-23 12:00 in the app's time zone */
 export function fmtTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = parts(ms);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 export function fmtClock(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const p = parts(ms);
+  return `${p.hour}:${p.minute}:${p.second}`;
 }
 
 export function fmtDuration(sec: number | null | undefined): string {
@@ -66,14 +81,22 @@ export function priceText(g: { priceType: number; price: number; price2: number 
 
 export const fmtCount = (n: number): string => (n >= 10_000 ? `${(n / 10_000).toFixed(1)}万` : n.toLocaleString());
 
-/** datetime-local value ⇄ unix seconds (local time) */
+/** datetime-local value ⇄ unix seconds, as wall time in the app's time zone */
 export function toLocalInput(sec: number): string {
-  const d = new Date(sec * 1000);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = parts(sec * 1000);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 export function fromLocalInput(v: string): number | null {
-  if (!v) return null;
-  const t = new Date(v).getTime();
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v);
+  if (!m) return null;
+  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!);
+  // the zone's offset at that wall time (twice: once near it, once at the answer, for days that change offset)
+  const offset = (ms: number) => {
+    const p = parts(ms);
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
+  };
+  const guess = wall - offset(wall);
+  const t = wall - offset(guess);
   return Number.isFinite(t) ? Math.floor(t / 1000) : null;
 }
 

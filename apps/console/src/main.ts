@@ -1,7 +1,7 @@
 /** The merchant console (issue 5, docs/console.md): a hash-routed single page over /console/api. */
 import './styles.css';
 import { Api, ApiError, type Account } from './api.js';
-import { h } from './dom.js';
+import { h, setTimeZone } from './dom.js';
 import { createShell, type AppInfo, type Ctx } from './shell.js';
 import { toast } from './ui.js';
 import { loginPage } from './pages/login.js';
@@ -137,6 +137,7 @@ class ConsoleApp {
       setApp: (appid) => {
         this.appid = appid;
         if (appid) localStorage.setItem('zhibo.console.app', appid);
+        setTimeZone(this.apps.find((a) => a.appid === appid)?.timeZone);
         this.shell.update({ account: this.account!, apps: this.apps, appid, section: route?.section ?? '' });
       },
       onDispose: (fn) => this.disposers.push(fn),

@@ -3,6 +3,8 @@ import type { Account, Api } from './api.js';
 import { h } from './dom.js';
 
 export interface AppInfo {
+  /** the app's time zone: every date and time the console shows is in it */
+  timeZone?: string;
   appid: string;
   name: string;
   owner: string | null;

@@ -31,7 +31,17 @@ export function icon(svg: string, cls = 'zb-icon'): HTMLSpanElement {
   return s;
 }
 
-/** Safe image: only http(s) URLs; a broken image hides itself. */
+/** An http(s) URL for src (this server's images arrive as paths, `/img/ID`), or '' for anything else. */
+export function httpUrl(src: string): string {
+  try {
+    const u = new URL(src, location.href);
+    return src && (u.protocol === 'http:' || u.protocol === 'https:') ? u.toString() : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Safe image: only http(s) URLs (paths resolve against the page); a broken image hides itself. */
 export function img(src: string, alt: string, cls: string): HTMLImageElement {
   const i = document.createElement('img');
   i.className = cls;
@@ -39,7 +49,8 @@ export function img(src: string, alt: string, cls: string): HTMLImageElement {
   i.decoding = 'async';
   i.loading = 'lazy';
   i.referrerPolicy = 'no-referrer';
-  if (/^https?:\/\//.test(src)) i.src = src;
+  const url = httpUrl(src);
+  if (url) i.src = url;
   else i.classList.add('zb-img-empty');
   i.addEventListener('error', () => i.classList.add('zb-img-empty'), { once: true });
   return i;

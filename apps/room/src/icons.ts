@@ -17,5 +17,6 @@ export const ICONS = {
   clock: svg('<path d="M12 2a10 10 0 110 20 10 10 0 010-20zm1 5h-2v6l5 3 1-1.7-4-2.3V7z"/>'),
   signal: svg('<path d="M2 20h3v-4H2v4zm5 0h3v-8H7v8zm5 0h3V8h-3v12zm5 0h3V4h-3v16z"/>'),
   end: svg('<path d="M12 2a10 10 0 110 20 10 10 0 010-20zm-1.2 13.6l6.4-6.4-1.4-1.4-5 5-2.5-2.5-1.4 1.4 3.9 3.9z"/>'),
+  fullscreen: svg('<path d="M4 4h6v2H6v4H4V4zm10 0h6v6h-2V6h-4V4zM4 14h2v4h4v2H4v-6zm14 0h2v6h-6v-2h4v-4z"/>'),
   chevron: svg('<path d="M9.3 5.3a1 1 0 011.4 0l6 6a1 1 0 010 1.4l-6 6a1 1 0 11-1.4-1.4l5.3-5.3-5.3-5.3a1 1 0 010-1.4z"/>'),
 } as const;

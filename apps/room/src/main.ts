@@ -3,6 +3,7 @@ import './room.css';
 import { createSdk, defineSubscribe, roomLinkFromQuery, type PlayerTech } from '@zhibo/sdk';
 import { h } from './dom.js';
 import { RoomPage } from './room.js';
+import { LANG, T } from './text.js';
 
 declare global {
   interface Window {
@@ -15,10 +16,11 @@ const PLAYERS: readonly PlayerTech[] = ['flv', 'wsflv', 'hls.js', 'native-hls'];
 function boot(): void {
   const app = document.getElementById('zb-app') ?? document.body.appendChild(h('div', { id: 'zb-app' }));
   document.getElementById('zb-boot')?.remove();
+  document.documentElement.lang = LANG === 'en' ? 'en' : 'zh-CN';
   const q = new URLSearchParams(location.search);
   const link = roomLinkFromQuery(q);
   if (!link) {
-    app.replaceChildren(h('div', { class: 'zb-fatal' }, h('h1', { text: '链接无效' }), h('p', { text: '这个链接缺少直播间号 (room_id) · This link has no room_id' })));
+    app.replaceChildren(h('div', { class: 'zb-fatal' }, h('h1', { text: T.badLinkTitle }), h('p', { text: T.badLink })));
     return;
   }
   const sdk = createSdk({ server: location.origin });

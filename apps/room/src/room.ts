@@ -5,10 +5,10 @@
  */
 import {
   CloseCode, LiveStatus, PluginErrorCode, WebRoutes, isLiveStatus,
-  type EntryInfo, type LiveInfoGoods, type PluginError, type PluginReplaysResponse, type PluginRoomResponse, type ShareLinkResponse, type WelcomeMsg,
+  type EntryInfo, type PluginError, type PluginReplaysResponse, type PluginRoomResponse, type WelcomeMsg,
 } from '@zhibo/protocol';
 import {
-  LivePlayer, merchantPageUrl, type HlsModule, type MpegtsModule, type PlayerTech, type RoomChannel, type RoomLink, type ZhiboSdk,
+  LivePlayer, type HlsModule, type MpegtsModule, type PlayerTech, type RoomChannel, type RoomLink, type ZhiboSdk,
 } from '@zhibo/sdk';
 import { h, img, show } from './dom.js';
 import { ICONS } from './icons.js';
@@ -16,7 +16,9 @@ import { ChatView, Composer } from './ui-chat.js';
 import { PresentCard, Shelf } from './ui-goods.js';
 import { LikeButton } from './ui-likes.js';
 import { StatusOverlay } from './ui-overlay.js';
+import { RoomExits, SOUND_KEY } from './room-exits.js';
 import { Pill, Toast, TopBar } from './ui-top.js';
+import { T } from './text.js';
 
 export interface RoomPageOptions {
   /** where build/vendor/*.js are (…/build/ with the page's ?v=) */
@@ -26,16 +28,16 @@ export interface RoomPageOptions {
   latencyTargetSec?: number;
 }
 
-const WELCOME = '欢迎来到直播间！请文明发言，理性购物。Welcome — be kind in the chat.';
-const ERR_TEXT: Record<string, string> = {
-  rate_limited: '发言太快了，休息一下 · Slow down',
-  too_long: '评论太长了 · Too long',
-  empty: '说点什么吧',
-  comments_closed: '评论已关闭 · Comments are closed',
-  muted: '你已被禁言 · You are muted',
-  room_closed: '直播已结束，不能再评论',
-  likes_closed: '点赞已关闭',
+const WELCOME = T.welcome;
+const NICK_KEY = 'zhibo.nick';
+const savedNick = (): string => {
+  try {
+    return localStorage.getItem(NICK_KEY) ?? '';
+  } catch {
+    return '';
+  }
 };
+const ERR_TEXT: Record<string, string> = T.err;
 
 export class RoomPage {
   private readonly video = h('video', { class: 'zb-video', muted: true, autoplay: true, playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, disablepictureinpicture: true });
@@ -44,8 +46,8 @@ export class RoomPage {
   private readonly overlay = new StatusOverlay();
   private readonly top = new TopBar();
   private readonly toast = new Toast();
-  private readonly unmute = new Pill('zb-unmute', ICONS.muted, '点击开启声音 · Tap to unmute');
-  private readonly conn = new Pill('zb-conn', null, '连接已断开，正在重连… · Reconnecting');
+  private readonly unmute = new Pill('zb-unmute', ICONS.muted, T.tapToUnmute);
+  private readonly conn = new Pill('zb-conn', null, T.reconnecting);
   private readonly upgrade = new Pill('zb-upgrade', null, '');
   private readonly chat: ChatView;
   private readonly composer: Composer;
@@ -63,16 +65,23 @@ export class RoomPage {
   private poll: ReturnType<typeof setInterval> | undefined;
   private commentsClosed = false;
   private mutedSelf = false;
+  private readonly exits: RoomExits;
 
   constructor(private readonly root: HTMLElement, private readonly sdk: ZhiboSdk, private readonly link: RoomLink, private readonly opts: RoomPageOptions) {
+    this.exits = new RoomExits({
+      sdk, link, root, toast: this.toast,
+      room: () => this.room, openid: () => this.openid, setOpenid: (o) => (this.openid = o), muted: () => this.video.muted,
+    });
     this.chat = new ChatView(() => this.openid);
     this.composer = new Composer((t) => this.sendChat(t));
     this.likes = new LikeButton(() => this.channel?.like(1));
-    this.shelf = new Shelf((g) => this.openGoods(g));
-    this.present = new PresentCard((g) => this.openGoods(g));
-    this.top.shareButton.addEventListener('click', () => void this.share());
-    this.top.homeButton.addEventListener('click', () => this.openHome());
-    this.top.kfButton.addEventListener('click', () => this.openKf());
+    this.shelf = new Shelf((g) => this.exits.openGoods(g));
+    this.present = new PresentCard((g) => this.exits.openGoods(g));
+    this.top.shareButton.addEventListener('click', () => void this.exits.share());
+    this.top.homeButton.addEventListener('click', () => this.exits.openHome());
+    this.top.kfButton.addEventListener('click', () => this.exits.openKf());
+    this.top.fullscreenButton.addEventListener('click', () => this.toggleFullscreen());
+    this.composer.nameButton.addEventListener('click', () => this.changeName());
   }
 
   /** A stable read-only view for tests and the console (window.__zhiboRoom). */
@@ -100,8 +109,9 @@ export class RoomPage {
     this.likes.setEnabled(!room.closeLike);
     this.chat.reset([], WELCOME);
     this.setupPlayer(room);
+    this.restoreSound();
     if (this.videoOnly) {
-      this.upgrade.set(true, `当前版本过低，仅可观看视频，请升级到 ${room.minSdkVersion} 或更新版本 · Update to use the room features`);
+      this.upgrade.set(true, T.tooOld(room.minSdkVersion));
       void this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: room.roomId }).then((r) => (this.openid = r.openid), () => undefined);
     } else {
       this.connect(room);
@@ -135,10 +145,10 @@ export class RoomPage {
       } catch (e) {
         const err = e as PluginError;
         if (err.errcode === PluginErrorCode.RoomNotFound || err.errcode === PluginErrorCode.BadRequest) {
-          this.fatal('直播间不存在', `房间 ${this.link.room_id} 不存在或已被删除 · This live room does not exist`);
+          this.fatal(T.noRoomTitle, T.noRoom(this.link.room_id));
           return undefined;
         }
-        this.conn.set(true, '网络异常，正在重试… · Network error, retrying');
+        this.conn.set(true, T.networkRetry);
         await new Promise((r) => setTimeout(r, Math.min(15_000, 1000 * 2 ** attempt)));
       }
     }
@@ -165,9 +175,53 @@ export class RoomPage {
       if (this.video.muted) this.unmute.set(true);
     });
     this.player.on('waiting', () => (this.loading.hidden = this.status !== LiveStatus.Live));
-    this.player.on('needsGesture', () => this.unmute.set(true, '点击播放 · Tap to play'));
+    this.player.on('needsGesture', () => this.unmute.set(true, T.tapToPlay));
     this.player.on('error', (m) => this.toast.show(m, 4000));
     this.video.addEventListener('resize', () => this.root.classList.toggle('zb-wide-video', this.video.videoWidth > this.video.videoHeight));
+  }
+
+  /**
+   * Back from a goods page: the sound stays as the viewer left it (the browser may still ask for a tap first; the
+   * player then says so). A page restored from the back/forward cache plays on where it was.
+   */
+  private restoreSound(): void {
+    let on = false;
+    try {
+      on = sessionStorage.getItem(SOUND_KEY) === '1';
+    } catch {
+      on = false;
+    }
+    if (on) this.video.muted = false;
+    // Leaving for a goods page: let go of the socket and the stream, so the browser may keep this page in its
+    // back/forward cache (an open WebSocket forbids it); coming back from that cache picks both up again.
+    // (unconditionally: with the socket still open the browser would not offer the cache in the first place)
+    addEventListener('pagehide', () => {
+      this.channel?.close();
+      this.player?.stop();
+    });
+    addEventListener('pageshow', (e) => {
+      if (!e.persisted) return;
+      this.channel?.connect();
+      if (this.status === LiveStatus.Live) this.player?.start();
+    });
+  }
+
+  /** The viewer picks their chat name (kept in this browser; a merchant's viewer token may set it instead). */
+  private changeName(): void {
+    const n = window.prompt(T.askName, this.composer.nameButton.textContent ?? '')?.trim();
+    if (!n) return;
+    try {
+      localStorage.setItem(NICK_KEY, n.slice(0, 24));
+    } catch {
+      // storage blocked: this visit only
+    }
+    this.channel?.setNick(n.slice(0, 24));
+  }
+
+  /** Desktop viewers: the video (with its overlays) fills the screen; again to leave. */
+  private toggleFullscreen(): void {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    else void this.root.querySelector<HTMLElement>('.zb-stage')?.requestFullscreen?.().catch(() => undefined);
   }
 
   private unmuteNow(): void {
@@ -190,14 +244,14 @@ export class RoomPage {
   }
 
   private connect(room: PluginRoomResponse): void {
-    const ch = this.sdk.roomChannel(room.roomId, { entry: this.entry() });
+    const ch = this.sdk.roomChannel(room.roomId, { entry: this.entry(), ...(savedNick() ? { nick: savedNick() } : {}) });
     this.channel = ch;
     ch.on('welcome', (m) => this.onWelcome(m));
     ch.on('state', (s) => this.conn.set(s === 'reconnecting'));
     ch.on('chat', (m) => this.chat.add(m));
     ch.on('chatDeleted', (m) => this.chat.remove(m.id));
     ch.on('likes', (m) => this.likes.serverTotal(m.total, m.delta));
-    ch.on('viewers', (m) => this.top.setViewers(m.count));
+    ch.on('viewers', (m) => this.top.setViewers(this.isFinal() ? null : m.count));
     ch.on('shelf', (m) => {
       this.shelf.set(m.goods);
       show(this.shelf.bagButton, !room.closeGoods && m.goods.length > 0);
@@ -207,13 +261,15 @@ export class RoomPage {
       this.shelf.setPresented(m.goods?.goods_id ?? 0);
     });
     ch.on('status', (m) => this.applyStatus(m.liveStatus));
+    ch.on('replays', () => this.overlay.replaysChanged());
+    ch.on('notice', (m) => this.chat.setNotice(m.text));
     ch.on('comments', (m) => {
       this.commentsClosed = m.closed;
       this.updateComposer();
     });
     ch.on('muted', (m) => {
       this.mutedSelf = m.you;
-      this.toast.show(m.you ? '你已被禁言 · You are muted' : '你已被解除禁言');
+      this.toast.show(m.you ? T.youAreMuted : T.youAreUnmuted);
     });
     ch.on('error', (m) => this.toast.show(ERR_TEXT[m.code] ?? m.message));
     ch.on('closed', (c) => {
@@ -221,11 +277,11 @@ export class RoomPage {
       if (c.code === CloseCode.VersionTooOld) {
         this.videoOnly = true;
         this.root.classList.add('zb-video-only');
-        this.upgrade.set(true, '当前版本过低，仅可观看视频，请升级 · Update to use the room features');
+        this.upgrade.set(true, T.tooOldShort);
       } else if (c.code === CloseCode.RoomBanned) {
         this.applyStatus(LiveStatus.Banned);
       } else if (c.code === CloseCode.UnknownRoom) {
-        this.fatal('直播间不存在', 'This live room does not exist');
+        this.fatal(T.noRoomTitle, T.noRoom(this.link.room_id));
       }
     });
     ch.connect();
@@ -235,25 +291,32 @@ export class RoomPage {
     const r = m.room;
     this.openid = m.openid;
     this.mutedSelf = m.mutedSelf;
-    if (m.mutedSelf) this.toast.show('你已被禁言 · You are muted');
+    if (m.mutedSelf) this.toast.show(T.youAreMuted);
     this.commentsClosed = r.closeComment;
     this.top.setRoom(r.anchorName, r.anchorImg, r.name);
-    this.top.setViewers(r.viewers.count);
+    this.top.setViewers(this.isFinal(r.liveStatus) ? null : r.viewers.count);
     this.likes.setTotal(r.likes);
     this.likes.setEnabled(!r.closeLike);
     this.shelf.set(r.goods, r.presented?.goods_id ?? 0);
     show(this.shelf.bagButton, !r.closeGoods && r.goods.length > 0);
     this.present.set(r.presented);
     this.chat.reset(r.comments, WELCOME);
+    this.chat.setNotice(r.notice);
+    this.composer.setName(m.nick);
     this.updateComposer();
     this.applyStatus(r.liveStatus);
+  }
+
+  /** 103/104/107: over (no viewers now, no chat) */
+  private isFinal(s: LiveStatus = this.status): boolean {
+    return s === LiveStatus.Ended || s === LiveStatus.Banned || s === LiveStatus.Expired;
   }
 
   private updateComposer(): void {
     const closed = this.status === LiveStatus.Ended || this.status === LiveStatus.Banned || this.status === LiveStatus.Expired;
     // A muted viewer may still type (like WeChat): the server refuses the comment and the toast says why.
-    if (this.commentsClosed) this.composer.setEnabled(false, '评论已关闭 · Comments closed');
-    else if (closed) this.composer.setEnabled(false, '直播已结束 · The live has ended');
+    if (this.commentsClosed) this.composer.setEnabled(false, T.commentsClosed);
+    else if (closed) this.composer.setEnabled(false, T.liveEnded);
     else this.composer.setEnabled(true);
   }
 
@@ -267,11 +330,14 @@ export class RoomPage {
     this.root.classList.toggle('zb-banned', s === LiveStatus.Banned);
     if (s !== LiveStatus.Live) this.unmute.set(false);
     this.top.setLive(s === LiveStatus.Live);
+    if (this.isFinal()) this.top.setViewers(null);
     this.overlay.set(s, {
       room: this.room,
       serverNow: () => Date.now() + this.serverOffset,
       subscribe: () => this.subscribeButton(),
-      replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId }, { identity: false }).then((r) => r.replays),
+      // `v` keeps each read fresh (the read is cacheable for 30 s; the list changes when a segment is ready)
+      replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId, v: Date.now() }, { identity: false })
+        .then((r) => ({ replays: r.replays, pending: r.pending ?? 0 })),
     });
     if (s === LiveStatus.Live) {
       if (!this.player?.isRunning) this.loading.hidden = false;
@@ -298,16 +364,16 @@ export class RoomPage {
       (following ? api.unfollow(roomId) : api.follow(roomId)).then((r) => {
         following = r.following;
         this.top.setFollowing(following);
-        this.toast.show(following ? '已关注，开播会提醒你 · Following' : '已取消关注 · Unfollowed');
-      }, () => this.toast.show('操作失败，请稍后再试 · Try again later')).finally(() => (b.disabled = false));
+        this.toast.show(following ? T.followed : T.unfollowed);
+      }, () => this.toast.show(T.tryLater)).finally(() => (b.disabled = false));
     };
   }
 
   private subscribeButton(): HTMLElement {
     const id = String(this.room?.roomId ?? this.link.room_id);
     if (customElements.get('zhibo-subscribe')) return h('zhibo-subscribe' as 'div', { 'room-id': id });
-    const b = h('button', { class: 'zb-subscribe-fallback', type: 'button', text: '开播提醒 · Remind me' });
-    b.addEventListener('click', () => this.toast.show('订阅暂不可用 · Reminders are not available here'));
+    const b = h('button', { class: 'zb-subscribe-fallback', type: 'button', text: T.remindMe });
+    b.addEventListener('click', () => this.toast.show(T.remindersOff));
     return b;
   }
 
@@ -320,110 +386,12 @@ export class RoomPage {
     }, 15_000);
   }
 
-  /** S-PARAMS-2: room_id, openid, share_openid (share-card entries only), custom_params. */
-  private outbound() {
-    const viaShare = !!this.link.scene && !!this.link.share_openid;
-    return {
-      room_id: this.link.room_id,
-      openid: this.openid,
-      ...(viaShare ? { share_openid: this.link.share_openid, share_sig: this.link.share_sig } : {}),
-      ...(this.link.custom_params ? { custom_params: this.link.custom_params } : {}),
-    };
-  }
-
-  private async ensureOpenid(): Promise<void> {
-    if (this.openid) return;
-    try {
-      this.openid = (await this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: this.link.room_id })).openid;
-    } catch {
-      // the link still works without it
-    }
-  }
-
-  private async openGoods(g: LiveInfoGoods): Promise<void> {
-    const room = this.room;
-    if (!room) return;
-    await this.ensureOpenid();
-    const absolute = /^https?:\/\//.test(g.url);
-    const base = room.goodsBaseUrl || (absolute ? g.url : '');
-    if (!base) {
-      this.toast.show('商家还没有设置商品页地址 · The shop has not set its goods page');
-      return;
-    }
-    // Goods taps per product for the console's numbers (issue 5): a beacon survives the navigation.
-    try {
-      navigator.sendBeacon?.(`${this.sdk.client.server}/api/plugin/v1/goods-tap`, new Blob([JSON.stringify({ room_id: room.roomId, goods_id: g.goods_id, openid: this.openid })], { type: 'text/plain' }));
-    } catch {
-      /* counting a tap must never block the purchase */
-    }
-    this.navigate(base, g.url);
-  }
-
-  private openHome(): void {
-    const room = this.room;
-    if (!room?.homeUrl) return;
-    void this.ensureOpenid().then(() => this.navigate(room.homeUrl, ''));
-  }
-
-  /** Go to a merchant page: only ever an http(s) URL (merchantPageUrl refuses anything else). */
-  private navigate(base: string, path: string): void {
-    let url: string;
-    try {
-      url = merchantPageUrl(base, path, this.outbound());
-    } catch {
-      this.toast.show('商品页地址无效 · This product link is not valid');
-      return;
-    }
-    location.assign(url);
-  }
-
-  /** Customer service: the app's contact page, with the viewer's openid and the room (like the home link). */
-  private openKf(): void {
-    const room = this.room;
-    if (!room?.kfUrl) return;
-    void this.ensureOpenid().then(() => location.assign(merchantPageUrl(room.kfUrl, '', this.outbound())));
-  }
-
   private sendChat(text: string): boolean {
     if (!this.channel || this.channel.state !== 'open') {
-      this.toast.show('正在连接，请稍候 · Connecting…');
+      this.toast.show(T.connecting);
       return false;
     }
     return this.channel.chat(text);
-  }
-
-  /** S-PARAMS-1: share a link carrying this viewer's signed share_openid (scene 1007 unless told). */
-  private async share(): Promise<void> {
-    const room = this.room;
-    if (!room) return;
-    let link: ShareLinkResponse;
-    try {
-      link = await this.sdk.client.get<ShareLinkResponse>(WebRoutes.shareLink, {
-        room_id: room.roomId,
-        scene: 1007,
-        custom_params: this.link.custom_params,
-        close_share_ticket: this.link.close_share_ticket ? '1' : undefined,
-      });
-    } catch (e) {
-      this.toast.show(`分享失败 · ${(e as PluginError).errmsg ?? 'error'}`);
-      return;
-    }
-    const data = { title: room.name, text: `${room.anchorName} 正在直播：${room.name}`, url: link.url };
-    if (typeof navigator.share === 'function' && (!navigator.canShare || navigator.canShare(data))) {
-      try {
-        await navigator.share(data);
-        return;
-      } catch (e) {
-        if ((e as DOMException).name === 'AbortError') return;
-      }
-    }
-    try {
-      await navigator.clipboard.writeText(link.url);
-      this.toast.show('链接已复制，快去分享吧 · Link copied');
-    } catch {
-      window.prompt('复制链接分享 · Copy the link', link.url);
-    }
-    this.root.dataset.lastShare = link.url;
   }
 }
 

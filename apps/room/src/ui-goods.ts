@@ -3,6 +3,7 @@ import type { LiveInfoGoods } from '@zhibo/protocol';
 import { priceLabel } from '@zhibo/sdk';
 import { h, icon, img } from './dom.js';
 import { ICONS } from './icons.js';
+import { T } from './text.js';
 
 function price(g: LiveInfoGoods): HTMLElement {
   const p = priceLabel(g);
@@ -14,19 +15,19 @@ export class Shelf {
   readonly backdrop = h('div', { class: 'zb-backdrop', hidden: true });
   readonly bagButton: HTMLButtonElement;
   private readonly list = h('ol', { class: 'zb-goods-list' });
-  private readonly title = h('span', { class: 'zb-sheet-title', text: '全部商品' });
+  private readonly title = h('span', { class: 'zb-sheet-title', text: T.allGoods });
   private readonly badge = h('span', { class: 'zb-bag-count', text: '0' });
   private goods: LiveInfoGoods[] = [];
   private presentedId = 0;
 
   constructor(private readonly onPick: (g: LiveInfoGoods) => void) {
-    const close = h('button', { class: 'zb-sheet-close', type: 'button', 'aria-label': '关闭 Close' }, icon(ICONS.close));
+    const close = h('button', { class: 'zb-sheet-close', type: 'button', 'aria-label': T.close }, icon(ICONS.close));
     close.addEventListener('click', () => this.open(false));
     this.backdrop.addEventListener('click', () => this.open(false));
-    this.el = h('section', { class: 'zb-sheet', 'aria-label': '商品 Goods', 'data-open': 'false' },
+    this.el = h('section', { class: 'zb-sheet', 'aria-label': T.goods, 'data-open': 'false' },
       h('header', { class: 'zb-sheet-head' }, h('span', { class: 'zb-sheet-grip' }), this.title, close),
       this.list);
-    this.bagButton = h('button', { class: 'zb-bag', type: 'button', 'aria-label': '商品 Goods' }, icon(ICONS.bag), this.badge);
+    this.bagButton = h('button', { class: 'zb-bag', type: 'button', 'aria-label': T.goods }, icon(ICONS.bag), this.badge);
     this.bagButton.addEventListener('click', () => this.open(true));
   }
 
@@ -42,16 +43,16 @@ export class Shelf {
   set(goods: LiveInfoGoods[], presentedId = this.presentedId): void {
     this.goods = goods;
     this.presentedId = presentedId;
-    this.title.textContent = `全部商品 · ${goods.length}`;
+    this.title.textContent = `${T.allGoods} · ${goods.length}`;
     this.badge.textContent = String(goods.length);
     this.bagButton.hidden = goods.length === 0;
     this.list.replaceChildren(
       ...goods.map((g, i) => {
-        const buy = h('button', { class: 'zb-buy', type: 'button', text: '去购买' });
+        const buy = h('button', { class: 'zb-buy', type: 'button', text: T.buy });
         const li = h('li', { class: `zb-goods${g.goods_id === presentedId ? ' zb-goods-presented' : ''}`, 'data-goods-id': g.goods_id, tabindex: 0, role: 'button' },
           h('span', { class: 'zb-goods-thumb' }, img(g.cover_img, g.name, 'zb-goods-cover'), h('span', { class: 'zb-goods-no', text: String(i + 1) })),
           h('span', { class: 'zb-goods-info' },
-            g.goods_id === presentedId ? h('span', { class: 'zb-tag-live', text: '讲解中' }) : null,
+            g.goods_id === presentedId ? h('span', { class: 'zb-tag-live', text: T.presenting }) : null,
             h('span', { class: 'zb-goods-name', text: g.name }),
             h('span', { class: 'zb-goods-foot' }, price(g), buy)));
         li.addEventListener('click', () => this.onPick(g));
@@ -61,7 +62,7 @@ export class Shelf {
         return li;
       }),
     );
-    if (!goods.length) this.list.append(h('li', { class: 'zb-goods-empty', text: '暂无商品 No goods yet' }));
+    if (!goods.length) this.list.append(h('li', { class: 'zb-goods-empty', text: T.noGoods }));
   }
 
   setPresented(id: number): void {
@@ -94,11 +95,11 @@ export class PresentCard {
     this.el.replaceChildren(
       img(g.cover_img, g.name, 'zb-present-cover'),
       h('span', { class: 'zb-present-info' },
-        h('span', { class: 'zb-tag-live', text: '讲解中' }),
+        h('span', { class: 'zb-tag-live', text: T.presenting }),
         h('span', { class: 'zb-present-name', text: g.name }),
         price(g)),
-      h('span', { class: 'zb-present-go', text: '去看看' }),
-      h('button', { class: 'zb-present-close', type: 'button', 'aria-label': '关闭' }, icon(ICONS.close)),
+      h('span', { class: 'zb-present-go', text: T.look }),
+      h('button', { class: 'zb-present-close', type: 'button', 'aria-label': T.close }, icon(ICONS.close)),
     );
     this.el.hidden = false;
     this.el.classList.remove('zb-in');

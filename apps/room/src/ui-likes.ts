@@ -2,6 +2,7 @@
 import { formatCount } from '@zhibo/sdk';
 import { h, icon } from './dom.js';
 import { ICONS } from './icons.js';
+import { T } from './text.js';
 
 const COLORS = ['#ff4d6d', '#ff8fab', '#ffb703', '#fb5607', '#8338ec', '#3a86ff', '#06d6a0'];
 
@@ -14,7 +15,7 @@ export class LikeButton {
   private tapsSinceTick = 0;
 
   constructor(onTap: () => void) {
-    this.el = h('button', { class: 'zb-like', type: 'button', 'aria-label': '点赞 Like' }, icon(ICONS.heart), this.count);
+    this.el = h('button', { class: 'zb-like', type: 'button', 'aria-label': T.like }, icon(ICONS.heart), this.count);
     this.el.addEventListener('click', () => {
       this.recent.push(performance.now());
       this.tapsSinceTick++;

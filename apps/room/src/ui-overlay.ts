@@ -1,8 +1,10 @@
 /** Status overlays (S-PLAYER-2): 102 countdown + subscribe, 103 ended + replays, 104 banned, 105 paused, 106 reconnecting, 107 expired. */
 import type { LiveStatus, PluginRoomResponse, ReplayEntry } from '@zhibo/protocol';
 import { formatCountdown } from '@zhibo/sdk';
-import { avatar, h, icon } from './dom.js';
+import { avatar, h, icon, img } from './dom.js';
 import { ICONS } from './icons.js';
+import { ReplayPanel } from './ui-replays.js';
+import { T } from './text.js';
 
 export interface OverlayContext {
   room: PluginRoomResponse;
@@ -10,27 +12,39 @@ export interface OverlayContext {
   serverNow: () => number;
   /** the subscribe button for a room that has not started (S-SUB-1) */
   subscribe: () => HTMLElement;
-  /** the room's replays (S-PLAYER-5) */
-  replays: () => Promise<ReplayEntry[]>;
+  /** the room's replays (S-PLAYER-5) and how many segments are still being prepared */
+  replays: () => Promise<{ replays: ReplayEntry[]; pending: number }>;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-function startLabel(sec: number): string {
-  const d = new Date(sec * 1000);
-  return `${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())} 开播`;
+/** The planned start in the app's time zone, 24-hour and ISO-like: `2026-12-01 20:00` (the poster prints the same). */
+export function startLabel(sec: number, timeZone: string): string {
+  let p: Record<string, string>;
+  try {
+    p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(sec * 1000)).map((x) => [x.type, x.value]));
+  } catch {
+    return startLabel(sec, 'Asia/Shanghai');
+  }
+  return T.startsAt(`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`);
 }
 
 export class StatusOverlay {
   readonly el = h('div', { class: 'zb-overlay', hidden: true, role: 'status' });
   private timer: ReturnType<typeof setInterval> | undefined;
-  private replayTimer: ReturnType<typeof setTimeout> | undefined;
+  private replay: ReplayPanel | undefined;
   private shown: LiveStatus | undefined;
+
+  /** A replay segment became ready (room channel): the ended room's replay list follows at once. */
+  replaysChanged(): void {
+    void this.replay?.refresh();
+  }
 
   set(status: LiveStatus, ctx: OverlayContext): void {
     if (status === this.shown) return;
     this.shown = status;
     clearInterval(this.timer);
-    clearTimeout(this.replayTimer);
+    this.replay?.stop();
+    this.replay = undefined;
     this.el.dataset.status = String(status);
     if (status === 101) {
       this.el.hidden = true;
@@ -54,62 +68,37 @@ export class StatusOverlay {
           const left = r.startTime * 1000 - ctx.serverNow();
           count.replaceChildren(
             left > 0
-              ? h('span', {}, h('span', { class: 'zb-cd-label', text: '距开播 ' }), h('span', { class: 'zb-cd-digits', text: formatCountdown(left) }))
-              : h('span', { class: 'zb-cd-soon', text: '主播即将开播，敬请期待' }),
+              ? h('span', {}, h('span', { class: 'zb-cd-label', text: T.countdown }), h('span', { class: 'zb-cd-digits', text: formatCountdown(left) }))
+              : h('span', { class: 'zb-cd-soon', text: T.soon }),
           );
         };
         tick();
         this.timer = setInterval(tick, 1000);
+        // WeChat's preview shows the cover itself (not only blurred behind), with the countdown and subscribe.
         return h('div', { class: 'zb-ov-card zb-ov-102' },
-          h('span', { class: 'zb-ov-badge', text: '直播预告' }),
+          h('div', { class: 'zb-ov-cover' }, img(r.coverImg, r.name, 'zb-ov-cover-img'), h('span', { class: 'zb-ov-badge', text: T.preview })),
           avatar(r.anchorImg, r.anchorName, 'zb-ov-avatar'),
           h('div', { class: 'zb-ov-anchor', text: r.anchorName }),
           h('h2', { class: 'zb-ov-title', text: r.name }),
-          h('p', { class: 'zb-ov-sub', text: startLabel(r.startTime) }),
+          h('p', { class: 'zb-ov-sub', 'data-testid': 'start-time', text: startLabel(r.startTime, r.timeZone ?? 'Asia/Shanghai') }),
           count,
           h('div', { class: 'zb-ov-subscribe' }, ctx.subscribe()));
       }
       case 103: {
-        const box = h('div', { class: 'zb-replays' }, h('p', { class: 'zb-ov-sub', text: r.closeReplay ? '本场直播不提供回放' : '正在加载回放…' }));
-        if (!r.closeReplay) this.loadReplays(box, ctx, 0);
-        return this.card('zb-ov-103', ICONS.end, '直播已结束', `${r.anchorName} · ${r.name}`, box);
+        if (r.closeReplay) return this.card('zb-ov-103', ICONS.end, T.ended, `${r.anchorName} · ${r.name}`, h('p', { class: 'zb-ov-sub', text: T.noReplay }));
+        this.replay = new ReplayPanel({ load: ctx.replays }, { preparing: T.preparing, replay: T.replay, part: T.part, failed: T.replayFailed });
+        return this.card('zb-ov-103', ICONS.end, T.ended, `${r.anchorName} · ${r.name}`, this.replay.el);
       }
       case 104:
-        return this.card('zb-ov-104', ICONS.ban, '直播间已被封禁', '该直播间因违反平台规范已被禁播 · This room was banned');
+        return this.card('zb-ov-104', ICONS.ban, T.banned, T.bannedSub);
       case 105:
-        return this.card('zb-ov-105', ICONS.pause, '主播暂时离开', '直播已暂停，马上回来 · The live is paused');
+        return this.card('zb-ov-105', ICONS.pause, T.paused, T.pausedSub);
       case 106:
-        return this.card('zb-ov-106', ICONS.signal, '主播网络不稳定', '正在重新连接… · Reconnecting', h('div', { class: 'zb-spinner' }));
+        return this.card('zb-ov-106', ICONS.signal, T.abnormal, T.abnormalSub, h('div', { class: 'zb-spinner' }));
       case 107:
-        return this.card('zb-ov-107', ICONS.clock, '直播已过期', '这场直播没有按计划开播 · This live has expired');
+        return this.card('zb-ov-107', ICONS.clock, T.expired, T.expiredSub);
       default:
         return this.card('', ICONS.clock, '', '');
     }
-  }
-
-  private loadReplays(box: HTMLElement, ctx: OverlayContext, attempt: number): void {
-    ctx.replays().then(
-      (list) => {
-        if (this.shown !== 103) return;
-        if (!list.length) {
-          box.replaceChildren(h('p', { class: 'zb-ov-sub', text: '回放生成中，稍后再来 · The replay is being prepared' }));
-          // The replay appears some minutes after the end: look again, less often as time goes on.
-          if (attempt < 40) this.replayTimer = setTimeout(() => this.loadReplays(box, ctx, attempt + 1), Math.min(60_000, 10_000 + attempt * 5_000));
-          return;
-        }
-        const video = h('video', { class: 'zb-replay-video', controls: true, playsinline: true, preload: 'metadata', src: list[0]!.media_url });
-        const items = list.map((x, i) =>
-          h('button', { class: `zb-replay-item${i === 0 ? ' zb-active' : ''}`, type: 'button', 'data-url': x.media_url, onclick: (e: Event) => {
-            video.src = x.media_url;
-            void video.play().catch(() => undefined);
-            box.querySelectorAll('.zb-replay-item').forEach((b) => b.classList.toggle('zb-active', b === e.currentTarget));
-          } }, icon(ICONS.play), `回放 ${i + 1}${x.duration_sec ? ` · ${formatCountdown(x.duration_sec * 1000)}` : ''}`));
-        box.replaceChildren(h('p', { class: 'zb-ov-sub zb-replay-head', text: '观看回放 · Replay' }), video);
-        if (list.length > 1) box.append(h('div', { class: 'zb-replay-list' }, ...items));
-      },
-      () => {
-        if (this.shown === 103) box.replaceChildren(h('p', { class: 'zb-ov-sub', text: '回放暂不可用' }));
-      },
-    );
   }
 }

@@ -2,6 +2,7 @@
 import { formatCount } from '@zhibo/sdk';
 import { avatar, h, icon } from './dom.js';
 import { ICONS } from './icons.js';
+import { T } from './text.js';
 
 export class TopBar {
   readonly el: HTMLElement;
@@ -11,20 +12,23 @@ export class TopBar {
   readonly followButton: HTMLButtonElement;
   /** customer service (closeKf 0 and the app's kfUrl) */
   readonly kfButton: HTMLButtonElement;
+  /** full screen (desktop viewers; hidden on phones by CSS) */
+  readonly fullscreenButton: HTMLButtonElement;
   private readonly avatarBox = h('span', { class: 'zb-avatar-slot' });
   private readonly name = h('span', { class: 'zb-anchor-name' });
   private readonly viewers = h('span', { class: 'zb-viewers', 'data-testid': 'viewers' });
-  private readonly live = h('span', { class: 'zb-live-badge', hidden: true }, h('i', {}), h('i', {}), h('i', {}), '直播中');
+  private readonly live = h('span', { class: 'zb-live-badge', hidden: true }, h('i', {}), h('i', {}), h('i', {}), T.live);
   private readonly title = h('div', { class: 'zb-room-title' });
 
   constructor() {
-    this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': '分享 Share' }, icon(ICONS.share));
-    this.followButton = h('button', { class: 'zb-follow', type: 'button', hidden: true, 'data-testid': 'follow', 'aria-pressed': 'false' }, '+ 关注');
-    this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': '首页 Home', hidden: true }, icon(ICONS.home));
-    this.kfButton = h('button', { class: 'zb-round zb-kf', type: 'button', 'aria-label': '客服 Customer service', hidden: true }, icon(ICONS.kf));
+    this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': T.share }, icon(ICONS.share));
+    this.followButton = h('button', { class: 'zb-follow', type: 'button', hidden: true, 'data-testid': 'follow', 'aria-pressed': 'false' }, T.follow);
+    this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': T.home, hidden: true }, icon(ICONS.home));
+    this.kfButton = h('button', { class: 'zb-round zb-kf', type: 'button', 'aria-label': T.kf, hidden: true }, icon(ICONS.kf));
+    this.fullscreenButton = h('button', { class: 'zb-round zb-fullscreen', type: 'button', 'aria-label': T.fullscreen, title: T.fullscreen }, icon(ICONS.fullscreen));
     this.el = h('header', { class: 'zb-topbar' },
       h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers)), this.followButton),
-      h('div', { class: 'zb-top-actions' }, this.kfButton, this.homeButton, this.shareButton),
+      h('div', { class: 'zb-top-actions' }, this.kfButton, this.homeButton, this.fullscreenButton, this.shareButton),
       this.title);
   }
 
@@ -37,14 +41,17 @@ export class TopBar {
   /** Show the follow state: "+ 关注" (follow) or "已关注" (following). */
   setFollowing(on: boolean): void {
     this.followButton.hidden = false;
-    this.followButton.textContent = on ? '已关注' : '+ 关注';
+    this.followButton.textContent = on ? T.following : T.follow;
     this.followButton.setAttribute('aria-pressed', String(on));
-    this.followButton.setAttribute('aria-label', on ? '已关注 Following — tap to unfollow' : '关注 Follow this shop');
+    this.followButton.setAttribute('aria-label', on ? T.followingLabel : T.followLabel);
     this.followButton.classList.toggle('zb-following', on);
   }
 
-  setViewers(n: number): void {
-    this.viewers.replaceChildren(icon(ICONS.eye, 'zb-icon zb-icon-sm'), `${formatCount(n)} 观看`);
+  /** viewers now; null hides the count (a live that is over has nobody watching it) */
+  setViewers(n: number | null): void {
+    this.viewers.hidden = n === null;
+    if (n === null) return;
+    this.viewers.replaceChildren(icon(ICONS.eye, 'zb-icon zb-icon-sm'), T.viewers(formatCount(n)));
   }
 
   setLive(on: boolean): void {

@@ -55,14 +55,16 @@ export function shopCsp(zhibo: string): string {
   }
   return [
     "default-src 'self'", `script-src 'self' ${origin}`.trim(), `style-src 'self' ${STYLE_HASH}`, "img-src 'self' data: http: https:",
-    "connect-src 'self' http: https: ws: wss:", "worker-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    "connect-src 'self' http: https: ws: wss:", "media-src 'self' blob: http: https:", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
   ].join('; ');
 }
 
-export function page(title: string, zhibo: string, body: string): string {
+/** The SDK tag the console's App settings shows (a classic script from zhibo's /sdk/, CORS), plus the shop's own script. */
+export function page(title: string, zhibo: string, body: string, appid = ''): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)} · 茶舍 Tea House</title><style>${CSS}</style>
-<script src="${esc(zhibo)}/build/zhibo-sdk.js" data-server="${esc(zhibo)}" defer></script></head>
+<script src="${esc(zhibo)}/sdk/zhibo-sdk.js"${appid ? ` data-appid="${esc(appid)}"` : ''} defer></script>
+<script src="/shop.js" defer></script></head>
 <body><header class="top"><a href="/">茶舍 Tea House</a><small>demo shop · powered by zhibo live</small></header>
 <main>${body}</main><footer>This is the demo merchant site of zhibo: your own site works the same way.</footer></body></html>`;
 }

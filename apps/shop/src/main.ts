@@ -2,7 +2,8 @@
 /**
  * Run the demo shop: `node apps/shop/dist/main.js` with
  *   SHOP_HTTP=HOST:PORT (default 127.0.0.1:8081), ZHIBO_URL (default http://127.0.0.1:8080),
- *   ZHIBO_PUBLIC_URL (what browsers use; default ZHIBO_URL), and the app's credentials:
+ *   ZHIBO_PUBLIC_URL (what browsers use; default ZHIBO_URL), SHOP_TIME_ZONE (start times; default Asia/Shanghai),
+ *   and the app's credentials:
  *   SHOP_APPID + SHOP_APPSECRET, or ZHIBO_DATA (reads DATA/demo-app.json written by `zhibo serve --demo`).
  * `zhibo serve --demo` starts it by itself (see docs/console.md).
  */
@@ -30,7 +31,7 @@ if (!appid || !appsecret) {
   }
 }
 const zhiboUrl = env.ZHIBO_URL ?? 'http://127.0.0.1:8080';
-const shop = await startShop({ zhiboUrl, publicZhiboUrl: env.ZHIBO_PUBLIC_URL || zhiboUrl, appid: appid, appsecret: appsecret, host: portText ? host : '127.0.0.1', port, log: (l) => process.stderr.write(`${l}\n`) });
+const shop = await startShop({ zhiboUrl, publicZhiboUrl: env.ZHIBO_PUBLIC_URL || zhiboUrl, appid: appid, appsecret: appsecret, timeZone: env.SHOP_TIME_ZONE || 'Asia/Shanghai', host: portText ? host : '127.0.0.1', port, log: (l) => process.stderr.write(`${l}\n`) });
 process.stdout.write(`demo shop: ${shop.url} (rooms of ${appid} from ${zhiboUrl})\n`);
 const stop = () => void shop.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ZhiboClient } from '@zhibo/client';
 import type { LiveInfoGoods, LiveInfoRoom } from '@zhibo/protocol';
 import { esc, httpUrl, page, priceHtml, shopCsp } from './html.js';
+import { SHOP_SCRIPT } from './shop-script.js';
 
 export interface ShopOptions {
   /** the zhibo server the shop's server calls (API) */
@@ -19,7 +20,16 @@ export interface ShopOptions {
   port?: number;
   /** room list cache (ms); the client's default keeps one page under the 500/day quota */
   roomListTtlMs?: number;
+  /** the app's time zone (start times); default Asia/Shanghai */
+  timeZone?: string;
   log?: (line: string) => void;
+}
+
+interface ShopPageOptions {
+  publicZhiboUrl: string;
+  zhiboUrl: string;
+  appid: string;
+  timeZone: string;
 }
 
 export interface Shop {
@@ -37,9 +47,16 @@ function roomLink(zhibo: string, roomId: number, custom: Record<string, unknown>
   return u.toString();
 }
 
-function roomCard(zhibo: string, r: LiveInfoRoom): string {
+/** `12-01 20:00` (24-hour, ISO-like) in the app's time zone. */
+function startLabel(sec: number, timeZone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    .formatToParts(new Date(sec * 1000)).map((x) => [x.type, x.value]));
+  return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+function roomCard(zhibo: string, r: LiveInfoRoom, timeZone: string): string {
   const live = LIVE.includes(r.live_status);
-  const when = new Date(r.start_time * 1000).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const when = startLabel(r.start_time, timeZone);
   const label = r.live_status === 105 ? '暂停中 Paused' : r.live_status === 106 ? '信号中断 Reconnecting' : live ? '直播中 Live' : `未开始 · ${when}`;
   return `<article class="room" data-room-id="${r.roomid}">
   <div class="cover">${httpUrl(r.cover_img) ? `<img src="${esc(r.cover_img)}" alt="" loading="lazy">` : ''}<span class="pill${live ? '' : ' up'}">${esc(label)}</span></div>
@@ -49,11 +66,28 @@ function roomCard(zhibo: string, r: LiveInfoRoom): string {
   ${live ? '' : `<zhibo-subscribe room-id="${r.roomid}"></zhibo-subscribe>`}</div></div></article>`;
 }
 
-async function home(o: Required<Pick<ShopOptions, 'publicZhiboUrl'>>, client: ZhiboClient, q: URLSearchParams): Promise<string> {
+/**
+ * Statuses change faster than the 3-minute room-list cache: each listed room's status comes from zhibo's status read
+ * (memory only, no API quota), and the page follows later changes by push (shop-script.ts).
+ */
+async function withLiveStatus(zhiboUrl: string, rooms: LiveInfoRoom[]): Promise<LiveInfoRoom[]> {
+  return Promise.all(rooms.map(async (r) => {
+    if (![101, 102, 105, 106].includes(r.live_status)) return r;
+    try {
+      const res = await fetch(new URL(`/api/plugin/v1/status?room_id=${r.roomid}`, zhiboUrl), { signal: AbortSignal.timeout(2000) });
+      const s = (await res.json()) as { liveStatus?: LiveInfoRoom['live_status'] };
+      return typeof s.liveStatus === 'number' ? { ...r, live_status: s.liveStatus } : r;
+    } catch {
+      return r;
+    }
+  }));
+}
+
+async function home(o: ShopPageOptions, client: ZhiboClient, q: URLSearchParams): Promise<string> {
   let rooms: LiveInfoRoom[] = [];
   let error = '';
   try {
-    rooms = await client.allRooms();
+    rooms = await withLiveStatus(o.zhiboUrl, await client.allRooms());
   } catch (e) {
     error = (e as Error).message;
   }
@@ -64,11 +98,11 @@ async function home(o: Required<Pick<ShopOptions, 'publicZhiboUrl'>>, client: Zh
   ${fromRoom ? `<div class="banner">你从直播间 #${esc(fromRoom)} 来 · You came from live room #${esc(fromRoom)} <zhibo-back-to-live></zhibo-back-to-live></div>` : ''}
   <h1>直播 · Live shopping</h1><p class="muted">Our anchors show the new season’s teas live. Subscribe to be reminded when a live starts.</p>
   ${error ? `<div class="empty">The live list is not available right now (${esc(error)}).</div>` : ''}
-  <h2>正在直播 Live now</h2>${live.length ? `<div class="grid" id="live">${live.map((r) => roomCard(o.publicZhiboUrl, r)).join('')}</div>` : '<div class="empty">No live right now.</div>'}
-  <h2>即将开播 Coming up</h2>${upcoming.length ? `<div class="grid" id="upcoming">${upcoming.map((r) => roomCard(o.publicZhiboUrl, r)).join('')}</div>` : '<div class="empty">No upcoming live yet.</div>'}`);
+  <h2 data-section="live">正在直播 Live now</h2>${live.length ? `<div class="grid" id="live">${live.map((r) => roomCard(o.publicZhiboUrl, r, o.timeZone)).join('')}</div>` : '<div class="empty">No live right now.</div>'}
+  <h2 data-section="upcoming">即将开播 Coming up</h2>${upcoming.length ? `<div class="grid" id="upcoming">${upcoming.map((r) => roomCard(o.publicZhiboUrl, r, o.timeZone)).join('')}</div>` : '<div class="empty">No upcoming live yet.</div>'}`, o.appid);
 }
 
-async function goodsPage(o: Required<Pick<ShopOptions, 'publicZhiboUrl'>>, client: ZhiboClient, path: string, q: URLSearchParams): Promise<string> {
+async function goodsPage(o: ShopPageOptions, client: ZhiboClient, path: string, q: URLSearchParams): Promise<string> {
   const roomId = Number(q.get('room_id'));
   let product: LiveInfoGoods | undefined;
   try {
@@ -88,15 +122,15 @@ async function goodsPage(o: Required<Pick<ShopOptions, 'publicZhiboUrl'>>, clien
   <div class="product"><div>${product ? `<img src="${esc(product.cover_img)}" alt="">` : ''}</div>
   <div><h1 id="product-name">${esc(product?.name ?? `Product ${q.get('id') ?? ''}`)}</h1>
   ${product ? `<div class="price">${priceHtml(product)}</div>` : ''}
-  <p class="muted">Opened from the live room. These are the parameters the room page passed to this page (S-PARAMS-2):</p>
+  <p class="muted">Opened from the live room. These are the parameters the room page passed to this page:</p>
   <table class="params" id="params">
   <tr><th>room_id</th><td>${param('room_id')}</td></tr><tr><th>openid</th><td>${param('openid')}</td></tr>
   <tr><th>share_openid</th><td>${param('share_openid')}</td></tr><tr><th>custom_params</th><td>${param('custom_params')}</td></tr>
-  </table><p><a class="btn ghost" href="/">更多直播 More lives</a></p></div></div>`);
+  </table><p><a class="btn ghost" href="/">更多直播 More lives</a></p></div></div>`, o.appid);
 }
 
 export async function startShop(o: ShopOptions): Promise<Shop> {
-  const opts = { publicZhiboUrl: (o.publicZhiboUrl ?? o.zhiboUrl).replace(/\/+$/, '') };
+  const opts: ShopPageOptions = { publicZhiboUrl: (o.publicZhiboUrl ?? o.zhiboUrl).replace(/\/+$/, ''), zhiboUrl: o.zhiboUrl, appid: o.appid, timeZone: o.timeZone ?? 'Asia/Shanghai' };
   const client = new ZhiboClient({ baseUrl: o.zhiboUrl, appid: o.appid, appsecret: o.appsecret, ...(o.roomListTtlMs !== undefined ? { roomListTtlMs: o.roomListTtlMs } : {}) });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://shop.local');
@@ -106,6 +140,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed', 'text/plain');
     if (u.pathname === '/healthz') return send(200, '{"ok":true}', 'application/json');
+    if (u.pathname === '/shop.js') return send(200, SHOP_SCRIPT, 'text/javascript; charset=utf-8');
     // Web Push needs the service worker on the site's own origin: serve zhibo's worker from here.
     if (u.pathname === '/zhibo-sw.js') {
       const r = await fetch(new URL('/zhibo-sw.js', o.zhiboUrl));
@@ -114,7 +149,7 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
     }
     if (u.pathname === '/' || u.pathname === '/index.html') return send(200, await home(opts, client, u.searchParams));
     if (u.pathname.startsWith('/pages/goods/')) return send(200, await goodsPage(opts, client, u.pathname, u.searchParams));
-    return send(404, page('Not found', opts.publicZhiboUrl, '<div class="empty">This page does not exist. <a href="/">Back to the shop</a></div>'));
+    return send(404, page('Not found', opts.publicZhiboUrl, '<div class="empty">This page does not exist. <a href="/">Back to the shop</a></div>', opts.appid));
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {

@@ -6,6 +6,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { GetLiveInfoResponse, GetReplayResponse, LiveInfoRoom, ReplayItem, TokenResponse } from '@zhibo/protocol';
 
+/** The wire types a merchant's code handles (rooms and goods in getliveinfo's shape, replay items, statuses). */
+export type { LiveInfoRoom, LiveInfoGoods, ReplayItem, GetLiveInfoResponse, GetReplayResponse, LiveStatus } from '@zhibo/protocol';
+
 export class ZhiboApiError extends Error {
   constructor(
     readonly errcode: number,
@@ -133,9 +136,10 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
  * A viewer token for the room page (HS256 JWT, `sub` = your user id): the viewer's openid
  * then follows your user, not the device. Sign on your server; never ship the appsecret to a browser.
  */
-export function signViewerToken(appsecret: string, sub: string, ttlSec = 3600, nowSec = Math.floor(Date.now() / 1000)): string {
+export function signViewerToken(appsecret: string, sub: string, ttlSec = 3600, nowSec = Math.floor(Date.now() / 1000), claims: { nick?: string } = {}): string {
   const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const body = b64url(JSON.stringify({ sub, iat: nowSec, exp: nowSec + ttlSec }));
+  // `nick`: the viewer's display name in the room's chat (cleaned and cut to 24 characters by the server)
+  const body = b64url(JSON.stringify({ sub, iat: nowSec, exp: nowSec + ttlSec, ...(claims.nick ? { nick: claims.nick } : {}) }));
   const sig = createHmac('sha256', signKey(appsecret)).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
 }

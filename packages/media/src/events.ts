@@ -35,9 +35,16 @@ export interface RecordingFailedEvent {
   error: string;
 }
 
+/**
+ * A push that was refused: wrong key, ended room, a second encoder… (`reason` is the gate's, never the key).
+ * `streamName` is the stream name without its query.
+ */
+export interface PublishRefusedEvent { app: string; streamName: string; remoteAddress: string; reason: string; code: string; at: number }
+
 /** Every event media reports. The server subscribes; media never calls the domain itself. */
 export interface MediaEvents {
   publishStart: PublishStartEvent;
+  publishRefused: PublishRefusedEvent;
   publishStop: PublishStopEvent;
   viewerCount: ViewerCountEvent;
   recordingReady: RecordingReadyEvent;

@@ -3,7 +3,7 @@ export { MediaServer, type MediaServerOptions, type AuthorizeRequest, type Autho
 export type { ViewerHandle } from './viewers.js';
 export {
   TypedEmitter, type MediaEvents, type PublishStartEvent, type PublishStopEvent, type PublishStopReason, type PublishProtocol,
-  type ViewerCountEvent, type RecordingReadyEvent, type RecordingFailedEvent,
+  type ViewerCountEvent, type RecordingReadyEvent, type RecordingFailedEvent, type PublishRefusedEvent,
 } from './events.js';
 export { silentLogger, type Logger } from './log.js';
 export { MediaError, RtmpProtocolError, RtmpLimitError, Amf0Error } from './errors.js';
@@ -13,6 +13,8 @@ export {
 } from './flv/sinks.js';
 export { flvHeader, buildTag, classifyAudio, classifyVideo, TagKind, TAG_AUDIO, TAG_VIDEO, TAG_SCRIPT } from './flv/tag.js';
 export { StreamHub, DEFAULT_VIEWER_POLICY, type HubOptions } from './hub/stream-hub.js';
+export { IngestStats, type StreamStats } from './hub/stream-stats.js';
+export { parseSps, avcInfoFromSequenceHeader, type AvcInfo } from './hub/h264-sps.js';
 export type { ConsumerPolicy, ConsumerState } from './hub/consumer.js';
 export { isValidStreamId } from './stream-id.js';
 export { HlsInputError } from './hls/codec.js';

@@ -12,6 +12,7 @@ import type { PublishResult, RtmpSession } from './rtmp/session.js';
 import type { ViewerSink } from './flv/sinks.js';
 import { DEFAULT_VIEWER_POLICY, StreamHub } from './hub/stream-hub.js';
 import type { ConsumerPolicy } from './hub/consumer.js';
+import type { StreamStats } from './hub/stream-stats.js';
 import { ViewerCounter } from './hub/viewer-counter.js';
 import { isValidStreamId } from './stream-id.js';
 import { HlsPackager } from './hls/packager.js';
@@ -177,11 +178,18 @@ export class MediaServer {
     return this.live.get(streamId)?.hub;
   }
 
+  /** Stream health of a live stream (bitrate, fps, keyframe interval, codecs, late data, drops); undefined when nobody publishes. */
+  streamStats(streamId: string): StreamStats | undefined {
+    return this.live.get(streamId)?.hub.health();
+  }
+
   /** The single gate: authorizePublish() with logging, stream id validation and the one-publisher rule. */
   private async authorize(req: AuthorizeRequest, protocol: PublishProtocol): Promise<Authorization> {
     const where = `${protocol} ${req.app}/${req.streamName} from ${req.remoteAddress}`;
     const refuse = (kind: Extract<Authorization, { ok: false }>['kind'], reason: string, code?: string): Authorization => {
       this.logger.info(`media: publish refused: ${where}: ${reason}`);
+      const shown = code ?? (protocol === 'rtmp' ? (kind === 'unauthorized' ? 'NetStream.Publish.Unauthorized' : 'NetStream.Publish.BadName') : kind);
+      this.events.emit('publishRefused', { app: req.app, streamName: req.streamName, remoteAddress: req.remoteAddress, reason, code: shown, at: Date.now() });
       return { ok: false, kind, reason, ...(code ? { code } : {}) };
     };
     if (this.closing) return refuse('forbidden', 'server closing');

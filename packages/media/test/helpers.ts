@@ -93,7 +93,7 @@ export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDir
     authorizePublish: async (r) => (r.query.key === 'secret' ? { ok: true, streamId: r.streamName } : { ok: false, reason: 'invalid key' }),
     ...opts,
   });
-  const events = { publishStart: [], publishStop: [], viewerCount: [], recordingReady: [], recordingFailed: [] } as TestMedia['events'];
+  const events = { publishStart: [], publishRefused: [], publishStop: [], viewerCount: [], recordingReady: [], recordingFailed: [] } as TestMedia['events'];
   for (const k of Object.keys(events) as (keyof MediaEvents)[]) media.on(k, (e) => (events[k] as unknown[]).push(e));
   const { port } = await media.listen();
   return {

@@ -102,11 +102,16 @@ export type ClientMessage = RoomHello | ChatIn | LikeIn | PingIn;
 /** A shelf product as getliveinfo shows it (prices in fen). */
 export type RealtimeGoods = LiveInfoGoods;
 
+/** The openid of comments the merchant sends as the anchor from the console (they carry `role: 'anchor'`). */
+export const ANCHOR_OPENID = '@anchor';
+
 export interface ChatComment {
   /** comment id (for chatDeleted and the console's delete) */
   id: string;
   openid: string;
   nick: string;
+  /** 'anchor': sent by the anchor / merchant (the room shows a badge); absent for viewers */
+  role?: 'anchor';
   /** plain text: render with textContent, never as HTML */
   text: string;
   /** ms epoch */
@@ -131,6 +136,8 @@ export interface RoomSnapshot {
   likes: number;
   /** the most recent comments, oldest first */
   comments: ChatComment[];
+  /** the notice the merchant pinned above the chat, or null */
+  notice?: string | null;
   closeComment: boolean;
   closeLike: boolean;
   closeGoods: boolean;
@@ -248,6 +255,21 @@ export interface SiteWelcomeMsg {
   openid: string;
   appid: string;
   heartbeatMs: number;
+  /** rooms this viewer subscribed to that are live now (a page opened after the go-live still shows the reminder) */
+  live?: SiteLiveRoom[];
+}
+
+export interface SiteLiveRoom {
+  roomId: number;
+  roomName: string;
+}
+
+/** /ws/site: a room of the app changed status (every site connection of the app gets it): lists and buttons follow. */
+export interface SiteStatusMsg {
+  type: 'siteStatus';
+  roomId: number;
+  liveStatus: LiveStatus;
+  at: number;
 }
 
 /** /ws/site: an in-page go-live reminder (S-SUB-3). `key` is idempotent: show each key once. */
@@ -261,7 +283,22 @@ export interface ReminderMsg {
 
 export type ServerMessage =
   | WelcomeMsg | ChatOut | ChatDeletedMsg | LikesMsg | ViewersMsg | ShelfMsg | PresentMsg | StatusMsg
-  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg;
+  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg | SiteStatusMsg | ReplaysMsg | NoticeMsg;
+
+/** /ws/room: the merchant pinned a notice above the chat (null: unpinned). */
+export interface NoticeMsg {
+  type: 'notice';
+  seq: number;
+  text: string | null;
+}
+
+/** /ws/room: a replay segment of the room became ready (the page refreshes its replay list). */
+export interface ReplaysMsg {
+  type: 'replays';
+  seq: number;
+  /** ready segments now */
+  ready: number;
+}
 
 /* ---------------------------------------------------------------- close codes */
 

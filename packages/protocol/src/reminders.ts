@@ -38,6 +38,8 @@ export interface SubscriptionState {
   liveStatus: LiveStatus;
   /** the app delivers reminders by Web Push: the component may ask for notification permission */
   webpush: boolean;
+  /** the room's app: the SDK opens the app's site channel (/ws/site?appid=) for in-page reminders and status */
+  appid?: string;
 }
 
 export interface VapidKeyResponse {

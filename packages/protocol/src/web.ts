@@ -57,6 +57,8 @@ export interface PluginRoomResponse {
   homeUrl: string;
   /** S-PLAYER-3: the larger of the server's and the app's minimum SDK version */
   minSdkVersion: string;
+  /** the app's time zone (IANA): start times are shown in it */
+  timeZone?: string;
   media: MediaUrls;
   /** the server's clock (ms epoch), for countdowns on devices whose clock is off */
   serverTime: number;
@@ -73,6 +75,8 @@ export interface ReplayEntry {
 export interface PluginReplaysResponse {
   roomId: number;
   replays: ReplayEntry[];
+  /** segments still being recorded or prepared (the room page keeps looking while > 0) */
+  pending?: number;
 }
 
 export interface ShareLinkResponse {

@@ -1,7 +1,9 @@
 /**
- * The script-tag SDK (`<script src="https://live.example.com/sdk/zhibo-sdk.js" data-server="…" data-viewer-token="…">`):
+ * The script-tag SDK (`<script src="https://live.example.com/sdk/zhibo-sdk.js" data-appid="wx…" data-viewer-token="…">`):
  * sets `window.zhibo` (and `window.requirePlugin` when the page has none), intercepts plugin links,
- * and defines `<zhibo-back-to-live>` and `<zhibo-subscribe>`. Works as a classic or a module script. Player libraries are not included.
+ * defines `<zhibo-back-to-live>` and `<zhibo-subscribe>`, and opens the site channel of `data-appid` (and of every
+ * app this browser subscribed with here) for in-page "live now" reminders (live-notices.ts; `data-live-banner="off"`
+ * keeps the `zhibo:live` event and drops the banner). Works as a classic or a module script. Player libraries are not included.
  */
 import { SDK_VERSION } from '@zhibo/protocol';
 import { browserBackEnv, defineBackToLive } from './back-to-live.js';
@@ -35,13 +37,22 @@ if (!window.zhibo) {
     ...(server ? { server } : {}),
     ...(tag?.dataset.viewerToken ? { viewerToken: tag.dataset.viewerToken } : {}),
     ...(tag?.dataset.pluginVersion ? { pluginVersion: tag.dataset.pluginVersion } : {}),
+    ...(tag?.dataset.liveBanner === 'off' ? { liveBanner: false } : {}),
   });
   window.zhibo = sdk;
   window.requirePlugin ??= (name: string) => sdk.requirePlugin(name);
-  defineBackToLive(() => browserBackEnv(() => sdk.client.server));
-  defineSubscribe(() => sdk.client); // <zhibo-subscribe room-id="ID"> (S-SUB-2)
+  defineBackToLive(() => browserBackEnv(() => sdk.client.server), 'zhibo-back-to-live', () => sdk.client);
+  // <zhibo-subscribe room-id="ID"> (S-SUB-2): its room's app gets a site channel (status pushes, reminders)
+  defineSubscribe(() => sdk.client, 'zhibo-subscribe', {
+    onApp: (appid, subscribed) => void sdk.watchSite(appid, { remember: subscribed }),
+    roomUrl: (id) => sdk.roomPageUrl(id),
+  });
   const start = () => {
     if (tag?.dataset.interceptLinks !== 'false') sdk.interceptPluginLinks(document);
+    const apps = new Set(sdk.rememberedApps());
+    const own = tag?.dataset.appid;
+    if (own && /^[A-Za-z0-9_-]{1,64}$/.test(own)) apps.add(own);
+    for (const appid of apps) sdk.watchSite(appid);
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();

@@ -115,6 +115,8 @@ export interface OutboundParams {
   share_sig?: string;
   /** the room link's custom_params text, passed on unchanged */
   custom_params?: string;
+  /** opened from the room page in the same tab: adds `zb_back=1` (back-to-live goes back in history) */
+  fromRoom?: boolean;
 }
 
 /**
@@ -133,5 +135,7 @@ export function merchantPageUrl(base: string, path: string, p: OutboundParams): 
     if (p.share_sig) u.searchParams.set('share_sig', p.share_sig);
   }
   if (p.custom_params) u.searchParams.set('custom_params', p.custom_params);
+  // the SDK's own mark: this page was opened from the room page in this tab (back-to-live goes back in history)
+  if (p.fromRoom) u.searchParams.set('zb_back', '1');
   return u.toString();
 }

@@ -26,6 +26,10 @@ export interface RoomChannelEvents {
   status: [Msg<'status'>];
   comments: [Msg<'comments'>];
   muted: [Msg<'muted'>];
+  /** a replay segment became ready (the room ended): refresh the replay list */
+  replays: [Msg<'replays'>];
+  /** the merchant pinned (or unpinned: text null) a notice above the chat */
+  notice: [Msg<'notice'>];
   error: [Msg<'error'>];
   /** the socket closed; `reconnect` false means terminal (the channel stays closed) */
   closed: [{ code: number; reason: string; reconnect: boolean }];
@@ -160,6 +164,8 @@ export class RoomChannel extends Emitter<RoomChannelEvents> {
       case 'status':
       case 'comments':
       case 'muted':
+      case 'replays':
+      case 'notice':
       case 'error':
         (this.emit as (e: string, m: ServerMessage) => void)(m.type, m);
         return;
@@ -225,6 +231,25 @@ export class RoomChannel extends Emitter<RoomChannelEvents> {
     if (!ws || ws.readyState !== 1) return false;
     ws.send(JSON.stringify(m));
     return true;
+  }
+
+  /**
+   * Change this viewer's chat name (a viewer token's `nick` wins): the channel reconnects at once with the new name,
+   * resuming its session (no new entry is counted). The caller keeps it (e.g. localStorage) for the next visit.
+   */
+  setNick(nick: string): void {
+    this.opts.nick = nick;
+    const ws = this.ws;
+    if (!ws || this.stopped) return;
+    this.ws = undefined;
+    this.stopHeartbeat();
+    try {
+      ws.close(1000, 'new nick');
+    } catch {
+      // already closing
+    }
+    this.attempt = 0;
+    this.retryNow();
   }
 
   /** Send a comment. False when not connected or the text is empty / too long (the server checks too). */

@@ -10,12 +10,19 @@ import { FollowApi } from './follow.js';
 import { parseRoomLink, resolveLink, roomPageUrl, type RoomLink } from './links.js';
 import { interceptPluginLinks, navigateTo, type NavigateOptions } from './navigate.js';
 import { PLUGIN_NAME, StatusCache, createLivePlayerPlugin, type LivePlayerPlugin } from './plugin.js';
+import { LiveNotices } from './live-notices.js';
 import { RoomChannel, type RoomChannelOptions } from './realtime.js';
+import { SiteChannel } from './site.js';
 
 export interface ZhiboOptions extends SdkOptions {
   /** the plugin version the merchant pins (app.json `plugins["live-player-plugin"].version`); default: this SDK's */
   pluginVersion?: string;
+  /** show the built-in "live now" banner for in-page reminders (default true; the `zhibo:live` event fires either way) */
+  liveBanner?: boolean;
 }
+
+/** localStorage key: the apps this browser subscribed with (their site channels open on every page). */
+export const APPS_KEY = 'zhibo.apps';
 
 export interface ZhiboSdk {
   readonly version: string;
@@ -42,11 +49,29 @@ export interface ZhiboSdk {
   isTooOld(min: string): boolean;
   /** open the real-time channel of a room (the caller calls connect() / close()) */
   roomChannel(roomId: number, extra?: Partial<RoomChannelOptions>): RoomChannel;
+  /**
+   * Open (once) the site channel of an app: in-page go-live reminders (`zhibo:live` event and banner) and status
+   * changes of its rooms (`zhibo:status` event). `remember`: open it on every page of this site from now on.
+   */
+  watchSite(appid: string, opts?: { remember?: boolean }): SiteChannel;
+  /** the apps remembered by watchSite({remember: true}) (a subscription made on this site) */
+  rememberedApps(): string[];
 }
 
 export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): ZhiboSdk {
-  const { pluginVersion: pv, ...rest } = opts;
+  const { pluginVersion: pv, liveBanner, ...rest } = opts;
   let pluginVersion = pv;
+  let banner = liveBanner !== false;
+  const sites = new Map<string, SiteChannel>();
+  let notices: LiveNotices | undefined;
+  const remembered = (): string[] => {
+    try {
+      const v: unknown = JSON.parse(env.storage?.getItem(APPS_KEY) ?? '[]');
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(x)) : [];
+    } catch {
+      return [];
+    }
+  };
   const client = new SdkClient(env, rest);
   const statuses = new StatusCache(client);
   const plugin = createLivePlayerPlugin(client, statuses, () => pluginVersion ?? client.sdkVersion);
@@ -60,8 +85,9 @@ export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): 
     statuses,
     follows: new FollowApi(client),
     configure(o) {
-      const { pluginVersion: v, ...r } = o;
+      const { pluginVersion: v, liveBanner: b, ...r } = o;
       if (v !== undefined) pluginVersion = v;
+      if (b !== undefined) banner = b;
       client.configure(r);
     },
     requirePlugin(name) {
@@ -92,6 +118,35 @@ export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): 
       // S-API-PLUGIN-1: pushes refresh the status cache, so getLiveStatus callers see them without polling.
       ch.on('status', (m) => statuses.push(roomId, m.liveStatus));
       ch.on('welcome', (m) => statuses.push(roomId, m.room.liveStatus));
+      return ch;
+    },
+    rememberedApps: remembered,
+    watchSite(appid, o = {}) {
+      if (o.remember && !remembered().includes(appid)) {
+        try {
+          env.storage?.setItem(APPS_KEY, JSON.stringify([...remembered(), appid].slice(-10)));
+        } catch {
+          // storage blocked: this page only
+        }
+      }
+      const open = sites.get(appid);
+      if (open) return open;
+      const ch = new SiteChannel({
+        server: client.server, appid, sdkVersion: client.sdkVersion,
+        ...(client.viewerToken ? { viewerToken: client.viewerToken } : { deviceId: client.deviceId }),
+      });
+      sites.set(appid, ch);
+      ch.on('status', (m) => statuses.push(m.roomId, m.liveStatus));
+      if (typeof document !== 'undefined') {
+        notices ??= new LiveNotices({
+          document, storage: env.storage, roomUrl: (id) => roomPageUrl(client.server, { room_id: id }),
+          get banner() {
+            return banner;
+          },
+        });
+        notices.attach(ch);
+      }
+      ch.connect();
       return ch;
     },
   };

@@ -7,11 +7,15 @@
  * Attributes: `room-id` (required); `push="off"` never asks for notification permission;
  * `sw-url` the service worker's URL on THIS page's origin (default `/zhibo-sw.js`: a service worker
  * must come from the page's own origin — serve or proxy zhibo's /zhibo-sw.js there); `label`,
- * `subscribed-label`, `unavailable-label` override the texts.
+ * `subscribed-label`, `unavailable-label`, `live-label` override the texts (default: the browser's language).
+ * When the room goes live (a `zhibo:status` event from the SDK's site channel, or the state read) it turns into
+ * "Watch now", which opens the room page; when it ends, "The live has ended".
  * Events: `zhibo-subscribe` (detail `{subscribed, push}`) and `zhibo-subscribe-error` (detail a PluginError).
  */
 import { PluginErrorCode, ReminderRoutes, SubscribeErrorCode, type PushSubscriptionJson, type SubscribeResponse, type SubscriptionState, type VapidKeyResponse } from '@zhibo/protocol';
 import type { SdkClient } from './client.js';
+import { sdkText } from './i18n.js';
+import type { StatusNotice } from './live-notices.js';
 import { asPluginError, isPluginError, pluginError } from './errors.js';
 import { shadowStyle } from './shadow-style.js';
 
@@ -92,12 +96,24 @@ const STYLE = `:host{display:inline-block}
 button{font:600 14px/1.2 -apple-system,BlinkMacSystemFont,"PingFang SC","Helvetica Neue",sans-serif;padding:9px 18px;border-radius:999px;border:0;cursor:pointer;
 background:linear-gradient(90deg,#ff4d6d,#ff7a45);color:#fff}
 button[data-state=subscribed]{background:#f2f2f2;color:#666}
-button[data-state=unavailable],button[data-state=loading]{background:#e6e6e6;color:#999;cursor:default}`;
+button[data-state=unavailable],button[data-state=loading],button[data-state=ended]{background:#e6e6e6;color:#999;cursor:default}
+button[data-state=live]{background:#ff3b5c}`;
 
-type UiState = 'loading' | 'subscribe' | 'subscribed' | 'unavailable';
+type UiState = 'loading' | 'subscribe' | 'subscribed' | 'unavailable' | 'live' | 'ended';
+
+const LIVE: readonly number[] = [101, 105, 106];
+const FINAL: readonly number[] = [103, 104, 107];
+
+/** What the component asks of the SDK around it (the script-tag SDK passes these). */
+export interface SubscribeHooks {
+  /** the room's app is known: open its site channel (status pushes); `subscribed`: remember it for other pages */
+  onApp?(appid: string, subscribed: boolean): void;
+  /** the room page of a room ("Watch now") */
+  roomUrl?(roomId: number): string;
+}
 
 /** Define `<zhibo-subscribe>` (once per page); `clientOf` gives the SDK client (server, identity). */
-export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscribe'): void {
+export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscribe', hooks: SubscribeHooks = {}): void {
   if (typeof customElements === 'undefined' || customElements.get(name)) return;
   customElements.define(
     name,
@@ -108,8 +124,19 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
       private button: HTMLButtonElement | undefined;
       private state: UiState = 'loading';
       private busy = false;
+      private readonly onStatus = (e: Event) => {
+        const d = (e as CustomEvent<StatusNotice>).detail;
+        if (!d || d.roomId !== this.roomId) return;
+        if (LIVE.includes(d.liveStatus)) this.render('live');
+        else if (FINAL.includes(d.liveStatus)) this.render('ended');
+      };
+
+      disconnectedCallback() {
+        document.removeEventListener('zhibo:status', this.onStatus);
+      }
 
       connectedCallback() {
+        document.addEventListener('zhibo:status', this.onStatus);
         const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
         this.button = document.createElement('button');
         this.button.setAttribute('part', 'button');
@@ -132,12 +159,15 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
         const b = this.button;
         if (!b) return;
         b.dataset.state = state;
-        b.disabled = state === 'loading' || state === 'unavailable';
+        b.disabled = state === 'loading' || state === 'unavailable' || state === 'ended';
+        const t = sdkText();
         b.textContent =
-          state === 'subscribed' ? this.getAttribute('subscribed-label') ?? '已订阅 · Subscribed'
-          : state === 'unavailable' ? this.getAttribute('unavailable-label') ?? '不可订阅 · Not available'
+          state === 'subscribed' ? this.getAttribute('subscribed-label') ?? t.subscribed
+          : state === 'unavailable' ? this.getAttribute('unavailable-label') ?? t.unavailable
+          : state === 'live' ? this.getAttribute('live-label') ?? t.watchNow
+          : state === 'ended' ? t.ended
           : state === 'loading' ? '…'
-          : this.getAttribute('label') ?? '订阅开播提醒 · Remind me';
+          : this.getAttribute('label') ?? t.subscribe;
       }
 
       private fail(e: unknown) {
@@ -150,7 +180,8 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
         this.render('loading');
         try {
           const s = await new SubscribeApi(clientOf()).state(id);
-          this.render(!s.available ? 'unavailable' : s.subscribed ? 'subscribed' : 'subscribe');
+          if (s.appid) hooks.onApp?.(s.appid, s.subscribed);
+          this.render(LIVE.includes(s.liveStatus) ? 'live' : FINAL.includes(s.liveStatus) ? 'ended' : !s.available ? 'unavailable' : s.subscribed ? 'subscribed' : 'subscribe');
         } catch (e) {
           this.render('unavailable');
           this.fail(e);
@@ -159,7 +190,11 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
 
       private async toggle() {
         const id = this.roomId;
-        if (id === undefined || this.busy || this.state === 'unavailable' || this.state === 'loading') return;
+        if (id === undefined || this.busy || this.state === 'unavailable' || this.state === 'loading' || this.state === 'ended') return;
+        if (this.state === 'live') {
+          location.assign(hooks.roomUrl?.(id) ?? `${clientOf().server}/room/?room_id=${id}`);
+          return;
+        }
         this.busy = true;
         const api = new SubscribeApi(clientOf());
         try {
@@ -172,6 +207,7 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
           const s = await api.state(id);
           const push = s.webpush && this.getAttribute('push') !== 'off' ? await browserPushSubscription(api, id, this.getAttribute('sw-url') ?? '/zhibo-sw.js') : undefined;
           await api.subscribe(id, push);
+          if (s.appid) hooks.onApp?.(s.appid, true);
           this.render('subscribed');
           this.dispatchEvent(new CustomEvent('zhibo-subscribe', { detail: { subscribed: true, push: !!push }, bubbles: true, composed: true }));
         } catch (e) {

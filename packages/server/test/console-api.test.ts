@@ -96,7 +96,7 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
       [{ name: 'ab' }, 'name', /3–17 Chinese characters/],
       [{ anchorName: '' }, 'anchorName', /anchor/i],
       [{ startTime: null }, 'startTime', /planned start/i],
-      [{ endTime: Math.floor(t.clock.now() / 1000) + 700 }, 'startTime', /at least 30 minutes/],
+      [{ endTime: Math.floor(t.clock.now() / 1000) + 700 }, 'endTime', /at least 30 minutes/], // next to the end it is about (issue 12)
       [{ coverImg: '' }, 'coverImg', /cover image/i],
       [{ shareImg: 'not-a-media-id' }, 'shareImg', /unknown media_id/],
       [{ screenType: 7 }, 'screenType', /portrait/],
@@ -211,6 +211,15 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="room-\d+-numbers.csv"/);
     expect(csv.text).toMatch(/time_utc,viewers,likes_total,comments,entries/);
     expect(csv.text).toContain(`${g},'=SUM(A1),2`); // formula injection defused
+    // after the live (issue 12 §6): the summary's span, nobody watching now, the summary row of the CSV
+    t.z.services.realtime.channels.mediaViewers.set(room, 2);
+    await t.z.services.rooms.apply(room, TransitionCause.AnchorEnded, 'api');
+    const after = await c.get(`/rooms/${room}/stats`);
+    expect(after.body.live).toEqual({ startedAt: expect.any(Number), endedAt: expect.any(Number), durationSec: 120 });
+    expect(after.body.viewersNow).toBe(0);
+    expect((await c.get(`/rooms/${room}/live`)).body.viewers).toBe(0);
+    t.z.services.realtime.channels.mediaViewers.delete(room);
+    expect((await c.get(`/rooms/${room}/stats.csv`)).text).toMatch(/duration_sec,goods_taps,share_entries\r\n\d+,[^\r]*,0,120,2,0\r\n/);
   });
 
   it('one merchant never reaches another merchant’s apps, rooms, goods or numbers, by URL or API', async () => {

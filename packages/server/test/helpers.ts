@@ -22,13 +22,16 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1:0 with a fake clock, on PGlite (files in a temp dir) or on a fresh PostgreSQL database. */
-export async function startServer(kind: DbKind = 'pglite', opts: { clock?: FakeClock; env?: Record<string, string>; log?: Log; reuse?: { dataDir: string; databaseUrl: string | undefined; drop?: () => Promise<void> } } = {}): Promise<TestServer> {
+export async function startServer(
+  kind: DbKind = 'pglite',
+  opts: { clock?: FakeClock; env?: Record<string, string>; log?: Log; http?: string; rtmp?: string; reuse?: { dataDir: string; databaseUrl: string | undefined; drop?: () => Promise<void> } } = {},
+): Promise<TestServer> {
   const clock = opts.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 4, 0, 0));
   const dataDir = opts.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'zhibo-test-'));
   let databaseUrl = opts.reuse?.databaseUrl;
   let drop = opts.reuse?.drop;
   if (kind === 'postgres' && !databaseUrl) ({ url: databaseUrl, drop } = await freshPgDatabase());
-  const config: Config = loadConfig({ ...opts.env }, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir, databaseUrl });
+  const config: Config = loadConfig({ ...opts.env }, { http: opts.http ?? '127.0.0.1:0', rtmp: opts.rtmp ?? '127.0.0.1:0', dataDir, databaseUrl });
   // Browser bundles built for tests into a temporary directory (scripts/bundles.mjs), never into the served one.
   const z = await createZhibo(config, { clock, log: opts.log ?? silentLog, runTimers: false, buildDir: await testBundles() });
   const urls = await z.listen();

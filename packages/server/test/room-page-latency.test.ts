@@ -36,7 +36,7 @@ describe('the room page plays FLV at the live edge', () => {
     const fx = await roomWithGoods(t);
     roomId = fx.roomId;
     const pushAddr = (await t.api.get('/wxaapi/broadcast/room/getpushurl', { roomId, access_token: fx.m.token })).pushAddr as string;
-    pusher = pushTestStream(pushAddr, { gopSec: 10 });
+    pusher = pushTestStream(pushAddr, { gopSeconds: 10 });
     await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: 'the room live' });
     b = await launchBrowser();
     ctx = await b.context('desktop');

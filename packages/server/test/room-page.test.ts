@@ -175,7 +175,7 @@ describe('the room page in Chromium', () => {
     await sharer.click('.zb-home');
     await sharer.waitForURL(`${shop.url}/home**`);
     const home = new URL(sharer.url());
-    expect(Object.fromEntries(home.searchParams)).toEqual({ room_id: String(roomId), openid: sharerOpenid, custom_params: custom });
+    expect(Object.fromEntries(home.searchParams)).toEqual({ room_id: String(roomId), openid: sharerOpenid, custom_params: custom, zb_back: '1' }); // zb_back: the SDK's own mark (back to live)
     await ca.close();
     await cf.close();
   });

@@ -121,6 +121,10 @@ describe('the console on its own origin (ZHIBO_CONSOLE_URL)', () => {
     expect((await on(`/api/plugin/v1/room?room_id=${room}`, consoleHost)).status).toBe(404);
     expect((await on('/build/room.js', consoleHost)).status).toBe(404);
     expect((await on(`/room/?room_id=${room}`, main)).status).toBe(200);
+    // images are stored as paths (/img/ID): the console's pages show them from the console's host too
+    const cover = (await t.z.services.rooms.getAny(room))!.cover_img;
+    expect(cover).toMatch(/^\/img\//);
+    expect((await on(cover, consoleHost)).status).toBe(200);
     expect((await on('/', consoleHost)).headers.location).toBe('/console/');
     await t.z.services.accounts.create({ login: 'away', name: 'A', role: 'merchant', password: 'correct horse battery' });
     const login = await on('/console/api/login', consoleHost, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'away', password: 'correct horse battery' }) });

@@ -56,7 +56,7 @@ describe('S-SUB-2 <zhibo-subscribe> in Chromium', () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it('shows subscribe, subscribes with the SDK identity, survives a reload, cancels, and is not available once live', async () => {
+  it('shows subscribe, subscribes with the SDK identity, survives a reload, cancels, and offers Watch now once live', async () => {
     const m = await merchant(t);
     await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: { webpush: false } });
     const roomId = await m.room();
@@ -88,8 +88,9 @@ describe('S-SUB-2 <zhibo-subscribe> in Chromium', () => {
 
     await t.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
     await page.reload();
-    await expect.poll(() => button.textContent(), { timeout: 10_000 }).toContain('Not available');
-    expect(await button.isDisabled()).toBe(true);
+    // once live the button offers the live itself (issue 12: "Watch now"), no longer a subscription
+    await expect.poll(() => button.textContent(), { timeout: 10_000 }).toBe('Watch now');
+    expect(await button.isDisabled()).toBe(false);
     await page.close();
   });
 });

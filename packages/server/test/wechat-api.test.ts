@@ -200,7 +200,7 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     expect(link.searchParams.get('type')).toBe('9');
     expect(JSON.parse(link.searchParams.get('custom_params')!)).toEqual({ pid: 1 });
     const poster = await fetch(code.posterUrl as string);
-    expect(poster.headers.get('content-type')).toBe('image/png'); // WeChat's posterUrl is an image (issue 12)
+    expect(poster.headers.get('content-type')).toBe('image/png'); // share-links.test.ts scans it with zbarimg
     expect((await t.api.get('/wxaapi/broadcast/room/getsharedcode', { roomId: 77777, access_token: m.token })).errcode).toBe(300022);
     expect((await t.api.get('/wxaapi/broadcast/room/getpushurl', { roomId: 'abc', access_token: m.token })).errcode).toBe(300022);
   });

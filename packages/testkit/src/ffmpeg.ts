@@ -7,10 +7,11 @@ export interface Pusher {
   stop(): Promise<void>;
 }
 
-/** Push a synthetic H.264 + AAC stream (yuv420p, GOP = 2 s unless `gopSec` fixes another) to an RTMP URL. */
-export function pushTestStream(url: string, opts: { seconds?: number; size?: string; fps?: number; bitrate?: string; gopSec?: number } = {}): Pusher {
+/** Push a synthetic H.264 + AAC stream (yuv420p, GOP = 2 s unless `gopSeconds`) to an RTMP URL. */
+export function pushTestStream(url: string, opts: { seconds?: number; size?: string; fps?: number; bitrate?: string; gopSeconds?: number } = {}): Pusher {
   const fps = opts.fps ?? 25;
-  const gop = opts.gopSec ? ['-g', String(Math.round(fps * opts.gopSec)), '-keyint_min', String(Math.round(fps * opts.gopSec)), '-sc_threshold', '0'] : ['-g', String(fps * 2)];
+  const gopFrames = String(Math.round(fps * (opts.gopSeconds ?? 2)));
+  const gop = ['-g', gopFrames, ...(opts.gopSeconds ? ['-keyint_min', gopFrames, '-sc_threshold', '0'] : [])];
   const args = ['-hide_banner', '-loglevel', 'error', '-re',
     '-f', 'lavfi', '-i', `testsrc=size=${opts.size ?? '640x360'}:rate=${fps}`,
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',

@@ -1,6 +1,8 @@
 /** Create or edit a room with WeChat's fields (S-ROOM-1): editable only before the live starts. */
-import { h, toLocalInput, fromLocalInput } from '../dom.js';
+import { h, timeZone, toLocalInput, fromLocalInput } from '../dom.js';
 import { checked, Form, imageField, input, radioValue, segmented, toggle } from '../form.js';
+import { roomFormProblems } from '@zhibo/core';
+import { ApiError } from '../api.js';
 import type { Ctx } from '../shell.js';
 import { card, toast } from '../ui.js';
 
@@ -30,7 +32,10 @@ export async function roomFormPage(ctx: Ctx): Promise<HTMLElement> {
   ctx.setApp(appid);
   if (editing && !editing.editable)
     return h('div', { class: 'page narrow' }, card('This room can no longer be edited', h('p', { text: 'As on WeChat, a room can be edited only before its live starts (status 102).' }), h('a', { class: 'btn btn-primary', href: `#/rooms/${editing.id}`, text: 'Back to the room' })));
-  const now = Math.floor(Date.now() / 1000);
+  // the server's clock, not this computer's: the browser checks the form with the rules the server applies
+  const serverTime = (await ctx.api.get<{ serverTime?: number }>('/session')).serverTime ?? Date.now();
+  const offset = serverTime - Date.now();
+  const now = Math.floor(serverTime / 1000);
   const start = editing?.startTime ?? Math.ceil((now + 15 * 60) / 300) * 300;
   const end = editing?.endTime ?? start + 2 * 3600;
   const images = {} as Record<'coverImg' | 'shareImg' | 'anchorImg', ReturnType<typeof imageField>>;
@@ -48,6 +53,10 @@ export async function roomFormPage(ctx: Ctx): Promise<HTMLElement> {
       closeLike: checked(f.el, 'likes') ? 0 : 1, closeGoods: checked(f.el, 'goods') ? 0 : 1, closeComment: checked(f.el, 'comments') ? 0 : 1,
       closeReplay: checked(f.el, 'replay') ? 0 : 1, closeShare: checked(f.el, 'share') ? 0 : 1,
     };
+    // Every problem at once, checked here first with the server's own rules (it checks again).
+    const problems = roomFormProblems(body, Math.floor((Date.now() + offset) / 1000));
+    const n = Object.keys(problems).length;
+    if (n) throw new ApiError(400, 'bad_parameter', n === 1 ? Object.values(problems)[0]! : `${n} fields need a change`, problems);
     if (editing) {
       await ctx.api.put(`/rooms/${editing.id}`, body);
       toast('Room saved', 'success');
@@ -66,10 +75,10 @@ export async function roomFormPage(ctx: Ctx): Promise<HTMLElement> {
   const on = (flag: number | undefined) => (flag ?? 0) === 0;
   form.add(
     h('div', { class: 'grid-2' },
-      form.field('name', 'Room name', input('name', { value: editing?.name ?? '', maxlength: 34, placeholder: '春季新品直播' }), '3–17 Chinese characters (6–34 letters; a Chinese character counts 2).'),
-      form.field('anchorName', 'Anchor name', input('anchorName', { value: editing?.anchorName ?? '', maxlength: 30, placeholder: '主播小李' }), '2–15 Chinese characters (4–30 letters).')),
+      form.field('name', 'Room name', input('name', { value: editing?.name ?? '', maxlength: 34, placeholder: '春季新品直播' }), '3–17 Chinese characters, or 6–34 letters and digits (a Chinese character counts as 2).'),
+      form.field('anchorName', 'Anchor name', input('anchorName', { value: editing?.anchorName ?? '', maxlength: 30, placeholder: '主播小李' }), '2–15 Chinese characters, or 4–30 letters and digits.')),
     h('div', { class: 'grid-2' },
-      form.field('startTime', 'Planned start', input('startTime', { type: 'datetime-local', value: toLocalInput(start) })),
+      form.field('startTime', `Planned start (${timeZone()})`, input('startTime', { type: 'datetime-local', value: toLocalInput(start) })),
       form.field('endTime', 'Planned end', input('endTime', { type: 'datetime-local', value: toLocalInput(end) }), 'Between 30 minutes and 24 hours after the start. A room not started by then expires (107).')),
     form.field('screenType', 'Orientation', segmented('screenType', [['0', 'Portrait (phone)'], ['1', 'Landscape']], String(editing?.screenType ?? 0))),
     h('div', { class: 'grid-3' }, images.coverImg.el, images.shareImg.el, images.anchorImg.el),

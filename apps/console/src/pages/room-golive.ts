@@ -3,7 +3,9 @@ import { LivePlayer, type HlsModule, type MpegtsModule } from '@zhibo/sdk';
 import { h, fmtTime, fmtCount } from '../dom.js';
 import { busy, button, card, confirmAction, copyField, stat, STATUS, toast, type StatusCode } from '../ui.js';
 import { poll, type RoomView } from './room.js';
+import { addressNote } from '../address.js';
 import { phoneCard, whipCard } from './room-golive-phone.js';
+import { streamHealthCard, type StreamHealth } from './stream-health.js';
 
 interface TimelineEntry {
   from_status: number | null;
@@ -68,6 +70,8 @@ export async function goLiveTab(v: RoomView): Promise<HTMLElement> {
   }));
   renderTimeline(timeline);
   let seenEvents = timeline.length;
+  const health = streamHealthCard();
+  poll(ctx, 2000, async () => health.update(await ctx.api.get<StreamHealth>(`/rooms/${room.id}/health`)));
   poll(ctx, 2000, async () => {
     const live = await ctx.api.get<{ status: number; viewers: number; peak: number; likes: number }>(`/rooms/${room.id}/live`);
     viewers.querySelector('.stat-value')!.textContent = fmtCount(live.viewers);
@@ -118,10 +122,11 @@ export async function goLiveTab(v: RoomView): Promise<HTMLElement> {
       card(h('span', {}, 'Live preview ', conn),
         h('div', { class: `preview ${portrait ? 'preview-portrait' : ''}` }, video, overlay),
         h('div', { class: 'stats-row' }, viewers, peak, likes)),
+      health.el,
       card('Status timeline', h('p', { class: 'hint', text: 'Every status change with its cause, from the audit log.' }), timelineList)),
     h('div', { class: 'col-side' },
       phoneCard(v),
-      card(h('span', {}, 'Push settings (RTMP)'), push, h('div', { class: 'row-end' }, regen)),
+      card(h('span', {}, 'Push settings (RTMP)'), addressNote(room.address, 'push'), push, h('div', { class: 'row-end' }, regen)),
       card('OBS settings (RTMP)', obs, h('details', { class: 'details' }, h('summary', { text: 'Streaming with ffmpeg instead' }), copyField('ffmpeg', ffmpeg, { name: 'ffmpeg' }))),
       whip));
 }

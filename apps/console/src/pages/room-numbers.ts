@@ -1,5 +1,5 @@
 /** Numbers per room: viewers, likes, comments, entries by scene (S-ENTRY-3), goods taps, subscriptions, the share chain; CSV export. */
-import { h, fmtCount, fmtTime } from '../dom.js';
+import { h, fmtCount, fmtDuration, fmtTime } from '../dom.js';
 import { lineChart } from '../chart.js';
 import { card, stat } from '../ui.js';
 import type { RoomView } from './room.js';
@@ -12,6 +12,21 @@ interface Numbers {
   shareChain: Array<{ sharer: string; viewer: string; scene: number | null; at: number }>;
   series: { t: number[]; viewers: number[]; likes: number[]; comments: number[]; entries: number[] };
   bucketMs: number;
+  live: { startedAt: number | null; endedAt: number | null; durationSec: number | null };
+}
+
+/** After the live: one card that says how it went (issue 12 §6). */
+function summary(n: Numbers, totalEntries: number): HTMLElement | null {
+  const l = n.live;
+  if (l.startedAt === null || l.endedAt === null) return null;
+  const r = n.realtime;
+  const taps = n.taps.reduce((a, t) => a + t.taps, 0);
+  const best = [...n.taps].sort((a, b) => b.taps - a.taps)[0];
+  return card('Live summary',
+    h('p', { 'data-testid': 'live-summary', text: `The live lasted ${fmtDuration(l.durationSec)} (${fmtTime(l.startedAt)} – ${fmtTime(l.endedAt).slice(11)}). `
+      + `${fmtCount(r.uniqueViewers)} people watched (peak ${fmtCount(r.peakViewers)} at once, ${fmtCount(totalEntries)} entries), `
+      + `${fmtCount(r.likes)} likes, ${fmtCount(r.comments)} comments, ${fmtCount(taps)} goods taps${best && best.taps ? ` (most: ${best.name}, ${best.taps})` : ''}, `
+      + `${fmtCount(n.subscriptions)} reminder subscriptions, ${fmtCount(n.shareChain.length)} viewers brought by shares.` }));
 }
 
 const SCENES: Array<[string, string]> = [
@@ -40,6 +55,7 @@ export async function numbersTab(v: RoomView): Promise<HTMLElement> {
   ]);
   ctx.onDispose(() => chart.destroy());
   return h('div', { class: 'stack' },
+    summary(n, totalEntries),
     h('div', { class: 'row-between' }, h('p', { class: 'muted', text: 'Counted by zhibo from the room page and the stream.' }),
       h('a', { class: 'btn btn-secondary', href: `/console/api/rooms/${room.id}/stats.csv`, download: `room-${room.id}-numbers.csv`, 'data-action': 'export-csv', text: 'Export CSV' })),
     h('div', { class: 'stat-grid' },

@@ -1,6 +1,7 @@
 /** Sharing (S-ENTRY-1/-2): the code image and poster (type=9), the article-card link (type=10), a plain link — with custom params. */
 import { h } from '../dom.js';
 import { Form, input } from '../form.js';
+import { addressNote, type PublicAddress } from '../address.js';
 import { card, copyField } from '../ui.js';
 import type { RoomView } from './room.js';
 
@@ -11,17 +12,20 @@ interface Share {
   articleLink: string;
   plainLink: string;
   pagePath: string;
+  address: PublicAddress;
 }
 
 export async function shareTab(v: RoomView): Promise<HTMLElement> {
   const { ctx, room } = v;
   const out = h('div', { class: 'stack' });
   const render = (s: Share) => out.replaceChildren(
+    addressNote(s.address, 'links'),
     h('div', { class: 'share-grid' },
       h('div', { class: 'qr-box' }, h('img', { class: 'qr', src: s.qrUrl, alt: `Code for room ${room.id}`, width: '215', height: '215' }),
         h('div', { class: 'row-gap' },
           h('a', { class: 'btn btn-secondary', href: s.qrUrl, download: `room-${room.id}-code.png`, text: 'Download code' }),
-          h('a', { class: 'btn btn-primary', href: s.posterUrl, download: `room-${room.id}-poster.png`, text: 'Download poster' }))),
+          h('a', { class: 'btn btn-primary', href: s.posterUrl, download: `room-${room.id}-poster.png`, text: 'Download poster' }),
+          h('a', { class: 'btn btn-ghost', href: s.posterUrl.replace(/\.png(\?|$)/, '.jpg$1'), download: `room-${room.id}-poster.jpg`, text: 'JPEG' }))),
       h('div', { class: 'stack' },
         copyField('Code link (type=9, counted as “code”)', s.codeLink, { name: 'code-link', hint: 'What the code opens. Print it on posters, flyers, packaging.' }),
         copyField('Article card link (type=10, counted as “article”)', s.articleLink, { name: 'article-link', hint: 'Put it in an official-account article or newsletter card.' }),

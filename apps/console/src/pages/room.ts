@@ -1,5 +1,6 @@
 /** One room: status, the actions the status allows (S-STATUS-6: pause/resume/end), and its tabs. */
 import { h, fmtRange } from '../dom.js';
+import type { PublicAddress } from '../address.js';
 import type { Ctx } from '../shell.js';
 import { badge, busy, button, confirmAction, toast } from '../ui.js';
 import { goLiveTab } from './room-golive.js';
@@ -34,6 +35,8 @@ export interface Room {
   bearerToken: string;
   media: { flv: string; wsFlv: string; hls: string };
   roomPage: string;
+  /** which public address links and push URLs use, and why */
+  address: PublicAddress;
 }
 
 export interface RoomView {
@@ -68,7 +71,7 @@ export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
     const r = await busy(btn, () => ctx.api.post<{ status: number }>(`/rooms/${room.id}/status`, { action }));
     if (r) {
       view.setStatus(r.status);
-      toast(`Status: ${r.status}`, 'success');
+      toast(({ 101: 'Live again', 103: 'Live ended', 105: 'Paused' } as Record<number, string>)[r.status] ?? 'Done', 'success');
     }
   };
   const renderActions = (status: number) => {
@@ -126,7 +129,7 @@ export function poll(ctx: Ctx, ms: number, fn: () => Promise<void>, indicator?: 
       await fn();
       fails = 0;
       if (indicator) {
-        indicator.textContent = 'Live · updated just now';
+        indicator.textContent = 'Updated just now';
         indicator.className = 'conn conn-ok';
       }
     } catch {

@@ -8,7 +8,10 @@ import { showSecret } from './apps.js';
 interface AppDetail {
   appid: string;
   name: string;
-  settings: { goodsBaseUrl: string; homeUrl: string; minSdkVersion: string; roleChecks: boolean; compat: 'seed' | 'current'; kfUrl: string; feedsPublic: boolean };
+  settings: {
+    goodsBaseUrl: string; homeUrl: string; minSdkVersion: string; roleChecks: boolean; compat: 'seed' | 'current'; kfUrl: string; feedsPublic: boolean;
+    timeZone: string; language: 'zh' | 'en';
+  };
   quota: { daily: number | null; serverDefault: number; usedToday: number };
   reminders: { webhookUrl: string | null; webpush: boolean; inPage: boolean; beforeStartMinutes: number | null; contact: string | null };
   wechat: { goodsReview: boolean; callbackUrl: string; followers: number };
@@ -27,6 +30,7 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
       goodsBaseUrl: v('goodsBaseUrl'), homeUrl: v('homeUrl'), minSdkVersion: v('minSdkVersion'), dailyQuota: v('dailyQuota'),
       callbackUrl: v('callbackUrl'), goodsReview: checked(f.el, 'goodsReview'),
       kfUrl: v('kfUrl'), feedsPublic: checked(f.el, 'feedsPublic'), roleChecks: checked(f.el, 'roleChecks'), compat: v('compat'),
+      timeZone: v('timeZone'), language: v('language'),
       reminders: {
         webhookUrl: v('reminders.webhookUrl') || null, webpush: checked(f.el, 'reminders.webpush'), inPage: checked(f.el, 'reminders.inPage'),
         beforeStartMinutes: before ? Number(before) : null, contact: v('reminders.contact') || null,
@@ -48,6 +52,13 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
       form.field('kfUrl', 'Customer-service URL', input('kfUrl', { value: d.settings.kfUrl, placeholder: 'https://shop.example.com/help', inputmode: 'url' }),
         'The room page’s customer-service button opens it, in rooms with customer service on (closeKf 0, room/updatekf).'),
       toggle('feedsPublic', 'List my live rooms in the public feed', d.settings.feedsPublic, 'Rooms with isFeedsPublic 1 appear on /feeds/ while live (zhibo’s official feeds).')),
+    h('fieldset', { class: 'fieldset' }, h('legend', { text: 'Time and language' }),
+      h('div', { class: 'grid-2' },
+        form.field('timeZone', 'Time zone', input('timeZone', { value: d.settings.timeZone, placeholder: 'Asia/Shanghai', list: 'zones', autocomplete: 'off', spellcheck: 'false' }),
+          'Start times on posters and in the demo shop. A name such as Asia/Shanghai or Europe/Berlin; empty is Asia/Shanghai (the day the API quota counts).'),
+        form.field('language', 'Poster language', select('language', [['zh', '中文'], ['en', 'English']], d.settings.language),
+          'The text on the share poster and the article card.')),
+      h('datalist', { id: 'zones' }, ...['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'UTC'].map((z) => h('option', { value: z })))),
     h('fieldset', { class: 'fieldset' }, h('legend', { text: 'WeChat compatibility' }),
       toggle('roleChecks', 'Role checks', d.settings.roleChecks, 'A room’s anchor (and sub-anchor) must hold the Anchor role (Members page, role/addrole); WeChat’s 300036 otherwise.'),
       form.field('compat', 'Compatibility profile', select('compat', [['seed', 'seed — errcode 1 for an empty room list, 500 calls a day'], ['current', 'current — 9410000 “empty room list”, 100000 calls a day']], d.settings.compat),
@@ -68,7 +79,7 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
         form.field('dailyQuota', 'Daily API quota (getliveinfo + get_replay)', input('dailyQuota', { value: d.quota.daily ?? '', inputmode: 'numeric', placeholder: `server default: ${d.quota.serverDefault}` }),
           `Used today: ${d.quota.usedToday}. WeChat’s was 500 a day; the client library caches to stay under it.`),
         form.field('minSdkVersion', 'Minimum SDK version', input('minSdkVersion', { value: d.settings.minSdkVersion, placeholder: `server: ${d.versions.serverMinSdk}` }),
-          'Older SDKs get the video only, with a prompt to upgrade (S-PLAYER-3).'))),
+          'Older SDKs get the video only, with a prompt to upgrade.'))),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Save settings' })));
 
   const reset = button('Reset appsecret…', async (e) => {
@@ -88,5 +99,6 @@ export async function settingsPage(ctx: Ctx): Promise<HTMLElement> {
         card('SDK version',
           h('p', {}, 'Latest SDK: ', h('strong', { text: d.versions.latestSdk }), ' (the plugin version WeChat calls “1.0.4”).'),
           h('p', { class: 'hint', text: 'Your pages load the SDK from this server, so a new version reaches them without code changes. Features that need a newer version (openid and share params need ≥ 1.0.4) are switched on by the version your page declares.' }),
-          copyField('Script tag', `<script type="module" src="${d.urls.sdk}"></script>`, { name: 'sdk-script' })))));
+          copyField('Script tag', `<script src="${d.urls.sdk}" data-appid="${d.appid}"></script>`, { name: 'sdk-script',
+            hint: 'Put it on every page of your site (any origin): requirePlugin, <zhibo-subscribe>, <zhibo-back-to-live>, and the “live now” banner for subscribers. docs/sdk.md' })))));
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { ViewerSink } from '../flv/sinks.js';
 import { FLV_HEADER, TagKind } from '../flv/tag.js';
 import { Consumer, type Batch, type ConsumerPolicy } from './consumer.js';
+import { IngestStats, type StreamStats } from './stream-stats.js';
 
 export interface Closable { close(reason: string): void }
 export interface AsyncStoppable { stop(): Promise<void> }
@@ -57,10 +58,18 @@ export class StreamHub {
   private flushScheduled = false;
   private closing: Promise<void> | null = null;
   private readonly now: () => number;
+  /** incoming bitrate, fps, keyframes, codecs (stream-stats.ts) */
+  private readonly ingest: IngestStats;
 
   constructor(private readonly opts: HubOptions) {
     this.streamId = opts.streamId;
     this.now = opts.now ?? Date.now;
+    this.ingest = new IngestStats(this.now());
+  }
+
+  /** Stream health for the anchor: bitrate, fps, keyframe interval, codecs, late data, drops. */
+  health(): StreamStats {
+    return this.ingest.snapshot(this.now());
   }
 
   get isClosed(): boolean {
@@ -82,6 +91,7 @@ export class StreamHub {
   /** Ingest one complete FLV tag (header + data + PreviousTagSize). The buffer must not be mutated afterwards. */
   push(tag: Buffer, kind: TagKind): void {
     if (this.closing) return;
+    this.ingest.onTag(tag, kind, this.now());
     switch (kind) {
       case TagKind.Script: this.metadata = tag; break;
       case TagKind.AudioHeader: this.audioHeader = tag; break;
@@ -123,6 +133,7 @@ export class StreamHub {
 
   private addToGop(tag: Buffer): void {
     if (this.gopBytes + tag.length > this.opts.gopCacheMaxBytes) {
+      this.ingest.droppedGops++;
       this.resetGop(false);
       return;
     }
@@ -176,7 +187,10 @@ export class StreamHub {
 
   private detach(c: Consumer): void {
     if (!this.consumers.delete(c)) return;
-    if (c.dropReason) this.opts.logger.warn(`media: ${this.streamId}: dropped ${c.kind} ${c.sink.label ?? ''}: ${c.dropReason}`);
+    if (c.dropReason) {
+      this.opts.logger.warn(`media: ${this.streamId}: dropped ${c.kind} ${c.sink.label ?? ''}: ${c.dropReason}`);
+      if (c.kind === 'viewer') this.ingest.droppedViewers++;
+    }
     if (c.kind === 'viewer') this.setViewers(this.viewers - 1);
   }
 

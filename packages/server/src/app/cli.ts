@@ -13,16 +13,20 @@ import { createZhibo, DataDirLocked, lockHolderAlive } from './zhibo.js';
 import { ensureDemo } from './demo.js';
 import { isRoomAction, operatorAction } from '../modules/rooms/actions.js';
 import { silentLog } from '../lib/log.js';
-import { DEFAULT_SHOP, type DemoShop, startDemoShop } from './demo-shop.js';
+import { type DemoShop, defaultShop, startDemoShop } from './demo-shop.js';
+import { addressLines } from './address-lines.js';
 
 const HELP = `zhibo — self-hosted live commerce, wire-compatible with WeChat Mini Program Live
 
 Usage:
-  zhibo serve [--http HOST:PORT] [--rtmp HOST:PORT] [--data DIR] [--demo [--shop HOST:PORT|off]]
-      Start the server. Defaults: --http 127.0.0.1:8080, --rtmp 127.0.0.1:1935, --data ./data.
+  zhibo serve [--http HOST:PORT] [--rtmp HOST:PORT] [--data DIR] [--trust-proxy LIST] [--demo [--shop HOST:PORT|off]]
+      Start the server. Defaults: --http 127.0.0.1:8080, --rtmp (the HTTP host):1935, --data ./data.
+      127.0.0.1 is reachable from this machine only; --http 0.0.0.0:8080 lets phones on your network open
+      the links (through npm: npm start -- --http 0.0.0.0:8080). Links use ZHIBO_PUBLIC_URL when it is set,
+      else the address each request came in by; the start message says which.
       The database is embedded (PGlite, in DIR/pg) unless DATABASE_URL points at PostgreSQL.
       --demo also sets up a demo merchant app and room and prints their credentials, and starts the
-      demo shop (the merchant's own site, apps/shop) on --shop (default 127.0.0.1:8081; off: do not).
+      demo shop (the merchant's own site, apps/shop) on --shop (default: the HTTP host, port 8081; off: do not).
       The merchant console is at /console/; on first start the operator's password is printed once
       (it must be changed at the first sign-in), and so is the admin token.
   zhibo app create --name NAME [--data DIR]
@@ -43,7 +47,7 @@ ${Object.values(SETTINGS as Record<string, Setting<unknown>>)
   .join('\n')}
 `;
 
-type Flags = { http?: string; rtmp?: string; data?: string; name?: string; demo?: boolean; shop?: string; login?: string; help?: boolean };
+type Flags = { http?: string; rtmp?: string; data?: string; name?: string; demo?: boolean; shop?: string; login?: string; help?: boolean; 'trust-proxy'?: string };
 
 function die(msg: string, code = 1): never {
   process.stderr.write(`zhibo: ${msg}\n`);
@@ -52,7 +56,7 @@ function die(msg: string, code = 1): never {
 
 function configFrom(flags: Flags): Config {
   try {
-    return loadConfig(process.env, { http: flags.http, rtmp: flags.rtmp, dataDir: flags.data });
+    return loadConfig(process.env, { http: flags.http, rtmp: flags.rtmp, dataDir: flags.data, trustProxy: flags['trust-proxy'] });
   } catch (e) {
     if (e instanceof ConfigError) die(e.message, 2);
     throw e;
@@ -104,7 +108,7 @@ async function serve(flags: Flags): Promise<void> {
   }
   const urls = await z.listen();
   const infoFile = join(z.config.dataDir, 'server.json');
-  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: urls.http }), { mode: 0o600 });
+  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: z.services.localUrl() }), { mode: 0o600 });
   const origin = z.services.adminTokenOrigin;
   // The admin token is printed at its first start only; afterwards where it is, not what it is.
   const tokenLine = origin.created ? `${z.services.adminToken}  (shown only this once; kept in ${origin.source})` : `in ${origin.source}`;
@@ -112,6 +116,7 @@ async function serve(flags: Flags): Promise<void> {
     `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${tokenLine}`,
     `  console:      ${z.config.consoleUrl || urls.http}/console/`];
   if (z.config.whip) lines.push(`  WHIP ingest:  ${urls.http}/whip/ROOMID  (Bearer = the stream key; media over UDP ${z.config.whipUdpPorts.join('-')})`);
+  lines.push('', ...addressLines(config, urls));
   const operator = await z.services.accounts.ensureOperator();
   if (operator) lines.push('', 'Console operator account (shown only this once; `zhibo operator reset-password` makes a new one):', `  login:        ${operator.login}`, `  password:     ${operator.password}`);
   let shop: DemoShop | undefined;
@@ -122,7 +127,7 @@ async function serve(flags: Flags): Promise<void> {
       `  push a test stream: ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=25 -f lavfi -i sine -c:v libx264 -pix_fmt yuv420p -g 50 -c:a aac -f flv '${d.pushAddr}'`);
     if (flags.shop !== 'off') {
       try {
-        shop = await startDemoShop(z.services, { listen: flags.shop ?? DEFAULT_SHOP, appid: d.appid, appsecret: d.appsecret });
+        shop = await startDemoShop(z.services, { listen: flags.shop ?? defaultShop(z.config.http.host), appid: d.appid, appsecret: d.appsecret });
         lines.push(`  demo shop:    ${shop.url}/  (the merchant's own site: room list, subscribe, goods pages)`);
       } catch (e) {
         lines.push(`  demo shop:    not started: ${(e as Error).message}`);
@@ -167,7 +172,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { http: { type: 'string' }, rtmp: { type: 'string' }, data: { type: 'string' }, name: { type: 'string' }, demo: { type: 'boolean' }, shop: { type: 'string' }, login: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { http: { type: 'string' }, rtmp: { type: 'string' }, data: { type: 'string' }, 'trust-proxy': { type: 'string' }, name: { type: 'string' }, demo: { type: 'boolean' }, shop: { type: 'string' }, login: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const flags = values;
   const [cmd, sub, arg] = positionals;

@@ -3,6 +3,7 @@
  * then the rules between settings. A bad value stops the server with a message naming the variable.
  */
 import { resolve } from 'node:path';
+import { linkHost } from '../http/base-url.js';
 import { type Config, ConfigError, CROSS_CHECKS, SETTINGS, type Setting, type SettingKey } from './settings.js';
 
 export { type Config, ConfigError, SETTINGS } from './settings.js';
@@ -22,6 +23,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: RawSettings = {}): Con
   }
   const c = out as Config;
   c.dataDir = resolve(c.dataDir);
+  // RTMP listens on the HTTP host unless told otherwise: `--http 0.0.0.0:8080` takes pushes from the network too.
+  if (flags.rtmp === undefined && !env[SETTINGS.rtmp.env]) c.rtmp = { ...c.rtmp, host: c.http.host };
   for (const check of CROSS_CHECKS) {
     const problem = check(c);
     if (problem) throw new ConfigError(problem);
@@ -29,12 +32,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: RawSettings = {}): Con
   return c;
 }
 
-/** Fill in URLs that depend on the bound ports (port 0 is only known after listen). */
-export function withBoundUrls(c: Config, httpPort: number, rtmpPort: number): Config {
-  const hostFor = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
+/**
+ * Fill in URLs that depend on the bound ports (port 0 is only known after listen): the listen address, with 0.0.0.0
+ * replaced by this machine's LAN address (http/base-url.ts has the whole rule, requests included).
+ */
+export function withBoundUrls(c: Config, httpPort: number, rtmpPort: number, lan?: string): Config {
   return {
     ...c,
-    publicUrl: c.publicUrl || `http://${hostFor(c.http.host)}:${httpPort}`,
-    rtmpPublicUrl: c.rtmpPublicUrl || `rtmp://${hostFor(c.rtmp.host)}:${rtmpPort}/live`,
+    publicUrl: c.publicUrl || `http://${linkHost(c.http.host, lan)}:${httpPort}`,
+    rtmpPublicUrl: c.rtmpPublicUrl || `rtmp://${linkHost(c.rtmp.host, lan)}:${rtmpPort}/live`,
   };
+}
+
+/** A URL this machine can always reach the HTTP server at (the CLI, the demo shop's server): loopback when bound to all. */
+export function localUrl(c: Config, httpPort: number): string {
+  const h = c.http.host;
+  return `http://${h === '0.0.0.0' || h === '' ? '127.0.0.1' : h === '::' ? '[::1]' : linkHost(h)}:${httpPort}`;
 }

@@ -5,16 +5,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { linkHost } from '../http/base-url.js';
+import { appLocale } from '../modules/apps/settings.js';
 import type { ZhiboServices } from './zhibo.js';
 
 export const DEFAULT_SHOP = '127.0.0.1:8081';
+
+/** The shop listens where zhibo's HTTP does (so `--http 0.0.0.0:8080` makes the goods pages reachable from phones too). */
+export function defaultShop(httpHost: string): string {
+  return `${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:8081`;
+}
 
 /** The demo shop's entry, resolved as the workspace package it is (`@zhibo/demo-shop`). */
 function shopMain(): string {
   try {
     return createRequire(import.meta.url).resolve('@zhibo/demo-shop');
   } catch {
-    throw new Error('the demo shop (@zhibo/demo-shop) is not installed here; run npm ci in the zhibo repository');
+    // In the repository (npm start): apps/shop beside packages/server (the same from src/app and dist/app).
+    const inRepo = fileURLToPath(new URL('../../../../apps/shop/dist/main.js', import.meta.url));
+    if (existsSync(inRepo)) return inRepo;
+    throw new Error('the demo shop (@zhibo/demo-shop) is not installed here; run npm run build in the zhibo repository');
   }
 }
 
@@ -28,7 +39,9 @@ export async function startDemoShop(s: ZhiboServices, o: { listen: string; appid
   const main = shopMain();
   if (!existsSync(main)) throw new Error(`the demo shop is not built (${main}); run npm run build`);
   const child: ChildProcess = spawn(process.execPath, [main], {
-    env: { ...process.env, SHOP_HTTP: o.listen, ZHIBO_URL: s.urls().http, ZHIBO_PUBLIC_URL: s.urls().http, SHOP_APPID: o.appid, SHOP_APPSECRET: o.appsecret },
+    // The shop's server calls zhibo on this machine; browsers get zhibo's public address (LAN when listening on all).
+    env: { ...process.env, SHOP_HTTP: o.listen, ZHIBO_URL: s.localUrl(), ZHIBO_PUBLIC_URL: s.urls().http, SHOP_APPID: o.appid, SHOP_APPSECRET: o.appsecret,
+      SHOP_TIME_ZONE: appLocale((await s.apps.get(o.appid))?.settings).timeZone },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -49,11 +62,16 @@ export async function startDemoShop(s: ZhiboServices, o: { listen: string; appid
       reject(new Error(`the demo shop exited (${code}): ${err.trim()}`));
     });
   });
-  // The room page opens goods at goodsBaseUrl + goods.url and home at homeUrl (S-PLAYER-4).
-  await s.apps.updateSettings(o.appid, { goodsBaseUrl: `${url}/`, homeUrl: `${url}/` });
+  // The room page opens goods at goodsBaseUrl + goods.url and home at homeUrl (S-PLAYER-4): at the shop's address a
+  // phone can open (its LAN address when it listens on every interface).
+  const shopUrl = new URL(url);
+  const listenHost = o.listen.slice(0, o.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  if (listenHost === '0.0.0.0' || listenHost === '::') shopUrl.hostname = linkHost(listenHost);
+  const publicShop = shopUrl.origin;
+  await s.apps.updateSettings(o.appid, { goodsBaseUrl: `${publicShop}/`, homeUrl: `${publicShop}/` });
   let stopped = false;
   return {
-    url,
+    url: publicShop,
     pid: child.pid ?? 0,
     async stop() {
       if (stopped || child.exitCode !== null) return;

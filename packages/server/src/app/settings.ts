@@ -104,11 +104,11 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export const SETTINGS = {
   http: def<HostPort>({
     env: 'ZHIBO_HTTP', flag: 'http', default: { host: '127.0.0.1', port: 8080 }, shown: '127.0.0.1:8080', parse: parseHostPort,
-    help: 'HTTP listen address (API, plugin reads, room page, HTTP-FLV/HLS, admin API). Port 0 picks a free port. 0.0.0.0:8080 listens on every interface.',
+    help: 'HTTP listen address (API, plugin reads, room page, HTTP-FLV/HLS, admin API). Port 0 picks a free port. 0.0.0.0:8080 listens on every interface, so phones on the same network can open the links (through `npm start`: `npm start -- --http 0.0.0.0:8080`).',
   }),
   rtmp: def<HostPort>({
-    env: 'ZHIBO_RTMP', flag: 'rtmp', default: { host: '127.0.0.1', port: 1935 }, shown: '127.0.0.1:1935', parse: parseHostPort,
-    help: 'RTMP ingest listen address (anchors push here).',
+    env: 'ZHIBO_RTMP', flag: 'rtmp', default: { host: '127.0.0.1', port: 1935 }, shown: '(HTTP host):1935', parse: parseHostPort,
+    help: 'RTMP ingest listen address (anchors push here). Unset: port 1935 on the HTTP listen host, so `--http 0.0.0.0:8080` also takes pushes from the network.',
   }),
   dataDir: def<string>({
     env: 'ZHIBO_DATA', flag: 'data', default: './data', parse: text,
@@ -120,11 +120,11 @@ export const SETTINGS = {
   }),
   publicUrl: def<string>({
     env: 'ZHIBO_PUBLIC_URL', default: '', shown: '(derived)', parse: baseUrl(['http:', 'https:']),
-    help: 'Base URL viewers and merchants reach the HTTP server at (image URLs, replay `media_url`, QR links). Default `http://HOST:PORT`.',
+    help: 'The address every link zhibo hands out starts with (room links, QR codes, posters, image URLs in getliveinfo, replay `media_url`), e.g. `https://live.example.com`. Unset: each link uses the address its request came in by (the Host header; see ZHIBO_TRUST_PROXY), or, for requests to 127.0.0.1 and links made without a request, the listen address with 0.0.0.0 replaced by this machine\'s LAN address. Set it when zhibo runs behind a domain or a proxy.',
   }),
   rtmpPublicUrl: def<string>({
     env: 'ZHIBO_RTMP_PUBLIC_URL', default: '', shown: '(derived)', parse: baseUrl(['rtmp:', 'rtmps:']),
-    help: 'Base of push URLs handed out by `getpushurl`. Default `rtmp://HOST:PORT/live`.',
+    help: 'The start of push URLs (`getpushurl`, the console), e.g. `rtmp://live.example.com:1935/live`. Unset: `rtmp://HOST:PORT/live` with the host the request came in by when RTMP listens on every interface, else the RTMP listen address.',
   }),
   dailyQuota: def<number>({
     env: 'ZHIBO_DAILY_QUOTA', default: 500, parse: int(1),
@@ -339,7 +339,7 @@ export const SETTINGS = {
   }),
   // Viewers: who they are and how many connections they may hold (docs/operations.md "Limits").
   trustProxy: def<string[]>({
-    env: 'ZHIBO_TRUST_PROXY', default: [], shown: '(none)',
+    env: 'ZHIBO_TRUST_PROXY', flag: 'trust-proxy', default: [], shown: '(none)',
     parse: (v, name) => {
       try {
         return parseProxyList(v);
@@ -347,7 +347,7 @@ export const SETTINGS = {
         throw new ConfigError(`${name}: ${(e as Error).message}`);
       }
     },
-    help: 'Reverse proxies (comma-separated addresses or CIDRs, e.g. `127.0.0.1,10.0.0.0/8`) whose `X-Forwarded-For` names the client; per-IP limits then count the client, not the proxy.',
+    help: 'Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` headers are believed, as a comma-separated list of IP addresses, CIDR ranges or `loopback`, `linklocal`, `uniquelocal` (e.g. `loopback` when nginx on the same machine forwards to zhibo). Per-IP limits then count the client, not the proxy, and links use the host the client asked for. From any other address these headers are ignored, so nobody can make zhibo hand out links to another host or dodge a limit.',
   }),
   viewerConnectionsPerDevice: def<number>({
     env: 'ZHIBO_VIEWER_CONNECTIONS_PER_DEVICE', default: 3, parse: int(0, 1000),

@@ -3,7 +3,7 @@
  * transport, and starts and stops one ordered list of components (the server's close cascade, docs/architecture.md).
  * Nothing here is a module-level singleton: tests build as many servers as they like.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import pino from 'pino';
 import type { MediaServer } from '@zhibo/media';
@@ -17,7 +17,7 @@ import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
 import { installAnonReadLimits } from '../http/anon-limits.js';
 import { IpRateLimiter } from '../lib/ip-limiter.js';
-import { requestBase } from '../http/base-url.js';
+import { PublicAddress, type PublicAddressInfo } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { MULTIPART_LIMITS } from '../http/multipart.js';
 import { installSecurityHeaders } from '../http/security.js';
@@ -44,7 +44,7 @@ import * as shareModule from '../modules/share/index.js';
 import * as webModule from '../modules/web/index.js';
 import { ChangeFeed } from './change-feed.js';
 import { Components } from './components.js';
-import { type Config, withBoundUrls } from './config.js';
+import { type Config, localUrl, withBoundUrls } from './config.js';
 import { acquireLock, adminTokenFor, secureDataDir } from './data-dir.js';
 import { healthRoutes } from './health.js';
 
@@ -96,8 +96,12 @@ export interface ZhiboServices {
   disk: DiskWatch;
   collector: housekeepingModule.StorageCollector;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
-  /** Public base URLs (known after listen when ports are 0). */
+  /** Public base URLs (known after listen when ports are 0): links made without a request (http/base-url.ts). */
   urls(): { http: string; rtmp: string };
+  /** Which public address links use, and why (the start message, the console). */
+  address: PublicAddress;
+  /** A URL this machine always reaches the HTTP server at (loopback when listening on every interface). */
+  localUrl(): string;
 }
 
 export interface Zhibo {
@@ -138,8 +142,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const events = createDomainBus(log);
   const disk = new DiskWatch(config.dataDir, config.diskMinFreeMb * 1024 * 1024, log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
-  const publicUrl = () => urls.http;
-  const base = (req: Parameters<typeof requestBase>[0]) => requestBase(req, config.publicUrl, urls.http);
+  let local = urls.http;
+  // Links: ZHIBO_PUBLIC_URL, else the address a request came in by, else the listen address (http/base-url.ts).
+  const address = new PublicAddress({ http: baseConfig.publicUrl, rtmp: baseConfig.rtmpPublicUrl });
+  const publicUrl = () => address.http();
+  const base = (req: FastifyRequest) => address.http(req);
   const buildDir = opts.buildDir ?? webModule.DEFAULT_BUILD_DIR;
 
   // Feature modules, each from a typed subset of what is here (dependencies first).
@@ -152,18 +159,21 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const rooms = await roomsModule.create({
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
-    runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
+    runTimers: opts.runTimers !== false, pushUrl: (id, key, req) => `${address.rtmp(req)}/${id}?key=${key}`,
     kfUrl: async (appid) => (await apps.service.get(appid))?.settings.kfUrl ?? '',
     anchorCheck: (appid, user, sub) => roles.service.requireAnchor(appid, user, sub),
-    whipUrl: (id) => (config.whip ? liveModule.whipUrlOf(urls.http, id) : undefined),
+    whipUrl: (id, req) => (config.whip ? liveModule.whipUrlOf(address.http(req), id) : undefined),
   });
   const assistants = assistantsModule.create({ db, clock, rooms: rooms.service, apps: apps.service, identity: identity.service });
   const goods = goodsModule.create({
-    db, clock, events, images: images.service, rooms: rooms.service, reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
+    db, clock, events, images: images.service, rooms: rooms.service, base,
+    reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
   });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
-  const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
-  const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
+  const liveInfo = liveInfoModule.create({
+    db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl, base,
+  });
+  const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, apps: apps.service, publicUrl, base });
   const ips = new ClientIps(config.trustProxy);
   const quota = new AnonQuota({
     goods_taps: { perViewerPerHour: 0, perIpPerHour: config.quotaTapsPerIpHour, perAppPerDay: config.quotaTapsPerAppDay },
@@ -187,6 +197,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
     ips, quota, disk, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
+    viewerRooms: (appid, openid) => reminders.service.viewerRooms(appid, openid),
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
@@ -217,7 +228,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
       assistants: assistants.service, roles: roles.service, anchor: anchor.service, whip: config.whip,
-      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
+      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
+      urls: (req) => ({ http: address.http(req), rtmp: address.rtmp(req) }),
+      address: (req): PublicAddressInfo => address.describe(req),
+      health: (roomId) => live.service.health(roomId),
     },
     { ...opts.console, buildDir },
   );
@@ -285,6 +299,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
         config = withBoundUrls(config, httpPort, live.ingest.port());
         services.config = config;
         urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
+        local = localUrl(config, httpPort);
+        address.setBound(urls.http, urls.rtmp, live.ingest.port(), config.rtmp.host);
       },
     },
     ...rooms.components,
@@ -298,7 +314,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   const services: ZhiboServices = {
-    config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls,
+    config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls, address, localUrl: () => local,
     apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,

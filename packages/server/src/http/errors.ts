@@ -54,7 +54,9 @@ export interface FieldBody {
 export function fieldBody(e: DomainError, alias: Record<string, string> = {}, sentence = false): FieldBody {
   const message = sentence ? e.message.charAt(0).toUpperCase() + e.message.slice(1) : e.message;
   const field = e.field ? (alias[e.field] ?? e.field) : undefined;
-  return { ...e.extra, error: e.reason, message, fields: field && e.status < 500 ? { [field]: message } : {} };
+  // several problems at once (a form): extra.fields holds every field's message
+  const many = (e.extra?.fields ?? {}) as Record<string, string>;
+  return { ...e.extra, error: e.reason, message, fields: field && e.status < 500 ? { ...many, [field]: many[field] ?? message } : { ...many } };
 }
 
 const PLUGIN_CODES: Partial<Record<Reason, string>> = {

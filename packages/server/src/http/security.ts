@@ -51,7 +51,8 @@ export function installSecurityHeaders(app: FastifyInstance, o: { consoleUrl: st
     const path = req.url.split('?')[0] ?? '';
     const onConsoleHost = (req.headers.host ?? '').toLowerCase().replace(/:(443|80)$/, '') === consoleHost;
     if (onConsoleHost && path === '/') return reply.redirect('/console/');
-    if (onConsoleHost !== isConsolePath(path) && path !== '/healthz')
+    // Images are public and stored as paths (/img/ID): the console's pages show them from its own host too.
+    if (onConsoleHost !== isConsolePath(path) && path !== '/healthz' && !(onConsoleHost && path.startsWith('/img/')))
       return reply.code(404).header('content-security-policy', DEFAULT_CSP).send({ error: 'not_found', message: 'no such route' });
   });
   app.addHook('onSend', async (_req, reply, payload) => {

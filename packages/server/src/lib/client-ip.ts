@@ -8,14 +8,26 @@ import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { ipKey } from '@zhibo/media';
 
-/** Parse `ZHIBO_TRUST_PROXY`: comma-separated IPv4/IPv6 addresses or CIDRs; throws with the bad entry. */
+/** The named ranges of proxy-addr (Express, Fastify): `loopback`, `linklocal`, `uniquelocal`. */
+const NAMED: Record<string, string[]> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+/** Parse `ZHIBO_TRUST_PROXY`: comma-separated IPv4/IPv6 addresses, CIDRs or named ranges; throws with the bad entry. */
 export function parseProxyList(raw: string): string[] {
   const out: string[] = [];
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const named = NAMED[part.toLowerCase()];
+    if (named) {
+      out.push(...named);
+      continue;
+    }
     const [addr = '', bits, extra] = part.split('/');
     const v = isIP(addr);
     const n = bits === undefined ? (v === 6 ? 128 : 32) : Number(bits);
-    if (!v || extra !== undefined || !Number.isInteger(n) || n < 0 || n > (v === 6 ? 128 : 32)) throw new Error(`"${part}" is not an IP address or CIDR`);
+    if (!v || extra !== undefined || !Number.isInteger(n) || n < 0 || n > (v === 6 ? 128 : 32)) throw new Error(`"${part}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
     out.push(`${addr}/${n}`);
   }
   return out;

@@ -23,6 +23,8 @@ export interface DomainEvents {
   appChanged: [{ appid: string; tokens?: { until: number; except?: string; kind?: 'basic' | 'stable' } }];
   /** An in-page go-live reminder for a viewer of an app: the realtime gateway forwards it to that viewer's open site connections. */
   reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
+  /** A replay segment of a room became ready (`ready`: the room's ready segments now): room pages refresh their list. */
+  replayReady: [{ roomId: number; ready: number }];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
   mediaViewers: [{ roomId: number; count: number; peak: number }];
 }

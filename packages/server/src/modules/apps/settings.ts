@@ -28,6 +28,31 @@ export interface AppSettings {
   kfUrl?: string;
   /** the app's rooms with isFeedsPublic 1 are listed on the public feed page (/feeds/) while live */
   feedsPublic?: boolean;
+  /** the app's time zone (IANA name): posters, the console, the demo shop; default Asia/Shanghai, like the quota day */
+  timeZone?: string;
+  /** the language of viewer-facing pictures (poster, share card); default zh */
+  language?: AppLanguage;
+}
+
+export const APP_LANGUAGES = ['zh', 'en'] as const;
+export type AppLanguage = (typeof APP_LANGUAGES)[number];
+export const DEFAULT_APP_TIME_ZONE = 'Asia/Shanghai';
+
+/** The app's time zone and language with their defaults. */
+export function appLocale(settings: AppSettings | undefined): { timeZone: string; language: AppLanguage } {
+  return { timeZone: settings?.timeZone || DEFAULT_APP_TIME_ZONE, language: settings?.language ?? 'zh' };
+}
+
+/** An IANA time zone name the runtime knows ('' = the default). */
+export function timeZoneOrEmpty(v: unknown, field: string): string {
+  if (v === undefined || v === null || v === '') return '';
+  const msg = 'Enter a time zone name such as Asia/Shanghai, Europe/Berlin or America/New_York';
+  if (typeof v !== 'string' || v.trim().length > 64) throw new DomainError(Reason.BadParameter, msg, field);
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: v.trim() }).resolvedOptions().timeZone;
+  } catch {
+    throw new DomainError(Reason.BadParameter, `${msg} (“${v.trim().slice(0, 40)}” is not one)`, field);
+  }
 }
 
 export type CompatProfile = 'seed' | 'current';
@@ -39,7 +64,9 @@ export interface SettingsPatch {
   dailyQuota?: number | null;
 }
 
-const KEYS = ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'goodsReview', 'callbackUrl', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic'] as const;
+const KEYS = [
+  'goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'goodsReview', 'callbackUrl', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic', 'timeZone', 'language',
+] as const;
 
 const boolSetting = (v: unknown, field: string): boolean => {
   if (typeof v === 'boolean') return v;
@@ -84,6 +111,12 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
   if ('compat' in input) {
     if (!(COMPAT_PROFILES as readonly unknown[]).includes(input.compat)) throw new DomainError(Reason.BadParameter, `compat must be one of ${COMPAT_PROFILES.join(', ')}`, 'compat');
     settings.compat = input.compat as CompatProfile;
+  }
+  if ('timeZone' in input) settings.timeZone = timeZoneOrEmpty(input.timeZone, 'timeZone');
+  if ('language' in input) {
+    const l = input.language ?? '';
+    if (l !== '' && !(APP_LANGUAGES as readonly unknown[]).includes(l)) throw new DomainError(Reason.BadParameter, 'Choose zh (中文) or en (English)', 'language');
+    if (l !== '') settings.language = l as AppLanguage;
   }
   const out: SettingsPatch = { settings };
   if ('dailyQuota' in input) {

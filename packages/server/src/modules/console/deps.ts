@@ -1,5 +1,8 @@
 /** What the console needs from the rest of the server: module services only (it runs no SQL of theirs). */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
+import type { PublicAddressInfo } from '../../http/base-url.js';
+import type { StreamHealth } from '../live/health.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { AnchorService } from '../anchor/service.js';
@@ -39,7 +42,12 @@ export interface ConsoleDeps {
   adminToken: string;
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };
-  urls(): { http: string; rtmp: string };
+  /** the public bases for links shown to the sender of `req` (http/base-url.ts) */
+  urls(req?: FastifyRequest): { http: string; rtmp: string };
+  /** which public address links use and why (the share and go-live pages say it) */
+  address(req?: FastifyRequest): PublicAddressInfo;
+  /** stream health of a room (live module) */
+  health(roomId: number): StreamHealth;
   /** ZHIBO_CONSOLE_URL: the console's own origin ('' = the main one) */
   consoleUrl: string;
   /** ZHIBO_SOURCE_MAPS: serve console.js.map */

@@ -1,4 +1,5 @@
 /** /console/api: sign-in, sessions, accounts (operator), apps and their settings. */
+import { appLocale } from '../apps/settings.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Reason, SDK_VERSION } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
@@ -48,7 +49,10 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
 
   api.get('/session', route(ctx, async (req) => {
     const sess = sessionOf(ctx, req);
-    return { account: publicAccount(sess.account), csrf: sess.csrf, expiresAt: sess.expiresAt, sdkVersion: SDK_VERSION, mustChangePassword: sess.account.must_change_password };
+    return {
+      account: publicAccount(sess.account), csrf: sess.csrf, expiresAt: sess.expiresAt, sdkVersion: SDK_VERSION, serverTime: ctx.clock.now(),
+      mustChangePassword: sess.account.must_change_password,
+    };
   }));
 
   api.post('/logout', route(ctx, async (req, reply) => {
@@ -116,7 +120,8 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const sess = sessionOf(ctx, req);
     const apps = (await d.apps.list()).filter((a) => canSee(sess, a));
     const accounts = sess.account.role === Role.Operator ? new Map((await ctx.accounts.list()).map((a) => [ownerKey(a.id), a.login])) : new Map<string, string>();
-    return apps.map((a) => ({ appid: a.appid, name: a.name, created_at: a.created_at, owner: a.owner ? (accounts.get(a.owner) ?? null) : null, mine: a.owner === ownerKey(sess.account.id) }));
+    return apps.map((a) => ({ appid: a.appid, name: a.name, created_at: a.created_at, owner: a.owner ? (accounts.get(a.owner) ?? null) : null, mine: a.owner === ownerKey(sess.account.id),
+      timeZone: appLocale(a.settings).timeZone }));
   }));
 
   api.post('/apps', route(ctx, async (req) => {
@@ -137,12 +142,13 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
       settings: {
         goodsBaseUrl: st.goodsBaseUrl ?? '', homeUrl: st.homeUrl ?? '', minSdkVersion: st.minSdkVersion ?? '',
         roleChecks: st.roleChecks === true, compat: st.compat ?? 'seed', kfUrl: st.kfUrl ?? '', feedsPublic: st.feedsPublic === true,
+        timeZone: st.timeZone ?? '', language: st.language ?? 'zh',
       },
       quota: { daily: app.daily_quota, serverDefault: d.defaults.dailyQuota, usedToday: await d.quota.used(app.appid) },
       reminders: await d.reminders.settings(app.appid),
       wechat: { goodsReview: st.goodsReview === true, callbackUrl: st.callbackUrl ?? '', followers: await d.followers.count(app.appid) },
       versions: { latestSdk: SDK_VERSION, serverMinSdk: d.defaults.minSdkVersion },
-      urls: { api: d.urls().http, sdk: `${d.urls().http}/build/zhibo-sdk.js` },
+      urls: { api: d.urls(req).http, sdk: `${d.urls(req).http}/sdk/zhibo-sdk.js` },
     };
   }));
 
@@ -152,7 +158,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const app = await appFor(ctx, sess, params(req).appid);
     const b = jsonOf(req);
     const input: Record<string, unknown> = {};
-    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders', 'callbackUrl', 'goodsReview', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic'])
+    for (const k of ['goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'dailyQuota', 'reminders', 'callbackUrl', 'goodsReview', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic', 'timeZone', 'language'])
       if (b[k] !== undefined) input[k] = b[k];
     // The review switch is the operator's: a merchant may not switch off the review of its own goods.
     if (input.goodsReview !== undefined && input.goodsReview !== (app.settings.goodsReview === true) && sess.account.role !== Role.Operator)

@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
+
+const FINAL: readonly number[] = [103, 104, 107];
 import { type ConsoleCtx, fieldError, jsonOf, params, query, roomFor, route, sessionOf } from './http.js';
 
 export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
@@ -12,7 +14,26 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
   api.get('/rooms/:id/live', route(ctx, async (req) => {
     const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
     const desk = await d.interaction.liveDesk(room.id, room.close_comment === 1);
-    return { status: d.rooms.cachedStatus(room.id)?.status ?? room.live_status, ...desk, serverTime: ctx.clock.now() };
+    const status = d.rooms.cachedStatus(room.id)?.status ?? room.live_status;
+    // a live that is over has nobody watching it, whoever still has the page open (issue 12 §6)
+    return { status, ...desk, viewers: FINAL.includes(status) ? 0 : desk.viewers, serverTime: ctx.clock.now() };
+  }));
+
+  /** Stream health for the go-live page (polled): bitrate, fps, keyframe interval, codecs, warnings, refused pushes. */
+  api.get('/rooms/:id/health', route(ctx, async (req) => {
+    const { room } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    return d.health(room.id);
+  }));
+
+  /** The merchant talks to the room as the anchor (badged), and pins a notice above the chat. */
+  api.post('/rooms/:id/comments', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    return d.interaction.anchorComment(app.appid, room.id, jsonOf(req).text);
+  }));
+
+  api.post('/rooms/:id/notice', route(ctx, async (req) => {
+    const { room, app } = await roomFor(ctx, sessionOf(ctx, req), params(req).id);
+    return { notice: await d.interaction.pinNotice(app.appid, room.id, jsonOf(req).text) };
   }));
 
   api.post('/rooms/:id/comments/:cid/delete', route(ctx, async (req) => {
@@ -52,7 +73,7 @@ export function liveRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
         throw fieldError('customParams', 'Custom params must be JSON, e.g. {"pid": 1, "path": "pages/index/index"}');
       }
     }
-    return d.share.links(room.id, custom);
+    return { ...d.share.links(room.id, custom, d.urls(req).http), address: d.address(req) };
   }));
 
   /** The anchor page's one-time sign-in link for this room (QR code to scan, or "go live from this device"). */

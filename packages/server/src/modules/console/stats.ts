@@ -26,6 +26,8 @@ export interface RoomNumbers {
   shareChain: Array<{ sharer: string; viewer: string; scene: number | null; at: number }>;
   series: Series;
   bucketMs: number;
+  /** the live itself: first go-live, its end (null while it runs), and how long it lasted */
+  live: { startedAt: number | null; endedAt: number | null; durationSec: number | null };
 }
 
 const MAX_BUCKETS = 240;
@@ -41,12 +43,21 @@ export async function roomNumbers(d: ConsoleDeps, sql: ConsoleSql, room: RoomRow
     roomId: room.id,
     name: room.name,
     realtime: await d.interaction.stats(room.appid, room.id),
-    viewersNow: d.interaction.viewersNow(room.id),
+    viewersNow: [103, 104, 107].includes(d.rooms.cachedStatus(room.id)?.status ?? room.live_status) ? 0 : d.interaction.viewersNow(room.id),
     subscriptions: await d.reminders.count(room.id),
     taps: await d.goods.tapCounts(room.id),
     shareChain: await d.interaction.shareChain(room.id),
     ...(await series(d, sql, room.id)),
+    live: await liveSpan(d, room.id),
   };
+}
+
+/** From the audit log: the first go-live and the end (ended or banned). */
+async function liveSpan(d: ConsoleDeps, roomId: number): Promise<RoomNumbers['live']> {
+  const events = await d.rooms.auditLog(roomId);
+  const start = events.find((e) => e.to_status === 101)?.at ?? null;
+  const end = start === null ? null : ([...events].reverse().find((e) => [103, 104].includes(e.to_status))?.at ?? null);
+  return { startedAt: start, endedAt: end, durationSec: start === null ? null : Math.round(((end ?? d.clock.now()) - start) / 1000) };
 }
 
 /** Per-bucket series from the samples (viewers, cumulative likes) and the timestamped comments and entries. */
@@ -89,8 +100,8 @@ const row = (...cells: Array<string | number | null | undefined>) => cells.map(c
 export function numbersCsv(n: RoomNumbers): string {
   const r = n.realtime;
   const lines = [
-    row('room_id', 'name', 'peak_viewers', 'unique_viewers', 'likes', 'comments', 'subscriptions'),
-    row(n.roomId, n.name, r.peakViewers, r.uniqueViewers, r.likes, r.comments, n.subscriptions),
+    row('room_id', 'name', 'peak_viewers', 'unique_viewers', 'likes', 'comments', 'subscriptions', 'duration_sec', 'goods_taps', 'share_entries'),
+    row(n.roomId, n.name, r.peakViewers, r.uniqueViewers, r.likes, r.comments, n.subscriptions, n.live.durationSec ?? '', n.taps.reduce((a, t) => a + t.taps, 0), n.shareChain.length),
     '',
     row('entry_scene', 'entries'),
     ...Object.entries(r.entries).map(([k, v]) => row(k, v)),

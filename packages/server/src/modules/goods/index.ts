@@ -1,4 +1,5 @@
 /** The goods library, its review and room shelves: owns `goods`, `goods_audits`, `goods_pendant_keys`, `room_goods`, `goods_taps`. */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
@@ -20,9 +21,12 @@ export interface GoodsDeps {
   rooms: RoomService;
   /** the app's review switch (app setting `goodsReview`) */
   reviewOn(appid: string): Promise<boolean>;
+  /** the public address for links handed to the sender of `req` (http/base-url.ts) */
+  base?(req: FastifyRequest): string;
 }
 
 export function create(d: GoodsDeps): Module<GoodsService> {
   const service = new GoodsService(new GoodsSql(d.db), new GoodsReviewStore(d.db), d.clock, d.images, d.rooms, d.events, (appid) => d.reviewOn(appid));
-  return { service, routes: { wx: (r) => wxRoutes(r, service), plugin: (r) => pluginRoutes(r, service) }, components: [] };
+  const imageUrl = (stored: string, req: FastifyRequest) => d.images.url(stored, d.base?.(req));
+  return { service, routes: { wx: (r) => wxRoutes(r, service, imageUrl), plugin: (r) => pluginRoutes(r, service) }, components: [] };
 }

@@ -1,4 +1,5 @@
 /** The goods module's routes: WeChat's goods and shelf calls, and the room page's tap beacon. */
+import type { FastifyRequest } from 'fastify';
 import { PluginRoutes, Reason } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { intOf, isOpenid } from '../../lib/ids.js';
@@ -11,14 +12,14 @@ import type { GoodsRow } from './sql.js';
 const yuan = (fen: number) => fen / 100;
 
 /** One goods as goods/getapproved shows it (camelCase, prices in yuan). */
-const approvedView = (g: GoodsRow) => ({
-  goodsId: g.id, coverImgUrl: g.cover_img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
+const approvedView = (g: GoodsRow, img: string) => ({
+  goodsId: g.id, coverImgUrl: img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
   thirdPartyTag: g.third_party_tag, thirdPartyAppid: g.third_party_appid,
 });
 
 /** One goods as getgoodswarehouse shows it (snake_case, prices in yuan, the review status). */
-const warehouseView = (g: GoodsRow) => ({
-  goods_id: g.id, cover_img_url: g.cover_img, name: g.name, price_type: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
+const warehouseView = (g: GoodsRow, img: string) => ({
+  goods_id: g.id, cover_img_url: img, name: g.name, price_type: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
   audit_status: g.audit_status, third_party_tag: g.third_party_tag, thirdPartyAppid: g.third_party_appid, goodsKey: goodsKeysOf(g),
 });
 
@@ -30,7 +31,7 @@ function queryInt(v: string | undefined, dflt: number | undefined, min: number, 
   return n;
 }
 
-export function wxRoutes(r: WxRouter, goods: GoodsService): void {
+export function wxRoutes(r: WxRouter, goods: GoodsService, imageUrl: (stored: string, req: FastifyRequest) => string = (s) => s): void {
   const G = '/wxaapi/broadcast/goods';
   r.post(`${G}/add`, async ({ appid, body }) => ok(await goods.add(appid, body.goodsInfo)));
   r.post(`${G}/resetaudit`, async ({ appid, body }) => {
@@ -46,16 +47,16 @@ export function wxRoutes(r: WxRouter, goods: GoodsService): void {
     await goods.update(appid, body.goodsInfo);
     return ok({});
   });
-  r.post('/wxa/business/getgoodswarehouse', async ({ appid, body }) => {
+  r.post('/wxa/business/getgoodswarehouse', async ({ appid, body, req }) => {
     const list = await goods.warehouse(appid, body.goods_ids);
-    return ok({ goods: list.map(warehouseView), total: list.length });
+    return ok({ goods: list.map((g) => warehouseView(g, imageUrl(g.cover_img, req))), total: list.length });
   });
-  r.get(`${G}/getapproved`, async ({ appid, query }) => {
+  r.get(`${G}/getapproved`, async ({ appid, query, req }) => {
     const offset = queryInt(query.offset, 0, 0, 1_000_000, 'offset')!;
     const limit = queryInt(query.limit, 30, 1, 100, 'limit')!;
     const status = queryInt(query.status, undefined, 0, 3, 'status');
     const page = await goods.list(appid, offset, limit, status);
-    return ok({ goods: page.goods.map(approvedView), total: page.total });
+    return ok({ goods: page.goods.map((g) => approvedView(g, imageUrl(g.cover_img, req))), total: page.total });
   });
   r.post(`${G}/setkey`, async ({ appid, body }) => {
     await goods.setPendantKey(appid, body.goodsKey);

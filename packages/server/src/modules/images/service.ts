@@ -5,6 +5,7 @@
 import { Reason } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { randomToken } from '../../lib/crypto.js';
+import { absoluteUrl } from '../../http/base-url.js';
 import { DomainError } from '../../lib/errors.js';
 import { type DecodedImage, decodeImage } from './decode.js';
 import { ImageError } from './errors.js';
@@ -27,6 +28,11 @@ export class ImageService {
     /** the disk watermark: uploads are refused below it (`disk_low`) */
     private readonly disk?: { assertRoom(what: string, field?: string): void },
   ) {}
+
+  /** A stored image field as a link for a reader at `base` (default: the public URL made without a request). */
+  url(stored: string, base = this.publicUrl()): string {
+    return absoluteUrl(stored, base);
+  }
 
   /** POST /cgi-bin/media/upload?type=image */
   async upload(appid: string, bytes: Buffer): Promise<{ type: 'image'; media_id: string; created_at: number }> {
@@ -58,7 +64,7 @@ export class ImageService {
 
   /**
    * An image field of a room or goods: a media_id of this app (not expired) or an http(s) URL.
-   * Returns the URL the room list shows. `maxBytes` is the field's WeChat limit; `reason` the field's failure.
+   * Returns what the room or goods row stores: this server's `/img/ID` path, or the URL given. `maxBytes` is the field's WeChat limit; `reason` the field's failure.
    */
   async resolve(appid: string, value: unknown, field: string, maxBytes: number, reason: Reason): Promise<string> {
     if (typeof value !== 'string' || value.trim() === '') throw new DomainError(reason, `${field} is required (a media_id from /cgi-bin/media/upload or an http(s) URL)`, field);
@@ -76,7 +82,8 @@ export class ImageService {
     if (!row) throw new DomainError(reason, `${field}: unknown media_id`, field);
     if (row.expires_at <= this.clock.now()) throw new DomainError(Reason.ImageInvalid, `${field}: media_id expired (temporary material lives 3 days)`, field);
     if (row.size > maxBytes) throw new DomainError(reason, `${field}: image is ${row.size} bytes; this field allows ${maxBytes}`, field);
-    return `${this.publicUrl()}/img/${row.image_id}`;
+    // Stored as a path: links get the public address of whoever reads them (http/base-url.ts absoluteUrl).
+    return `/img/${row.image_id}`;
   }
 
   async read(id: string): Promise<{ contentType: string; bytes: Buffer } | undefined> {

@@ -16,8 +16,9 @@ import { purgeHls } from './hls-gc.js';
 import { LiveService } from './service.js';
 import { ViewerGate, type ViewerLimits } from './viewer-gate.js';
 
-export { LiveService } from './service.js';
+export { LiveService, type MediaPort } from './service.js';
 export { whipUrlOf } from './whip-routes.js';
+export type { StreamHealth, RefusedPush, HealthWarning } from './health.js';
 
 export interface LiveDeps {
   events: DomainBus;
@@ -96,9 +97,14 @@ export function create(d: LiveDeps): LiveModule {
   };
   media.on('publishStart', (e) => order(e.streamId, 'publish start', () => service.onPublishStart(e.streamId, e.sessionId)));
   media.on('publishStop', (e) => order(e.streamId, 'publish stop', () => service.onPublishStop(e.streamId, e.reason)));
-  media.on('recordingReady', (e) => order(e.streamId, 'recording ready', () => d.replays.recordingReady({ ...e, roomId: Number(e.streamId) })));
+  media.on('recordingReady', (e) => order(e.streamId, 'recording ready', async () => {
+    const roomId = Number(e.streamId);
+    await d.replays.recordingReady({ ...e, roomId });
+    d.events.emit('replayReady', { roomId, ready: (await d.replays.playable(roomId)).length });
+  }));
   media.on('recordingFailed', (e) => order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })));
   media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
+  media.on('publishRefused', (e) => service.refused.add(e));
   const viewerGate = new ViewerGate(d.viewers);
   const door = { gate: viewerGate, ips: d.ips };
   const wsFlv = new WsFlv(d.rooms, media, door);

@@ -4,7 +4,9 @@
  * lifecycle decisions back to media (kick, pause) — whoever made them (console, API, CLI, timer, another process).
  */
 import { LiveStatus, STATUS_NAMES, TransitionCause } from '@zhibo/protocol';
+import type { StreamStats } from '@zhibo/media';
 import { safeEqual } from '../../lib/crypto.js';
+import { healthWarnings, RefusalLog, type StreamHealth } from './health.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { ReplayService } from '../replays/service.js';
@@ -15,6 +17,7 @@ export interface MediaPort {
   kick(streamId: string, reason: string): boolean;
   setPaused(streamId: string, paused: boolean): void;
   hasPublisher(streamId: string): boolean;
+  streamStats?(streamId: string): StreamStats | undefined;
 }
 
 /** A refusal's kind: WHIP answers it as 401 / 403 / 404 / 409; RTMP as NetStream.Publish.Unauthorized or BadName. */
@@ -26,6 +29,14 @@ export class LiveService {
   private readonly queues = new Map<string, Promise<void>>();
   /** Which key the stream's current publisher was let in with: the room's own or the sub-anchor's. */
   private readonly keyUsed = new Map<string, 'main' | 'sub'>();
+  /** refused pushes per room (the go-live page shows them) */
+  readonly refused = new RefusalLog();
+
+  /** Stream health of a room: the media plane's measurements, warnings, refused pushes (docs/console.md). */
+  health(roomId: number): StreamHealth {
+    const stream = this.media?.streamStats?.(String(roomId)) ?? null;
+    return { stream, warnings: stream ? healthWarnings(stream) : [], refused: this.refused.of(roomId) };
+  }
 
   constructor(
     private readonly rooms: RoomService,

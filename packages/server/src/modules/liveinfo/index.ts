@@ -1,4 +1,5 @@
 /** getliveinfo / get_replay and the daily quota they share (S-API-1..4): owns `api_quota`. */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
@@ -26,6 +27,7 @@ export interface LiveInfoDeps {
   replays: ReplayService;
   dailyQuota: number;
   publicUrl: () => string;
+  base(req: FastifyRequest): string;
 }
 
 export function create(d: LiveInfoDeps): Module<LiveInfoService> & { quota: QuotaService } {
@@ -33,7 +35,7 @@ export function create(d: LiveInfoDeps): Module<LiveInfoService> & { quota: Quot
   const service = new LiveInfoService(d.rooms, d.goods, d.replays, d.events, d.publicUrl);
   return { service, quota, routes: {
     wx: (r) => {
-      wxRoutes(r, { liveInfo: service, quota, apps: d.apps });
+      wxRoutes(r, { liveInfo: service, quota, apps: d.apps, base: (req) => d.base(req) });
       applyRoutes(r);
     },
   }, components: [] };

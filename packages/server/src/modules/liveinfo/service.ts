@@ -1,6 +1,7 @@
 /** S-API-1..3: getliveinfo and get_replay, in the seed's exact shape. */
 import { type GetLiveInfoResponse, type GetReplayResponse, type LiveInfoRoom, Reason } from '@zhibo/protocol';
 import { checkPage } from '@zhibo/core';
+import { absoluteUrl } from '../../http/base-url.js';
 import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError, assertCheck } from '../../lib/errors.js';
 import { type GoodsService, liveInfoGoods } from '../goods/service.js';
@@ -8,6 +9,14 @@ import { isoSeconds, type ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
 import type { RoomRow } from '../rooms/sql.js';
 import type { CompatProfile } from '../apps/index.js';
+
+/** Image fields as links for a reader at `base` (rows store this server's images as `/img/ID` paths). */
+function withBase(r: LiveInfoRoom, base: string): LiveInfoRoom {
+  return {
+    ...r, cover_img: absoluteUrl(r.cover_img, base), anchor_img: absoluteUrl(r.anchor_img, base), share_img: absoluteUrl(r.share_img, base),
+    feeds_img: absoluteUrl(r.feeds_img, base), goods: r.goods.map((g) => ({ ...g, cover_img: absoluteUrl(g.cover_img, base) })),
+  };
+}
 
 export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfoRoom {
   return {
@@ -56,14 +65,14 @@ export class LiveInfoService {
    * getliveinfo as JSON bytes, served from a per-page cache keyed after validation (the hot path of `npm run bench -- api`).
    * `profile` words an app without rooms: `seed` errcode 1, `current` 9410000 with empty lists (WeChat today).
    */
-  async getLiveInfoJson(appid: string, body: Record<string, unknown>, profile: CompatProfile = 'seed'): Promise<Buffer> {
+  async getLiveInfoJson(appid: string, body: Record<string, unknown>, profile: CompatProfile = 'seed', base = this.publicUrl()): Promise<Buffer> {
     assertCheck(checkPage(body.start, body.limit));
     if (profile === 'current' && (await this.all(appid)).length === 0)
       throw new DomainError(Reason.EmptyRoomList, 'empty room list', undefined, undefined, { room_info: [], live_replay: [] });
-    const key = `${body.start as number}:${body.limit as number}`;
+    const key = `${body.start as number}:${body.limit as number}:${base}`;
     const hit = this.bodies.get(appid)?.get(key);
     if (hit !== undefined) return hit;
-    const text = Buffer.from(JSON.stringify(await this.getLiveInfo(appid, body)));
+    const text = Buffer.from(JSON.stringify(await this.getLiveInfo(appid, body, base)));
     let pages = this.bodies.get(appid);
     if (!pages) {
       if (this.bodies.size > 1000) this.bodies.clear();
@@ -73,26 +82,26 @@ export class LiveInfoService {
     return text;
   }
 
-  async getLiveInfo(appid: string, body: Record<string, unknown>): Promise<GetLiveInfoResponse> {
+  async getLiveInfo(appid: string, body: Record<string, unknown>, base = this.publicUrl()): Promise<GetLiveInfoResponse> {
     assertCheck(checkPage(body.start, body.limit));
     const all = await this.all(appid);
     if (all.length === 0) throw new DomainError(Reason.NoRoom, 'no room: the app has created no live room');
     const start = body.start as number;
     const page = all.slice(start, start + (body.limit as number)).map((r) => {
       const s = this.rooms.cachedStatus(r.roomid)?.status;
-      return s === undefined || s === r.live_status ? r : { ...r, live_status: s };
+      return withBase(s === undefined || s === r.live_status ? r : { ...r, live_status: s }, base);
     });
     return { errcode: 0, errmsg: 'ok', room_info: page, total: all.length };
   }
 
   /** S-API-3: the replay segments of a room, oldest first, with ISO-8601 UTC times. */
-  async getReplay(appid: string, body: Record<string, unknown>): Promise<GetReplayResponse> {
+  async getReplay(appid: string, body: Record<string, unknown>, base = this.publicUrl()): Promise<GetReplayResponse> {
     assertCheck(checkPage(body.start, body.limit));
     const room = await this.rooms.get(appid, body.room_id);
     // closeReplay (room/updatereplay): the room has no replay to give, as on WeChat.
     const { rows, total } = room.close_replay === 1 ? { rows: [], total: 0 } : await this.replays.readyPage(room.id, body.start as number, body.limit as number);
     return {
-      live_replay: rows.map((r) => ({ expire_time: isoSeconds(r.expire_time), create_time: isoSeconds(r.create_time), media_url: this.replays.mediaUrl(this.publicUrl(), room.id, r.session_id) })),
+      live_replay: rows.map((r) => ({ expire_time: isoSeconds(r.expire_time), create_time: isoSeconds(r.create_time), media_url: this.replays.mediaUrl(base, room.id, r.session_id) })),
       errcode: 0,
       total,
       errmsg: 'ok',

@@ -108,6 +108,8 @@ export class RoomChannel {
   private lastViewers = -1;
   /** ticks since the room became empty (channels linger a while, then are dropped) */
   emptyTicks = 0;
+  /** the notice pinned above the chat */
+  notice: string | null = null;
   /** the snapshot JSON, rebuilt at most once per change */
   private snapshot: string | undefined;
   /** chat and like buckets per viewer and per address; addresses covered by a mute */
@@ -194,6 +196,7 @@ export class RoomChannel {
         viewers: { count: this.viewers, peak: Math.max(this.peak, this.viewers) },
         likes: this.likes + this.likesDelta,
         comments: this.comments,
+        notice: this.notice,
       };
       this.snapshot = JSON.stringify(s);
     }

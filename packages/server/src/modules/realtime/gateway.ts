@@ -45,6 +45,7 @@ export interface RealtimeDeps {
   ips: ClientIps;
   /** quotas on stored entries (per viewer, address, app) */
   quota?: AnonQuota;
+  viewerRooms?: (appid: string, openid: string) => Promise<number[]>;
 }
 
 export class RealtimeGateway implements SessionHost {
@@ -59,6 +60,8 @@ export class RealtimeGateway implements SessionHost {
   private readonly sites = new Map<string, Set<Conn>>();
   /** open connections per client address */
   private readonly perIp = new Map<string, number>();
+  /** appid → its site connections (status changes go to all of them) */
+  private readonly siteApps = new Map<string, Set<Conn>>();
   private readonly offs: Array<() => void> = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -103,6 +106,13 @@ export class RealtimeGateway implements SessionHost {
         ch.publish({ type: 'status', liveStatus: c.to, cause: c.cause, at: c.at }, Essential.yes);
         if (c.to === 104) for (const m of [...ch.members]) this.kick(m, CloseCode.RoomBanned, 'room banned');
       }),
+      ev.on('status', (c) => {
+        const set = this.siteApps.get(c.appid);
+        if (!set?.size) return;
+        const data = encode({ type: 'siteStatus', roomId: c.roomId, liveStatus: c.to, at: c.at });
+        for (const conn of set) this.send(conn, data);
+      }),
+      ev.on('replayReady', (e) => this.channels.get(e.roomId)?.publish({ type: 'replays', ready: e.ready }, Essential.yes)),
       ev.on('roomChanged', (e) => this.channels.reload(e.roomId)),
       ev.on('roomDeleted', (e) => {
         const ch = this.channels.get(e.roomId);
@@ -199,6 +209,9 @@ export class RealtimeGateway implements SessionHost {
       const set = this.sites.get(c.siteKey);
       set?.delete(c);
       if (set && !set.size) this.sites.delete(c.siteKey);
+      const app = this.siteApps.get(c.appid);
+      app?.delete(c);
+      if (app && !app.size) this.siteApps.delete(c.appid);
       c.siteKey = undefined;
     }
   }
@@ -236,6 +249,9 @@ export class RealtimeGateway implements SessionHost {
     let set = this.sites.get(key);
     if (!set) this.sites.set(key, (set = new Set()));
     set.add(c);
+    let app = this.siteApps.get(c.appid);
+    if (!app) this.siteApps.set(c.appid, (app = new Set()));
+    app.add(c);
   }
 
   private tick(): void {

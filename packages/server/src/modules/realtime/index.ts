@@ -37,6 +37,8 @@ export interface RealtimeModuleDeps {
   disk?: { readonly low: boolean };
   /** limits from the settings (per-address chat, connections, mute by address); the rest are REALTIME_DEFAULTS */
   options?: Partial<RealtimeOptions>;
+  /** the rooms a viewer of an app subscribed to (reminders module; the site welcome lists the live ones) */
+  viewerRooms?: (appid: string, openid: string) => Promise<number[]>;
 }
 
 export interface RealtimeModule extends Module<InteractionService> {
@@ -45,7 +47,10 @@ export interface RealtimeModule extends Module<InteractionService> {
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log, d.disk);
-  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion, ips: d.ips, quota: d.quota }, d.options);
+  const gateway = new RealtimeGateway({
+    clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion,
+    ips: d.ips, quota: d.quota, ...(d.viewerRooms ? { viewerRooms: d.viewerRooms } : {}),
+  }, d.options);
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {
     service,

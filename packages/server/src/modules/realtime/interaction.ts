@@ -3,13 +3,15 @@
  * its numbers. Callers pass the appid they are authenticated as: the WeChat-style routes (access_token) and the
  * console (session). Another app's room is 300022.
  */
-import { type ChatComment, Reason, type RealtimeGoods, type RoomRealtimeStats } from '@zhibo/protocol';
+import { ANCHOR_OPENID, type ChatComment, LiveStatus, Reason, RealtimeLimits, type RealtimeGoods, type RoomRealtimeStats } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { DomainError } from '../../lib/errors.js';
 import { intOf, isOpenid, positiveId } from '../../lib/ids.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
+import { randomToken } from '../../lib/crypto.js';
 import { Essential } from './channel.js';
+import { checkChatText } from './rules.js';
 import type { RealtimeGateway } from './gateway.js';
 import { openidsFrom } from './session.js';
 import type { RealtimeStore } from './store.js';
@@ -28,6 +30,8 @@ export interface LiveDesk {
   commentsClosed: boolean;
   presented: RealtimeGoods | null;
   comments: Array<ChatComment & { muted: boolean }>;
+  /** the notice pinned above the chat */
+  notice: string | null;
 }
 
 export class InteractionService {
@@ -100,6 +104,42 @@ export class InteractionService {
   }
 
   /** room/deletecomment {commentId}: gone from the snapshot and from every viewer's list. */
+  /**
+   * The merchant talks to the room as the anchor (the console): a comment with the anchor's name and `role: 'anchor'`
+   * (the room page badges it). Same text rules as viewers' chat; refused once the room is over.
+   */
+  async anchorComment(appid: string, roomId: unknown, text: unknown): Promise<ChatComment> {
+    const room = await this.rooms.get(appid, roomId);
+    const status = this.rooms.cachedStatus(room.id)?.status ?? room.live_status;
+    if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
+      throw new DomainError(Reason.RoomStateForbids, 'The live is over: comments can no longer be sent', 'text');
+    const t = checkChatText(text);
+    if (!t.ok) throw new DomainError(Reason.BadParameter, t.code === 'too_long' ? `Write at most ${RealtimeLimits.chatMaxChars} characters` : 'Write something first', 'text');
+    const comment: ChatComment = { id: randomToken(9), openid: ANCHOR_OPENID, nick: room.anchor_name, role: 'anchor', text: t.text, at: this.clock.now() };
+    this.store.queueComment(room.id, comment);
+    const ch = await this.gateway.channels.open(room.id);
+    ch?.addComment(comment);
+    return comment;
+  }
+
+  /** Pin a notice above the room's chat (every viewer sees it at once and on joining); empty or null unpins. */
+  async pinNotice(appid: string, roomId: unknown, text: unknown): Promise<string | null> {
+    const room = await this.rooms.get(appid, roomId);
+    let notice: string | null = null;
+    if (text !== null && text !== undefined && text !== '') {
+      const t = checkChatText(text);
+      if (!t.ok) throw new DomainError(Reason.BadParameter, `A notice is 1–${RealtimeLimits.chatMaxChars} characters`, 'text');
+      notice = t.text;
+    }
+    await this.store.setNotice(room.id, notice);
+    const ch = this.gateway.channels.get(room.id);
+    if (ch) {
+      ch.notice = notice;
+      ch.publish({ type: 'notice', text: notice }, Essential.yes);
+    }
+    return notice;
+  }
+
   async deleteComment(appid: string, roomId: unknown, commentId: unknown): Promise<void> {
     const room = await this.rooms.get(appid, roomId);
     if (typeof commentId !== 'string' || !commentId || commentId.length > 64) throw new DomainError(Reason.BadParameter, 'commentId must be a comment id string', 'commentId');
@@ -134,13 +174,13 @@ export class InteractionService {
     if (ch) {
       const mutes = ch.mutes;
       return {
-        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta, commentsClosed: ch.room.closeComment, presented: ch.presented,
+        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta, commentsClosed: ch.room.closeComment, presented: ch.presented, notice: ch.notice,
         comments: ch.comments.slice(-50).map((c) => ({ ...c, muted: mutes.has(c.openid) })),
       };
     }
-    const [comments, mutes, t] = await Promise.all([this.store.recentComments(roomId, 50), this.store.mutes(roomId), this.store.storedTotals(roomId)]);
+    const [comments, mutes, t, notice] = await Promise.all([this.store.recentComments(roomId, 50), this.store.mutes(roomId), this.store.storedTotals(roomId), this.store.notice(roomId)]);
     return {
-      viewers: media, peak: Math.max(t.peak, media), likes: t.likes, commentsClosed: closeCommentStored, presented: null,
+      viewers: media, peak: Math.max(t.peak, media), likes: t.likes, commentsClosed: closeCommentStored, presented: null, notice,
       comments: comments.map((c) => ({ ...c, muted: mutes.includes(c.openid) })),
     };
   }

@@ -85,6 +85,7 @@ export class ChannelRegistry {
     fields.liveStatus = this.deps.rooms.cachedStatus(roomId)?.status ?? fields.liveStatus;
     const ch = new RoomChannel(roomId, row.appid, fields, goods, presented, st.comments, st.mutes, st, this.limits, this.recentComments(), this.overflow);
     ch.mediaViewers = this.mediaViewers.get(roomId) ?? 0;
+    ch.notice = st.notice;
     this.channels.set(roomId, ch);
     return ch;
   }

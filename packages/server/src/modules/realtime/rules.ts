@@ -24,7 +24,18 @@ export function cleanNick(raw: unknown): string | undefined {
   return nick || undefined;
 }
 
-export const defaultNick = (openid: string): string => `观众${openid.slice(-4)}`;
+const ADJ = ['快乐', '安静', '勇敢', '温柔', '聪明', '可爱', '悠闲', '明亮', '爱笑', '好奇', '认真', '阳光', '淡定', '机灵', '热情', '优雅'];
+const NOUN = ['熊猫', '海豚', '松鼠', '小鹿', '企鹅', '星星', '竹子', '云朵', '茶花', '柠檬', '月亮', '小猫', '白鸽', '枫叶', '浪花', '麦穗'];
+
+/**
+ * A viewer without a nick of their own gets a friendly name derived from their openid: the same in every room of the
+ * app, in the chat and in the console (`快乐熊猫·3fA9`: a word pair and the openid's last four characters).
+ */
+export function defaultNick(openid: string): string {
+  let h = 2166136261;
+  for (const ch of openid) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `${ADJ[h % ADJ.length]}${NOUN[(h >>> 8) % NOUN.length]}·${openid.slice(-4)}`;
+}
 
 
 // C0, DEL and C1 controls: never stored (PostgreSQL text refuses NUL, and one bad row must not cost a batch).

@@ -1,6 +1,6 @@
 /** What one connection may say: hello (room or site), then chat, like and ping. */
 import { decodeJwt } from 'jose';
-import { CloseCode, compareVersions, LiveStatus, RealtimeErrorCode, RealtimeLimits, type RoomHello, type ServerMessage } from '@zhibo/protocol';
+import { CloseCode, compareVersions, LiveStatus, RealtimeErrorCode, RealtimeLimits, type RoomHello, type ServerMessage, type SiteLiveRoom } from '@zhibo/protocol';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
 import { randomToken } from '../../lib/crypto.js';
 import type { Conn, RoomChannel } from './channel.js';
@@ -191,6 +191,14 @@ async function siteHello(h: SessionHost, c: Conn, m: Record<string, unknown>): P
   if (c.state === 'closed') return;
   if (!who) return h.kick(c, CloseCode.BadHello, 'a device id or a valid viewer token is required');
   c.openid = d.identity.openid(c.appid, who);
+  // Rooms this viewer subscribed to that are live now: a page opened after the go-live still shows the reminder.
+  const live: SiteLiveRoom[] = [];
+  for (const id of (await d.viewerRooms?.(c.appid, c.openid)) ?? []) {
+    if (d.rooms.cachedStatus(id)?.status !== LiveStatus.Live) continue;
+    const room = await d.rooms.getAny(id);
+    if (room) live.push({ roomId: id, roomName: room.name });
+  }
+  if ((c.state as string) === 'closed') return; // closed while we read
   h.joinSite(c, `${c.appid}\0${c.openid}`);
-  h.reply(c, { type: 'siteWelcome', openid: c.openid, appid: c.appid, heartbeatMs: h.options.heartbeatMs });
+  h.reply(c, { type: 'siteWelcome', openid: c.openid, appid: c.appid, heartbeatMs: h.options.heartbeatMs, live });
 }

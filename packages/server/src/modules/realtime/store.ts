@@ -3,7 +3,10 @@
  * product), entries and the share chain. Hot writes (comments, entries, edges, like deltas) are queued
  * and written in batches, one flush per tick, so a busy room costs a few statements a second.
  */
-import { EntryKind, type ChatComment, type RoomRealtimeStats } from '@zhibo/protocol';
+import { ANCHOR_OPENID, EntryKind, type ChatComment, type RoomRealtimeStats } from '@zhibo/protocol';
+
+/** Comments the merchant sent as the anchor are stored with ANCHOR_OPENID; they come back with their role. */
+const withRole = (c: ChatComment): ChatComment => (c.openid === ANCHOR_OPENID ? { ...c, role: 'anchor' } : c);
 import type { Db } from '../../db/index.js';
 import type { Log } from '../../lib/log.js';
 
@@ -11,6 +14,8 @@ export interface RoomState {
   likes: number;
   peak: number;
   presentedGoodsId: number | null;
+  /** the notice pinned above the chat */
+  notice: string | null;
   mutes: Set<string>;
   /** oldest first */
   comments: ChatComment[];
@@ -59,8 +64,8 @@ export class RealtimeStore {
   ) {}
 
   async loadRoom(roomId: number, recent: number): Promise<RoomState> {
-    const [t] = await this.db.query<{ likes: number; peak_viewers: number; presented_goods_id: number | null }>(
-      'SELECT likes, peak_viewers, presented_goods_id FROM room_interaction WHERE room_id = $1', [roomId]);
+    const [t] = await this.db.query<{ likes: number; peak_viewers: number; presented_goods_id: number | null; notice: string | null }>(
+      'SELECT likes, peak_viewers, presented_goods_id, notice FROM room_interaction WHERE room_id = $1', [roomId]);
     const mutes = await this.db.query<{ openid: string }>('SELECT openid FROM room_mutes WHERE room_id = $1', [roomId]);
     const comments = await this.db.query<ChatComment>(
       'SELECT id, openid, nick, text, at FROM room_comments WHERE room_id = $1 AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT $2', [roomId, recent]);
@@ -70,8 +75,9 @@ export class RealtimeStore {
       likes: (t?.likes ?? 0) + (pending?.likes ?? 0),
       peak: Math.max(t?.peak_viewers ?? 0, pending?.peak ?? 0),
       presentedGoodsId: t?.presented_goods_id ?? null,
+      notice: t?.notice ?? null,
       mutes: new Set(mutes.map((m) => m.openid)),
-      comments: [...comments.reverse(), ...queued].slice(-recent),
+      comments: [...comments.reverse().map(withRole), ...queued].slice(-recent),
     };
   }
 
@@ -217,6 +223,17 @@ export class RealtimeStore {
     return rows.length > 0;
   }
 
+  async notice(roomId: number): Promise<string | null> {
+    const [r] = await this.db.query<{ notice: string | null }>('SELECT notice FROM room_interaction WHERE room_id = $1', [roomId]);
+    return r?.notice ?? null;
+  }
+
+  async setNotice(roomId: number, text: string | null): Promise<void> {
+    await this.db.query(
+      `INSERT INTO room_interaction (room_id, notice) VALUES ($1, $2)
+       ON CONFLICT (room_id) DO UPDATE SET notice = EXCLUDED.notice`, [roomId, text]);
+  }
+
   async setPresented(roomId: number, goodsId: number | null): Promise<void> {
     await this.db.query(
       `INSERT INTO room_interaction (room_id, presented_goods_id) VALUES ($1, $2)
@@ -254,7 +271,7 @@ export class RealtimeStore {
     await this.flush();
     const rows = await this.db.query<ChatComment>(
       'SELECT id, openid, nick, text, at FROM room_comments WHERE room_id = $1 AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT $2', [roomId, limit]);
-    return rows.reverse();
+    return rows.reverse().map(withRole);
   }
 
   async mutes(roomId: number): Promise<string[]> {

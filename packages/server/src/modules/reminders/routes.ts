@@ -89,6 +89,7 @@ export function pluginRoutes(r: PluginRouter, reminders: ReminderService, gate: 
         available: room.status === LiveStatus.NotStarted,
         liveStatus: room.status,
         webpush: (await reminders.settings(room.appid)).webpush,
+        appid: room.appid,
       };
       return state;
     },

@@ -78,6 +78,11 @@ export class ReminderService {
     return this.sql.unsubscribe(roomId, openid);
   }
 
+  /** The rooms a viewer of an app subscribed to (newest first, at most 100). */
+  viewerRooms(appid: string, openid: string): Promise<number[]> {
+    return this.sql.viewerRooms(appid, openid);
+  }
+
   isSubscribed(roomId: number, openid: string): Promise<boolean> {
     return this.sql.isSubscribed(roomId, openid);
   }

@@ -79,6 +79,13 @@ export class RemindersSql {
     return r?.n ?? 0;
   }
 
+  /** The rooms a viewer of an app subscribed to (the site channel's welcome shows those that are live). */
+  async viewerRooms(appid: string, openid: string): Promise<number[]> {
+    const rows = await this.db.query<{ room_id: number }>(
+      `SELECT room_id FROM subscriptions WHERE appid = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}' ORDER BY id DESC LIMIT 100`, [appid, openid]);
+    return rows.map((r) => r.room_id);
+  }
+
   /** Rooms of an app that still take subscriptions and have some (rescheduling "starting soon" reminders). */
   async subscribedRooms(appid: string): Promise<Array<{ room_id: number; start_time: number }>> {
     return this.db.query(

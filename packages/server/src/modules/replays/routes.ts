@@ -34,10 +34,13 @@ export function pluginRoutes(r: PluginRouter, d: ReplayRouteDeps): void {
     roomFrom: 'query',
     cache: 'public, max-age=30',
     async handler({ req, room }) {
-      const rows = (await d.replayClosed(room.id)) ? [] : await d.replays.playable(room.id);
+      const closed = await d.replayClosed(room.id);
+      const rows = closed ? [] : await d.replays.playable(room.id);
+      const pending = closed ? 0 : (await d.replays.notExpired(room.id)).filter((x) => x.status === 'recording').length;
       const base = d.base(req);
       const body: PluginReplaysResponse = {
         roomId: room.id,
+        pending,
         replays: rows.map((x) => ({ media_url: d.replays.mediaUrl(base, room.id, x.session_id), create_time: isoSeconds(x.create_time), expire_time: isoSeconds(x.expire_time), duration_sec: x.duration_sec })),
       };
       return body;

@@ -1,4 +1,5 @@
 /** Rooms, their status lifecycle and timers: owns `rooms`, `room_events`, `timers`. */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
@@ -26,13 +27,14 @@ export interface RoomsDeps {
   timerPollMs: number;
   /** false: tests with a fake clock drive timers themselves (timers.runDue()) */
   runTimers: boolean;
-  pushUrl: (roomId: number, streamKey: string) => string;
+  /** the push URL for the sender of `req` (http/base-url.ts) */
+  pushUrl: (roomId: number, streamKey: string, req?: FastifyRequest) => string;
   /** the app's customer-service URL ('' when none) */
   kfUrl: (appid: string) => Promise<string>;
   /** role checks of the anchor and sub-anchor (roles module) */
   anchorCheck: AnchorCheck;
-  /** the room's WHIP endpoint (getpushurl's extra `whipUrl`); undefined when WHIP is off */
-  whipUrl?: (roomId: number) => string | undefined;
+  /** the room's WHIP endpoint for the sender of `req` (getpushurl's extra `whipUrl`); undefined when WHIP is off */
+  whipUrl?: (roomId: number, req?: FastifyRequest) => string | undefined;
 }
 
 export interface RoomsModule extends Module<RoomService> {

@@ -1,5 +1,5 @@
 /** The rooms module's routes: WeChat's room calls, the hot status read, and the admin API's operator actions. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ALL_STATUSES, PluginErrorCode, PluginRoutes, Reason } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { positiveId } from '../../lib/ids.js';
@@ -14,11 +14,12 @@ import { subAnchorRoutes } from './subanchor.js';
 export const STATUS_MAX_AGE_SEC = 60;
 
 export interface RoomRouteDeps {
-  pushUrl: (roomId: number, key: string) => string;
+  /** the push URL for the sender of `req` (http/base-url.ts) */
+  pushUrl: (roomId: number, key: string, req?: FastifyRequest) => string;
   /** the app's customer-service URL ('' when none: closeKf 0 is refused with 300038) */
   kfUrl: (appid: string) => Promise<string>;
   /** the room's WHIP endpoint (getpushurl's extra `whipUrl`); undefined when WHIP is off */
-  whipUrl?: (roomId: number) => string | undefined;
+  whipUrl?: (roomId: number, req?: FastifyRequest) => string | undefined;
 }
 
 /** A 0/1 switch of a body: missing → 200002 `parameter X must no be null`. */
@@ -41,11 +42,11 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): voi
     await rooms.delete(appid, body.id);
     return ok({});
   });
-  r.get('/wxaapi/broadcast/room/getpushurl', async ({ appid, query }) => {
+  r.get('/wxaapi/broadcast/room/getpushurl', async ({ appid, query, req }) => {
     const room = await rooms.get(appid, query.roomId);
     // whipUrl: an extra field beside WeChat's pushAddr (WHIP, RFC 9725; the Bearer token is the key pushAddr carries)
-    const whip = whipUrl?.(room.id);
-    return ok({ pushAddr: pushUrl(room.id, room.stream_key), ...(whip ? { whipUrl: whip } : {}) });
+    const whip = whipUrl?.(room.id, req);
+    return ok({ pushAddr: pushUrl(room.id, room.stream_key, req), ...(whip ? { whipUrl: whip } : {}) });
   });
   // The room's switches: the public feed listing, replays (hidden from the room page, get_replay and the files), customer service.
   r.post('/wxaapi/broadcast/room/updatefeedpublic', async ({ appid, body }) => {

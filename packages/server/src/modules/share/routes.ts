@@ -12,13 +12,15 @@ export interface ShareRouteDeps {
   share: ShareService;
   rooms: RoomService;
   base(req: FastifyRequest): string;
+  /** the app's time zone and language (app settings) for the pictures */
+  locale(appid: string): Promise<{ timeZone: string; language: 'zh' | 'en' }>;
 }
 
 export function wxRoutes(r: WxRouter, d: ShareRouteDeps): void {
-  r.get('/wxaapi/broadcast/room/getsharedcode', async ({ appid, query }) => {
+  r.get('/wxaapi/broadcast/room/getsharedcode', async ({ appid, query, req }) => {
     const room = await d.rooms.get(appid, query.roomId);
     // params = encodeURIComponent(JSON.stringify(custom_params)) (WeChat); a raw JSON string is accepted too.
-    const links = d.share.links(room.id, customParamsOf(query.params));
+    const links = d.share.links(room.id, customParamsOf(query.params), d.base(req));
     return ok({ cdnUrl: links.qrUrl, pagePath: links.pagePath, posterUrl: links.posterUrl });
   });
 }
@@ -33,7 +35,7 @@ export function webRoutes(app: FastifyInstance, d: ShareRouteDeps): void {
   app.get('/qr/:file', async (req, reply) => {
     const room = await roomOf((req.params as { file?: string }).file, 'png');
     if (!room) return reply.code(404).send(missing);
-    const png = await d.share.qrPng(room.id, (req.query as { params?: string }).params);
+    const png = await d.share.qrPng(room.id, (req.query as { params?: string }).params, d.base(req));
     return reply.type('image/png').header('cache-control', 'public, max-age=3600').send(png);
   });
   app.get('/poster/:file', async (req, reply) => {
@@ -42,14 +44,14 @@ export function webRoutes(app: FastifyInstance, d: ShareRouteDeps): void {
     const room = m ? await d.rooms.getAny(Number(m[1])) : undefined;
     if (!room) return reply.code(404).send(missing);
     const format = m![2] === 'jpg' ? 'jpeg' : 'png';
-    const bytes = await d.share.poster(room, (req.query as { params?: string }).params, format);
+    const bytes = await d.share.poster(room, (req.query as { params?: string }).params, format, { ...(await d.locale(room.appid)), base: d.base(req) });
     return reply.type(`image/${format}`).header('cache-control', 'public, max-age=300').send(bytes);
   });
   // S-ENTRY-2: the picture of the article card (its link carries type=10).
   app.get('/card/:file', async (req, reply) => {
     const room = await roomOf((req.params as { file?: string }).file, 'jpg');
     if (!room) return reply.code(404).send(missing);
-    return reply.type('image/jpeg').header('cache-control', 'public, max-age=300').send(await d.share.card(room));
+    return reply.type('image/jpeg').header('cache-control', 'public, max-age=300').send(await d.share.card(room, await d.locale(room.appid)));
   });
 }
 

@@ -53,6 +53,8 @@ export function customParamsOf(params: string | undefined): string {
 export interface SharePictureOptions {
   timeZone?: string;
   language?: 'zh' | 'en';
+  /** the base of the link the QR code carries (default: the public URL) */
+  base?: string;
 }
 
 export class ShareService {
@@ -88,8 +90,8 @@ export class ShareService {
     return roomLink(base, roomId, { type: '9', ...(params && params.length <= CUSTOM_PARAMS_MAX ? { custom_params: params } : {}) });
   }
 
-  qrPng(roomId: number, params: string | undefined): Promise<Buffer> {
-    const link = this.codeLink(roomId, params);
+  qrPng(roomId: number, params: string | undefined, base = this.publicUrl()): Promise<Buffer> {
+    const link = this.codeLink(roomId, params, base);
     return this.cached(`q:${link}`, () => qrPng(link, 430, this.qr));
   }
 
@@ -100,11 +102,12 @@ export class ShareService {
 
   /** The share poster (750×1334, cover embedded, a QR code of the type=9 link): PNG or JPEG, cached. */
   async poster(room: RoomRow, params: string | undefined, format: 'png' | 'jpeg', o: SharePictureOptions = {}): Promise<Buffer> {
-    return this.cached(`p:${room.id}:${room.updated_at}:${format}:${o.timeZone ?? ''}:${o.language ?? ''}:${params ?? ''}`, async () => {
+    const base = o.base ?? this.publicUrl();
+    return this.cached(`p:${room.id}:${room.updated_at}:${format}:${o.timeZone ?? ''}:${o.language ?? ''}:${base}:${params ?? ''}`, async () => {
       const [cover, avatar] = await Promise.all([this.images.bytesOfUrl(room.cover_img), room.anchor_img ? this.images.bytesOfUrl(room.anchor_img) : undefined]);
       const p = await renderPoster({
         roomName: room.name, anchorName: room.anchor_name, startTime: room.start_time, timeZone: o.timeZone, language: o.language,
-        cover: cover?.bytes, avatar: avatar?.bytes, link: this.codeLink(room.id, params), format,
+        cover: cover?.bytes, avatar: avatar?.bytes, link: this.codeLink(room.id, params, base), format,
       });
       return p.bytes;
     });

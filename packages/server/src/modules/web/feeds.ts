@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type PluginFeedsResponse, PluginRoutes } from '@zhibo/protocol';
+import { absoluteUrl } from '../../http/base-url.js';
 import { PLUGIN_CORS } from '../../http/plugin-api.js';
 import type { AppService } from '../apps/service.js';
 import type { RoomService } from '../rooms/service.js';
@@ -22,7 +23,7 @@ async function feed(d: FeedDeps, base: string): Promise<PluginFeedsResponse> {
   const rooms = appids.length ? await d.rooms.publicFeed(appids) : [];
   return {
     rooms: rooms.map((r) => ({
-      roomId: r.id, name: r.name, anchorName: r.anchor_name, anchorImg: r.anchor_img, coverImg: r.feeds_img || r.cover_img,
+      roomId: r.id, name: r.name, anchorName: r.anchor_name, anchorImg: absoluteUrl(r.anchor_img, base), coverImg: absoluteUrl(r.feeds_img || r.cover_img, base),
       startTime: r.start_time, link: `${base}/room/?room_id=${r.id}`,
     })),
   };

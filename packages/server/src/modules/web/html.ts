@@ -11,11 +11,18 @@ const BOOT_STYLE =
 /** The room page's Content-Security-Policy: no inline script, no `javascript:` URLs; the boot style by hash. */
 export const ROOM_PAGE_CSP = pageCsp({ styleHashes: [cspHash(BOOT_STYLE)] });
 
-export function roomPageHtml(p: { title?: string; description?: string; image?: string; v: string }): string {
-  const title = p.title ? `${p.title} · 直播` : '直播间';
+/** The shell's few words follow the browser's first language, like the page (Chinese unless it is another language). */
+export function shellLanguage(acceptLanguage: string | undefined): 'zh' | 'en' {
+  const first = (acceptLanguage ?? '').split(',')[0]?.trim() ?? '';
+  return !first || first === '*' || /^zh\b/i.test(first) ? 'zh' : 'en';
+}
+
+export function roomPageHtml(p: { title?: string; description?: string; image?: string; v: string; lang?: 'zh' | 'en' }): string {
+  const en = p.lang === 'en';
+  const title = p.title ? `${p.title} · ${en ? 'Live' : '直播'}` : en ? 'Live room' : '直播间';
   const b = WebRoutes.build;
   return `<!doctype html>
-<html lang="zh-CN">
+<html lang="${en ? 'en' : 'zh-CN'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, user-scalable=no">
@@ -30,8 +37,8 @@ ${p.description ? `<meta property="og:description" content="${esc(p.description)
 </head>
 <body>
 <div id="zb-app"></div>
-<div id="zb-boot">加载中… Loading</div>
-<noscript><p class="zb-noscript">这个直播间需要 JavaScript。This live room needs JavaScript.</p></noscript>
+<div id="zb-boot">${en ? 'Loading…' : '加载中…'}</div>
+<noscript><p class="zb-noscript">${en ? 'This live room needs JavaScript.' : '这个直播间需要 JavaScript。'}</p></noscript>
 <script type="module" src="${b}room.js?v=${esc(p.v)}"></script>
 </body>
 </html>

@@ -7,15 +7,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { compareVersions, type PluginRoomResponse, PluginRoutes, WebRoutes } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import { positiveId } from '../../lib/ids.js';
+import { absoluteUrl } from '../../http/base-url.js';
 import type { PluginRouter } from '../../http/plugin-api.js';
 import { StaticFiles } from '../../http/static.js';
 import type { AppService } from '../apps/service.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
-import { ROOM_PAGE_CSP, roomPageHtml } from './html.js';
+import { appLocale } from '../apps/settings.js';
+import { ROOM_PAGE_CSP, roomPageHtml, shellLanguage } from './html.js';
 import type { RoomReadCache } from './room-cache.js';
 
-/** The room read without what changes per request (status from memory, media URLs from the request's host, time). */
+/** The room read without what changes per request (status from memory, links from the request's host, time). */
 export type CachedRoomRead = Omit<PluginRoomResponse, 'liveStatus' | 'media' | 'serverTime'>;
 
 export interface WebDeps {
@@ -31,7 +33,11 @@ export interface WebDeps {
 }
 
 export function webRoutes(app: FastifyInstance, d: WebDeps): void {
-  app.get(`${WebRoutes.build}*`, (req, reply) => d.files.send(req, reply, (req.params as { '*': string })['*'], false));
+  // player libraries are imported by the SDK's mini-player on merchants' pages too: CORS for them
+  app.get(`${WebRoutes.build}*`, (req, reply) => {
+    const file = (req.params as { '*': string })['*'];
+    return d.files.send(req, reply, file, file.startsWith('vendor/'));
+  });
   app.get(WebRoutes.sdk, (req, reply) => d.files.send(req, reply, 'zhibo-sdk.js', true));
   app.get('/room', (req, reply) => {
     const i = req.url.indexOf('?');
@@ -45,10 +51,12 @@ export function webRoutes(app: FastifyInstance, d: WebDeps): void {
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
+      .header('vary', 'accept-language')
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', ROOM_PAGE_CSP)
       .header('referrer-policy', 'strict-origin-when-cross-origin')
-      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room?.share_img || room?.cover_img, v: d.files.version('room.js') }));
+      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room ? absoluteUrl(room.share_img || room.cover_img, d.base(req)) : undefined, v: d.files.version('room.js'),
+        lang: shellLanguage(req.headers['accept-language']) }));
   });
 }
 
@@ -66,6 +74,11 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
       const body: PluginRoomResponse = {
         ...read,
         liveStatus: c.status,
+        // images are stored as paths (/img/ID): the reader gets them on the address it came in by
+        anchorImg: absoluteUrl(read.anchorImg, base),
+        coverImg: absoluteUrl(read.coverImg, base),
+        shareImg: absoluteUrl(read.shareImg, base),
+        goods: read.goods.map((g) => ({ ...g, cover_img: absoluteUrl(g.cover_img, base) })),
         media: { flv: `${base}/live/${id}.flv`, wsFlv: `${base.replace(/^http/, 'ws')}/live/${id}.flv`, hls: `${base}/live/${id}/index.m3u8` },
         serverTime: d.clock.now(),
       };
@@ -104,5 +117,6 @@ async function readRoom(d: WebDeps, id: number): Promise<CachedRoomRead> {
     goodsBaseUrl: str(settings.goodsBaseUrl),
     homeUrl: str(settings.homeUrl),
     minSdkVersion: min,
+    timeZone: appLocale(settings).timeZone,
   };
 }
