@@ -16,6 +16,7 @@ import { ChatView, Composer } from './ui-chat.js';
 import { PresentCard, Shelf } from './ui-goods.js';
 import { LikeButton } from './ui-likes.js';
 import { StatusOverlay } from './ui-overlay.js';
+import { ReplayView } from './replay/view.js';
 import { Pill, Toast, TopBar } from './ui-top.js';
 
 export interface RoomPageOptions {
@@ -63,6 +64,8 @@ export class RoomPage {
   private poll: ReturnType<typeof setInterval> | undefined;
   private commentsClosed = false;
   private mutedSelf = false;
+  /** 103: the one replay with its markers and chat replay (issue 15) */
+  private replayView: ReplayView | undefined;
 
   constructor(private readonly root: HTMLElement, private readonly sdk: ZhiboSdk, private readonly link: RoomLink, private readonly opts: RoomPageOptions) {
     this.chat = new ChatView(() => this.openid);
@@ -271,6 +274,10 @@ export class RoomPage {
       subscribe: () => this.subscribeButton(),
       replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId }, { identity: false }).then((r) => r.replays),
     });
+    if (s === LiveStatus.Ended && !this.room.closeReplay) {
+      this.replayView ??= new ReplayView(this.root, { client: this.sdk.client, roomId: this.room.roomId, poster: this.room.coverImg, buy: (g) => void this.openGoods(g) });
+      this.replayView.start();
+    }
     if (s === LiveStatus.Live) {
       if (!this.player?.isRunning) this.loading.hidden = false;
       this.player?.start();

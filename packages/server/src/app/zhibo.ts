@@ -26,6 +26,7 @@ import * as identityModule from '../modules/identity/index.js';
 import * as imagesModule from '../modules/images/index.js';
 import * as liveModule from '../modules/live/index.js';
 import * as liveInfoModule from '../modules/liveinfo/index.js';
+import * as ordersModule from '../modules/orders/index.js';
 import * as realtimeModule from '../modules/realtime/index.js';
 import * as remindersModule from '../modules/reminders/index.js';
 import * as replaysModule from '../modules/replays/index.js';
@@ -67,6 +68,9 @@ export interface ZhiboServices {
   rooms: roomsModule.RoomService;
   goods: goodsModule.GoodsService;
   replays: replaysModule.ReplayService;
+  highlights: replaysModule.HighlightService;
+  orders: ordersModule.OrderService;
+  replayBuilder: replaysModule.ReplaysModule['builder'];
   liveInfo: liveInfoModule.LiveInfoService;
   quota: liveInfoModule.QuotaService;
   identity: identityModule.IdentityService;
@@ -133,7 +137,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const goods = goodsModule.create({
     db, clock, events, images: images.service, rooms: rooms.service, reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
   });
-  const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
+  const replays = replaysModule.create({
+    db, clock, log, events, ttlDays: config.replayTtlDays, rooms: rooms.service, goods: goods.service, base, dataDir: config.dataDir,
+    recordDir: liveModule.recordDirOf(config.dataDir), comments: (roomId, from, to, limit) => realtime.service.replayComments(roomId, from, to, limit),
+  });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const identity = await identityModule.create({ db, apps: apps.service });
   const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, publicUrl, base });
@@ -144,6 +151,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
   });
+  const orders = ordersModule.create({ db, clock, log, rooms: rooms.service, goods: goods.service });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
     pushServices: config.pushServices, outboundAllow: config.outboundAllow,
@@ -160,7 +168,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
-      reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      reminders: reminders.service, followers: reminders.followers, replays: replays.service, highlights: replays.highlights, orders: orders.service,
+      share: share.service, quota: liveInfo.quota, adminToken,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
     },
     { ...opts.console, buildDir },
@@ -174,7 +183,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   installSecurityHeaders(app, { consoleUrl: config.consoleUrl });
   healthRoutes(app, db.kind);
-  const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
+  const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, orders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -231,6 +240,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const services: ZhiboServices = {
     config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
+    highlights: replays.highlights, replayBuilder: replays.builder, orders: orders.service,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
   };

@@ -10,6 +10,8 @@ import m004 from './migrations/004_console.js';
 import m005 from './migrations/005_reminder_fanout.js';
 import m006 from './migrations/006_security_web.js';
 import m007 from './migrations/007_goods_review_followers.js';
+import m008 from './migrations/008_replay_highlights.js';
+import m009 from './migrations/009_orders.js';
 
 /** One file per migration under ./migrations; append a new file and a line here (never edit a shipped one). */
 export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
@@ -20,6 +22,8 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   { id: 5, name: 'reminders: fan-out rows of their own kind, expanded in chunks', sql: m005 },
   { id: 6, name: 'security (web): subscriptions per viewer, console devices, forced password change', sql: m006 },
   { id: 7, name: 'goods review (goods_audits), pendant keys, followers and push messages', sql: m007 },
+  { id: 8, name: 'replays: one replay per live, merchant events, markers and explanation clips', sql: m008 },
+  { id: 9, name: 'orders: orders and refunds traced to the live', sql: m009 },
 ];
 
 /** Apply pending migrations in order, each in its own transaction. Safe to run from several processes. */

@@ -23,6 +23,14 @@ export interface DomainEvents {
   appChanged: [{ appid: string; tokens?: { until: number; except?: string } }];
   /** An in-page go-live reminder for a viewer of an app: the realtime gateway forwards it to that viewer's open site connections. */
   reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
+  /**
+   * Something the merchant did in a room that its viewers saw: presented a product (goodsId null: stopped), closed or
+   * opened the comments, pinned a notice (text null: unpinned). The replays module writes it down for the chat replay
+   * and the markers (看点). Local to the process that did it.
+   */
+  roomActivity: [
+    { roomId: number; appid: string; at: number } & ({ kind: 'present'; goodsId: number | null } | { kind: 'comments'; closed: boolean } | { kind: 'notice'; text: string | null }),
+  ];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
   mediaViewers: [{ roomId: number; count: number; peak: number }];
 }

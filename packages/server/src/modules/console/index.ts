@@ -11,6 +11,7 @@ import { type ConsoleCtx, installGate } from './http.js';
 import { pageRoutes } from './page.js';
 import { accountRoutes, adminRoutes } from './routes-account.js';
 import { goodsRoutes } from './routes-goods.js';
+import { highlightRoutes } from './routes-highlights.js';
 import { liveRoutes } from './routes-live.js';
 import { reviewRoutes } from './routes-review.js';
 import { roomRoutes } from './routes-rooms.js';
@@ -68,6 +69,7 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
           reviewRoutes(api, ctx);
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
+          highlightRoutes(api, ctx);
         }, { prefix: '/console/api' });
         pageRoutes(app, opts.buildDir, d.sourceMaps);
       },

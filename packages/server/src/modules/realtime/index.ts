@@ -38,7 +38,7 @@ export interface RealtimeModule extends Module<InteractionService> {
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log);
   const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion });
-  const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
+  const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway, d.events);
   return {
     service,
     gateway,

@@ -1,7 +1,12 @@
-/** S-REPLAY-1: replays are kept a year (ZHIBO_REPLAY_TTL_DAYS); past expire_time the files are deleted, with a log line. */
+/**
+ * S-REPLAY-1: replays are kept a year (ZHIBO_REPLAY_TTL_DAYS); past expire_time the files are deleted, with a log line.
+ * The one replay of a live, its clips and markers follow (highlights/lifecycle.ts), and the same hourly pass sweeps
+ * up rooms deleted while their files could not go.
+ */
 import { rm } from 'node:fs/promises';
 import type { Log } from '../../lib/log.js';
 import type { Component } from '../module.js';
+import type { HighlightLifecycle } from './highlights/lifecycle.js';
 import type { ReplayService } from './service.js';
 
 export class ReplayExpiryJob implements Component {
@@ -12,6 +17,7 @@ export class ReplayExpiryJob implements Component {
     private readonly replays: ReplayService,
     private readonly log: Log,
     private readonly everyMs = 3_600_000,
+    private readonly highlights?: HighlightLifecycle,
   ) {}
 
   async runOnce(): Promise<number> {
@@ -19,6 +25,10 @@ export class ReplayExpiryJob implements Component {
     for (const r of expired) {
       await rm(r.file, { force: true });
       this.log.info(`room ${r.room_id}: replay segment ${r.session_id} expired, file deleted`);
+    }
+    if (this.highlights) {
+      await this.highlights.expire();
+      await this.highlights.sweep();
     }
     return expired.length;
   }
