@@ -1,10 +1,11 @@
 /**
  * The script-tag SDK (`<script src="https://live.example.com/sdk/zhibo-sdk.js" data-server="…" data-viewer-token="…">`):
  * sets `window.zhibo` (and `window.requirePlugin` when the page has none), intercepts plugin links,
- * and defines `<zhibo-back-to-live>` and `<zhibo-subscribe>`. Works as a classic or a module script. Player libraries are not included.
+ * and defines `<zhibo-back-to-live>`, `<zhibo-subscribe>` and `<zhibo-explanation>`. Works as a classic or a module script. Player libraries are not included.
  */
 import { SDK_VERSION } from '@zhibo/protocol';
 import { browserBackEnv, defineBackToLive } from './back-to-live.js';
+import { defineExplanation } from './explanation.js';
 import { createSdk, type ZhiboSdk } from './sdk.js';
 import { defineSubscribe } from './subscribe.js';
 
@@ -40,6 +41,7 @@ if (!window.zhibo) {
   window.requirePlugin ??= (name: string) => sdk.requirePlugin(name);
   defineBackToLive(() => browserBackEnv(() => sdk.client.server));
   defineSubscribe(() => sdk.client); // <zhibo-subscribe room-id="ID"> (S-SUB-2)
+  defineExplanation(() => sdk.client); // <zhibo-explanation room-id="ID" goods-id="ID"> (a product's explanation clip)
   const start = () => {
     if (tag?.dataset.interceptLinks !== 'false') sdk.interceptPluginLinks(document);
   };
