@@ -48,7 +48,7 @@ describe.each(testDbKinds())('orders traced to the live (%s)', (kind) => {
     await t.z.services.rooms.apply(room, TransitionCause.PublishStarted, 'media');
     const ident = t.z.services.identity;
     const join = async (entry?: { by: string }, deviceId?: string) => {
-      const share = entry ? { entry: { scene: 1007, share_openid: entry.by, share_sig: ident.signShare(room, entry.by) } } : {};
+      const share = entry ? { entry: { scene: 1007 as const, share_openid: entry.by, share_sig: ident.signShare(room, entry.by) } } : {};
       const { v, welcome } = await Viewer.join(t.url, room, { ...share, ...(deviceId ? { deviceId } : {}) });
       viewers.push(v);
       t.clock.advance(1000);

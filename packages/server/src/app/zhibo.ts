@@ -71,6 +71,8 @@ export interface ZhiboServices {
   highlights: replaysModule.HighlightService;
   orders: ordersModule.OrderService;
   replayBuilder: replaysModule.ReplaysModule['builder'];
+  /** the hourly replay expiry (tests run it once) */
+  replayExpiry: { runOnce(): Promise<number> };
   liveInfo: liveInfoModule.LiveInfoService;
   quota: liveInfoModule.QuotaService;
   identity: identityModule.IdentityService;
@@ -240,7 +242,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const services: ZhiboServices = {
     config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
-    highlights: replays.highlights, replayBuilder: replays.builder, orders: orders.service,
+    highlights: replays.highlights, replayBuilder: replays.builder, replayExpiry: replays.expiry, orders: orders.service,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
   };

@@ -3,8 +3,8 @@
  * viewer, with the time of the first entry). For an order of buyer B:
  * - last touch: the sharer the goods page got (share_openid), else the latest sharer who brought B before the order;
  * - first touch: the earliest sharer who brought B, else the last touch;
- * - the chain: who brought the last-touch sharer, and who brought them, up to the first sharer (root first); the
- *   sharers upstream of the last touch are credited as "assisted".
+ * - the chain: who had brought the last-touch sharer into the room before they brought B, and who had brought them,
+ *   up to the first sharer (root first); the sharers upstream of the last touch are credited as "assisted".
  */
 
 export interface Edge {
@@ -39,14 +39,19 @@ export class ShareGraph {
   }
 
   touches(buyer: string, shareOpenid: string, at: number): Touches {
-    const before = buyer ? (this.into.get(buyer) ?? []).filter((e) => e.at <= at) : [];
-    const last = shareOpenid || before[before.length - 1]?.sharer || null;
-    const first = before[0]?.sharer ?? last;
+    const into = buyer ? (this.into.get(buyer) ?? []).filter((e) => e.at <= at) : [];
+    const last = shareOpenid || into[into.length - 1]?.sharer || null;
+    const first = into[0]?.sharer ?? last;
     const chain: string[] = [];
     const seen = new Set<string>(buyer ? [buyer] : []);
-    for (let s = last; s && !seen.has(s) && chain.length < MAX_DEPTH; s = this.into.get(s)?.[0]?.sharer ?? null) {
+    // walk up: who had brought each sharer before they brought the next one (a later re-entry does not count)
+    let before = into.find((e) => e.sharer === last)?.at ?? at;
+    for (let s = last; s && !seen.has(s) && chain.length < MAX_DEPTH;) {
       seen.add(s);
       chain.unshift(s);
+      const up = (this.into.get(s) ?? []).find((e) => e.at <= before);
+      s = up?.sharer ?? null;
+      before = up?.at ?? -Infinity;
     }
     return { first, last, chain };
   }

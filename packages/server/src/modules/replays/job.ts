@@ -3,7 +3,8 @@
  * The one replay of a live, its clips and markers follow (highlights/lifecycle.ts), and the same hourly pass sweeps
  * up rooms deleted while their files could not go.
  */
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Log } from '../../lib/log.js';
 import type { Component } from '../module.js';
 import type { HighlightLifecycle } from './highlights/lifecycle.js';
@@ -24,6 +25,7 @@ export class ReplayExpiryJob implements Component {
     const expired = await this.replays.expire();
     for (const r of expired) {
       await rm(r.file, { force: true });
+      if (r.file) await rmdir(dirname(r.file)).catch(() => undefined); // the room's recording directory, once empty
       this.log.info(`room ${r.room_id}: replay segment ${r.session_id} expired, file deleted`);
     }
     if (this.highlights) {
