@@ -4,13 +4,25 @@
  * replay page on a phone, jumping to B, shows B's explanation; the chat replay hides deleted comments and muted
  * viewers. The phone screenshot goes to docs/screenshots with ZHIBO_SCREENSHOTS=1.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LiveStatus, type PluginReplayChatResponse, type PluginReplayResponse } from '@zhibo/protocol';
 import { ffprobe, launchBrowser, pushTestStream, type Pusher, type TestBrowser, waitUntil } from '@zhibo/testkit';
+import { Role } from '../src/modules/console/index.js';
+import { shot, signIn } from './console-browser-helpers.js';
 import { merchant, startServer, type TestServer } from './helpers.js';
 import { Viewer } from './realtime-helpers.js';
+
+/** A product picture drawn by ffmpeg: a gradient with a big character (the screenshots show real-looking goods). */
+function art(c0: string, c1: string, text: string): Buffer {
+  const font = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+  const vf = `gradients=s=300x300:c0=${c0}:c1=${c1}:nb_colors=2:x0=0:y0=0:x1=300:y1=300:speed=0.00001,drawtext=fontfile=${font}:text=${text}:fontsize=150:fontcolor=white@0.92:x=(w-tw)/2:y=(h-th)/2`;
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', vf, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-'], { maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`ffmpeg art: ${String(r.stderr)}`);
+  return r.stdout;
+}
 
 const OUT = fileURLToPath(new URL(process.env.ZHIBO_SCREENSHOTS === '1' ? '../../../docs/screenshots/' : '../../../test-artifacts/screenshots/', import.meta.url));
 
@@ -35,8 +47,9 @@ describe('one replay per live with markers, clips and the chat replay (real ffmp
     tick = setInterval(() => t.clock.set(Date.now()), 20);
     const m = await merchant(t);
     const room = await m.room({ name: '回放看点测试' });
-    const a = await m.goods({ name: '明前龙井', price: 98, url: 'pages/goods/detail?id=1' });
-    const bGoods = await m.goods({ name: '粗陶茶杯', price: 39, url: 'pages/goods/detail?id=2' });
+    const pic = async (c0: string, c1: string, text: string) => (await t.api.upload(m.token, art(c0, c1, text))).media_id as string;
+    const a = await m.goods({ name: '明前龙井', price: 98, url: 'pages/goods/detail?id=1', coverImgUrl: await pic('0x1b5e20', '0xc8e6c9', '茶') });
+    const bGoods = await m.goods({ name: '粗陶茶杯', price: 39, url: 'pages/goods/detail?id=2', coverImgUrl: await pic('0x6d4c41', '0xd7ccc8', '杯') });
     const never = await m.goods({ name: '茶叶罐', price: 88, url: 'pages/goods/detail?id=3' });
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [a, bGoods, never], roomId: room })).errcode).toBe(0);
     const status = () => t.z.services.rooms.cachedStatus(room)?.status;
@@ -158,5 +171,30 @@ describe('one replay per live with markers, clips and the chat replay (real ffmp
     // the toggle hides the chat replay
     await page.click('.zb-rp-chat-toggle');
     expect(await page.isHidden('.zb-rp-chat')).toBe(true);
+
+    // the console after the live: the markers with their clips, and the orders two sharers brought in the numbers
+    const [s1, s2] = ['dev-sharer-one', 'dev-sharer-two'].map((id) => t.z.services.identity.openid(m.appid, { kind: 'device', id }));
+    const buyer = fan.all('welcome')[0]!.openid;
+    expect((await m.post('/wxaapi/broadcast/order/report', { order_id: 'A-1', room_id: room, goods_id: a, openid: buyer, share_openid: s1, amount: 9800 })).errcode).toBe(0);
+    expect((await m.post('/wxaapi/broadcast/order/report', { order_id: 'B-1', room_id: room, goods_id: bGoods, share_openid: s2, amount: 3900 })).errcode).toBe(0);
+    await t.z.services.accounts.create({ login: 'operator', name: 'Operator', role: Role.Operator, password: 'correct horse battery' });
+    const desk = await b.context('desktop');
+    const cp = await desk.newPage();
+    await signIn(cp, t.url, 'operator', 'correct horse battery');
+    await cp.goto(`${t.url}/console/#/rooms/${room}/replays`);
+    await cp.waitForFunction(() => document.querySelectorAll('.highlights table.markers tbody tr').length === 2, undefined, { timeout: 15_000 });
+    await shot(cp, 'console-highlights');
+    await cp.goto(`${t.url}/console/#/rooms/${room}/numbers`);
+    await cp.waitForSelector('[data-section=sales] .sales-sharers');
+    expect(await cp.textContent('[data-section=sales] .stat-grid')).toContain('¥137.00');
+    await shot(cp, 'console-sales');
+    // and the replay page on a desktop
+    const dp = await desk.newPage();
+    await dp.goto(`${t.url}/room/?room_id=${room}`);
+    await dp.waitForSelector('.zb-rp[data-state="ready"]');
+    await dp.click(`.zb-rp-marker[data-goods-id="${a}"] .zb-rp-jump`);
+    await dp.waitForFunction(() => (document.querySelector<HTMLVideoElement>('.zb-rp-video')?.currentTime ?? 0) > 5.5, undefined, { timeout: 15_000 });
+    await dp.evaluate(() => document.querySelector<HTMLVideoElement>('.zb-rp-video')?.pause());
+    await dp.screenshot({ path: `${OUT}replay-desktop.png` });
   });
 });
