@@ -30,6 +30,22 @@ async function finish(part: string, out: string, o: EditOptions): Promise<number
   return durationSec;
 }
 
+/** A file's duration and the shape of its streams (codecs, picture size, audio rate and channels). */
+async function probeShape(file: string, o: EditOptions): Promise<{ durationSec: number; shape: string }> {
+  const r = await runProcess(o.ffprobePath ?? 'ffprobe',
+    ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate,channels:format=duration', '-of', 'json', file], o.timeoutMs ?? 60_000);
+  let j: { streams?: Array<Record<string, unknown>>; format?: { duration?: string } } = {};
+  try {
+    j = JSON.parse(r.stdout) as typeof j;
+  } catch {
+    j = {};
+  }
+  const durationSec = Number.parseFloat(j.format?.duration ?? '');
+  if (r.code !== 0 || !Number.isFinite(durationSec)) throw new RemuxError(`ffprobe ${basename(file)}: ${lastLine(r.stderr) || 'no duration'}`);
+  const shape = (j.streams ?? []).map((x) => (x.codec_type === 'video' ? `${String(x.codec_name)} ${String(x.width)}x${String(x.height)}` : `${String(x.codec_name)} ${String(x.sample_rate)}Hz/${String(x.channels)}`)).sort().join(', ');
+  return { durationSec, shape };
+}
+
 /** The concat demuxer's list: one `file '…'` line per input (a quote in a path is written '\''). */
 export function concatList(files: readonly string[]): string {
   return files.map((f) => `file '${f.replace(/'/g, "'\\''")}'\n`).join('');
@@ -41,6 +57,17 @@ export function concatList(files: readonly string[]): string {
  */
 export async function joinMp4(files: readonly string[], out: string, o: EditOptions = {}): Promise<{ file: string; durationSec: number }> {
   if (!files.length) throw new RemuxError('nothing to join');
+  // ffmpeg's concat demuxer skips an input it cannot open and still succeeds, and copies streams whose codec or size
+  // changed into a file players choke on: every input is probed first (same streams), and the result must be as long
+  // as they are together
+  let expected = 0;
+  let shape: string | undefined;
+  for (const f of files) {
+    const p = await probeShape(f, o);
+    if (shape !== undefined && p.shape !== shape) throw new RemuxError(`the segments differ (${shape} then ${p.shape}): they can not be joined without re-encoding`);
+    shape = p.shape;
+    expected += p.durationSec;
+  }
   const list = `${out}.list.txt`;
   const part = `${out}.part`;
   await writeFile(list, concatList(files), { mode: 0o600 });
@@ -54,7 +81,12 @@ export async function joinMp4(files: readonly string[], out: string, o: EditOpti
   } finally {
     await rm(list, { force: true });
   }
-  return { file: out, durationSec: await finish(part, out, o) };
+  const durationSec = await finish(part, out, o);
+  if (Math.abs(durationSec - expected) > Math.max(1, expected * 0.01)) {
+    await rm(out, { force: true });
+    throw new RemuxError(`joining ${files.length} segments gave ${durationSec.toFixed(1)} s instead of ${expected.toFixed(1)} s`);
+  }
+  return { file: out, durationSec };
 }
 
 /**
