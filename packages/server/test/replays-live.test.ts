@@ -171,6 +171,22 @@ describe('one replay per live with markers, clips and the chat replay (real ffmp
     // the toggle hides the chat replay
     await page.click('.zb-rp-chat-toggle');
     expect(await page.isHidden('.zb-rp-chat')).toBe(true);
+    // A's card plays its explanation clip over the (paused) replay
+    await page.click(`.zb-rp-marker[data-goods-id="${a}"] .zb-rp-clip`);
+    await page.waitForFunction((src) => {
+      const v = document.querySelector<HTMLVideoElement>('.zb-rp-clipbox:not([hidden]) video');
+      return !!v && v.src === src && v.currentTime > 0.5;
+    }, va.url as string, { timeout: 15_000 });
+    expect(await page.evaluate(() => document.querySelector<HTMLVideoElement>('.zb-rp-video')!.paused)).toBe(true);
+    await page.click('.zb-rp-clip-close');
+    expect(await page.isHidden('.zb-rp-clipbox')).toBe(true);
+
+    // a merchant's goods page plays it through the SDK: <zhibo-explanation> (nothing at all for a product without one)
+    const shopPage = await phone.newPage();
+    await shopPage.setContent(`<script src="${t.url}/sdk/zhibo-sdk.js" data-server="${t.url}"></script>
+      <zhibo-explanation id="a" room-id="${room}" goods-id="${a}"></zhibo-explanation><zhibo-explanation id="n" room-id="${room}" goods-id="${never}"></zhibo-explanation>`);
+    await shopPage.waitForFunction(() => (document.querySelector('#a')?.shadowRoot?.querySelector('video')?.readyState ?? 0) >= 1 && document.querySelector<HTMLElement>('#n')?.hidden);
+    expect(await shopPage.evaluate(() => document.querySelector('#a')!.shadowRoot!.querySelector('video')!.src)).toBe(va.url);
 
     // the console after the live: the markers with their clips, and the orders two sharers brought in the numbers
     const [s1, s2] = ['dev-sharer-one', 'dev-sharer-two'].map((id) => t.z.services.identity.openid(m.appid, { kind: 'device', id }));
