@@ -126,6 +126,13 @@ describe('one replay per live with markers, clips and the chat replay (real ffmp
     expect(presents.map((p) => p.kind === 'present' && p.name)).toEqual(['明前龙井', '粗陶茶杯']);
     const colour = chat.items.find((i) => i.kind === 'comment' && i.text === '杯子有别的颜色吗')!;
     expect(Math.abs(colour.t - 9.5)).toBeLessThanOrEqual(1);
+    // a window shows only what was said in it
+    const later = (await (await fetch(`${t.url}/api/plugin/v1/replay-chat?room_id=${room}&from=${colour.t - 0.2}&to=${colour.t + 2}`)).json()) as PluginReplayChatResponse;
+    expect(later.items.map((i) => (i.kind === 'comment' ? i.text : i.kind))).toEqual(['杯子有别的颜色吗']);
+    for (const q of ['from=0&to=601', 'from=5&to=5', 'from=-1&to=5', 'from=0', 'from=a&to=3']) {
+      const bad = await fetch(`${t.url}/api/plugin/v1/replay-chat?room_id=${room}&${q}`);
+      expect([q, bad.status]).toEqual([q, 400]);
+    }
 
     // Chromium plays A's clip
     b = await launchBrowser();

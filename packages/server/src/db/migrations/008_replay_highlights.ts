@@ -7,6 +7,8 @@
  *   `segments` lists each segment's offset on the one timeline.
  * - replay_events: what the merchant did during the live (present a product, comments switch, notices), by server time.
  * - replay_markers: the 看点 (product, start, end in seconds of the one replay) and their explanation clips.
+ * Rooms recorded before this migration get a pending row: the builder makes their one replay (without markers: their
+ * presents were not written down) once they have ended.
  */
 export default `
 ALTER TABLE replays ADD COLUMN clock_started_at bigint;
@@ -53,4 +55,5 @@ CREATE TABLE replay_markers (
   updated_at bigint NOT NULL
 );
 CREATE INDEX replay_markers_room ON replay_markers (room_id, start_sec);
+INSERT INTO replay_lives (room_id, status, updated_at) SELECT DISTINCT room_id, 'pending', 0 FROM replays WHERE status = 'ready';
 `;

@@ -64,11 +64,22 @@ export class HighlightService {
 
   private stateOf(live: LiveRow | undefined, room: RoomRow): ReplayState {
     if (room.close_replay === 1) return 'closed';
-    if (!live || live.status === 'empty') return (this.rooms.cachedStatus(room.id)?.status ?? room.live_status) === LiveStatus.Ended && live ? 'closed' : 'none';
-    if (live.status === 'ready') return 'ready';
-    if (live.status === 'failed') return 'failed';
-    if (live.status === 'expired' || live.status === 'deleted') return 'closed';
-    return live.status === 'live' ? 'none' : 'preparing';
+    const ended = (this.rooms.cachedStatus(room.id)?.status ?? room.live_status) === LiveStatus.Ended;
+    if (!live) return ended ? 'closed' : 'none'; // never went live: there will be no replay
+    switch (live.status) {
+      case 'ready':
+        return 'ready';
+      case 'failed':
+        return 'failed';
+      case 'empty':
+      case 'expired':
+      case 'deleted':
+        return 'closed';
+      case 'live':
+        return ended ? 'preparing' : 'none';
+      default:
+        return 'preparing';
+    }
   }
 
   private markerView(base: string, roomId: number, m: MarkerRow, shelf: Map<number, LiveInfoGoods>): ReplayMarker {
