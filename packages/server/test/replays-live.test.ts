@@ -172,8 +172,10 @@ describe('one replay per live with markers, clips and the chat replay (real ffmp
     expect(shown).not.toContain('这条会被删掉');
     expect(shown).not.toContain('广告广告');
     mkdirSync(OUT, { recursive: true });
-    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('.zb-rp-video')?.currentTime ?? 0) > 9.6, undefined, { timeout: 10_000 });
+    // a little after the last comment: it is in the chat replay too, and the picture is taken there
+    await page.waitForFunction((after) => (document.querySelector<HTMLVideoElement>('.zb-rp-video')?.currentTime ?? 0) > after, colour.t + 0.3, { timeout: 10_000 });
     await page.evaluate(() => document.querySelector<HTMLVideoElement>('.zb-rp-video')?.pause());
+    await page.waitForFunction(() => [...document.querySelectorAll('.zb-rp-chat .zb-text')].some((e) => e.textContent === '杯子有别的颜色吗'), undefined, { timeout: 10_000 });
     await page.screenshot({ path: `${OUT}replay-phone.png` });
     // the toggle hides the chat replay
     await page.click('.zb-rp-chat-toggle');
