@@ -60,7 +60,7 @@ export async function highlightsCard(v: RoomView): Promise<HTMLElement> {
       body.replaceChildren(h('p', { class: 'muted', text: say }));
       return;
     }
-    const video = h('video', { class: 'replay-video', src: d.media_url, controls: true, preload: 'metadata', playsinline: true });
+    const video = h('video', { class: 'highlights-video', src: d.media_url, controls: true, preload: 'metadata', playsinline: true });
     const goodsSelect = (value: number) => h('select', { class: 'input', name: 'goods_id', 'aria-label': 'Product' },
       d.goods.map((g) => h('option', { value: String(g.goods_id), selected: g.goods_id === value, text: g.name })));
     const timeInput = (name: string, sec: number) => h('input', { class: 'input mono time-input', name, value: fmtMark(sec), inputmode: 'decimal', 'aria-label': name === 'start' ? 'Start' : 'End' });
