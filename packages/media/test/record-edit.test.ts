@@ -1,6 +1,6 @@
 /** Editing recordings without re-encoding (issue 15): join MP4 segments, find keyframes, cut a clip on one — real ffmpeg/ffprobe. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,19 @@ function recording(dir: string, name: string, seconds: number, size = '320x240')
   return mp4;
 }
 
+/** The top-level MP4 boxes in file order: faststart puts `moov` before `mdat` (a phone can seek before the end arrives). */
+function topBoxes(file: string): string[] {
+  const b = readFileSync(file);
+  const out: string[] = [];
+  for (let at = 0; at + 8 <= b.length;) {
+    const size = b.readUInt32BE(at);
+    out.push(b.toString('latin1', at + 4, at + 8));
+    if (size < 8) break;
+    at += size;
+  }
+  return out;
+}
+
 describe('joinMp4 / keyframeAtOrBefore / cutMp4 (real ffmpeg)', () => {
   let dir: string;
   let a: string;
@@ -35,6 +48,8 @@ describe('joinMp4 / keyframeAtOrBefore / cutMp4 (real ffmpeg)', () => {
     const j = await joinMp4([a, b], join(dir, 'joined.mp4'));
     expect(Math.abs(j.durationSec - ((await probeDuration(a)) + (await probeDuration(b))))).toBeLessThan(0.3);
     expect(readdirSync(dir).filter((f) => f.endsWith('.part') || f.endsWith('.txt'))).toEqual([]);
+    const boxes = topBoxes(j.file);
+    expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
   });
 
   it('keyframeAtOrBefore: the 1 s GOP keyframe at or before a time, read from around it only', async () => {
@@ -51,6 +66,8 @@ describe('joinMp4 / keyframeAtOrBefore / cutMp4 (real ffmpeg)', () => {
     expect(Math.abs(c.durationSec - (5 - c.startSec))).toBeLessThan(0.5);
     const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=flags', '-of', 'csv=p=0', c.file]);
     expect(String(r.stdout).split('\n')[0]).toContain('K'); // the first video packet is a keyframe
+    const boxes = topBoxes(c.file);
+    expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
   });
 
   it('refuses what it cannot do, leaving no output: nothing to join, an empty range, a missing file', async () => {
