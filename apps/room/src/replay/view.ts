@@ -81,6 +81,8 @@ export class ReplayView {
     const badge = h('span', { class: 'zb-rp-badge', text: '回放 · Replay' });
     const panel = h('div', { class: 'zb-rp-panel' }, chat.el, now.el, controls.el, strip.el);
     this.el.replaceChildren(video, badge, panel, clip.el);
+    // whatever played before (the ended overlay's segment player) stops: this replay takes over
+    for (const v of this.root.querySelectorAll('video')) v.pause();
     this.root.append(this.el);
     this.root.classList.add('zb-replay-mode');
     let last = -1;
