@@ -140,6 +140,8 @@ export class HighlightService {
       throw new DomainError(Reason.NoExplanation, `goods ${goodsId} was not presented in room ${room.id}`, 'goodsId');
     }
     if (live.status === 'expired' || live.status === 'deleted') throw new DomainError(Reason.ExplanationGone, `the replay of room ${room.id} expired with its explanation videos`, 'roomId');
+    if (live.status === 'failed' && (await presented()))
+      throw new DomainError(Reason.ExplanationGone, `the live's segments could not be joined into one replay: no explanation video of goods ${goodsId}`, 'goodsId');
     const mine = (await this.sql.markers(room.id)).filter((m) => m.goods_id === goodsId).sort((a, b) => b.end_sec - b.start_sec - (a.end_sec - a.start_sec) || a.id - b.id);
     if (!mine.length) throw new DomainError(Reason.NoExplanation, `goods ${goodsId} has no explanation in room ${room.id}`, 'goodsId');
     const best = mine.find((m) => m.clip_status === 'ready') ?? mine[0]!;
