@@ -17,6 +17,7 @@ import { PresentCard, Shelf } from './ui-goods.js';
 import { LikeButton } from './ui-likes.js';
 import { StatusOverlay } from './ui-overlay.js';
 import { RoomExits, SOUND_KEY } from './room-exits.js';
+import { ReplayView } from './replay/view.js';
 import { Pill, Toast, TopBar } from './ui-top.js';
 import { T } from './text.js';
 
@@ -66,6 +67,8 @@ export class RoomPage {
   private commentsClosed = false;
   private mutedSelf = false;
   private readonly exits: RoomExits;
+  /** 103: the one replay with its markers and chat replay (issue 15) */
+  private replayView: ReplayView | undefined;
 
   constructor(private readonly root: HTMLElement, private readonly sdk: ZhiboSdk, private readonly link: RoomLink, private readonly opts: RoomPageOptions) {
     this.exits = new RoomExits({
@@ -339,6 +342,10 @@ export class RoomPage {
       replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId, v: Date.now() }, { identity: false })
         .then((r) => ({ replays: r.replays, pending: r.pending ?? 0 })),
     });
+    if (s === LiveStatus.Ended && !this.room.closeReplay) {
+      this.replayView ??= new ReplayView(this.root, { client: this.sdk.client, roomId: this.room.roomId, poster: this.room.coverImg, buy: (g) => void this.exits.openGoods(g) });
+      this.replayView.start();
+    }
     if (s === LiveStatus.Live) {
       if (!this.player?.isRunning) this.loading.hidden = false;
       this.player?.start();

@@ -38,6 +38,7 @@ table.params th{width:150px;color:#7a6e64;font-weight:600}table.params td code{w
 .back{margin:10px 0 18px}.back zhibo-back-to-live{display:inline-block}
 .banner{background:#fff3e6;border:1px solid #f2d3b3;border-radius:12px;padding:10px 14px;margin-bottom:14px}
 footer{color:#9a8e84;font-size:13px;text-align:center;padding:20px}
+form.buy{margin:16px 0}.explain{display:block;margin:22px 0 0;max-width:560px}
 `;
 
 /** An http(s) URL (what may go in an img src). */

@@ -3,9 +3,11 @@
  * getliveinfo with the caching client, pages carry <zhibo-subscribe> for upcoming rooms and link into the room
  * page with custom_params; the goods page shows the parameters the room page passed and a way back to the live.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ZhiboClient } from '@zhibo/client';
 import type { LiveInfoGoods, LiveInfoRoom } from '@zhibo/protocol';
+import { checkout, readForm, refund } from './checkout.js';
 import { esc, httpUrl, page, priceHtml, shopCsp } from './html.js';
 import { SHOP_SCRIPT } from './shop-script.js';
 
@@ -126,7 +128,17 @@ async function goodsPage(o: ShopPageOptions, client: ZhiboClient, path: string, 
   <table class="params" id="params">
   <tr><th>room_id</th><td>${param('room_id')}</td></tr><tr><th>openid</th><td>${param('openid')}</td></tr>
   <tr><th>share_openid</th><td>${param('share_openid')}</td></tr><tr><th>custom_params</th><td>${param('custom_params')}</td></tr>
-  </table><p><a class="btn ghost" href="/">更多直播 More lives</a></p></div></div>`, o.appid);
+  </table>
+  ${product ? buyForm(product, q) : ''}
+  <p><a class="btn ghost" href="/">更多直播 More lives</a></p></div></div>
+  ${product && roomId ? `<zhibo-explanation class="explain" room-id="${roomId}" goods-id="${product.goods_id}"></zhibo-explanation>` : ''}`, o.appid);
+}
+
+/** The demo checkout: the parameters the room page passed go back to zhibo with the order (reportOrder). */
+function buyForm(product: LiveInfoGoods, q: URLSearchParams): string {
+  const hidden = (k: string, v: string | null) => (v ? `<input type="hidden" name="${k}" value="${esc(v)}">` : '');
+  return `<form class="buy" method="post" action="/checkout">${hidden('room_id', q.get('room_id'))}${hidden('openid', q.get('openid'))}${hidden('share_openid', q.get('share_openid'))}
+  ${hidden('goods_id', String(product.goods_id))}<button class="btn" type="submit" id="buy">立即购买 Buy now (demo checkout)</button></form>`;
 }
 
 export async function startShop(o: ShopOptions): Promise<Shop> {
@@ -138,6 +150,11 @@ export async function startShop(o: ShopOptions): Promise<Shop> {
       res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': shopCsp(opts.publicZhiboUrl) });
       res.end(body);
     };
+    if (req.method === 'POST' && (u.pathname === '/checkout' || u.pathname === '/refund')) {
+      const form = await readForm(req);
+      const html = u.pathname === '/checkout' ? await checkout(client, form, () => `demo-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`) : await refund(client, form);
+      return send(html.status, page(html.title, opts.publicZhiboUrl, html.body));
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed', 'text/plain');
     if (u.pathname === '/healthz') return send(200, '{"ok":true}', 'application/json');
     if (u.pathname === '/shop.js') return send(200, SHOP_SCRIPT, 'text/javascript; charset=utf-8');

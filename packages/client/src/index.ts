@@ -4,7 +4,7 @@
  * to: getliveinfo and get_replay share 500 calls a day.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { GetLiveInfoResponse, GetReplayResponse, LiveInfoRoom, ReplayItem, TokenResponse } from '@zhibo/protocol';
+import type { GetLiveInfoResponse, GetReplayResponse, LiveInfoRoom, ReplayItem, ReportOrderRequest, ReportOrderResponse, ReportRefundRequest, TokenResponse } from '@zhibo/protocol';
 
 /** The wire types a merchant's code handles (rooms and goods in getliveinfo's shape, replay items, statuses). */
 export type { LiveInfoRoom, LiveInfoGoods, ReplayItem, GetLiveInfoResponse, GetReplayResponse, LiveStatus } from '@zhibo/protocol';
@@ -116,6 +116,27 @@ export class ZhiboClient {
     this.replays.set(key, { at: this.now(), value });
     value.catch(() => this.replays.delete(key));
     return value;
+  }
+
+  /**
+   * Report an order the live brought (zhibo's extension of the API): pass back what the room page gave your goods page
+   * (room_id, openid, share_openid) with your order id and the amount in fen. Idempotent by order_id: a repeat (a
+   * retry after a timeout) changes nothing and resolves `{duplicate: true}`. The console's numbers show GMV and
+   * conversion per product and per sharer.
+   */
+  async reportOrder(order: ReportOrderRequest): Promise<{ duplicate: boolean }> {
+    const path = '/wxaapi/broadcast/order/report';
+    const r = await this.call<ReportOrderResponse>(path, order);
+    if (r.errcode !== 0) throw new ZhiboApiError(r.errcode, r.errmsg, path);
+    return { duplicate: r.duplicate === 1 };
+  }
+
+  /** Report money given back on a reported order (it subtracts from GMV); idempotent by (order_id, refund_id). */
+  async reportRefund(refund: ReportRefundRequest): Promise<{ duplicate: boolean }> {
+    const path = '/wxaapi/broadcast/order/refund';
+    const r = await this.call<ReportOrderResponse>(path, refund);
+    if (r.errcode !== 0) throw new ZhiboApiError(r.errcode, r.errmsg, path);
+    return { duplicate: r.duplicate === 1 };
   }
 
   /** Forget cached lists (e.g. after the merchant created a room). */

@@ -21,6 +21,7 @@ export { HlsInputError } from './hls/codec.js';
 export type { HlsResponse, HlsQuery } from './hls/response.js';
 export type { HlsConfig } from './hls/packager.js';
 export { remuxFlvToMp4, findLeftoverRecordings, probeDuration, parseRecordingPath, mp4PathFor, RemuxError, type RemuxResult, type RemuxOptions } from './record/remux.js';
+export { joinMp4, cutMp4, keyframeAtOrBefore, concatList, type EditOptions } from './record/edit.js';
 export { decodeAmf0, encodeAmf0, EcmaArray, type Amf0Value, type Amf0Object } from './rtmp/amf0.js';
 export { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, type ChunkReaderLimits, type RtmpMessage } from './rtmp/chunk-reader.js';
 export { DEFAULT_RTMP_GUARDS, type RtmpGuards } from './rtmp/server.js';

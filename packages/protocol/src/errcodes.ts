@@ -51,6 +51,12 @@ export const Errcode = {
   AnchorNotVerified: 300036,
   KfNotConfigured: 300038,
   EditWhilePushing: 300042,
+  /** goods/getVideo: the product was never explained in the live */
+  NoExplanationVideo: 300044,
+  /** goods/getVideo: the explanation clip is not made yet (the live has not ended, or it is being cut) */
+  ExplanationVideoPending: 300045,
+  /** goods/getVideo: the clip is gone (expired with the replay) or could not be made */
+  ExplanationVideoGone: 300046,
   MemberIdInvalid: 400001,
   RoleLimit: 400003,
   RoleDuplicate: 400004,
@@ -117,6 +123,9 @@ export const ERRCODES: Record<Errcode, ErrcodeInfo> = {
   300017: { errmsg: 'goods is not auditing', http: 200, description: 'resetaudit of goods that is not in review' },
   9410005: { errmsg: 'another room was pushed today', http: 200, description: 'push_message: the app already pushed another room today (one room per day, Asia/Shanghai)' },
   9410006: { errmsg: 'room is not live', http: 200, description: 'push_message: only a live room (101) can be pushed to followers' },
+  300044: { errmsg: 'goods has no explanation video', http: 200, description: 'goods/getVideo: the product was not presented in the live (or its markers were removed)' },
+  300045: { errmsg: 'explanation video not generated yet', http: 200, description: 'goods/getVideo: the live has not ended, or the clip is being cut (seconds after the end)' },
+  300046: { errmsg: 'explanation video unavailable', http: 200, description: 'goods/getVideo: the clip expired with the replay (a year), the replay is closed, or cutting it failed' },
   300034: { errmsg: 'anchor name length invalid', http: 200, description: 'anchorName length out of range (CJK counts 2)' },
   40004: { errmsg: 'invalid media type', http: 200, description: 'media upload: `type` is not image' },
   45011: { errmsg: 'api minute-quota reach limit mustslower retry next minute', http: 200, description: 'stable_token force_refresh again within 30 seconds' },

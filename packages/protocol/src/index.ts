@@ -6,6 +6,7 @@ export * from './version.js';
 export * from './realtime.js';
 export * from './reminders.js';
 export * from './web.js';
+export * from './replay.js';
 export * from './reasons.js';
 export * from './emitter.js';
 export * from './anchor.js';

@@ -36,6 +36,12 @@ export const PluginRoutes = {
   follow: '/api/plugin/v1/follow',
   /** POST {room_id, goods_id, openid?} → {errcode: 'ok'}: the room page reports a tap on a product (sendBeacon) */
   goodsTap: '/api/plugin/v1/goods-tap',
+  /** GET ?room_id= → PluginReplayResponse: the one replay of the live and its markers (看点) */
+  replay: '/api/plugin/v1/replay',
+  /** GET ?room_id=&from=&to= → PluginReplayChatResponse: comments and merchant events at their replay times */
+  replayChat: '/api/plugin/v1/replay-chat',
+  /** GET ?room_id=&goods_id= → PluginExplanationResponse: a product's explanation clip */
+  explanation: '/api/plugin/v1/explanation',
 } as const;
 
 /** Errors the SDK rejects with (S-API-PLUGIN-4). Stable codes; values only ever added. */
@@ -46,6 +52,12 @@ export const PluginErrorCode = {
   NotShareEntry: 'not_share_entry',
   Network: 'network',
   VersionTooOld: 'version_too_old',
+  /** explanation: the product was not presented in the live */
+  NoExplanation: 'no_explanation',
+  /** explanation: the live has not ended, or the clip is being cut */
+  ExplanationPending: 'explanation_pending',
+  /** explanation: expired with the replay, the room shows no replay, or the clip could not be made */
+  ExplanationGone: 'explanation_gone',
 } as const;
 export type PluginErrorCode = (typeof PluginErrorCode)[keyof typeof PluginErrorCode];
 

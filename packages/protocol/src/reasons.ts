@@ -63,6 +63,10 @@ export const Reason = {
   GoodsAuditQuota: 'goods_audit_quota',
   GoodsInReview: 'goods_in_review',
   GoodsNotInReview: 'goods_not_in_review',
+  // -- replays (goods/getVideo)
+  NoExplanation: 'no_explanation',
+  ExplanationPending: 'explanation_pending',
+  ExplanationGone: 'explanation_gone',
   // -- long-term subscription (followers)
   PushOtherRoomToday: 'push_other_room_today',
   PushRoomNotLive: 'push_room_not_live',
@@ -152,6 +156,9 @@ export const REASONS: Record<Reason, ReasonInfo> = {
   goods_audit_quota: { errcode: Errcode.AuditQuotaExceeded, status: 429, when: 'goods/add and goods/audit share 500 review submissions a day per app (Asia/Shanghai day)' },
   goods_in_review: { errcode: Errcode.GoodsInReview, status: 409, when: 'goods in review cannot be deleted (withdraw the review first)' },
   goods_not_in_review: { errcode: Errcode.GoodsNotInReview, status: 409, when: 'goods/resetaudit or a review decision on goods that is not in review' },
+  no_explanation: { errcode: Errcode.NoExplanationVideo, status: 404, when: 'goods/getVideo: the product was not presented in the live (no marker), or its markers were removed' },
+  explanation_pending: { errcode: Errcode.ExplanationVideoPending, status: 409, when: 'goods/getVideo: the live has not ended yet, or its clip is being cut (seconds after the end)' },
+  explanation_gone: { errcode: Errcode.ExplanationVideoGone, status: 410, when: 'goods/getVideo: the clip expired with the replay, the room shows no replay (closeReplay), or cutting failed' },
   push_other_room_today: { errcode: Errcode.PushOtherRoomToday, status: 409, when: 'push_message: the app already pushed another room to followers today (Asia/Shanghai day)' },
   push_room_not_live: { errcode: Errcode.PushRoomNotLive, status: 409, when: 'push_message: the room is not live (101)' },
   require_get: { errcode: Errcode.RequireGet, status: 405, when: 'a GET call of the WeChat API was made with another method' },

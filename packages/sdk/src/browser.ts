@@ -1,12 +1,14 @@
 /**
  * The script-tag SDK (`<script src="https://live.example.com/sdk/zhibo-sdk.js" data-appid="wx…" data-viewer-token="…">`):
  * sets `window.zhibo` (and `window.requirePlugin` when the page has none), intercepts plugin links,
- * defines `<zhibo-back-to-live>` and `<zhibo-subscribe>`, and opens the site channel of `data-appid` (and of every
- * app this browser subscribed with here) for in-page "live now" reminders (live-notices.ts; `data-live-banner="off"`
- * keeps the `zhibo:live` event and drops the banner). Works as a classic or a module script. Player libraries are not included.
+ * defines `<zhibo-back-to-live>`, `<zhibo-subscribe>` and `<zhibo-explanation>`, and opens the site channel of
+ * `data-appid` (and of every app this browser subscribed with here) for in-page "live now" reminders (live-notices.ts;
+ * `data-live-banner="off"` keeps the `zhibo:live` event and drops the banner). Works as a classic or a module script.
+ * Player libraries are not included.
  */
 import { SDK_VERSION } from '@zhibo/protocol';
 import { browserBackEnv, defineBackToLive } from './back-to-live.js';
+import { defineExplanation } from './explanation.js';
 import { createSdk, type ZhiboSdk } from './sdk.js';
 import { defineSubscribe } from './subscribe.js';
 
@@ -47,6 +49,7 @@ if (!window.zhibo) {
     onApp: (appid, subscribed) => void sdk.watchSite(appid, { remember: subscribed }),
     roomUrl: (id) => sdk.roomPageUrl(id),
   });
+  defineExplanation(() => sdk.client); // <zhibo-explanation room-id="ID" goods-id="ID"> (a product's explanation clip)
   const start = () => {
     if (tag?.dataset.interceptLinks !== 'false') sdk.interceptPluginLinks(document);
     const apps = new Set(sdk.rememberedApps());

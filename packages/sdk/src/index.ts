@@ -19,3 +19,4 @@ export { pluginError, isPluginError } from './errors.js';
 export { Emitter } from '@zhibo/protocol';
 export { SubscribeApi, defineSubscribe, browserPushSubscription, type SubscribeHooks } from './subscribe.js';
 export { FollowApi } from './follow.js';
+export { explanation, defineExplanation } from './explanation.js';

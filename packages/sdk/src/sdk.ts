@@ -3,9 +3,10 @@
  * `createSdk()` makes as many as you like (no module-level singleton); browser.ts makes the
  * page's `window.zhibo`.
  */
-import { PluginRoutes, compareVersions, type PluginConfigResponse } from '@zhibo/protocol';
+import { PluginRoutes, compareVersions, type PluginConfigResponse, type PluginExplanationResponse } from '@zhibo/protocol';
 import { backToLive, browserBackEnv, renderBackToLive, type BackToLive } from './back-to-live.js';
 import { SdkClient, browserEnv, type SdkEnv, type SdkOptions } from './client.js';
+import { explanation } from './explanation.js';
 import { FollowApi } from './follow.js';
 import { parseRoomLink, resolveLink, roomPageUrl, type RoomLink } from './links.js';
 import { interceptPluginLinks, navigateTo, type NavigateOptions } from './navigate.js';
@@ -47,6 +48,8 @@ export interface ZhiboSdk {
   getConfig(): Promise<PluginConfigResponse>;
   /** S-PLAYER-3: is this SDK older than `min`? */
   isTooOld(min: string): boolean;
+  /** a product's explanation clip from the live's replay (null when there is none, or not yet) */
+  explanation(roomId: number, goodsId: number): Promise<PluginExplanationResponse | null>;
   /** open the real-time channel of a room (the caller calls connect() / close()) */
   roomChannel(roomId: number, extra?: Partial<RoomChannelOptions>): RoomChannel;
   /**
@@ -109,6 +112,7 @@ export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): 
     },
     getConfig: () => client.get<PluginConfigResponse>(PluginRoutes.config, {}, { identity: false }),
     isTooOld: (min) => compareVersions(client.sdkVersion, min) < 0,
+    explanation: (roomId, goodsId) => explanation(client, roomId, goodsId),
     roomChannel(roomId, extra = {}) {
       const ch = new RoomChannel({
         server: client.server, roomId, sdkVersion: client.sdkVersion,

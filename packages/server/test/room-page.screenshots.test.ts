@@ -129,8 +129,9 @@ describe('room page screenshots', () => {
     await status(page, 103);
     await waitUntil(async () => (await t.z.db.query(`SELECT 1 FROM replays WHERE room_id = $1 AND status = 'ready'`, [room])).length > 0, { timeoutMs: 60_000, what: 'a ready replay' });
     await page.reload(); // the overlay polls for replays every 10 s; a reload shows it now
-    await page.waitForSelector('.zb-replay-video');
-    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('.zb-replay-video')?.readyState ?? 0) >= 2, undefined, { timeout: 20_000 }).catch(() => undefined);
+    // 103: the replay page (issue 15) takes over once the live's one replay is ready
+    await page.waitForSelector('.zb-rp[data-state="ready"]', { timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('.zb-rp-video')?.readyState ?? 0) >= 1, undefined, { timeout: 20_000 }).catch(() => undefined);
     await shot(page, 'room-103');
 
     const banned = await mkRoom('夜场直播');

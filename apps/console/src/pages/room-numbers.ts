@@ -3,6 +3,7 @@ import { h, fmtCount, fmtDuration, fmtTime } from '../dom.js';
 import { lineChart } from '../chart.js';
 import { card, stat } from '../ui.js';
 import type { RoomView } from './room.js';
+import { type Sales, salesSection } from './room-sales.js';
 
 interface Numbers {
   realtime: { entries: Record<string, number>; uniqueViewers: number; topSharers: Array<{ openid: string; viewers: number }>; likes: number; comments: number; peakViewers: number };
@@ -13,6 +14,7 @@ interface Numbers {
   series: { t: number[]; viewers: number[]; likes: number[]; comments: number[]; entries: number[] };
   bucketMs: number;
   live: { startedAt: number | null; endedAt: number | null; durationSec: number | null };
+  sales: Sales;
 }
 
 /** After the live: one card that says how it went (issue 12 §6). */
@@ -75,5 +77,6 @@ export async function numbersTab(v: RoomView): Promise<HTMLElement> {
           h('thead', {}, h('tr', {}, ['Sharer', 'Brought in', 'Scene', 'When'].map((t) => h('th', { text: t })))),
           h('tbody', {}, n.shareChain.slice(-100).reverse().map((e) => h('tr', {}, h('td', { class: 'mono', text: short(e.sharer) }), h('td', { class: 'mono', text: short(e.viewer) }),
             h('td', { text: e.scene ? String(e.scene) : '—' }), h('td', { text: fmtTime(e.at) }))))))
-        : h('p', { class: 'muted', text: 'Share-card entries appear here with who shared them.' }))));
+        : h('p', { class: 'muted', text: 'Share-card entries appear here with who shared them.' }))),
+    salesSection(n.sales, (id) => (id ? (n.taps.find((t) => t.goodsId === id)?.name ?? n.sales.goods.find((g) => g.goodsId === id)?.name ?? `#${id}`) : '—')));
 }

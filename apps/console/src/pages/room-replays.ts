@@ -2,6 +2,7 @@
 import { h, fmtDuration, fmtTime } from '../dom.js';
 import { button, card, empty } from '../ui.js';
 import type { RoomView } from './room.js';
+import { highlightsCard } from './room-highlights.js';
 
 interface Segment {
   session_id: string;
@@ -32,5 +33,5 @@ export async function replaysTab(v: RoomView): Promise<HTMLElement> {
         h('td', { text: s.expire_time ? fmtTime(s.expire_time) : '—' }), h('td', {}, h('span', { class: `tag${s.status === 'ready' ? ' tag-ok' : ''}`, text: STATE[s.status] ?? s.status })),
         h('td', { class: 'right' }, s.url ? [button('Play', () => play(s, i), 'secondary', { 'data-action': 'play' }), ' ', h('a', { class: 'btn btn-ghost', href: s.url, download: `room-${room.id}-${i + 1}.mp4`, text: 'Download' })] : null))))))
     : empty('No replay yet', room.status === 103 ? 'The replay appears here shortly after the live ends (each stream session is one segment).' : 'Every live is recorded: after it ends, its segments appear here, kept for a year.');
-  return h('div', { class: 'stack' }, card('Replays', h('p', { class: 'hint', text: 'One segment per stream session. Merchants’ servers get the same list from get_replay.' }), body), player);
+  return h('div', { class: 'stack' }, await highlightsCard(v), card('Replays', h('p', { class: 'hint', text: 'One segment per stream session. Merchants’ servers get the same list from get_replay.' }), body), player);
 }

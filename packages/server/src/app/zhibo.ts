@@ -35,6 +35,7 @@ import * as identityModule from '../modules/identity/index.js';
 import * as imagesModule from '../modules/images/index.js';
 import * as liveModule from '../modules/live/index.js';
 import * as liveInfoModule from '../modules/liveinfo/index.js';
+import * as ordersModule from '../modules/orders/index.js';
 import * as realtimeModule from '../modules/realtime/index.js';
 import * as remindersModule from '../modules/reminders/index.js';
 import * as replaysModule from '../modules/replays/index.js';
@@ -79,6 +80,11 @@ export interface ZhiboServices {
   rooms: roomsModule.RoomService;
   goods: goodsModule.GoodsService;
   replays: replaysModule.ReplayService;
+  highlights: replaysModule.HighlightService;
+  orders: ordersModule.OrderService;
+  replayBuilder: replaysModule.ReplaysModule['builder'];
+  /** the hourly replay expiry (tests run it once) */
+  replayExpiry: { runOnce(): Promise<number> };
   liveInfo: liveInfoModule.LiveInfoService;
   quota: liveInfoModule.QuotaService;
   identity: identityModule.IdentityService;
@@ -169,7 +175,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db, clock, events, images: images.service, rooms: rooms.service, base,
     reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
   });
-  const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
+  const replays = replaysModule.create({
+    db, clock, log, events, ttlDays: config.replayTtlDays, rooms: rooms.service, goods: goods.service, base, dataDir: config.dataDir,
+    recordDir: liveModule.recordDirOf(config.dataDir), comments: (roomId, from, to, limit) => realtime.service.replayComments(roomId, from, to, limit),
+  });
   const liveInfo = liveInfoModule.create({
     db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl, base,
   });
@@ -199,6 +208,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     ips, quota, disk, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
     viewerRooms: (appid, openid) => reminders.service.viewerRooms(appid, openid),
   });
+  const orders = ordersModule.create({ db, clock, log, rooms: rooms.service, goods: goods.service });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
     pushServices: config.pushServices, outboundAllow: config.outboundAllow,
@@ -226,7 +236,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const consoleMod = consoleModule.create(
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
-      reminders: reminders.service, followers: reminders.followers, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
+      reminders: reminders.service, followers: reminders.followers, replays: replays.service, highlights: replays.highlights, orders: orders.service,
+      share: share.service, quota: liveInfo.quota, adminToken,
       assistants: assistants.service, roles: roles.service, anchor: anchor.service, whip: config.whip,
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
       urls: (req) => ({ http: address.http(req), rtmp: address.rtmp(req) }),
@@ -248,7 +259,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     render: new IpRateLimiter(config.renderRatePerIp, config.renderRatePerIp * 4),
   });
   healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state });
-  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, web, anchor].map((m) => m.routes);
+  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, orders, web, anchor].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -316,6 +327,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const services: ZhiboServices = {
     config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls, address, localUrl: () => local,
     apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
+    highlights: replays.highlights, replayBuilder: replays.builder, replayExpiry: replays.expiry, orders: orders.service,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
     anchor: anchor.service, collector: housekeeping.collector, disk,

@@ -14,6 +14,8 @@ import m008 from './migrations/008_room_members.js';
 import m009 from './migrations/009_anchor_whip.js';
 import m010 from './migrations/010_housekeeping.js';
 import m011 from './migrations/011_image_paths.js';
+import m012 from './migrations/012_replay_highlights.js';
+import m013 from './migrations/013_orders.js';
 
 /** One file per migration under ./migrations; append a new file and a line here (never edit a shipped one). */
 export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
@@ -28,6 +30,8 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   { id: 9, name: 'anchor page: one-time sign-in tickets and anchor sessions', sql: m009 },
   { id: 10, name: 'housekeeping: indexes for the storage collector (taps, entries, finished reminders, images by age)', sql: m010 },
   { id: 11, name: 'images: loopback image URLs stored by rooms and goods become /img/ID paths; subscriptions by viewer; pinned notices', sql: m011 },
+  { id: 12, name: 'replays: one replay per live, merchant events, markers and explanation clips', sql: m012 },
+  { id: 13, name: 'orders: orders and refunds traced to the live', sql: m013 },
 ];
 
 /** Apply pending migrations in order, each in its own transaction. Safe to run from several processes. */

@@ -64,6 +64,9 @@ const PLUGIN_CODES: Partial<Record<Reason, string>> = {
   [Reason.Unauthorized]: PluginErrorCode.Unauthorized,
   [Reason.NotSubscribable]: SubscribeErrorCode.NotSubscribable,
   [Reason.WebPushOff]: SubscribeErrorCode.WebPushOff,
+  [Reason.NoExplanation]: PluginErrorCode.NoExplanation,
+  [Reason.ExplanationPending]: PluginErrorCode.ExplanationPending,
+  [Reason.ExplanationGone]: PluginErrorCode.ExplanationGone,
 };
 
 export function pluginBody(e: DomainError): { errcode: string; errmsg: string } {

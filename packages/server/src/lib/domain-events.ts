@@ -25,6 +25,14 @@ export interface DomainEvents {
   reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
   /** A replay segment of a room became ready (`ready`: the room's ready segments now): room pages refresh their list. */
   replayReady: [{ roomId: number; ready: number }];
+  /**
+   * Something the merchant did in a room that its viewers saw: presented a product (goodsId null: stopped), closed or
+   * opened the comments, pinned a notice (text null: unpinned). The replays module writes it down for the chat replay
+   * and the markers (看点). Local to the process that did it.
+   */
+  roomActivity: [
+    { roomId: number; appid: string; at: number } & ({ kind: 'present'; goodsId: number | null } | { kind: 'comments'; closed: boolean } | { kind: 'notice'; text: string | null }),
+  ];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
   mediaViewers: [{ roomId: number; count: number; peak: number }];
 }

@@ -14,6 +14,8 @@ import type { QuotaService } from '../liveinfo/quota.js';
 import type { InteractionService } from '../realtime/interaction.js';
 import type { FollowerService } from '../reminders/followers/service.js';
 import type { ReminderService } from '../reminders/service.js';
+import type { OrderService } from '../orders/service.js';
+import type { HighlightService } from '../replays/highlights/service.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoleService } from '../roles/service.js';
 import type { RoomService } from '../rooms/service.js';
@@ -31,6 +33,9 @@ export interface ConsoleDeps {
   reminders: ReminderService;
   followers: FollowerService;
   replays: ReplayService;
+  /** the one replay, its markers and clips (the console edits markers after the live) */
+  highlights: HighlightService;
+  orders: OrderService;
   share: ShareService;
   quota: QuotaService;
   assistants: AssistantService;

@@ -11,6 +11,7 @@ import { type ConsoleCtx, installGate } from './http.js';
 import { pageRoutes } from './page.js';
 import { accountRoutes, adminRoutes } from './routes-account.js';
 import { goodsRoutes } from './routes-goods.js';
+import { highlightRoutes } from './routes-highlights.js';
 import { liveRoutes } from './routes-live.js';
 import { reviewRoutes } from './routes-review.js';
 import { roomRoutes } from './routes-rooms.js';
@@ -71,6 +72,7 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
           liveRoutes(api, ctx);
           statsRoutes(api, ctx, sql);
           memberRoutes(api, ctx);
+          highlightRoutes(api, ctx);
         }, { prefix: '/console/api' });
         // The assistant's phone desk: its own session (one room), not the console's.
         void app.register(async (api) => assistantRoutes(api, ctx), { prefix: '/console/assistant-api' });

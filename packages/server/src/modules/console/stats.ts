@@ -3,6 +3,7 @@
  * subscriptions, goods taps, and a per-minute series over the live for the chart. Read through module services.
  */
 import type { RoomRealtimeStats } from '@zhibo/protocol';
+import { type SalesNumbers, salesCsvRows, salesNumbers } from '../orders/index.js';
 import type { ConsoleDeps } from './deps.js';
 import type { RoomRow } from '../rooms/sql.js';
 import type { ConsoleSql } from './sql.js';
@@ -28,6 +29,8 @@ export interface RoomNumbers {
   bucketMs: number;
   /** the live itself: first go-live, its end (null while it runs), and how long it lasted */
   live: { startedAt: number | null; endedAt: number | null; durationSec: number | null };
+  /** orders traced to the live: GMV, conversion, per product and sharer (modules/orders) */
+  sales: SalesNumbers;
 }
 
 const MAX_BUCKETS = 240;
@@ -49,6 +52,7 @@ export async function roomNumbers(d: ConsoleDeps, sql: ConsoleSql, room: RoomRow
     shareChain: await d.interaction.shareChain(room.id),
     ...(await series(d, sql, room.id)),
     live: await liveSpan(d, room.id),
+    sales: await salesNumbers({ orders: d.orders, rooms: d.rooms, goods: d.goods, interaction: d.interaction, clock: d.clock }, room),
   };
 }
 
@@ -96,7 +100,7 @@ const csvCell = (v: string | number | null | undefined): string => {
 };
 const row = (...cells: Array<string | number | null | undefined>) => cells.map(csvCell).join(',');
 
-/** The numbers as CSV: a summary block, the per-minute series, goods taps, top sharers, the share chain. */
+/** The numbers as CSV: a summary block, the per-minute series, goods taps, top sharers, the share chain, then the sales (orders, GMV, conversion, attribution). */
 export function numbersCsv(n: RoomNumbers): string {
   const r = n.realtime;
   const lines = [
@@ -117,6 +121,8 @@ export function numbersCsv(n: RoomNumbers): string {
     '',
     row('sharer_openid', 'viewer_openid', 'scene', 'time_utc'),
     ...n.shareChain.map((e) => row(e.sharer, e.viewer, e.scene ?? '', new Date(e.at).toISOString())),
+    '',
+    ...salesCsvRows(n.sales).map((cells) => (cells.length ? row(...cells) : '')),
   ];
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -216,4 +216,9 @@ export class GoodsService {
   async tapCounts(roomId: number): Promise<Array<{ goodsId: number; name: string; taps: number }>> {
     return (await this.sql.tapCounts(roomId)).map((t) => ({ goodsId: t.goods_id, name: t.name ?? `#${t.goods_id}`, taps: t.taps }));
   }
+
+  /** Taps per product of a room between two times (the orders' conversion per period). */
+  async tapsBetween(roomId: number, from: number, to: number): Promise<Map<number, number>> {
+    return new Map((await this.sql.tapsBetween(roomId, from, to)).map((t) => [t.goods_id, t.taps]));
+  }
 }

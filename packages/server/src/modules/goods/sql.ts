@@ -149,4 +149,9 @@ export class GoodsSql {
       [roomId],
     );
   }
+
+  /** Taps per product of a room at `[from, to)` (ms). */
+  tapsBetween(roomId: number, from: number, to: number): Promise<Array<{ goods_id: number; taps: number }>> {
+    return this.db.query('SELECT goods_id, count(*)::int AS taps FROM goods_taps WHERE room_id = $1 AND at >= $2 AND at < $3 GROUP BY goods_id', [roomId, from, to]);
+  }
 }

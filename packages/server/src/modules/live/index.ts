@@ -20,6 +20,9 @@ export { LiveService, type MediaPort } from './service.js';
 export { whipUrlOf } from './whip-routes.js';
 export type { StreamHealth, RefusedPush, HealthWarning } from './health.js';
 
+/** Where media writes recordings (DATA/recordings/ROOMID/SESSION.flv → .mp4). */
+export const recordDirOf = (dataDir: string): string => join(dataDir, 'recordings');
+
 export interface LiveDeps {
   events: DomainBus;
   log: Log;
@@ -84,7 +87,7 @@ export interface LiveModule extends Module<LiveService> {
 
 export function create(d: LiveDeps): LiveModule {
   const service = new LiveService(d.rooms, d.replays, d.log);
-  const recordDir = join(d.dataDir, 'recordings');
+  const recordDir = recordDirOf(d.dataDir);
   const media = new MediaServer({
     rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hls: d.hls,
     authorizePublish: (req) => service.authorizePublish(req), logger: d.log, stallTimeoutMs: d.stallTimeoutMs, batchMs: d.mediaBatchMs,

@@ -51,7 +51,7 @@ export function create(d: RealtimeModuleDeps): RealtimeModule {
     clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion,
     ips: d.ips, quota: d.quota, ...(d.viewerRooms ? { viewerRooms: d.viewerRooms } : {}),
   }, d.options);
-  const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
+  const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway, d.events);
   return {
     service,
     gateway,

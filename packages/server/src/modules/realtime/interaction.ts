@@ -5,6 +5,7 @@
  */
 import { ANCHOR_OPENID, type ChatComment, LiveStatus, Reason, RealtimeLimits, type RealtimeGoods, type RoomRealtimeStats } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
+import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError } from '../../lib/errors.js';
 import { intOf, isOpenid, positiveId } from '../../lib/ids.js';
 import type { GoodsService } from '../goods/service.js';
@@ -41,6 +42,8 @@ export class InteractionService {
     private readonly goods: GoodsService,
     private readonly store: RealtimeStore,
     private readonly gateway: RealtimeGateway,
+    /** roomActivity goes out here (the replays module writes presents and switches down for the replay) */
+    private readonly events?: DomainBus,
   ) {}
 
   /** goods/push: present an on-sale product of the room's shelf to every viewer; goodsId 0 stops presenting. */
@@ -57,6 +60,7 @@ export class InteractionService {
       g = (await this.goods.onSale(room.id)).find((x) => x.goods_id === gid) ?? null;
     }
     await this.store.setPresented(room.id, g ? g.goods_id : null);
+    this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'present', goodsId: g ? g.goods_id : null });
     const ch = this.gateway.channels.get(room.id);
     if (ch) {
       ch.presented = g;
@@ -70,6 +74,7 @@ export class InteractionService {
     const room = await this.rooms.get(appid, roomId);
     const closed = flag(banComment, 'banComment');
     await this.rooms.setCommentsClosed(appid, room.id, closed);
+    if (room.close_comment !== (closed ? 1 : 0)) this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'comments', closed });
     const ch = this.gateway.channels.get(room.id);
     if (ch && ch.room.closeComment !== closed) {
       ch.room = { ...ch.room, closeComment: closed };
@@ -132,6 +137,7 @@ export class InteractionService {
       notice = t.text;
     }
     await this.store.setNotice(room.id, notice);
+    this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'notice', text: notice });
     const ch = this.gateway.channels.get(room.id);
     if (ch) {
       ch.notice = notice;
@@ -198,6 +204,11 @@ export class InteractionService {
   /** Storage collector: entries older than `before` are deleted (up to `limit`). */
   purgeEntries(before: number, limit = 10_000): Promise<number> {
     return this.store.deleteEntriesBefore(before, limit);
+  }
+
+  /** Comments between two server times for the chat replay: not deleted, none of a viewer muted in the room. */
+  replayComments(roomId: number, from: number, to: number, limit: number): Promise<ChatComment[]> {
+    return this.store.commentsBetween(roomId, from, to, limit);
   }
 
   shareChain(roomId: number, limit = 500): ReturnType<RealtimeStore['shareChain']> {

@@ -274,6 +274,15 @@ export class RealtimeStore {
     return rows.reverse().map(withRole);
   }
 
+  /** Comments at `[from, to)` (server time), oldest first: not deleted, and none of a viewer muted in the room (the replay). */
+  async commentsBetween(roomId: number, from: number, to: number, limit: number): Promise<ChatComment[]> {
+    await this.flush();
+    return this.db.query<ChatComment>(
+      `SELECT c.id, c.openid, c.nick, c.text, c.at FROM room_comments c WHERE c.room_id = $1 AND c.deleted_at IS NULL AND c.at >= $2 AND c.at < $3
+         AND NOT EXISTS (SELECT 1 FROM room_mutes m WHERE m.room_id = c.room_id AND m.openid = c.openid)
+       ORDER BY c.at, c.id LIMIT $4`, [roomId, from, to, limit]);
+  }
+
   async mutes(roomId: number): Promise<string[]> {
     return (await this.db.query<{ openid: string }>('SELECT openid FROM room_mutes WHERE room_id = $1', [roomId])).map((m) => m.openid);
   }

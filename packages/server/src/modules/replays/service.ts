@@ -7,7 +7,15 @@ const DAY_MS = 86_400_000;
 
 export const isoSeconds = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
+/** Told about segments as they come and go (the highlights lifecycle: the one replay is built once they settle). */
+export interface SegmentHooks {
+  started(roomId: number): Promise<void>;
+  settled(roomId: number): Promise<void>;
+}
+
 export class ReplayService {
+  readonly hooks: SegmentHooks[] = [];
+
   constructor(
     private readonly sql: ReplaysSql,
     private readonly clock: Clock,
@@ -16,8 +24,9 @@ export class ReplayService {
   ) {}
 
   /** A publish session started: its recording is on the way. */
-  recordingStarted(roomId: number, sessionId: string): Promise<void> {
-    return this.sql.started(roomId, sessionId, this.clock.now());
+  async recordingStarted(roomId: number, sessionId: string): Promise<void> {
+    await this.sql.started(roomId, sessionId, this.clock.now());
+    for (const h of this.hooks) await h.started(roomId);
   }
 
   /** S-REPLAY-1: a session's recording became an MP4: a replay segment for a year. */
@@ -25,11 +34,13 @@ export class ReplayService {
     const now = this.clock.now();
     await this.sql.ready({ ...e, createTime: now, expireTime: now + this.ttlDays * DAY_MS });
     this.log.info(`room ${e.roomId}: replay segment ready (${e.durationSec.toFixed(1)} s, session ${e.sessionId})`);
+    for (const h of this.hooks) await h.settled(e.roomId);
   }
 
   async recordingFailed(e: { roomId: number; sessionId: string; error: string }): Promise<void> {
     await this.sql.failed(e.sessionId);
     this.log.error(`room ${e.roomId}: recording of session ${e.sessionId} failed: ${e.error}`);
+    for (const h of this.hooks) await h.settled(e.roomId);
   }
 
   mediaUrl(base: string, roomId: number, sessionId: string): string {
@@ -50,6 +61,11 @@ export class ReplayService {
 
   fileOf(roomId: number, sessionId: string): Promise<string | undefined> {
     return this.sql.readyFile(roomId, sessionId);
+  }
+
+  /** A deleted room's segments: marked expired and returned (the caller deletes the files). */
+  removeRoom(roomId: number): Promise<ReplayRow[]> {
+    return this.sql.removeRoom(roomId);
   }
 
   /** Segments past expire_time: marked expired and returned (the job deletes the files). */

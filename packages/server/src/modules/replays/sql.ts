@@ -7,6 +7,8 @@ export interface ReplayRow {
   status: 'recording' | 'ready' | 'failed' | 'expired';
   file: string;
   started_at: number;
+  /** the server clock at publish start (events are placed on the replay's timeline by it) */
+  clock_started_at: number | null;
   ended_at: number | null;
   duration_sec: number | null;
   create_time: number | null;
@@ -17,7 +19,9 @@ export class ReplaysSql {
   constructor(private readonly db: Db) {}
 
   async started(roomId: number, sessionId: string, at: number): Promise<void> {
-    await this.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at) VALUES ($1, $2, 'recording', '', $3) ON CONFLICT (session_id) DO NOTHING`, [roomId, sessionId, at]);
+    await this.db.query(
+      `INSERT INTO replays (room_id, session_id, status, file, started_at, clock_started_at) VALUES ($1, $2, 'recording', '', $3, $3) ON CONFLICT (session_id) DO NOTHING`,
+      [roomId, sessionId, at]);
   }
 
   async ready(r: { roomId: number; sessionId: string; file: string; startedAt: number; endedAt: number; durationSec: number; createTime: number; expireTime: number }): Promise<void> {
@@ -57,6 +61,11 @@ export class ReplaysSql {
   async readyFile(roomId: number, sessionId: string): Promise<string | undefined> {
     const [row] = await this.db.query<{ file: string }>(`SELECT file FROM replays WHERE room_id = $1 AND session_id = $2 AND status = 'ready'`, [roomId, sessionId]);
     return row?.file;
+  }
+
+  /** A deleted room: every segment not expired yet is marked expired and returned (the caller deletes the files). */
+  removeRoom(roomId: number): Promise<ReplayRow[]> {
+    return this.db.query<ReplayRow>(`UPDATE replays SET status = 'expired' WHERE room_id = $1 AND status <> 'expired' RETURNING *`, [roomId]);
   }
 
   /** Mark segments past expire_time expired; returns them (the caller deletes the files). */
