@@ -61,6 +61,20 @@ const oneOf = <T extends string>(values: readonly T[]) => (v: string, name: stri
 };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export const ACCESS_LOG_LEVELS = ['debug', 'info', 'off'] as const;
+
+/** Fastify's trustProxy: false, true, a hop count, or a list of addresses / CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
+export function parseTrustProxy(v: string, name: string): TrustProxy {
+  const t = v.trim().toLowerCase();
+  if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
+  if (['true', 'yes', 'on'].includes(t)) return true;
+  if (/^\d{1,3}$/.test(t)) return Number(t);
+  const list = t.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const a of list) if (!/^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/.test(a)) throw new ConfigError(`${name}: "${a}" is not an address, a CIDR or loopback/linklocal/uniquelocal`);
+  return list;
+}
 
 export const SETTINGS = {
   http: def<HostPort>({
@@ -167,6 +181,18 @@ export const SETTINGS = {
   pushAllowHttp: def<boolean>({
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
     help: 'Accept `http:` Web Push endpoints (a local push service in tests or development).',
+  }),
+  metricsListen: def<HostPort | undefined>({
+    env: 'ZHIBO_METRICS', flag: 'metrics', default: undefined, shown: '(unset)', parse: parseHostPort,
+    help: 'Also serve `/metrics` (Prometheus), `/healthz` and `/readyz` on this HOST:PORT without a token (keep it private). `/metrics` on the HTTP port always needs the admin token.',
+  }),
+  trustProxy: def<TrustProxy>({
+    env: 'ZHIBO_TRUST_PROXY', default: false, shown: 'false', parse: parseTrustProxy,
+    help: 'Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` and `X-Request-Id` are believed: `false`, `true` (any), a hop count, or addresses/CIDRs (`127.0.0.1,10.0.0.0/8`).',
+  }),
+  accessLog: def<(typeof ACCESS_LOG_LEVELS)[number]>({
+    env: 'ZHIBO_ACCESS_LOG', default: 'debug', parse: oneOf(ACCESS_LOG_LEVELS),
+    help: 'Level of the access log (one line per request: id, method, route, status, time, app): `debug`, `info` or `off`.',
   }),
 };
 

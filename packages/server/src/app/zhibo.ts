@@ -10,12 +10,15 @@ import pino from 'pino';
 import type { MediaServer } from '@zhibo/media';
 import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
+import { instrumentDb } from '../db/instrument.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
 import { requestBase } from '../http/base-url.js';
 import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { WxRouter } from '../http/wx.js';
+import { fastifyTrustProxy, installRequestLog, requestIdGenerator } from '../http/request-log.js';
+import { RouteCatalog } from '../http/route-catalog.js';
 import { installWxFallback } from '../http/wx-fallback.js';
 import type { ModuleRoutes } from '../modules/module.js';
 import * as appsModule from '../modules/apps/index.js';
@@ -35,7 +38,9 @@ import { ChangeFeed } from './change-feed.js';
 import { Components } from './components.js';
 import { type Config, withBoundUrls } from './config.js';
 import { acquireLock, adminTokenFor } from './data-dir.js';
-import { healthRoutes } from './health.js';
+import { databaseProbe, type DiskWatermark, diskProbe, healthRoutes, Readiness } from './health.js';
+import { Metrics } from './metrics.js';
+import { MetricsListener, metricsRoute } from './metrics-http.js';
 
 export { DataDirLocked, lockHolderAlive } from './data-dir.js';
 
@@ -51,6 +56,8 @@ export interface ZhiboOptions {
   console?: Omit<consoleModule.ConsoleOptions, 'buildDir'>;
   /** where the browser bundles are (default packages/server/public/build; tests build theirs into a temporary directory) */
   buildDir?: string;
+  /** the disk watermark /readyz reports (default: none, ok) */
+  diskWatermark?: DiskWatermark;
 }
 
 /** The built server's module services, for the CLI and tests (modules themselves never get this bag). */
@@ -88,6 +95,14 @@ export interface Zhibo {
   db: Db;
   app: FastifyInstance;
   timers: { runDue(): Promise<number> };
+  /** /metrics (one registry per server) */
+  metrics: Metrics;
+  /** /readyz's probes; a component that can make the server unready adds one */
+  readiness: Readiness;
+  /** every route the HTTP app registered (OpenAPI, metrics labels) */
+  routes: RouteCatalog;
+  /** the separate metrics listener's port (ZHIBO_METRICS), once listening */
+  metricsPort(): number | undefined;
   /** the components in start order (docs/architecture.md) */
   componentNames(): string[];
   listen(): Promise<{ http: string; rtmp: string }>;
@@ -111,6 +126,12 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     throw e;
   }
   lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  const metrics = new Metrics(db.kind);
+  lifecycle.adopt({ name: 'metrics', stop: () => metrics.close() });
+  db = instrumentDb(db, metrics.observeDb);
+  const readiness = new Readiness();
+  readiness.add(databaseProbe(db));
+  readiness.add(diskProbe(opts.diskWatermark));
   const events = createDomainBus(log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
@@ -156,12 +177,18 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true });
+  const app = Fastify({
+    logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, trustProxy: fastifyTrustProxy(config.trustProxy), genReqId: requestIdGenerator(config.trustProxy),
+  });
+  const routeCatalog = new RouteCatalog();
+  routeCatalog.attach(app);
+  installRequestLog(app, { log, level: config.accessLog, observe: (r) => metrics.observeRequest(r) });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   await app.register(multipart);
-  healthRoutes(app, db.kind);
+  healthRoutes(app, db.kind, readiness);
+  metricsRoute(app, metrics, adminToken);
   const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
@@ -191,11 +218,17 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
 
   // The close cascade: started in this order, stopped in reverse (docs/architecture.md).
+  metrics.bind({
+    events, db, rooms: rooms.service, media: live.media, realtime: realtime.gateway, quota: liveInfo.quota, outbox: reminders.outbox,
+  });
+  const metricsListener = config.metricsListen ? new MetricsListener(config.metricsListen, metrics, readiness, db.kind) : undefined;
+
   const feed = config.databaseUrl ? new ChangeFeed(db, config.databaseUrl, events, rooms.service, log) : undefined;
   if (feed) lifecycle.add(feed);
   lifecycle.add(
     live.reconcile,
     { name: 'http', start: async () => void (await app.listen({ host: config.http.host, port: config.http.port })), stop: () => app.close() },
+    ...(metricsListener ? [metricsListener] : []),
     live.ingest,
     {
       name: 'public URLs',
@@ -230,6 +263,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db,
     app,
     timers: rooms.timers,
+    metrics,
+    readiness,
+    routes: routeCatalog,
+    metricsPort: () => metricsListener?.port(),
     componentNames: () => lifecycle.names(),
     async listen() {
       await lifecycle.start();

@@ -10,8 +10,10 @@ export async function openPglite(dir?: string): Promise<Db> {
   // PGlite is one connection: transactions are serialised through a queue so
   // that concurrent callers never interleave statements inside someone else's transaction.
   let chain: Promise<unknown> = Promise.resolve();
+  let queued = 0;
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(fn, fn);
+    queued++;
+    const run = chain.then(fn, fn).finally(() => queued--);
     chain = run.catch(() => undefined);
     return run;
   };
@@ -42,6 +44,7 @@ export async function openPglite(dir?: string): Promise<Db> {
           return fn(sql);
         }),
       ),
+    pool: () => ({ total: 1, idle: queued === 0 ? 1 : 0, waiting: Math.max(0, queued - 1) }),
     close: async () => {
       await chain;
       await pg.close();

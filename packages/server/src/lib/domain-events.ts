@@ -25,6 +25,10 @@ export interface DomainEvents {
   reminderInPage: [{ appid: string; openid: string; roomId: number; roomName: string; key: string; at: number }];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
   mediaViewers: [{ roomId: number; count: number; peak: number }];
+  /** Measurements for /metrics (app/metrics.ts), not domain facts: a room timer fired `lagMs` after it was due. */
+  timerFired: [{ kind: string; lagMs: number }];
+  /** Measurement: a reminder delivery attempt ended in `state`, `latencyMs` after its row was queued. */
+  reminderDelivered: [{ channel: string; state: string; latencyMs: number }];
 }
 
 export type DomainBus = Emitter<DomainEvents>;

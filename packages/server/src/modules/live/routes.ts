@@ -30,7 +30,7 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
     reply.hijack();
-    media.attachViewer(String(roomId), createHttpFlvSink(reply.raw, CORS));
+    media.attachViewer(String(roomId), createHttpFlvSink(reply.raw, CORS), { protocol: 'flv' });
   });
 
   app.get('/live/:room/:file', async (req, reply) => {
@@ -39,7 +39,7 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
     // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
-    const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>);
+    const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>, req.ip);
     return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
   });
 }
@@ -62,7 +62,7 @@ export class WsFlv {
       socket.end(`HTTP/1.1 ${p.http} ${p.http === 403 ? 'Forbidden' : p.http === 404 ? 'Not Found' : 'Gone'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.media.attachViewer(String(roomId), createWebSocketSink(ws, `ws:${req.socket.remoteAddress ?? ''}`)));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.media.attachViewer(String(roomId), createWebSocketSink(ws, `ws:${req.socket.remoteAddress ?? ''}`), { protocol: 'ws-flv' }));
     return true;
   }
 

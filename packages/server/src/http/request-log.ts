@@ -1,0 +1,117 @@
+/**
+ * Request ids and the access log (issue 16). Every request gets an id — a trusted proxy's `X-Request-Id`, else a new
+ * one — answered in `x-request-id` and named in error logs. When a request is done, one access line (id, method,
+ * route, status, time, app) is logged at the configured level and the observer (metrics) is told. The transports note
+ * which app a request acted for (noteApp) and the WeChat errcode it answered.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import proxyAddr from 'proxy-addr';
+import type { Log } from '../lib/log.js';
+import type { TrustProxy } from '../app/settings.js';
+import { type Transport, transportOf } from './route-catalog.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const VALID_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+export interface RequestDone {
+  id: string;
+  method: string;
+  /** the route's path template (`/live/:file`), or `(unmatched)` */
+  route: string;
+  transport: Transport;
+  status: number;
+  seconds: number;
+  /** the app the request acted for, when known */
+  app: string | undefined;
+  /** the WeChat API's errcode (wx transport) */
+  errcode: number | undefined;
+}
+
+interface Noted {
+  app?: string;
+  errcode?: number;
+}
+
+/** What transports learn about a request (keyed by the request object: gone with it). */
+const noted = new WeakMap<FastifyRequest, Noted>();
+
+export function noteApp(req: FastifyRequest, appid: string): void {
+  if (!appid) return;
+  const n = noted.get(req);
+  if (n) n.app = appid;
+  else noted.set(req, { app: appid });
+}
+
+/** Is the peer at `addr` one of the configured proxies (Fastify's trustProxy rules)? */
+export function trustFunction(trust: TrustProxy): (addr: string) => boolean {
+  if (trust === true) return () => true;
+  if (trust === false) return () => false;
+  if (typeof trust === 'number') return () => trust > 0;
+  const fn = proxyAddr.compile(trust);
+  return (addr) => fn(addr, 0);
+}
+
+/** The setting as Fastify's trustProxy option (a hop count becomes the function proxy-addr would build). */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_addr, hop) => hop < trust : trust;
+}
+
+/** Fastify's genReqId: the proxy's X-Request-Id when the peer is trusted and the id is sane, else 16 random hex digits. */
+export function requestIdGenerator(trust: TrustProxy): (req: IncomingMessage) => string {
+  const trusted = trustFunction(trust);
+  return (req) => {
+    const h = req.headers[REQUEST_ID_HEADER];
+    if (typeof h === 'string' && VALID_ID.test(h) && trusted(req.socket.remoteAddress ?? '')) return h;
+    return randomBytes(8).toString('hex');
+  };
+}
+
+export interface RequestLogOptions {
+  log: Log;
+  /** level of the access lines */
+  level: 'debug' | 'info' | 'off';
+  observe?: (r: RequestDone) => void;
+}
+
+/** Console and admin routes name the app in the path (`/apps/:appid/...`). */
+function appParam(req: FastifyRequest): string | undefined {
+  const v = (req.params as { appid?: unknown } | undefined)?.appid;
+  return typeof v === 'string' && /^wx[0-9a-f]{1,32}$/.test(v) ? v : undefined;
+}
+
+export function installRequestLog(app: FastifyInstance, o: RequestLogOptions): void {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
+  });
+  // The WeChat envelope puts errcode first: read it from the serialized answer.
+  app.addHook('onSend', async (req, _reply, payload) => {
+    if (typeof payload === 'string' && transportOf(req.routeOptions.url ?? '') === 'wx') {
+      const m = /^\{"errcode":(-?\d+)/.exec(payload);
+      if (m) {
+        const n = noted.get(req) ?? {};
+        n.errcode = Number(m[1]);
+        noted.set(req, n);
+      }
+    }
+    return payload;
+  });
+  // Errors of routes without their own error shape (pages, media, files): one line with the request id.
+  app.addHook('onError', async (req, reply, err) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500 && transportOf(req.routeOptions.url ?? '') === 'web')
+      o.log.error(`req ${req.id} ${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}: ${err.stack ?? err.message}`);
+  });
+  const write = o.level === 'off' ? undefined : o.level === 'info' ? (m: string) => o.log.info(m) : (m: string) => o.log.debug(m);
+  app.addHook('onResponse', async (req, reply) => {
+    const n = noted.get(req);
+    const route = req.routeOptions.url ?? '(unmatched)';
+    const done: RequestDone = {
+      id: req.id, method: req.method, route, transport: transportOf(route), status: reply.statusCode, seconds: reply.elapsedTime / 1000,
+      app: n?.app ?? appParam(req), errcode: n?.errcode,
+    };
+    o.observe?.(done);
+    write?.(`http ${done.id} ${done.method} ${route} ${done.status} ${reply.elapsedTime.toFixed(1)}ms${done.app ? ` app=${done.app}` : ''}${done.errcode ? ` errcode=${done.errcode}` : ''}`);
+  });
+}
