@@ -1,7 +1,12 @@
 /** Helpers of the operations tests: free loopback ports, child processes of real tools, a Log that keeps lines. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import type { Log } from '../src/lib/log.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/app/config.js';
+import { createZhibo, type Zhibo, type ZhiboOptions } from '../src/app/zhibo.js';
+import { type Log, silentLog } from '../src/lib/log.js';
 
 /** A port that was free a moment ago (for tools that cannot report the port they bound). */
 export function freePort(): Promise<number> {
@@ -54,5 +59,20 @@ export function recordingLog(): Log & { lines: string[] } {
     info: (m) => void lines.push(`info ${m}`),
     warn: (m) => void lines.push(`warn ${m}`),
     error: (m) => void lines.push(`error ${m}`),
+  };
+}
+
+/** A real server (in-memory PGlite; files in a temp dir) with the options startServer() does not take: a log, a disk watermark. */
+export async function startOpsServer(env: Record<string, string> = {}, opts: Omit<ZhiboOptions, 'clock'> = {}): Promise<{ z: Zhibo; url: string; cleanup(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhibo-ops-'));
+  const config = loadConfig(env, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir });
+  const z = await createZhibo(config, { log: silentLog, runTimers: false, runReminders: false, memoryDb: true, ...opts });
+  const urls = await z.listen();
+  return {
+    z, url: urls.http,
+    async cleanup() {
+      await z.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
