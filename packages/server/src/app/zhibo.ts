@@ -40,6 +40,8 @@ import { type Config, withBoundUrls } from './config.js';
 import { acquireLock, adminTokenFor } from './data-dir.js';
 import { databaseProbe, type DiskWatermark, diskProbe, healthRoutes, Readiness } from './health.js';
 import { Metrics } from './metrics.js';
+import { ROUTE_DOCS } from './api-docs.js';
+import { buildOpenApi } from './openapi.js';
 import { MetricsListener, metricsRoute } from './metrics-http.js';
 
 export { DataDirLocked, lockHolderAlive } from './data-dir.js';
@@ -189,6 +191,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   await app.register(multipart);
   healthRoutes(app, db.kind, readiness);
   metricsRoute(app, metrics, adminToken);
+  let openapi: string | undefined;
+  app.get('/openapi.json', async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').header('access-control-allow-origin', '*').send((openapi ??= JSON.stringify(buildOpenApi(routeCatalog.routes(), ROUTE_DOCS, urls.http)))));
   const routed: ModuleRoutes[] = [apps, images, rooms, goods, replays, liveInfo, identity, share, live, realtime, reminders, web].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);

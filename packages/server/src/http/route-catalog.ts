@@ -22,7 +22,7 @@ export interface RegisteredRoute {
   transport: Transport;
   schema: FastifySchema | undefined;
   /** route config (WxRouter: `{wx: {auth}}`) */
-  config: Record<string, unknown>;
+  config: { wx?: { auth: boolean } };
 }
 
 export function transportOf(url: string): Transport {
@@ -43,7 +43,7 @@ export class RouteCatalog {
       for (const method of methods) {
         // HEAD routes are Fastify's automatic twins of GET routes.
         if (method === 'HEAD') continue;
-        this.list.push({ method, url: r.url, transport: transportOf(r.url), schema: r.schema, config: (r.config ?? {}) as Record<string, unknown> });
+        this.list.push({ method, url: r.url, transport: transportOf(r.url), schema: r.schema, config: { wx: (r.config)?.wx } });
       }
     });
   }
