@@ -5,7 +5,6 @@ import { buildOpenApi, stale, undescribed } from '../src/app/openapi.js';
 import { startOpsServer } from './ops-helpers.js';
 
 type Server = Awaited<ReturnType<typeof startOpsServer>>;
-type Spec = Parameters<Validator['validate']>[0];
 
 describe('the OpenAPI description (/openapi.json)', () => {
   let s: Server;
