@@ -14,6 +14,8 @@ import { ensureDemo } from './demo.js';
 import { isRoomAction, operatorAction } from '../modules/rooms/actions.js';
 import { silentLog } from '../lib/log.js';
 import { DEFAULT_SHOP, type DemoShop, startDemoShop } from './demo-shop.js';
+import { BackupError } from './backup.js';
+import { backupCommand, restoreCommand } from './backup-cli.js';
 
 const HELP = `zhibo — self-hosted live commerce, wire-compatible with WeChat Mini Program Live
 
@@ -33,6 +35,11 @@ Usage:
       A new random password for the console's operator account (default login: admin); prints it once.
   zhibo room events ROOMID [--data DIR]
       The room's status history (audit log) as JSON.
+  zhibo backup FILE [--data DIR]
+      One file with the embedded database, recordings, replays and the admin token. Works while the
+      server runs (through its admin API). docs/operations.md, Backup and restore.
+  zhibo restore FILE [--data DIR]
+      Fill an empty data directory from a backup (no server may run on it).
   zhibo help
       This text.
 
@@ -93,7 +100,11 @@ async function serve(flags: Flags): Promise<void> {
   const z = await createZhibo(config);
   const urls = await z.listen();
   const infoFile = join(z.config.dataDir, 'server.json');
-  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: urls.http }));
+  // The CLI talks to the server where it listens, not through ZHIBO_PUBLIC_URL (a proxy may not pass the admin API).
+  const addr = z.app.server.address();
+  const host = z.config.http.host === '0.0.0.0' || z.config.http.host === '::' ? '127.0.0.1' : z.config.http.host.includes(':') ? `[${z.config.http.host}]` : z.config.http.host;
+  const local = typeof addr === 'object' && addr ? `http://${host}:${addr.port}` : urls.http;
+  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: local }));
   const lines = [`zhibo is running (${z.db.kind === 'pglite' ? `embedded database in ${join(z.config.dataDir, 'pg')}` : 'PostgreSQL'})`,
     `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${z.services.adminToken}  (also in ${join(z.config.dataDir, 'admin-token')})`,
     `  console:      ${urls.http}/console/`];
@@ -191,6 +202,18 @@ async function main(argv: string[]): Promise<void> {
     if (!isRoomAction(action)) die(`unknown room action ${String(action)}`, 2);
     const out = srv ? await viaServer(srv, 'POST', `/rooms/${arg}/${action}`) : await direct(config, (z) => operatorAction(z.services.rooms, Number(arg), action, 'cli'));
     process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  if (cmd === 'backup' || cmd === 'restore') {
+    if (!sub) die(`${cmd} needs a FILE`, 2);
+    const config = configFrom(flags);
+    const srv = await runningServer(config);
+    try {
+      process.stdout.write(`${cmd === 'backup' ? await backupCommand(config, sub, srv) : await restoreCommand(config, sub, srv)}\n`);
+    } catch (e) {
+      if (e instanceof BackupError) die(e.message);
+      throw e;
+    }
     return;
   }
   die(`unknown command "${positionals.join(' ')}"; see zhibo --help`, 2);

@@ -11,5 +11,8 @@ export const ROUTE_DOCS: RouteDocs = {
   },
   'GET /metrics': { summary: 'Prometheus metrics (admin token; docs/operations.md lists them)', responseType: 'text/plain' },
   'GET /openapi.json': { summary: 'This description (OpenAPI 3.1)', response: anyObj() },
+  'GET /admin/api/backup': {
+    summary: 'A backup of the running server: the embedded database and the media files, as one tar (zhibo backup)', responseType: 'application/x-tar',
+  },
   'OPTIONS /api/plugin/{path}': { summary: 'CORS preflight of the plugin API (204)', params: { path: str('any plugin API path') }, status: 204 },
 };

@@ -41,6 +41,7 @@ import { acquireLock, adminTokenFor } from './data-dir.js';
 import { databaseProbe, type DiskWatermark, diskProbe, healthRoutes, Readiness } from './health.js';
 import { Metrics } from './metrics.js';
 import { ROUTE_DOCS } from './api-docs.js';
+import { backupRoute } from './backup.js';
 import { buildOpenApi } from './openapi.js';
 import { MetricsListener, metricsRoute } from './metrics-http.js';
 
@@ -214,6 +215,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   await app.register(async (scope) => {
     installAdminApi(scope, adminToken, log);
     for (const r of routed) r.admin?.(scope);
+    backupRoute(scope, config.dataDir, db, log);
   }, { prefix: ADMIN_PREFIX });
   installWxFallback(app, log);
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).

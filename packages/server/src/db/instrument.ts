@@ -22,5 +22,6 @@ export function instrumentDb(db: Db, observe: DbObserver): Db {
     tx: <T>(fn: (sql: Sql) => Promise<T>) => timed('tx', () => db.tx(fn)),
     close: () => db.close(),
     pool: () => db.pool(),
+    ...(db.snapshot ? { snapshot: () => db.snapshot!() } : {}),
   };
 }

@@ -44,6 +44,12 @@ export async function openPglite(dir?: string): Promise<Db> {
           return fn(sql);
         }),
       ),
+    // CHECKPOINT, then the data directory, with no statement in between (the same queue).
+    snapshot: () =>
+      serial(async () => {
+        await pg.exec('CHECKPOINT');
+        return Buffer.from(await (await pg.dumpDataDir('gzip')).arrayBuffer());
+      }),
     pool: () => ({ total: 1, idle: queued === 0 ? 1 : 0, waiting: Math.max(0, queued - 1) }),
     close: async () => {
       await chain;

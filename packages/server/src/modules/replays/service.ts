@@ -32,6 +32,11 @@ export class ReplayService {
     this.log.error(`room ${e.roomId}: recording of session ${e.sessionId} failed: ${e.error}`);
   }
 
+  /** After `zhibo restore` into another data directory: the files are under `to` now. */
+  relocateFiles(from: string, to: string): Promise<number> {
+    return from === to ? Promise.resolve(0) : this.sql.relocate(from.endsWith('/') ? from : `${from}/`, to.endsWith('/') ? to : `${to}/`);
+  }
+
   mediaUrl(base: string, roomId: number, sessionId: string): string {
     return `${base}/replay/${roomId}/${sessionId}.mp4`;
   }
