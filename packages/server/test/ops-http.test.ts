@@ -79,7 +79,7 @@ describe('health, readiness, /metrics access, request ids and the access log', (
     const id = r.headers.get('x-request-id')!;
     expect(await r.json()).toMatchObject({ errcode: 1 });
     const line = log.lines.find((l) => l.includes(` ${id} `));
-    expect(line).toMatch(new RegExp(`^info http ${id} POST /wxa/business/getliveinfo 200 \\d+\\.\\dms app=${appid} errcode=1$`));
+    expect(line).toMatch(new RegExp(`^info http ${id} POST /wxa/business/getliveinfo 200 \\d+\\.\\dms ip=127\\.0\\.0\\.1 app=${appid} errcode=1$`));
     expect(line).not.toContain(token);
     // the database goes away under the server: the WeChat API answers -1 and the error line names the request
     await s.z.db.close();

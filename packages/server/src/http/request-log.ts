@@ -27,6 +27,8 @@ export interface RequestDone {
   app: string | undefined;
   /** the WeChat API's errcode (wx transport) */
   errcode: number | undefined;
+  /** the client's address (through trusted proxies: ZHIBO_TRUST_PROXY) */
+  ip: string;
 }
 
 interface Noted {
@@ -109,9 +111,9 @@ export function installRequestLog(app: FastifyInstance, o: RequestLogOptions): v
     const route = req.routeOptions.url ?? '(unmatched)';
     const done: RequestDone = {
       id: req.id, method: req.method, route, transport: transportOf(route), status: reply.statusCode, seconds: reply.elapsedTime / 1000,
-      app: n?.app ?? appParam(req), errcode: n?.errcode,
+      app: n?.app ?? appParam(req), errcode: n?.errcode, ip: req.ip,
     };
     o.observe?.(done);
-    write?.(`http ${done.id} ${done.method} ${route} ${done.status} ${reply.elapsedTime.toFixed(1)}ms${done.app ? ` app=${done.app}` : ''}${done.errcode ? ` errcode=${done.errcode}` : ''}`);
+    write?.(`http ${done.id} ${done.method} ${route} ${done.status} ${reply.elapsedTime.toFixed(1)}ms ip=${done.ip}${done.app ? ` app=${done.app}` : ''}${done.errcode !== undefined ? ` errcode=${done.errcode}` : ''}`);
   });
 }
