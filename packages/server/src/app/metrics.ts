@@ -33,6 +33,9 @@ export class Metrics {
   private readonly histograms = new Map<MetricKey, Histogram>();
   private readonly collectors = new Map<MetricKey, Collect>();
   private readonly offs: Array<() => void> = [];
+  /** requests and WeChat calls by label set, counted in plain maps on the hot path, exported at scrape time */
+  private readonly requests = new Map<string, { labels: Labels; n: number }>();
+  private readonly wxCalls = new Map<string, { labels: Labels; n: number }>();
 
   constructor(dbKind: string) {
     for (const key of Object.keys(METRICS) as MetricKey[]) {
@@ -45,6 +48,8 @@ export class Metrics {
       else this.histograms.set(key, new Histogram({ ...base, buckets: d.buckets }));
     }
     collectDefaultMetrics({ register: this.registry });
+    this.counterFrom('httpRequests', () => [...this.requests.values()].map((r) => [r.labels, r.n]));
+    this.counterFrom('wxCalls', () => [...this.wxCalls.values()].map((r) => [r.labels, r.n]));
     this.gauge('info').set({ node: `${hostname()}:${process.pid}`, db: dbKind, sdk: SDK_VERSION }, 1);
   }
 
@@ -81,9 +86,17 @@ export class Metrics {
 
   /** An HTTP request was answered (http/request-log.ts). */
   observeRequest(r: RequestDone): void {
-    this.counter('httpRequests').inc({ transport: r.transport, method: r.method, route: r.route, status: r.status });
+    const key = `${r.transport} ${r.method} ${r.route} ${r.status}`;
+    const seen = this.requests.get(key);
+    if (seen) seen.n++;
+    else this.requests.set(key, { labels: { transport: r.transport, method: r.method, route: r.route, status: r.status }, n: 1 });
     this.histogram('httpSeconds').observe({ transport: r.transport }, r.seconds);
-    if (r.transport === 'wx') this.counter('wxCalls').inc({ app: r.app ?? '', api: r.route, errcode: r.errcode ?? (r.status === 200 ? 0 : -1) });
+    if (r.transport !== 'wx') return;
+    const errcode = r.errcode ?? (r.status === 200 ? 0 : -1);
+    const wkey = `${r.app ?? ''} ${r.route} ${errcode}`;
+    const w = this.wxCalls.get(wkey);
+    if (w) w.n++;
+    else this.wxCalls.set(wkey, { labels: { app: r.app ?? '', api: r.route, errcode }, n: 1 });
   }
 
   /** A database statement or transaction ended (db/instrument.ts). */

@@ -185,7 +185,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const routeCatalog = new RouteCatalog();
   routeCatalog.attach(app);
-  installRequestLog(app, { log, level: config.accessLog, observe: (r) => metrics.observeRequest(r) });
+  // Access lines below the log level are not even formatted (the status read's hot path); a given Log decides itself.
+  const levels = ['debug', 'info', 'warn', 'error', 'silent'];
+  const accessLevel = opts.log || config.accessLog === 'off' || levels.indexOf(config.accessLog) >= levels.indexOf(config.logLevel) ? config.accessLog : 'off';
+  installRequestLog(app, { log, level: accessLevel, observe: (r) => metrics.observeRequest(r) });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

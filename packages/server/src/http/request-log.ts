@@ -1,7 +1,7 @@
 /**
  * Request ids and the access log (issue 16). Every request gets an id — a trusted proxy's `X-Request-Id`, else a new
- * one — answered in `x-request-id` and named in error logs. When a request is done, one access line (id, method,
- * route, status, time, app) is logged at the configured level and the observer (metrics) is told. The transports note
+ * one — answered in `x-request-id` and named in error logs. When a request is answered, one access line (id, method,
+ * route, status, time, client address, app) is logged at the configured level and the observer (metrics) is told. The transports note
  * which app a request acted for (noteApp) and the WeChat errcode it answered.
  */
 import { randomBytes } from 'node:crypto';
@@ -27,23 +27,15 @@ export interface RequestDone {
   app: string | undefined;
   /** the WeChat API's errcode (wx transport) */
   errcode: number | undefined;
-  /** the client's address (through trusted proxies: ZHIBO_TRUST_PROXY) */
+  /** the client's address (through trusted proxies: ZHIBO_TRUST_PROXY); '' when the access log is off */
   ip: string;
 }
 
-interface Noted {
-  app?: string;
-  errcode?: number;
-}
-
-/** What transports learn about a request (keyed by the request object: gone with it). */
-const noted = new WeakMap<FastifyRequest, Noted>();
+/** The app each request acted for, as its transport learnt it (keyed by the request object: gone with it). */
+const noted = new WeakMap<FastifyRequest, string>();
 
 export function noteApp(req: FastifyRequest, appid: string): void {
-  if (!appid) return;
-  const n = noted.get(req);
-  if (n) n.app = appid;
-  else noted.set(req, { app: appid });
+  if (appid) noted.set(req, appid);
 }
 
 /** Is the peer at `addr` one of the configured proxies (Fastify's trustProxy rules)? */
@@ -60,13 +52,19 @@ export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((add
   return typeof trust === 'number' ? (_addr, hop) => hop < trust : trust;
 }
 
-/** Fastify's genReqId: the proxy's X-Request-Id when the peer is trusted and the id is sane, else 16 random hex digits. */
+/**
+ * Fastify's genReqId: the proxy's X-Request-Id when the peer is trusted and the id is sane, else 16 hex digits —
+ * 8 random ones per process (processes of a cluster differ) and a counter (cheap on the hot path).
+ */
 export function requestIdGenerator(trust: TrustProxy): (req: IncomingMessage) => string {
   const trusted = trustFunction(trust);
+  const prefix = randomBytes(4).toString('hex');
+  let n = randomBytes(4).readUInt32BE(0);
   return (req) => {
     const h = req.headers[REQUEST_ID_HEADER];
     if (typeof h === 'string' && VALID_ID.test(h) && trusted(req.socket.remoteAddress ?? '')) return h;
-    return randomBytes(8).toString('hex');
+    n = (n + 1) >>> 0;
+    return prefix + n.toString(16).padStart(8, '0');
   };
 }
 
@@ -84,36 +82,31 @@ function appParam(req: FastifyRequest): string | undefined {
 }
 
 export function installRequestLog(app: FastifyInstance, o: RequestLogOptions): void {
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header(REQUEST_ID_HEADER, req.id);
-  });
-  // The WeChat envelope puts errcode first: read it from the serialized answer.
-  app.addHook('onSend', async (req, _reply, payload) => {
-    if (typeof payload === 'string' && transportOf(req.routeOptions.url ?? '') === 'wx') {
-      const m = /^\{"errcode":(-?\d+)/.exec(payload);
-      if (m) {
-        const n = noted.get(req) ?? {};
-        n.errcode = Number(m[1]);
-        noted.set(req, n);
-      }
-    }
-    return payload;
-  });
+  const write = o.level === 'off' ? undefined : o.level === 'info' ? (m: string) => o.log.info(m) : (m: string) => o.log.debug(m);
   // Errors of routes without their own error shape (pages, media, files): one line with the request id.
-  app.addHook('onError', async (req, reply, err) => {
+  app.addHook('onError', async (req, _reply, err) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500 && transportOf(req.routeOptions.url ?? '') === 'web')
       o.log.error(`req ${req.id} ${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}: ${err.stack ?? err.message}`);
   });
-  const write = o.level === 'off' ? undefined : o.level === 'info' ? (m: string) => o.log.info(m) : (m: string) => o.log.debug(m);
-  app.addHook('onResponse', async (req, reply) => {
-    const n = noted.get(req);
+  // One callback-style hook on every answer (the status read's hot path included): the id header, the WeChat errcode
+  // (the envelope puts it first in the serialized answer), the observer and the access line. The time is the time to
+  // answer (until the body is handed over). Hijacked answers (HTTP-FLV streams) are the media plane's to count.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
     const route = req.routeOptions.url ?? '(unmatched)';
-    const done: RequestDone = {
-      id: req.id, method: req.method, route, transport: transportOf(route), status: reply.statusCode, seconds: reply.elapsedTime / 1000,
-      app: n?.app ?? appParam(req), errcode: n?.errcode, ip: req.ip,
+    const transport = transportOf(route);
+    let errcode: number | undefined;
+    if (transport === 'wx' && typeof payload === 'string') {
+      const m = /^\{"errcode":(-?\d+)/.exec(payload);
+      if (m) errcode = Number(m[1]);
+    }
+    const r: RequestDone = {
+      id: req.id, method: req.method, route, transport, status: reply.statusCode, seconds: reply.elapsedTime / 1000,
+      app: noted.get(req) ?? appParam(req), errcode, ip: write ? req.ip : '',
     };
-    o.observe?.(done);
-    write?.(`http ${done.id} ${done.method} ${route} ${done.status} ${reply.elapsedTime.toFixed(1)}ms ip=${done.ip}${done.app ? ` app=${done.app}` : ''}${done.errcode !== undefined ? ` errcode=${done.errcode}` : ''}`);
+    o.observe?.(r);
+    write?.(`http ${r.id} ${r.method} ${route} ${r.status} ${reply.elapsedTime.toFixed(1)}ms ip=${r.ip}${r.app ? ` app=${r.app}` : ''}${errcode !== undefined ? ` errcode=${errcode}` : ''}`);
+    done(null, payload);
   });
 }
