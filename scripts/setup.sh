@@ -2,8 +2,10 @@
 # Installs what is missing for one purpose, then builds. Safe to run again: each step is skipped when done.
 #   bash scripts/setup.sh run    (npm start)  ffmpeg (ingest, HLS, replays) and a CJK font (poster text); nothing else
 #   bash scripts/setup.sh test   (npm test)   + chromium (browser tests), postgresql (the throw-away test server),
-#                                             zbar-tools + tesseract-ocr (the poster tests scan its QR code, read its time)
-#   bash scripts/setup.sh bench               + nginx with the RTMP module (optional benchmark peer)
+#                                             zbar-tools + tesseract-ocr (the poster tests scan its QR code, read its time),
+#                                             nginx + openssl (the deployment test fronts zhibo with TLS), prometheus
+#                                             (scrapes /metrics), systemd (systemd-analyze verifies the unit in deploy/)
+#   bash scripts/setup.sh bench               + nginx with the RTMP module (benchmark peer)
 # npm packages: `npm ci` only when node_modules does not hold what package-lock.json asks for
 # (scripts/deps-match.mjs compares contents, not file times). Then: TypeScript build + browser bundles.
 set -euo pipefail
@@ -19,14 +21,17 @@ command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v nginx >/dev/null 2>&1 || need+=(nginx)
 fi
 if [ "$mode" = test ]; then
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
   command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
   [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
+  command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 fi
 if [ "$mode" = bench ]; then
-  command -v nginx >/dev/null 2>&1 || need+=(nginx)
   [ -e /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(libnginx-mod-rtmp)
 fi
 if [ ${#need[@]} -gt 0 ]; then

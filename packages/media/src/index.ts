@@ -1,5 +1,6 @@
 /** @zhibo/media — the media plane: RTMP ingest, stream hubs, HTTP-FLV / WS-FLV, HLS, recording. */
 export { MediaServer, type MediaServerOptions, type AuthorizeRequest, type AuthorizeResult } from './media-server.js';
+export { MediaStats, VIEWER_PROTOCOLS, type MediaStatsSnapshot, type ViewerProtocol, type DeliveryCounters } from './stats.js';
 export type { ViewerHandle } from './viewers.js';
 export {
   TypedEmitter, type MediaEvents, type PublishStartEvent, type PublishStopEvent, type PublishStopReason, type PublishProtocol,

@@ -27,6 +27,7 @@ import type { AuthorizeRequest, AuthorizeResult, Authorization, PublishHost, Res
 import type { MediaServerOptions } from './options.js';
 import { ViewerKeys } from './hub/viewer-keys.js';
 import { WhipServer } from './whip/whip-server.js';
+import { MediaStats, type MediaStatsSnapshot } from './stats.js';
 
 export type { AuthorizeRequest, AuthorizeResult, RefusalKind, MediaServerOptions } from './options.js';
 
@@ -48,6 +49,8 @@ export class MediaServer {
   private closing: Promise<void> | null = null;
   /** setRecording(): new publish sessions are recorded (when recordDir is set) */
   private recording = true;
+  /** viewers by protocol, bytes out, skipped frames, dropped viewers (metrics: statsSnapshot()) */
+  readonly stats = new MediaStats();
 
   constructor(private readonly opts: MediaServerOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -230,6 +233,7 @@ export class MediaServer {
       gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20,
       batchMs: this.opts.batchMs,
       onViewerCountChange: () => this.counter.changed(streamId),
+      stats: this.stats.delivery,
     });
     hub.setPaused(this.paused.has(streamId));
     const p = new PublishPipeline(hub, link, this.logger, (pp, reason, detail) => this.endPipeline(pp, reason, detail));
@@ -296,7 +300,8 @@ export class MediaServer {
    * is what maxViewerConnectionsPerKey caps (`maxPerKey` overrides the cap for this call, e.g. a higher
    * one for a key that is an IP address); without it the connection counts as a viewer by itself.
    */
-  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string; maxPerKey?: number } = {}): ViewerHandle {
+  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string; maxPerKey?: number; protocol?: 'flv' | 'ws-flv' } = {}): ViewerHandle {
+    if (opts.protocol) sink = this.stats.wrap(streamId, opts.protocol, sink);
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
     const p = this.live.get(streamId);
     const waitMs = opts.waitMs ?? this.opts.viewerWaitMs ?? 10_000;
@@ -343,9 +348,17 @@ export class MediaServer {
    * target durations, 400 for bad directives), the init section, segments and parts (the preload-hinted
    * part resolves when it is complete). Never rejects; unknown streams and files are 404.
    */
-  hlsRequest(streamId: string, file: string, query?: HlsQuery): Promise<HlsResponse> {
+  hlsRequest(streamId: string, file: string, query?: HlsQuery, client?: string): Promise<HlsResponse> {
     if (!this.opts.hls) return Promise.resolve(errorResponse(404, 'HLS is off'));
-    return this.hls.request(streamId, file, query);
+    return this.hls.request(streamId, file, query).then((r) => {
+      if (r.status === 200) this.stats.hlsServed(streamId, client, Buffer.byteLength(r.body));
+      return r;
+    });
+  }
+
+  /** Publishers, viewers by protocol (live streams only), bytes out, skipped frames, dropped viewers (metrics). */
+  statsSnapshot(): MediaStatsSnapshot {
+    return this.stats.snapshot([...this.live].map(([streamId, p]) => ({ streamId, protocol: p.link.protocol, gopBytes: p.hub.stats().gopBytes })));
   }
 
   /** Wait for pending recordings/HLS stops (tests, shutdown). */

@@ -9,6 +9,7 @@
  * maxBehindMs, or whose buffer exceeds hardBytes, is dropped — a slow viewer never slows the others.
  */
 import type { ViewerSink } from '../flv/sinks.js';
+import type { DeliveryCounters } from '../stats.js';
 
 export interface ConsumerPolicy {
   /** Stops receiving media while the hub is paused. */
@@ -48,6 +49,7 @@ export class Consumer {
     readonly sink: ViewerSink,
     readonly policy: ConsumerPolicy,
     readonly kind: 'viewer' | 'hls' | 'recorder',
+    private readonly counters?: DeliveryCounters,
   ) {
     sink.onClose(() => this.markClosed());
   }
@@ -70,6 +72,7 @@ export class Consumer {
       if (buffered > this.policy.resumeBytes) {
         if (now - this.skipSince > this.policy.maxBehindMs) return this.drop(`behind for more than ${this.policy.maxBehindMs} ms`);
         this.writeHeaders(b, b.tags.length);
+        this.skipped(b, b.tags.length);
         return;
       }
       this.state = 'waitKey';
@@ -79,6 +82,7 @@ export class Consumer {
         this.state = 'skip';
         this.skipSince = now;
         this.writeHeaders(b, b.tags.length);
+        this.skipped(b, b.tags.length);
         return;
       }
       this.sink.write(b.joined);
@@ -87,9 +91,11 @@ export class Consumer {
     // waitKey
     if (b.keyIdx < 0) {
       this.writeHeaders(b, b.tags.length);
+      this.skipped(b, b.tags.length);
       return;
     }
     this.writeHeaders(b, b.keyIdx);
+    this.skipped(b, b.keyIdx);
     this.state = 'live';
     if (b.keyIdx === 0) this.sink.write(b.joined);
     else this.sink.writev(b.tags.slice(b.keyIdx));
@@ -100,8 +106,17 @@ export class Consumer {
     for (const i of b.headerIdx) if (i < end) this.sink.write(b.tags[i]!);
   }
 
+  /** Media tags before index `end` that this viewer does not get (metrics). */
+  private skipped(b: Batch, end: number): void {
+    if (!this.counters || this.kind !== 'viewer') return;
+    let headers = 0;
+    for (const i of b.headerIdx) if (i < end) headers++;
+    this.counters.skippedTags += end - headers;
+  }
+
   drop(reason: string): void {
     if (this.closed) return;
+    if (this.counters && this.kind === 'viewer') this.counters.droppedViewers++;
     this.dropReason = reason;
     this.sink.close(false);
     this.markClosed();

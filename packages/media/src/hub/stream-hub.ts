@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { ViewerSink } from '../flv/sinks.js';
 import { FLV_HEADER, TagKind } from '../flv/tag.js';
 import { Consumer, type Batch, type ConsumerPolicy } from './consumer.js';
+import type { DeliveryCounters } from '../stats.js';
 import { IngestStats, type StreamStats } from './stream-stats.js';
 
 export interface Closable { close(reason: string): void }
@@ -27,6 +28,8 @@ export interface HubOptions {
   /** 0 (default): flush each event-loop turn (setImmediate). > 0: coalesce tags for up to this many ms (fewer writes, more latency). */
   batchMs?: number;
   now?: () => number;
+  /** skipped frames and dropped viewers are counted here (metrics) */
+  stats?: DeliveryCounters;
 }
 
 export const DEFAULT_VIEWER_POLICY: ConsumerPolicy = {
@@ -164,7 +167,7 @@ export class StreamHub {
    * cache at once, then live tags. Returns the consumer (close() it to detach).
    */
   attach(sink: ViewerSink, policy: ConsumerPolicy, kind: Consumer['kind'] = 'viewer'): Consumer {
-    const c = new Consumer(sink, policy, kind);
+    const c = new Consumer(sink, policy, kind, this.opts.stats);
     if (this.closing) {
       c.close(true);
       return c;

@@ -15,6 +15,8 @@ import { isRoomAction, operatorAction } from '../modules/rooms/actions.js';
 import { silentLog } from '../lib/log.js';
 import { type DemoShop, defaultShop, startDemoShop } from './demo-shop.js';
 import { addressLines } from './address-lines.js';
+import { BackupError } from './backup.js';
+import { backupCommand, restoreCommand } from './backup-cli.js';
 
 const HELP = `zhibo — self-hosted live commerce, wire-compatible with WeChat Mini Program Live
 
@@ -38,6 +40,11 @@ Usage:
       A new random password for the console's operator account (default login: admin); prints it once.
   zhibo room events ROOMID [--data DIR]
       The room's status history (audit log) as JSON.
+  zhibo backup FILE [--data DIR]
+      One file with the embedded database, recordings, replays and the admin token. Works while the
+      server runs (through its admin API). docs/operations.md, Backup and restore.
+  zhibo restore FILE [--data DIR]
+      Fill an empty data directory from a backup (no server may run on it).
   zhibo help
       This text.
 
@@ -108,6 +115,7 @@ async function serve(flags: Flags): Promise<void> {
   }
   const urls = await z.listen();
   const infoFile = join(z.config.dataDir, 'server.json');
+  // The CLI talks to the server where it listens (localUrl), not through ZHIBO_PUBLIC_URL (a proxy may not pass the admin API).
   writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url: z.services.localUrl() }), { mode: 0o600 });
   const origin = z.services.adminTokenOrigin;
   // The admin token is printed at its first start only; afterwards where it is, not what it is.
@@ -219,6 +227,18 @@ async function main(argv: string[]): Promise<void> {
     if (!isRoomAction(action)) die(`unknown room action ${String(action)}`, 2);
     const out = srv ? await viaServer(srv, 'POST', `/rooms/${arg}/${action}`) : await direct(config, (z) => operatorAction(z.services.rooms, Number(arg), action, 'cli'));
     process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  if (cmd === 'backup' || cmd === 'restore') {
+    if (!sub) die(`${cmd} needs a FILE`, 2);
+    const config = configFrom(flags);
+    const srv = await runningServer(config);
+    try {
+      process.stdout.write(`${cmd === 'backup' ? await backupCommand(config, sub, srv) : await restoreCommand(config, sub, srv)}\n`);
+    } catch (e) {
+      if (e instanceof BackupError) die(e.message);
+      throw e;
+    }
     return;
   }
   die(`unknown command "${positionals.join(' ')}"; see zhibo --help`, 2);

@@ -100,6 +100,7 @@ const portRange = (v: string, name: string): [number, number] => {
 };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export const ACCESS_LOG_LEVELS = ['debug', 'info', 'off'] as const;
 
 export const SETTINGS = {
   http: def<HostPort>({
@@ -347,7 +348,7 @@ export const SETTINGS = {
         throw new ConfigError(`${name}: ${(e as Error).message}`);
       }
     },
-    help: 'Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` headers are believed, as a comma-separated list of IP addresses, CIDR ranges or `loopback`, `linklocal`, `uniquelocal` (e.g. `loopback` when nginx on the same machine forwards to zhibo). Per-IP limits then count the client, not the proxy, and links use the host the client asked for. From any other address these headers are ignored, so nobody can make zhibo hand out links to another host or dodge a limit.',
+    help: 'Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` and `X-Request-Id` headers are believed, as a comma-separated list of IP addresses, CIDR ranges or `loopback`, `linklocal`, `uniquelocal` (e.g. `loopback` when nginx on the same machine forwards to zhibo). Per-IP limits then count the client, not the proxy, and links use the host the client asked for. From any other address these headers are ignored, so nobody can make zhibo hand out links to another host or dodge a limit.',
   }),
   viewerConnectionsPerDevice: def<number>({
     env: 'ZHIBO_VIEWER_CONNECTIONS_PER_DEVICE', default: 3, parse: int(0, 1000),
@@ -376,6 +377,14 @@ export const SETTINGS = {
   muteByIpMs: def<number>({
     env: 'ZHIBO_MUTE_BY_IP_MS', default: 3_600_000, parse: int(0),
     help: 'A mute also covers new anonymous device ids from the muted viewer\'s address in that room for this long (docs/realtime.md). 0: off.',
+  }),
+  metricsListen: def<HostPort | undefined>({
+    env: 'ZHIBO_METRICS', flag: 'metrics', default: undefined, shown: '(unset)', parse: parseHostPort,
+    help: 'Also serve `/metrics` (Prometheus), `/healthz` and `/readyz` on this HOST:PORT without a token (keep it private). `/metrics` on the HTTP port always needs the admin token.',
+  }),
+  accessLog: def<(typeof ACCESS_LOG_LEVELS)[number]>({
+    env: 'ZHIBO_ACCESS_LOG', default: 'debug', parse: oneOf(ACCESS_LOG_LEVELS),
+    help: 'Level of the access log (one line per request: id, method, route, status, time, app): `debug`, `info` or `off`.',
   }),
 };
 

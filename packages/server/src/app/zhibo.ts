@@ -12,6 +12,7 @@ import { type Db, openDatabase } from '../db/index.js';
 import { AnonQuota } from '../lib/anon-quota.js';
 import { ClientIps } from '../lib/client-ip.js';
 import { DiskWatch } from '../lib/disk-watch.js';
+import { instrumentDb } from '../db/instrument.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
@@ -22,6 +23,8 @@ import { installPluginApi, PluginRouter } from '../http/plugin-api.js';
 import { MULTIPART_LIMITS } from '../http/multipart.js';
 import { installSecurityHeaders } from '../http/security.js';
 import { WxRouter } from '../http/wx.js';
+import { installRequestLog, requestIdGenerator } from '../http/request-log.js';
+import { RouteCatalog } from '../http/route-catalog.js';
 import { installWxFallback } from '../http/wx-fallback.js';
 import { answerAsHttp1, isWebSocketUpgrade } from '../http/h2c.js';
 import type { ModuleRoutes } from '../modules/module.js';
@@ -47,7 +50,12 @@ import { ChangeFeed } from './change-feed.js';
 import { Components } from './components.js';
 import { type Config, localUrl, withBoundUrls } from './config.js';
 import { acquireLock, adminTokenFor, secureDataDir } from './data-dir.js';
-import { healthRoutes } from './health.js';
+import { databaseProbe, type DiskWatermark, diskProbe, diskWatermark, healthRoutes, Readiness } from './health.js';
+import { Metrics } from './metrics.js';
+import { ROUTE_DOCS } from './api-docs.js';
+import { backupRoute } from './backup.js';
+import { buildOpenApi } from './openapi.js';
+import { MetricsListener, metricsRoute } from './metrics-http.js';
 
 export { DataDirLocked, lockHolderAlive } from './data-dir.js';
 
@@ -63,6 +71,8 @@ export interface ZhiboOptions {
   console?: Omit<consoleModule.ConsoleOptions, 'buildDir'>;
   /** where the browser bundles are (default packages/server/public/build; tests build theirs into a temporary directory) */
   buildDir?: string;
+  /** the disk watermark /readyz reports (default: none, ok) */
+  diskWatermark?: DiskWatermark;
 }
 
 /** The built server's module services, for the CLI and tests (modules themselves never get this bag). */
@@ -117,6 +127,14 @@ export interface Zhibo {
   db: Db;
   app: FastifyInstance;
   timers: { runDue(): Promise<number> };
+  /** /metrics (one registry per server) */
+  metrics: Metrics;
+  /** /readyz's probes; a component that can make the server unready adds one */
+  readiness: Readiness;
+  /** every route the HTTP app registered (OpenAPI, metrics labels) */
+  routes: RouteCatalog;
+  /** the separate metrics listener's port (ZHIBO_METRICS), once listening */
+  metricsPort(): number | undefined;
   /** the components in start order (docs/architecture.md) */
   componentNames(): string[];
   listen(): Promise<{ http: string; rtmp: string }>;
@@ -145,6 +163,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   opened.db = db;
   // The files PGlite just created (0666 from its WASM file layer) become owner-only too (data-dir.ts).
   if (!opts.memoryDb && !config.databaseUrl) secureDataDir(config.dataDir, log, false);
+  const metrics = new Metrics(db.kind);
+  lifecycle.adopt({ name: 'metrics', stop: () => metrics.close() });
+  db = instrumentDb(db, metrics.observeDb);
   const events = createDomainBus(log);
   const disk = new DiskWatch(config.dataDir, config.diskMinFreeMb * 1024 * 1024, log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
@@ -248,7 +269,15 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, trustProxy: ips.trusts });
+  const app = Fastify({
+    logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, trustProxy: ips.trusts, genReqId: requestIdGenerator(ips.trusts),
+  });
+  const routeCatalog = new RouteCatalog();
+  routeCatalog.attach(app);
+  // Access lines below the log level are not even formatted (the status read's hot path); a given Log decides itself.
+  const levels = ['debug', 'info', 'warn', 'error', 'silent'];
+  const accessLevel = opts.log || config.accessLog === 'off' || levels.indexOf(config.accessLog) >= levels.indexOf(config.logLevel) ? config.accessLog : 'off';
+  installRequestLog(app, { log, level: accessLevel, observe: (r) => metrics.observeRequest(r) });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -258,7 +287,14 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     plugin: new IpRateLimiter(config.pluginRatePerIp, config.pluginRatePerIp * 4),
     render: new IpRateLimiter(config.renderRatePerIp, config.renderRatePerIp * 4),
   });
-  healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state });
+  const readiness = new Readiness();
+  readiness.add(databaseProbe(db));
+  readiness.add(diskProbe(opts.diskWatermark ?? diskWatermark(() => disk.state)));
+  healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state }, readiness);
+  metricsRoute(app, metrics, adminToken);
+  let openapi: string | undefined;
+  app.get('/openapi.json', async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').header('access-control-allow-origin', '*').send((openapi ??= JSON.stringify(buildOpenApi(routeCatalog.routes(), ROUTE_DOCS, urls.http)))));
   const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, orders, web, anchor].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
@@ -284,6 +320,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     installAdminApi(scope, adminToken, log);
     for (const r of routed) r.admin?.(scope);
     consoleMod.routes.admin(scope);
+    backupRoute(scope, config.dataDir, db, log);
   }, { prefix: ADMIN_PREFIX });
   installWxFallback(app, log, (path) => wxRouter.methods.get(path));
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
@@ -295,12 +332,18 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
 
   // The close cascade: started in this order, stopped in reverse (docs/architecture.md).
+  metrics.bind({
+    events, db, rooms: rooms.service, media: live.media, realtime: realtime.gateway, quota: liveInfo.quota, outbox: reminders.outbox,
+  });
+  const metricsListener = config.metricsListen ? new MetricsListener(config.metricsListen, metrics, readiness, db.kind) : undefined;
+
   const feed = config.databaseUrl ? new ChangeFeed(db, config.databaseUrl, events, rooms.service, log) : undefined;
   lifecycle.add(disk);
   if (feed) lifecycle.add(feed);
   lifecycle.add(
     live.reconcile,
     { name: 'http', start: async () => void (await app.listen({ host: config.http.host, port: config.http.port })), stop: () => app.close() },
+    ...(metricsListener ? [metricsListener] : []),
     live.ingest,
     {
       name: 'public URLs',
@@ -341,6 +384,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db,
     app,
     timers: rooms.timers,
+    metrics,
+    readiness,
+    routes: routeCatalog,
+    metricsPort: () => metricsListener?.port(),
     componentNames: () => lifecycle.names(),
     async listen() {
       await lifecycle.start();

@@ -21,6 +21,10 @@ export interface Db extends Sql {
   /** Run fn in one transaction; rolled back if it throws. */
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Connections: open, idle, and callers waiting for one (metrics). PGlite is one connection with a queue. */
+  pool(): { total: number; idle: number; waiting: number };
+  /** The embedded database's files as a gzipped tar, taken between two statements (PGlite only; zhibo backup). */
+  snapshot?(): Promise<Buffer>;
 }
 
 /** int8 columns (ms epoch times, counters) come back as JS numbers: all our values are < 2^53. */

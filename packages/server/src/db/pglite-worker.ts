@@ -14,6 +14,7 @@ export type WorkerRequest =
   | { id: number; op: 'open'; dir: string | undefined }
   | { id: number; op: 'query'; text: string; params: unknown[] | undefined }
   | { id: number; op: 'exec'; text: string }
+  | { id: number; op: 'snapshot' }
   | { id: number; op: 'close' };
 
 /** The fields of a PostgreSQL error that cross the thread boundary (SQLSTATE `code` above all). */
@@ -51,6 +52,12 @@ async function run(m) {
     case 'exec':
       await pg.exec(m.text);
       return [];
+    case 'snapshot': {
+      // CHECKPOINT, then the data directory (a gzipped tar), with no statement in between
+      await pg.exec('CHECKPOINT');
+      const blob = await pg.dumpDataDir('gzip');
+      return [new Uint8Array(await blob.arrayBuffer())];
+    }
     case 'close':
       if (pg) await pg.close();
       pg = undefined;

@@ -90,8 +90,10 @@ export async function openPglite(dir?: string, opts: PgliteOptions = {}): Promis
     throw e;
   }
   let chain: Promise<unknown> = Promise.resolve();
+  let queued = 0;
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(fn, fn);
+    queued++;
+    const run = chain.then(fn, fn).finally(() => queued--);
     chain = run.catch(() => undefined);
     return run;
   };
@@ -118,6 +120,9 @@ export async function openPglite(dir?: string, opts: PgliteOptions = {}): Promis
         }
       }),
     health,
+    // CHECKPOINT, then the data directory, with no statement in between (the same queue).
+    snapshot: () => serial(async () => Buffer.from((await thread.call({ op: 'snapshot' }))[0] as Uint8Array)),
+    pool: () => ({ total: 1, idle: queued === 0 ? 1 : 0, waiting: Math.max(0, queued - 1) }),
     close: () =>
       (closing ??= (async () => {
         // A statement stuck for seconds (a full disk can make PostgreSQL spin) is not waited for: the worker is ended,

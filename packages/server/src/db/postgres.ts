@@ -44,5 +44,6 @@ export async function openPostgres(url: string, max = 10, onIdleError: (e: Error
       }
     },
     close: () => pool.end(),
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }

@@ -39,7 +39,7 @@ export function installAdminApi(scope: FastifyInstance, adminToken: string, log:
     const v = (err as { validation?: Array<{ instancePath: string; message?: string }> }).validation;
     const e = v?.length
       ? new DomainError(Reason.BadParameter, `${v[0]!.instancePath.replace(/^\//, '') || 'request'} ${v[0]!.message ?? 'is invalid'}`)
-      : asDomainError(err, log, `admin ${req.method} ${req.url.split('?')[0]}`);
+      : asDomainError(err, log, `req ${req.id} admin ${req.method} ${req.url.split('?')[0]}`);
     return reply.code(e.status).send(fieldBody(e));
   });
 }

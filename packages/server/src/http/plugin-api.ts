@@ -12,6 +12,7 @@ import { DomainError } from '../lib/errors.js';
 import { INT4_MAX } from '../lib/ids.js';
 import type { Log } from '../lib/log.js';
 import { asDomainError, pluginBody } from './errors.js';
+import { noteApp } from './request-log.js';
 
 export const PLUGIN_CORS = {
   'access-control-allow-origin': '*',
@@ -99,6 +100,7 @@ export class PluginRouter {
         const src = (def.roomFrom === 'query' ? req.query : req.body) as { room_id: number };
         const room = resolver.room(src.room_id);
         if (!room) throw new DomainError(Reason.RoomNotFound, `room ${src.room_id} does not exist`, 'room_id');
+        noteApp(req, room.appid);
         let viewer: PluginViewer | undefined;
         if (def.viewer) {
           const h = req.headers;
@@ -144,7 +146,7 @@ export function installPluginApi(scope: FastifyInstance, log: Log): void {
       const field = first.instancePath.replace(/^\//, '') || (typeof first.params.missingProperty === 'string' ? first.params.missingProperty : '');
       e = new DomainError(Reason.BadParameter, field === 'room_id' ? 'room_id must be a positive integer' : `${field || 'request'} ${first.message ?? 'is invalid'}`, field);
     } else if ((err as { statusCode?: number }).statusCode === 413) e = new DomainError(Reason.TooLarge, 'body too large');
-    else e = asDomainError(err, log, `${req.method} ${req.url.split('?')[0]}`);
+    else e = asDomainError(err, log, `req ${req.id} ${req.method} ${req.url.split('?')[0]}`);
     return reply.code(e.status).headers(PLUGIN_CORS).send(pluginBody(e));
   });
 }

@@ -9,6 +9,7 @@ import { Reason } from '@zhibo/protocol';
 import { DomainError } from '../lib/errors.js';
 import type { Log } from '../lib/log.js';
 import { asDomainError, wxBody } from './errors.js';
+import { noteApp } from './request-log.js';
 
 export type Query = Record<string, string | undefined>;
 export type Body = Record<string, unknown>;
@@ -85,7 +86,7 @@ export function wxBodyOf(req: FastifyRequest): Body {
 
 /** Answer a failure as WeChat does; anything unexpected is -1 with one log line. */
 export function wxError(reply: FastifyReply, e: unknown, log: Log): FastifyReply {
-  return reply.code(200).send(wxBody(asDomainError(e, log, `${reply.request.method} ${reply.request.routeOptions.url ?? ''}`)));
+  return reply.code(200).send(wxBody(asDomainError(e, log, `req ${reply.request.id} ${reply.request.method} ${reply.request.routeOptions.url ?? ''}`)));
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -134,12 +135,12 @@ export class WxRouter {
 
   get(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
     this.note(path, 'GET');
-    this.app.get(path, this.wrap(fn, opts, false));
+    this.app.get(path, { config: { wx: { auth: opts.auth !== false } } }, this.wrap(fn, opts, false));
   }
 
   post(path: string, fn: (c: WxCall) => Promise<unknown>, opts: WxRouteOptions = {}): void {
     this.note(path, 'POST');
-    this.app.post(path, this.wrap(fn, opts, true));
+    this.app.post(path, { config: { wx: { auth: opts.auth !== false } } }, this.wrap(fn, opts, true));
   }
 
   private note(path: string, method: 'GET' | 'POST'): void {
@@ -152,6 +153,7 @@ export class WxRouter {
     return wx(this.log, async (req, reply) => {
       const query = req.query as Query;
       const appid = opts.auth === false ? '' : await this.authenticate(query.access_token);
+      noteApp(req, appid);
       const body = hasBody && opts.body !== false ? wxBodyOf(req) : {};
       return fn({ appid, query, body, req, reply });
     });

@@ -35,6 +35,10 @@ export interface DomainEvents {
   ];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
   mediaViewers: [{ roomId: number; count: number; peak: number }];
+  /** Measurements for /metrics (app/metrics.ts), not domain facts: a room timer fired `lagMs` after it was due. */
+  timerFired: [{ kind: string; lagMs: number }];
+  /** Measurement: a reminder delivery attempt ended in `state`, `latencyMs` after its row was queued. */
+  reminderDelivered: [{ channel: string; state: string; latencyMs: number }];
 }
 
 export type DomainBus = Emitter<DomainEvents>;

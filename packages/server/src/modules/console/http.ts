@@ -94,7 +94,7 @@ export function sessionOf(ctx: ConsoleCtx, req: FastifyRequest): Session {
 }
 
 export function sendError(reply: FastifyReply, e: unknown, log: Log): FastifyReply {
-  const err = asDomainError(e, log, `console ${reply.request.method} ${reply.request.url.split('?')[0]}`);
+  const err = asDomainError(e, log, `req ${reply.request.id} console ${reply.request.method} ${reply.request.url.split('?')[0]}`);
   return reply.code(err.status).send(fieldBody(err, FIELD_ALIASES, true));
 }
 

@@ -44,7 +44,7 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     reply.hijack();
     const sink = createHttpFlvSink(reply.raw, CORS);
     sink.onClose(ticket.release);
-    media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey });
+    media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey, protocol: 'flv' });
   });
 
   app.get('/live/:room/:file', async (req, reply) => {
@@ -53,7 +53,7 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
     // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
-    const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>);
+    const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>, req.ip);
     return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
   });
 }
@@ -87,7 +87,7 @@ export class WsFlv {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const sink = createWebSocketSink(ws, `ws:${ip}`);
       sink.onClose(ticket.release);
-      this.media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey });
+      this.media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey, protocol: 'ws-flv' });
     });
     return true;
   }

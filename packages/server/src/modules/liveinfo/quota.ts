@@ -18,6 +18,8 @@ interface Waiter {
 export class QuotaService {
   private pending = new Map<string, { max: number; waiters: Waiter[] }>();
   private scheduled = false;
+  /** app → the day's count and limit as last granted by this process (metrics) */
+  private readonly lastSeen = new Map<string, { day: string; used: number; limit: number }>();
 
   constructor(
     private readonly sql: QuotaSql,
@@ -46,6 +48,7 @@ export class QuotaService {
     for (const [appid, { max, waiters }] of batch) {
       try {
         const { before, granted } = await this.sql.grant(appid, day, waiters.length, max);
+        this.lastSeen.set(appid, { day, used: before + granted, limit: max });
         waiters.forEach((w, i) =>
           i < granted ? w.resolve(before + i + 1) : w.reject(new DomainError(Reason.QuotaExceeded, `reach max api daily quota limit (${max} calls a day; resets 00:00 Asia/Shanghai)`)),
         );
@@ -53,6 +56,12 @@ export class QuotaService {
         for (const w of waiters) w.reject(e);
       }
     }
+  }
+
+  /** Today's count per app that called since this process started (metrics). */
+  snapshot(): Array<{ appid: string; used: number; limit: number }> {
+    const day = quotaDay(this.clock.now());
+    return [...this.lastSeen].filter(([, v]) => v.day === day).map(([appid, v]) => ({ appid, used: v.used, limit: v.limit }));
   }
 
   used(appid: string): Promise<number> {

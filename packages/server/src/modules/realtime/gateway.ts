@@ -304,6 +304,11 @@ export class RealtimeGateway implements SessionHost {
     }
   }
 
+  /** Comments and like taps since start (metrics). */
+  totals(): { comments: number; likes: number } {
+    return { ...this.deps.store.counted };
+  }
+
   /** Open connections and room channels (health, tests). */
   counts(): { connections: number; rooms: number; sites: number } {
     return { connections: this.conns.size, rooms: this.channels.size, sites: this.sites.size };

@@ -52,6 +52,8 @@ export class RealtimeStore {
   private totals = new Map<number, { likes: number; peak: number }>();
   private chain: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | undefined;
+  /** comments and like taps taken since start (metrics) */
+  readonly counted = { comments: 0, likes: 0 };
 
   /** comments, entries and share edges dropped while the disk was low (logged when space is back) */
   private dropped = { comments: 0, entries: 0, edges: 0 };
@@ -82,6 +84,7 @@ export class RealtimeStore {
   }
 
   queueComment(roomId: number, c: ChatComment): void {
+    this.counted.comments++;
     this.comments.push({ roomId, c });
   }
 
@@ -95,6 +98,7 @@ export class RealtimeStore {
 
   /** Like taps since the last call and the room's peak so far (stored as increments / GREATEST). */
   addTotals(roomId: number, likes: number, peak: number): void {
+    this.counted.likes += likes;
     const t = this.totals.get(roomId);
     if (t) {
       t.likes += likes;

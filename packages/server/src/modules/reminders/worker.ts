@@ -267,6 +267,7 @@ export class ReminderWorker implements Component {
       refId: job.ref_id ?? undefined,
     };
     this.count(r);
+    this.d.events.emit('reminderDelivered', { channel: job.channel, state, latencyMs: Math.max(0, at - job.created_at) });
     this.results.push(r);
     if (this.results.length >= MAX_BATCH) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), 25);

@@ -43,6 +43,11 @@ export class ReplayService {
     for (const h of this.hooks) await h.settled(e.roomId);
   }
 
+  /** After `zhibo restore` into another data directory: the files are under `to` now. */
+  relocateFiles(from: string, to: string): Promise<number> {
+    return from === to ? Promise.resolve(0) : this.sql.relocate(from.endsWith('/') ? from : `${from}/`, to.endsWith('/') ? to : `${to}/`);
+  }
+
   mediaUrl(base: string, roomId: number, sessionId: string): string {
     return `${base}/replay/${roomId}/${sessionId}.mp4`;
   }

@@ -24,6 +24,12 @@ export class ReplaysSql {
       [roomId, sessionId, at]);
   }
 
+  /** Replay files moved from one data directory to another (zhibo restore): rows name files by absolute path. */
+  async relocate(from: string, to: string): Promise<number> {
+    const rows = await this.db.query(`UPDATE replays SET file = $2 || substr(file, length($1) + 1) WHERE starts_with(file, $1) RETURNING 1`, [from, to]);
+    return rows.length;
+  }
+
   async ready(r: { roomId: number; sessionId: string; file: string; startedAt: number; endedAt: number; durationSec: number; createTime: number; expireTime: number }): Promise<void> {
     await this.db.query(
       `INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time)

@@ -36,6 +36,13 @@ export class RoomService {
     for (const r of await this.sql.statuses()) this.statusCache.set(r.id, { appid: r.appid, status: r.live_status });
   }
 
+  /** Rooms by status, from the cache (metrics). */
+  statusCounts(): Map<LiveStatus, number> {
+    const out = new Map<LiveStatus, number>();
+    for (const { status } of this.statusCache.values()) out.set(status, (out.get(status) ?? 0) + 1);
+    return out;
+  }
+
   /** The cached status of a room (undefined: no such room). */
   cachedStatus(roomId: number): { appid: string; status: LiveStatus } | undefined {
     return this.statusCache.get(roomId);
@@ -174,8 +181,10 @@ export class RoomService {
 
   /** Fire one due timer (TimerJob); false when none was due. */
   async fireNextDueTimer(): Promise<boolean> {
-    const out = await this.sql.fireNextDueTimer(this.clock.now(), this.timerPolicy, this.hooks);
+    const now = this.clock.now();
+    const out = await this.sql.fireNextDueTimer(now, this.timerPolicy, this.hooks);
     if (out === null) return false;
+    this.events.emit('timerFired', { kind: out.kind, lagMs: Math.max(0, now - out.dueAt) });
     if (out.change) this.committed(out.change);
     return true;
   }

@@ -151,14 +151,15 @@ export class RoomsSql {
    * Claim one due timer (FOR UPDATE SKIP LOCKED: several servers may share one PostgreSQL), delete it and apply its
    * cause in the same transaction. null: nothing due.
    */
-  fireNextDueTimer(now: number, policy: TimerPolicy, hooks: readonly TransitionHook[]): Promise<{ change: StatusChange | undefined } | null> {
+  fireNextDueTimer(now: number, policy: TimerPolicy, hooks: readonly TransitionHook[]): Promise<{ change: StatusChange | undefined; kind: TimerKind; dueAt: number } | null> {
     return this.db.tx(async (sql) => {
-      const [t] = await sql.query<{ room_id: number; kind: TimerKind }>('SELECT room_id, kind FROM timers WHERE due_at <= $1 ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED', [now]);
+      const [t] = await sql.query<{ room_id: number; kind: TimerKind; due_at: number }>(
+        'SELECT room_id, kind, due_at FROM timers WHERE due_at <= $1 ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED', [now]);
       if (!t) return null;
       await sql.query('DELETE FROM timers WHERE room_id = $1 AND kind = $2', [t.room_id, t.kind]);
       const cause = TIMER_CAUSE[t.kind];
-      if (!cause) return { change: undefined };
-      return { change: (await applyIn(sql, t.room_id, cause, 'timer', now, policy, hooks)).change };
+      if (!cause) return { change: undefined, kind: t.kind, dueAt: t.due_at };
+      return { change: (await applyIn(sql, t.room_id, cause, 'timer', now, policy, hooks)).change, kind: t.kind, dueAt: t.due_at };
     });
   }
 }

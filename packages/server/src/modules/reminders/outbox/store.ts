@@ -172,6 +172,13 @@ export class ReminderOutbox {
     return rows.length;
   }
 
+  /** Rows waiting (pending: due now or later) and dead letters, by kind (metrics; done rows are counted as they finish). */
+  async depth(): Promise<Array<{ kind: string; state: string; n: number }>> {
+    return this.db.query<{ kind: string; state: string; n: number }>(
+      `SELECT kind, CASE WHEN state = 'pending' AND available_at > $1 THEN 'scheduled' ELSE state END AS state, count(*)::int AS n
+       FROM reminder_outbox WHERE state IN ('pending', 'dead') GROUP BY 1, 2`, [this.clock.now()]);
+  }
+
   /** Deliveries of a room by channel and state, e.g. {webhook: {sent: 3, dead: 1}} (the app's WeChat event callbacks are not the room's). */
   async summary(roomId: number): Promise<Record<string, Record<string, number>>> {
     const rows = await this.db.query<{ channel: string; state: string; n: number }>(
