@@ -36,5 +36,6 @@ export function withBoundUrls(c: Config, httpPort: number, rtmpPort: number): Co
     ...c,
     publicUrl: c.publicUrl || `http://${hostFor(c.http.host)}:${httpPort}`,
     rtmpPublicUrl: c.rtmpPublicUrl || `rtmp://${hostFor(c.rtmp.host)}:${rtmpPort}/live`,
+    nodeUrl: c.nodeUrl || `http://${hostFor(c.http.host)}:${httpPort}`,
   };
 }

@@ -164,6 +164,26 @@ export const SETTINGS = {
     env: 'ZHIBO_REMINDER_POLL_MS', default: 1000, parse: int(10),
     help: 'How often due reminder deliveries (retries, before-start reminders) are looked for.',
   }),
+  redisUrl: def<string | undefined>({
+    env: 'ZHIBO_REDIS_URL', default: undefined, shown: '(unset)', parse: baseUrl(['redis:', 'rediss:']),
+    help: 'Cluster mode (docs/cluster.md), with `DATABASE_URL`: Redis 7 for chat, likes and viewer counts across nodes, the publish lease, edge relays and cluster-wide limits.',
+  }),
+  redisPrefix: def<string>({
+    env: 'ZHIBO_REDIS_PREFIX', default: 'zhibo',
+    parse: (v, name) => {
+      if (!/^[A-Za-z0-9_.-]{1,40}$/.test(v)) throw new ConfigError(`${name}: "${v}" must be 1-40 of A-Z a-z 0-9 _ . -`);
+      return v;
+    },
+    help: 'Prefix of every Redis key and channel of this cluster (several clusters may share one Redis).',
+  }),
+  nodeUrl: def<string>({
+    env: 'ZHIBO_NODE_URL', default: '', shown: '(derived)', parse: baseUrl(['http:', 'https:']),
+    help: 'Cluster mode: the base URL other nodes reach this node at (edge pulls, HLS and replay fetches). Default `http://HOST:PORT` of `ZHIBO_HTTP`.',
+  }),
+  relayFanout: def<number>({
+    env: 'ZHIBO_RELAY_FANOUT', default: 4, parse: int(1, 1000),
+    help: 'Cluster mode: edges one node feeds directly; more edges pull from other edges (a relay tree).',
+  }),
   pushAllowHttp: def<boolean>({
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
     help: 'Accept `http:` Web Push endpoints (a local push service in tests or development).',
@@ -181,6 +201,7 @@ export const CROSS_CHECKS: Array<(c: Config) => string | undefined> = [
     c.reminderLeaseMs <= c.reminderTimeoutMs
       ? `ZHIBO_REMINDER_LEASE_MS (${c.reminderLeaseMs}) must be longer than ZHIBO_REMINDER_TIMEOUT_MS (${c.reminderTimeoutMs})`
       : undefined,
+  (c) => (c.redisUrl && !c.databaseUrl ? 'ZHIBO_REDIS_URL (cluster mode) needs DATABASE_URL: every node shares one PostgreSQL' : undefined),
 ];
 
 /** How a default reads in --help and docs/configuration.md. */

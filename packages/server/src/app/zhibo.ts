@@ -11,6 +11,7 @@ import type { MediaServer } from '@zhibo/media';
 import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
+import { connectRedis, type RedisLink } from '../lib/redis.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
 import { requestBase } from '../http/base-url.js';
@@ -111,6 +112,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     throw e;
   }
   lifecycle.adopt({ name: 'database', stop: () => db.close() });
+  // Cluster mode (docs/cluster.md): DATABASE_URL + ZHIBO_REDIS_URL. Connects in the background; closed after everything.
+  const redis: RedisLink | undefined = config.redisUrl && config.databaseUrl ? connectRedis(config.redisUrl, config.redisPrefix, log) : undefined;
+  if (redis) lifecycle.adopt({ name: 'redis', stop: () => redis.close() });
   const events = createDomainBus(log);
   let urls = { http: config.publicUrl, rtmp: config.rtmpPublicUrl };
   const publicUrl = () => urls.http;
@@ -134,7 +138,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
   });
   const realtime = realtimeModule.create({
-    db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
+    db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion, redis,
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,

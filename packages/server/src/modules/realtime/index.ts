@@ -15,6 +15,9 @@ import { RealtimeGateway } from './gateway.js';
 import { InteractionService } from './interaction.js';
 import { wxRoutes } from './routes.js';
 import { RealtimeStore } from './store.js';
+import { LocalBus, type RoomBus } from './bus.js';
+import { RedisBus } from './redis-bus.js';
+import type { RedisLink } from '../../lib/redis.js';
 
 export { RealtimeGateway } from './gateway.js';
 export { InteractionService } from './interaction.js';
@@ -29,6 +32,8 @@ export interface RealtimeModuleDeps {
   identity: IdentityService;
   apps: AppService;
   minSdkVersion: () => string;
+  /** cluster mode: the bus between nodes is Redis */
+  redis?: RedisLink;
 }
 
 export interface RealtimeModule extends Module<InteractionService> {
@@ -37,12 +42,18 @@ export interface RealtimeModule extends Module<InteractionService> {
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log);
-  const gateway = new RealtimeGateway({ clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion });
+  const bus: RoomBus = d.redis ? new RedisBus(d.redis, d.log) : new LocalBus();
+  const gateway = new RealtimeGateway({
+    clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, bus, minSdkVersion: d.minSdkVersion,
+  });
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway);
   return {
     service,
     gateway,
     routes: { wx: (r) => wxRoutes(r, service), upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head) },
-    components: [{ name: 'realtime gateway', start: () => gateway.start(), stop: () => gateway.close() }],
+    components: [{ name: 'realtime gateway', start: () => gateway.start(), stop: async () => {
+      await gateway.close();
+      await bus.close();
+    } }],
   };
 }

@@ -9,7 +9,6 @@ import { DomainError } from '../../lib/errors.js';
 import { isOpenid, positiveId } from '../../lib/ids.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
-import { Essential } from './channel.js';
 import type { RealtimeGateway } from './gateway.js';
 import type { RealtimeStore } from './store.js';
 
@@ -52,11 +51,7 @@ export class InteractionService {
       g = (await this.goods.onSale(room.id)).find((x) => x.goods_id === gid) ?? null;
     }
     await this.store.setPresented(room.id, g ? g.goods_id : null);
-    const ch = this.gateway.channels.get(room.id);
-    if (ch) {
-      ch.presented = g;
-      ch.publish({ type: 'present', goods: g }, Essential.yes);
-    }
+    this.gateway.sync.command(room.id, { kind: 'present', goods: g });
     return g;
   }
 
@@ -65,11 +60,7 @@ export class InteractionService {
     const room = await this.rooms.get(appid, roomId);
     const closed = flag(banComment, 'banComment');
     await this.rooms.setCommentsClosed(appid, room.id, closed);
-    const ch = this.gateway.channels.get(room.id);
-    if (ch && ch.room.closeComment !== closed) {
-      ch.room = { ...ch.room, closeComment: closed };
-      ch.publish({ type: 'comments', closed }, Essential.yes);
-    }
+    this.gateway.sync.command(room.id, { kind: 'comments', closed });
   }
 
   /** room/mute {openid, mute}: a muted viewer's chat reaches nobody; they are told (`muted`). */
@@ -78,12 +69,7 @@ export class InteractionService {
     if (!isOpenid(openid)) throw new DomainError(Reason.BadParameter, 'openid must be a viewer openid of this app (28 characters)', 'openid');
     const on = flag(mute, 'mute');
     await this.store.setMute(room.id, openid, on, this.clock.now());
-    const ch = this.gateway.channels.get(room.id);
-    if (ch && ch.mutes.has(openid) !== on) {
-      if (on) ch.mutes.add(openid);
-      else ch.mutes.delete(openid);
-      ch.sendToViewer(openid, { type: 'muted', you: on });
-    }
+    this.gateway.sync.command(room.id, { kind: 'mute', openid, on });
   }
 
   /** room/deletecomment {commentId}: gone from the snapshot and from every viewer's list. */
@@ -94,7 +80,7 @@ export class InteractionService {
     const ch = this.gateway.channels.get(room.id);
     const inMemory = ch ? ch.comments.some((c) => c.id === commentId) : false;
     if (!stored && !inMemory) throw new DomainError(Reason.BadParameter, `comment ${commentId} does not exist in room ${room.id}`, 'commentId');
-    ch?.deleteComment(commentId);
+    this.gateway.sync.command(room.id, { kind: 'deleteComment', id: commentId });
   }
 
   /** S-ENTRY-3 / S-PARAMS-3: entries by kind, top sharers, likes, comments, peak viewers. */
@@ -121,7 +107,7 @@ export class InteractionService {
     if (ch) {
       const mutes = ch.mutes;
       return {
-        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta, commentsClosed: ch.room.closeComment, presented: ch.presented,
+        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta + ch.net.unsentLikes, commentsClosed: ch.room.closeComment, presented: ch.presented,
         comments: ch.comments.slice(-50).map((c) => ({ ...c, muted: mutes.has(c.openid) })),
       };
     }
@@ -137,7 +123,7 @@ export class InteractionService {
     const seen = new Set<number>();
     for (const ch of this.gateway.channels.all()) {
       seen.add(ch.roomId);
-      yield { roomId: ch.roomId, viewers: ch.viewers, likes: ch.likes + ch.likesDelta };
+      yield { roomId: ch.roomId, viewers: ch.viewers, likes: ch.likes + ch.likesDelta + ch.net.unsentLikes };
     }
     for (const [roomId, viewers] of this.gateway.channels.mediaViewers) if (!seen.has(roomId)) yield { roomId, viewers, likes: 0 };
   }

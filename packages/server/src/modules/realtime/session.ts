@@ -124,6 +124,7 @@ async function roomHello(h: SessionHost, c: Conn, m: Record<string, unknown>): P
   c.openid = d.identity.openid(cached.appid, who);
   c.nick = (who.kind === 'user' ? tokenNick(hello.viewerToken) : cleanNick(hello.nick)) ?? '';
   const session = hello.resume?.session ?? randomToken(12);
+  c.chatBatch = hello.chatBatch === true;
   h.joinRoom(c, ch);
   const head = JSON.stringify({
     type: 'welcome', seq: ch.seq, openid: c.openid, nick: c.nick || defaultNick(c.openid), session, resumed: hello.resume !== undefined,
