@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, then builds. Safe to run again: each step is skipped when done.
 #   - Debian packages: ffmpeg (ingest tests, HLS, replays), chromium (browser tests),
-#     postgresql (the test suite's throw-away server), nginx + libnginx-mod-rtmp (benchmark peer),
+#     postgresql (the test suite's throw-away server), redis-server (cluster tests), nginx + libnginx-mod-rtmp (benchmark peer),
 #     zbar-tools + tesseract-ocr (the share poster tests scan its QR code and read its time line)
 #   - npm packages: `npm ci` when node_modules does not match package-lock.json
 #   - build: TypeScript project references + the browser bundles
@@ -20,6 +20,8 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
+# cluster-mode tests (issue 13): a throw-away Redis 7 (npm start does not need it)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -e /usr/lib/nginx/modules/ngx_rtmp_module.so ] || need+=(libnginx-mod-rtmp)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"

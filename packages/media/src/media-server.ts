@@ -26,6 +26,8 @@ import type { AuthorizeRequest, AuthorizeResult, Authorization, PublishHost, Res
 import type { MediaServerOptions } from './options.js';
 import { ViewerKeys } from './hub/viewer-keys.js';
 import { WhipServer } from './whip/whip-server.js';
+import { Relays } from './relay/relays.js';
+import type { RelayFeed } from './relay/relay-feed.js';
 
 export type { AuthorizeRequest, AuthorizeResult, RefusalKind, MediaServerOptions } from './options.js';
 
@@ -44,6 +46,7 @@ export class MediaServer {
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
   private readonly hls: HlsRegistry;
+  private readonly relays: Relays;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: MediaServerOptions) {
@@ -90,6 +93,19 @@ export class MediaServer {
         return this.startPipeline(id, link);
       },
     };
+    this.relays = new Relays({
+      logger: this.logger,
+      hubOptions: (streamId, onViewers) => ({
+        streamId, logger: this.logger, viewerPolicy: this.viewerPolicy, gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20, batchMs: this.opts.batchMs,
+        onViewerCountChange: (n) => {
+          this.counter.changed(streamId);
+          onViewers(n);
+        },
+      }),
+      adopt: (streamId, hub) => {
+        for (const sink of this.waiting.take(streamId)) hub.attach(sink, this.viewerPolicy, 'viewer');
+      },
+    });
     this.whip = opts.whip ? new WhipServer(host, { ...opts.whip, logger: this.logger, ffmpegPath: opts.ffmpegPath, stallTimeoutMs: opts.stallTimeoutMs ?? 5000 }) : null;
   }
 
@@ -148,7 +164,28 @@ export class MediaServer {
   }
 
   hub(streamId: string): StreamHub | undefined {
-    return this.live.get(streamId)?.hub;
+    return this.live.get(streamId)?.hub ?? this.relays.get(streamId)?.hub;
+  }
+
+  /**
+   * Relay a stream published on another node (cluster edges): a hub without recording or HLS, fed by the caller
+   * (`pullFlv` → `feed.push`). Waiting viewers attach to it. A local publisher of the stream closes it. Returns the
+   * open relay if there is one; throws if the stream is published here.
+   */
+  openRelay(streamId: string): RelayFeed {
+    if (this.live.has(streamId)) throw new Error(`stream ${streamId} is published here`);
+    if (this.closing) throw new Error('media server closing');
+    return this.relays.open(streamId);
+  }
+
+  /** The open relay of a stream, if any. */
+  relay(streamId: string): RelayFeed | undefined {
+    return this.relays.get(streamId);
+  }
+
+  /** Relayed stream ids. */
+  relayStreams(): string[] {
+    return this.relays.ids();
   }
 
   /** The single gate: authorizePublish() with logging, stream id validation and the one-publisher rule. */
@@ -189,6 +226,8 @@ export class MediaServer {
   }
 
   private startPipeline(streamId: string, link: PublisherLink): PublishPipeline {
+    // The anchor publishes here now: a relay of the stream ends (its viewers reconnect to this hub).
+    void this.relays.get(streamId)?.close('the stream is published on this node now');
     const hub = new StreamHub({
       streamId,
       logger: this.logger,
@@ -263,7 +302,9 @@ export class MediaServer {
    */
   attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string } = {}): ViewerHandle {
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
-    const p = this.live.get(streamId);
+    const live = this.live.get(streamId)?.hub;
+    const hub = live && !live.isClosed ? live : this.relays.get(streamId)?.hub;
+    const p = hub && !hub.isClosed ? { hub } : undefined;
     const waitMs = opts.waitMs ?? this.opts.viewerWaitMs ?? 10_000;
     if (!(p && !p.hub.isClosed) && (this.closing || waitMs <= 0)) {
       sink.close(true);
@@ -320,7 +361,7 @@ export class MediaServer {
   /** Close everything: listener, publishers (publishStop 'socket_closed'), WHIP sessions, viewers, HLS, recordings. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([this.rtmp.close(), this.whip?.close()]);
+      await Promise.all([this.rtmp.close(), this.whip?.close(), this.relays.closeAll('server closing')]);
       this.waiting.closeAll();
       await this.idle();
       this.hls.closeAll();

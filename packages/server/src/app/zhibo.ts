@@ -136,6 +136,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const live = liveModule.create({
     events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
     stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
+    cluster: redis ? { redis, nodeUrl: () => config.nodeUrl, relayFanout: config.relayFanout } : undefined,
   });
   const realtime = realtimeModule.create({
     db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion, redis,

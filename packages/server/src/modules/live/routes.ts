@@ -9,6 +9,8 @@ import { WebSocketServer } from 'ws';
 import { type LiveStatus, LiveStatus as S, STATUS_NAMES } from '@zhibo/protocol';
 import { createHttpFlvSink, createWebSocketSink, type MediaServer } from '@zhibo/media';
 import type { RoomService } from '../rooms/service.js';
+import { CHAIN_HEADER, RELAY_HEADER, type EdgeRelays } from './edge.js';
+import { hlsFromOrigin } from './hls-proxy.js';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length, content-range' };
 const FLV_PATH = /^\/live\/(\d{1,10})\.flv(?:\?.*)?$/;
@@ -20,7 +22,12 @@ export function playable(status: LiveStatus | undefined): { ok: true } | { ok: f
   return { ok: false, http: status === S.Banned ? 403 : 410, message: `room is ${status} (${STATUS_NAMES[status]}): no live video` };
 }
 
-export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer): void {
+/** Cluster mode: an internal pull from a node below this one in the relay tree would make a loop (508). */
+function relayLoop(edges: EdgeRelays | undefined, streamId: string, requester: string | string[] | undefined): boolean {
+  return typeof requester === 'string' && edges !== undefined && edges.chain(streamId).slice(0, -1).includes(requester);
+}
+
+export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer, edges?: EdgeRelays): void {
   const deny = (reply: FastifyReply, http: number, message: string) => reply.code(http).headers(CORS).send({ error: 'not_playable', message });
 
   app.get('/live/:file', async (req, reply) => {
@@ -29,8 +36,11 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const roomId = Number(m[1]);
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
+    const id = String(roomId);
+    if (relayLoop(edges, id, req.headers[RELAY_HEADER])) return deny(reply, 508, 'relay loop');
+    edges?.ensure(id); // cluster mode: relay the stream from the node that holds it (the viewer waits for it)
     reply.hijack();
-    media.attachViewer(String(roomId), createHttpFlvSink(reply.raw, CORS));
+    media.attachViewer(id, createHttpFlvSink(reply.raw, edges ? { ...CORS, [CHAIN_HEADER]: edges.chain(id).join(',') } : CORS));
   });
 
   app.get('/live/:room/:file', async (req, reply) => {
@@ -38,6 +48,10 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const roomId = /^\d{1,10}$/.test(room) ? Number(room) : NaN;
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
+    // Cluster mode: a node that does not hold the stream answers with the origin's HLS.
+    const q = req.url.indexOf('?');
+    const proxied = edges && !media.hasPublisher(String(roomId)) ? await hlsFromOrigin(edges.lease, String(roomId), file, q >= 0 ? req.url.slice(q) : '') : undefined;
+    if (proxied) return reply.code(proxied.status).headers({ ...CORS, ...proxied.headers }).send(proxied.body);
     // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
     const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>);
     return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
@@ -51,6 +65,7 @@ export class WsFlv {
   constructor(
     private readonly rooms: RoomService,
     private readonly media: MediaServer,
+    private readonly edges?: EdgeRelays,
   ) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -62,6 +77,7 @@ export class WsFlv {
       socket.end(`HTTP/1.1 ${p.http} ${p.http === 403 ? 'Forbidden' : p.http === 404 ? 'Not Found' : 'Gone'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return true;
     }
+    this.edges?.ensure(String(roomId));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.media.attachViewer(String(roomId), createWebSocketSink(ws, `ws:${req.socket.remoteAddress ?? ''}`)));
     return true;
   }

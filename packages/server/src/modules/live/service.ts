@@ -9,6 +9,7 @@ import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
+import type { PublishLease } from './lease.js';
 
 /** What the domain needs from the media plane. */
 export interface MediaPort {
@@ -17,12 +18,14 @@ export interface MediaPort {
   hasPublisher(streamId: string): boolean;
 }
 
-export type PublishDecision = { ok: true; streamId: string } | { ok: false; reason: string };
+export type PublishDecision = { ok: true; streamId: string } | { ok: false; reason: string; kind?: 'conflict' };
 
 export class LiveService {
   private media: MediaPort | undefined;
   /** Media events of one stream are handled in order (a publish stop must not overtake its start). */
   private readonly queues = new Map<string, Promise<void>>();
+  /** cluster mode: the one-publisher rule across nodes */
+  lease: PublishLease | undefined;
 
   constructor(
     private readonly rooms: RoomService,
@@ -73,6 +76,8 @@ export class LiveService {
     if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
       return { ok: false, reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
     if (this.media?.hasPublisher(String(room.id))) return { ok: false, reason: `room ${room.id} already has a publisher` };
+    const holder = await this.lease?.take(String(room.id));
+    if (holder) return { ok: false, kind: 'conflict', reason: `room ${room.id} is already being published on another node (${holder.url})` };
     return { ok: true, streamId: String(room.id) };
   }
 
