@@ -38,7 +38,7 @@ export interface Cluster {
 let clusters = 0;
 
 /** n in-process nodes (each its own HTTP/RTMP ports, caches, Redis connections) sharing PostgreSQL, Redis and the data directory. */
-export async function startCluster(n: number, opts: { redisUrl?: string; env?: Record<string, string> } = {}): Promise<Cluster> {
+export async function startCluster(n: number, opts: { redisUrl?: string; env?: Record<string, string>; databaseVia?: (url: string) => string } = {}): Promise<Cluster> {
   const { url: databaseUrl, drop } = await freshPgDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'zhibo-cluster-'));
   const redisUrl = opts.redisUrl ?? process.env.ZHIBO_TEST_REDIS_URL!;
@@ -46,7 +46,7 @@ export async function startCluster(n: number, opts: { redisUrl?: string; env?: R
   const clock = new FakeClock(Date.UTC(2026, 10, 23, 4, 0, 0));
   const nodes: TestServer[] = [];
   const add = async (env: Record<string, string> = {}) => {
-    const s = await startServer('postgres', { clock, reuse: { dataDir, databaseUrl }, env: { ZHIBO_REDIS_URL: redisUrl, ZHIBO_REDIS_PREFIX: prefix, ...opts.env, ...env } });
+    const s = await startServer('postgres', { clock, reuse: { dataDir, databaseUrl: opts.databaseVia?.(databaseUrl) ?? databaseUrl }, env: { ZHIBO_REDIS_URL: redisUrl, ZHIBO_REDIS_PREFIX: prefix, ...opts.env, ...env } });
     nodes.push(s);
     return s;
   };

@@ -78,6 +78,8 @@ export interface ZhiboServices {
   reminderWorker: remindersModule.ReminderWorker;
   accounts: consoleModule.AccountService;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
+  /** cluster mode's Redis connections (undefined in the embedded default) */
+  redis: RedisLink | undefined;
   /** Public base URLs (known after listen when ports are 0). */
   urls(): { http: string; rtmp: string };
 }
@@ -224,7 +226,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     config, log, events, adminToken, urls: () => urls,
     apps: apps.service, images: images.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
-    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
+    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, accounts: consoleMod.accounts, sampler: consoleMod.sampler, redis,
   };
 
   return {
