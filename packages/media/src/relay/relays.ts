@@ -26,13 +26,14 @@ export class Relays {
   open(streamId: string): RelayFeed {
     const had = this.feeds.get(streamId);
     if (had && !had.closed) return had;
-    let feed: RelayFeed | undefined;
-    const hub = new StreamHub(this.host.hubOptions(streamId, (n) => feed?.viewersChanged(n)));
-    feed = new RelayFeed(hub, async (reason) => {
+    const box: { feed?: RelayFeed } = {};
+    const hub = new StreamHub(this.host.hubOptions(streamId, (n) => box.feed?.viewersChanged(n)));
+    const feed = new RelayFeed(hub, async (reason) => {
       if (this.feeds.get(streamId) === feed) this.feeds.delete(streamId);
       if (!hub.isClosed) this.host.logger.info(`media: relay ${streamId} closed: ${reason}`);
       await hub.close(reason);
     });
+    box.feed = feed;
     this.feeds.set(streamId, feed);
     this.host.logger.info(`media: relay ${streamId} open`);
     this.host.adopt(streamId, hub);
