@@ -138,7 +138,7 @@ export const SETTINGS = {
   }),
   reminderRate: def<number>({
     env: 'ZHIBO_REMINDER_RATE', default: 1000, parse: int(1),
-    help: 'Go-live reminders (docs/reminders.md): deliveries per second at most, per process (token bucket).',
+    help: 'Go-live reminders (docs/reminders.md): deliveries per second at most (token bucket); per process, or for the whole cluster in cluster mode.',
   }),
   reminderConcurrency: def<number>({
     env: 'ZHIBO_REMINDER_CONCURRENCY', default: 32, parse: int(1, 10_000),

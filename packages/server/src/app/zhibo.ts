@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '@zhibo/core';
 import { type Db, openDatabase } from '../db/index.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
 import { connectRedis, type RedisLink } from '../lib/redis.js';
+import { sharedBuckets } from '../lib/shared-limits.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
 import { requestBase } from '../http/base-url.js';
@@ -130,7 +131,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
     runTimers: opts.runTimers !== false, pushUrl: (id, key) => `${urls.rtmp}/${id}?key=${key}`,
   });
-  const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service });
+  const buckets = redis ? sharedBuckets(redis, log) : undefined;
+  const goods = goodsModule.create({ db, clock, events, images: images.service, rooms: rooms.service, buckets });
   const replays = replaysModule.create({ db, clock, log, ttlDays: config.replayTtlDays, rooms: rooms.service, base });
   const liveInfo = liveInfoModule.create({ db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl });
   const identity = await identityModule.create({ db, apps: apps.service });
@@ -145,7 +147,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   });
   const reminders = remindersModule.create({
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
-    baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir,
+    baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir, buckets,
     policy: {
       ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs,
       leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
@@ -157,7 +159,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     {
       db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
       reminders: reminders.service, replays: replays.service, share: share.service, quota: liveInfo.quota, adminToken,
-      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls,
+      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, urls: () => urls, redis,
     },
     { ...opts.console, buildDir },
   );

@@ -1,4 +1,5 @@
 /** What the console needs from the rest of the server: module services only (it runs no SQL of theirs). */
+import type { RedisLink } from '../../lib/redis.js';
 import type { Clock } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
@@ -29,4 +30,6 @@ export interface ConsoleDeps {
   /** server defaults the app settings page shows */
   defaults: { dailyQuota: number; minSdkVersion: string };
   urls(): { http: string; rtmp: string };
+  /** cluster mode: the sign-in throttle is shared through Redis */
+  redis?: RedisLink;
 }

@@ -14,14 +14,15 @@ import type { AppRow } from '../apps/sql.js';
 import type { RoomRow } from '../rooms/sql.js';
 import { type AccountService, ownerKey, Role } from './accounts.js';
 import type { ConsoleDeps } from './deps.js';
-import type { LoginThrottle, Session, SessionService } from './sessions.js';
+import type { Session, SessionService } from './sessions.js';
+import type { SignInThrottle } from '../../lib/shared-limits.js';
 
 export interface ConsoleCtx {
   d: ConsoleDeps;
   clock: Clock;
   accounts: AccountService;
   sessions: SessionService;
-  throttle: LoginThrottle;
+  throttle: SignInThrottle;
   /** the session each request came with (set by the gate) */
   bySession: WeakMap<FastifyRequest, Session>;
 }

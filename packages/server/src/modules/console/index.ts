@@ -15,6 +15,7 @@ import { liveRoutes } from './routes-live.js';
 import { roomRoutes } from './routes-rooms.js';
 import { statsRoutes } from './routes-stats.js';
 import { RoomSampler } from './sampler.js';
+import { SharedSignInThrottle } from '../../lib/shared-limits.js';
 import { LoginThrottle, SESSION_DEFAULTS, type SessionPolicy, SessionService } from './sessions.js';
 import { ConsoleSql } from './sql.js';
 
@@ -46,7 +47,8 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
     clock: d.clock,
     accounts,
     sessions: new SessionService(sql, d.clock, { ...SESSION_DEFAULTS, ...opts.session }),
-    throttle: new LoginThrottle(d.clock),
+    // Cluster mode: failures and locks shared by every node (Redis).
+    throttle: d.redis ? new SharedSignInThrottle(d.redis, new LoginThrottle(d.clock), d.clock) : new LoginThrottle(d.clock),
     bySession: new WeakMap(),
   };
   const sampler = new RoomSampler(d, sql, opts.sampleMs ?? 15_000);

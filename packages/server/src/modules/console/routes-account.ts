@@ -16,14 +16,14 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const login = typeof b.login === 'string' ? b.login.trim().toLowerCase() : '';
     if (!login) throw fieldError('login', 'Enter your login');
     if (typeof b.password !== 'string' || !b.password) throw fieldError('password', 'Enter your password');
-    const wait = ctx.throttle.waitMs(login);
+    const wait = await ctx.throttle.waitMs(login);
     if (wait > 0) throw new DomainError(Reason.Throttled, `Too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} minute(s)`, 'password');
     const account = await ctx.accounts.authenticate(login, b.password);
     if (!account) {
-      ctx.throttle.failed(login);
+      await ctx.throttle.failed(login);
       throw fieldError('password', 'Wrong login or password');
     }
-    ctx.throttle.succeeded(login);
+    await ctx.throttle.succeeded(login);
     const sess = await ctx.sessions.create(account.id);
     reply.header('set-cookie', sessionCookie(ctx, sess.token, Math.floor(ctx.sessions.policy.maxMs / 1000)));
     d.log.info(`console: ${account.login} signed in`);
