@@ -300,7 +300,7 @@ export class MediaServer {
    * viewerKey (device id, openid or client IP) makes connections of one key count as one viewer and
    * is what maxViewerConnectionsPerKey caps; without it the connection counts as a viewer by itself.
    */
-  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string } = {}): ViewerHandle {
+  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string; relay?: boolean } = {}): ViewerHandle {
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
     const live = this.live.get(streamId)?.hub;
     const hub = live && !live.isClosed ? live : this.relays.get(streamId)?.hub;
@@ -310,7 +310,8 @@ export class MediaServer {
       sink.close(true);
       return handle;
     }
-    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey)) {
+    // Another node's internal pull (a cluster edge) is not a viewer: its own viewers are counted on that node.
+    for (const old of opts.relay ? [] : this.viewerKeys.add(streamId, sink, opts.viewerKey)) {
       this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${this.opts.maxViewerConnectionsPerKey} connections of one viewer key`);
       old.close(false);
     }

@@ -60,12 +60,13 @@ if (clusterEnabled)
       const w1 = watch(edge);
       const w2 = watch(edge);
       await waitUntil(() => w1.keyframes.length >= 2 && w2.keyframes.length >= 2, { what: 'video on the edge', timeoutMs: 15_000 });
-      expect(origin.z.services.media.viewerConnections(id)).toBe(1); // one internal pull, however many viewers
+      expect(origin.z.services.media.hub(id)!.viewerCount).toBe(1); // one internal pull, however many viewers
+      expect(origin.z.services.media.viewerCount(id)).toBe(0); // and it is not counted as a viewer
       expect(edge.z.services.media.viewerConnections(id)).toBe(2);
       w1.close();
       w2.close();
       await waitUntil(() => edge.z.services.media.relay(id) === undefined, { what: 'the relay stopped after its linger', timeoutMs: 15_000 });
-      await waitUntil(() => origin.z.services.media.viewerConnections(id) === 0, { what: 'the pull gone from the origin' });
+      await waitUntil(() => origin.z.services.media.hub(id)!.viewerCount === 0, { what: 'the pull gone from the origin' });
     });
 
     it('edge of an edge: with a fan-out of 1 the second edge pulls from the first, not from the origin', async () => {
@@ -77,8 +78,8 @@ if (clusterEnabled)
       await waitUntil(() => w1.keyframes.length >= 1, { what: 'video on the first edge', timeoutMs: 15_000 });
       const w2 = watch(e2);
       await waitUntil(() => w2.keyframes.length >= 2, { what: 'video on the second edge', timeoutMs: 15_000 });
-      expect(origin.z.services.media.viewerConnections(id)).toBe(1);
-      expect(e1.z.services.media.viewerConnections(id)).toBe(2); // its own viewer + the second edge
+      expect(origin.z.services.media.hub(id)!.viewerCount).toBe(1);
+      expect(e1.z.services.media.hub(id)!.viewerCount).toBe(2); // its own viewer + the second edge's pull
     });
 
     it('the anchor\'s node goes away and the anchor republishes on another node: edge viewers keep their connection and get video again', async () => {
@@ -95,5 +96,30 @@ if (clusterEnabled)
       await waitUntil(() => w.keyframes.length >= before + 2, { what: 'video again on the same connection', timeoutMs: 20_000 });
       expect(w.ended).toBeUndefined();
       expect(w.tsBack).toBe(0); // timestamps continue across the origin switch
+    });
+
+    it('a replay recorded on one node and an uploaded image are served by every node (shared data directory, images in the database)', async () => {
+      c = await startCluster(2);
+      const [a, b] = c.nodes as [TestServer, TestServer];
+      const m = await merchant(a);
+      const room = await m.room();
+      const { pushAddr } = await a.api.get('/wxaapi/broadcast/room/getpushurl', { roomId: room, access_token: m.token });
+      const p = pushTestStream(pushAddr as string, { seconds: 3, gopSec: 1 });
+      pushers.push(p);
+      expect(await p.exited).toBe(0);
+      const list = await waitUntil(async () => {
+        const r = (await (await fetch(`${b.url}/api/plugin/v1/replays?room_id=${room}`)).json()) as { replays?: Array<{ media_url: string }> };
+        return r.replays?.length ? r.replays : undefined;
+      }, { what: 'the replay listed on the other node', timeoutMs: 30_000 });
+      const path = new URL(list[0]!.media_url).pathname;
+      const mp4 = await fetch(`${b.url}${path}`);
+      expect(mp4.status).toBe(200);
+      expect(mp4.headers.get('content-type')).toBe('video/mp4');
+      expect((await mp4.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+      const info = await b.api.post('/wxa/business/getliveinfo', { start: 0, limit: 10 }, { access_token: m.token });
+      const cover = new URL((info.room_info as Array<{ cover_img: string }>)[0]!.cover_img).pathname;
+      const img = await fetch(`${b.url}${cover}`);
+      expect(img.status).toBe(200);
+      expect(img.headers.get('content-type')).toMatch(/^image\//);
     });
   });

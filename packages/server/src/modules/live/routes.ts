@@ -37,10 +37,11 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
     const id = String(roomId);
+    const relay = typeof req.headers[RELAY_HEADER] === 'string';
     if (relayLoop(edges, id, req.headers[RELAY_HEADER])) return deny(reply, 508, 'relay loop');
     edges?.ensure(id); // cluster mode: relay the stream from the node that holds it (the viewer waits for it)
     reply.hijack();
-    media.attachViewer(id, createHttpFlvSink(reply.raw, edges ? { ...CORS, [CHAIN_HEADER]: edges.chain(id).join(',') } : CORS));
+    media.attachViewer(id, createHttpFlvSink(reply.raw, edges ? { ...CORS, [CHAIN_HEADER]: edges.chain(id).join(',') } : CORS), { relay: relay && edges !== undefined });
   });
 
   app.get('/live/:room/:file', async (req, reply) => {
