@@ -96,7 +96,8 @@ export class MediaServer {
     this.relays = new Relays({
       logger: this.logger,
       hubOptions: (streamId, onViewers) => ({
-        streamId, logger: this.logger, viewerPolicy: this.viewerPolicy, gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20, batchMs: this.opts.batchMs,
+        // batchMs 0: the upstream arrives already batched by its own hub; a second window would add its latency per hop.
+        streamId, logger: this.logger, viewerPolicy: this.viewerPolicy, gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20, batchMs: 0,
         onViewerCountChange: (n) => {
           this.counter.changed(streamId);
           onViewers(n);
