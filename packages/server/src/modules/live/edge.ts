@@ -123,6 +123,7 @@ class EdgeRun {
   private async run(): Promise<void> {
     const { media, lease, opts, log } = this.e;
     let deadline = Date.now() + opts.followMs;
+    let failures = 0;
     while (!this.stopped) {
       if (media.hasPublisher(this.id)) break; // the anchor publishes here now
       const holder = await lease.holder(this.id);
@@ -143,22 +144,30 @@ class EdgeRun {
       feed.beginUpstream();
       const pull = pullFlv(`${parent.url}/live/${this.id}.flv`, { headers: { [RELAY_HEADER]: lease.node }, onTag: (t) => feed.push(t) });
       this.pull = pull;
+      let opened = false;
       try {
         const h = await pull.opened;
+        opened = true;
+        failures = 0;
         this.chain = String(h[CHAIN_HEADER] ?? '').split(',').filter(Boolean);
         await this.e.redis.cmd.zadd(this.e.relaysKey(this.id), 'NX', (parent.depth + 1) * DEPTH, this.e.self).catch(() => undefined);
         log.info(`edge ${this.id}: relaying from ${parent.url} (depth ${parent.depth + 1})`);
       } catch (err) {
-        log.warn(`edge ${this.id}: pull from ${parent.url} failed: ${(err as Error).message}`);
+        // A dead origin keeps its lease up to 5 s: retry with backoff, one warning per outage.
+        const line = `edge ${this.id}: pull from ${parent.url} failed: ${(err as Error).message}`;
+        if (failures++ === 0) log.warn(line);
+        else log.debug(line);
         if (parent.member !== `${holder.node}|${holder.url}`) await this.e.redis.cmd.zrem(this.e.relaysKey(this.id), parent.member).catch(() => undefined);
       }
       const why = await pull.done;
       this.pull = undefined;
       await this.e.cmds.zhiboRelayUnpick(this.e.relaysKey(this.id), parent.member).catch(() => undefined);
       if (this.stopped || feed.closed) break;
-      log.info(`edge ${this.id}: upstream ${parent.url} ended (${why}); following the lease`);
-      deadline = Date.now() + opts.followMs;
-      await sleep(100);
+      if (opened) {
+        log.info(`edge ${this.id}: upstream ${parent.url} ended (${why}); following the lease`);
+        deadline = Date.now() + opts.followMs;
+      } else if (Date.now() > deadline) break;
+      await sleep(Math.min(1000, 100 * 2 ** failures));
     }
     await this.finish();
   }

@@ -31,7 +31,7 @@ interface LeaseCommands {
   zhiboLeaseDrop(key: string, prefix: string): Promise<number>;
 }
 
-export const LEASE_TTL_MS = 5000;
+const LEASE_TTL_MS = 5000;
 const RENEW_MS = 1500;
 
 export class PublishLease {

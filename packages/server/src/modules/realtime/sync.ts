@@ -10,14 +10,14 @@ import { Essential, type RoomChannel } from './channel.js';
 import type { RealtimeStore } from './store.js';
 
 /** A node not heard from for this long drops out of the room's viewer total. */
-export const NODE_SILENCE_MS = 3000;
+const NODE_SILENCE_MS = 3000;
 /** A node with nothing new still sends its batch this often (so it stays in the total). */
 const HEARTBEAT_TICKS = 5;
 /** Comments kept for the bus while it is unreachable (they are stored in the database whatever happens). */
 const MAX_UNSENT = 2000;
 
 /** Apply a merchant command to an open channel (from this node's API, or from another node through the bus). */
-export function applyCommand(ch: RoomChannel, cmd: BusCommand): void {
+function applyCommand(ch: RoomChannel, cmd: BusCommand): void {
   switch (cmd.kind) {
     case 'present':
       ch.presented = cmd.goods;
