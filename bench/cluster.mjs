@@ -23,6 +23,8 @@ const SECONDS = Number(arg('seconds', '10'));
 const PER_SEC = Number(arg('per-sec', '20'));
 const FLV = Number(arg('flv', '150'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t00 = Date.now();
+const step = (what) => console.error(`  [${((Date.now() - t00) / 1000).toFixed(0)} s] ${what}`);
 const CLK = 100; // clock ticks per second of /proc/PID/stat (Linux default)
 
 async function freePort() {
@@ -75,6 +77,7 @@ async function startRedis() {
   });
   const url = `redis://127.0.0.1:${port}`;
   const r = new Redis(url, { lazyConnect: true });
+  r.on('error', () => {});
   for (let i = 0; i < 100; i++) {
     try {
       await r.connect();
@@ -197,6 +200,7 @@ async function chatRun(nodes, room, extraCpuPid) {
   const next = () => new Promise((r) => (msgs.length ? r(msgs.shift()) : load.once('message', r)));
   load.send({ ports, room, n: VIEWERS, seconds: SECONDS, perSec: PER_SEC, probes: 50, run: Date.now() });
   const ready = await next();
+  step(`  ${ready.connected} viewers connected; comments going`);
   const cpu0 = await Promise.all(nodes.map((n) => n.cpuMs()));
   const x0 = extraCpuPid ? procCpuMs(extraCpuPid) : 0;
   const r = await next();
@@ -236,7 +240,9 @@ async function main() {
   // ---- single process (PostgreSQL, no Redis) ----
   const single = await startNode({ DATABASE_URL: pg.replace('/postgres', '/postgres'), BENCH_DATA: shared });
   const s1 = await single.ask({ setup: true });
+  step('single process: chat');
   const chat1 = await chatRun([single], s1.room);
+  step('single process: FLV viewers');
   const pub1 = pushStream(single.rtmp, s1.room, s1.key);
   await sleep(3000);
   const flv1 = await flvCost([single], () => `${single.http}/live/${s1.room}.flv`);
@@ -247,14 +253,17 @@ async function main() {
   const env = { DATABASE_URL: pg, ZHIBO_REDIS_URL: redis.url, ZHIBO_REDIS_PREFIX: 'bench', ZHIBO_RELAY_FANOUT: '1', BENCH_DATA: shared };
   const nodes = [await startNode(env), await startNode(env), await startNode(env)];
   const c = await nodes[0].ask({ setup: true });
+  step('3 nodes: chat');
   await sleep(1500); // the room reaches the other nodes through NOTIFY
   const chat3 = await chatRun(nodes, c.room, redis.pid);
+  step('3 nodes: FLV viewers');
   let pub = pushStream(nodes[0].rtmp, c.room, c.key);
   await sleep(3000);
   const flv3 = await flvCost(nodes, (i) => `${nodes[i % 3].http}/live/${c.room}.flv`, redis.pid);
   await sleep(7000); // relays stop 5 s after their last viewer
 
   // cold edge: first keyframe
+  step('cold edges');
   const cold = [];
   for (let i = 0; i < 4; i++) {
     const t0 = performance.timeOrigin + performance.now();
@@ -266,6 +275,7 @@ async function main() {
   }
 
   // relay hops: origin → B → C (fan-out 1)
+  step('relay hops');
   const direct = flvViewer(`${nodes[0].http}/live/${c.room}.flv`);
   const hop1 = flvViewer(`${nodes[1].http}/live/${c.room}.flv`);
   await waitFor(() => hop1.keyframes.length > 0, 10_000, 'hop 1');
@@ -286,6 +296,7 @@ async function main() {
   hop1.close();
 
   // the anchor's node dies, the anchor republishes on node B: viewers on C get video again on the same connection
+  step('origin killed, republish elsewhere');
   const before = hop2.keyframes.length;
   nodes[0].kill();
   pub.kill('SIGKILL');

@@ -51,6 +51,7 @@ process.once('message', async (cfg) => {
       }));
     }
     viewers.push(...(await Promise.all(group)));
+    if (i === 0 && !viewers.some((v) => v.ok)) console.error('  chat load: the first viewers got no welcome (is the room known on every node?)');
   }
   const connected = viewers.filter((v) => v.ok).length;
   const senders = viewers.filter((v, i) => v.ok && i % ports.length === 0);
