@@ -1,7 +1,7 @@
 // Chat load for `npm run bench -- cluster` (a child process). Told {ports, room, n, seconds, perSec, probes} over IPC:
 // opens n viewers spread round-robin over the nodes' ports (hello with chatBatch), then viewers on the FIRST node send
 // perSec comments a second (text = send time); `probes` viewers per node record when each comment arrives.
-// Answers {local: latencies on node 0, cross: latencies on the other nodes, delivered, connected, failed}.
+// Answers {ready, connected}, waits for 'go', then {local: latencies on node 0, cross: on the other nodes, sent, connected, failed}.
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -55,8 +55,9 @@ process.once('message', async (cfg) => {
   }
   const connected = viewers.filter((v) => v.ok).length;
   const senders = viewers.filter((v, i) => v.ok && i % ports.length === 0);
-  const started = performance.timeOrigin + performance.now();
   process.send({ ready: true, connected });
+  await new Promise((r) => process.once('message', r)); // 'go' (the driver measured the idle CPU meanwhile)
+  const started = performance.timeOrigin + performance.now();
   let sent = 0;
   await new Promise((resolve) => {
     const t = setInterval(() => {
@@ -71,6 +72,6 @@ process.once('message', async (cfg) => {
   });
   await new Promise((r) => setTimeout(r, 1500));
   for (const v of viewers) v.ws.terminate();
-  process.send({ local: lat.local, cross: lat.cross, sent, connected, failed: n - connected });
-  process.exit(0);
+  // exit only once the (large) answer is through the IPC channel
+  process.send({ local: lat.local, cross: lat.cross, sent, connected, failed: n - connected }, () => process.exit(0));
 });

@@ -4,7 +4,8 @@
  * session continues the timestamps, and a local publisher closes the relay. Real ffmpeg publishers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { pullFlv } from '../src/index.js';
+import { createServer } from 'node:http';
+import { buildTag, flvHeader, pullFlv } from '../src/index.js';
 import { ffmpegPublish, killSpawned, startFlvHttp, startMedia, waitFor, type TestMedia } from './helpers.js';
 
 type Front = Awaited<ReturnType<typeof startFlvHttp>>;
@@ -103,5 +104,34 @@ describe('media relays (cluster edges)', () => {
     expect(await missing.done).toBe('HTTP 404');
     const refused = pullFlv('http://127.0.0.1:1/x.flv', { onTag: () => {} });
     await expect(refused.opened).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('pullFlv hands over every whole tag whatever the chunk boundaries (1-byte to 5000-byte pieces)', async () => {
+    const tags = Array.from({ length: 60 }, (_, i) => buildTag(i % 2 ? 9 : 8, i * 40, Buffer.alloc(1 + ((i * 997) % 9000), i)));
+    const stream = Buffer.concat([flvHeader(), ...tags]);
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const srv = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/x-flv' });
+      let o = 0;
+      const next = () => {
+        if (o >= stream.length) return res.end();
+        const n = rnd() < 0.3 ? 1 + Math.floor(rnd() * 3) : 1 + Math.floor(rnd() * 5000);
+        res.write(stream.subarray(o, o + n));
+        o += n;
+        setImmediate(next);
+      };
+      next();
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const got: Buffer[] = [];
+      const p = pullFlv(`http://127.0.0.1:${(srv.address() as { port: number }).port}/x.flv`, { onTag: (t) => got.push(Buffer.from(t)) });
+      expect(await p.done).toBe('upstream ended');
+      expect(got).toHaveLength(tags.length);
+      for (let i = 0; i < tags.length; i++) expect(got[i]!.equals(tags[i]!)).toBe(true);
+    } finally {
+      await new Promise((r) => srv.close(r));
+    }
   });
 });

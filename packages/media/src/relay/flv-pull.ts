@@ -62,6 +62,12 @@ export function pullFlv(url: string, o: FlvPullOptions): FlvPull {
     }
     return b.subarray(o2);
   };
+  /** Bytes the pending unit (the file header or one tag) needs in all; 0 while that is not known yet. */
+  const unitLength = (): number => {
+    const head = pending[0]!.length >= 11 ? pending[0]! : Buffer.concat(pending, pendingLen);
+    if (!headerSeen) return head.length >= 9 ? head.readUInt32BE(5) + 4 : 0;
+    return head.length >= 4 ? 15 + head.readUIntBE(1, 3) : 0;
+  };
   const req = request(url, { headers: o.headers }, (res) => {
     if (res.statusCode !== 200) {
       res.resume();
@@ -72,8 +78,32 @@ export function pullFlv(url: string, o: FlvPullOptions): FlvPull {
     res.on('data', (chunk: Buffer) => {
       if (ended) return;
       try {
-        const all = pendingLen ? Buffer.concat([...pending, chunk], pendingLen + chunk.length) : chunk;
-        const rest = parse(all);
+        let c = chunk;
+        // A tag split over chunks: join only its own bytes (the rest of the chunk stays a view, never copied).
+        while (pendingLen > 0 && c.length > 0) {
+          const want = unitLength();
+          const take = want === 0 ? c.length : Math.min(want - pendingLen, c.length);
+          pending.push(c.subarray(0, take));
+          pendingLen += take;
+          c = c.subarray(take);
+          if (want === 0 || pendingLen < want) {
+            if (want !== 0) return;
+            const rest = parse(Buffer.concat(pending, pendingLen));
+            pending = rest.length ? [rest] : [];
+            pendingLen = rest.length;
+            continue;
+          }
+          const unit = Buffer.concat(pending, pendingLen);
+          pending = [];
+          pendingLen = 0;
+          const rest = parse(unit);
+          if (rest.length) {
+            pending = [rest];
+            pendingLen = rest.length;
+          }
+        }
+        if (c.length === 0) return;
+        const rest = parse(c);
         pending = rest.length ? [rest] : [];
         pendingLen = rest.length;
       } catch (e) {
