@@ -77,7 +77,8 @@ export class LiveService {
       return { ok: false, reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
     if (this.media?.hasPublisher(String(room.id))) return { ok: false, reason: `room ${room.id} already has a publisher` };
     const holder = await this.lease?.take(String(room.id));
-    if (holder) return { ok: false, kind: 'conflict', reason: `room ${room.id} is already being published on another node (${holder.url})` };
+    // The encoder is told which node (its id), never the node's internal address.
+    if (holder) return { ok: false, kind: 'conflict', reason: `room ${room.id} is already being published on another node (${holder.node})` };
     return { ok: true, streamId: String(room.id) };
   }
 
