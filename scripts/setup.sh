@@ -2,10 +2,12 @@
 # Installs what is missing for one purpose, then builds. Safe to run again: each step is skipped when done.
 #   bash scripts/setup.sh run    (npm start)  ffmpeg (ingest, HLS, replays) and a CJK font (poster text); nothing else
 #   bash scripts/setup.sh test   (npm test)   + chromium (browser tests), postgresql (the throw-away test server),
+#                                             redis-server (the throw-away Redis 7 of the cluster-mode tests),
 #                                             zbar-tools + tesseract-ocr (the poster tests scan its QR code, read its time),
-#                                             nginx + openssl (the deployment test fronts zhibo with TLS), prometheus
-#                                             (scrapes /metrics), systemd (systemd-analyze verifies the unit in deploy/)
-#   bash scripts/setup.sh bench               + nginx with the RTMP module (benchmark peer)
+#                                             nginx + openssl (the deployment test fronts zhibo with TLS; the cluster
+#                                             tests balance nodes with it), prometheus (scrapes /metrics),
+#                                             systemd (systemd-analyze verifies the unit in deploy/)
+#   bash scripts/setup.sh bench               + nginx with the RTMP module (benchmark peer), redis-server (cluster bench)
 # npm packages: `npm ci` only when node_modules does not hold what package-lock.json asks for
 # (scripts/deps-match.mjs compares contents, not file times). Then: TypeScript build + browser bundles.
 set -euo pipefail
@@ -22,6 +24,8 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v nginx >/dev/null 2>&1 || need+=(nginx)
+  # cluster mode (issue 13): a throw-away Redis 7 (npm start does not need it)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 fi
 if [ "$mode" = test ]; then
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)

@@ -21,11 +21,27 @@ cleanup() {
   "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PGDIR"
 }
-trap cleanup EXIT
+REDIS_DIR=$(mktemp -d /tmp/zhibo-redis-XXXXXX)
+REDIS_PORT=${ZHIBO_TEST_REDIS_PORT:-$((40000 + RANDOM % 20000))}
+REDIS_PID=""
+cleanup_all() {
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
+  rm -rf "$REDIS_DIR"
+  cleanup
+}
+trap cleanup_all EXIT
 echo "== PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (throw-away)"
 "${RUNAS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U zhibo --auth=trust -E UTF8 >/dev/null
 "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o "-h 127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c max_connections=200" start >/dev/null
 export ZHIBO_TEST_PG_URL="postgres://zhibo@127.0.0.1:$PGPORT/postgres"
+# Cluster tests (issue 13) need Redis 7 too: a throw-away one on a loopback port, no persistence.
+if command -v redis-server >/dev/null 2>&1; then
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" >"$REDIS_DIR/log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+  echo "== Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$REDIS_PORT (throw-away)"
+  export ZHIBO_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+fi
 
 echo "== tests"
 mkdir -p test-artifacts

@@ -32,3 +32,5 @@ export { WhipServer, type WhipOptions, type WhipRequest, type WhipResponse } fro
 export type { WhipSession, WhipSessionStats } from './whip/whip-session.js';
 export { createWhipNodeHandler } from './whip/node-handler.js';
 export type { RefusalKind } from './publish-host.js';
+export { pullFlv, type FlvPull, type FlvPullOptions } from './relay/flv-pull.js';
+export type { RelayFeed } from './relay/relay-feed.js';

@@ -28,6 +28,8 @@ import type { MediaServerOptions } from './options.js';
 import { ViewerKeys } from './hub/viewer-keys.js';
 import { WhipServer } from './whip/whip-server.js';
 import { MediaStats, type MediaStatsSnapshot } from './stats.js';
+import { Relays } from './relay/relays.js';
+import type { RelayFeed } from './relay/relay-feed.js';
 
 export type { AuthorizeRequest, AuthorizeResult, RefusalKind, MediaServerOptions } from './options.js';
 
@@ -46,6 +48,7 @@ export class MediaServer {
   private readonly background = new Set<Promise<unknown>>();
   private readonly viewerPolicy: ConsumerPolicy;
   private readonly hls: HlsRegistry;
+  private readonly relays: Relays;
   private closing: Promise<void> | null = null;
   /** setRecording(): new publish sessions are recorded (when recordDir is set) */
   private recording = true;
@@ -96,6 +99,20 @@ export class MediaServer {
         return this.startPipeline(id, link);
       },
     };
+    this.relays = new Relays({
+      logger: this.logger,
+      hubOptions: (streamId, onViewers) => ({
+        // batchMs 0: the upstream arrives already batched by its own hub; a second window would add its latency per hop.
+        streamId, logger: this.logger, viewerPolicy: this.viewerPolicy, gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20, batchMs: 0,
+        onViewerCountChange: (n) => {
+          this.counter.changed(streamId);
+          onViewers(n);
+        },
+      }),
+      adopt: (streamId, hub) => {
+        for (const sink of this.waiting.take(streamId)) hub.attach(sink, this.viewerPolicy, 'viewer');
+      },
+    });
     this.whip = opts.whip ? new WhipServer(host, { ...opts.whip, logger: this.logger, ffmpegPath: opts.ffmpegPath, stallTimeoutMs: opts.stallTimeoutMs ?? 5000 }) : null;
   }
 
@@ -178,7 +195,28 @@ export class MediaServer {
   }
 
   hub(streamId: string): StreamHub | undefined {
-    return this.live.get(streamId)?.hub;
+    return this.live.get(streamId)?.hub ?? this.relays.get(streamId)?.hub;
+  }
+
+  /**
+   * Relay a stream published on another node (cluster edges): a hub without recording or HLS, fed by the caller
+   * (`pullFlv` → `feed.push`). Waiting viewers attach to it. A local publisher of the stream closes it. Returns the
+   * open relay if there is one; throws if the stream is published here.
+   */
+  openRelay(streamId: string): RelayFeed {
+    if (this.live.has(streamId)) throw new Error(`stream ${streamId} is published here`);
+    if (this.closing) throw new Error('media server closing');
+    return this.relays.open(streamId);
+  }
+
+  /** The open relay of a stream, if any. */
+  relay(streamId: string): RelayFeed | undefined {
+    return this.relays.get(streamId);
+  }
+
+  /** Relayed stream ids. */
+  relayStreams(): string[] {
+    return this.relays.ids();
   }
 
   /** Stream health of a live stream (bitrate, fps, keyframe interval, codecs, late data, drops); undefined when nobody publishes. */
@@ -226,6 +264,8 @@ export class MediaServer {
   }
 
   private startPipeline(streamId: string, link: PublisherLink): PublishPipeline {
+    // The anchor publishes here now: a relay of the stream ends (its viewers reconnect to this hub).
+    void this.relays.get(streamId)?.close('the stream is published on this node now');
     const hub = new StreamHub({
       streamId,
       logger: this.logger,
@@ -300,17 +340,25 @@ export class MediaServer {
    * is what maxViewerConnectionsPerKey caps (`maxPerKey` overrides the cap for this call, e.g. a higher
    * one for a key that is an IP address); without it the connection counts as a viewer by itself.
    */
-  attachViewer(streamId: string, sink: ViewerSink, opts: { waitMs?: number; viewerKey?: string; maxPerKey?: number; protocol?: 'flv' | 'ws-flv' } = {}): ViewerHandle {
-    if (opts.protocol) sink = this.stats.wrap(streamId, opts.protocol, sink);
+  attachViewer(
+    streamId: string,
+    sink: ViewerSink,
+    opts: { waitMs?: number; viewerKey?: string; maxPerKey?: number; protocol?: 'flv' | 'ws-flv'; relay?: boolean } = {},
+  ): ViewerHandle {
+    // A relay (another node's pull) is not a viewer of this node: not in the viewer metrics either.
+    if (opts.protocol && !opts.relay) sink = this.stats.wrap(streamId, opts.protocol, sink);
     const handle: ViewerHandle = { streamId, close: () => sink.close(false) };
-    const p = this.live.get(streamId);
+    const live = this.live.get(streamId)?.hub;
+    const hub = live && !live.isClosed ? live : this.relays.get(streamId)?.hub;
+    const p = hub && !hub.isClosed ? { hub } : undefined;
     const waitMs = opts.waitMs ?? this.opts.viewerWaitMs ?? 10_000;
     if (!(p && !p.hub.isClosed) && (this.closing || waitMs <= 0)) {
       sink.close(true);
       return handle;
     }
     const cap = opts.maxPerKey ?? this.opts.maxViewerConnectionsPerKey ?? 0;
-    for (const old of this.viewerKeys.add(streamId, sink, opts.viewerKey, cap)) {
+    // Another node's internal pull (a cluster edge) is not a viewer: its own viewers are counted on that node.
+    for (const old of opts.relay ? [] : this.viewerKeys.add(streamId, sink, opts.viewerKey, cap)) {
       this.logger.debug?.(`media: ${streamId}: viewer ${old.label ?? ''} closed: more than ${cap} connections of one viewer key`);
       old.close(false);
     }
@@ -369,7 +417,7 @@ export class MediaServer {
   /** Close everything: listener, publishers (publishStop 'socket_closed'), WHIP sessions, viewers, HLS, recordings. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([this.rtmp.close(), this.whip?.close()]);
+      await Promise.all([this.rtmp.close(), this.whip?.close(), this.relays.closeAll('server closing')]);
       this.waiting.closeAll();
       await this.idle();
       this.hls.closeAll();

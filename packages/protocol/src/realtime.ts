@@ -68,6 +68,11 @@ export interface RoomHello {
    * The server answers with a fresh `welcome` snapshot; the entry is not counted again.
    */
   resume?: { lastSeq: number; session?: string };
+  /**
+   * The client understands `chat_batch` (issue 13): the server then sends at most one chat frame per tick
+   * (comments of every node of a cluster, up to the room's display cap) instead of one `chat` per comment.
+   */
+  chatBatch?: boolean;
 }
 
 /** First message on /ws/site?appid=… */
@@ -165,6 +170,18 @@ export interface WelcomeMsg {
 export interface ChatOut extends ChatComment {
   type: 'chat';
   seq: number;
+}
+
+/**
+ * Several comments in one frame, oldest first (to clients whose hello had `chatBatch: true`): at most one per tick.
+ * `skipped` comments arrived in the same tick beyond the room's display cap: they are stored and visible to the
+ * merchant's moderators, but not shown to viewers.
+ */
+export interface ChatBatchMsg {
+  type: 'chat_batch';
+  seq: number;
+  comments: ChatComment[];
+  skipped: number;
 }
 
 export interface ChatDeletedMsg {
@@ -282,7 +299,7 @@ export interface ReminderMsg {
 }
 
 export type ServerMessage =
-  | WelcomeMsg | ChatOut | ChatDeletedMsg | LikesMsg | ViewersMsg | ShelfMsg | PresentMsg | StatusMsg
+  | WelcomeMsg | ChatOut | ChatBatchMsg | ChatDeletedMsg | LikesMsg | ViewersMsg | ShelfMsg | PresentMsg | StatusMsg
   | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg | SiteStatusMsg | ReplaysMsg | NoticeMsg;
 
 /** /ws/room: the merchant pinned a notice above the chat (null: unpinned). */

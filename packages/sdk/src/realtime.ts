@@ -115,6 +115,7 @@ export class RoomChannel extends Emitter<RoomChannelEvents> {
         ...(this.opts.viewerToken ? { viewerToken: this.opts.viewerToken } : { deviceId: this.opts.deviceId }),
         ...(this.opts.entry ? { entry: this.opts.entry } : {}),
         ...(this.opts.nick ? { nick: this.opts.nick } : {}),
+        chatBatch: true,
         ...(this.lastSeq !== undefined ? { resume: { lastSeq: this.lastSeq, ...(this.session ? { session: this.session } : {}) } } : {}),
       });
     };
@@ -154,6 +155,10 @@ export class RoomChannel extends Emitter<RoomChannelEvents> {
         this.startHeartbeat(m.heartbeatMs);
         this.emit('welcome', m);
         this.flushLikes();
+        return;
+      case 'chat_batch':
+        // One frame per tick (issue 13): handed on as the `chat` events older code listens to.
+        for (const c of Array.isArray(m.comments) ? m.comments : []) this.emit('chat', { type: 'chat', seq: m.seq, ...c });
         return;
       case 'chat':
       case 'chatDeleted':

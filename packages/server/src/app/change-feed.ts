@@ -36,14 +36,7 @@ export class ChangeFeed implements Component {
   ) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
-    client.on('error', (e) => this.log.warn(`change feed: listener connection lost (${e.message}); caches may be stale until restart`));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    client.on('notification', (n) => {
-      if (n.channel === CHANNEL && n.payload) void this.receive(n.payload);
-    });
-    this.client = client;
+    await this.listen();
     // Local changes go out after their commit (the events fire after commit).
     const send = (c: Change) => {
       if (this.relaying || this.closed) return;
@@ -56,6 +49,31 @@ export class ChangeFeed implements Component {
       this.events.on('streamKeyChanged', (e) => send({ kind: 'streamKeyChanged', ...e })),
       this.events.on('appChanged', (app) => send({ kind: 'appChanged', app })),
     );
+  }
+
+  /** The LISTEN connection; when it is lost (PostgreSQL restarted or unreachable) it is opened again every second. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    let lost = false;
+    const again = (why: string) => {
+      if (lost || this.closed) return;
+      lost = true;
+      this.log.warn(`change feed: listener connection lost (${why}); reconnecting (caches may be stale until then)`);
+      void client.end().catch(() => undefined);
+      const retry = () => {
+        if (this.closed) return;
+        this.listen().then(() => this.log.info('change feed: listening again'), () => setTimeout(retry, 1000).unref());
+      };
+      setTimeout(retry, 1000).unref();
+    };
+    client.on('error', (e) => again(e.message));
+    client.on('end', () => again('connection ended'));
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    client.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload) void this.receive(n.payload);
+    });
+    this.client = client;
   }
 
   private async receive(payload: string): Promise<void> {

@@ -41,6 +41,8 @@ export function withBoundUrls(c: Config, httpPort: number, rtmpPort: number, lan
     ...c,
     publicUrl: c.publicUrl || `http://${linkHost(c.http.host, lan)}:${httpPort}`,
     rtmpPublicUrl: c.rtmpPublicUrl || `rtmp://${linkHost(c.rtmp.host, lan)}:${rtmpPort}/live`,
+    // cluster mode: what other nodes reach this one at (the LAN address when bound to all interfaces)
+    nodeUrl: c.nodeUrl || `http://${linkHost(c.http.host, lan)}:${httpPort}`,
   };
 }
 

@@ -202,7 +202,7 @@ export const SETTINGS = {
   }),
   reminderRate: def<number>({
     env: 'ZHIBO_REMINDER_RATE', default: 1000, parse: int(1),
-    help: 'Go-live reminders (docs/reminders.md): deliveries per second at most, per process (token bucket).',
+    help: 'Go-live reminders (docs/reminders.md): deliveries per second at most (token bucket); per process, or for the whole cluster in cluster mode.',
   }),
   reminderConcurrency: def<number>({
     env: 'ZHIBO_REMINDER_CONCURRENCY', default: 32, parse: int(1, 10_000),
@@ -255,6 +255,26 @@ export const SETTINGS = {
   sourceMaps: def<boolean>({
     env: 'ZHIBO_SOURCE_MAPS', default: false, parse: bool,
     help: 'Serve the browser bundles\' source maps (`*.map`). Off by default (production); turn it on in development.',
+  }),
+  redisUrl: def<string | undefined>({
+    env: 'ZHIBO_REDIS_URL', default: undefined, shown: '(unset)', parse: baseUrl(['redis:', 'rediss:']),
+    help: 'Cluster mode (docs/cluster.md), with `DATABASE_URL`: Redis 7 for chat, likes and viewer counts across nodes, the publish lease, edge relays and cluster-wide limits.',
+  }),
+  redisPrefix: def<string>({
+    env: 'ZHIBO_REDIS_PREFIX', default: 'zhibo',
+    parse: (v, name) => {
+      if (!/^[A-Za-z0-9_.-]{1,40}$/.test(v)) throw new ConfigError(`${name}: "${v}" must be 1-40 of A-Z a-z 0-9 _ . -`);
+      return v;
+    },
+    help: 'Prefix of every Redis key and channel of this cluster (several clusters may share one Redis).',
+  }),
+  nodeUrl: def<string>({
+    env: 'ZHIBO_NODE_URL', default: '', shown: '(derived)', parse: baseUrl(['http:', 'https:']),
+    help: 'Cluster mode: the base URL other nodes reach this node at (edge pulls, HLS and replay fetches). Default `http://HOST:PORT` of `ZHIBO_HTTP` (this machine\'s LAN address when bound to all interfaces).',
+  }),
+  relayFanout: def<number>({
+    env: 'ZHIBO_RELAY_FANOUT', default: 4, parse: int(1, 1000),
+    help: 'Cluster mode: edges one node feeds directly; more edges pull from other edges (a relay tree).',
   }),
   pushAllowHttp: def<boolean>({
     env: 'ZHIBO_PUSH_ALLOW_HTTP', default: false, parse: bool,
@@ -403,6 +423,7 @@ export const CROSS_CHECKS: Array<(c: Config) => string | undefined> = [
     c.rtmpPreAuthMaxBytes > c.rtmpMaxMessageBytes
       ? `ZHIBO_RTMP_PREAUTH_MAX_BYTES (${c.rtmpPreAuthMaxBytes}) must not exceed ZHIBO_RTMP_MAX_MESSAGE_BYTES (${c.rtmpMaxMessageBytes})`
       : undefined,
+  (c) => (c.redisUrl && !c.databaseUrl ? 'ZHIBO_REDIS_URL (cluster mode) needs DATABASE_URL: every node shares one PostgreSQL' : undefined),
 ];
 
 /** How a default reads in --help and docs/configuration.md. */

@@ -14,6 +14,8 @@ import { ClientIps } from '../lib/client-ip.js';
 import { DiskWatch } from '../lib/disk-watch.js';
 import { instrumentDb } from '../db/instrument.js';
 import { createDomainBus, type DomainBus } from '../lib/domain-events.js';
+import { connectRedis, type RedisLink } from '../lib/redis.js';
+import { sharedBuckets } from '../lib/shared-limits.js';
 import type { Log } from '../lib/log.js';
 import { ADMIN_PREFIX, installAdminApi } from '../http/admin.js';
 import { installAnonReadLimits } from '../http/anon-limits.js';
@@ -112,6 +114,8 @@ export interface ZhiboServices {
   disk: DiskWatch;
   collector: housekeepingModule.StorageCollector;
   sampler: ReturnType<typeof consoleModule.create>['sampler'];
+  /** cluster mode's Redis connections (undefined in the embedded default) */
+  redis: RedisLink | undefined;
   /** Public base URLs (known after listen when ports are 0): links made without a request (http/base-url.ts). */
   urls(): { http: string; rtmp: string };
   /** Which public address links use, and why (the start message, the console). */
@@ -163,6 +167,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   opened.db = db;
   // The files PGlite just created (0666 from its WASM file layer) become owner-only too (data-dir.ts).
   if (!opts.memoryDb && !config.databaseUrl) secureDataDir(config.dataDir, log, false);
+  // Cluster mode (docs/cluster.md): DATABASE_URL + ZHIBO_REDIS_URL. Connects in the background; closed after everything.
+  const redis: RedisLink | undefined = config.redisUrl && config.databaseUrl ? connectRedis(config.redisUrl, config.redisPrefix, log) : undefined;
+  if (redis) lifecycle.adopt({ name: 'redis', stop: () => redis.close() });
   const metrics = new Metrics(db.kind);
   lifecycle.adopt({ name: 'metrics', stop: () => metrics.close() });
   db = instrumentDb(db, metrics.observeDb);
@@ -192,8 +199,9 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     whipUrl: (id, req) => (config.whip ? liveModule.whipUrlOf(address.http(req), id) : undefined),
   });
   const assistants = assistantsModule.create({ db, clock, rooms: rooms.service, apps: apps.service, identity: identity.service });
+  const buckets = redis ? sharedBuckets(redis, log) : undefined;
   const goods = goodsModule.create({
-    db, clock, events, images: images.service, rooms: rooms.service, base,
+    db, clock, events, images: images.service, rooms: rooms.service, base, buckets,
     reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
   });
   const replays = replaysModule.create({
@@ -223,9 +231,10 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp, preAuthMaxBytes: config.rtmpPreAuthMaxBytes, maxMessageBytes: config.rtmpMaxMessageBytes,
     },
     viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp }, ips, disk,
+    cluster: redis ? { redis, nodeUrl: () => config.nodeUrl, relayFanout: config.relayFanout } : undefined,
   });
   const realtime = realtimeModule.create({
-    db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion,
+    db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion, redis,
     ips, quota, disk, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
     viewerRooms: (appid, openid) => reminders.service.viewerRooms(appid, openid),
   });
@@ -234,7 +243,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
     pushServices: config.pushServices, outboundAllow: config.outboundAllow,
     limits: { perIpPerMin: config.subscribePerIpPerMin, perViewer: config.subscriptionsPerViewer, perRoom: config.subscriptionsPerRoom },
-    baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir,
+    baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir, buckets,
     policy: {
       ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs,
       leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
@@ -263,7 +272,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
       urls: (req) => ({ http: address.http(req), rtmp: address.rtmp(req) }),
       address: (req): PublicAddressInfo => address.describe(req),
-      health: (roomId) => live.service.health(roomId),
+      health: (roomId) => live.service.health(roomId), redis,
     },
     { ...opts.console, buildDir },
   );
@@ -373,7 +382,7 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     highlights: replays.highlights, replayBuilder: replays.builder, replayExpiry: replays.expiry, orders: orders.service,
     identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
     reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
-    anchor: anchor.service, collector: housekeeping.collector, disk,
+    anchor: anchor.service, collector: housekeeping.collector, disk, redis,
   };
 
   return {

@@ -1,5 +1,6 @@
 /** What the console needs from the rest of the server: module services only (it runs no SQL of theirs). */
 import type { FastifyRequest } from 'fastify';
+import type { RedisLink } from '../../lib/redis.js';
 import type { Clock } from '@zhibo/core';
 import type { PublicAddressInfo } from '../../http/base-url.js';
 import type { StreamHealth } from '../live/health.js';
@@ -57,4 +58,6 @@ export interface ConsoleDeps {
   consoleUrl: string;
   /** ZHIBO_SOURCE_MAPS: serve console.js.map */
   sourceMaps: boolean;
+  /** cluster mode: the sign-in throttle is shared through Redis */
+  redis?: RedisLink | undefined;
 }

@@ -14,15 +14,16 @@ import type { AppRow } from '../apps/sql.js';
 import type { RoomRow } from '../rooms/sql.js';
 import { type AccountService, ownerKey, Role } from './accounts.js';
 import type { ConsoleDeps } from './deps.js';
-import type { LoginThrottle } from './login-throttle.js';
 import type { KnownDevices, Session, SessionService } from './sessions.js';
+import type { SignInThrottle } from './shared-throttle.js';
 
 export interface ConsoleCtx {
   d: ConsoleDeps;
   clock: Clock;
   accounts: AccountService;
   sessions: SessionService;
-  throttle: LoginThrottle;
+  /** LoginThrottle (per process) or SharedLoginThrottle (cluster mode) */
+  throttle: SignInThrottle;
   devices: KnownDevices;
   /** the session each request came with (set by the gate) */
   bySession: WeakMap<FastifyRequest, Session>;

@@ -20,6 +20,7 @@ import { memberRoutes } from './routes-members.js';
 import { statsRoutes } from './routes-stats.js';
 import { RoomSampler } from './sampler.js';
 import { LoginThrottle, THROTTLE_DEFAULTS, type ThrottlePolicy } from './login-throttle.js';
+import { SharedLoginThrottle } from './shared-throttle.js';
 import { KnownDevices, SESSION_DEFAULTS, type SessionPolicy, SessionService } from './sessions.js';
 import { ConsoleSql } from './sql.js';
 
@@ -48,12 +49,14 @@ export interface ConsoleModule {
 export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): ConsoleModule {
   const sql = new ConsoleSql(d.db);
   const accounts = new AccountService(sql, d.clock);
+  const throttlePolicy = { ...THROTTLE_DEFAULTS, ...opts.throttle };
   const ctx: ConsoleCtx = {
     d,
     clock: d.clock,
     accounts,
     sessions: new SessionService(sql, d.clock, { ...SESSION_DEFAULTS, ...opts.session }),
-    throttle: new LoginThrottle(d.clock, { ...THROTTLE_DEFAULTS, ...opts.throttle }),
+    // Cluster mode: attempts, failures and locks counted by every node together (Redis).
+    throttle: d.redis ? new SharedLoginThrottle(d.redis, d.clock, throttlePolicy, warnOnce(d.log)) : new LoginThrottle(d.clock, throttlePolicy),
     devices: new KnownDevices(sql, d.clock),
     bySession: new WeakMap(),
   };
@@ -83,5 +86,15 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
       },
     },
     components: [sampler],
+  };
+}
+
+/** A warning at most every 10 s (a Redis outage would otherwise log every sign-in). */
+function warnOnce(log: ConsoleDeps['log']): (m: string) => void {
+  let last = 0;
+  return (m) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    log.warn(m);
   };
 }

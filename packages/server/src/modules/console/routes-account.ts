@@ -27,7 +27,7 @@ export function accountRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
     const deviceToken = readCookie(req, deviceCookieName(ctx));
     const known = await ctx.accounts.byLogin(login);
     const knownDevice = known ? await ctx.devices.isKnown(deviceToken, known.id) : false;
-    const attempt = ctx.throttle.begin(login, req.ip, knownDevice);
+    const attempt = await ctx.throttle.begin(login, req.ip, knownDevice);
     if (!attempt.ok) {
       const minutes = Math.max(1, Math.ceil(attempt.waitMs / 60_000));
       d.log.warn(`console: sign-in to ${login} refused (${attempt.scope === 'ip' ? `too many failures from ${req.ip}` : 'account locked'})`);

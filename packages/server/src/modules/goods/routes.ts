@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { PluginRoutes, Reason } from '@zhibo/protocol';
 import { DomainError } from '../../lib/errors.js';
 import { intOf, isOpenid } from '../../lib/ids.js';
-import { TokenBucket } from '../../lib/token-bucket.js';
+import type { Bucket } from '../../lib/shared-limits.js';
 import type { PluginRouter } from '../../http/plugin-api.js';
 import { ok, type WxRouter } from '../../http/wx.js';
 import { type GoodsService, goodsKeysOf } from './service.js';
@@ -85,8 +85,7 @@ export function wxRoutes(r: WxRouter, goods: GoodsService, imageUrl: (stored: st
  * `POST goods-tap {room_id, goods_id, openid?}`: the room page reports a tap on a product (sendBeacon) before it
  * opens the goods page. Unauthenticated like the other plugin reads, so the count is indicative (rate-limited).
  */
-export function pluginRoutes(r: PluginRouter, goods: GoodsService): void {
-  const bucket = new TokenBucket(500, 500);
+export function pluginRoutes(r: PluginRouter, goods: GoodsService, bucket: Bucket): void {
   r.route<unknown, { room_id: number; goods_id: number; openid?: string }>({
     method: 'POST',
     path: PluginRoutes.goodsTap,

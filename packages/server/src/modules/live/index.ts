@@ -2,6 +2,7 @@
  * Live: the media plane (RTMP ingest, stream hub, FLV/HLS delivery, recording) wired to the domain. Owns no table;
  * publish sessions become status causes (rooms) and replay segments (replays).
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findLeftoverRecordings, MediaServer, type MediaServerOptions, type WhipOptions } from '@zhibo/media';
 import type { DomainBus } from '../../lib/domain-events.js';
@@ -15,6 +16,9 @@ import { WHIP_PATH, whipRoutes } from './whip-routes.js';
 import { purgeHls } from './hls-gc.js';
 import { LiveService } from './service.js';
 import { ViewerGate, type ViewerLimits } from './viewer-gate.js';
+import type { RedisLink } from '../../lib/redis.js';
+import { PublishLease } from './lease.js';
+import { EdgeRelays } from './edge.js';
 
 export { LiveService, type MediaPort } from './service.js';
 export { whipUrlOf } from './whip-routes.js';
@@ -42,6 +46,8 @@ export interface LiveDeps {
   ips: ClientIps;
   /** the disk watermark: recording stops below it and resumes above */
   disk?: { readonly low: boolean; events: { on(e: 'change', fn: (s: { low: boolean }) => void): () => void } };
+  /** cluster mode: the publish lease and edge relays on Redis */
+  cluster?: { redis: RedisLink; nodeUrl: () => string; relayFanout: number };
 }
 
 /** The media plane's RTMP guards as the settings give them (packages/media/README.md "Connection limits and deadlines"). */
@@ -83,6 +89,8 @@ export interface LiveModule extends Module<LiveService> {
   leftovers: Component;
   /** the RTMP listener and everything media holds (publishers, viewers, HLS, recordings) */
   ingest: Component & { port(): number };
+  /** cluster mode: edge relays (undefined in the embedded default) */
+  edges: EdgeRelays | undefined;
 }
 
 export function create(d: LiveDeps): LiveModule {
@@ -95,6 +103,12 @@ export function create(d: LiveDeps): LiveModule {
     ...guardOptions(d.guards),
   });
   const offs = service.attachMedia(media, d.events);
+  const c = d.cluster;
+  const lease = c ? new PublishLease(c.redis, c.nodeUrl, (id) => media.hasPublisher(id), d.log) : undefined;
+  const edges = c && lease ? new EdgeRelays(media, lease, c.redis, c.nodeUrl, d.log, { fanout: c.relayFanout, lingerMs: 5000, followMs: 15_000 }) : undefined;
+  service.lease = lease;
+  // The lease goes at once when the stream stops here (the anchor may republish on any node).
+  if (lease) media.on('publishStop', (e) => void lease.release(e.streamId));
   const order = (streamId: string, what: string, fn: () => Promise<void>) => {
     void service.inOrder(streamId, what, fn);
   };
@@ -109,7 +123,7 @@ export function create(d: LiveDeps): LiveModule {
   media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
   media.on('publishRefused', (e) => service.refused.add(e));
   const viewerGate = new ViewerGate(d.viewers);
-  const door = { gate: viewerGate, ips: d.ips };
+  const door = { gate: viewerGate, ips: d.ips, edges };
   const wsFlv = new WsFlv(d.rooms, media, door);
   let port = 0;
   const ingest = {
@@ -126,7 +140,9 @@ export function create(d: LiveDeps): LiveModule {
     },
     async stop() {
       for (const off of offs) off();
+      await edges?.stop();
       await media.close();
+      await lease?.stop();
       wsFlv.close();
       await service.settled();
     },
@@ -140,11 +156,13 @@ export function create(d: LiveDeps): LiveModule {
     leftovers: {
       name: 'finalize leftover recordings',
       async start() {
-        for (const f of await findLeftoverRecordings(recordDir)) await media.finalizeRecording(f);
+        // Cluster mode: nodes may share the data directory; a file another node is still writing is never idle for a minute.
+        for (const f of await findLeftoverRecordings(recordDir)) if (!c || Date.now() - statSync(f).mtimeMs > 60_000) await media.finalizeRecording(f);
         await service.settled();
       },
     },
     ingest,
+    edges,
     routes: {
       web(a) {
         webRoutes(a, d.rooms, media, door);

@@ -11,6 +11,8 @@ import { createHttpFlvSink, createWebSocketSink, ipKey as ipKeyOf, type MediaSer
 import type { ClientIps } from '../../lib/client-ip.js';
 import type { RoomService } from '../rooms/service.js';
 import { deviceOf, type ViewerGate } from './viewer-gate.js';
+import { CHAIN_HEADER, RELAY_HEADER, type EdgeRelays } from './edge.js';
+import { hlsFromOrigin } from './hls-proxy.js';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length, content-range' };
 const FLV_PATH = /^\/live\/(\d{1,10})\.flv(?:\?.*)?$/;
@@ -22,15 +24,22 @@ export function playable(status: LiveStatus | undefined): { ok: true } | { ok: f
   return { ok: false, http: status === S.Banned ? 403 : 410, message: `room is ${status} (${STATUS_NAMES[status]}): no live video` };
 }
 
-/** Where viewers come in: the gate (per-device and per-address caps) and the client address. */
+/** Where viewers come in: the gate (per-device and per-address caps), the client address and, in cluster mode, the edge relays. */
 export interface ViewerDoor {
   gate: ViewerGate;
   ips: ClientIps;
+  edges?: EdgeRelays | undefined;
 }
 
 const TOO_MANY = 'too many video connections from this address';
 
+/** Cluster mode: an internal pull from a node below this one in the relay tree would make a loop (508). */
+function relayLoop(edges: EdgeRelays | undefined, streamId: string, requester: string | string[] | undefined): boolean {
+  return typeof requester === 'string' && edges !== undefined && edges.chain(streamId).slice(0, -1).includes(requester);
+}
+
 export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer, door: ViewerDoor): void {
+  const edges = door.edges;
   const deny = (reply: FastifyReply, http: number, message: string) => reply.code(http).headers(CORS).send({ error: 'not_playable', message });
 
   app.get('/live/:file', async (req, reply) => {
@@ -39,12 +48,18 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const roomId = Number(m[1]);
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
-    const ticket = door.gate.admit(String(roomId), door.ips.keyOf(req.raw), deviceOf(req.url, req.headers));
+    const id = String(roomId);
+    // Cluster mode: another node's internal pull (its header names the puller) passes the same gate as any viewer,
+    // but media does not count it as a viewer here (its viewers are counted on that node).
+    const relay = edges !== undefined && typeof req.headers[RELAY_HEADER] === 'string';
+    if (relayLoop(edges, id, req.headers[RELAY_HEADER])) return deny(reply, 508, 'relay loop');
+    const ticket = door.gate.admit(id, door.ips.keyOf(req.raw), deviceOf(req.url, req.headers));
     if (!ticket) return reply.code(429).headers(CORS).send({ error: 'too_many_connections', message: TOO_MANY });
+    edges?.ensure(id); // cluster mode: relay the stream from the node that holds it (the viewer waits for it)
     reply.hijack();
-    const sink = createHttpFlvSink(reply.raw, CORS);
+    const sink = createHttpFlvSink(reply.raw, edges ? { ...CORS, [CHAIN_HEADER]: edges.chain(id).join(',') } : CORS);
     sink.onClose(ticket.release);
-    media.attachViewer(String(roomId), sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey, protocol: 'flv' });
+    media.attachViewer(id, sink, { viewerKey: ticket.viewerKey, maxPerKey: ticket.maxPerKey, protocol: 'flv', relay });
   });
 
   app.get('/live/:room/:file', async (req, reply) => {
@@ -52,6 +67,10 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     const roomId = /^\d{1,10}$/.test(room) ? Number(room) : NaN;
     const p = playable(rooms.cachedStatus(roomId)?.status);
     if (!p.ok) return deny(reply, p.http, p.message);
+    // Cluster mode: a node that does not hold the stream answers with the origin's HLS.
+    const q = req.url.indexOf('?');
+    const proxied = edges && !media.hasPublisher(String(roomId)) ? await hlsFromOrigin(edges.lease, String(roomId), file, q >= 0 ? req.url.slice(q) : '') : undefined;
+    if (proxied) return reply.code(proxied.status).headers({ ...CORS, ...proxied.headers }).send(proxied.body);
     // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
     const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>, req.ip);
     return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
@@ -84,6 +103,7 @@ export class WsFlv {
       return true;
     }
     socket.once('close', ticket.release);
+    this.door.edges?.ensure(String(roomId)); // cluster mode: relay the stream from the node that holds it
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const sink = createWebSocketSink(ws, `ws:${ip}`);
       sink.onClose(ticket.release);

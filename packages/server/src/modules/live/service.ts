@@ -11,6 +11,7 @@ import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
 import type { ReplayService } from '../replays/service.js';
 import type { RoomService } from '../rooms/service.js';
+import type { PublishLease } from './lease.js';
 
 /** What the domain needs from the media plane. */
 export interface MediaPort {
@@ -27,6 +28,8 @@ export class LiveService {
   private media: MediaPort | undefined;
   /** Media events of one stream are handled in order (a publish stop must not overtake its start). */
   private readonly queues = new Map<string, Promise<void>>();
+  /** cluster mode: the one-publisher rule across nodes */
+  lease: PublishLease | undefined;
   /** Which key the stream's current publisher was let in with: the room's own or the sub-anchor's. */
   private readonly keyUsed = new Map<string, 'main' | 'sub'>();
   /** refused pushes per room (the go-live page shows them) */
@@ -94,6 +97,9 @@ export class LiveService {
     if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
       return { ok: false, kind: 'forbidden', reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
     if (this.media?.hasPublisher(String(room.id))) return { ok: false, kind: 'conflict', reason: `room ${room.id} already has a publisher` };
+    const holder = await this.lease?.take(String(room.id));
+    // The encoder is told which node (its id), never the node's internal address.
+    if (holder) return { ok: false, kind: 'conflict', reason: `room ${room.id} is already being published on another node (${holder.node})` };
     this.keyUsed.set(String(room.id), which);
     return { ok: true, streamId: String(room.id) };
   }

@@ -7,6 +7,7 @@ import type { ChatComment, LiveStatus, RealtimeGoods, RoomSnapshot, ServerMessag
 import type { Socket } from 'node:net';
 import { framePayload, rawSocket, textFrame } from './frame.js';
 import { RoomLimits } from './limits.js';
+import { NetState } from './net-state.js';
 
 /** Non-essential messages are dropped for a socket over the soft limit; essential ones are not. */
 export const Essential = { yes: true, no: false } as const;
@@ -28,6 +29,8 @@ export class Conn {
   nick = '';
   channel: RoomChannel | undefined;
   siteKey: string | undefined;
+  /** the client takes `chat_batch` frames (hello.chatBatch) */
+  chatBatch = false;
   /** ticks spent over the soft limit (0: under it) */
   overTicks = 0;
   /** tick at which the socket was opened (hello timeout) or closed (terminate deadline) */
@@ -105,6 +108,8 @@ export class RoomChannel {
   likesDelta = 0;
   peak: number;
   mediaViewers = 0;
+  /** cluster mode: what this node sent and heard on the bus (the embedded bus keeps it trivial) */
+  readonly net = new NetState();
   private lastViewers = -1;
   /** ticks since the room became empty (channels linger a while, then are dropped) */
   emptyTicks = 0;
@@ -131,18 +136,28 @@ export class RoomChannel {
   ) {
     this.likes = totals.likes;
     this.peak = totals.peak;
+    this.net.sentLikes = totals.likes;
   }
 
-  get viewers(): number {
+  /** This node's viewers of the room: WebSocket members or media players, whichever is more. */
+  get localViewers(): number {
     return Math.max(this.members.size, this.mediaViewers);
   }
 
-  /** Serialize once, send the same Buffer to every member. */
-  publish(m: Unsequenced<RoomMessage>, essential: boolean): void {
+  /** The room's viewers: this node's and (cluster mode) every other node's heard from lately. */
+  get viewers(): number {
+    return this.localViewers + this.net.others;
+  }
+
+  /** Serialize once, send the same Buffer to every member (or only to those whose chatBatch is `batch`). */
+  publish(m: Unsequenced<RoomMessage>, essential: boolean, batch?: boolean): void {
     this.snapshot = undefined;
     const { type, ...rest } = m;
     const data = textFrame(JSON.stringify({ type, seq: ++this.seq, ...rest }));
-    for (const c of this.members) if (sendTo(c, data, essential, this.limits) === 'overflow') this.overflow(c);
+    for (const c of this.members) {
+      if (batch !== undefined && c.chatBatch !== batch) continue;
+      if (sendTo(c, data, essential, this.limits) === 'overflow') this.overflow(c);
+    }
   }
 
   /** Send to this room's connections of one viewer (mutes, personal notices). */
@@ -151,10 +166,22 @@ export class RoomChannel {
     for (const c of this.members) if (c.openid === openid && sendTo(c, data, true, this.limits) === 'overflow') this.overflow(c);
   }
 
-  addComment(c: ChatComment): void {
+  /**
+   * A comment accepted on this node (`local`: to the bus next tick, at once to clients without chatBatch) or heard
+   * from another node (to those clients with the next tick, up to the display cap); chat_batch clients get it with
+   * the next tick either way.
+   */
+  addComment(c: ChatComment, local = true): void {
     this.comments.push(c);
     if (this.comments.length > this.recentMax) this.comments.splice(0, this.comments.length - this.recentMax);
-    this.publish({ type: 'chat', ...c }, Essential.no);
+    this.net.display.push(c);
+    if (local) {
+      this.net.outbox.push(c);
+      this.publish({ type: 'chat', ...c }, Essential.no, false);
+    } else {
+      this.net.remote.push(c);
+      this.snapshot = undefined;
+    }
   }
 
   /** Remove a comment from the recent list and tell everyone; true when it was in memory. */
@@ -165,12 +192,11 @@ export class RoomChannel {
     return i >= 0;
   }
 
-  /** Once per tick: merged likes, viewer count when changed. Returns the like taps to persist. */
-  tick(): { likes: number; peakChanged: boolean } {
-    const delta = this.likesDelta;
-    if (delta > 0) {
-      this.likesDelta = 0;
-      this.likes += delta;
+  /** Once per tick (realtime/sync.ts): the like total and the viewer count when changed. True when the peak grew. */
+  present(): boolean {
+    if (this.likes > this.net.sentLikes) {
+      const delta = this.likes - this.net.sentLikes;
+      this.net.sentLikes = this.likes;
       this.publish({ type: 'likes', total: this.likes, delta }, Essential.no);
     }
     const count = this.viewers;
@@ -183,7 +209,7 @@ export class RoomChannel {
       this.lastViewers = count;
       this.publish({ type: 'viewers', count, peak: this.peak }, Essential.no);
     }
-    return { likes: delta, peakChanged };
+    return peakChanged;
   }
 
   snapshotJson(): string {
@@ -194,13 +220,19 @@ export class RoomChannel {
         goods: this.room.closeGoods ? [] : this.goods,
         presented: this.room.closeGoods ? null : this.presented,
         viewers: { count: this.viewers, peak: Math.max(this.peak, this.viewers) },
-        likes: this.likes + this.likesDelta,
+        likes: this.likes + this.likesDelta + this.net.unsentLikes,
         comments: this.comments,
         notice: this.notice,
       };
       this.snapshot = JSON.stringify(s);
     }
     return this.snapshot;
+  }
+
+  /** Some member takes `chat_batch` frames (batch true) / `chat` frames (batch false). */
+  hasMembers(batch: boolean): boolean {
+    for (const c of this.members) if (c.chatBatch === batch) return true;
+    return false;
   }
 
   /** Something in the snapshot changed without a publish. */

@@ -21,6 +21,8 @@ import { ChannelRegistry } from './registry.js';
 import { handleFrame, type SessionHost } from './session.js';
 import type { RealtimeStore } from './store.js';
 import { REALTIME_DEFAULTS, type RealtimeOptions } from './options.js';
+import type { RoomBus } from './bus.js';
+import { RoomSync } from './sync.js';
 
 
 const CONN = Symbol('zhibo.conn');
@@ -40,6 +42,8 @@ export interface RealtimeDeps {
   identity: IdentityService;
   apps: AppService;
   store: RealtimeStore;
+  /** in process (embedded default) or Redis (cluster mode) */
+  bus: RoomBus;
   minSdkVersion: () => string;
   /** the client address of an upgrade (trusted proxies honoured) */
   ips: ClientIps;
@@ -52,6 +56,7 @@ export class RealtimeGateway implements SessionHost {
   readonly options: RealtimeOptions;
   readonly channels: ChannelRegistry;
   readonly limits: SendLimits;
+  readonly sync: RoomSync;
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Conn>();
   private readonly waiting = new Set<Conn>();
@@ -64,6 +69,7 @@ export class RealtimeGateway implements SessionHost {
   private readonly siteApps = new Map<string, Set<Conn>>();
   private readonly offs: Array<() => void> = [];
   private tickTimer: NodeJS.Timeout | undefined;
+  private presentTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private ticks = 0;
   private closed = false;
@@ -80,6 +86,10 @@ export class RealtimeGateway implements SessionHost {
       lagging: (c) => this.lagging.add(c),
     };
     this.channels = new ChannelRegistry(deps, this.limits, () => this.options.recentComments, (c) => this.kick(c, CloseCode.SlowConsumer, 'slow consumer'));
+    this.sync = new RoomSync(deps.bus, deps.store, deps.log, (id) => this.channels.get(id), () => this.options.chatDisplayPerTick, {
+      now: () => deps.clock.now(),
+      muteByIpMs: () => this.options.muteByIpMs,
+    });
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: RealtimeLimits.maxFrameBytes });
   }
 
@@ -88,10 +98,17 @@ export class RealtimeGateway implements SessionHost {
     Object.assign(this.options, o);
     this.limits.softLimitBytes = this.options.softLimitBytes;
     this.limits.hardLimitBytes = this.options.hardLimitBytes;
-    if (this.tickTimer && o.tickMs !== undefined) {
-      clearInterval(this.tickTimer);
-      this.tickTimer = setInterval(() => this.tick(), this.options.tickMs).unref();
-    }
+    if (this.tickTimer && o.tickMs !== undefined) this.scheduleTick();
+  }
+
+  /** Ticks fall on multiples of tickMs of the wall clock, so every node of a cluster sends its batches together. */
+  private scheduleTick(): void {
+    clearTimeout(this.tickTimer);
+    const ms = this.options.tickMs;
+    this.tickTimer = setTimeout(() => {
+      this.tick();
+      if (!this.closed) this.scheduleTick();
+    }, ms - (Date.now() % ms)).unref();
   }
 
   /** Subscribe to domain events and start the tick and heartbeat loops (zhibo.ts: on listen). */
@@ -136,7 +153,7 @@ export class RealtimeGateway implements SessionHost {
         for (const c of set) this.send(c, data);
       }),
     );
-    this.tickTimer = setInterval(() => this.tick(), this.options.tickMs).unref();
+    this.scheduleTick();
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.options.heartbeatMs).unref();
   }
 
@@ -262,8 +279,14 @@ export class RealtimeGateway implements SessionHost {
     const now = sweep ? this.deps.clock.now() : 0;
     for (const ch of this.channels.all()) {
       if (sweep) ch.guard.sweep(now);
-      const { likes, peakChanged } = ch.tick();
-      if (likes > 0 || peakChanged) this.deps.store.addTotals(ch.roomId, likes, ch.peak);
+      this.sync.tick(ch);
+    }
+    // Clustered: the nodes' batches of this tick arrive within milliseconds; present them together.
+    if (this.deps.bus.clustered) {
+      clearTimeout(this.presentTimer);
+      this.presentTimer = setTimeout(() => this.present(), o.presentDelayMs).unref();
+    } else this.present();
+    for (const ch of this.channels.all()) {
       if (ch.members.size > 0) ch.emptyTicks = 0;
       else if (++ch.emptyTicks >= ticksFor(o.lingerMs)) this.channels.drop(ch.roomId);
     }
@@ -279,6 +302,11 @@ export class RealtimeGateway implements SessionHost {
       c.ws.terminate();
     }
     void this.deps.store.flush();
+  }
+
+  private present(): void {
+    const now = Date.now();
+    for (const ch of this.channels.all()) this.sync.present(ch, now);
   }
 
   private heartbeat(): void {
@@ -299,8 +327,8 @@ export class RealtimeGateway implements SessionHost {
   flushRoom(roomId: number): void {
     const ch = this.channels.get(roomId);
     if (ch) {
-      const { likes } = ch.tick();
-      this.deps.store.addTotals(roomId, likes, ch.peak);
+      this.sync.tick(ch);
+      this.sync.present(ch, Date.now());
     }
   }
 
@@ -318,7 +346,8 @@ export class RealtimeGateway implements SessionHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.tickTimer);
+    clearTimeout(this.tickTimer);
+    clearTimeout(this.presentTimer);
     clearInterval(this.heartbeatTimer);
     for (const off of this.offs.splice(0)) off();
     for (const c of [...this.conns]) this.kick(c, CloseCode.ServerShutdown, 'server shutdown');

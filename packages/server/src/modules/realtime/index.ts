@@ -18,6 +18,9 @@ import type { RealtimeOptions } from './options.js';
 import { InteractionService } from './interaction.js';
 import { wxRoutes } from './routes.js';
 import { RealtimeStore } from './store.js';
+import { LocalBus, type RoomBus } from './bus.js';
+import { RedisBus } from './redis-bus.js';
+import type { RedisLink } from '../../lib/redis.js';
 
 export { RealtimeGateway } from './gateway.js';
 export { InteractionService } from './interaction.js';
@@ -39,6 +42,8 @@ export interface RealtimeModuleDeps {
   options?: Partial<RealtimeOptions>;
   /** the rooms a viewer of an app subscribed to (reminders module; the site welcome lists the live ones) */
   viewerRooms?: (appid: string, openid: string) => Promise<number[]>;
+  /** cluster mode: the bus between nodes is Redis */
+  redis?: RedisLink | undefined;
 }
 
 export interface RealtimeModule extends Module<InteractionService> {
@@ -47,8 +52,9 @@ export interface RealtimeModule extends Module<InteractionService> {
 
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log, d.disk);
+  const bus: RoomBus = d.redis ? new RedisBus(d.redis, d.log) : new LocalBus();
   const gateway = new RealtimeGateway({
-    clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, minSdkVersion: d.minSdkVersion,
+    clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, bus, minSdkVersion: d.minSdkVersion,
     ips: d.ips, quota: d.quota, ...(d.viewerRooms ? { viewerRooms: d.viewerRooms } : {}),
   }, d.options);
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway, d.events);
@@ -56,6 +62,9 @@ export function create(d: RealtimeModuleDeps): RealtimeModule {
     service,
     gateway,
     routes: { wx: (r) => wxRoutes(r, service), upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head) },
-    components: [{ name: 'realtime gateway', start: () => gateway.start(), stop: () => gateway.close() }],
+    components: [{ name: 'realtime gateway', start: () => gateway.start(), stop: async () => {
+      await gateway.close();
+      await bus.close();
+    } }],
   };
 }

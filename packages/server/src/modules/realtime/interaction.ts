@@ -11,10 +11,8 @@ import { intOf, isOpenid, positiveId } from '../../lib/ids.js';
 import type { GoodsService } from '../goods/service.js';
 import type { RoomService } from '../rooms/service.js';
 import { randomToken } from '../../lib/crypto.js';
-import { Essential } from './channel.js';
 import { checkChatText } from './rules.js';
 import type { RealtimeGateway } from './gateway.js';
-import { openidsFrom } from './session.js';
 import type { RealtimeStore } from './store.js';
 
 const flag = (v: unknown, field: string): boolean => {
@@ -61,11 +59,7 @@ export class InteractionService {
     }
     await this.store.setPresented(room.id, g ? g.goods_id : null);
     this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'present', goodsId: g ? g.goods_id : null });
-    const ch = this.gateway.channels.get(room.id);
-    if (ch) {
-      ch.presented = g;
-      ch.publish({ type: 'present', goods: g }, Essential.yes);
-    }
+    this.gateway.sync.command(room.id, { kind: 'present', goods: g });
     return g;
   }
 
@@ -75,11 +69,7 @@ export class InteractionService {
     const closed = flag(banComment, 'banComment');
     await this.rooms.setCommentsClosed(appid, room.id, closed);
     if (room.close_comment !== (closed ? 1 : 0)) this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'comments', closed });
-    const ch = this.gateway.channels.get(room.id);
-    if (ch && ch.room.closeComment !== closed) {
-      ch.room = { ...ch.room, closeComment: closed };
-      ch.publish({ type: 'comments', closed }, Essential.yes);
-    }
+    this.gateway.sync.command(room.id, { kind: 'comments', closed });
   }
 
   /** room/mute {openid, mute}: a muted viewer's chat reaches nobody; they are told (`muted`). */
@@ -88,24 +78,8 @@ export class InteractionService {
     if (!isOpenid(openid)) throw new DomainError(Reason.BadParameter, 'openid must be a viewer openid of this app (28 characters)', 'openid');
     const on = flag(mute, 'mute');
     await this.store.setMute(room.id, openid, on, this.clock.now());
-    const ch = this.gateway.channels.get(room.id);
-    if (!ch) return;
-    if (ch.mutes.has(openid) !== on) {
-      if (on) ch.mutes.add(openid);
-      else ch.mutes.delete(openid);
-      ch.sendToViewer(openid, { type: 'muted', you: on });
-    }
-    // The mute also covers new anonymous device ids from the viewer's addresses (docs/realtime.md); unmuting lifts that.
-    const now = this.clock.now();
-    if (on) for (const c of ch.members) {
-      if (c.openid === openid) ch.guard.muteAddress(c.ip, openid, openidsFrom(ch, c.ip), now, this.gateway.options.muteByIpMs);
-    } else {
-      ch.guard.unmuteAddresses(openid);
-      for (const c of ch.members) if (c.mutedBy === openid) {
-        c.mutedBy = undefined;
-        ch.sendToViewer(c.openid, { type: 'muted', you: false });
-      }
-    }
+    // Applied on every node with viewers of the room (mute by address included: realtime/sync.ts).
+    this.gateway.sync.command(room.id, { kind: 'mute', openid, on });
   }
 
   /** room/deletecomment {commentId}: gone from the snapshot and from every viewer's list. */
@@ -138,11 +112,7 @@ export class InteractionService {
     }
     await this.store.setNotice(room.id, notice);
     this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'notice', text: notice });
-    const ch = this.gateway.channels.get(room.id);
-    if (ch) {
-      ch.notice = notice;
-      ch.publish({ type: 'notice', text: notice }, Essential.yes);
-    }
+    this.gateway.sync.command(room.id, { kind: 'notice', text: notice });
     return notice;
   }
 
@@ -153,7 +123,7 @@ export class InteractionService {
     const ch = this.gateway.channels.get(room.id);
     const inMemory = ch ? ch.comments.some((c) => c.id === commentId) : false;
     if (!stored && !inMemory) throw new DomainError(Reason.BadParameter, `comment ${commentId} does not exist in room ${room.id}`, 'commentId');
-    ch?.deleteComment(commentId);
+    this.gateway.sync.command(room.id, { kind: 'deleteComment', id: commentId });
   }
 
   /** S-ENTRY-3 / S-PARAMS-3: entries by kind, top sharers, likes, comments, peak viewers. */
@@ -180,7 +150,8 @@ export class InteractionService {
     if (ch) {
       const mutes = ch.mutes;
       return {
-        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta, commentsClosed: ch.room.closeComment, presented: ch.presented, notice: ch.notice,
+        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta + ch.net.unsentLikes, commentsClosed: ch.room.closeComment, presented: ch.presented,
+        notice: ch.notice,
         comments: ch.comments.slice(-50).map((c) => ({ ...c, muted: mutes.has(c.openid) })),
       };
     }
@@ -196,7 +167,7 @@ export class InteractionService {
     const seen = new Set<number>();
     for (const ch of this.gateway.channels.all()) {
       seen.add(ch.roomId);
-      yield { roomId: ch.roomId, viewers: ch.viewers, likes: ch.likes + ch.likesDelta };
+      yield { roomId: ch.roomId, viewers: ch.viewers, likes: ch.likes + ch.likesDelta + ch.net.unsentLikes };
     }
     for (const [roomId, viewers] of this.gateway.channels.mediaViewers) if (!seen.has(roomId)) yield { roomId, viewers, likes: 0 };
   }

@@ -33,6 +33,10 @@ export interface RealtimeOptions {
   /** frames per connection and fixed window of frameWindowMs; more closes with 3503 */
   framesPerWindow: number;
   frameWindowMs: number;
+  /** comments shown per room and tick (chat_batch; remote comments for chat clients); more are stored, not shown */
+  chatDisplayPerTick: number;
+  /** cluster mode: how long after a tick the nodes' batches are presented to viewers */
+  presentDelayMs: number;
 }
 
 export const REALTIME_DEFAULTS: RealtimeOptions = {
@@ -54,4 +58,6 @@ export const REALTIME_DEFAULTS: RealtimeOptions = {
   muteByIpMs: 3_600_000,
   framesPerWindow: 40,
   frameWindowMs: 2_000,
+  chatDisplayPerTick: 20,
+  presentDelayMs: 30,
 };

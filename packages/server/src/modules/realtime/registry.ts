@@ -6,11 +6,13 @@ import type { RoomService } from '../rooms/service.js';
 import type { RoomRow } from '../rooms/sql.js';
 import { Essential, RoomChannel, type Conn, type RoomFields, type SendLimits } from './channel.js';
 import type { RealtimeStore } from './store.js';
+import type { RoomBus } from './bus.js';
 
 export interface RegistryDeps {
   rooms: RoomService;
   goods: GoodsService;
   store: RealtimeStore;
+  bus: RoomBus;
   log: Log;
 }
 
@@ -56,7 +58,7 @@ export class ChannelRegistry {
   }
 
   drop(roomId: number): void {
-    this.channels.delete(roomId);
+    if (this.channels.delete(roomId)) this.deps.bus.unwatch(roomId);
   }
 
   /** The channel of a room, loading it once however many viewers arrive together. Undefined: no such room. */
@@ -79,7 +81,11 @@ export class ChannelRegistry {
     const row = await this.deps.rooms.getAny(roomId);
     if (!row) return undefined;
     const goods = await this.shelf(roomId);
-    const st = await this.deps.store.loadRoom(roomId, this.recentComments());
+    // Cluster mode: the bus has the newest like total and the comments of every node (the database may lag a tick).
+    this.deps.bus.watch(roomId);
+    const [st, net] = await Promise.all([this.deps.store.loadRoom(roomId, this.recentComments()), this.deps.bus.load(roomId, this.recentComments())]);
+    if (net.likes !== undefined) st.likes = Math.max(st.likes, net.likes);
+    if (net.comments) st.comments = net.comments;
     const presented = goods.find((g) => g.goods_id === st.presentedGoodsId) ?? null;
     const fields = roomFields(row);
     fields.liveStatus = this.deps.rooms.cachedStatus(roomId)?.status ?? fields.liveStatus;

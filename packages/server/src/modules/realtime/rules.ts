@@ -63,6 +63,7 @@ export function parseRoomHello(m: Record<string, unknown>, customParamsMax: numb
   if (viewerToken) hello.viewerToken = viewerToken;
   const nick = str(m.nick, 64);
   if (nick) hello.nick = nick;
+  if (m.chatBatch === true) hello.chatBatch = true;
   const e = m.entry;
   if (e && typeof e === 'object' && !Array.isArray(e)) {
     const r = e as Record<string, unknown>;

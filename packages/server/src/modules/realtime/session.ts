@@ -124,6 +124,7 @@ async function roomHello(h: SessionHost, c: Conn, m: Record<string, unknown>): P
   await coverByAddressMute(h, c, ch, who.kind);
   if ((c.state as Conn['state']) === 'closed') return;
   const session = hello.resume?.session ?? randomToken(12);
+  c.chatBatch = hello.chatBatch === true;
   h.joinRoom(c, ch);
   const head = JSON.stringify({
     type: 'welcome', seq: ch.seq, openid: c.openid, nick: c.nick || defaultNick(c.openid), session, resumed: hello.resume !== undefined,

@@ -7,6 +7,7 @@
 import type { Clock } from '@zhibo/core';
 import type { Db } from '../../db/index.js';
 import type { DomainBus } from '../../lib/domain-events.js';
+import type { BucketFactory } from '../../lib/shared-limits.js';
 import type { Log } from '../../lib/log.js';
 import { AddressPolicy } from '../../lib/address-policy.js';
 import { Poster } from '../../lib/outbound.js';
@@ -49,6 +50,8 @@ export interface RemindersDeps {
   runWorker: boolean;
   /** where the service worker bundle is */
   buildDir: string;
+  /** cluster mode: rate limits shared through Redis */
+  buckets?: BucketFactory;
 }
 
 export interface RemindersModule extends Module<ReminderService> {
@@ -69,7 +72,7 @@ export function create(d: RemindersDeps): RemindersModule {
   const worker = new ReminderWorker({
     clock: d.clock, outbox, sql, reminders: service, apps: d.apps, rooms: d.rooms, events: d.events, log: d.log, policy: d.policy, pushTargets,
     channels: channels({ poster, pushServices: d.pushServices, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
-    baseUrl: d.baseUrl, fanoutChunk: 5000, afterRecord: (ids) => followers.finish(ids),
+    baseUrl: d.baseUrl, fanoutChunk: 5000, afterRecord: (ids) => followers.finish(ids), buckets: d.buckets,
   });
   return {
     service,

@@ -10,7 +10,7 @@ import { LiveStatus, ReminderEvent } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import type { Log } from '../../lib/log.js';
-import { TokenBucket } from '../../lib/token-bucket.js';
+import { type Bucket, localBuckets, type BucketFactory } from '../../lib/shared-limits.js';
 import type { AppService } from '../apps/service.js';
 import type { Component } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
@@ -54,11 +54,13 @@ export interface ReminderWorkerDeps {
   fanoutChunk: number;
   /** results of push messages' deliveries were recorded (followers: report the messages that are complete) */
   afterRecord?(messageIds: number[]): Promise<void>;
+  /** the send-rate bucket: per process (default) or cluster-wide */
+  buckets?: BucketFactory;
 }
 
 export class ReminderWorker implements Component {
   readonly name = 'reminder worker';
-  private readonly bucket: TokenBucket;
+  private readonly bucket: Bucket;
   private readonly channels: Map<string, Channel>;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -81,7 +83,8 @@ export class ReminderWorker implements Component {
   constructor(private readonly d: ReminderWorkerDeps) {
     const p = d.policy;
     this.channels = new Map(d.channels.map((c) => [c.name, c]));
-    this.bucket = new TokenBucket(p.ratePerSec, Math.max(1, Math.min(p.concurrency, Math.ceil(p.ratePerSec / 10))));
+    // Cluster mode: one send rate for the whole cluster (a bucket shared through Redis).
+    this.bucket = (d.buckets ?? localBuckets)('reminders', p.ratePerSec, Math.max(1, Math.min(p.concurrency, Math.ceil(p.ratePerSec / 10))));
   }
 
   start(): void {
