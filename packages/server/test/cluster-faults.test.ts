@@ -1,5 +1,5 @@
 /**
- * Cluster mode behind nginx, and its faults (issue 13): the HLS cache tier (deploy/nginx-zhibo.conf), a node killed
+ * Cluster mode behind nginx, and its faults (issue 13): the HLS cache tier (deploy/nginx/cluster.conf), a node killed
  * with SIGKILL, Redis restarted, PostgreSQL briefly unreachable. Real nginx, Redis, PostgreSQL, ffmpeg and nodes.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -85,7 +85,7 @@ if (clusterEnabled)
       await waitUntil(() => watcher.all('viewers').at(-1)?.count === 2, { what: 'the viewer back, on another node' });
     });
 
-    it('Redis restarted: nodes reconnect within 2 s, no stored comment is lost, and the video never stops', async () => {
+    it('Redis restarted: nodes reconnect within 2 s, no stored comment is lost, the video never stops, and /readyz reports Redis without failing', async () => {
       const redis = await startRedis();
       undo.push(() => redis.stop());
       const c = await cluster(2, { redisUrl: redis.url });
@@ -115,6 +115,19 @@ if (clusterEnabled)
       await waitUntil(() => w.keyframes.length >= frames + 2, { what: 'video went on', timeoutMs: 10_000 });
       expect(w.ended).toBeUndefined();
       await waitUntil(async () => (await a.z.services.interaction.stats(m.appid, room)).comments === 3, { what: 'all 3 comments stored' });
+      const readyz = async () => {
+        const r = await fetch(`${a.url}/readyz`);
+        return { status: r.status, redis: ((await r.json()) as { checks: Record<string, { ok: boolean; reason: string }> }).checks.redis };
+      };
+      expect(await readyz()).toEqual({ status: 200, redis: { ok: true, reason: 'connected' } });
+      // Redis gone for good: the node stays ready (video does not depend on Redis) and says why chat is local now.
+      await redis.stop();
+      await waitUntil(async () => (await readyz()).redis?.reason.startsWith('unreachable') === true, { what: '/readyz reports Redis unreachable' });
+      expect((await readyz()).status).toBe(200);
+      // and it shuts down without waiting for Redis (a QUIT queued for an absent Redis used to hold it 10 s)
+      const t1 = Date.now();
+      await b.close();
+      expect(Date.now() - t1).toBeLessThan(8000);
     });
 
     it('PostgreSQL briefly unreachable: video continues, API calls answer -1 system busy, and recover', async () => {

@@ -1,6 +1,6 @@
 /**
  * Cluster-mode test helpers (issue 13): nodes on one real PostgreSQL and one real Redis, nginx as the load balancer
- * (deploy/nginx-zhibo.conf), a private redis-server for the restart test, a TCP cut-off in front of PostgreSQL, and
+ * (deploy/nginx/cluster.conf), a private redis-server for the restart test, a TCP cut-off in front of PostgreSQL, and
  * an HTTP-FLV watcher. Cluster tests exist only when the test command started PostgreSQL and Redis.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -67,13 +67,13 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-/** nginx with deploy/nginx-zhibo.conf in front of the given node URLs. */
+/** nginx with deploy/nginx/cluster.conf in front of the given node URLs. */
 export async function startNginx(nodeUrls: string[]): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-nginx-'));
   chmodSync(dir, 0o777);
   for (const d of ['cache', 'tmp-body', 'tmp-proxy', 'tmp-fcgi', 'tmp-uwsgi', 'tmp-scgi']) mkdirSync(join(dir, d), { mode: 0o777 });
   const port = await freePort();
-  const template = readFileSync(new URL('../../../deploy/nginx-zhibo.conf', import.meta.url), 'utf8');
+  const template = readFileSync(new URL('../../../deploy/nginx/cluster.conf', import.meta.url), 'utf8');
   const conf = template
     .replaceAll('@DIR@', dir)
     .replace('@LISTEN@', `127.0.0.1:${port}`)

@@ -98,6 +98,17 @@ if (clusterEnabled)
       await b.v.next('comments', (x) => x.closed);
     });
 
+    it('a notice pinned on node A and a replay made ready on node A reach viewers on node B', async () => {
+      const room = await m.room();
+      const b = await join(1, room);
+      expect(await c.nodes[0]!.z.services.interaction.pinNotice(m.appid, room, 'free shipping tonight')).toBe('free shipping tonight');
+      await b.v.next('notice', (x) => x.text === 'free shipping tonight');
+      c.nodes[0]!.z.services.events.emit('replayReady', { roomId: room, ready: 2 });
+      await b.v.next('replays', (x) => x.ready === 2);
+      expect(await c.nodes[0]!.z.services.interaction.pinNotice(m.appid, room, '')).toBeNull();
+      await b.v.next('notice', (x) => x.text === null);
+    });
+
     it('a viewer joining another node gets the comments of every node in its welcome', async () => {
       const room = await m.room();
       const a = await join(0, room);

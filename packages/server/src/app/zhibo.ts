@@ -299,6 +299,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const readiness = new Readiness();
   readiness.add(databaseProbe(db));
   readiness.add(diskProbe(opts.diskWatermark ?? diskWatermark(() => disk.state)));
+  // Cluster mode: Redis is reported, never a reason to take the node out (video does not depend on it; docs/cluster.md).
+  if (redis) readiness.add({
+    name: 'redis',
+    check: () => ({ ok: true, reason: redis.ready() ? 'connected' : 'unreachable: chat, likes and counts stay on this node until it is back' }),
+  });
   healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state }, readiness);
   metricsRoute(app, metrics, adminToken);
   let openapi: string | undefined;

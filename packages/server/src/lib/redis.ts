@@ -25,6 +25,8 @@ export interface RedisLink {
 }
 
 const RETRY_MS = 200;
+/** how long close() waits for Redis to answer QUIT */
+const QUIT_MS = 1000;
 
 export function connectRedis(url: string, prefix: string, log: Log): RedisLink {
   const node = randomHex(6);
@@ -70,7 +72,9 @@ export function connectRedis(url: string, prefix: string, log: Log): RedisLink {
     close() {
       closing ??= (async () => {
         readyFns.clear();
-        await Promise.allSettled([cmd.quit(), sub.quit()]);
+        // QUIT only on a live connection, and not for long: while Redis is away a queued QUIT would wait for it.
+        const quit = (r: Redis) => (r.status === 'ready' ? Promise.race([r.quit(), new Promise((ok) => setTimeout(ok, QUIT_MS).unref())]) : undefined);
+        await Promise.allSettled([quit(cmd), quit(sub)]);
         cmd.disconnect();
         sub.disconnect();
       })();

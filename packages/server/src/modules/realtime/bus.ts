@@ -1,7 +1,7 @@
 /**
  * The realtime bus between the nodes that hold viewers of a room (issue 13, docs/cluster.md). Once per tick each node
  * sends one batch per room: its like taps since the last batch, its viewer count, the comments it accepted; the bus
- * answers with the room's like total. Merchant commands (present, mute, delete a comment, the comment switch, the pinned notice) travel
+ * answers with the room's like total. Merchant commands (present, mute, delete a comment, the comment switch, the pinned notice, a replay ready) travel
  * on the same bus. Two implementations: LocalBus (in process: the embedded default, behaviour as before) and RedisBus
  * (cluster mode: one Redis round trip per room per tick, sharded pub/sub).
  */
@@ -22,7 +22,8 @@ export type BusCommand =
   | { kind: 'mute'; openid: string; on: boolean }
   | { kind: 'deleteComment'; id: string }
   | { kind: 'comments'; closed: boolean }
-  | { kind: 'notice'; text: string | null };
+  | { kind: 'notice'; text: string | null }
+  | { kind: 'replays'; ready: number };
 
 export type BusMessage =
   | { kind: 'batch'; node: string; batch: NodeBatch; total: number }

@@ -129,7 +129,8 @@ export class RealtimeGateway implements SessionHost {
         const data = encode({ type: 'siteStatus', roomId: c.roomId, liveStatus: c.to, at: c.at });
         for (const conn of set) this.send(conn, data);
       }),
-      ev.on('replayReady', (e) => this.channels.get(e.roomId)?.publish({ type: 'replays', ready: e.ready }, Essential.yes)),
+      // cluster mode: the recording node tells the other nodes' viewers too
+      ev.on('replayReady', (e) => this.sync.command(e.roomId, { kind: 'replays', ready: e.ready })),
       ev.on('roomChanged', (e) => this.channels.reload(e.roomId)),
       ev.on('roomDeleted', (e) => {
         const ch = this.channels.get(e.roomId);

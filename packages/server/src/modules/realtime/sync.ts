@@ -45,6 +45,9 @@ function applyCommand(ch: RoomChannel, cmd: BusCommand, clock: MuteClock): void 
       ch.notice = cmd.text;
       ch.publish({ type: 'notice', text: cmd.text }, Essential.yes);
       return;
+    case 'replays':
+      ch.publish({ type: 'replays', ready: cmd.ready }, Essential.yes);
+      return;
   }
 }
 
@@ -157,7 +160,7 @@ export class RoomSync {
     for (const c of m.batch.comments) ch.addComment(c, false);
   }
 
-  /** A merchant command made on this node: applied here, and sent to the other nodes. */
+  /** A merchant command (or a replay ready) made on this node: applied here, and sent to the other nodes. */
   command(roomId: number, cmd: BusCommand): void {
     const ch = this.channel(roomId);
     if (ch) applyCommand(ch, cmd, this.clock);
