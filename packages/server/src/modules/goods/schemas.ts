@@ -10,7 +10,7 @@ const goodsInfo = obj(goodsFields, ['coverImgUrl', 'name', 'priceType', 'price',
 const GOODS_ID = int('goods id', { minimum: 1 });
 
 export const ROUTE_DOCS: RouteDocs = {
-  'POST /wxaapi/broadcast/goods/add': { summary: 'Add goods to the library (approved at once)', body: obj({ goodsInfo }, ['goodsInfo']), response: obj({ goodsId: GOODS_ID, auditId: int() }) },
+  'POST /wxaapi/broadcast/goods/add': { summary: 'Add goods to the library: submitted for review (approved at once unless the app setting goodsReview is on; 500 submissions a day)', body: obj({ goodsInfo }, ['goodsInfo']), response: obj({ goodsId: GOODS_ID, auditId: int() }) },
   'POST /wxaapi/broadcast/goods/delete': { summary: 'Delete goods from the library', body: obj({ goodsId: GOODS_ID }, ['goodsId']), response: obj({}) },
   'GET /wxaapi/broadcast/goods/getapproved': {
     summary: 'List the library', query: { offset: int(undefined, { minimum: 0 }), limit: int(undefined, { minimum: 1, maximum: 100 }), status: int('audit status 0..3') },
