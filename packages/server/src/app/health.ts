@@ -3,8 +3,8 @@
  * is degraded — `disk_low` (below the free-space watermark), `db_stalled` (the embedded database has been running one
  * statement for over 10 s, e.g. a full disk) — and stays 200 because video and the API still work.
  * `/readyz`: every readiness probe passes — the database answers, the disk watermark is not crossed (read through
- * DiskWatermark; ok when none is configured), and whatever else registers a probe (Redis, when it comes) — with each
- * probe's reason in the body; 503 when one fails, so a load balancer stops sending traffic.
+ * DiskWatermark; ok when none is configured, ZHIBO_DISK_MIN_FREE_MB=0), and whatever else registers a probe (Redis,
+ * when it comes) — with each probe's reason in the body; 503 when one fails, so a load balancer stops sending traffic.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db, DbHealth } from '../db/index.js';
@@ -80,12 +80,14 @@ export interface HealthSources {
 
 const MB = 1024 * 1024;
 
-/** The disk watch as a readiness watermark: not ready while free space is below it. */
+/** The disk watch as a readiness watermark: not ready while free space is below it (a watermark of 0 is none). */
 export function diskWatermark(disk: () => DiskState): DiskWatermark {
   return {
     state() {
       const d = disk();
       const free = Number.isFinite(d.freeBytes) ? `${Math.floor(d.freeBytes / MB)} MB free` : 'free space unknown';
+      // ZHIBO_DISK_MIN_FREE_MB=0 switches the watermark off: nothing to cross
+      if (d.minFreeBytes <= 0) return { ok: true, reason: 'no disk watermark configured' };
       return d.low ? { ok: false, reason: `disk low: ${free}, below ${Math.floor(d.minFreeBytes / MB)} MB` } : { ok: true, reason: free };
     },
   };

@@ -1,10 +1,17 @@
 /** OpenAPI descriptions of the routes the composition root itself registers: health, metrics, the description itself, CORS preflights. */
-import { anyObj, bool, obj, type RouteDocs, str } from '../http/route-docs.js';
+import { anyObj, arr, bool, int, obj, type RouteDocs, str } from '../http/route-docs.js';
 
 const probe = obj({ ok: bool(), reason: str() }, ['ok', 'reason']);
 
 export const ROUTE_DOCS: RouteDocs = {
-  'GET /healthz': { summary: 'Liveness: the process serves HTTP', response: obj({ ok: bool(), db: str(undefined, { enum: ['pglite', 'postgres'] }) }, ['ok', 'db']) },
+  'GET /healthz': {
+    summary: 'Liveness: the process serves HTTP (200 even when degraded: alert on a non-empty degraded)',
+    response: obj({
+      ok: bool(), db: str(undefined, { enum: ['pglite', 'postgres'] }),
+      degraded: arr(str(undefined, { enum: ['disk_low', 'db_stalled'] }), 'disk_low: below ZHIBO_DISK_MIN_FREE_MB; db_stalled: one statement of the embedded database runs over 10 s'),
+      disk: obj({ freeMb: { type: ['integer', 'null'] }, minFreeMb: int(), low: bool() }), dbBusyMs: int('embedded database: how long the running statement has run'),
+    }, ['ok', 'db', 'degraded']),
+  },
   'GET /readyz': {
     summary: 'Readiness: database reachable, disk watermark ok (503 with the failing probe\'s reason otherwise)',
     response: obj({ ready: bool(), checks: { type: 'object', additionalProperties: probe } }, ['ready', 'checks']),

@@ -2,6 +2,7 @@
  * What the HTTP app serves, recorded as it is registered (Fastify's onRoute hook on the root, so every scope's routes
  * are seen): method, full path, the transport it belongs to and the schema it was registered with. The OpenAPI
  * description (app/openapi.ts) and the metrics' route labels come from here, so neither can drift from the routes.
+ * A route registered with config `described: false` (an error-only catch-all) is left out.
  */
 import type { FastifyInstance, FastifySchema } from 'fastify';
 
@@ -9,6 +10,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** set by WxRouter: does the route need `?access_token=` */
     wx?: { auth: boolean };
+    /** false: a route that only answers an error (WHIP's 405 for the methods WHIP does not use) is left out of the catalog */
+    described?: boolean;
   }
 }
 
@@ -42,7 +45,7 @@ export class RouteCatalog {
       const methods = Array.isArray(r.method) ? r.method : [r.method];
       for (const method of methods) {
         // HEAD routes are Fastify's automatic twins of GET routes.
-        if (method === 'HEAD') continue;
+        if (method === 'HEAD' || r.config?.described === false) continue;
         this.list.push({ method, url: r.url, transport: transportOf(r.url), schema: r.schema, config: { wx: (r.config)?.wx } });
       }
     });

@@ -48,3 +48,9 @@ export const APPID = str('app id (wx + hex)', { pattern: '^wx[0-9a-f]{1,32}$' })
 export const LIVE_STATUS = int('101 live, 102 not started, 103 ended, 104 banned, 105 paused, 106 abnormal, 107 expired', { enum: [101, 102, 103, 104, 105, 106, 107] });
 /** `{ok: true}` (console) */
 export const OK = obj({ ok: { type: 'boolean', const: true } }, ['ok']);
+/** A product as the room shows it (LiveInfoGoods: prices in fen). */
+export const LIVE_GOODS = obj({
+  cover_img: str(), url: str(), price: int('fen'), name: str(), goods_id: int(), price2: int('fen'), price_type: int('1 one price, 2 range, 3 discount', { enum: [1, 2, 3] }),
+});
+/** A chat comment (ChatComment). */
+export const COMMENT = obj({ id: str(), openid: str(), nick: str(), role: str('anchor: sent by the anchor or merchant', { const: 'anchor' }), text: str('plain text'), at: int('ms epoch') });

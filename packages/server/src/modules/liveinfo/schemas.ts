@@ -16,4 +16,8 @@ export const ROUTE_DOCS: RouteDocs = {
     body: obj({ start: int(undefined, { minimum: 0 }), limit: int(undefined, { minimum: 1, maximum: 100 }), action: str(undefined, { const: 'get_replay' }), room_id: ROOM_ID }, ['start', 'limit']),
     response: { anyOf: [obj({ room_info: arr(room), total: int() }, ['room_info', 'total']), obj({ live_replay: arr(replay), total: int() }, ['live_replay', 'total'])] },
   },
+  'POST /wxa/business/applyliveinfo': {
+    summary: 'A third-party platform applies for the live capability of an app (granted at once: every zhibo app has live); another action is 40097',
+    body: obj({ action: str(undefined, { const: 'apply' }) }, ['action']), response: obj({ action: str(undefined, { const: 'apply' }) }, ['action']),
+  },
 };

@@ -24,10 +24,15 @@ export class ReplaysSql {
       [roomId, sessionId, at]);
   }
 
-  /** Replay files moved from one data directory to another (zhibo restore): rows name files by absolute path. */
+  /**
+   * Replay files moved from one data directory to another (zhibo restore): rows name files by absolute path — the
+   * segments, the one replay of a live (replay_lives) and the explanation clips (replay_markers). Returns how many.
+   */
   async relocate(from: string, to: string): Promise<number> {
-    const rows = await this.db.query(`UPDATE replays SET file = $2 || substr(file, length($1) + 1) WHERE starts_with(file, $1) RETURNING 1`, [from, to]);
-    return rows.length;
+    const moved = (table: string, column: string) =>
+      this.db.query(`UPDATE ${table} SET ${column} = $2 || substr(${column}, length($1) + 1) WHERE starts_with(${column}, $1) RETURNING 1`, [from, to]);
+    const rows = [await moved('replays', 'file'), await moved('replay_lives', 'file'), await moved('replay_markers', 'clip_file')];
+    return rows.reduce((n, r) => n + r.length, 0);
   }
 
   async ready(r: { roomId: number; sessionId: string; file: string; startedAt: number; endedAt: number; durationSec: number; createTime: number; expireTime: number }): Promise<void> {

@@ -14,4 +14,17 @@ export const ROUTE_DOCS: RouteDocs = {
       goodsBaseUrl: str(), homeUrl: str(), minSdkVersion: str(), media: obj({ flv: str(), wsFlv: str(), hls: str() }), serverTime: int('ms epoch'),
     }),
   },
+  'GET /feeds': { summary: 'Redirects to /feeds/ (302)', status: 302 },
+  'GET /feeds/': {
+    summary: 'The public feed page: live rooms of the apps that opted in (app setting feedsPublic) whose isFeedsPublic is 1 (cacheable 15 s)', responseType: 'text/html',
+  },
+  'GET /api/plugin/v1/feeds': {
+    summary: 'The public feed as JSON (CORS open; cacheable 15 s)',
+    response: obj({
+      rooms: arr(obj({
+        roomId: ROOM_ID, name: str(), anchorName: str(), anchorImg: str('absolute URL'), coverImg: str('absolute URL (the feeds image, else the cover)'), startTime: int('unix seconds'),
+        link: str('the room page'),
+      }, ['roomId', 'name', 'anchorName', 'anchorImg', 'coverImg', 'startTime', 'link'])),
+    }, ['rooms']),
+  },
 };
