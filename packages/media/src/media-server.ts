@@ -28,7 +28,7 @@ import type { MediaServerOptions } from './options.js';
 import { ViewerKeys } from './hub/viewer-keys.js';
 import { WhipServer } from './whip/whip-server.js';
 
-export type { AuthorizeRequest, AuthorizeResult, RefusalKind, MediaServerOptions } from './options.js';
+export type { AuthorizeRequest, AuthorizeResult, MediaServerOptions } from './options.js';
 
 export class MediaServer {
   /** WHIP ingest: mount `whip.handle()` (or createWhipNodeHandler) on the HTTP server. Null unless `whip` is configured. */

@@ -1,7 +1,7 @@
 /** The roles module's table: app_roles (members of an app with WeChat's live roles). */
 import type { Db } from '../../db/index.js';
 
-export interface RoleRow {
+interface RoleRow {
   username: string;
   role: number;
   nickname: string;
