@@ -173,15 +173,16 @@ try {
   const flvUrls = Object.fromEntries(insts.filter((k) => k.startsWith('zhibo') || k === 'nms').map((k) => [k, k === 'nms' ? PATHS.nms.url(servers.nms) : PATHS.flv.url(servers[k])]));
   const probe = await child('./glass/flv-probe.mjs', Object.values(flvUrls));
   stops.unshift(probe.stop);
-  browser = await launchBrowser({ viewport: { width: 800, height: 600 } });
-  await browser.context.addInitScript({ content: METER_SCRIPT });
+  browser = await launchBrowser();
+  const context = await browser.browser.newContext({ viewport: { width: 800, height: 600 } });
+  await context.addInitScript({ content: METER_SCRIPT });
   playerPage = await servePlayerPage();
 
   async function join(row, phaseMs) {
     const gopMs = GOP * 1000;
     const wait = (((phaseMs - (Date.now() - t0Wall)) % gopMs) + gopMs) % gopMs;
     await sleep(wait);
-    const page = await browser.context.newPage();
+    const page = await context.newPage();
     let state;
     try {
       const url = row.path.url(servers[row.inst]) + (row.query ?? '');

@@ -26,7 +26,7 @@ const pct = (xs, p) => { const a = [...xs].sort((x, y) => x - y); return a.lengt
 const ms = (x) => x.toFixed(1);
 try {
   const { appid } = await s.apps.create('bench');
-  await s.reminders.updateSettings(appid, { webhookUrl: `http://127.0.0.1:${sink.info.port}/hook`, webpush: false, inPage: false });
+  await s.apps.updateSettings(appid, { reminders: { webhookUrl: `http://127.0.0.1:${sink.info.port}/hook`, webpush: false, inPage: false } });
   const img = await s.images.upload(appid, solidPng(32, 32, [1, 2, 3]));
   const now = Math.floor(Date.now() / 1000);
   const room = (name) => s.rooms.create(appid, { name, coverImg: img.media_id, shareImg: img.media_id, startTime: now + 600, endTime: now + 7200, anchorName: '主播', type: 1, screenType: 0 });
@@ -74,13 +74,13 @@ try {
   probing = false;
   await probe;
   for (;;) {
-    const [c] = await s.db.query(`SELECT count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND state <> 'sent'`, [target]);
+    const [c] = await z.db.query(`SELECT count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND state <> 'sent'`, [target]);
     if (c.n === 0) break;
     await new Promise((res) => setTimeout(res, 200));
   }
   const recordedMs = Date.now() - wall0;
   const dur = (a, b) => [ms(pct(a, 50)), ms(pct(a, 99)), ms(Math.max(...a)), b];
-  console.log(`\nnpm run bench -- reminders  (${N} subscriptions, webhook sink on loopback, ${s.db.kind}, rate limit ${config.reminderRate}/s, concurrency ${config.reminderConcurrency})\n`);
+  console.log(`\nnpm run bench -- reminders  (${N} subscriptions, webhook sink on loopback, ${z.db.kind}, rate limit ${config.reminderRate}/s, concurrency ${config.reminderConcurrency})\n`);
   console.log(table([
     { measure: `bulk insert of ${N} subscriptions`, value: `${ms(subMs)} ms` },
     { measure: 'go-live status change (incl. INSERT … SELECT of the outbox rows)', value: `${ms(goLiveMs)} ms` },

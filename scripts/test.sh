@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: typecheck, lint, then every test on PGlite and on a throw-away
+# The whole test suite: typecheck, lint, format, dead code, then every test on PGlite and on a throw-away
 # PostgreSQL server (Debian's package, on a loopback port, deleted afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,10 @@ echo "== typecheck"
 npx tsc -b
 echo "== lint"
 npx eslint . --max-warnings 0
+echo "== format (prettier --check; npx prettier --write . fixes it)"
+npx prettier --check . --log-level warn
+echo "== dead code (knip: unused files, exports and dependencies)"
+npx knip --no-progress
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PGDIR=$(mktemp -d /tmp/zhibo-pg-XXXXXX)

@@ -1,4 +1,5 @@
-// zhibo's realtime gateway for `npm run bench -- realtime`: one room, in-memory PGlite, the real clock.
+// zhibo's realtime gateway for `npm run bench -- realtime`: one room, in-memory PGlite, the real clock. The viewers all
+// come from a few loopback addresses, so the per-address caps (realtime connections, chat) are off here.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { solidPng } from '../../packages/server/dist/app/demo.js';
 import { silentLog } from '../../packages/server/dist/lib/log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-rt-'));
-const config = loadConfig({ ZHIBO_HLS: '0' }, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir: dir });
+const config = loadConfig({ ZHIBO_HLS: '0', ZHIBO_REALTIME_CONNECTIONS_PER_IP: '0', ZHIBO_CHAT_PER_IP: '0' }, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir: dir });
 const z = await createZhibo(config, { log: silentLog, memoryDb: true });
 const urls = await z.listen();
 const s = z.services;
@@ -18,7 +19,7 @@ const roomId = await s.rooms.create(appid, { name: '压测直播间', coverImg: 
 const goods = [];
 for (let g = 0; g < 10; g++) goods.push((await s.goods.add(appid, { coverImgUrl: img.media_id, name: `商品${g}`, priceType: 1, price: `${g + 1}.99`, url: `pages/goods?id=${g}` })).goodsId);
 await s.goods.addToRoom(appid, roomId, goods);
-await s.control.apply(roomId, 'publish_started', 'bench');
+await s.rooms.apply(roomId, 'publish_started', 'bench');
 process.send?.({ port: new URL(urls.http).port, roomId });
 const settle = async () => {
   for (let i = 0; i < 3; i++) {

@@ -31,8 +31,6 @@ export function append(el: Node, children: Child[]): void {
   }
 }
 
-export const $ = <T extends Element = HTMLElement>(sel: string, root: ParentNode = document): T | null => root.querySelector<T>(sel);
-
 /* ---------------------------------------------------------------- formatting */
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -132,6 +132,3 @@ export function stat(label: string, value: string | number, hint?: string): HTML
   return h('div', { class: 'stat' }, h('div', { class: 'stat-value', text: String(value) }), h('div', { class: 'stat-label', text: label }), hint ? h('div', { class: 'hint', text: hint }) : null);
 }
 
-export function link(href: string, label: Child, cls = ''): HTMLAnchorElement {
-  return h('a', { href, class: cls }, label);
-}

@@ -31,7 +31,7 @@ import { MediaStats, type MediaStatsSnapshot } from './stats.js';
 import { Relays } from './relay/relays.js';
 import type { RelayFeed } from './relay/relay-feed.js';
 
-export type { AuthorizeRequest, AuthorizeResult, RefusalKind, MediaServerOptions } from './options.js';
+export type { AuthorizeRequest, AuthorizeResult, MediaServerOptions } from './options.js';
 
 export class MediaServer {
   /** WHIP ingest: mount `whip.handle()` (or createWhipNodeHandler) on the HTTP server. Null unless `whip` is configured. */

@@ -7,7 +7,7 @@ import type { HlsConfig } from './hls/packager.js';
 import type { AuthorizeRequest, AuthorizeResult } from './publish-host.js';
 import type { WhipOptions } from './whip/whip-server.js';
 
-export type { AuthorizeRequest, AuthorizeResult, RefusalKind } from './publish-host.js';
+export type { AuthorizeRequest, AuthorizeResult } from './publish-host.js';
 
 export interface MediaServerOptions {
   rtmpHost?: string;

@@ -108,6 +108,14 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     }
     const ok = await c.post(`/apps/${appid}/rooms`, roomForm(t, media));
     expect(ok.status).toBe(200);
+    // The image path a room read hands back (/img/ID) is accepted again (a form that keeps its image); another app's is not.
+    const kept = (await c.get(`/rooms/${ok.body.id as number}`)).body.coverImg as string;
+    expect(kept).toMatch(/^\/img\/[A-Za-z0-9_-]+$/);
+    expect((await c.post(`/apps/${appid}/rooms`, roomForm(t, kept))).status).toBe(200);
+    const stranger = await signedInMerchant(t, 'validator-2');
+    const foreign = await stranger.c.post(`/apps/${stranger.appid}/rooms`, roomForm(t, kept));
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.fields?.coverImg).toMatch(/no such image of this app/);
     const g = await c.post(`/apps/${appid}/goods`, { name: '好茶', coverImg: media, priceType: 3, price: '10.00', price2: '12.00', url: 'pages/a' });
     expect(g.status).toBe(400);
     expect(g.body.fields?.price).toMatch(/discount/);

@@ -79,3 +79,16 @@ export function roomForm(t: TestServer, media: string, over: Record<string, unkn
     type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0, closeShare: 0, ...over,
   };
 }
+
+/**
+ * The operator account, past its first sign-in: the generated password is replaced by one of its own (as the console
+ * asks on first sign-in), so console calls are not answered `password_change_required`.
+ */
+export async function readyOperator(t: TestServer): Promise<{ login: string; password: string }> {
+  const accounts = t.z.services.accounts;
+  const first = await accounts.ensureOperator();
+  const login = first?.login ?? 'admin';
+  const password = 'operator own passphrase';
+  await accounts.setPassword((await accounts.byLogin(login))!.id, password);
+  return { login, password };
+}

@@ -3,7 +3,7 @@
  * server, in words a merchant understands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleClient } from './console-helpers.js';
+import { ConsoleClient, readyOperator } from './console-helpers.js';
 import { startServer, type TestServer } from './helpers.js';
 import { signIn } from './console-browser-helpers.js';
 import { launchBrowser, type TestBrowser } from './room-page-helpers.js';
@@ -16,7 +16,7 @@ describe('the room form', () => {
 
   beforeAll(async () => {
     t = await startServer();
-    op = (await t.z.services.accounts.ensureOperator())!;
+    op = await readyOperator(t);
     c = new ConsoleClient(t.url);
     expect((await c.login(op.login, op.password)).status).toBe(200);
     appid = (await c.post('/apps', { name: 'Forms' })).body.appid as string;

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveStatus } from '@zhibo/protocol';
 import { pushTestStream, waitUntil, type Pusher } from '@zhibo/testkit';
-import { ConsoleClient } from './console-helpers.js';
+import { ConsoleClient, readyOperator } from './console-helpers.js';
 import { startServer, type TestServer } from './helpers.js';
 import { launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
@@ -31,9 +31,9 @@ describe('going live: stream health, refused pushes, the replay seen from the ro
     const fx = await roomWithGoods(t);
     roomId = fx.roomId;
     pushAddr = (await t.api.get('/wxaapi/broadcast/room/getpushurl', { roomId, access_token: fx.m.token })).pushAddr as string;
-    const op = await t.z.services.accounts.ensureOperator();
+    const op = await readyOperator(t);
     c = new ConsoleClient(t.url);
-    expect((await c.login(op!.login, op!.password)).status).toBe(200);
+    expect((await c.login(op.login, op.password)).status).toBe(200);
     b = await launchBrowser();
   });
   afterAll(async () => {

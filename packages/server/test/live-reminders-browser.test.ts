@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { waitUntil } from '@zhibo/testkit';
 import { ReminderChannel, TransitionCause } from '@zhibo/protocol';
 import { startShop, type Shop } from '../../../apps/shop/src/shop.js';
-import { ConsoleClient } from './console-helpers.js';
+import { ConsoleClient, readyOperator } from './console-helpers.js';
 import { png, startServer, type TestServer } from './helpers.js';
 import { launchBrowser, type TestBrowser } from './room-page-helpers.js';
 
@@ -48,9 +48,9 @@ document.addEventListener('zhibo:status',function(e){probe.status.push(e.detail)
   beforeAll(async () => {
     t = await startServer('pglite', { env: { ZHIBO_REMINDER_POLL_MS: '50' } });
     // The merchant, as a newcomer would: a console account, an app, its settings page's script tag.
-    const op = await t.z.services.accounts.ensureOperator();
+    const op = await readyOperator(t);
     const c = new ConsoleClient(t.url);
-    expect((await c.login(op!.login, op!.password)).status).toBe(200);
+    expect((await c.login(op.login, op.password)).status).toBe(200);
     const created = (await c.post('/apps', { name: 'Tea house' })).body as { appid: string; appsecret: string };
     ({ appid, appsecret } = created);
     expect((await c.put(`/apps/${appid}/settings`, { reminders: { webpush: false, inPage: true } })).status).toBe(200);

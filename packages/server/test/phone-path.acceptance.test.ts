@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readyOperator } from './console-helpers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LiveStatus, TransitionCause } from '@zhibo/protocol';
@@ -80,10 +81,10 @@ describe('issue 12 acceptance: the whole path from a phone at a non-loopback hos
     const page = await ctx.newPage();
 
     // The merchant signs in on the phone and opens the room's Share page.
-    const op = await t.z.services.accounts.ensureOperator();
+    const op = await readyOperator(t);
     await page.goto(`${origin}/console/`);
-    await page.fill('input[name=login]', op!.login);
-    await page.fill('input[name=password]', op!.password);
+    await page.fill('input[name=login]', op.login);
+    await page.fill('input[name=password]', op.password);
     await page.click('button[type=submit]');
     await page.waitForSelector('.shell');
     await page.goto(`${origin}/console/#/rooms/${roomId}/share`);
@@ -149,10 +150,11 @@ describe('issue 12 acceptance: the whole path from a phone at a non-loopback hos
       return (x.live_replay as Array<{ media_url: string }>).length ? (x.live_replay as Array<{ media_url: string }>) : undefined;
     }, { timeoutMs: 60_000, what: 'a replay' });
     expect(new URL(replays[0]!.media_url).host).toBe(new URL(origin).host);
-    // the phone fetches the MP4 (a range, as a video element does) at the phone's host
+    // the phone fetches the MP4 (a range, as a video element does) at the phone's host, from the room page
+    // (the page last opened an image, whose own CSP lets it fetch nothing)
+    await page.goto(`${origin}/room/?room_id=${roomId}`);
     expect(await page.evaluate((u) => fetch(u, { headers: { range: 'bytes=0-99' } }).then((x) => x.status), replays[0]!.media_url)).toBe(206);
     opened.push(`get_replay media_url: ${replays[0]!.media_url}`);
-    await page.goto(`${origin}/room/?room_id=${roomId}`);
     await page.locator('[data-testid=replays][data-segments="1"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('video.zb-replay-video').getAttribute('src')).toBe(replays[0]!.media_url);
     await shot(page, 'phone-path-room-103');

@@ -93,7 +93,7 @@ describe.each(testDbKinds())('odd input and small leaks on %s', (kind) => {
     writeFileSync(join(dir, 'head.mp4'), Buffer.alloc(12_345, 7));
     await t.z.services.replays.recordingReady({ roomId: room, sessionId: 'head-session', file: join(dir, 'head.mp4'), startedAt: 1, endedAt: 2, durationSec: 1 });
     const img = (await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '头', priceType: 1, price: 1, url: 'pages/a' } })).goodsId as number;
-    const cover = (await t.z.services.goods.get(m.appid, img)).cover_img;
+    const cover = new URL((await t.z.services.goods.get(m.appid, img)).cover_img, t.url).href;
     for (const url of [`${t.url}/replay/${room}/head-session.mp4`, cover, `${t.url}/healthz`]) {
       const get = await raw(url);
       const head = await raw(url, { method: 'HEAD' });
@@ -109,7 +109,7 @@ describe.each(testDbKinds())('odd input and small leaks on %s', (kind) => {
     const polyglot = Buffer.concat([png(), Buffer.from('<html><script>alert(document.domain)</script></html>')]);
     const up = await t.api.upload(m.token, polyglot);
     const gid = (await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: up.media_id, name: '图', priceType: 1, price: 1, url: 'pages/a' } })).goodsId as number;
-    const r = await raw((await t.z.services.goods.get(m.appid, gid)).cover_img);
+    const r = await raw(new URL((await t.z.services.goods.get(m.appid, gid)).cover_img, t.url).href);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^image\//);
     expect(r.headers['x-content-type-options']).toBe('nosniff');

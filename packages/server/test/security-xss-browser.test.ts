@@ -48,7 +48,7 @@ describe('stored XSS through a goods URL (Chromium)', () => {
     await page.waitForSelector('.zb-sheet[data-open=true]');
     await page.click('.zb-goods:nth-child(3)');
     // The page says the link is not valid and stays where it is.
-    await page.waitForFunction(() => /not valid/.test(document.body.textContent ?? ''));
+    await page.waitForFunction(() => /not valid|地址无效/.test(document.body.textContent ?? ''));
     expect(new URL(page.url()).pathname).toBe('/room/');
     expect(await page.title()).not.toBe('PWNED');
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { TransitionCause } from '@zhibo/protocol';
 import { waitUntil } from '@zhibo/testkit';
-import { ConsoleClient } from './console-helpers.js';
+import { ConsoleClient, readyOperator } from './console-helpers.js';
 import { startServer, type TestServer } from './helpers.js';
 import { launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
@@ -18,9 +18,9 @@ describe('the merchant talks to the room', () => {
 
   beforeAll(async () => {
     t = await startServer();
-    const op = await t.z.services.accounts.ensureOperator();
+    const op = await readyOperator(t);
     c = new ConsoleClient(t.url);
-    expect((await c.login(op!.login, op!.password)).status).toBe(200);
+    expect((await c.login(op.login, op.password)).status).toBe(200);
     b = await launchBrowser();
   });
   afterAll(async () => {

@@ -10,8 +10,6 @@ import { linkHost } from '../http/base-url.js';
 import { appLocale } from '../modules/apps/settings.js';
 import type { ZhiboServices } from './zhibo.js';
 
-export const DEFAULT_SHOP = '127.0.0.1:8081';
-
 /** The shop listens where zhibo's HTTP does (so `--http 0.0.0.0:8080` makes the goods pages reachable from phones too). */
 export function defaultShop(httpHost: string): string {
   return `${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:8081`;

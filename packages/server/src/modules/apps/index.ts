@@ -8,9 +8,7 @@ import { AppService, type TokenPolicy } from './service.js';
 import { AppsSql } from './sql.js';
 
 export { AppService } from './service.js';
-export type { AppRow } from './sql.js';
-export type { AppSettings, CompatProfile } from './settings.js';
-export { COMPAT_PROFILES } from './settings.js';
+export type { CompatProfile } from './settings.js';
 
 export interface AppsDeps {
   db: Db;

@@ -9,7 +9,7 @@ import { wxRoutes } from './routes.js';
 import { AssistantService } from './service.js';
 import { AssistantsSql } from './sql.js';
 
-export { AssistantService, MAX_ASSISTANTS, type AssistantSession } from './service.js';
+export { AssistantService, type AssistantSession } from './service.js';
 
 export interface AssistantsDeps {
   db: Db;

@@ -17,7 +17,6 @@ export type Role = (typeof Role)[keyof typeof Role];
 const fieldError = (field: string, message: string) => new DomainError(Reason.BadParameter, message, field);
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLen: 32 } as const;
-export { PASSWORD_MIN } from './passwords.js';
 export const OPERATOR_LOGIN = 'admin';
 
 function scrypt(password: string, salt: Buffer, n: number, r: number, p: number, keyLen: number): Promise<Buffer> {

@@ -7,7 +7,6 @@ import { intOf, positiveId } from '../../lib/ids.js';
 import { goodsKeyOf, parseGoodsInfo } from './input.js';
 import { AuditStatus, GoodsReview, type Origin, ThirdPartyTag, goodsIdOf } from './review/service.js';
 
-export { AuditStatus } from './review/service.js';
 import type { GoodsChange, GoodsReviewStore } from './review/store.js';
 import type { ImageService } from '../images/service.js';
 import type { RoomService } from '../rooms/service.js';

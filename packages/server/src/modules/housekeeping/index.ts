@@ -14,7 +14,7 @@ import type { ReminderService } from '../reminders/service.js';
 import { StorageCollector } from './collector.js';
 import { HousekeepingSql } from './sql.js';
 
-export { StorageCollector, type CollectReport } from './collector.js';
+export { StorageCollector } from './collector.js';
 
 export interface HousekeepingDeps {
   db: Db;

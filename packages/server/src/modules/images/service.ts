@@ -63,7 +63,7 @@ export class ImageService {
   }
 
   /**
-   * An image field of a room or goods: a media_id of this app (not expired) or an http(s) URL.
+   * An image field of a room or goods: a media_id of this app (not expired), the `/img/ID` path of one of its images, or an http(s) URL.
    * Returns what the room or goods row stores: this server's `/img/ID` path, or the URL given. `maxBytes` is the field's WeChat limit; `reason` the field's failure.
    */
   async resolve(appid: string, value: unknown, field: string, maxBytes: number, reason: Reason): Promise<string> {
@@ -76,6 +76,14 @@ export class ImageService {
       } catch {
         throw new DomainError(reason, `${field}: not a valid URL`, field);
       }
+      return v;
+    }
+    // This server's own image path, as rows store it and reads hand it back (an edit that keeps the image).
+    const own = /^\/img\/([A-Za-z0-9_-]{1,64})$/.exec(v);
+    if (own) {
+      const size = await this.sql.imageSize(own[1]!, appid);
+      if (size === undefined) throw new DomainError(reason, `${field}: no such image of this app`, field);
+      if (size > maxBytes) throw new DomainError(reason, `${field}: image is ${size} bytes; this field allows ${maxBytes}`, field);
       return v;
     }
     const row = await this.sql.media(v, appid);

@@ -22,6 +22,12 @@ export class ImagesSql {
     return row;
   }
 
+  /** The uploaded size of one of the app's images. */
+  async imageSize(id: string, appid: string): Promise<number | undefined> {
+    const [row] = await this.db.query<{ size: number }>('SELECT size FROM images WHERE id=$1 AND appid=$2', [id, appid]);
+    return row?.size;
+  }
+
   async image(id: string): Promise<{ content_type: string; bytes: Uint8Array } | undefined> {
     const [row] = await this.db.query<{ content_type: string; bytes: Uint8Array }>('SELECT content_type, bytes FROM images WHERE id=$1', [id]);
     return row;

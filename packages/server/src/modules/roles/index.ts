@@ -8,7 +8,7 @@ import { wxRoutes } from './routes.js';
 import { RoleService } from './service.js';
 import { RolesSql } from './sql.js';
 
-export { RoleService, Role, ROLE_LIMITS, ROLE_NAMES } from './service.js';
+export { RoleService } from './service.js';
 
 export interface RolesDeps {
   db: Db;

@@ -1,13 +1,6 @@
 /** The roles module's table: app_roles (members of an app with WeChat's live roles). */
 import type { Db } from '../../db/index.js';
 
-export interface RoleRow {
-  username: string;
-  role: number;
-  nickname: string;
-  created_at: number;
-}
-
 export class RolesSql {
   constructor(private readonly db: Db) {}
 

@@ -14,8 +14,6 @@ import { TimerJob } from './timers.js';
 export { RoomService, type AnchorCheck } from './service.js';
 export { missing, roomIdOf } from './fields.js';
 export { addSubAnchor, deleteSubAnchor, modifySubAnchor } from './subanchor.js';
-export { operatorAction, isRoomAction, ROOM_ACTIONS, type RoomAction } from './actions.js';
-export type { RoomRow, TransitionHook } from './sql.js';
 
 export interface RoomsDeps {
   db: Db;
