@@ -88,6 +88,7 @@ export class Camera {
 export class WakeLock {
   private lock: WakeLockSentinel | null = null;
   private wanted = false;
+  /** A visibilitychange handler; take() never rejects (a refused lock is just not held). */
   private readonly visible = () => document.visibilityState === 'visible' && this.wanted && void this.take();
 
   async hold(): Promise<void> {

@@ -44,4 +44,8 @@ async function boot(): Promise<void> {
   await page.start();
 }
 
-void boot();
+// top level: boot() shows its expected failures (bad link, sign-in, no HTTPS) itself; anything else lands on the page here
+void boot().catch((e: unknown) => {
+  const root = document.getElementById('zb-anchor') ?? document.body;
+  message(root, '出错了 · Something went wrong', `${e instanceof Error ? e.message : String(e)} — 请刷新页面 · reload the page`);
+});

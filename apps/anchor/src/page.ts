@@ -54,7 +54,7 @@ export class AnchorPage {
   async start(): Promise<void> {
     this.render();
     this.setStatus(this.room.status);
-    void this.poll();
+    void this.poll(); // a loop that runs for the page's life: poll() catches everything (401 → toast) and reschedules itself
     this.renderClock();
     this.tick = setInterval(() => this.renderClock(), 1000);
     if (FINAL.has(this.status)) return;
@@ -115,7 +115,7 @@ export class AnchorPage {
     this.statusEl.textContent = STATUS_TEXT[status] ?? String(status);
     this.statusEl.dataset.status = String(status);
     if (status !== 106 && this.publisher?.state !== 'reconnecting') show(this.net, false);
-    if (FINAL.has(status)) void this.finish();
+    if (FINAL.has(status)) void this.finish(); // fire-and-forget (called from sync code); finish() never rejects: stop() and release() do not
     else if (!this.publisher || this.publisher.state === 'stopped') this.setState('preview');
   }
 
@@ -150,6 +150,7 @@ export class AnchorPage {
   }
 
   private onPublish(s: PublishState): void {
+    // an event handler; the wake lock is best effort: hold() and release() catch a refused or lost lock and never reject
     if (s === 'live') void this.wakeLock.hold();
     if (s === 'stopped') void this.wakeLock.release();
     const n = this.publisher?.attempts ?? 0;

@@ -162,7 +162,7 @@ export class WhipPublisher extends Emitter<Events> {
     if (!this.wanted || this.state === 'reconnecting') return;
     this.lostSince ||= Date.now();
     this.set('reconnecting');
-    void this.teardown(true);
+    void this.teardown(true); // not awaited: the retry is scheduled at once; teardown() never rejects (its DELETE is best effort, .catch'd)
     this.schedule(BACKOFF_MS[0]!);
   }
 

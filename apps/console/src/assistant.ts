@@ -106,7 +106,8 @@ async function start(): Promise<void> {
   }
   csrf = who.csrf;
   const out = h('button', { class: 'as-btn', type: 'button', 'data-action': 'sign-out', text: '退出 Sign out' });
-  out.addEventListener('click', () => void call('POST', '/sign-out').finally(() => signedOut('已退出 Signed out.')));
+  // a click handler: signed out on this phone even when the server cannot be reached (the failure is not re-thrown)
+  out.addEventListener('click', () => void call('POST', '/sign-out').catch(() => undefined).finally(() => signedOut('已退出 Signed out.')));
   root.replaceChildren(h('main', { class: 'as-page' },
     h('header', { class: 'as-head' }, h('div', { class: 'as-grow' }, h('h1', { 'data-role': 'room-name', text: who.room.name }),
       h('p', { class: 'as-muted', text: `#${who.room.id} · ${who.room.anchorName} · 助手 ${who.assistant.nickname}` })), out),
@@ -122,4 +123,7 @@ async function start(): Promise<void> {
   await loop();
 }
 
-void start();
+// top level: start() shows a failed sign-in itself and the poll loop keeps going; anything else lands on the page here
+void start().catch(
+  (e: unknown) => signedOut(`出错了，请刷新页面 Something went wrong, reload the page: ${e instanceof Error ? e.message : String(e)}`),
+);

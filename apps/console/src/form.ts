@@ -21,7 +21,7 @@ export class Form {
     this.el = h('form', { class: 'form', novalidate: true, ...attrs }, this.general);
     this.el.addEventListener('submit', (e) => {
       e.preventDefault();
-      void this.submit(onSubmit);
+      void this.submit(onSubmit); // an event handler; submit() never rejects: failures are shown in the form (showErrors)
     });
   }
 

@@ -56,11 +56,12 @@ class ConsoleApp {
       this.account = undefined;
       this.go('#/login');
     };
-    window.addEventListener('hashchange', () => void this.render());
+    window.addEventListener('hashchange', () => this.show());
     window.addEventListener(PASSWORD_CHANGED, () => {
       if (!this.account?.mustChangePassword) return;
       this.account = { ...this.account, mustChangePassword: false };
-      void this.refreshApps().then(() => this.go('#/'));
+      // an event handler: a failed reload of the apps list is a toast (a 401 also goes to the sign-in page)
+      void this.refreshApps().then(() => this.go('#/'), (e: unknown) => toast(e instanceof Error ? e.message : String(e), 'error'));
     });
   }
 
@@ -77,8 +78,13 @@ class ConsoleApp {
   }
 
   go(hash: string): void {
-    if (location.hash === hash) void this.render();
+    if (location.hash === hash) this.show();
     else location.hash = hash;
+  }
+
+  /** Render the page of the hash, not awaited (navigation): pages show their own failures in place; anything else is a toast. */
+  private show(): void {
+    void this.render().catch((e: unknown) => toast(`This page could not be shown: ${e instanceof Error ? e.message : String(e)}`, 'error'));
   }
 
   async refreshApps(): Promise<void> {
@@ -162,4 +168,6 @@ function notFound(message = 'This page does not exist.'): HTMLElement {
   return h('div', { class: 'page' }, h('div', { class: 'empty' }, h('h3', { text: 'Not found' }), h('p', { text: message }), h('a', { class: 'btn btn-primary', href: '#/', text: 'Back to the console' })));
 }
 
-void new ConsoleApp(document.getElementById('app')!).start();
+// top level: start() shows a failed session read as a toast and pages show their own errors; anything else is a toast here
+void new ConsoleApp(document.getElementById('app')!).start()
+  .catch((e: unknown) => toast(`The console could not start: ${e instanceof Error ? e.message : String(e)}`, 'error'));

@@ -34,7 +34,10 @@ function boot(): void {
     ...(latency >= 0.1 && latency <= 10 ? { latencyTargetSec: latency } : {}),
   });
   window.__zhiboRoom = page;
-  void page.start();
+  // not awaited (boot is sync): start() retries the room read and shows a missing room itself; anything else lands on the page here
+  void page.start().catch((e: unknown) => {
+    app.replaceChildren(h('div', { class: 'zb-fatal' }, h('h1', { text: T.tryLater }), h('p', { text: e instanceof Error ? e.message : String(e) })));
+  });
 }
 
 boot();

@@ -73,6 +73,7 @@ export class RoomExits {
   openHome(): void {
     const room = this.h.room();
     if (!room?.homeUrl) return;
+    // a click handler: ensureOpenid() never rejects (the link works without the openid); navigate() toasts a bad link
     void this.ensureOpenid().then(() => this.navigate(room.homeUrl, ''));
   }
 
@@ -80,7 +81,7 @@ export class RoomExits {
   openKf(): void {
     const room = this.h.room();
     if (!room?.kfUrl) return;
-    void this.ensureOpenid().then(() => this.navigate(room.kfUrl, ''));
+    void this.ensureOpenid().then(() => this.navigate(room.kfUrl, '')); // never rejects, as in openHome()
   }
 
   /** Go to a merchant page: only ever an http(s) URL (merchantPageUrl refuses anything else). */

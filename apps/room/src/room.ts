@@ -115,6 +115,7 @@ export class RoomPage {
     this.restoreSound();
     if (this.videoOnly) {
       this.upgrade.set(true, T.tooOld(room.minSdkVersion));
+      // fire-and-forget: the openid only tags this viewer's links; without it the video-only page still works
       void this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: room.roomId }).then((r) => (this.openid = r.openid), () => undefined);
     } else {
       this.connect(room);
@@ -223,6 +224,7 @@ export class RoomPage {
 
   /** Desktop viewers: the video (with its overlays) fills the screen; again to leave. */
   private toggleFullscreen(): void {
+    // a click handler: a refused fullscreen change leaves the page as it is
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     else void this.root.querySelector<HTMLElement>('.zb-stage')?.requestFullscreen?.().catch(() => undefined);
   }
@@ -230,7 +232,7 @@ export class RoomPage {
   private unmuteNow(): void {
     if (this.unmute.el.hidden) return;
     this.video.muted = false;
-    void this.video.play().catch(() => undefined);
+    void this.video.play().catch(() => undefined); // a tap lets play() through; a refusal leaves the video as it was
     this.unmute.set(false);
   }
 

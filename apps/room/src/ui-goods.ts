@@ -103,7 +103,7 @@ export class PresentCard {
     );
     this.el.hidden = false;
     this.el.classList.remove('zb-in');
-    void this.el.offsetWidth;
+    void this.el.offsetWidth; // not a promise: forces a reflow so the animation restarts
     this.el.classList.add('zb-in');
   }
 }

@@ -22,7 +22,7 @@ export class LikeButton {
       this.setTotal(this.total + 1, true);
       this.float();
       this.el.classList.remove('zb-pop');
-      void this.el.offsetWidth; // restart the pop animation
+      void this.el.offsetWidth; // not a promise: forces a reflow so the pop animation restarts
       this.el.classList.add('zb-pop');
       onTap();
     });

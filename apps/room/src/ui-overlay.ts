@@ -36,7 +36,7 @@ export class StatusOverlay {
 
   /** A replay segment became ready (room channel): the ended room's replay list follows at once. */
   replaysChanged(): void {
-    void this.replay?.refresh();
+    void this.replay?.refresh(); // a room-channel event: refresh() handles a failed load itself (retries)
   }
 
   set(status: LiveStatus, ctx: OverlayContext): void {

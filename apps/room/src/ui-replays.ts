@@ -28,7 +28,7 @@ export class ReplayPanel {
     this.video.addEventListener('ended', () => {
       if (this.current + 1 < this.list.length) this.play(this.current + 1, true);
     });
-    void this.refresh();
+    void this.refresh(); // fire-and-forget: refresh() handles a failed load itself (the 'failed' text, then retries)
   }
 
   /** Ask again now (the room channel said a segment became ready). */
@@ -84,7 +84,7 @@ export class ReplayPanel {
     if (!x) return;
     this.current = i;
     if (this.video.getAttribute('src') !== x.media_url) this.video.src = x.media_url;
-    if (start) void this.video.play().catch(() => undefined);
+    if (start) void this.video.play().catch(() => undefined); // refused autoplay: the viewer has the video's own controls
     this.el.querySelectorAll('.zb-replay-item').forEach((b, j) => b.classList.toggle('zb-active', j === i));
   }
 }

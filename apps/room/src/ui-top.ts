@@ -67,7 +67,7 @@ export class Toast {
     this.el.textContent = text;
     this.el.hidden = false;
     this.el.classList.remove('zb-in');
-    void this.el.offsetWidth;
+    void this.el.offsetWidth; // not a promise: forces a reflow so the animation restarts
     this.el.classList.add('zb-in');
     clearTimeout(this.timer);
     this.timer = setTimeout(() => (this.el.hidden = true), ms);

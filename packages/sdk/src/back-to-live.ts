@@ -125,11 +125,13 @@ export function defineBackToLive(envOf: () => BackToLiveEnv, name = 'zhibo-back-
         const a = renderBackToLive(b, this.getAttribute('label') ?? undefined);
         a.setAttribute('part', 'link');
         root.append(...shadowStyle(root, STYLE), a);
+        // fire-and-forget from a DOM callback: miniPlayer() gives undefined when the room cannot be read; the mini-player
+        // is an extra, so any other failure (building the player) only leaves it out, with a note on the console
         if (clientOf && this.getAttribute('mini') !== 'off')
           void miniPlayer(clientOf(), b.roomId, () => b.go()).then((m) => {
             if (m && this.isConnected) root.append(m.el);
             else m?.close();
-          });
+          }).catch((e: unknown) => console.info(`zhibo mini-player: not shown (${e instanceof Error ? e.message : String(e)})`));
       }
     },
   );

@@ -57,6 +57,7 @@ export async function miniPlayer(client: SdkClient, roomId: number, onTap: () =>
     pip.setAttribute('aria-label', 'Picture in picture');
     pip.addEventListener('click', (e) => {
       e.stopPropagation();
+      // a click handler: a refused Picture-in-Picture (not allowed, no video yet) leaves the mini-player as it is
       void video.requestPictureInPicture().catch(() => undefined);
     });
     box.append(pip);

@@ -70,6 +70,7 @@ export function interceptPluginLinks(server: () => string, assign: Assign, root:
     }
     if (e.defaultPrevented || e.button !== 0) return;
     e.preventDefault();
+    // a click handler: navigateTo() rejects only for a link it cannot resolve, and such a link just does nothing
     void navigateTo(server, assign, { url }).catch(() => undefined);
   };
   const onOver = (ev: Event) => {

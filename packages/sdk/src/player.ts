@@ -132,7 +132,7 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
     }
     this.lastProgressAt = Date.now();
     this.watchdog = setInterval(() => this.watch(), 1000);
-    void this.open();
+    void this.open(); // fire-and-forget: open() never rejects; its failures go to fail() (retry with backoff, then HLS)
   }
 
   /** Stop playing and release the pipeline (status left 101). Idempotent. */
@@ -149,7 +149,7 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
     if (!this.running) return this.start();
     clearTimeout(this.retryTimer);
     this.teardown();
-    void this.open();
+    void this.open(); // never rejects: failures retry through fail()
   }
 
   private teardown(): void {

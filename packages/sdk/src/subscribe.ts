@@ -142,11 +142,11 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
         this.button.setAttribute('part', 'button');
         this.button.addEventListener('click', () => void this.toggle());
         root.replaceChildren(...shadowStyle(root, STYLE), this.button);
-        void this.refresh();
+        void this.refresh(); // fire-and-forget: refresh() catches everything (button 'unavailable' + a zhibo-subscribe-error event)
       }
 
       attributeChangedCallback() {
-        if (this.button) void this.refresh();
+        if (this.button) void this.refresh(); // a DOM callback; refresh() never rejects (see connectedCallback)
       }
 
       private get roomId(): number | undefined {

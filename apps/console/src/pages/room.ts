@@ -141,7 +141,7 @@ export function poll(ctx: Ctx, ms: number, fn: () => Promise<void>, indicator?: 
     }
     if (!stopped) timer = setTimeout(() => void run(), fails ? Math.min(15_000, ms * 2 ** fails) : ms);
   };
-  void run();
+  void run(); // a loop for the page's life: run() catches fn()'s failures (the 'retrying' indicator) and reschedules itself
   ctx.onDispose(() => {
     stopped = true;
     if (timer) clearTimeout(timer);

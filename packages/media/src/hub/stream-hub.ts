@@ -213,7 +213,10 @@ export class StreamHub {
     if (this.closing) return this.closing;
     let done!: () => void;
     this.closing = new Promise<void>((r) => (done = r));
-    void this.runClose(reason).finally(done);
+    // not awaited: callers await `closing`; a failure of the cascade (a bug: each step catches its own) is logged, and `done` runs either way
+    void this.runClose(reason)
+      .catch((e: unknown) => this.opts.logger.error(`media: ${this.streamId}: close cascade failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`))
+      .finally(done);
     return this.closing;
   }
 

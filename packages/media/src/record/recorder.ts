@@ -38,6 +38,8 @@ export class FlvRecorder {
     });
     const out = this.out;
     const closeCbs: (() => void)[] = [];
+    // fire-and-forget: `finished` never rejects (a write error resolves it and lands in `error`); the callbacks are the
+    // hub consumer's close bookkeeping, which does not throw
     void this.finished.then(() => closeCbs.splice(0).forEach((cb) => cb()));
     this.sink = {
       label: `recording ${file}`,
@@ -50,7 +52,7 @@ export class FlvRecorder {
       bufferedBytes: () => out.writableLength,
       close: (graceful) => {
         if (!graceful) this.error ??= 'disk too slow: recording dropped';
-        void this.stop();
+        void this.stop(); // not awaited: sink.close() is synchronous; stop() returns `finished`, which never rejects
       },
       onClose: (cb) => closeCbs.push(cb),
     };

@@ -247,7 +247,7 @@ export class WhipSession implements PublisherLink, Reservation {
       this.o.host.release(this.o.streamId, this.id);
       this.o.logger.info(`media: whip ${this.o.streamId} (session ${this.id}) from ${this.o.remoteAddress} ended before publishing: ${reason}${detail ? ` (${detail})` : ''}`);
     }
-    void this.teardown();
+    void this.teardown(); // fire-and-forget: end() is synchronous; teardown() never rejects and `done` says when it finished
   }
 
   /** Drop a session that never held its stream (not reported, nothing to release). */
@@ -257,14 +257,17 @@ export class WhipSession implements PublisherLink, Reservation {
       clearInterval(this.timer);
       this.mux.close();
       this.video.close();
-      void this.teardown();
+      void this.teardown(); // not awaited: `done` (returned below) resolves when it finished; teardown() never rejects
     }
     return this.done;
   }
 
+  /** Never rejects: a failure to stop the audio transcoder or the peer connection is logged. */
   private async teardown(): Promise<void> {
     try {
       await Promise.all([this.audio?.close(), this.pc.close().catch(() => {})]);
+    } catch (e) {
+      this.o.logger.warn(`media: whip ${this.o.streamId} (session ${this.id}): teardown failed: ${errorMessage(e)}`);
     } finally {
       this.o.onClosed(this);
       this.resolveDone();
