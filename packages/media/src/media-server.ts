@@ -265,6 +265,7 @@ export class MediaServer {
 
   private startPipeline(streamId: string, link: PublisherLink): PublishPipeline {
     // The anchor publishes here now: a relay of the stream ends (its viewers reconnect to this hub).
+    // not awaited: the publish must not wait for the relay's viewers to go; the relay's close (its hub's cascade) never rejects
     void this.relays.get(streamId)?.close('the stream is published on this node now');
     const hub = new StreamHub({
       streamId,

@@ -43,11 +43,12 @@ export function defineExplanation(clientOf: () => SdkClient, name = 'zhibo-expla
       private seq = 0;
 
       connectedCallback() {
+        // not awaited: a custom element callback; load() turns a failed request into a hidden element (it never rejects)
         void this.load();
       }
 
       attributeChangedCallback() {
-        if (this.isConnected) void this.load();
+        if (this.isConnected) void this.load(); // not awaited: as above
       }
 
       private async load(): Promise<void> {

@@ -100,6 +100,7 @@ export async function highlightsCard(v: RoomView): Promise<HTMLElement> {
       h('button', { class: 'btn btn-primary', type: 'submit', 'data-action': 'add-marker', text: 'Add marker' }));
     add.addEventListener('submit', (e) => {
       e.preventDefault();
+      // not awaited: a submit handler; busy() inside save() shows a failure as a toast
       void save(add.querySelector('button')!, () => ctx.api.post(`/rooms/${room.id}/highlights`, { goods_id: Number(ng.value), start: parseMark(ns.value), end: parseMark(ne.value) }), 'Marker added: its clip is being cut');
     });
     body.replaceChildren(

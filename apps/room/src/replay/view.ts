@@ -94,6 +94,7 @@ export class ReplayView {
       strip.setCurrent(m);
       if (Math.abs(t - last) >= 0.25) {
         last = t;
+        // not awaited: a timeupdate handler; at() never rejects (a failed window of comments reads as empty and is asked again)
         void chat.at(t);
       }
     };

@@ -71,6 +71,7 @@ export class ChangeFeed implements Component {
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     client.on('notification', (n) => {
+      // not awaited: a notification handler; receive() catches and logs its own failures
       if (n.channel === CHANNEL && n.payload) void this.receive(n.payload);
     });
     this.client = client;

@@ -43,6 +43,7 @@ export class MetricsListener implements Component {
       if (path === '/metrics') {
         this.metrics.text().then((t) => send(200, this.metrics.contentType, t), (e: unknown) => send(500, 'text/plain', String(e)));
       } else if (path === '/healthz') send(200, 'application/json', JSON.stringify({ ok: true, db: this.dbKind }));
+      // not awaited: a request handler; check() turns every probe failure or timeout into a reason (it never rejects)
       else if (path === '/readyz') void this.readiness.check().then((r) => send(r.ready ? 200 : 503, 'application/json', JSON.stringify(r)));
       else send(404, 'application/json', '{"error":"not_found","message":"this listener serves /metrics, /healthz and /readyz"}');
     });

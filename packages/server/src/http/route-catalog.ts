@@ -57,4 +57,3 @@ export class RouteCatalog {
 }
 
 /** `METHOD path`: how a route is named in descriptions (modules' schemas.ts) and logs. */
-export const routeKey = (method: string, url: string): string => `${method} ${url}`;

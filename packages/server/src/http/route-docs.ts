@@ -40,7 +40,6 @@ export const obj = (properties: Record<string, Schema>, required: string[] = [],
 });
 /** any JSON object (free-form) */
 export const anyObj = (description?: string): Schema => ({ type: 'object', ...(description ? { description } : {}) });
-export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 export const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 
 export const ROOM_ID = int('room id', { minimum: 1 });

@@ -66,6 +66,7 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
     sampler,
     routes: {
       web(app) {
+        // not awaited: Fastify queues plugins and loads them at ready()/listen(), where a failing one is reported
         void app.register(async (api) => {
           installGate(api, ctx, PUBLIC_API_PATHS);
           accountRoutes(api, ctx);

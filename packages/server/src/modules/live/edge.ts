@@ -82,6 +82,7 @@ export class EdgeRelays {
     if (this.media.hasPublisher(streamId) || this.runs.has(streamId)) return;
     const run = new EdgeRun(this, streamId);
     this.runs.set(streamId, run);
+    // not awaited: the relay runs until its last viewer leaves; loop() catches and logs its own failures
     void run.loop().finally(() => {
       if (this.runs.get(streamId) === run) this.runs.delete(streamId);
     });

@@ -20,9 +20,8 @@ import type { RedisLink } from '../../lib/redis.js';
 import { PublishLease } from './lease.js';
 import { EdgeRelays } from './edge.js';
 
-export { LiveService, type MediaPort } from './service.js';
+export { LiveService } from './service.js';
 export { whipUrlOf } from './whip-routes.js';
-export type { StreamHealth, RefusedPush, HealthWarning } from './health.js';
 
 /** Where media writes recordings (DATA/recordings/ROOMID/SESSION.flv → .mp4). */
 export const recordDirOf = (dataDir: string): string => join(dataDir, 'recordings');
@@ -110,6 +109,7 @@ export function create(d: LiveDeps): LiveModule {
   // The lease goes at once when the stream stops here (the anchor may republish on any node).
   if (lease) media.on('publishStop', (e) => void lease.release(e.streamId));
   const order = (streamId: string, what: string, fn: () => Promise<void>) => {
+    // not awaited: media events are synchronous; inOrder() queues per stream and logs a failed step (it never rejects)
     void service.inOrder(streamId, what, fn);
   };
   media.on('publishStart', (e) => order(e.streamId, 'publish start', () => service.onPublishStart(e.streamId, e.sessionId)));

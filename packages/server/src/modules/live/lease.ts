@@ -104,6 +104,7 @@ export class PublishLease {
     for (const [id, since] of [...this.held]) {
       // Taken but never published (the connection went away before it started): let it lapse.
       if (!this.hasPublisher(id)) {
+        // not awaited: the renew pass goes on; release() swallows a Redis failure (the lease then lapses by its TTL)
         if (Date.now() - since > LEASE_TTL_MS) void this.release(id);
         continue;
       }

@@ -72,6 +72,7 @@ export class LiveService {
     const prev = this.queues.get(streamId) ?? Promise.resolve();
     const next = prev.then(fn).catch((e: unknown) => this.log.error(`room ${streamId}: ${what} failed: ${(e as Error).stack ?? String(e)}`));
     this.queues.set(streamId, next);
+    // not awaited: bookkeeping once the step is done; `next` never rejects (the catch above logs)
     void next.then(() => {
       if (this.queues.get(streamId) === next) this.queues.delete(streamId);
     });

@@ -302,6 +302,7 @@ export class RealtimeGateway implements SessionHost {
       this.closing.delete(c);
       c.ws.terminate();
     }
+    // not awaited: the tick must not wait for the database; the store writes row by row and logs what fails (it never rejects)
     void this.deps.store.flush();
   }
 

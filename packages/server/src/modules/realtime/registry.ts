@@ -101,6 +101,7 @@ export class ChannelRegistry {
     const loading = this.loading.get(roomId);
     if (loading) {
       // The change may have missed the load's reads: reload once it is there.
+      // not awaited: reload() is synchronous for its callers; a failed load is the load's own error (reported there)
       void loading.then(() => this.reload(roomId), () => {});
       return;
     }
@@ -112,6 +113,7 @@ export class ChannelRegistry {
     }
     const state = { again: false };
     this.reloading.set(roomId, state);
+    // not awaited: reload() is synchronous for its callers (change events); the loop below catches and logs its own failures
     void (async () => {
       try {
         do {

@@ -272,6 +272,7 @@ export class ReminderWorker implements Component {
     this.count(r);
     this.d.events.emit('reminderDelivered', { channel: job.channel, state, latencyMs: Math.max(0, at - job.created_at) });
     this.results.push(r);
+    // not awaited: a full batch is written in the background; flush() never rejects (a failed write is logged and the leases resend)
     if (this.results.length >= MAX_BATCH) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), 25);
   }
