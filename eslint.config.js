@@ -9,7 +9,12 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     // Type-aware rules: every TypeScript file belongs to a tsconfig project.
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'scripts/*.d.mts', 'bench/*/*.d.mts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts', 'scripts/*.d.mts', 'bench/*/*.d.mts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
   },
   {
     // Scripts and benchmarks run on Node, untyped.
@@ -43,31 +48,60 @@ export default tseslint.config(
   {
     // Tests read JSON bodies as `any` on purpose (the assertion is the type check).
     files: ['**/*.test.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-base-to-string': 'off', '@typescript-eslint/unbound-method': 'off' },
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
   },
   {
     // DESIGN: core is pure — no I/O, no wall clock, no randomness. Time and ids come through ports.
     files: ['packages/core/src/**/*.ts'],
     ignores: ['packages/core/src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'net', 'http', 'crypto', '@zhibo/server', '@zhibo/media'], message: 'core is the pure domain: no I/O imports (docs/architecture.md). Pass what you need through a port.' }] }],
-      'no-restricted-properties': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'net', 'http', 'crypto', '@zhibo/server', '@zhibo/media'],
+              message: 'core is the pure domain: no I/O imports (docs/architecture.md). Pass what you need through a port.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
         { object: 'Date', property: 'now', message: 'core takes time from the injected Clock port (docs/architecture.md).' },
-        { object: 'Math', property: 'random', message: 'core takes randomness/ids from a port (docs/architecture.md).' }],
+        { object: 'Math', property: 'random', message: 'core takes randomness/ids from a port (docs/architecture.md).' },
+      ],
     },
   },
   {
     // Media never imports the domain; it reports events and is told allow/refuse/kick.
     files: ['packages/media/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@zhibo/core', '@zhibo/server'], message: 'media never imports the domain (docs/architecture.md): report events, take decisions through callbacks.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@zhibo/core', '@zhibo/server'],
+              message: 'media never imports the domain (docs/architecture.md): report events, take decisions through callbacks.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Browser packages never import Node built-ins.
     files: ['packages/sdk/src/**/*.ts', 'packages/protocol/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'protocol and sdk run in browsers: no Node built-ins.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'protocol and sdk run in browsers: no Node built-ins.' }] },
+      ],
     },
   },
   {
@@ -77,13 +111,27 @@ export default tseslint.config(
     plugins: { zhibo },
     rules: {
       'zhibo/db-only-in-sql': 'error',
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{
-          group: ['../*/sql.js', '../*/store.js', '../*/outbox/*', '../*/routes.js', '../*/routes-*.js', '../../modules/*/sql.js', '../../modules/*/routes*.js'],
-          allowTypeImports: true,
-          message: 'A module uses another module\'s service (its index.ts / service.ts), never its SQL or routes (docs/architecture.md, "Table ownership").',
-        }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '../*/sql.js',
+                '../*/store.js',
+                '../*/outbox/*',
+                '../*/routes.js',
+                '../*/routes-*.js',
+                '../../modules/*/sql.js',
+                '../../modules/*/routes*.js',
+              ],
+              allowTypeImports: true,
+              message:
+                'A module uses another module\'s service (its index.ts / service.ts), never its SQL or routes (docs/architecture.md, "Table ownership").',
+            },
+          ],
+        },
+      ],
     },
   },
 );

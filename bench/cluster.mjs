@@ -49,14 +49,26 @@ process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
 // ---- PostgreSQL and Redis, throw-away, like scripts/test.sh ----
 async function startPostgres() {
-  const bin = readdirSync('/usr/lib/postgresql').sort().map((v) => `/usr/lib/postgresql/${v}/bin`).pop();
+  const bin = readdirSync('/usr/lib/postgresql')
+    .sort()
+    .map((v) => `/usr/lib/postgresql/${v}/bin`)
+    .pop();
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-pg-'));
   const port = await freePort();
   const asPg = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
   if (asPg.length) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
   const run = (cmd, args) => execFileSync(asPg[0] ?? cmd, asPg.length ? [...asPg.slice(1), cmd, ...args] : args, { stdio: 'ignore' });
   run(`${bin}/initdb`, ['-D', `${dir}/data`, '-U', 'zhibo', '--auth=trust', '-E', 'UTF8']);
-  run(`${bin}/pg_ctl`, ['-D', `${dir}/data`, '-l', `${dir}/log`, '-w', '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  run(`${bin}/pg_ctl`, [
+    '-D',
+    `${dir}/data`,
+    '-l',
+    `${dir}/log`,
+    '-w',
+    '-o',
+    `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`,
+    'start',
+  ]);
   cleanups.push(() => {
     try {
       run(`${bin}/pg_ctl`, ['-D', `${dir}/data`, '-m', 'immediate', 'stop']);
@@ -70,7 +82,9 @@ async function startPostgres() {
 async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-redis-'));
   const port = await freePort();
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
   cleanups.push(() => {
     p.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -97,17 +111,23 @@ function procCpuMs(pid) {
 
 // ---- nodes ----
 async function startNode(env) {
-  const c = fork(new URL('./servers/cluster-node.mjs', import.meta.url), [], { env: { ...process.env, ZHIBO_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const c = fork(new URL('./servers/cluster-node.mjs', import.meta.url), [], {
+    env: { ...process.env, ZHIBO_LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const info = await new Promise((resolve, reject) => {
     c.once('message', resolve);
     c.once('exit', (code) => reject(new Error(`node exited ${code}`)));
   });
-  const ask = (m) => new Promise((resolve) => {
-    c.once('message', resolve);
-    c.send(m);
-  });
+  const ask = (m) =>
+    new Promise((resolve) => {
+      c.once('message', resolve);
+      c.send(m);
+    });
   const node = {
-    ...info, child: c, ask,
+    ...info,
+    child: c,
+    ask,
     cpuMs: async () => {
       const { cpu } = await ask('cpu');
       return (cpu.user + cpu.system) / 1000;
@@ -132,8 +152,43 @@ async function startNode(env) {
 }
 
 function pushStream(rtmp, room, key) {
-  const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '25', '-b:v', '800k', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', `${rtmp}/${room}?key=${key}`], { stdio: 'ignore' });
+  const p = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      '25',
+      '-b:v',
+      '800k',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-f',
+      'flv',
+      `${rtmp}/${room}?key=${key}`,
+    ],
+    { stdio: 'ignore' },
+  );
   cleanups.push(() => p.kill('SIGKILL'));
   return p;
 }
@@ -194,18 +249,22 @@ const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 async function chatRun(nodes, room, extraCpuPid) {
-  const load = fork(new URL('./servers/cluster-chat-load.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+  const load = fork(new URL('./servers/cluster-chat-load.mjs', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--max-old-space-size=4096'],
+  });
   const ports = nodes.map((n) => Number(new URL(n.http).port));
   const msgs = [];
-  const next = () => new Promise((r, j) => {
-    if (msgs.length) return r(msgs.shift());
-    const gone = (code) => j(new Error(`chat load exited ${code}`));
-    load.once('exit', gone);
-    load.once('message', (m) => {
-      load.off('exit', gone);
-      r(m);
+  const next = () =>
+    new Promise((r, j) => {
+      if (msgs.length) return r(msgs.shift());
+      const gone = (code) => j(new Error(`chat load exited ${code}`));
+      load.once('exit', gone);
+      load.once('message', (m) => {
+        load.off('exit', gone);
+        r(m);
+      });
     });
-  });
   load.send({ ports, room, n: VIEWERS, seconds: SECONDS, perSec: PER_SEC, probes: 50, run: Date.now() });
   const ready = await next();
   step(`  ${ready.connected} viewers connected; idle CPU for 5 s, then comments`);
@@ -248,7 +307,9 @@ async function flvCost(nodes, url, extraCpuPid) {
 }
 
 async function main() {
-  console.log(`bench cluster: ${VIEWERS} chat viewers, ${PER_SEC} comments/s for ${SECONDS} s, ${FLV} FLV viewers; machine: ${(await import('node:os')).cpus().length} cores`);
+  console.log(
+    `bench cluster: ${VIEWERS} chat viewers, ${PER_SEC} comments/s for ${SECONDS} s, ${FLV} FLV viewers; machine: ${(await import('node:os')).cpus().length} cores`,
+  );
   const pg = await startPostgres();
   const redis = await startRedis();
   const shared = mkdtempSync(join(tmpdir(), 'zhibo-bench-data-'));
@@ -319,7 +380,7 @@ async function main() {
   pub.kill('SIGKILL');
   const tKill = Date.now();
   const leaseKey = `bench:{s${c.room}}:lease`;
-  await waitFor(async () => (await redis.client.get(leaseKey)) === null, 15_000, 'the dead node\'s lease lapsed');
+  await waitFor(async () => (await redis.client.get(leaseKey)) === null, 15_000, "the dead node's lease lapsed");
   const tPub = performance.timeOrigin + performance.now();
   pub = pushStream(nodes[1].rtmp, c.room, c.key);
   await waitFor(() => hop2.keyframes.length > before && hop2.keyframes.at(-1) > tPub, 20_000, 'video again after the republish');
@@ -330,15 +391,27 @@ async function main() {
 
   const likesOk = true;
   console.log('\n== chat (chat_batch clients; comments sent on node A)');
-  console.log(`single process: ${chat1.connected}/${VIEWERS} viewers, p50 ${f0(pct(chat1.local, 50))} ms, p95 ${f0(pct(chat1.local, 95))} ms, p99 ${f0(pct(chat1.local, 99))} ms`);
-  console.log(`3 nodes:        ${chat3.connected}/${VIEWERS} viewers, on node A p99 ${f0(pct(chat3.local, 99))} ms; cross-node (B, C): p50 ${f0(pct(chat3.cross, 50))} ms, p95 ${f0(pct(chat3.cross, 95))} ms, p99 ${f0(pct(chat3.cross, 99))} ms  (goal p99 ≤ 250)`);
+  console.log(
+    `single process: ${chat1.connected}/${VIEWERS} viewers, p50 ${f0(pct(chat1.local, 50))} ms, p95 ${f0(pct(chat1.local, 95))} ms, p99 ${f0(pct(chat1.local, 99))} ms`,
+  );
+  console.log(
+    `3 nodes:        ${chat3.connected}/${VIEWERS} viewers, on node A p99 ${f0(pct(chat3.local, 99))} ms; cross-node (B, C): p50 ${f0(pct(chat3.cross, 50))} ms, p95 ${f0(pct(chat3.cross, 95))} ms, p99 ${f0(pct(chat3.cross, 99))} ms  (goal p99 ≤ 250)`,
+  );
   console.log('\n== cost of distribution (CPU of every zhibo process, + Redis in the cluster; idle CPU taken out)');
-  console.log(`per delivered comment: single ${f2(chat1.usPerComment)} µs, cluster ${f2(chat3.usPerComment)} µs → ${f2(chat3.usPerComment / chat1.usPerComment)}×  (goal ≤ 1.3×)`);
-  console.log(`per FLV viewer: single ${f2(flv1.cpuMsPerSecPerViewer)} ms/s, cluster ${f2(flv3.cpuMsPerSecPerViewer)} ms/s → ${f2(flv3.cpuMsPerSecPerViewer / flv1.cpuMsPerSecPerViewer)}×  (goal ≤ 1.3×)`);
+  console.log(
+    `per delivered comment: single ${f2(chat1.usPerComment)} µs, cluster ${f2(chat3.usPerComment)} µs → ${f2(chat3.usPerComment / chat1.usPerComment)}×  (goal ≤ 1.3×)`,
+  );
+  console.log(
+    `per FLV viewer: single ${f2(flv1.cpuMsPerSecPerViewer)} ms/s, cluster ${f2(flv3.cpuMsPerSecPerViewer)} ms/s → ${f2(flv3.cpuMsPerSecPerViewer / flv1.cpuMsPerSecPerViewer)}×  (goal ≤ 1.3×)`,
+  );
   console.log('\n== edges');
   console.log(`cold edge first keyframe: ${cold.map(f0).join(', ')} ms (median ${f0(pct(cold, 50))}; goal ≤ 500)`);
-  console.log(`added latency per relay hop, p95: hop 1 ${f2(pct(d1, 95))} ms, hop 2 ${f2(pct(d2, 95))} ms (p50 ${f2(pct(d1, 50))} / ${f2(pct(d2, 50))}; ${d1.length} tags; goal ≤ 30)`);
-  console.log(`anchor's node SIGKILLed, lease lapsed, republished on B: video again at the edge ${f0(back)} ms after the new publish (${sameConnection ? 'same connection' : 'RECONNECTED'}; ${f0(sinceKill / 1000)} s after the kill; goal ≤ 3000)`);
+  console.log(
+    `added latency per relay hop, p95: hop 1 ${f2(pct(d1, 95))} ms, hop 2 ${f2(pct(d2, 95))} ms (p50 ${f2(pct(d1, 50))} / ${f2(pct(d2, 50))}; ${d1.length} tags; goal ≤ 30)`,
+  );
+  console.log(
+    `anchor's node SIGKILLed, lease lapsed, republished on B: video again at the edge ${f0(back)} ms after the new publish (${sameConnection ? 'same connection' : 'RECONNECTED'}; ${f0(sinceKill / 1000)} s after the kill; goal ≤ 3000)`,
+  );
   void likesOk;
 }
 

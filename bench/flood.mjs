@@ -16,7 +16,12 @@ const track = (c) => {
   return c;
 };
 process.on('exit', () => {
-  for (const c of children) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const c of children)
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
@@ -49,10 +54,20 @@ async function run(label, env) {
   pub.kill('SIGKILL');
   await srv.ask('stop').catch(() => undefined);
   const row = (phase, m) => ({
-    run: label, phase,
-    'frame gap p50 ms': pct(m.gaps, 50).toFixed(0), 'p99 ms': pct(m.gaps, 99).toFixed(0), 'max ms': Math.max(...m.gaps).toFixed(0), frames: m.frames,
-    'server loop delay p99 ms': m.eld.p99.toFixed(1), 'max ms ': m.eld.max.toFixed(1),
-    'flood req/s': m.result ? m.result.rps : '', 'answers': m.result ? Object.entries(m.result.codes).map(([k, v]) => `${k}:${v}`).join(' ') : '',
+    run: label,
+    phase,
+    'frame gap p50 ms': pct(m.gaps, 50).toFixed(0),
+    'p99 ms': pct(m.gaps, 99).toFixed(0),
+    'max ms': Math.max(...m.gaps).toFixed(0),
+    frames: m.frames,
+    'server loop delay p99 ms': m.eld.p99.toFixed(1),
+    'max ms ': m.eld.max.toFixed(1),
+    'flood req/s': m.result ? m.result.rps : '',
+    answers: m.result
+      ? Object.entries(m.result.codes)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ')
+      : '',
   });
   return [row('no flood', quiet), row('anonymous read flood', busy)];
 }
@@ -61,6 +76,8 @@ const rows = [
   ...(await run('defaults (limits on)', {})),
   ...(await run('limits off', { ZHIBO_PLUGIN_RATE_PER_IP: '0', ZHIBO_RENDER_RATE_PER_IP: '0' })),
 ];
-console.log(`\nnpm run bench -- flood  (${SECONDS} s per phase, ${CONNECTIONS} flood connections from one address, PGlite on disk, 25 fps stream)\n`);
+console.log(
+  `\nnpm run bench -- flood  (${SECONDS} s per phase, ${CONNECTIONS} flood connections from one address, PGlite on disk, 25 fps stream)\n`,
+);
 console.log(table(rows));
 process.exit(0);

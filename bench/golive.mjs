@@ -21,7 +21,12 @@ const track = (c) => {
   return c;
 };
 process.on('exit', () => {
-  for (const c of children) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const c of children)
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   pgStop?.();
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
@@ -38,15 +43,35 @@ function throwAwayPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-pg-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const runAs = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  if (runAs.length) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString()), Number(spawnSync('id', ['-g', 'postgres']).stdout.toString()));
+  if (runAs.length)
+    chownSync(
+      dir,
+      Number(spawnSync('id', ['-u', 'postgres']).stdout.toString()),
+      Number(spawnSync('id', ['-g', 'postgres']).stdout.toString()),
+    );
   const run = (cmd, args) => {
-    const r = spawnSync(runAs[0] ?? cmd, [...runAs.slice(1), ...(runAs.length ? [cmd] : []), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = spawnSync(runAs[0] ?? cmd, [...runAs.slice(1), ...(runAs.length ? [cmd] : []), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`${cmd} failed`);
   };
   run(`${bin}/initdb`, ['-D', `${dir}/data`, '-U', 'zhibo', '--auth=trust', '-E', 'UTF8']);
-  run(`${bin}/pg_ctl`, ['-D', `${dir}/data`, '-l', `${dir}/log`, '-w', '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  run(`${bin}/pg_ctl`, [
+    '-D',
+    `${dir}/data`,
+    '-l',
+    `${dir}/log`,
+    '-w',
+    '-o',
+    `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`,
+    'start',
+  ]);
   pgStop = () => {
-    spawnSync(runAs[0] ?? `${bin}/pg_ctl`, [...runAs.slice(1), ...(runAs.length ? [`${bin}/pg_ctl`] : []), '-D', `${dir}/data`, '-m', 'immediate', 'stop'], { stdio: 'ignore' });
+    spawnSync(
+      runAs[0] ?? `${bin}/pg_ctl`,
+      [...runAs.slice(1), ...(runAs.length ? [`${bin}/pg_ctl`] : []), '-D', `${dir}/data`, '-m', 'immediate', 'stop'],
+      { stdio: 'ignore' },
+    );
     rmSync(dir, { recursive: true, force: true });
     pgStop = undefined;
   };
@@ -91,17 +116,54 @@ async function run(kind) {
   pgStop?.();
   const f = (x) => x.toFixed(1);
   return [
-    { db: kind, measure: `go-live transition (${lat.length} rooms × ${SUBS} subscribers), ms`, p50: f(pct(lat, 50)), p99: f(pct(lat, 99)), max: f(Math.max(...lat)), goal: 'p99 < 50' },
-    { db: kind, measure: 'room B frame gap before the go-lives, ms', p50: f(pct(before.gaps, 50)), p99: f(pct(before.gaps, 99)), max: f(Math.max(...before.gaps)), goal: '' },
-    { db: kind, measure: 'room B frame gap during go-lives + fan-out, ms', p50: f(pct(during.gaps, 50)), p99: f(pct(during.gaps, 99)), max: f(Math.max(...during.gaps)), goal: 'unchanged' },
-    { db: kind, measure: 'server event-loop delay before, ms', p50: f(before.eld.p50), p99: f(before.eld.p99), max: f(before.eld.max), goal: '' },
-    { db: kind, measure: 'server event-loop delay during, ms', p50: f(during.eld.p50), p99: f(during.eld.p99), max: f(during.eld.max), goal: '' },
+    {
+      db: kind,
+      measure: `go-live transition (${lat.length} rooms × ${SUBS} subscribers), ms`,
+      p50: f(pct(lat, 50)),
+      p99: f(pct(lat, 99)),
+      max: f(Math.max(...lat)),
+      goal: 'p99 < 50',
+    },
+    {
+      db: kind,
+      measure: 'room B frame gap before the go-lives, ms',
+      p50: f(pct(before.gaps, 50)),
+      p99: f(pct(before.gaps, 99)),
+      max: f(Math.max(...before.gaps)),
+      goal: '',
+    },
+    {
+      db: kind,
+      measure: 'room B frame gap during go-lives + fan-out, ms',
+      p50: f(pct(during.gaps, 50)),
+      p99: f(pct(during.gaps, 99)),
+      max: f(Math.max(...during.gaps)),
+      goal: 'unchanged',
+    },
+    {
+      db: kind,
+      measure: 'server event-loop delay before, ms',
+      p50: f(before.eld.p50),
+      p99: f(before.eld.p99),
+      max: f(before.eld.max),
+      goal: '',
+    },
+    {
+      db: kind,
+      measure: 'server event-loop delay during, ms',
+      p50: f(during.eld.p50),
+      p99: f(during.eld.p99),
+      max: f(during.eld.max),
+      goal: '',
+    },
   ];
 }
 
 const kinds = (process.env.BENCH_DBS ?? 'pglite,postgres').split(',');
 const rows = [];
 for (const k of kinds) rows.push(...(await run(k)));
-console.log(`\nnpm run bench -- golive  (${ROOMS} rooms × ${SUBS} subscribers go live one a second; room B live at 25 fps, watched over HTTP-FLV)\n`);
+console.log(
+  `\nnpm run bench -- golive  (${ROOMS} rooms × ${SUBS} subscribers go live one a second; room B live at 25 fps, watched over HTTP-FLV)\n`,
+);
 console.log(table(rows));
 process.exit(0);

@@ -41,7 +41,9 @@ process.on('exit', () => {
   for (const c of started) {
     try {
       if (c.pid) process.kill(c.pid, 'SIGKILL');
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
@@ -62,7 +64,9 @@ async function measure(pid) {
 }
 
 function ffmpeg(args, opts = {}) {
-  const p = track(spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: opts.stdio ?? ['ignore', 'ignore', 'pipe'] }));
+  const p = track(
+    spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: opts.stdio ?? ['ignore', 'ignore', 'pipe'] }),
+  );
   let err = '';
   p.stderr?.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-4000)));
   const done = new Promise((resolve) => p.once('exit', (code) => resolve({ code, err })));
@@ -75,22 +79,75 @@ const results = { seconds: SECONDS, loadavgBefore: loadavg().map((x) => +x.toFix
 
 async function prepare() {
   log('encoding the test stream (20 s, 1280x720 25 fps, 1.5 Mbps CBR H.264 + AAC, 2 s GOP)');
-  const r = await ffmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '20',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0',
-    '-b:v', '1500k', '-minrate', '1500k', '-maxrate', '1500k', '-bufsize', '1500k', '-x264-params', 'nal-hrd=cbr',
-    '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-f', 'flv', STREAM]).done;
+  const r = await ffmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=44100',
+    '-t',
+    '20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '50',
+    '-keyint_min',
+    '50',
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    '1500k',
+    '-minrate',
+    '1500k',
+    '-maxrate',
+    '1500k',
+    '-bufsize',
+    '1500k',
+    '-x264-params',
+    'nal-hrd=cbr',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ac',
+    '2',
+    '-f',
+    'flv',
+    STREAM,
+  ]).done;
   if (r.code !== 0) throw new Error(`ffmpeg: ${r.err}`);
 }
 
 /** Our server with one publisher: CPU over the window, HLS on or off. */
 async function ours(hls) {
-  const c = track(fork(new URL('./servers/media-zhibo.mjs', import.meta.url), hls ? ['--hls'] : [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const c = track(
+    fork(new URL('./servers/media-zhibo.mjs', import.meta.url), hls ? ['--hls'] : [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   const info = await new Promise((resolve, reject) => {
     c.once('message', resolve);
     c.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
   pin(info.pid, 0);
-  const pub = ffmpeg(['-re', '-stream_loop', '-1', '-i', STREAM, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${info.rtmpPort}/live/bench`]);
+  const pub = ffmpeg([
+    '-re',
+    '-stream_loop',
+    '-1',
+    '-i',
+    STREAM,
+    '-c',
+    'copy',
+    '-f',
+    'flv',
+    `rtmp://127.0.0.1:${info.rtmpPort}/live/bench`,
+  ]);
   pin(pub.p.pid, 1);
   try {
     await sleep(5000);
@@ -104,7 +161,9 @@ async function ours(hls) {
       w.segments = (pl.match(/#EXTINF/g) ?? []).length;
       w.parts = (pl.match(/#EXT-X-PART:/g) ?? []).length;
     }
-    log(`ours, HLS ${hls ? 'on' : 'off'}: server ${w.cpuMs.toFixed(0)} ms CPU in ${SECONDS} s (${w.pct.toFixed(2)} % of a core)${hls ? `; playlist: ${w.segments} segments, ${w.parts} parts listed` : ''}`);
+    log(
+      `ours, HLS ${hls ? 'on' : 'off'}: server ${w.cpuMs.toFixed(0)} ms CPU in ${SECONDS} s (${w.pct.toFixed(2)} % of a core)${hls ? `; playlist: ${w.segments} segments, ${w.parts} parts listed` : ''}`,
+    );
     return w;
   } finally {
     pub.p.kill('SIGKILL');
@@ -117,10 +176,29 @@ async function oldFfmpeg() {
   const out = join(dir, 'hls');
   rmSync(out, { recursive: true, force: true });
   spawnSync('mkdir', ['-p', out]);
-  const hlsArgs = ['-f', 'flv', '-i', 'pipe:0', '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '6',
-    '-hls_flags', 'delete_segments+program_date_time+independent_segments+omit_endlist', '-hls_segment_filename', join(out, 'seg-%d.ts'), join(out, 'index.m3u8')];
+  const hlsArgs = [
+    '-f',
+    'flv',
+    '-i',
+    'pipe:0',
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_list_size',
+    '6',
+    '-hls_flags',
+    'delete_segments+program_date_time+independent_segments+omit_endlist',
+    '-hls_segment_filename',
+    join(out, 'seg-%d.ts'),
+    join(out, 'index.m3u8'),
+  ];
   const hls = ffmpeg(hlsArgs, { stdio: ['pipe', 'ignore', 'pipe'] });
-  const feed = ffmpeg(['-re', '-stream_loop', '-1', '-i', STREAM, '-c', 'copy', '-f', 'flv', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const feed = ffmpeg(['-re', '-stream_loop', '-1', '-i', STREAM, '-c', 'copy', '-f', 'flv', 'pipe:1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   feed.p.stdout.pipe(hls.p.stdin);
   hls.p.stdin.on('error', () => {});
   pin(hls.p.pid, 0);
@@ -129,7 +207,9 @@ async function oldFfmpeg() {
     await sleep(5000);
     const w = await measure(hls.p.pid);
     w.files = readdirSync(out).length;
-    log(`ffmpeg HLS process: ${w.cpuMs.toFixed(0)} ms CPU in ${SECONDS} s (${w.pct.toFixed(2)} % of a core); ${w.files} files in its directory`);
+    log(
+      `ffmpeg HLS process: ${w.cpuMs.toFixed(0)} ms CPU in ${SECONDS} s (${w.pct.toFixed(2)} % of a core); ${w.files} files in its directory`,
+    );
     return w;
   } finally {
     feed.p.kill('SIGKILL');
@@ -175,12 +255,18 @@ async function alone() {
   const mediaSec = loops * 20;
   const r = { mediaSec, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, ...out.stats() };
   r.msPerMediaSecond = r.cpuMs / mediaSec;
-  log(`packager alone: ${mediaSec} s of media in ${r.cpuMs.toFixed(0)} ms CPU = ${r.msPerMediaSecond.toFixed(3)} ms per media second (${(r.msPerMediaSecond / 10).toFixed(3)} % of a core per stream); window ${r.segments} segments, ${(r.bytes / 1e6).toFixed(1)} MB`);
+  log(
+    `packager alone: ${mediaSec} s of media in ${r.cpuMs.toFixed(0)} ms CPU = ${r.msPerMediaSecond.toFixed(3)} ms per media second (${(r.msPerMediaSecond / 10).toFixed(3)} % of a core per stream); window ${r.segments} segments, ${(r.bytes / 1e6).toFixed(1)} MB`,
+  );
   return r;
 }
 
 try {
-  log(`node ${process.version}; ${cpus().length} cores; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${PIN ? 'server/HLS ffmpeg on CPU 0, publisher on CPU 1' : 'not pinned'}`);
+  log(
+    `node ${process.version}; ${cpus().length} cores; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${PIN ? 'server/HLS ffmpeg on CPU 0, publisher on CPU 1' : 'not pinned'}`,
+  );
   await prepare();
   results.alone = await alone();
   results.oursOn = await ours(true);
@@ -189,14 +275,26 @@ try {
   results.loadavgAfter = loadavg().map((x) => +x.toFixed(2));
   const pct = (w) => `${w.pct.toFixed(2)} %`;
   const diff = results.oursOn.cpuMs - results.oursOff.cpuMs;
-  console.log(`\nHLS packaging CPU per stream (720p25 1.5 Mbps + AAC 128 kbps, ${SECONDS} s windows; load average before ${results.loadavgBefore.join(' ')}, after ${results.loadavgAfter.join(' ')})\n`);
-  console.log(table([
-    { what: 'ours: server with LL-HLS on (1 publisher)', 'CPU ms': results.oursOn.cpuMs.toFixed(0), '% of a core': pct(results.oursOn) },
-    { what: 'ours: same server, HLS off', 'CPU ms': results.oursOff.cpuMs.toFixed(0), '% of a core': pct(results.oursOff) },
-    { what: 'ours: LL-HLS packager (on − off)', 'CPU ms': diff.toFixed(0), '% of a core': `${((diff / (SECONDS * 1000)) * 100).toFixed(2)} %` },
-    { what: 'ours: packager alone, no I/O (per media second)', 'CPU ms': `${(results.alone.msPerMediaSecond * SECONDS).toFixed(0)}`, '% of a core': `${(results.alone.msPerMediaSecond / 10).toFixed(3)} %` },
-    { what: 'replaced: ffmpeg -c copy -f hls process', 'CPU ms': results.ffmpeg.cpuMs.toFixed(0), '% of a core': pct(results.ffmpeg) },
-  ]));
+  console.log(
+    `\nHLS packaging CPU per stream (720p25 1.5 Mbps + AAC 128 kbps, ${SECONDS} s windows; load average before ${results.loadavgBefore.join(' ')}, after ${results.loadavgAfter.join(' ')})\n`,
+  );
+  console.log(
+    table([
+      { what: 'ours: server with LL-HLS on (1 publisher)', 'CPU ms': results.oursOn.cpuMs.toFixed(0), '% of a core': pct(results.oursOn) },
+      { what: 'ours: same server, HLS off', 'CPU ms': results.oursOff.cpuMs.toFixed(0), '% of a core': pct(results.oursOff) },
+      {
+        what: 'ours: LL-HLS packager (on − off)',
+        'CPU ms': diff.toFixed(0),
+        '% of a core': `${((diff / (SECONDS * 1000)) * 100).toFixed(2)} %`,
+      },
+      {
+        what: 'ours: packager alone, no I/O (per media second)',
+        'CPU ms': `${(results.alone.msPerMediaSecond * SECONDS).toFixed(0)}`,
+        '% of a core': `${(results.alone.msPerMediaSecond / 10).toFixed(3)} %`,
+      },
+      { what: 'replaced: ffmpeg -c copy -f hls process', 'CPU ms': results.ffmpeg.cpuMs.toFixed(0), '% of a core': pct(results.ffmpeg) },
+    ]),
+  );
   if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -39,23 +39,88 @@ const HARD_LIMIT_MS = 30 * 60_000;
 /** mpegts.js with its latency chasing (seeks when more than 1.5 s behind, to 0.5 s before the buffer's end) */
 const CHASE = { enableStashBuffer: false, liveBufferLatencyChasing: true };
 /** hls.js as the room page configures it (packages/sdk/src/player.ts); the HLS rows are a URL + this config */
-const HLS_CONFIG = JSON.parse(arg('hls-config', '{"lowLatencyMode":true,"liveSyncDurationCount":2,"liveMaxLatencyDurationCount":5,"backBufferLength":10}'));
+const HLS_CONFIG = JSON.parse(
+  arg('hls-config', '{"lowLatencyMode":true,"liveSyncDurationCount":2,"liveMaxLatencyDurationCount":5,"backBufferLength":10}'),
+);
 const STREAM = 'glass';
 
 const PATHS = {
   room: { label: 'zhibo room page (/room/, HTTP-FLV)', server: 'zhibo', kind: 'room', url: (z) => `${z.http}/room/?room_id=${z.roomId}` },
-  'room-ws': { label: 'zhibo room page, ?player=wsflv', server: 'zhibo', kind: 'room', url: (z) => `${z.http}/room/?room_id=${z.roomId}&player=wsflv` },
-  flv: { label: 'zhibo HTTP-FLV, mpegts.js defaults', server: 'zhibo', kind: 'mpegts', url: (z) => `${z.http}/live/${z.roomId}.flv`, config: null },
-  'flv-chase': { label: 'zhibo HTTP-FLV, mpegts.js chasing', server: 'zhibo', kind: 'mpegts', url: (z) => `${z.http}/live/${z.roomId}.flv`, config: CHASE },
-  wsflv: { label: 'zhibo WS-FLV, mpegts.js chasing', server: 'zhibo', kind: 'mpegts', url: (z) => `${z.http.replace(/^http/, 'ws')}/live/${z.roomId}.flv`, config: CHASE },
-  hls: { label: 'zhibo HLS, hls.js', server: 'zhibo', kind: 'hls', url: (z) => `${z.http}/live/${z.roomId}/index.m3u8`, config: HLS_CONFIG },
-  nms: { label: 'NMS 4.4.3 HTTP-FLV, mpegts.js defaults', server: 'nms', kind: 'mpegts', url: (n) => `http://127.0.0.1:${n.httpPort}/live/${STREAM}.flv`, config: null },
-  'nms-chase': { label: 'NMS 4.4.3 HTTP-FLV, mpegts.js chasing', server: 'nms', kind: 'mpegts', url: (n) => `http://127.0.0.1:${n.httpPort}/live/${STREAM}.flv`, config: CHASE },
-  'nginx-hls': { label: 'nginx-rtmp HLS (1 s fragments), hls.js', server: 'nginx', kind: 'hls', url: (g) => g.hlsUrl(STREAM), config: HLS_CONFIG },
+  'room-ws': {
+    label: 'zhibo room page, ?player=wsflv',
+    server: 'zhibo',
+    kind: 'room',
+    url: (z) => `${z.http}/room/?room_id=${z.roomId}&player=wsflv`,
+  },
+  flv: {
+    label: 'zhibo HTTP-FLV, mpegts.js defaults',
+    server: 'zhibo',
+    kind: 'mpegts',
+    url: (z) => `${z.http}/live/${z.roomId}.flv`,
+    config: null,
+  },
+  'flv-chase': {
+    label: 'zhibo HTTP-FLV, mpegts.js chasing',
+    server: 'zhibo',
+    kind: 'mpegts',
+    url: (z) => `${z.http}/live/${z.roomId}.flv`,
+    config: CHASE,
+  },
+  wsflv: {
+    label: 'zhibo WS-FLV, mpegts.js chasing',
+    server: 'zhibo',
+    kind: 'mpegts',
+    url: (z) => `${z.http.replace(/^http/, 'ws')}/live/${z.roomId}.flv`,
+    config: CHASE,
+  },
+  hls: {
+    label: 'zhibo HLS, hls.js',
+    server: 'zhibo',
+    kind: 'hls',
+    url: (z) => `${z.http}/live/${z.roomId}/index.m3u8`,
+    config: HLS_CONFIG,
+  },
+  nms: {
+    label: 'NMS 4.4.3 HTTP-FLV, mpegts.js defaults',
+    server: 'nms',
+    kind: 'mpegts',
+    url: (n) => `http://127.0.0.1:${n.httpPort}/live/${STREAM}.flv`,
+    config: null,
+  },
+  'nms-chase': {
+    label: 'NMS 4.4.3 HTTP-FLV, mpegts.js chasing',
+    server: 'nms',
+    kind: 'mpegts',
+    url: (n) => `http://127.0.0.1:${n.httpPort}/live/${STREAM}.flv`,
+    config: CHASE,
+  },
+  'nginx-hls': {
+    label: 'nginx-rtmp HLS (1 s fragments), hls.js',
+    server: 'nginx',
+    kind: 'hls',
+    url: (g) => g.hlsUrl(STREAM),
+    config: HLS_CONFIG,
+  },
 };
-const RATIOS = [['room', 'nms-chase'], ['room-ws', 'nms-chase'], ['flv', 'nms'], ['flv-chase', 'nms-chase'], ['wsflv', 'nms-chase'], ['hls', 'nginx-hls']];
+const RATIOS = [
+  ['room', 'nms-chase'],
+  ['room-ws', 'nms-chase'],
+  ['flv', 'nms'],
+  ['flv-chase', 'nms-chase'],
+  ['wsflv', 'nms-chase'],
+  ['hls', 'nginx-hls'],
+];
 const VARIANT_ARGS = { nagle: ['--nagle'] };
-const variantArgs = (v) => v.split('+').flatMap((p) => VARIANT_ARGS[p] ?? (/^b\d+$/.test(p) ? ['--batch-ms', p.slice(1)] : (() => { throw new Error(`unknown variant ${p} (bN, nagle, bN+nagle)`); })()));
+const variantArgs = (v) =>
+  v.split('+').flatMap(
+    (p) =>
+      VARIANT_ARGS[p] ??
+      (/^b\d+$/.test(p)
+        ? ['--batch-ms', p.slice(1)]
+        : (() => {
+            throw new Error(`unknown variant ${p} (bN, nagle, bN+nagle)`);
+          })()),
+  );
 
 const paths = list(arg('paths', 'room,flv,flv-chase,wsflv,hls,nms,nms-chase,nginx-hls'));
 for (const p of paths) if (!PATHS[p]) throw new Error(`unknown path ${p}; one of ${Object.keys(PATHS).join(', ')}`);
@@ -79,7 +144,9 @@ const killAll = () => {
   for (const c of started) {
     try {
       if (c.pid && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
 };
 process.on('exit', killAll);
@@ -102,7 +169,9 @@ async function child(script, args = [], killAfterMs = 5000) {
     const exited = new Promise((r) => c.once('exit', r));
     try {
       c.send('stop');
-    } catch { /* channel gone */ }
+    } catch {
+      /* channel gone */
+    }
     const t = setTimeout(() => c.pid && c.exitCode === null && process.kill(c.pid, 'SIGKILL'), killAfterMs);
     await exited;
     clearTimeout(t);
@@ -124,7 +193,10 @@ const version = (cmd, args, re) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   return `${r.stdout}${r.stderr}`.match(re)?.[1] ?? '?';
 };
-const machine = () => `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
+const machine = () =>
+  `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
 const nmsVersion = createRequire(import.meta.url)('node-media-server/package.json').version;
 
 const servers = {};
@@ -133,7 +205,14 @@ let browser;
 let playerPage;
 let publisher;
 try {
-  const env = { before: machine(), node: process.version, chromium: version('/usr/bin/chromium', ['--version'], /Chromium ([\d.]+)/), ffmpeg: version('ffmpeg', ['-version'], /ffmpeg version (\S+)/), nginx: version('/usr/sbin/nginx', ['-v'], /nginx\/([\d.]+)/), nms: nmsVersion };
+  const env = {
+    before: machine(),
+    node: process.version,
+    chromium: version('/usr/bin/chromium', ['--version'], /Chromium ([\d.]+)/),
+    ffmpeg: version('ffmpeg', ['-version'], /ffmpeg version (\S+)/),
+    nginx: version('/usr/sbin/nginx', ['-v'], /nginx\/([\d.]+)/),
+    nms: nmsVersion,
+  };
   log(`node ${env.node}, Chromium ${env.chromium}, ffmpeg ${env.ffmpeg}, nginx ${env.nginx}, NMS ${env.nms}; ${env.before}`);
   const insts = [...new Set(rows.map((r) => r.inst))];
   const push = [];
@@ -160,7 +239,17 @@ try {
       push.push(g.rtmpUrl(STREAM));
     }
   }
-  publisher = await child('./glass/publisher.mjs', ['--size', SIZE, '--fps', String(FPS), '--gop', String(GOP), '--bitrate', BITRATE, ...push.flatMap((u) => ['--url', u])]);
+  publisher = await child('./glass/publisher.mjs', [
+    '--size',
+    SIZE,
+    '--fps',
+    String(FPS),
+    '--gop',
+    String(GOP),
+    '--bitrate',
+    BITRATE,
+    ...push.flatMap((u) => ['--url', u]),
+  ]);
   publisher.c.on('message', (m) => m.exited && log(`publisher exited ${m.code}: ${m.err}`));
   stops.unshift(publisher.stop);
   const t0Wall = publisher.info.t0Wall;
@@ -170,7 +259,11 @@ try {
     if (inst.startsWith('zhibo')) await waitFor(`${inst} HLS`, () => fetchOk(`${s.http}/live/${s.roomId}/index.m3u8`));
     if (inst === 'nginx') await waitFor('nginx-rtmp HLS', () => fetchOk(s.hlsUrl(STREAM)));
   }
-  const flvUrls = Object.fromEntries(insts.filter((k) => k.startsWith('zhibo') || k === 'nms').map((k) => [k, k === 'nms' ? PATHS.nms.url(servers.nms) : PATHS.flv.url(servers[k])]));
+  const flvUrls = Object.fromEntries(
+    insts
+      .filter((k) => k.startsWith('zhibo') || k === 'nms')
+      .map((k) => [k, k === 'nms' ? PATHS.nms.url(servers.nms) : PATHS.flv.url(servers[k])]),
+  );
   const probe = await child('./glass/flv-probe.mjs', Object.values(flvUrls));
   stops.unshift(probe.stop);
   browser = await launchBrowser();
@@ -211,37 +304,59 @@ try {
         const phase = Math.round((j / JOINS) * GOP * 1000); // the same phases every round: rounds are repeats
         const s = await join(row, phase);
         joins.push(s);
-        log(`round ${r + 1} ${row.id} join at GOP+${phase} ms: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, settled after ${s.settleMs} ms, ttff ${s.ttffMs} ms, waiting ${s.waiting}, freezes ${s.freezes} (${s.frozenMs} ms), skipped ${s.skipped}, ahead ${s.aheadMs} ms, rate>1 ${s.fasterPct.toFixed(0)} %` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`);
+        log(
+          `round ${r + 1} ${row.id} join at GOP+${phase} ms: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, settled after ${s.settleMs} ms, ttff ${s.ttffMs} ms, waiting ${s.waiting}, freezes ${s.freezes} (${s.frozenMs} ms), skipped ${s.skipped}, ahead ${s.aheadMs} ms, rate>1 ${s.fasterPct.toFixed(0)} %` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`,
+        );
       }
       results[i].push(pool(joins));
     }
   }
   env.after = machine();
-  const ask = (c, msg, key) => new Promise((res) => {
-    const on = (m) => m[key] && (c.c.off('message', on), res(m[key]));
-    c.c.on('message', on);
-    c.c.send(msg);
-  });
+  const ask = (c, msg, key) =>
+    new Promise((res) => {
+      const on = (m) => m[key] && (c.c.off('message', on), res(m[key]));
+      c.c.on('message', on);
+      c.c.send(msg);
+    });
   const pub = await ask(publisher, 'stats', 'stats');
   const rep = await ask(probe, 'report', 'report');
   const sockets = Object.entries(flvUrls).map(([inst, url]) => {
     const st = socketStats(rep[url]?.tags, pub.captures, 1000 / FPS);
-    const server = inst === 'nms' ? `NMS ${env.nms}` : inst === 'zhibo' ? `zhibo (batch ${servers.zhibo.batchMs} ms)` : `zhibo [${inst.slice(6)}]`;
-    return { server, 'video frames': st?.n ?? 0, 'median ms': st?.median ?? '-', 'p95 ms': st?.p95 ?? '-', 'max ms': st?.max ?? '-', error: rep[url]?.error ?? '' };
+    const server =
+      inst === 'nms' ? `NMS ${env.nms}` : inst === 'zhibo' ? `zhibo (batch ${servers.zhibo.batchMs} ms)` : `zhibo [${inst.slice(6)}]`;
+    return {
+      server,
+      'video frames': st?.n ?? 0,
+      'median ms': st?.median ?? '-',
+      'p95 ms': st?.p95 ?? '-',
+      'max ms': st?.max ?? '-',
+      error: rep[url]?.error ?? '',
+    };
   });
 
   console.log(`\nnpm run bench -- latency   (glass to glass; ${ROUNDS} rounds × ${JOINS} joins × ${SECONDS} s per path; loopback)`);
-  console.log(`stream: ${SIZE} ${FPS} fps, libx264 veryfast zerolatency ${BITRATE} CBR, GOP ${GOP} s, AAC 64k; one encode teed to every server; ${pub.frames} frames, ${pub.late} slots skipped by a late publisher`);
-  console.log(`software: node ${env.node}, Chromium ${env.chromium} (headless, software compositing), ffmpeg ${env.ffmpeg}, nginx ${env.nginx} + nginx-rtmp, NMS ${env.nms}`);
+  console.log(
+    `stream: ${SIZE} ${FPS} fps, libx264 veryfast zerolatency ${BITRATE} CBR, GOP ${GOP} s, AAC 64k; one encode teed to every server; ${pub.frames} frames, ${pub.late} slots skipped by a late publisher`,
+  );
+  console.log(
+    `software: node ${env.node}, Chromium ${env.chromium} (headless, software compositing), ffmpeg ${env.ffmpeg}, nginx ${env.nginx} + nginx-rtmp, NMS ${env.nms}`,
+  );
   console.log(`machine: ${env.before} → ${env.after}`);
-  console.log('latency = display wall-clock − capture wall-clock of every presented frame in the window; first frame: per join; settle: first frame → first frame within 150 ms of the join\'s median;');
-  console.log('freezes: a frame held ≥ 200 ms; waiting: media element waiting events; skipped: frames never shown (jumps, drops); buffer: median buffered ahead of the playhead; rate>1: share of time sped up\n');
+  console.log(
+    "latency = display wall-clock − capture wall-clock of every presented frame in the window; first frame: per join; settle: first frame → first frame within 150 ms of the join's median;",
+  );
+  console.log(
+    'freezes: a frame held ≥ 200 ms; waiting: media element waiting events; skipped: frames never shown (jumps, drops); buffer: median buffered ahead of the playhead; rate>1: share of time sped up\n',
+  );
   console.log(table(pathTable(rows, results)));
   const ratios = ratioTable(rows, results, RATIOS);
   if (ratios.length) console.log(`\n${table(ratios)}`);
-  console.log('\nto a raw HTTP-FLV socket (no player; whole run, first 3 s of the connection left out): arrival of a video tag − capture of its frame');
+  console.log(
+    '\nto a raw HTTP-FLV socket (no player; whole run, first 3 s of the connection left out): arrival of a video tag − capture of its frame',
+  );
   console.log(table(sockets));
-  if (process.argv.includes('--json')) console.log(`\n${JSON.stringify({ env, sockets, rows: rows.map((r, i) => ({ id: r.id, results: results[i] })) }, null, 1)}`);
+  if (process.argv.includes('--json'))
+    console.log(`\n${JSON.stringify({ env, sockets, rows: rows.map((r, i) => ({ id: r.id, results: results[i] })) }, null, 1)}`);
 } finally {
   await browser?.close().catch(() => {});
   await playerPage?.close();

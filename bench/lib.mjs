@@ -31,9 +31,43 @@ export function table(rows) {
 
 /** ffmpeg pushing a 640×360 25 fps test stream (1 s GOP) to `url`; returns the child (kill it by PID when done). */
 export function pushStream(url) {
-  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '25', '-b:v', '800k', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', url],
-  { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      '25',
+      '-b:v',
+      '800k',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-f',
+      'flv',
+      url,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
 }
 
 /** An HTTP-FLV viewer recording the arrival time of every video tag. mark() starts a new window; window() reads it. */
@@ -105,5 +139,13 @@ export function benchChild(script, args = [], env = {}, track = (c) => c) {
     for (const w of waiters.splice(0)) w.reject(new Error(`${script} exited ${code}`));
   });
   const next = () => new Promise((resolve, reject) => waiters.push({ resolve, reject }));
-  return { child: c, next, ask: (m) => { const p = next(); c.send(m); return p; } };
+  return {
+    child: c,
+    next,
+    ask: (m) => {
+      const p = next();
+      c.send(m);
+      return p;
+    },
+  };
 }

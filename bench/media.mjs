@@ -66,7 +66,9 @@ function killAll() {
   for (const c of started) {
     try {
       if (c.pid) process.kill(c.pid, 'SIGKILL');
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
 }
 process.on('exit', killAll);
@@ -74,15 +76,21 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 
 /** Fork a bench child; resolves with its first IPC message. `ask` sends a message and awaits the next reply. */
 async function child(script, args = [], cpu = null) {
-  const c = track(fork(new URL(script, import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] }));
-  const next = () => new Promise((resolve, reject) => {
-    const onExit = (code) => reject(new Error(`${script} exited ${code}`));
-    c.once('exit', onExit);
-    c.once('message', (m) => {
-      c.off('exit', onExit);
-      resolve(m);
+  const c = track(
+    fork(new URL(script, import.meta.url), args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--max-old-space-size=4096'],
+    }),
+  );
+  const next = () =>
+    new Promise((resolve, reject) => {
+      const onExit = (code) => reject(new Error(`${script} exited ${code}`));
+      c.once('exit', onExit);
+      c.once('message', (m) => {
+        c.off('exit', onExit);
+        resolve(m);
+      });
     });
-  });
   const info = await next();
   if (cpu !== null) pin(c.pid, cpu);
   const ask = async (msg) => {
@@ -97,7 +105,9 @@ async function child(script, args = [], cpu = null) {
     const exited = new Promise((r) => c.once('exit', r));
     try {
       c.send('stop');
-    } catch { /* channel gone */ }
+    } catch {
+      /* channel gone */
+    }
     const t = setTimeout(() => c.pid && process.kill(c.pid, 'SIGKILL'), 5000);
     await exited;
     clearTimeout(t);
@@ -115,7 +125,9 @@ function ffmpeg(args, cpu = null) {
 }
 
 function ffprobe(file, entries) {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', entries, '-of', 'default=noprint_wrappers=1:nokey=1', file], { encoding: 'utf8' });
+  const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', entries, '-of', 'default=noprint_wrappers=1:nokey=1', file], {
+    encoding: 'utf8',
+  });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
@@ -133,14 +145,89 @@ const results = { env: {}, ours: {}, ours20: {}, nms: {} };
 
 async function prepare() {
   log('encoding the test stream (20 s, 1280x720 25 fps, 1.5 Mbps CBR H.264 + AAC, 2 s GOP) and a 10-minute FLV');
-  const a = ffmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '20',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0',
-    '-b:v', '1500k', '-minrate', '1500k', '-maxrate', '1500k', '-bufsize', '1500k', '-x264-params', 'nal-hrd=cbr',
-    '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-f', 'flv', STREAM]);
+  const a = ffmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=44100',
+    '-t',
+    '20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '50',
+    '-keyint_min',
+    '50',
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    '1500k',
+    '-minrate',
+    '1500k',
+    '-maxrate',
+    '1500k',
+    '-bufsize',
+    '1500k',
+    '-x264-params',
+    'nal-hrd=cbr',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ac',
+    '2',
+    '-f',
+    'flv',
+    STREAM,
+  ]);
   const b = ONLY.includes('replay')
-    ? ffmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '600',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '50', '-b:v', '1500k', '-minrate', '1500k', '-maxrate', '1500k', '-bufsize', '1500k',
-      '-x264-params', 'nal-hrd=cbr', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', LONG])
+    ? ffmpeg([
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=640x360:rate=25',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:sample_rate=44100',
+        '-t',
+        '600',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        '50',
+        '-b:v',
+        '1500k',
+        '-minrate',
+        '1500k',
+        '-maxrate',
+        '1500k',
+        '-bufsize',
+        '1500k',
+        '-x264-params',
+        'nal-hrd=cbr',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        '-f',
+        'flv',
+        LONG,
+      ])
     : null;
   for (const x of [a, b]) {
     if (!x) continue;
@@ -159,7 +246,10 @@ async function fanout(kind) {
   const srv = await child(S.script, S.args, 0);
   r.version = srv.info.version;
   const load = await child('./servers/media-load.mjs', [], 1);
-  const pub = ffmpeg(['-re', '-stream_loop', '-1', '-i', STREAM, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${srv.info.rtmpPort}/live/bench`], 1);
+  const pub = ffmpeg(
+    ['-re', '-stream_loop', '-1', '-i', STREAM, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${srv.info.rtmpPort}/live/bench`],
+    1,
+  );
   try {
     const deadline = performance.now() + 15_000;
     for (;;) {
@@ -188,9 +278,26 @@ async function fanout(kind) {
         const ratio = w.avgBps / results.env.inputBps;
         const loadPct = (w.loadCpuMs / (w.seconds * 1000)) * 100;
         const ok = ratio >= BITRATE_OK && cpuPct < CPU_SATURATED * 100;
-        r.steps.push({ n, seconds: w.seconds, cpuPct, serverWaitMs: w.serverWaitMs, perViewer, avgBps: w.avgBps, minBps: w.minBps, p5Bps: w.p5Bps, alive: w.alive, loadPct, loadLagP99Ms: w.loadLagP99Ms, ok, connectFailed: c.failed, connectMs: c.ms });
-        log(`${kind}: ${n} viewers (${c.failed} failed to connect, ${w.alive} alive): server CPU ${cpuPct.toFixed(0)} %, ${perViewer.toFixed(3)} ms/viewer-s; ` +
-          `delivered avg ${(w.avgBps / 1e6).toFixed(3)} Mbps (${(ratio * 100).toFixed(1)} %), p5 ${(w.p5Bps / 1e6).toFixed(3)}; server waited for a CPU ${w.serverWaitMs.toFixed(0)} ms; load gen CPU ${loadPct.toFixed(0)} %, lag p99 ${w.loadLagP99Ms.toFixed(0)} ms${ok ? '' : '  ← over the limit'}`);
+        r.steps.push({
+          n,
+          seconds: w.seconds,
+          cpuPct,
+          serverWaitMs: w.serverWaitMs,
+          perViewer,
+          avgBps: w.avgBps,
+          minBps: w.minBps,
+          p5Bps: w.p5Bps,
+          alive: w.alive,
+          loadPct,
+          loadLagP99Ms: w.loadLagP99Ms,
+          ok,
+          connectFailed: c.failed,
+          connectMs: c.ms,
+        });
+        log(
+          `${kind}: ${n} viewers (${c.failed} failed to connect, ${w.alive} alive): server CPU ${cpuPct.toFixed(0)} %, ${perViewer.toFixed(3)} ms/viewer-s; ` +
+            `delivered avg ${(w.avgBps / 1e6).toFixed(3)} Mbps (${(ratio * 100).toFixed(1)} %), p5 ${(w.p5Bps / 1e6).toFixed(3)}; server waited for a CPU ${w.serverWaitMs.toFixed(0)} ms; load gen CPU ${loadPct.toFixed(0)} %, lag p99 ${w.loadLagP99Ms.toFixed(0)} ms${ok ? '' : '  ← over the limit'}`,
+        );
         if (!ok && n >= 1000) break;
         if (performance.now() - t0 > SERVER_RAMP_BUDGET_MS) {
           log(`${kind}: ramp time budget used up`);
@@ -202,7 +309,9 @@ async function fanout(kind) {
     }
     if (ONLY.includes('ttff') && S.ttff) {
       r.ttff = await load.ask({ op: 'ttff', port: srv.info.httpPort, path: PATH, tries: 20 });
-      log(`${kind}: time to first frame: first byte p50 ${r.ttff.firstByteP50.toFixed(1)} ms, keyframe p50 ${r.ttff.keyframeP50.toFixed(1)} ms (max ${r.ttff.keyframeMax.toFixed(1)}; ${r.ttff.ok}/${r.ttff.tries})`);
+      log(
+        `${kind}: time to first frame: first byte p50 ${r.ttff.firstByteP50.toFixed(1)} ms, keyframe p50 ${r.ttff.keyframeP50.toFixed(1)} ms (max ${r.ttff.keyframeMax.toFixed(1)}; ${r.ttff.ok}/${r.ttff.tries})`,
+      );
     }
   } finally {
     pub.kill();
@@ -218,9 +327,21 @@ async function latency(kind) {
   const srv = await child(S.script, S.args, 0);
   const load = await child('./servers/media-load.mjs', [], 1);
   try {
-    const r = await load.ask({ op: 'latency', rtmpPort: srv.info.rtmpPort, httpPort: srv.info.httpPort, stream: 'lat', n: LAT_N, file: STREAM, warmSec: 3, seconds: 10, serverPid: srv.info.pid });
-    log(`${kind}: latency at ${r.connected} viewers (${r.alive} alive): p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)}, p99 ${r.p99.toFixed(1)}, max ${r.max.toFixed(1)}; ` +
-      `${r.samples} of ${r.expected} tags matched; server CPU ${r.serverCpuPct.toFixed(0)} %, waited for a CPU ${r.serverWaitMs.toFixed(0)} ms in ${r.seconds} s; load gen lag p99 ${r.loadLagP99Ms.toFixed(0)} ms, waited ${r.loadWaitMs.toFixed(0)} ms`);
+    const r = await load.ask({
+      op: 'latency',
+      rtmpPort: srv.info.rtmpPort,
+      httpPort: srv.info.httpPort,
+      stream: 'lat',
+      n: LAT_N,
+      file: STREAM,
+      warmSec: 3,
+      seconds: 10,
+      serverPid: srv.info.pid,
+    });
+    log(
+      `${kind}: latency at ${r.connected} viewers (${r.alive} alive): p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)}, p99 ${r.p99.toFixed(1)}, max ${r.max.toFixed(1)}; ` +
+        `${r.samples} of ${r.expected} tags matched; server CPU ${r.serverCpuPct.toFixed(0)} %, waited for a CPU ${r.serverWaitMs.toFixed(0)} ms in ${r.seconds} s; load gen lag p99 ${r.loadLagP99Ms.toFixed(0)} ms, waited ${r.loadWaitMs.toFixed(0)} ms`,
+    );
     return r;
   } finally {
     await load.stop();
@@ -244,15 +365,24 @@ async function replay() {
     const probeT = performance.now();
     const streams = ffprobe(e.file, 'stream=codec_name');
     const probeMs = performance.now() - probeT;
-    const r = { endToReadyMs: e.endToReadyMs, durationSec: e.durationSec, streams: streams?.split('\n').join('+') ?? 'unreadable', probeMs, pushSec, mp4Bytes: statSync(e.file).size };
+    const r = {
+      endToReadyMs: e.endToReadyMs,
+      durationSec: e.durationSec,
+      streams: streams?.split('\n').join('+') ?? 'unreadable',
+      probeMs,
+      pushSec,
+      mp4Bytes: statSync(e.file).size,
+    };
     // bare remux of the same FLV (what MediaServer runs at End), for comparison
     const t1 = performance.now();
     const bare = await remuxFlvToMp4(LONG, { keepFlv: true });
     r.bareRemuxMs = performance.now() - t1;
     r.flvBytes = statSync(LONG).size;
     r.bareDurationSec = bare.durationSec;
-    log(`replay: 10-minute live (${(r.flvBytes / 1e6).toFixed(0)} MB FLV, pushed in ${pushSec.toFixed(1)} s): End → playable MP4 ${(r.endToReadyMs / 1000).toFixed(2)} s ` +
-      `(MP4 ${(r.mp4Bytes / 1e6).toFixed(0)} MB, duration ${r.durationSec.toFixed(1)} s, ${r.streams}); bare remuxFlvToMp4 ${(r.bareRemuxMs / 1000).toFixed(2)} s; ffprobe of the result ${probeMs.toFixed(0)} ms`);
+    log(
+      `replay: 10-minute live (${(r.flvBytes / 1e6).toFixed(0)} MB FLV, pushed in ${pushSec.toFixed(1)} s): End → playable MP4 ${(r.endToReadyMs / 1000).toFixed(2)} s ` +
+        `(MP4 ${(r.mp4Bytes / 1e6).toFixed(0)} MB, duration ${r.durationSec.toFixed(1)} s, ${r.streams}); bare remuxFlvToMp4 ${(r.bareRemuxMs / 1000).toFixed(2)} s; ffprobe of the result ${probeMs.toFixed(0)} ms`,
+    );
     return r;
   } finally {
     await srv.stop();
@@ -272,7 +402,10 @@ function maxViewers(r) {
   const all = r.steps.every((s) => s.ok);
   const last = r.steps.at(-1);
   const loadBound = r.steps.find((s) => !s.ok)?.loadPct >= 95;
-  return { n: best, text: `${all && last.n === STEPS.at(-1) ? '≥ ' : ''}${best || `< ${r.steps[0].n}`}${loadBound ? ' (load gen saturated)' : ''}` };
+  return {
+    n: best,
+    text: `${all && last.n === STEPS.at(-1) ? '≥ ' : ''}${best || `< ${r.steps[0].n}`}${loadBound ? ' (load gen saturated)' : ''}`,
+  };
 }
 
 function report() {
@@ -285,7 +418,13 @@ function report() {
   for (const n of PER_VIEWER_STEPS) {
     const a = step(o, n);
     const b = step(p, n);
-    row(`fan-out CPU, ms per viewer-second @ ${n}`, fmt(a?.perViewer, 3), fmt(b?.perViewer, 3), ratio(a?.perViewer, b?.perViewer), '≤ 0.5×');
+    row(
+      `fan-out CPU, ms per viewer-second @ ${n}`,
+      fmt(a?.perViewer, 3),
+      fmt(b?.perViewer, 3),
+      ratio(a?.perViewer, b?.perViewer),
+      '≤ 0.5×',
+    );
   }
   const c20 = step(o20, 1000);
   const b1 = step(p, 1000);
@@ -307,10 +446,28 @@ function report() {
   const l20 = o20.latency;
   const lp = p.latency;
   row(`added latency p50, ms @ ${lo?.connected ?? LAT_N} viewers (batchMs 0)`, fmt(lo?.p50), fmt(lp?.p50), ratio(lo?.p50, lp?.p50), '-');
-  row(`added latency p95, ms @ ${lo?.connected ?? LAT_N} viewers (batchMs 0)`, fmt(lo?.p95), fmt(lp?.p95), ratio(lo?.p95, lp?.p95), '≤ 50 ms');
+  row(
+    `added latency p95, ms @ ${lo?.connected ?? LAT_N} viewers (batchMs 0)`,
+    fmt(lo?.p95),
+    fmt(lp?.p95),
+    ratio(lo?.p95, lp?.p95),
+    '≤ 50 ms',
+  );
   row('  p50 / p95 with batchMs 20', l20 ? `${fmt(l20.p50)} / ${fmt(l20.p95)}` : '-', '-', '-', '≤ 70 ms (p95)');
-  row('new viewer: first byte, p50 ms (20 tries)', fmt(o.ttff?.firstByteP50), fmt(p.ttff?.firstByteP50), ratio(o.ttff?.firstByteP50, p.ttff?.firstByteP50), '-');
-  row('new viewer: first keyframe tag, p50 ms', fmt(o.ttff?.keyframeP50), fmt(p.ttff?.keyframeP50), ratio(o.ttff?.keyframeP50, p.ttff?.keyframeP50), '< 300 ms');
+  row(
+    'new viewer: first byte, p50 ms (20 tries)',
+    fmt(o.ttff?.firstByteP50),
+    fmt(p.ttff?.firstByteP50),
+    ratio(o.ttff?.firstByteP50, p.ttff?.firstByteP50),
+    '-',
+  );
+  row(
+    'new viewer: first keyframe tag, p50 ms',
+    fmt(o.ttff?.keyframeP50),
+    fmt(p.ttff?.keyframeP50),
+    ratio(o.ttff?.keyframeP50, p.ttff?.keyframeP50),
+    '< 300 ms',
+  );
   const rp = o.replay;
   row('replay ready: 10-min live, End → playable MP4, s', fmt(rp ? rp.endToReadyMs / 1000 : NaN, 2), '-', '-', '≤ 5 s');
   row('  bare remuxFlvToMp4 (ffmpeg -c copy + ffprobe), s', fmt(rp ? rp.bareRemuxMs / 1000 : NaN, 2), '-', '-', '-');
@@ -325,10 +482,15 @@ function contention(r) {
   return `fan-out ${fmt(fan, 0)} ms/s, latency run ${fmt(lat, 0)} ms/s`;
 }
 
-const env = () => `${NCPU} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
+const env = () =>
+  `${NCPU} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
 try {
   results.env.before = env();
-  log(`node ${process.version}; ${results.env.before}; ${PIN ? 'server pinned to CPU 0, load generator + publisher to CPU 1 (taskset)' : 'no pinning'}`);
+  log(
+    `node ${process.version}; ${results.env.before}; ${PIN ? 'server pinned to CPU 0, load generator + publisher to CPU 1 (taskset)' : 'no pinning'}`,
+  );
   await prepare();
   if (ONLY.includes('fanout') || ONLY.includes('ttff')) {
     for (const kind of KINDS) await fanout(kind);
@@ -339,20 +501,32 @@ try {
   if (ONLY.includes('replay')) results.ours.replay = await replay();
   results.env.after = env();
   const rows = report();
-  console.log(`\nnpm run bench -- media   (zhibo MediaServer vs node-media-server ${results.nms.version ?? '4.4.3'}; loopback; node ${process.version})`);
-  console.log(`stream: 1280x720 25 fps H.264 1.5 Mbps CBR + AAC 128 kbps, 2 s GOP → ${(results.env.inputBps / 1e6).toFixed(3)} Mbps of FLV; ffmpeg -re -stream_loop -1 -c copy`);
+  console.log(
+    `\nnpm run bench -- media   (zhibo MediaServer vs node-media-server ${results.nms.version ?? '4.4.3'}; loopback; node ${process.version})`,
+  );
+  console.log(
+    `stream: 1280x720 25 fps H.264 1.5 Mbps CBR + AAC 128 kbps, 2 s GOP → ${(results.env.inputBps / 1e6).toFixed(3)} Mbps of FLV; ffmpeg -re -stream_loop -1 -c copy`,
+  );
   console.log(`machine: ${results.env.before} → ${results.env.after}`);
-  console.log(PIN
-    ? 'server pinned to CPU 0; load generator and publisher to CPU 1 (other processes on the machine are not pinned away)'
-    : `no pinning: the load generator competes with the server for ${NCPU} core(s)`);
-  console.log(`limits: bitrate ≥ ${BITRATE_OK * 100} % of input and server CPU < ${CPU_SATURATED * 100} % of one core; CPU per viewer-second = (window CPU − 0-viewer baseline) / (N × window)\n`);
+  console.log(
+    PIN
+      ? 'server pinned to CPU 0; load generator and publisher to CPU 1 (other processes on the machine are not pinned away)'
+      : `no pinning: the load generator competes with the server for ${NCPU} core(s)`,
+  );
+  console.log(
+    `limits: bitrate ≥ ${BITRATE_OK * 100} % of input and server CPU < ${CPU_SATURATED * 100} % of one core; CPU per viewer-second = (window CPU − 0-viewer baseline) / (N × window)\n`,
+  );
   console.log(table(rows));
   const over = (name, r) => {
     const f = r.steps?.find((x) => !x.ok);
     return `${name} ${f ? `${f.n} (CPU ${fmt(f.cpuPct, 0)} %, bitrate ${fmt((f.avgBps / results.env.inputBps) * 100, 1)} %, load gen CPU ${fmt(f.loadPct, 0)} %)` : 'none'}`;
   };
-  console.log(`\nfirst ramp step over the limit: ${over('ours', results.ours)}; ${over('ours batchMs 20', results.ours20)}; ${over('peer', results.nms)}`);
-  console.log(`server waited for a CPU (run queue, /proc/PID/task/*/schedstat): ours ${contention(results.ours)}; ours batchMs 20 ${contention(results.ours20)}; peer ${contention(results.nms)}`);
+  console.log(
+    `\nfirst ramp step over the limit: ${over('ours', results.ours)}; ${over('ours batchMs 20', results.ours20)}; ${over('peer', results.nms)}`,
+  );
+  console.log(
+    `server waited for a CPU (run queue, /proc/PID/task/*/schedstat): ours ${contention(results.ours)}; ours batchMs 20 ${contention(results.ours20)}; peer ${contention(results.nms)}`,
+  );
   if (process.argv.includes('--json')) console.log(`\n${JSON.stringify(results, null, 1)}`);
 } finally {
   killAll();

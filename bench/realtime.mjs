@@ -32,21 +32,32 @@ const SERVERS = {
 
 function child(script, execArgv = [], args = []) {
   const c = fork(new URL(script, import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
-  const ask = (msg) => new Promise((resolve, reject) => {
-    const onExit = (code) => reject(new Error(`${script} exited ${code}`));
-    c.once('exit', onExit);
-    c.once('message', (m) => {
-      c.off('exit', onExit);
-      resolve(m);
+  const ask = (msg) =>
+    new Promise((resolve, reject) => {
+      const onExit = (code) => reject(new Error(`${script} exited ${code}`));
+      c.once('exit', onExit);
+      c.once('message', (m) => {
+        c.off('exit', onExit);
+        resolve(m);
+      });
+      if (msg !== undefined) c.send(msg);
     });
-    if (msg !== undefined) c.send(msg);
-  });
   return { c, ask };
 }
 
 async function step(kind, server, n, run) {
   const load = child('./servers/realtime-load.mjs', ['--max-old-space-size=4096']);
-  const r = await load.ask({ kind, port: server.port, roomId: server.roomId, n, seconds: SECONDS, chatPerSec: 5, likesPerSec: 200, probes: PROBES, run });
+  const r = await load.ask({
+    kind,
+    port: server.port,
+    roomId: server.roomId,
+    n,
+    seconds: SECONDS,
+    chatPerSec: 5,
+    likesPerSec: 200,
+    probes: PROBES,
+    run,
+  });
   await new Promise((res) => (load.c.exitCode !== null ? res() : load.c.once('exit', res)));
   return r;
 }
@@ -71,7 +82,10 @@ async function idleMemory(kind, srv, server) {
     await new Promise((res) => l.c.once('exit', res));
   }
   const per = (k) => (after.mem[k] - before.mem[k]) / IDLE_N;
-  if (process.env.BENCH_VERBOSE) console.error(`  ${kind} memory per idle connection: heapUsed ${per('heapUsed').toFixed(0)}, external ${per('external').toFixed(0)}, arrayBuffers ${per('arrayBuffers').toFixed(0)}, rss ${per('rss').toFixed(0)} bytes`);
+  if (process.env.BENCH_VERBOSE)
+    console.error(
+      `  ${kind} memory per idle connection: heapUsed ${per('heapUsed').toFixed(0)}, external ${per('external').toFixed(0)}, arrayBuffers ${per('arrayBuffers').toFixed(0)}, rss ${per('rss').toFixed(0)} bytes`,
+    );
   return { heap: per('heapUsed'), external: per('external'), rss: per('rss'), conns: after.conns };
 }
 
@@ -95,8 +109,19 @@ for (const kind of ONLY) {
   for (const n of STEPS) {
     const t0 = Date.now();
     const r = await step(kind, server, n, `${kind}${n}`);
-    detail.push({ server: def.label, viewers: n, 'p50 ms': fmt(r.p50, 1), 'p95 ms': fmt(r.p95, 1), 'p99 ms': fmt(r.p99, 1), delivered: r.delivered === undefined ? '-' : `${fmt(r.delivered * 100, 1)} %`, 'connect s': fmt(r.connectMs / 1000, 1), result: r.ok ? 'ok' : `FAIL (${r.reason})` });
-    console.error(`  ${def.label}: ${n} viewers → ${r.ok ? 'ok' : `fail: ${r.reason}`} p95 ${fmt(r.p95, 1)} ms (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    detail.push({
+      server: def.label,
+      viewers: n,
+      'p50 ms': fmt(r.p50, 1),
+      'p95 ms': fmt(r.p95, 1),
+      'p99 ms': fmt(r.p99, 1),
+      delivered: r.delivered === undefined ? '-' : `${fmt(r.delivered * 100, 1)} %`,
+      'connect s': fmt(r.connectMs / 1000, 1),
+      result: r.ok ? 'ok' : `FAIL (${r.reason})`,
+    });
+    console.error(
+      `  ${def.label}: ${n} viewers → ${r.ok ? 'ok' : `fail: ${r.reason}`} p95 ${fmt(r.p95, 1)} ms (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     if (!r.ok) break;
     best = n;
   }
@@ -105,7 +130,9 @@ for (const kind of ONLY) {
   await new Promise((res) => srv.c.once('exit', res));
 }
 
-console.log(`\nnpm run bench -- realtime  (one room; 5 chat/s + 200 likes/s in; ${SECONDS} s per step; ${PROBES} probe viewers measure chat delivery; loopback; ${cpus().length} cores shared by server and load generator)\n`);
+console.log(
+  `\nnpm run bench -- realtime  (one room; 5 chat/s + 200 likes/s in; ${SECONDS} s per step; ${PROBES} probe viewers measure chat delivery; loopback; ${cpus().length} cores shared by server and load generator)\n`,
+);
 console.log(table(detail));
 const z = results.zhibo;
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
@@ -131,6 +158,8 @@ for (const kind of ONLY) {
 }
 console.log(`\n${table(summary)}`);
 if (z?.mem && results.ws?.mem)
-  console.log(`\nmemory per idle connection (${IDLE_N} hello'd viewers added to 500), zhibo / plain ws: JS heap ${ratio(z.mem.heap, results.ws.mem.heap)}×, ` +
-    `heap + external ${ratio(z.mem.heap + z.mem.external, results.ws.mem.heap + results.ws.mem.external)}× (target ≤ 1.2×; zhibo's external is the embedded PGlite growing with the entry rows)`);
+  console.log(
+    `\nmemory per idle connection (${IDLE_N} hello'd viewers added to 500), zhibo / plain ws: JS heap ${ratio(z.mem.heap, results.ws.mem.heap)}×, ` +
+      `heap + external ${ratio(z.mem.heap + z.mem.external, results.ws.mem.heap + results.ws.mem.external)}× (target ≤ 1.2×; zhibo's external is the embedded PGlite growing with the entry rows)`,
+  );
 if (STEPS.includes(z?.best) && z.best === STEPS[STEPS.length - 1]) console.log(`(zhibo passed every step: its limit is above ${z.best})`);

@@ -31,7 +31,14 @@ if (!existsSync(new URL('../packages/media/dist/index.js', import.meta.url))) {
 }
 const started = new Set();
 const track = (c) => (started.add(c), c.once('exit', () => started.delete(c)), c);
-process.on('exit', () => { for (const c of started) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ } });
+process.on('exit', () => {
+  for (const c of started)
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (m) => console.error(`[bench whip] ${m}`);
@@ -42,7 +49,9 @@ function ticks(pid) {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
     return Number(f[11]) + Number(f[12]);
-  } catch { return 0; }
+  } catch {
+    return 0;
+  }
 }
 function children(pid) {
   const out = [];
@@ -51,7 +60,9 @@ function children(pid) {
     try {
       const s = readFileSync(`/proc/${d}/stat`, 'utf8');
       if (Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -72,19 +83,29 @@ function ffmpeg(args) {
 }
 async function fork1(script, args) {
   const c = track(fork(new URL(script, import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const info = await new Promise((resolve, reject) => { c.once('message', resolve); c.once('exit', (code) => reject(new Error(`${script} exited ${code}`))); });
+  const info = await new Promise((resolve, reject) => {
+    c.once('message', resolve);
+    c.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
   return { c, info, stop: () => new Promise((r) => (c.exitCode !== null ? r() : (c.once('exit', r), c.send('stop')))) };
 }
 
 if (PART === 'latency' || PART === 'both') {
-  if (!existsSync(new URL('../packages/server/dist/index.js', import.meta.url)) || !existsSync(new URL('./glass/code.mjs', import.meta.url))) {
-    console.error('bench whip: the latency part needs the server build (npx tsc -b) and the latency bench\'s bench/glass');
+  if (
+    !existsSync(new URL('../packages/server/dist/index.js', import.meta.url)) ||
+    !existsSync(new URL('./glass/code.mjs', import.meta.url))
+  ) {
+    console.error("bench whip: the latency part needs the server build (npx tsc -b) and the latency bench's bench/glass");
     process.exit(2);
   }
   const { latencyPart } = await import('./whip-glass/latency.mjs');
   await latencyPart({
-    rounds: Number(arg('rounds', '2')), joins: Number(arg('joins', '3')), seconds: Number(arg('join-seconds', '8')), bitrate: arg('bitrate', '800k'),
-    log: (m) => log(`latency: ${m}`), track,
+    rounds: Number(arg('rounds', '2')),
+    joins: Number(arg('joins', '3')),
+    seconds: Number(arg('join-seconds', '8')),
+    bitrate: arg('bitrate', '800k'),
+    log: (m) => log(`latency: ${m}`),
+    track,
   });
 }
 if (PART === 'cpu' || PART === 'both') await cpuPart();
@@ -93,12 +114,46 @@ async function cpuPart() {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-whip-'));
   try {
     log('encoding the source once (30 s, 720p25 1.5 Mbps CBR + Opus / AAC)');
-    const v = ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '30',
-      '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-g', '50', '-bf', '0',
-      '-b:v', '1500k', '-minrate', '1500k', '-maxrate', '1500k', '-bufsize', '1500k', '-x264-params', 'nal-hrd=cbr'];
+    const v = [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=48000',
+      '-t',
+      '30',
+      '-c:v',
+      'libx264',
+      '-profile:v',
+      'baseline',
+      '-pix_fmt',
+      'yuv420p',
+      '-preset',
+      'veryfast',
+      '-g',
+      '50',
+      '-bf',
+      '0',
+      '-b:v',
+      '1500k',
+      '-minrate',
+      '1500k',
+      '-maxrate',
+      '1500k',
+      '-bufsize',
+      '1500k',
+      '-x264-params',
+      'nal-hrd=cbr',
+    ];
     const ts = join(dir, 'src.ts');
     const flv = join(dir, 'src.flv');
-    for (const [out, audio] of [[ts, ['-c:a', 'libopus', '-b:a', '64k', '-ac', '2']], [flv, ['-c:a', 'aac', '-b:a', '128k']]]) {
+    for (const [out, audio] of [
+      [ts, ['-c:a', 'libopus', '-b:a', '64k', '-ac', '2']],
+      [flv, ['-c:a', 'aac', '-b:a', '128k']],
+    ]) {
       const r = await ffmpeg([...v, ...audio, out]).done;
       if (r.code !== 0) throw new Error(`ffmpeg: ${r.err}`);
     }
@@ -115,20 +170,36 @@ async function cpuPart() {
       for (let i = 0; i < N; i++) {
         const stream = `${proto}${i}`;
         if (proto === 'rtmp') {
-          const f = ffmpeg(['-re', '-stream_loop', '-1', '-i', flv, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${rtmpPort}/live/${stream}?key=secret`]);
+          const f = ffmpeg([
+            '-re',
+            '-stream_loop',
+            '-1',
+            '-i',
+            flv,
+            '-c',
+            'copy',
+            '-f',
+            'flv',
+            `rtmp://127.0.0.1:${rtmpPort}/live/${stream}?key=secret`,
+          ]);
           pin(f.p.pid, 1);
-          pubs.push({ stop: async () => { f.p.kill('SIGKILL'); await f.done; } });
+          pubs.push({
+            stop: async () => {
+              f.p.kill('SIGKILL');
+              await f.done;
+            },
+          });
         } else {
           let c;
-        for (let attempt = 1; !c; attempt++) {
-          try {
-            c = await fork1('./servers/whip-pub.mjs', [`http://127.0.0.1:${httpPort}/whip/${stream}`, ts]);
-          } catch (e) {
-            if (attempt === 3) throw e;
-            log(`${stream}: ${e.message}; trying again`);
-            await sleep(2000);
+          for (let attempt = 1; !c; attempt++) {
+            try {
+              c = await fork1('./servers/whip-pub.mjs', [`http://127.0.0.1:${httpPort}/whip/${stream}`, ts]);
+            } catch (e) {
+              if (attempt === 3) throw e;
+              log(`${stream}: ${e.message}; trying again`);
+              await sleep(2000);
+            }
           }
-        }
           pin(c.c.pid, 1);
           pin(c.info.ffmpegPid, 1);
           pubs.push(c);
@@ -141,12 +212,21 @@ async function cpuPart() {
       const node = (w.server - idle.server) / N;
       const trans = w.children / N;
       results[proto] = node + trans;
-      rows.push({ protocol: proto, publishers: N, 'server node % (all)': w.server.toFixed(1), 'Opus→AAC ffmpeg % (all)': w.children.toFixed(1),
-        'node % per publisher': node.toFixed(2), 'ffmpeg % per publisher': trans.toFixed(2), 'total % per publisher': (node + trans).toFixed(2) });
+      rows.push({
+        protocol: proto,
+        publishers: N,
+        'server node % (all)': w.server.toFixed(1),
+        'Opus→AAC ffmpeg % (all)': w.children.toFixed(1),
+        'node % per publisher': node.toFixed(2),
+        'ffmpeg % per publisher': trans.toFixed(2),
+        'total % per publisher': (node + trans).toFixed(2),
+      });
       log(`${proto}: done`);
     }
     await server.stop();
-    console.log(`\nCPU per publisher (percent of one core; ${WINDOW} s window after ${WARM} s warm-up; idle server ${idle.server.toFixed(1)} % subtracted; pinned: ${PIN})\n`);
+    console.log(
+      `\nCPU per publisher (percent of one core; ${WINDOW} s window after ${WARM} s warm-up; idle server ${idle.server.toFixed(1)} % subtracted; pinned: ${PIN})\n`,
+    );
     console.log(table(rows));
     console.log(`\nWHIP / RTMP per publisher: ${(results.whip / results.rtmp).toFixed(1)}×`);
   } finally {

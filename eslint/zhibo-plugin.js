@@ -20,7 +20,7 @@ const dbOnlyInSql = ESLintUtils.RuleCreator.withoutDocs({
     const checker = services.program.getTypeChecker();
     const isDb = (node) => {
       const type = services.getTypeAtLocation(node);
-      const decls = [type.getSymbol(), type.aliasSymbol, ...type.getBaseTypes?.()?.map((t) => t.getSymbol()) ?? []]
+      const decls = [type.getSymbol(), type.aliasSymbol, ...(type.getBaseTypes?.()?.map((t) => t.getSymbol()) ?? [])]
         .filter(Boolean)
         .flatMap((s) => s.getDeclarations() ?? []);
       return decls.some((d) => DB_FILE.test(d.getSourceFile().fileName));
@@ -31,7 +31,8 @@ const dbOnlyInSql = ESLintUtils.RuleCreator.withoutDocs({
         const callee = node.callee;
         if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
         if (!['query', 'exec', 'tx'].includes(callee.property.name)) return;
-        if (isDb(callee.object)) context.report({ node, messageId: 'sql', data: { where: 'the sql.ts of the module that owns the table' } });
+        if (isDb(callee.object))
+          context.report({ node, messageId: 'sql', data: { where: 'the sql.ts of the module that owns the table' } });
       },
     };
   },

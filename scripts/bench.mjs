@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
 const [name, ...rest] = process.argv.slice(2);
-const available = readdirSync(new URL('../bench/', import.meta.url)).filter((f) => f.endsWith('.mjs') && f !== 'lib.mjs').map((f) => f.replace(/\.mjs$/, ''));
+const available = readdirSync(new URL('../bench/', import.meta.url))
+  .filter((f) => f.endsWith('.mjs') && f !== 'lib.mjs')
+  .map((f) => f.replace(/\.mjs$/, ''));
 if (!name || !available.includes(name) || !existsSync(new URL(`../bench/${name}.mjs`, import.meta.url))) {
   console.error(`usage: npm run bench -- NAME   (one of: ${available.join(', ')})`);
   process.exit(2);

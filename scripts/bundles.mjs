@@ -35,8 +35,17 @@ export async function buildBundles(outDir) {
   for (const [entry, out] of BUNDLES) {
     if (!existsSync(join(ROOT, entry))) continue;
     const r = await build({
-      absWorkingDir: ROOT, alias, entryPoints: [entry], outfile: join(outDir, out), bundle: true, format: CLASSIC.has(out) ? 'iife' : 'esm',
-      target: ['es2020', 'safari15'], minify: true, sourcemap: true, logLevel: 'warning', write: false,
+      absWorkingDir: ROOT,
+      alias,
+      entryPoints: [entry],
+      outfile: join(outDir, out),
+      bundle: true,
+      format: CLASSIC.has(out) ? 'iife' : 'esm',
+      target: ['es2020', 'safari15'],
+      minify: true,
+      sourcemap: true,
+      logLevel: 'warning',
+      write: false,
     });
     for (const f of r.outputFiles) {
       mkdirSync(dirname(f.path), { recursive: true });

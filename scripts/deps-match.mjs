@@ -23,8 +23,10 @@ for (const [path, w] of Object.entries(want)) {
     if (w.optional) continue; // platform packages for other systems (esbuild, sharp) are never installed here
     why(`${path} is not installed`);
   }
-  if ((w.version ?? w.resolved) !== (h.version ?? h.resolved)) why(`${path}: installed ${h.version ?? h.resolved}, locked ${w.version ?? w.resolved}`);
+  if ((w.version ?? w.resolved) !== (h.version ?? h.resolved))
+    why(`${path}: installed ${h.version ?? h.resolved}, locked ${w.version ?? w.resolved}`);
   if (!!w.link !== !!h.link) why(`${path}: link mismatch`);
 }
-for (const path of Object.keys(have)) if (path.startsWith('node_modules/') && !want[path]) why(`${path} is installed but not in the lockfile`);
+for (const path of Object.keys(have))
+  if (path.startsWith('node_modules/') && !want[path]) why(`${path} is installed but not in the lockfile`);
 process.exit(0);

@@ -3,7 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { GENERATED, replaceBlock } from '../packages/server/dist/app/docs.js';
 
-const outputs = await Promise.all(GENERATED.map(async ([file, block, table]) => [file, replaceBlock(readFileSync(file, 'utf8'), block, await table())]));
+const outputs = await Promise.all(
+  GENERATED.map(async ([file, block, table]) => [file, replaceBlock(readFileSync(file, 'utf8'), block, await table())]),
+);
 if (process.argv.includes('--check')) {
   const stale = outputs.filter(([file, text]) => readFileSync(file, 'utf8') !== text).map(([f]) => f);
   if (stale.length) {

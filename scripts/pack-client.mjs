@@ -27,23 +27,39 @@ const stage = mkdtempSync(join(tmpdir(), 'zhibo-client-pack-'));
 try {
   mkdirSync(join(stage, 'dist/wire'), { recursive: true });
   for (const f of readdirSync(join(client, 'dist')).filter((f) => /\.(js|d\.ts)$/.test(f))) {
-    const text = readFileSync(join(client, 'dist', f), 'utf8').replace(/from '@zhibo\/protocol'/g, "from './wire/index.js'").replace(/\n\/\/# sourceMappingURL=.*$/, '\n');
+    const text = readFileSync(join(client, 'dist', f), 'utf8')
+      .replace(/from '@zhibo\/protocol'/g, "from './wire/index.js'")
+      .replace(/\n\/\/# sourceMappingURL=.*$/, '\n');
     if (/@zhibo\/protocol/.test(text)) throw new Error(`${f} still imports @zhibo/protocol`);
     writeFileSync(join(stage, 'dist', f), text);
   }
   for (const f of readdirSync(join(protocol, 'dist')).filter((f) => f.endsWith('.d.ts')))
-    writeFileSync(join(stage, 'dist/wire', f), readFileSync(join(protocol, 'dist', f), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '\n'));
+    writeFileSync(
+      join(stage, 'dist/wire', f),
+      readFileSync(join(protocol, 'dist', f), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '\n'),
+    );
   cpSync(join(client, 'README.md'), join(stage, 'README.md'));
   const pkg = JSON.parse(readFileSync(join(client, 'package.json'), 'utf8'));
   const published = {
-    name: pkg.name, version: pkg.version, description: 'Typed Node.js client for a zhibo server (WeChat Mini Program Live back-end API): tokens, cached room lists, viewer tokens, webhook checks',
-    type: 'module', main: './dist/index.js', types: './dist/index.d.ts',
+    name: pkg.name,
+    version: pkg.version,
+    description:
+      'Typed Node.js client for a zhibo server (WeChat Mini Program Live back-end API): tokens, cached room lists, viewer tokens, webhook checks',
+    type: 'module',
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
     exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
-    files: ['dist', 'README.md'], engines: { node: '>=20' }, license: pkg.license ?? 'MIT', keywords: ['zhibo', 'live', 'wechat', 'live-commerce'],
+    files: ['dist', 'README.md'],
+    engines: { node: '>=20' },
+    license: pkg.license ?? 'MIT',
+    keywords: ['zhibo', 'live', 'wechat', 'live-commerce'],
   };
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
   mkdirSync(out, { recursive: true });
-  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage, encoding: 'utf8' }).trim().split('\n').pop();
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
   process.stdout.write(`${join(out, name)}\n`);
 } finally {
   rmSync(stage, { recursive: true, force: true });

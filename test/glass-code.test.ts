@@ -55,7 +55,8 @@ describe('glass-to-glass time code', () => {
     paintStamp(frame, W, H, 1_764_000_000_000);
     const rgba = toRgba(frame, W, H);
     const L = glassLayout(W);
-    for (let y = L.y0; y < L.y0 + L.b; y++) for (let x = L.x0; x < L.x0 + L.b; x++) rgba.fill(rgba[(y * W + x) * 4] === 255 ? 0 : 255, (y * W + x) * 4, (y * W + x) * 4 + 3);
+    for (let y = L.y0; y < L.y0 + L.b; y++)
+      for (let x = L.x0; x < L.x0 + L.b; x++) rgba.fill(rgba[(y * W + x) * 4] === 255 ? 0 : 255, (y * W + x) * 4, (y * W + x) * 4 + 3);
     expect(readStamp(rgba, W, H)).toBeNull(); // first bit flipped: the CRC catches it
     expect(readStamp(toRgba(new Uint8Array((W * H * 3) / 2).fill(128), W, H), W, H)).toBeNull();
     expect(readStamp(new Uint8ClampedArray(100), W, H)).toBeNull();
@@ -72,13 +73,61 @@ describe('glass-to-glass time code', () => {
   it('every frame is read back after a real libx264 encode (800 kbps, veryfast, zerolatency) and decode, at 1x, 2x and 0.5x scale', () => {
     const n = 50;
     const size = (W * H * 3) / 2;
-    const bg = ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=25`, '-frames:v', String(n), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1']);
+    const bg = ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${W}x${H}:rate=25`,
+      '-frames:v',
+      String(n),
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ]);
     expect(bg.length).toBe(n * size);
     const t0 = 1_764_000_000_000;
     for (let i = 0; i < n; i++) paintStamp(bg.subarray(i * size, (i + 1) * size), W, H, t0 + i * 40 + (i % 3));
-    const h264 = ffmpeg(['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`, '-framerate', '25', '-i', 'pipe:0',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '50', '-b:v', '800k', '-maxrate', '800k', '-bufsize', '400k', '-f', 'h264', 'pipe:1'], bg);
-    for (const [w, h] of [[W, H], [1280, 720], [320, 180]] as const) {
+    const h264 = ffmpeg(
+      [
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        '-s',
+        `${W}x${H}`,
+        '-framerate',
+        '25',
+        '-i',
+        'pipe:0',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-tune',
+        'zerolatency',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        '50',
+        '-b:v',
+        '800k',
+        '-maxrate',
+        '800k',
+        '-bufsize',
+        '400k',
+        '-f',
+        'h264',
+        'pipe:1',
+      ],
+      bg,
+    );
+    for (const [w, h] of [
+      [W, H],
+      [1280, 720],
+      [320, 180],
+    ] as const) {
       const rgba = ffmpeg(['-f', 'h264', '-i', 'pipe:0', '-vf', `scale=${w}:${h}`, '-pix_fmt', 'rgba', '-f', 'rawvideo', 'pipe:1'], h264);
       expect(rgba.length).toBe(n * w * h * 4);
       const read = Array.from({ length: n }, (_, i) => readStamp(rgba.subarray(i * w * h * 4, (i + 1) * w * h * 4), w, h));

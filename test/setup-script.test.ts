@@ -34,7 +34,9 @@ describe('scripts/deps-match.mjs (setup runs npm ci only when node_modules diffe
     const r1 = matches(project(a, { 'node_modules/a': { version: '1.0.1' } }));
     expect([r1.status, r1.stderr]).toEqual([1, expect.stringContaining('node_modules/a: installed 1.0.1, locked 1.0.0')]);
     expect(matches(project(a, {})).stderr).toContain('node_modules/a is not installed');
-    expect(matches(project(a, { 'node_modules/a': { version: '1.0.0' }, 'node_modules/b': { version: '2.0.0' } })).stderr).toContain('node_modules/b is installed but not in the lockfile');
+    expect(matches(project(a, { 'node_modules/a': { version: '1.0.0' }, 'node_modules/b': { version: '2.0.0' } })).stderr).toContain(
+      'node_modules/b is installed but not in the lockfile',
+    );
     expect(matches(project(a, null)).status).toBe(1);
   });
 

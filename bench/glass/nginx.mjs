@@ -10,25 +10,29 @@ import { join } from 'node:path';
 export const NGINX_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
 /** A free loopback port (nginx needs a real number in its config). */
-export const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-});
 
 /** Start nginx; resolves once its RTMP port accepts. `track` gets the ChildProcess (so the bench can kill it). */
 export async function startNginxRtmp(track = () => {}) {
-  if (!existsSync('/usr/sbin/nginx') || !existsSync(NGINX_RTMP_MODULE)) throw new Error('nginx-rtmp: install nginx and libnginx-mod-rtmp (apt-get install -y nginx libnginx-mod-rtmp)');
+  if (!existsSync('/usr/sbin/nginx') || !existsSync(NGINX_RTMP_MODULE))
+    throw new Error('nginx-rtmp: install nginx and libnginx-mod-rtmp (apt-get install -y nginx libnginx-mod-rtmp)');
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-nginx-'));
   mkdirSync(join(dir, 'hls'));
   mkdirSync(join(dir, 'tmp'));
   const rtmpPort = await freePort();
   const httpPort = await freePort();
   const t = join(dir, 'tmp');
-  writeFileSync(join(dir, 'nginx.conf'), `load_module ${NGINX_RTMP_MODULE};
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `load_module ${NGINX_RTMP_MODULE};
 daemon off;
 master_process off;
 worker_processes 1;
@@ -62,8 +66,11 @@ http {
     }
   }
 }
-`);
-  const p = spawn('/usr/sbin/nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+`,
+  );
+  const p = spawn('/usr/sbin/nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   track(p);
   let err = '';
   p.stderr.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-4000)));
@@ -89,12 +96,13 @@ http {
     rtmpUrl: (stream) => `rtmp://127.0.0.1:${rtmpPort}/live/${stream}`,
     hlsUrl: (stream) => `http://127.0.0.1:${httpPort}/hls/${stream}.m3u8`,
     log,
-    stop: () => (stopped ??= (async () => {
-      if (p.exitCode === null) p.kill('SIGTERM');
-      const t = setTimeout(() => p.exitCode === null && p.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-      rmSync(dir, { recursive: true, force: true });
-    })()),
+    stop: () =>
+      (stopped ??= (async () => {
+        if (p.exitCode === null) p.kill('SIGTERM');
+        const t = setTimeout(() => p.exitCode === null && p.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(t);
+        rmSync(dir, { recursive: true, force: true });
+      })()),
   };
 }

@@ -96,9 +96,10 @@ export async function servePlayerPage() {
   let closed;
   return {
     url: `http://127.0.0.1:${srv.address().port}/`,
-    close: () => (closed ??= new Promise((r) => {
-      srv.closeAllConnections();
-      srv.close(() => r());
-    })),
+    close: () =>
+      (closed ??= new Promise((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      })),
   };
 }

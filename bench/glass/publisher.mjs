@@ -28,21 +28,99 @@ if (!urls.length || !(W > 0 && H > 0 && FPS > 0 && GOP > 0)) {
 // Background: two seconds of testsrc2 (moving, colourful: a realistic load for the encoder), looped.
 const FRAME = (W * H * 3) / 2;
 const bgN = FPS * 2;
-const bg = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${FPS}`, '-frames:v', String(bgN), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: FRAME * bgN + 1 });
+const bg = spawnSync(
+  'ffmpeg',
+  [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${W}x${H}:rate=${FPS}`,
+    '-frames:v',
+    String(bgN),
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  ],
+  { maxBuffer: FRAME * bgN + 1 },
+);
 if (bg.status !== 0 || bg.stdout.length !== FRAME * bgN) {
   console.error(`publisher: could not make the background: ${bg.stderr}`);
   process.exit(1);
 }
 
 const tee = urls.map((u) => `[f=flv:onfail=ignore]${u}`).join('|');
-const ff = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error',
-  '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`, '-framerate', String(FPS), '-thread_queue_size', '64', '-i', 'pipe:0',
-  '-f', 's16le', '-ar', String(RATE), '-ac', '1', '-thread_queue_size', '64', '-i', 'pipe:3',
-  '-map', '0:v', '-map', '1:a',
-  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(FPS * GOP), '-keyint_min', String(FPS * GOP), '-sc_threshold', '0',
-  '-b:v', BITRATE, '-maxrate', BITRATE, '-bufsize', BITRATE,
-  '-c:a', 'aac', '-b:a', '64k', '-flags', '+global_header', '-flush_packets', '1', '-f', 'tee', tee,
-], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+const ff = spawn(
+  'ffmpeg',
+  [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-s',
+    `${W}x${H}`,
+    '-framerate',
+    String(FPS),
+    '-thread_queue_size',
+    '64',
+    '-i',
+    'pipe:0',
+    '-f',
+    's16le',
+    '-ar',
+    String(RATE),
+    '-ac',
+    '1',
+    '-thread_queue_size',
+    '64',
+    '-i',
+    'pipe:3',
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(FPS * GOP),
+    '-keyint_min',
+    String(FPS * GOP),
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    BITRATE,
+    '-maxrate',
+    BITRATE,
+    '-bufsize',
+    BITRATE,
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-flags',
+    '+global_header',
+    '-flush_packets',
+    '1',
+    '-f',
+    'tee',
+    tee,
+  ],
+  { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] },
+);
 let err = '';
 ff.stderr.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-4000)));
 const video = ff.stdin;
@@ -73,7 +151,7 @@ function tick() {
     late += due - n;
     n = due;
   }
-  const frame = Buffer.from(bg.stdout.subarray((n % bgN) * FRAME, (n % bgN + 1) * FRAME));
+  const frame = Buffer.from(bg.stdout.subarray((n % bgN) * FRAME, ((n % bgN) + 1) * FRAME));
   const now = Date.now();
   paintStamp(frame, W, H, now);
   captures.push(now);

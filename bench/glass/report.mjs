@@ -9,8 +9,14 @@ export function pathTable(rows, results) {
     const all = results[i];
     const o = { path: `${row.id}: ${row.path.label}` };
     all.forEach((p, r) => (o[`round ${r + 1}: median / p95 s`] = `${s2(p.median)} / ${s2(p.p95)}`));
-    o['first frame s'] = all.flatMap((p) => p.first).map(s2).join(' ');
-    const settle = all.flatMap((p) => p.settleMs).filter(Number.isFinite).sort((a, b) => a - b);
+    o['first frame s'] = all
+      .flatMap((p) => p.first)
+      .map(s2)
+      .join(' ');
+    const settle = all
+      .flatMap((p) => p.settleMs)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     o['settle ms: median / max'] = settle.length ? `${quantile(settle, 0.5)} / ${settle[settle.length - 1]}` : '-';
     const sum = (k) => all.reduce((a, p) => a + p[k], 0);
     o['stalls: freezes (ms) / waiting'] = `${sum('freezes')} (${sum('frozenMs')}) / ${sum('waiting')}`;

@@ -55,7 +55,10 @@ export function summarizeJoin(state, windowMs, frameMs) {
     freezes,
     frozenMs,
     skipped,
-    aheadMs: quantile(probes.map(([, a]) => a).sort((a, b) => a - b), 0.5),
+    aheadMs: quantile(
+      probes.map(([, a]) => a).sort((a, b) => a - b),
+      0.5,
+    ),
     fasterPct: probes.length ? (100 * faster) / probes.length : 0,
   };
 }
@@ -80,7 +83,13 @@ export function pool(joins) {
     skipped: sum('skipped'),
     bad: sum('bad'),
     /** buffer ahead of the playhead: the median of the joins' medians */
-    aheadMs: quantile(ok.map((j) => j.aheadMs).filter(Number.isFinite).sort((a, b) => a - b), 0.5),
+    aheadMs: quantile(
+      ok
+        .map((j) => j.aheadMs)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b),
+      0.5,
+    ),
     fasterPct: ok.length ? sum('fasterPct') / ok.length : 0,
   };
 }

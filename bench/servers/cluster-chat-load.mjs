@@ -19,16 +19,25 @@ function connect(cfg, port, i, probe, onText) {
       clearTimeout(timer);
       resolve(v);
     });
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, roomId: cfg.room, deviceId: `bench-${cfg.run}-${i}`, sdkVersion: '9.0.0', chatBatch: true })));
+    ws.once('open', () =>
+      ws.send(
+        JSON.stringify({ type: 'hello', v: 1, roomId: cfg.room, deviceId: `bench-${cfg.run}-${i}`, sdkVersion: '9.0.0', chatBatch: true }),
+      ),
+    );
     ws.once('message', () => {
       clearTimeout(timer);
       v.ok = true;
-      ws.on('message', probe ? (d) => {
-        const s = String(d);
-        if (!s.startsWith('{"type":"chat_batch"')) return;
-        const at = performance.timeOrigin + performance.now();
-        for (const c of JSON.parse(s).comments) onText(c.text, at);
-      } : noop);
+      ws.on(
+        'message',
+        probe
+          ? (d) => {
+              const s = String(d);
+              if (!s.startsWith('{"type":"chat_batch"')) return;
+              const at = performance.timeOrigin + performance.now();
+              for (const c of JSON.parse(s).comments) onText(c.text, at);
+            }
+          : noop,
+      );
       resolve(v);
     });
   });
@@ -45,13 +54,16 @@ process.once('message', async (cfg) => {
     for (let j = i; j < Math.min(n, i + batch); j++) {
       const node = j % ports.length;
       const probe = perNode[node]++ < probes;
-      group.push(connect(cfg, ports[node], j, probe, (text, at) => {
-        const sent = Number(text.split(':')[1]);
-        (node === 0 ? lat.local : lat.cross).push(at - sent);
-      }));
+      group.push(
+        connect(cfg, ports[node], j, probe, (text, at) => {
+          const sent = Number(text.split(':')[1]);
+          (node === 0 ? lat.local : lat.cross).push(at - sent);
+        }),
+      );
     }
     viewers.push(...(await Promise.all(group)));
-    if (i === 0 && !viewers.some((v) => v.ok)) console.error('  chat load: the first viewers got no welcome (is the room known on every node?)');
+    if (i === 0 && !viewers.some((v) => v.ok))
+      console.error('  chat load: the first viewers got no welcome (is the room known on every node?)');
   }
   const connected = viewers.filter((v) => v.ok).length;
   const senders = viewers.filter((v, i) => v.ok && i % ports.length === 0);

@@ -20,7 +20,19 @@ process.on('message', async (m) => {
     const { appid, appsecret } = await s.apps.create('bench');
     const img = await s.images.upload(appid, solidPng(32, 32, [1, 2, 3]));
     const now = Math.floor(Date.now() / 1000);
-    const room = await s.rooms.create(appid, { name: '压测直播间', coverImg: img.media_id, shareImg: img.media_id, startTime: now + 600, endTime: now + 7200, anchorName: '主播', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0 });
+    const room = await s.rooms.create(appid, {
+      name: '压测直播间',
+      coverImg: img.media_id,
+      shareImg: img.media_id,
+      startTime: now + 600,
+      endTime: now + 7200,
+      anchorName: '主播',
+      type: 1,
+      screenType: 0,
+      closeLike: 0,
+      closeGoods: 0,
+      closeComment: 0,
+    });
     const row = await s.rooms.getAny(room);
     process.send?.({ room, key: row.stream_key, appid, appsecret });
   } else if (m === 'cpu') {

@@ -9,13 +9,15 @@ process.on('message', async (cfg) => {
     url: cfg.url,
     connections: cfg.connections,
     duration: cfg.seconds,
-    requests: [{
-      setupRequest: (req) => {
-        n++;
-        req.path = n % 10 === 0 ? `/qr/${cfg.room}.png?params=${n}` : `/api/plugin/v1/room?room_id=${cfg.room}`;
-        return req;
+    requests: [
+      {
+        setupRequest: (req) => {
+          n++;
+          req.path = n % 10 === 0 ? `/qr/${cfg.room}.png?params=${n}` : `/api/plugin/v1/room?room_id=${cfg.room}`;
+          return req;
+        },
       },
-    }],
+    ],
   });
   const codes = {};
   for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) codes[k] = v.count;

@@ -25,11 +25,23 @@ const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-glass-'));
 const env = { ZHIBO_HLS: '1' };
 if (arg('batch-ms') !== undefined) env.ZHIBO_MEDIA_BATCH_MS = arg('batch-ms');
 const config = loadConfig(env, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir: dir });
-const quiet = { debug() {}, info() {}, warn: (m) => console.error(`  [zhibo warn] ${m}`), error: (m) => console.error(`  [zhibo error] ${m}`) };
+const quiet = {
+  debug() {},
+  info() {},
+  warn: (m) => console.error(`  [zhibo warn] ${m}`),
+  error: (m) => console.error(`  [zhibo error] ${m}`),
+};
 const z = await createZhibo(config, { log: quiet });
 const urls = await z.listen();
 const demo = await ensureDemo(z.services, Math.floor(Date.now() / 1000));
-process.send?.({ http: urls.http, pushAddr: demo.pushAddr, roomId: demo.roomId, batchMs: config.mediaBatchMs, pid: process.pid, dataDir: dir });
+process.send?.({
+  http: urls.http,
+  pushAddr: demo.pushAddr,
+  roomId: demo.roomId,
+  batchMs: config.mediaBatchMs,
+  pid: process.pid,
+  dataDir: dir,
+});
 
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on('message', async (m) => {

@@ -11,7 +11,15 @@
 import { connect } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { ChunkReader, commandMessage, controlMessages, decodeAmf0, encodeAmf0, encodeMessage, MSG } from '../../packages/media/dist/index.js';
+import {
+  ChunkReader,
+  commandMessage,
+  controlMessages,
+  decodeAmf0,
+  encodeAmf0,
+  encodeMessage,
+  MSG,
+} from '../../packages/media/dist/index.js';
 
 const CLK_TCK = 100; // Linux USER_HZ (getconf CLK_TCK) for /proc/PID/stat
 const SHARED = Buffer.allocUnsafe(256 << 10); // every socket reads into this one buffer (onread): no per-read allocation
@@ -27,9 +35,21 @@ class Viewer {
   inBody = false;
   chunked = false;
   // chunked decoding: 0 size line, 1 data, 2 CRLF after data, 3 done
-  cs = 0; cSize = 0; cSizeDone = false; cRemain = 0;
+  cs = 0;
+  cSize = 0;
+  cSizeDone = false;
+  cRemain = 0;
   // FLV parsing: 0 file header, 1 tag header, 2 tag body
-  fs = 0; fNeed = 13; th = Buffer.alloc(11); thLen = 0; tagType = 0; tagTs = 0; tagSize = 0; bodyPos = 0; b0 = -1; b1 = -1;
+  fs = 0;
+  fNeed = 13;
+  th = Buffer.alloc(11);
+  thLen = 0;
+  tagType = 0;
+  tagTs = 0;
+  tagSize = 0;
+  bodyPos = 0;
+  b0 = -1;
+  b1 = -1;
 
   constructor(port, path, opts = {}) {
     this.onTag = opts.onTag ?? null;
@@ -41,7 +61,9 @@ class Viewer {
       onread: { buffer: SHARED, callback: (n, buf) => this.onRead(buf, n) },
     });
     this.socket.setNoDelay(true);
-    this.socket.on('connect', () => this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: zhibo-bench\r\nAccept: */*\r\n\r\n`));
+    this.socket.on('connect', () =>
+      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: zhibo-bench\r\nAccept: */*\r\n\r\n`),
+    );
     this.socket.on('error', () => {});
     this.socket.on('close', () => {
       this.closed = true;
@@ -199,7 +221,8 @@ function procCpuMs(pid) {
 function procRunqueueWaitMs(pid) {
   let ns = 0;
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[1]);
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[1]);
   } catch {
     return NaN;
   }
@@ -268,7 +291,13 @@ async function ttff(port, path, tries) {
   }
   firstByte.sort((a, b) => a - b);
   keyframe.sort((a, b) => a - b);
-  return { tries, ok: keyframe.length, firstByteP50: quantile(firstByte, 0.5), keyframeP50: quantile(keyframe, 0.5), keyframeMax: keyframe.at(-1) ?? NaN };
+  return {
+    tries,
+    ok: keyframe.length,
+    firstByteP50: quantile(firstByte, 0.5),
+    keyframeP50: quantile(keyframe, 0.5),
+    keyframeMax: keyframe.at(-1) ?? NaN,
+  };
 }
 
 // ---- a controlled RTMP publisher (handshake, connect, createStream, publish; then FLV tags paced in real time) ----
@@ -336,7 +365,14 @@ class Publisher {
     await this.until(() => this.handshaken, 'handshake');
     this.send(controlMessages.setChunkSize(4096));
     this.chunkSize = 4096;
-    this.send(commandMessage(0, 'connect', 1, { app, tcUrl: `rtmp://127.0.0.1/${app}`, flashVer: 'FMLE/3.0 (compatible; zhibo-bench)', type: 'nonprivate' }));
+    this.send(
+      commandMessage(0, 'connect', 1, {
+        app,
+        tcUrl: `rtmp://127.0.0.1/${app}`,
+        flashVer: 'FMLE/3.0 (compatible; zhibo-bench)',
+        type: 'nonprivate',
+      }),
+    );
     await this.until(() => this.commands.find((c) => c[0] === '_result' && c[1] === 1), 'connect result');
     this.send(commandMessage(0, 'createStream', 2, null));
     await this.until(() => this.commands.find((c) => c[0] === '_result' && c[1] === 2), 'createStream result');
@@ -459,7 +495,22 @@ async function latency({ rtmpPort, httpPort, stream, n, file, warmSec, seconds, 
   };
   const sentCount = sent.size;
   if (process.env.BENCH_DEBUG) for (const [k, e] of slow) console.error(`slow ${k} ${JSON.stringify(e)}`);
-  return { connected: conn.connected, failed: conn.failed, alive, samples, expected: sentCount * n, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), loadLagP99Ms: lag.percentile(99) / 1e6, serverCpuPct, serverWaitMs, loadWaitMs, seconds };
+  return {
+    connected: conn.connected,
+    failed: conn.failed,
+    alive,
+    samples,
+    expected: sentCount * n,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    max: q(1),
+    loadLagP99Ms: lag.percentile(99) / 1e6,
+    serverCpuPct,
+    serverWaitMs,
+    loadWaitMs,
+    seconds,
+  };
 }
 
 process.on('message', async (m) => {

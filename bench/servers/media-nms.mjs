@@ -16,14 +16,15 @@ const Context = require('node-media-server/src/core/context.js');
 const version = require('node-media-server/package.json').version;
 
 /** A free loopback port (NMS skips a listener whose configured port is 0, so it needs real numbers). */
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'zhibo-bench-nms-'));
 const rtmpPort = await freePort();

@@ -33,7 +33,9 @@ const stops = new Map();
 media.on('publishStop', (e) => stops.set(e.sessionId, performance.now()));
 media.on('recordingReady', (e) => {
   const stoppedAt = stops.get(e.sessionId);
-  process.send?.({ replay: { file: e.file, durationSec: e.durationSec, endToReadyMs: stoppedAt === undefined ? null : performance.now() - stoppedAt } });
+  process.send?.({
+    replay: { file: e.file, durationSec: e.durationSec, endToReadyMs: stoppedAt === undefined ? null : performance.now() - stoppedAt },
+  });
 });
 media.on('recordingFailed', (e) => process.send?.({ replay: { error: e.error } }));
 

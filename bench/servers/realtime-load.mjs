@@ -16,13 +16,20 @@ function connectWs(cfg, i, probe, onChat) {
       clearTimeout(timer);
       reject(e);
     });
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, roomId: cfg.roomId, deviceId: `bench-device-${cfg.run}-${i}`, sdkVersion: '1.0.4' })));
+    ws.once('open', () =>
+      ws.send(JSON.stringify({ type: 'hello', v: 1, roomId: cfg.roomId, deviceId: `bench-device-${cfg.run}-${i}`, sdkVersion: '1.0.4' })),
+    );
     ws.once('message', () => {
       clearTimeout(timer);
-      ws.on('message', probe ? (d) => {
-        const s = String(d);
-        if (s.startsWith('{"type":"chat"')) onChat(JSON.parse(s).text);
-      } : noop);
+      ws.on(
+        'message',
+        probe
+          ? (d) => {
+              const s = String(d);
+              if (s.startsWith('{"type":"chat"')) onChat(JSON.parse(s).text);
+            }
+          : noop,
+      );
       ws.on('close', () => {
         v.closedEarly = !v.closing;
       });
@@ -33,21 +40,28 @@ function connectWs(cfg, i, probe, onChat) {
 
 function connectSio(cfg, i, probe, onChat) {
   return new Promise((resolve, reject) => {
-    const s = io(`http://127.0.0.1:${cfg.port}`, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: `127.0.0.${2 + (i % 8)}` });
+    const s = io(`http://127.0.0.1:${cfg.port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      localAddress: `127.0.0.${2 + (i % 8)}`,
+    });
     const v = { send: (m) => s.emit(m.type, m), close: () => s.disconnect(), closedEarly: false };
     const timer = setTimeout(() => reject(new Error('welcome timeout')), 20_000);
     s.once('connect_error', (e) => {
       clearTimeout(timer);
       reject(e);
     });
-    s.once('connect', () => s.emit('hello', { type: 'hello', v: 1, roomId: cfg.roomId }, () => {
-      clearTimeout(timer);
-      if (probe) s.on('chat', (m) => onChat(m.text));
-      s.on('disconnect', () => {
-        v.closedEarly = !v.closing;
-      });
-      resolve(v);
-    }));
+    s.once('connect', () =>
+      s.emit('hello', { type: 'hello', v: 1, roomId: cfg.roomId }, () => {
+        clearTimeout(timer);
+        if (probe) s.on('chat', (m) => onChat(m.text));
+        s.on('disconnect', () => {
+          v.closedEarly = !v.closing;
+        });
+        resolve(v);
+      }),
+    );
   });
 }
 
@@ -66,16 +80,18 @@ async function run(cfg) {
   const t0 = performance.now();
   let next = 0;
   const failures = [];
-  await Promise.all(Array.from({ length: 100 }, async () => {
-    while (next < cfg.n && failures.length === 0) {
-      const i = next++;
-      try {
-        viewers.push(await connect(cfg, i, i < cfg.probes, onChat));
-      } catch (e) {
-        failures.push(e.message);
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (next < cfg.n && failures.length === 0) {
+        const i = next++;
+        try {
+          viewers.push(await connect(cfg, i, i < cfg.probes, onChat));
+        } catch (e) {
+          failures.push(e.message);
+        }
       }
-    }
-  }));
+    }),
+  );
   const connectMs = performance.now() - t0;
   const stop = () => {
     for (const v of viewers) {
@@ -111,8 +127,20 @@ async function run(cfg) {
   const p95 = pct(lat, 95);
   const ok = p95 < 500 && delivered >= 0.99 && early === 0;
   return {
-    ok, connectMs, p50: pct(lat, 50), p95, p99: pct(lat, 99), delivered, closedEarly: early,
-    reason: ok ? '' : p95 >= 500 ? 'p95 ≥ 500 ms' : early ? `${early} sockets closed by the server` : `${(delivered * 100).toFixed(1)} % delivered`,
+    ok,
+    connectMs,
+    p50: pct(lat, 50),
+    p95,
+    p99: pct(lat, 99),
+    delivered,
+    closedEarly: early,
+    reason: ok
+      ? ''
+      : p95 >= 500
+        ? 'p95 ≥ 500 ms'
+        : early
+          ? `${early} sockets closed by the server`
+          : `${(delivered * 100).toFixed(1)} % delivered`,
   };
 }
 

@@ -11,7 +11,11 @@ io.on('connection', (socket) => {
     socket.join('room');
     ack?.({ type: 'welcome', seq: 0, room: { roomId: m?.roomId, likes: total } });
   });
-  socket.on('chat', (m) => io.to('room').emit('chat', { type: 'chat', id: String(++ids), openid: 'o', nick: 'n', text: String(m?.text).slice(0, 200), at: Date.now() }));
+  socket.on('chat', (m) =>
+    io
+      .to('room')
+      .emit('chat', { type: 'chat', id: String(++ids), openid: 'o', nick: 'n', text: String(m?.text).slice(0, 200), at: Date.now() }),
+  );
   socket.on('like', (m) => {
     total += m?.count ?? 1;
     io.to('room').emit('likes', { type: 'likes', total, delta: m?.count ?? 1 });

@@ -31,7 +31,8 @@ wss.on('connection', (ws) => {
     if (m.type === 'hello') {
       members.add(ws);
       ws.send(JSON.stringify({ type: 'welcome', seq: 0, room: { roomId: m.roomId, likes: total } }));
-    } else if (m.type === 'chat') all(JSON.stringify({ type: 'chat', id: String(++ids), openid: 'o', nick: 'n', text: String(m.text).slice(0, 200), at: Date.now() }));
+    } else if (m.type === 'chat')
+      all(JSON.stringify({ type: 'chat', id: String(++ids), openid: 'o', nick: 'n', text: String(m.text).slice(0, 200), at: Date.now() }));
     else if (m.type === 'like' && merge) delta += m.count;
     else if (m.type === 'like') {
       total += m.count;

@@ -31,7 +31,26 @@ if (!['rtmp', 'whip'].includes(PROTO) || !URL_) {
 
 const FRAME = (W * H * 3) / 2;
 const bgN = FPS * 2;
-const bg = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${FPS}`, '-frames:v', String(bgN), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: FRAME * bgN + 1 });
+const bg = spawnSync(
+  'ffmpeg',
+  [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${W}x${H}:rate=${FPS}`,
+    '-frames:v',
+    String(bgN),
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  ],
+  { maxBuffer: FRAME * bgN + 1 },
+);
 if (bg.status !== 0) {
   console.error(`whip-glass-pub: background: ${bg.stderr}`);
   process.exit(1);
@@ -45,9 +64,20 @@ if (PROTO === 'rtmp') {
 } else {
   const host = arg('host', '127.0.0.1');
   pc = new RTCPeerConnection({
-    iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle', iceInterfaceAddresses: { udp4: host }, iceAdditionalHostAddresses: [host],
+    iceServers: [],
+    iceUseIpv6: false,
+    bundlePolicy: 'max-bundle',
+    iceInterfaceAddresses: { udp4: host },
+    iceAdditionalHostAddresses: [host],
     codecs: {
-      video: [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI()], parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' })],
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/H264',
+          clockRate: 90000,
+          rtcpFeedback: [useNACK(), usePLI()],
+          parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+        }),
+      ],
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
     },
   });
@@ -57,7 +87,11 @@ if (PROTO === 'rtmp') {
   pc.addTransceiver(a, { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
   if (pc.iceGatheringState !== 'complete') await new Promise((r) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && r()));
-  const res = await fetch(URL_, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${arg('key')}` }, body: pc.localDescription.sdp });
+  const res = await fetch(URL_, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${arg('key')}` },
+    body: pc.localDescription.sdp,
+  });
   if (res.status !== 201) {
     console.error(`whip-glass-pub: POST ${res.status} ${await res.text()}`);
     process.exit(1);
@@ -67,7 +101,9 @@ if (PROTO === 'rtmp') {
   await new Promise((r) => {
     const t = setTimeout(() => {
       console.error(`whip-glass-pub: not connected within 20 s (${pc.connectionState})`);
-      fetch(location, { method: 'DELETE', headers: { Authorization: `Bearer ${arg('key')}` } }).catch(() => {}).finally(() => process.exit(3));
+      fetch(location, { method: 'DELETE', headers: { Authorization: `Bearer ${arg('key')}` } })
+        .catch(() => {})
+        .finally(() => process.exit(3));
     }, 20_000);
     if (pc.connectionState === 'connected') r(clearTimeout(t));
     else pc.connectionStateChange.subscribe((s) => s === 'connected' && r(clearTimeout(t)));
@@ -79,19 +115,95 @@ if (PROTO === 'rtmp') {
     s.on('message', (b) => ((b[1] & 0x7f) >= 72 && (b[1] & 0x7f) <= 76 ? null : track.writeRtp(b)));
     ports.push(s.address().port);
   }
-  outputs = ['-map', '0:v', ...video(), '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${ports[0]}?rtcpport=${ports[0]}&pkt_size=1200`,
-    '-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-ac', '2', '-frame_duration', '20', '-f', 'rtp', '-payload_type', '111', `rtp://127.0.0.1:${ports[1]}?rtcpport=${ports[1]}&pkt_size=1200`];
+  outputs = [
+    '-map',
+    '0:v',
+    ...video(),
+    '-f',
+    'rtp',
+    '-payload_type',
+    '96',
+    `rtp://127.0.0.1:${ports[0]}?rtcpport=${ports[0]}&pkt_size=1200`,
+    '-map',
+    '1:a',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '64k',
+    '-ac',
+    '2',
+    '-frame_duration',
+    '20',
+    '-f',
+    'rtp',
+    '-payload_type',
+    '111',
+    `rtp://127.0.0.1:${ports[1]}?rtcpport=${ports[1]}&pkt_size=1200`,
+  ];
 }
 
 function video() {
-  return ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-bf', '0',
-    '-g', String(FPS * GOP), '-keyint_min', String(FPS * GOP), '-sc_threshold', '0', '-b:v', BITRATE, '-maxrate', BITRATE, '-bufsize', BITRATE];
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'baseline',
+    '-pix_fmt',
+    'yuv420p',
+    '-bf',
+    '0',
+    '-g',
+    String(FPS * GOP),
+    '-keyint_min',
+    String(FPS * GOP),
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    BITRATE,
+    '-maxrate',
+    BITRATE,
+    '-bufsize',
+    BITRATE,
+  ];
 }
 
-const ff = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error',
-  '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`, '-framerate', String(FPS), '-thread_queue_size', '64', '-i', 'pipe:0',
-  '-f', 's16le', '-ar', String(RATE), '-ac', '1', '-thread_queue_size', '64', '-i', 'pipe:3', ...outputs,
-], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+const ff = spawn(
+  'ffmpeg',
+  [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-s',
+    `${W}x${H}`,
+    '-framerate',
+    String(FPS),
+    '-thread_queue_size',
+    '64',
+    '-i',
+    'pipe:0',
+    '-f',
+    's16le',
+    '-ar',
+    String(RATE),
+    '-ac',
+    '1',
+    '-thread_queue_size',
+    '64',
+    '-i',
+    'pipe:3',
+    ...outputs,
+  ],
+  { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] },
+);
 let err = '';
 ff.stderr.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-4000)));
 for (const s of [ff.stdin, ff.stdio[3]]) s.on('error', () => {});
@@ -114,7 +226,7 @@ let n = 0;
 function tick() {
   const due = Math.floor((performance.now() - t0) / (1000 / FPS));
   if (due > n + 2) n = due; // late: skip to the current slot, never a burst of stale frames
-  const frame = Buffer.from(bg.stdout.subarray((n % bgN) * FRAME, (n % bgN + 1) * FRAME));
+  const frame = Buffer.from(bg.stdout.subarray((n % bgN) * FRAME, ((n % bgN) + 1) * FRAME));
   paintStamp(frame, W, H, Date.now());
   ff.stdin.write(frame);
   ff.stdio[3].write(tone());

@@ -7,9 +7,20 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, useNACK, us
 
 const [endpoint, file] = process.argv.slice(2);
 const pc = new RTCPeerConnection({
-  iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle', iceInterfaceAddresses: { udp4: '127.0.0.1' }, iceAdditionalHostAddresses: ['127.0.0.1'],
+  iceServers: [],
+  iceUseIpv6: false,
+  bundlePolicy: 'max-bundle',
+  iceInterfaceAddresses: { udp4: '127.0.0.1' },
+  iceAdditionalHostAddresses: ['127.0.0.1'],
   codecs: {
-    video: [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI()], parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' })],
+    video: [
+      new RTCRtpCodecParameters({
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        rtcpFeedback: [useNACK(), usePLI()],
+        parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+      }),
+    ],
     audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
   },
 });
@@ -19,7 +30,11 @@ pc.addTransceiver(v, { direction: 'sendonly' });
 pc.addTransceiver(a, { direction: 'sendonly' });
 await pc.setLocalDescription(await pc.createOffer());
 if (pc.iceGatheringState !== 'complete') await new Promise((r) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && r()));
-const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer secret' }, body: pc.localDescription.sdp });
+const res = await fetch(endpoint, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer secret' },
+  body: pc.localDescription.sdp,
+});
 if (res.status !== 201) throw new Error(`POST ${res.status} ${await res.text()}`);
 const location = new URL(res.headers.get('location'), endpoint).toString();
 await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
@@ -27,7 +42,9 @@ await new Promise((r) => {
   // not connected within 20 s (ICE failed on a loaded machine): say so and exit, the bench tries again
   const t = setTimeout(() => {
     console.error(`whip-pub: ${endpoint}: not connected within 20 s (${pc.connectionState})`);
-    fetch(location, { method: 'DELETE' }).catch(() => {}).finally(() => process.exit(3));
+    fetch(location, { method: 'DELETE' })
+      .catch(() => {})
+      .finally(() => process.exit(3));
   }, 20_000);
   if (pc.connectionState === 'connected') r(clearTimeout(t));
   else pc.connectionStateChange.subscribe((s) => s === 'connected' && r(clearTimeout(t)));
@@ -40,9 +57,35 @@ for (const track of [v, a]) {
   socks.push(s);
 }
 const [vp, ap] = socks.map((s) => s.address().port);
-const ff = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file,
-  '-map', '0:v', '-c', 'copy', '-f', 'rtp', `rtp://127.0.0.1:${vp}?rtcpport=${vp}&pkt_size=1200`,
-  '-map', '0:a', '-c', 'copy', '-f', 'rtp', `rtp://127.0.0.1:${ap}?rtcpport=${ap}&pkt_size=1200`], { stdio: 'ignore' });
+const ff = spawn(
+  'ffmpeg',
+  [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-re',
+    '-stream_loop',
+    '-1',
+    '-i',
+    file,
+    '-map',
+    '0:v',
+    '-c',
+    'copy',
+    '-f',
+    'rtp',
+    `rtp://127.0.0.1:${vp}?rtcpport=${vp}&pkt_size=1200`,
+    '-map',
+    '0:a',
+    '-c',
+    'copy',
+    '-f',
+    'rtp',
+    `rtp://127.0.0.1:${ap}?rtcpport=${ap}&pkt_size=1200`,
+  ],
+  { stdio: 'ignore' },
+);
 process.send({ ok: true, ffmpegPid: ff.pid });
 process.on('message', async (m) => {
   if (m !== 'stop') return;

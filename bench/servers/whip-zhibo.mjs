@@ -4,8 +4,10 @@ import { createServer } from 'node:http';
 import { MediaServer, createWhipNodeHandler } from '../../packages/media/dist/index.js';
 
 const media = new MediaServer({
-  rtmpHost: '127.0.0.1', rtmpPort: 0,
-  authorizePublish: async (r) => (r.query.key === 'secret' ? { ok: true, streamId: r.streamName } : { ok: false, reason: 'bad key', kind: 'unauthorized' }),
+  rtmpHost: '127.0.0.1',
+  rtmpPort: 0,
+  authorizePublish: async (r) =>
+    r.query.key === 'secret' ? { ok: true, streamId: r.streamName } : { ok: false, reason: 'bad key', kind: 'unauthorized' },
   whip: { bindAddress: '127.0.0.1' },
 });
 const { port: rtmpPort } = await media.listen();

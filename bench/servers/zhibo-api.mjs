@@ -15,10 +15,33 @@ const { appid, appsecret } = await s.apps.create('bench');
 const img = await s.images.upload(appid, solidPng(32, 32, [1, 2, 3]));
 const now = Math.floor(Date.now() / 1000);
 const goods = [];
-for (let g = 0; g < 20; g++) goods.push((await s.goods.add(appid, { coverImgUrl: img.media_id, name: `商品${g}`, priceType: 1, price: `${g + 1}.99`, url: `pages/goods?id=${g}` })).goodsId);
+for (let g = 0; g < 20; g++)
+  goods.push(
+    (
+      await s.goods.add(appid, {
+        coverImgUrl: img.media_id,
+        name: `商品${g}`,
+        priceType: 1,
+        price: `${g + 1}.99`,
+        url: `pages/goods?id=${g}`,
+      })
+    ).goodsId,
+  );
 let roomId = 0;
 for (let r = 0; r < 100; r++) {
-  roomId = await s.rooms.create(appid, { name: `压测直播间${r}`, coverImg: img.media_id, shareImg: img.media_id, startTime: now + 600 + r * 60, endTime: now + 600 + r * 60 + 3600, anchorName: '主播', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0 });
+  roomId = await s.rooms.create(appid, {
+    name: `压测直播间${r}`,
+    coverImg: img.media_id,
+    shareImg: img.media_id,
+    startTime: now + 600 + r * 60,
+    endTime: now + 600 + r * 60 + 3600,
+    anchorName: '主播',
+    type: 1,
+    screenType: 0,
+    closeLike: 0,
+    closeGoods: 0,
+    closeComment: 0,
+  });
   await s.goods.addToRoom(appid, roomId, goods);
 }
 const { access_token } = await s.apps.issueToken('client_credential', appid, appsecret);

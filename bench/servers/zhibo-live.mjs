@@ -21,7 +21,18 @@ const img = await s.images.upload(appid, solidPng(32, 32, [1, 2, 3]));
 const now = Math.floor(Date.now() / 1000);
 const ids = [];
 for (let r = 0; r < rooms; r++)
-  ids.push(await s.rooms.create(appid, { name: `压测直播间${r}`, coverImg: img.media_id, shareImg: img.media_id, startTime: now + 600, endTime: now + 7200, anchorName: '主播', type: 1, screenType: 0 }));
+  ids.push(
+    await s.rooms.create(appid, {
+      name: `压测直播间${r}`,
+      coverImg: img.media_id,
+      shareImg: img.media_id,
+      startTime: now + 600,
+      endTime: now + 7200,
+      anchorName: '主播',
+      type: 1,
+      screenType: 0,
+    }),
+  );
 const pushUrls = [];
 for (const id of ids) pushUrls.push((await s.rooms.getAny(id)) && `${urls.rtmp}/${id}?key=${(await s.rooms.getAny(id)).stream_key}`);
 const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -34,7 +45,11 @@ process.on('message', async (m) => {
   } else if (m?.op === 'subscribe') {
     // golive: n subscriptions of one room (bulk insert, as the reminders benchmark does)
     const t = performance.now();
-    for (let i = 0; i < m.n; i += 10_000) await s.reminders.bulkSubscribe(m.room, Array.from({ length: Math.min(10_000, m.n - i) }, (_, j) => `o-bench-${m.room}-${i + j}`));
+    for (let i = 0; i < m.n; i += 10_000)
+      await s.reminders.bulkSubscribe(
+        m.room,
+        Array.from({ length: Math.min(10_000, m.n - i) }, (_, j) => `o-bench-${m.room}-${i + j}`),
+      );
     process.send?.({ ms: performance.now() - t });
   } else if (m?.op === 'apply') {
     // one status transition, timed here (no IPC in the measurement)
@@ -42,7 +57,10 @@ process.on('message', async (m) => {
     const r = await s.rooms.apply(m.room, m.cause, 'bench');
     process.send?.({ ms: performance.now() - t, kind: r.kind });
   } else if (m?.op === 'outbox') {
-    const [c] = await z.db.query(`SELECT count(*) FILTER (WHERE kind = 'delivery')::int AS deliveries, count(*) FILTER (WHERE kind = 'fanout' AND state = 'pending')::int AS fanouts FROM reminder_outbox WHERE room_id = $1`, [m.room]);
+    const [c] = await z.db.query(
+      `SELECT count(*) FILTER (WHERE kind = 'delivery')::int AS deliveries, count(*) FILTER (WHERE kind = 'fanout' AND state = 'pending')::int AS fanouts FROM reminder_outbox WHERE room_id = $1`,
+      [m.room],
+    );
     process.send?.(c);
   } else if (m === 'stop') {
     await z.close();

@@ -33,15 +33,18 @@ export async function latencyPart({ rounds, joins, seconds, bitrate, log, track 
     return { c, info, stop };
   };
   const status = async (http, roomId) => (await (await fetch(`${http}/api/plugin/v1/status?room_id=${roomId}`)).json()).liveStatus;
-  const flvHasVideo = (http, roomId) => fetch(`${http}/live/${roomId}.flv`).then(async (res) => {
-    // the FLV header, metadata and sequence headers come at once when a publisher is there; then the GOP cache
-    const reader = res.body.getReader();
-    let n = 0;
-    const end = Date.now() + 3000;
-    while (n < 20_000 && Date.now() < end) n += (await reader.read()).value?.length ?? 0;
-    await reader.cancel();
-    return n >= 20_000;
-  }).catch(() => false);
+  const flvHasVideo = (http, roomId) =>
+    fetch(`${http}/live/${roomId}.flv`)
+      .then(async (res) => {
+        // the FLV header, metadata and sequence headers come at once when a publisher is there; then the GOP cache
+        const reader = res.body.getReader();
+        let n = 0;
+        const end = Date.now() + 3000;
+        while (n < 20_000 && Date.now() < end) n += (await reader.read()).value?.length ?? 0;
+        await reader.cancel();
+        return n >= 20_000;
+      })
+      .catch(() => false);
   const waitFor = async (what, fn, ms = 30_000) => {
     const end = Date.now() + ms;
     while (!(await fn())) {
@@ -76,7 +79,20 @@ export async function latencyPart({ rounds, joins, seconds, bitrate, log, track 
       whip: async () => {
         for (let attempt = 1; ; attempt++) {
           try {
-            return (await child('../servers/whip-glass-pub.mjs', ['--proto', 'whip', '--url', whipUrl, '--key', key, '--host', host, '--bitrate', bitrate])).stop;
+            return (
+              await child('../servers/whip-glass-pub.mjs', [
+                '--proto',
+                'whip',
+                '--url',
+                whipUrl,
+                '--key',
+                key,
+                '--host',
+                host,
+                '--bitrate',
+                bitrate,
+              ])
+            ).stop;
           } catch (e) {
             if (attempt === 3) throw e;
             log(`whip publisher: ${e.message}; trying again`);
@@ -127,7 +143,9 @@ export async function latencyPart({ rounds, joins, seconds, bitrate, log, track 
           for (let j = 0; j < joins; j++) {
             const s = await join();
             js.push(s);
-            log(`round ${r + 1} ${name} join ${j + 1}: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, ttff ${s.ttffMs} ms, freezes ${s.freezes}` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`);
+            log(
+              `round ${r + 1} ${name} join ${j + 1}: ${s.ok ? `median ${s.median} ms, p95 ${s.p95}, first ${s.first}, ttff ${s.ttffMs} ms, freezes ${s.freezes}` : 'no frames'}${s.bad ? `, ${s.bad} unreadable` : ''}`,
+            );
             await sleep(500 + Math.round(Math.random() * 1000)); // joins land at different points of the GOP
           }
           results[name].push(pool(js));
@@ -142,16 +160,25 @@ export async function latencyPart({ rounds, joins, seconds, bitrate, log, track 
     }
     const overall = Object.fromEntries(names.map((n) => [n, pool(allJoins[n])]));
     const rows = names.map((n) => ({
-      publisher: n, joins: overall[n].joins, 'joins failed': overall[n].failed, frames: overall[n].frames,
-      'median ms': overall[n].median, 'p95 ms': overall[n].p95,
+      publisher: n,
+      joins: overall[n].joins,
+      'joins failed': overall[n].failed,
+      frames: overall[n].frames,
+      'median ms': overall[n].median,
+      'p95 ms': overall[n].p95,
       'round medians ms': results[n].map((p) => p.median).join(' / '),
       'join medians ms (min–max)': `${Math.min(...allJoins[n].filter((j) => j.ok).map((j) => j.median))}–${Math.max(...allJoins[n].filter((j) => j.ok).map((j) => j.median))}`,
-      'first frame ms (median)': median(overall[n].first), freezes: overall[n].freezes,
+      'first frame ms (median)': median(overall[n].first),
+      freezes: overall[n].freezes,
     }));
-    console.log(`\nGlass to glass, HTTP-FLV in Chromium (mpegts.js, stash off, chasing on); ${rounds} rounds × ${joins} joins × ${seconds} s per publisher; all frames of all joins pooled\n`);
+    console.log(
+      `\nGlass to glass, HTTP-FLV in Chromium (mpegts.js, stash off, chasing on); ${rounds} rounds × ${joins} joins × ${seconds} s per publisher; all frames of all joins pooled\n`,
+    );
     console.log(table(rows));
     const m = (n) => overall[n].median;
-    console.log(`\nWHIP − RTMP (same encoder): ${m('whip') - m('rtmp')} ms; Chromium's WHIP − RTMP: ${m('whip-chrome') - m('rtmp')} ms (medians)`);
+    console.log(
+      `\nWHIP − RTMP (same encoder): ${m('whip') - m('rtmp')} ms; Chromium's WHIP − RTMP: ${m('whip-chrome') - m('rtmp')} ms (medians)`,
+    );
     return { rows, medians: Object.fromEntries(names.map((n) => [n, m(n)])) };
   } finally {
     for (const s of stops) await s().catch((e) => log(`stop: ${e.message}`));

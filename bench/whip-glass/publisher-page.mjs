@@ -41,7 +41,10 @@ function publisherPage() {
       const t = pc.addTransceiver(track, { direction: 'sendonly', ...(track.kind === 'video' ? { sendEncodings: [{ maxBitrate }] } : {}) });
       if (track.kind === 'video') {
         const codecs = RTCRtpSender.getCapabilities('video').codecs;
-        t.setCodecPreferences([...codecs.filter((x) => /h264/i.test(x.mimeType)), ...codecs.filter((x) => /rtx|red|ulpfec/i.test(x.mimeType))]);
+        t.setCodecPreferences([
+          ...codecs.filter((x) => /h264/i.test(x.mimeType)),
+          ...codecs.filter((x) => /rtx|red|ulpfec/i.test(x.mimeType)),
+        ]);
       }
     }
     await pc.setLocalDescription(await pc.createOffer());
@@ -50,7 +53,11 @@ function publisherPage() {
       pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
       setTimeout(r, 3000);
     });
-    const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` }, body: pc.localDescription.sdp });
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` },
+      body: pc.localDescription.sdp,
+    });
     if (res.status !== 201) throw new Error(`WHIP POST ${res.status}: ${await res.text()}`);
     const location = new URL(res.headers.get('Location'), endpoint).toString();
     await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
@@ -67,14 +74,17 @@ const HTML = `<!doctype html><meta charset="utf-8"><title>WHIP clock publisher</
 
 /** A loopback server for the publisher page. close() is idempotent. */
 export async function servePublisherPage() {
-  const srv = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(HTML));
+  const srv = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(HTML),
+  );
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
   let closed;
   return {
     url: `http://127.0.0.1:${srv.address().port}/`,
-    close: () => (closed ??= new Promise((r) => {
-      srv.closeAllConnections();
-      srv.close(() => r());
-    })),
+    close: () =>
+      (closed ??= new Promise((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      })),
   };
 }

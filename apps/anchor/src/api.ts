@@ -19,7 +19,13 @@ export async function call<T>(method: 'GET' | 'POST', path: string, body?: unkno
   }
   let r: Response;
   try {
-    r = await fetch(path, { method, headers, body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined, credentials: 'same-origin', cache: 'no-store' });
+    r = await fetch(path, {
+      method,
+      headers,
+      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
   } catch {
     throw new ApiError(0, 'network', '网络不可用 · The server cannot be reached');
   }

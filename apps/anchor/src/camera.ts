@@ -29,14 +29,22 @@ export class Camera {
   }
 
   async open(): Promise<MediaStream> {
-    if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('这个浏览器不能使用摄像头（需要 HTTPS）· Camera access needs HTTPS and a current browser');
+    if (!navigator.mediaDevices?.getUserMedia)
+      throw new CameraError('这个浏览器不能使用摄像头（需要 HTTPS）· Camera access needs HTTPS and a current browser');
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({ video: this.videoConstraints(), audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } });
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        video: this.videoConstraints(),
+        audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      });
     } catch (e) {
       const name = (e as DOMException).name;
-      throw new CameraError(name === 'NotAllowedError'
-        ? '请允许使用摄像头和麦克风 · Allow the camera and microphone for this page (browser settings), then reload'
-        : name === 'NotFoundError' ? '没有找到摄像头 · No camera or microphone found' : `摄像头打不开 · The camera could not be opened (${name})`);
+      throw new CameraError(
+        name === 'NotAllowedError'
+          ? '请允许使用摄像头和麦克风 · Allow the camera and microphone for this page (browser settings), then reload'
+          : name === 'NotFoundError'
+            ? '没有找到摄像头 · No camera or microphone found'
+            : `摄像头打不开 · The camera could not be opened (${name})`,
+      );
     }
     this.applyMute();
     return this.stream;

@@ -22,7 +22,8 @@ function message(root: HTMLElement, title: string, text: string): void {
 async function boot(): Promise<void> {
   const root = document.getElementById('zb-anchor') ?? document.body.appendChild(h('div', { id: 'zb-anchor' }));
   const roomId = Number(new URLSearchParams(location.search).get('room_id'));
-  if (!Number.isInteger(roomId) || roomId <= 0) return message(root, '链接无效 · Invalid link', '这个链接缺少直播间号 · This link has no room_id.');
+  if (!Number.isInteger(roomId) || roomId <= 0)
+    return message(root, '链接无效 · Invalid link', '这个链接缺少直播间号 · This link has no room_id.');
   const ticket = new URLSearchParams(location.hash.slice(1)).get('ticket');
   // The ticket works once: take it out of the address bar (and history) before anything else.
   if (ticket) history.replaceState(null, '', `${location.pathname}${location.search}`);
@@ -37,7 +38,11 @@ async function boot(): Promise<void> {
     return message(root, '打不开这个直播间 · Cannot open the room', err.message);
   }
   if (!window.isSecureContext) {
-    return message(root, '需要 HTTPS · HTTPS needed', '浏览器只在 HTTPS 页面上允许使用摄像头。请让管理员为 zhibo 配置 HTTPS。Browsers allow the camera on https:// pages only: serve zhibo over HTTPS (ZHIBO_PUBLIC_URL).');
+    return message(
+      root,
+      '需要 HTTPS · HTTPS needed',
+      '浏览器只在 HTTPS 页面上允许使用摄像头。请让管理员为 zhibo 配置 HTTPS。Browsers allow the camera on https:// pages only: serve zhibo over HTTPS (ZHIBO_PUBLIC_URL).',
+    );
   }
   const page = new AnchorPage(root, room);
   window.__zhiboAnchor = page;

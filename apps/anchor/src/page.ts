@@ -26,21 +26,34 @@ export class AnchorPage {
   private sentBytes = { at: 0, bytes: 0 };
   private finished = false;
 
-  private readonly video = h('video', { class: 'an-preview is-mirrored', autoplay: true, muted: true, playsinline: true, 'aria-label': '摄像头预览 · Camera preview' });
+  private readonly video = h('video', {
+    class: 'an-preview is-mirrored',
+    autoplay: true,
+    muted: true,
+    playsinline: true,
+    'aria-label': '摄像头预览 · Camera preview',
+  });
   private readonly statusEl = h('span', { class: 'an-status' });
   private readonly elapsed = h('span', { class: 'an-elapsed', 'aria-label': '直播时长 · Elapsed' });
   private readonly viewers = h('span', { class: 'an-viewers', text: '0' });
   private readonly likes = h('span', { class: 'an-likes', text: '0' });
   private readonly net = h('div', { class: 'an-net', hidden: true, role: 'status' });
   private readonly rate = h('span', { class: 'an-rate' });
-  private readonly rotate = h('div', { class: 'an-rotate', hidden: true, text: '横屏直播间：请把手机横过来 · Landscape room: turn your phone sideways' });
+  private readonly rotate = h('div', {
+    class: 'an-rotate',
+    hidden: true,
+    text: '横屏直播间：请把手机横过来 · Landscape room: turn your phone sideways',
+  });
   private readonly presentedEl = h('div', { class: 'an-presented', hidden: true });
   private readonly chat = new ChatOverlay();
   private readonly shelf: ShelfSheet;
   private readonly go = h('button', { type: 'button', class: 'an-go', 'data-action': 'go-live' });
   private readonly mic = h('button', { type: 'button', class: 'an-ctl', 'data-action': 'mute', 'aria-pressed': 'false' });
-  private readonly quality = h('select', { class: 'an-ctl an-quality', name: 'quality', 'aria-label': '画质 · Quality' },
-    ...Object.keys(QUALITIES).map((k) => h('option', { value: k, text: k })));
+  private readonly quality = h(
+    'select',
+    { class: 'an-ctl an-quality', name: 'quality', 'aria-label': '画质 · Quality' },
+    ...Object.keys(QUALITIES).map((k) => h('option', { value: k, text: k })),
+  );
 
   constructor(
     private readonly root: HTMLElement,
@@ -79,21 +92,54 @@ export class AnchorPage {
     });
     this.quality.addEventListener('change', () => void this.setQuality(this.quality.value as Quality));
     this.go.addEventListener('click', () => void this.onGo());
-    this.root.replaceChildren(h('div', { class: `an ${portrait ? 'an-portrait' : 'an-landscape'}` },
-      h('div', { class: 'an-stage' }, this.video),
-      h('header', { class: 'an-top' },
-        h('div', { class: 'an-title' }, h('strong', { text: this.room.name }), this.statusEl),
-        h('div', { class: 'an-stats' }, this.elapsed, h('span', { class: 'an-stat' }, '观看 ', this.viewers), h('span', { class: 'an-stat' }, '♥ ', this.likes), this.rate),
-        this.net, this.rotate),
-      h('div', { class: 'an-bottom' },
-        this.presentedEl,
-        this.chat.el,
-        h('div', { class: 'an-controls' },
-          h('button', { type: 'button', class: 'an-ctl', 'data-action': 'flip', onclick: () => void this.flip() }, '翻转', h('small', { text: 'Flip' })),
-          this.mic, this.quality,
-          h('button', { type: 'button', class: 'an-ctl', 'data-action': 'shelf', onclick: () => void this.shelf.open() }, '商品', h('small', { text: 'Goods' }))),
-        this.go),
-      this.shelf.el));
+    this.root.replaceChildren(
+      h(
+        'div',
+        { class: `an ${portrait ? 'an-portrait' : 'an-landscape'}` },
+        h('div', { class: 'an-stage' }, this.video),
+        h(
+          'header',
+          { class: 'an-top' },
+          h('div', { class: 'an-title' }, h('strong', { text: this.room.name }), this.statusEl),
+          h(
+            'div',
+            { class: 'an-stats' },
+            this.elapsed,
+            h('span', { class: 'an-stat' }, '观看 ', this.viewers),
+            h('span', { class: 'an-stat' }, '♥ ', this.likes),
+            this.rate,
+          ),
+          this.net,
+          this.rotate,
+        ),
+        h(
+          'div',
+          { class: 'an-bottom' },
+          this.presentedEl,
+          this.chat.el,
+          h(
+            'div',
+            { class: 'an-controls' },
+            h(
+              'button',
+              { type: 'button', class: 'an-ctl', 'data-action': 'flip', onclick: () => void this.flip() },
+              '翻转',
+              h('small', { text: 'Flip' }),
+            ),
+            this.mic,
+            this.quality,
+            h(
+              'button',
+              { type: 'button', class: 'an-ctl', 'data-action': 'shelf', onclick: () => void this.shelf.open() },
+              '商品',
+              h('small', { text: 'Goods' }),
+            ),
+          ),
+          this.go,
+        ),
+        this.shelf.el,
+      ),
+    );
   }
 
   private renderMic(): void {
@@ -115,13 +161,23 @@ export class AnchorPage {
     this.statusEl.textContent = STATUS_TEXT[status] ?? String(status);
     this.statusEl.dataset.status = String(status);
     if (status !== 106 && this.publisher?.state !== 'reconnecting') show(this.net, false);
-    if (FINAL.has(status)) void this.finish(); // fire-and-forget (called from sync code); finish() never rejects: stop() and release() do not
+    if (FINAL.has(status))
+      void this.finish(); // fire-and-forget (called from sync code); finish() never rejects: stop() and release() do not
     else if (!this.publisher || this.publisher.state === 'stopped') this.setState('preview');
   }
 
   private async onGo(): Promise<void> {
     if (this.publisher && this.publisher.state !== 'stopped') {
-      if (!(await confirmSheet(this.root, '结束直播？End the live?', '所有观众的直播都会结束（已结束 103），不能再开始；回放会自动生成。The live ends for everyone and cannot be restarted; the replay is prepared.', '结束直播 · End live', true))) return;
+      if (
+        !(await confirmSheet(
+          this.root,
+          '结束直播？End the live?',
+          '所有观众的直播都会结束（已结束 103），不能再开始；回放会自动生成。The live ends for everyone and cannot be restarted; the replay is prepared.',
+          '结束直播 · End live',
+          true,
+        ))
+      )
+        return;
       try {
         this.setStatus((await call<{ status: number }>('POST', AnchorRoutes.end(this.room.roomId))).status);
       } catch (e) {
@@ -130,9 +186,20 @@ export class AnchorPage {
       return;
     }
     if (!this.camera.stream) return toast(this.root, '摄像头未打开 · The camera is not open', 'error');
-    if (!(await confirmSheet(this.root, '开始直播？Go live?', '观众会看到并听到这个摄像头。Viewers will see and hear this camera.', '开始直播 · Go live', false))) return;
+    if (
+      !(await confirmSheet(
+        this.root,
+        '开始直播？Go live?',
+        '观众会看到并听到这个摄像头。Viewers will see and hear this camera.',
+        '开始直播 · Go live',
+        false,
+      ))
+    )
+      return;
     const p = new WhipPublisher({
-      endpoint: this.room.whipPath, maxBitrate: QUALITIES[this.camera.quality].bitrate, reconnectWindowMs: this.room.abnormalTimeoutMs,
+      endpoint: this.room.whipPath,
+      maxBitrate: QUALITIES[this.camera.quality].bitrate,
+      reconnectWindowMs: this.room.abnormalTimeoutMs,
       token: async () => (await call<AnchorRoom>('GET', AnchorRoutes.room(this.room.roomId)).catch(() => this.room)).streamKey,
     });
     this.publisher = p;
@@ -145,7 +212,13 @@ export class AnchorPage {
       this.publisher = null;
       this.setState('preview');
       const err = e as WhipError;
-      toast(this.root, err.status === 409 ? '这个直播间已经有人在推流（OBS 或另一台设备）· Another device or OBS is already streaming to this room' : err.message, 'error');
+      toast(
+        this.root,
+        err.status === 409
+          ? '这个直播间已经有人在推流（OBS 或另一台设备）· Another device or OBS is already streaming to this room'
+          : err.message,
+        'error',
+      );
     }
   }
 

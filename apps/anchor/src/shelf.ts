@@ -53,16 +53,34 @@ export class ShelfSheet {
   private render(): void {
     const items = this.goods.map((g) => {
       const on = this.presented === g.goods_id;
-      return h('li', { class: `an-goods${on ? ' is-presented' : ''}`, 'data-goods-id': g.goods_id },
-        /^https?:\/\//.test(g.cover_img) ? h('img', { src: g.cover_img, alt: '', referrerpolicy: 'no-referrer' }) : h('span', { class: 'an-goods-img' }),
+      return h(
+        'li',
+        { class: `an-goods${on ? ' is-presented' : ''}`, 'data-goods-id': g.goods_id },
+        /^https?:\/\//.test(g.cover_img)
+          ? h('img', { src: g.cover_img, alt: '', referrerpolicy: 'no-referrer' })
+          : h('span', { class: 'an-goods-img' }),
         h('div', { class: 'an-goods-main' }, h('strong', { text: g.name }), h('span', { text: price(g) })),
-        h('button', { type: 'button', class: `an-btn ${on ? '' : 'an-btn-primary'}`, 'data-action': on ? 'unpresent' : 'present', onclick: () => void this.present(on ? 0 : g.goods_id),
-          text: on ? '停止讲解 · Stop' : '讲解 · Present' }));
+        h('button', {
+          type: 'button',
+          class: `an-btn ${on ? '' : 'an-btn-primary'}`,
+          'data-action': on ? 'unpresent' : 'present',
+          onclick: () => void this.present(on ? 0 : g.goods_id),
+          text: on ? '停止讲解 · Stop' : '讲解 · Present',
+        }),
+      );
     });
     this.el.replaceChildren(
-      h('div', { class: 'an-sheet-head' }, h('strong', { text: '商品 · Products' }), h('button', { type: 'button', class: 'an-btn', 'data-action': 'close-shelf', onclick: () => this.close(), text: '关闭 · Close' })),
+      h(
+        'div',
+        { class: 'an-sheet-head' },
+        h('strong', { text: '商品 · Products' }),
+        h('button', { type: 'button', class: 'an-btn', 'data-action': 'close-shelf', onclick: () => this.close(), text: '关闭 · Close' }),
+      ),
       this.room.closeGoods
         ? h('p', { class: 'an-muted', text: '这个直播间关闭了商品货架 · The shelf is off for this room' })
-        : items.length ? h('ol', { class: 'an-goods-list' }, ...items) : h('p', { class: 'an-muted', text: '货架上没有在售商品（在控制台添加）· No products on sale: add them in the console' }));
+        : items.length
+          ? h('ol', { class: 'an-goods-list' }, ...items)
+          : h('p', { class: 'an-muted', text: '货架上没有在售商品（在控制台添加）· No products on sale: add them in the console' }),
+    );
   }
 }

@@ -19,13 +19,28 @@ export function confirmSheet(host: HTMLElement, title: string, text: string, ok:
       sheet.remove();
       resolve(v);
     };
-    const sheet = h('div', { class: 'an-modal', role: 'dialog', 'aria-modal': 'true', 'aria-label': title },
-      h('div', { class: 'an-modal-card' },
+    const sheet = h(
+      'div',
+      { class: 'an-modal', role: 'dialog', 'aria-modal': 'true', 'aria-label': title },
+      h(
+        'div',
+        { class: 'an-modal-card' },
         h('h2', { text: title }),
         h('p', { text }),
-        h('div', { class: 'an-modal-actions' },
+        h(
+          'div',
+          { class: 'an-modal-actions' },
           h('button', { type: 'button', class: 'an-btn', 'data-action': 'cancel', onclick: () => close(false), text: '取消 · Cancel' }),
-          h('button', { type: 'button', class: `an-btn ${danger ? 'an-btn-danger' : 'an-btn-primary'}`, 'data-action': 'confirm', onclick: () => close(true), text: ok }))));
+          h('button', {
+            type: 'button',
+            class: `an-btn ${danger ? 'an-btn-danger' : 'an-btn-primary'}`,
+            'data-action': 'confirm',
+            onclick: () => close(true),
+            text: ok,
+          }),
+        ),
+      ),
+    );
     host.append(sheet);
     sheet.querySelector<HTMLButtonElement>('[data-action=confirm]')?.focus();
   });
@@ -52,6 +67,8 @@ export class ChatOverlay {
     const key = last.map((c) => c.id).join(',');
     if (key === this.shown) return;
     this.shown = key;
-    this.el.replaceChildren(...last.map((c) => h('li', { class: 'an-comment', 'data-id': c.id }, h('b', { text: `${c.nick || '观众'}：` }), c.text)));
+    this.el.replaceChildren(
+      ...last.map((c) => h('li', { class: 'an-comment', 'data-id': c.id }, h('b', { text: `${c.nick || '观众'}：` }), c.text)),
+    );
   }
 }

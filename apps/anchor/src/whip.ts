@@ -121,7 +121,11 @@ export class WhipPublisher extends Emitter<Events> {
     const pc = new RTCPeerConnection({ iceServers: [] });
     this.pc = pc;
     for (const track of stream.getTracks()) {
-      const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], ...(track.kind === 'video' ? { sendEncodings: [{ maxBitrate: this.maxBitrate }] } : {}) });
+      const t = pc.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [stream],
+        ...(track.kind === 'video' ? { sendEncodings: [{ maxBitrate: this.maxBitrate }] } : {}),
+      });
       if (track.kind === 'video') preferH264(t);
     }
     pc.addEventListener('connectionstatechange', () => this.onConnection(pc));
@@ -129,7 +133,11 @@ export class WhipPublisher extends Emitter<Events> {
     await gathered(pc, 3000);
     let res: Response;
     try {
-      res = await fetch(this.o.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${this.token}` }, body: pc.localDescription!.sdp });
+      res = await fetch(this.o.endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${this.token}` },
+        body: pc.localDescription!.sdp,
+      });
     } catch {
       throw new WhipError(0, '网络不可用 · the WHIP endpoint cannot be reached');
     }
@@ -217,7 +225,8 @@ function preferH264(t: RTCRtpTransceiver): void {
   if (!h264.length) return;
   t.setCodecPreferences([...h264, ...codecs.filter((c) => /rtx|red|ulpfec/i.test(c.mimeType))]);
 }
-const rank = (c: RTCRtpCodec) => (/packetization-mode=1/.test(c.sdpFmtpLine ?? '') ? 2 : 0) + (/profile-level-id=42e0/.test(c.sdpFmtpLine ?? '') ? 1 : 0);
+const rank = (c: RTCRtpCodec) =>
+  (/packetization-mode=1/.test(c.sdpFmtpLine ?? '') ? 2 : 0) + (/profile-level-id=42e0/.test(c.sdpFmtpLine ?? '') ? 1 : 0);
 
 function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();

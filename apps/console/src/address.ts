@@ -20,11 +20,21 @@ export function addressNote(a: PublicAddress, what: 'links' | 'push'): HTMLEleme
     change = 'Phones and encoders must reach it. To pin another address (a domain, a proxy), set ZHIBO_PUBLIC_URL on the server.';
   } else if (a.loopbackOnly) {
     why = ': only this computer can open them, a phone can not.';
-    change = 'Restart with npm start -- --http 0.0.0.0:8080 and open the console by this computer’s network address, or set ZHIBO_PUBLIC_URL.';
+    change =
+      'Restart with npm start -- --http 0.0.0.0:8080 and open the console by this computer’s network address, or set ZHIBO_PUBLIC_URL.';
   } else {
     why = ', this server’s network address.';
     change = 'To change it, set ZHIBO_PUBLIC_URL on the server and restart.';
   }
-  return h('div', { class: `address-note${a.loopbackOnly ? ' is-warning' : ''}`, role: a.loopbackOnly ? 'alert' : 'note', 'data-address-source': a.source },
-    h('strong', { text: `${uses}${why || '.'}` }), ' ', h('span', { text: change }));
+  return h(
+    'div',
+    {
+      class: `address-note${a.loopbackOnly ? ' is-warning' : ''}`,
+      role: a.loopbackOnly ? 'alert' : 'note',
+      'data-address-source': a.source,
+    },
+    h('strong', { text: `${uses}${why || '.'}` }),
+    ' ',
+    h('span', { text: change }),
+  );
 }

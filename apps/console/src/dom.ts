@@ -4,7 +4,8 @@ type Handler = (e: Event) => void;
 export type Attrs = Record<string, string | number | boolean | null | undefined | Handler | Record<string, string>>;
 
 /** An attribute value as text (numbers and booleans as written; anything else as JSON, never "[object Object]"). */
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
@@ -46,8 +47,20 @@ export function setTimeZone(z: string | undefined): void {
 export const timeZone = (): string => zone;
 
 function parts(ms: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value])) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value])) as Record<
+    'year' | 'month' | 'day' | 'hour' | 'minute' | 'second',
+    string
+  >;
 }
 
 /** 2026-11-23 12:00 in the app's time zone */

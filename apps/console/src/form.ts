@@ -32,8 +32,14 @@ export class Form {
     if (input && !input.id) input.id = id;
     const error = h('div', { class: 'field-error', id: `${id}-err`, role: 'alert', 'data-error-for': name });
     input?.setAttribute('aria-describedby', `${id}-err`);
-    const wrap = h('div', { class: 'field', dataset: { field: name } },
-      h('label', { class: 'field-label', for: input?.id ?? id, text: label }), control, hint ? h('div', { class: 'hint', text: hint }) : null, error);
+    const wrap = h(
+      'div',
+      { class: 'field', dataset: { field: name } },
+      h('label', { class: 'field-label', for: input?.id ?? id, text: label }),
+      control,
+      hint ? h('div', { class: 'hint', text: hint }) : null,
+      error,
+    );
     this.slots.set(name, { wrap, error });
     return wrap;
   }
@@ -93,15 +99,24 @@ export function input(name: string, attrs: Record<string, string | number | bool
 }
 
 export function select(name: string, options: Array<[string, string]>, value: string): HTMLSelectElement {
-  const s = h('select', { name, class: 'input' }, options.map(([v, l]) => h('option', { value: v, text: l })));
+  const s = h(
+    'select',
+    { name, class: 'input' },
+    options.map(([v, l]) => h('option', { value: v, text: l })),
+  );
   s.value = value;
   return s;
 }
 
 /** A segmented radio group. */
 export function segmented(name: string, options: Array<[string, string]>, value: string): HTMLElement {
-  return h('div', { class: 'segmented', role: 'radiogroup' }, options.map(([v, l]) =>
-    h('label', { class: 'segment' }, h('input', { type: 'radio', name, value: v, checked: v === value }), h('span', { text: l }))));
+  return h(
+    'div',
+    { class: 'segmented', role: 'radiogroup' },
+    options.map(([v, l]) =>
+      h('label', { class: 'segment' }, h('input', { type: 'radio', name, value: v, checked: v === value }), h('span', { text: l })),
+    ),
+  );
 }
 
 export function radioValue(root: ParentNode, name: string): string {
@@ -110,13 +125,18 @@ export function radioValue(root: ParentNode, name: string): string {
 
 /** An on/off switch (a checkbox styled as a switch). */
 export function toggle(name: string, label: string, on: boolean, hint?: string): HTMLElement {
-  return h('label', { class: 'switch-row' },
+  return h(
+    'label',
+    { class: 'switch-row' },
     h('span', { class: 'switch-text' }, h('span', { text: label }), hint ? h('small', { class: 'hint', text: hint }) : null),
-    h('input', { type: 'checkbox', role: 'switch', name, checked: on, class: 'switch' }));
+    h('input', { type: 'checkbox', role: 'switch', name, checked: on, class: 'switch' }),
+  );
 }
 
-export const checked = (root: ParentNode, name: string): boolean => root.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.checked ?? false;
-export const valueOf = (root: ParentNode, name: string): string => (root.querySelector<HTMLInputElement>(`[name="${name}"]`)?.value ?? '').trim();
+export const checked = (root: ParentNode, name: string): boolean =>
+  root.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.checked ?? false;
+export const valueOf = (root: ParentNode, name: string): string =>
+  (root.querySelector<HTMLInputElement>(`[name="${name}"]`)?.value ?? '').trim();
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
@@ -132,7 +152,13 @@ export interface ImageField {
  * An image picker that uploads at once (type and size are checked here for a quick answer, and again by the
  * server, which sniffs the bytes). Messages go to the form's slot for `kind`.
  */
-export function imageField(api: Api, appid: string, form: Form, kind: string, opts: { label: string; maxBytes: number; current?: string; hint: string; shape?: 'wide' | 'tall' | 'square' }): ImageField {
+export function imageField(
+  api: Api,
+  appid: string,
+  form: Form,
+  kind: string,
+  opts: { label: string; maxBytes: number; current?: string; hint: string; shape?: 'wide' | 'tall' | 'square' },
+): ImageField {
   let value = opts.current ?? '';
   let uploading = false;
   const img = h('img', { class: 'thumb-img', alt: '', src: opts.current || undefined, hidden: !opts.current });
@@ -174,8 +200,11 @@ export function imageField(api: Api, appid: string, form: Form, kind: string, op
       uploading = false;
     }
   });
-  const el = h('div', { class: 'image-field' },
+  const el = h(
+    'div',
+    { class: 'image-field' },
     h('div', { class: `thumb thumb-${opts.shape ?? 'square'}` }, img, placeholder),
-    h('div', { class: 'image-side' }, h('label', { class: 'btn btn-secondary file-btn' }, 'Choose image…', file), status));
+    h('div', { class: 'image-side' }, h('label', { class: 'btn btn-secondary file-btn' }, 'Choose image…', file), status),
+  );
   return { el: form.field(kind, opts.label, el, opts.hint), value: () => value, pending: () => uploading };
 }

@@ -36,7 +36,12 @@ const ROUTES: Route[] = [
   { re: /^#\/apps\/(wx[0-9a-f]+)\/settings$/, keys: ['appid'], page: settingsPage, section: 'settings' },
   { re: /^#\/apps\/(wx[0-9a-f]+)\/members(?:\?.*)?$/, keys: ['appid'], page: membersPage, section: 'members' },
   { re: /^#\/rooms\/(\d+)\/edit$/, keys: ['id'], page: roomFormPage, section: 'rooms' },
-  { re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays|members))?$/, keys: ['id', 'tab'], page: roomPage, section: 'rooms' },
+  {
+    re: /^#\/rooms\/(\d+)(?:\/(live|goods|comments|share|numbers|replays|members))?$/,
+    keys: ['id', 'tab'],
+    page: roomPage,
+    section: 'rooms',
+  },
   { re: /^#\/accounts$/, keys: [], page: accountsPage, section: 'accounts' },
   { re: /^#\/me$/, keys: [], page: mePage, section: 'me' },
 ];
@@ -47,7 +52,10 @@ class ConsoleApp {
   private apps: AppInfo[] = [];
   private appid: string | undefined;
   private disposers: Array<() => void> = [];
-  private readonly shell = createShell(() => void this.signOut(), (hash) => this.go(hash));
+  private readonly shell = createShell(
+    () => void this.signOut(),
+    (hash) => this.go(hash),
+  );
   private renderSeq = 0;
 
   constructor(private readonly host: HTMLElement) {
@@ -61,7 +69,10 @@ class ConsoleApp {
       if (!this.account?.mustChangePassword) return;
       this.account = { ...this.account, mustChangePassword: false };
       // an event handler: a failed reload of the apps list is a toast (a 401 also goes to the sign-in page)
-      void this.refreshApps().then(() => this.go('#/'), (e: unknown) => toast(e instanceof Error ? e.message : String(e), 'error'));
+      void this.refreshApps().then(
+        () => this.go('#/'),
+        (e: unknown) => toast(e instanceof Error ? e.message : String(e), 'error'),
+      );
     });
   }
 
@@ -112,12 +123,14 @@ class ConsoleApp {
     const hash = location.hash || '#/';
     if (!this.account || hash === '#/login') {
       if (this.account && hash === '#/login') return this.go('#/');
-      this.host.replaceChildren(await loginPage(this.api, async (account) => {
-        this.account = account;
-        if (account.mustChangePassword) return this.go('#/me');
-        await this.refreshApps();
-        this.go(this.apps.length === 1 ? `#/apps/${this.apps[0]!.appid}` : '#/apps');
-      }));
+      this.host.replaceChildren(
+        await loginPage(this.api, async (account) => {
+          this.account = account;
+          if (account.mustChangePassword) return this.go('#/me');
+          await this.refreshApps();
+          this.go(this.apps.length === 1 ? `#/apps/${this.apps[0]!.appid}` : '#/apps');
+        }),
+      );
       document.title = 'Sign in · zhibo console';
       return;
     }
@@ -154,7 +167,10 @@ class ConsoleApp {
     try {
       el = route ? await route.page(ctx) : notFound();
     } catch (e) {
-      el = e instanceof ApiError && e.status === 404 ? notFound(e.message) : h('div', { class: 'page' }, h('div', { class: 'form-error', text: (e as Error).message }));
+      el =
+        e instanceof ApiError && e.status === 404
+          ? notFound(e.message)
+          : h('div', { class: 'page' }, h('div', { class: 'form-error', text: (e as Error).message }));
     }
     if (seq !== this.renderSeq) return;
     this.shell.main.replaceChildren(el);
@@ -165,9 +181,20 @@ class ConsoleApp {
 }
 
 function notFound(message = 'This page does not exist.'): HTMLElement {
-  return h('div', { class: 'page' }, h('div', { class: 'empty' }, h('h3', { text: 'Not found' }), h('p', { text: message }), h('a', { class: 'btn btn-primary', href: '#/', text: 'Back to the console' })));
+  return h(
+    'div',
+    { class: 'page' },
+    h(
+      'div',
+      { class: 'empty' },
+      h('h3', { text: 'Not found' }),
+      h('p', { text: message }),
+      h('a', { class: 'btn btn-primary', href: '#/', text: 'Back to the console' }),
+    ),
+  );
 }
 
 // top level: start() shows a failed session read as a toast and pages show their own errors; anything else is a toast here
-void new ConsoleApp(document.getElementById('app')!).start()
+void new ConsoleApp(document.getElementById('app')!)
+  .start()
   .catch((e: unknown) => toast(`The console could not start: ${e instanceof Error ? e.message : String(e)}`, 'error'));

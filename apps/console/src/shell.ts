@@ -36,11 +36,24 @@ export function createShell(onSignOut: () => void, go: (hash: string) => void): 
   const nav = h('nav', { class: 'nav', 'aria-label': 'Sections' });
   const who = h('div', { class: 'who' });
   const main = h('main', { class: 'main', id: 'main', tabindex: '-1' });
-  const side = h('aside', { class: 'side' },
-    h('a', { class: 'brand', href: '#/' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'zhibo', h('small', { text: ' 直播 · console' }))),
+  const side = h(
+    'aside',
+    { class: 'side' },
+    h(
+      'a',
+      { class: 'brand', href: '#/' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+      h('span', { class: 'brand-name' }, 'zhibo', h('small', { text: ' 直播 · console' })),
+    ),
     h('div', { class: 'side-app' }, h('label', { class: 'side-label', text: 'App' }), appSelect),
     nav,
-    h('div', { class: 'side-foot' }, who, h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: onSignOut, 'data-action': 'sign-out' }, 'Sign out')));
+    h(
+      'div',
+      { class: 'side-foot' },
+      who,
+      h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: onSignOut, 'data-action': 'sign-out' }, 'Sign out'),
+    ),
+  );
   const root = h('div', { class: 'shell' }, h('a', { class: 'skip', href: '#main', text: 'Skip to content' }), side, main);
 
   return {
@@ -50,20 +63,37 @@ export function createShell(onSignOut: () => void, go: (hash: string) => void): 
       appSelect.replaceChildren(
         ...(appid ? [] : [h('option', { value: '', text: apps.length ? 'Choose an app…' : 'No app yet' })]),
         ...apps.map((a) => h('option', { value: a.appid, text: a.owner && !a.mine ? `${a.name} (${a.owner})` : a.name })),
-        h('option', { value: '__new', text: '＋ New app…' }));
+        h('option', { value: '__new', text: '＋ New app…' }),
+      );
       appSelect.value = appid ?? '';
       const item = (key: string, href: string, label: string, icon: string) =>
-        h('a', { href, class: `nav-item${section === key ? ' is-active' : ''}`, 'aria-current': section === key ? 'page' : undefined },
-          h('span', { class: 'nav-icon', 'aria-hidden': 'true', text: icon }), h('span', { text: label }));
+        h(
+          'a',
+          { href, class: `nav-item${section === key ? ' is-active' : ''}`, 'aria-current': section === key ? 'page' : undefined },
+          h('span', { class: 'nav-icon', 'aria-hidden': 'true', text: icon }),
+          h('span', { text: label }),
+        );
       nav.replaceChildren(
-        ...(appid ? [item('rooms', `#/apps/${appid}`, 'Live rooms', '●'), item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'),
-          item('members', `#/apps/${appid}/members`, 'Members', '☺'), item('followers', `#/apps/${appid}/followers`, 'Followers', '♥'),
-          item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙')] : []),
+        ...(appid
+          ? [
+              item('rooms', `#/apps/${appid}`, 'Live rooms', '●'),
+              item('goods', `#/apps/${appid}/goods`, 'Goods', '▦'),
+              item('members', `#/apps/${appid}/members`, 'Members', '☺'),
+              item('followers', `#/apps/${appid}/followers`, 'Followers', '♥'),
+              item('settings', `#/apps/${appid}/settings`, 'App settings', '⚙'),
+            ]
+          : []),
         item('apps', '#/apps', 'All apps', '◫'),
-        ...(account.role === 'operator' ? [item('review', '#/review', 'Goods review', '✓'), item('accounts', '#/accounts', 'Accounts', '☺')] : []),
+        ...(account.role === 'operator'
+          ? [item('review', '#/review', 'Goods review', '✓'), item('accounts', '#/accounts', 'Accounts', '☺')]
+          : []),
         item('me', '#/me', 'My password', '✱'),
-        h('button', { type: 'button', class: 'nav-item nav-signout btn-ghost', onclick: onSignOut, text: 'Sign out' }));
-      who.replaceChildren(h('strong', { text: account.name }), h('span', { class: 'muted', text: ` ${account.login}${account.role === 'operator' ? ' · operator' : ''}` }));
+        h('button', { type: 'button', class: 'nav-item nav-signout btn-ghost', onclick: onSignOut, text: 'Sign out' }),
+      );
+      who.replaceChildren(
+        h('strong', { text: account.name }),
+        h('span', { class: 'muted', text: ` ${account.login}${account.role === 'operator' ? ' · operator' : ''}` }),
+      );
     },
   };
 }

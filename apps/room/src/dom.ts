@@ -62,5 +62,10 @@ export function show(el: Element, on: boolean): void {
 
 /** A round avatar: the first letter of the name behind the picture (shown when there is none or it fails). */
 export function avatar(src: string, name: string, cls: string): HTMLSpanElement {
-  return h('span', { class: `zb-avatar ${cls}` }, h('span', { class: 'zb-avatar-fallback', text: [...name][0] ?? '' }), img(src, name, 'zb-avatar-img'));
+  return h(
+    'span',
+    { class: `zb-avatar ${cls}` },
+    h('span', { class: 'zb-avatar-fallback', text: [...name][0] ?? '' }),
+    img(src, name, 'zb-avatar-img'),
+  );
 }

@@ -36,7 +36,9 @@ function boot(): void {
   window.__zhiboRoom = page;
   // not awaited (boot is sync): start() retries the room read and shows a missing room itself; anything else lands on the page here
   void page.start().catch((e: unknown) => {
-    app.replaceChildren(h('div', { class: 'zb-fatal' }, h('h1', { text: T.tryLater }), h('p', { text: e instanceof Error ? e.message : String(e) })));
+    app.replaceChildren(
+      h('div', { class: 'zb-fatal' }, h('h1', { text: T.tryLater }), h('p', { text: e instanceof Error ? e.message : String(e) })),
+    );
   });
 }
 

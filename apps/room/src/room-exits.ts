@@ -63,7 +63,10 @@ export class RoomExits {
     }
     // Goods taps per product for the console's numbers (issue 5): a beacon survives the navigation.
     try {
-      navigator.sendBeacon?.(`${this.h.sdk.client.server}/api/plugin/v1/goods-tap`, new Blob([JSON.stringify({ room_id: room.roomId, goods_id: g.goods_id, openid: this.h.openid() })], { type: 'text/plain' }));
+      navigator.sendBeacon?.(
+        `${this.h.sdk.client.server}/api/plugin/v1/goods-tap`,
+        new Blob([JSON.stringify({ room_id: room.roomId, goods_id: g.goods_id, openid: this.h.openid() })], { type: 'text/plain' }),
+      );
     } catch {
       /* counting a tap must never block the purchase */
     }

@@ -4,12 +4,18 @@
  * merchant's pages with the S-PARAMS-2 query.
  */
 import {
-  CloseCode, LiveStatus, PluginErrorCode, WebRoutes, isLiveStatus,
-  type EntryInfo, type PluginError, type PluginReplaysResponse, type PluginRoomResponse, type WelcomeMsg,
+  CloseCode,
+  LiveStatus,
+  PluginErrorCode,
+  WebRoutes,
+  isLiveStatus,
+  type EntryInfo,
+  type PluginError,
+  type PluginReplaysResponse,
+  type PluginRoomResponse,
+  type WelcomeMsg,
 } from '@zhibo/protocol';
-import {
-  LivePlayer, type HlsModule, type MpegtsModule, type PlayerTech, type RoomChannel, type RoomLink, type ZhiboSdk,
-} from '@zhibo/sdk';
+import { LivePlayer, type HlsModule, type MpegtsModule, type PlayerTech, type RoomChannel, type RoomLink, type ZhiboSdk } from '@zhibo/sdk';
 import { h, img, show } from './dom.js';
 import { ICONS } from './icons.js';
 import { ChatView, Composer } from './ui-chat.js';
@@ -41,7 +47,15 @@ const savedNick = (): string => {
 const ERR_TEXT: Record<string, string> = T.err;
 
 export class RoomPage {
-  private readonly video = h('video', { class: 'zb-video', muted: true, autoplay: true, playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, disablepictureinpicture: true });
+  private readonly video = h('video', {
+    class: 'zb-video',
+    muted: true,
+    autoplay: true,
+    playsinline: true,
+    'webkit-playsinline': true,
+    'x5-playsinline': true,
+    disablepictureinpicture: true,
+  });
   private readonly poster = h('div', { class: 'zb-poster' });
   private readonly loading = h('div', { class: 'zb-loading', hidden: true }, h('div', { class: 'zb-spinner' }));
   private readonly overlay = new StatusOverlay();
@@ -70,10 +84,21 @@ export class RoomPage {
   /** 103: the one replay with its markers and chat replay (issue 15) */
   private replayView: ReplayView | undefined;
 
-  constructor(private readonly root: HTMLElement, private readonly sdk: ZhiboSdk, private readonly link: RoomLink, private readonly opts: RoomPageOptions) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly sdk: ZhiboSdk,
+    private readonly link: RoomLink,
+    private readonly opts: RoomPageOptions,
+  ) {
     this.exits = new RoomExits({
-      sdk, link, root, toast: this.toast,
-      room: () => this.room, openid: () => this.openid, setOpenid: (o) => (this.openid = o), muted: () => this.video.muted,
+      sdk,
+      link,
+      root,
+      toast: this.toast,
+      room: () => this.room,
+      openid: () => this.openid,
+      setOpenid: (o) => (this.openid = o),
+      muted: () => this.video.muted,
     });
     this.chat = new ChatView(() => this.openid);
     this.composer = new Composer((t) => this.sendChat(t));
@@ -89,7 +114,16 @@ export class RoomPage {
 
   /** A stable read-only view for tests and the console (window.__zhiboRoom). */
   debug() {
-    return { status: this.status, openid: this.openid, mutedSelf: this.mutedSelf, videoOnly: this.videoOnly, channel: this.channel?.state ?? 'none', tech: this.player?.currentTech ?? null, currentTime: this.video.currentTime, latency: this.player?.latencyStats() ?? null };
+    return {
+      status: this.status,
+      openid: this.openid,
+      mutedSelf: this.mutedSelf,
+      videoOnly: this.videoOnly,
+      channel: this.channel?.state ?? 'none',
+      tech: this.player?.currentTech ?? null,
+      currentTime: this.video.currentTime,
+      latency: this.player?.latencyStats() ?? null,
+    };
   }
 
   async start(): Promise<void> {
@@ -116,7 +150,13 @@ export class RoomPage {
     if (this.videoOnly) {
       this.upgrade.set(true, T.tooOld(room.minSdkVersion));
       // fire-and-forget: the openid only tags this viewer's links; without it the video-only page still works
-      void this.sdk.requirePlugin('live-player-plugin').getOpenid({ room_id: room.roomId }).then((r) => (this.openid = r.openid), () => undefined);
+      void this.sdk
+        .requirePlugin('live-player-plugin')
+        .getOpenid({ room_id: room.roomId })
+        .then(
+          (r) => (this.openid = r.openid),
+          () => undefined,
+        );
     } else {
       this.connect(room);
       this.setupFollow(room.roomId);
@@ -164,7 +204,10 @@ export class RoomPage {
   }
 
   private setupPlayer(room: PluginRoomResponse): void {
-    const importVendor = <T>(name: string) => import(/* @vite-ignore */ this.opts.vendorUrl(name)).then((m: { default: T & { default?: T } }) => (m.default.default ?? m.default) as T);
+    const importVendor = <T>(name: string) =>
+      import(/* @vite-ignore */ this.opts.vendorUrl(name)).then(
+        (m: { default: T & { default?: T } }) => (m.default.default ?? m.default) as T,
+      );
     this.player = new LivePlayer({
       video: this.video,
       media: withDevice(room.media, this.sdk.client.deviceId),
@@ -181,7 +224,9 @@ export class RoomPage {
     this.player.on('waiting', () => (this.loading.hidden = this.status !== LiveStatus.Live));
     this.player.on('needsGesture', () => this.unmute.set(true, T.tapToPlay));
     this.player.on('error', (m) => this.toast.show(m, 4000));
-    this.video.addEventListener('resize', () => this.root.classList.toggle('zb-wide-video', this.video.videoWidth > this.video.videoHeight));
+    this.video.addEventListener('resize', () =>
+      this.root.classList.toggle('zb-wide-video', this.video.videoWidth > this.video.videoHeight),
+    );
   }
 
   /**
@@ -226,7 +271,11 @@ export class RoomPage {
   private toggleFullscreen(): void {
     // a click handler: a refused fullscreen change leaves the page as it is
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
-    else void this.root.querySelector<HTMLElement>('.zb-stage')?.requestFullscreen?.().catch(() => undefined);
+    else
+      void this.root
+        .querySelector<HTMLElement>('.zb-stage')
+        ?.requestFullscreen?.()
+        .catch(() => undefined);
   }
 
   private unmuteNow(): void {
@@ -341,11 +390,18 @@ export class RoomPage {
       serverNow: () => Date.now() + this.serverOffset,
       subscribe: () => this.subscribeButton(),
       // `v` keeps each read fresh (the read is cacheable for 30 s; the list changes when a segment is ready)
-      replays: () => this.sdk.client.get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId, v: Date.now() }, { identity: false })
-        .then((r) => ({ replays: r.replays, pending: r.pending ?? 0 })),
+      replays: () =>
+        this.sdk.client
+          .get<PluginReplaysResponse>(WebRoutes.replays, { room_id: this.room!.roomId, v: Date.now() }, { identity: false })
+          .then((r) => ({ replays: r.replays, pending: r.pending ?? 0 })),
     });
     if (s === LiveStatus.Ended && !this.room.closeReplay) {
-      this.replayView ??= new ReplayView(this.root, { client: this.sdk.client, roomId: this.room.roomId, poster: this.room.coverImg, buy: (g) => void this.exits.openGoods(g) });
+      this.replayView ??= new ReplayView(this.root, {
+        client: this.sdk.client,
+        roomId: this.room.roomId,
+        poster: this.room.coverImg,
+        buy: (g) => void this.exits.openGoods(g),
+      });
       this.replayView.start();
     }
     if (s === LiveStatus.Live) {
@@ -363,18 +419,26 @@ export class RoomPage {
   private setupFollow(roomId: number): void {
     const api = this.sdk.follows;
     let following = false;
-    api.state(roomId).then((r) => {
-      following = r.following;
-      this.top.setFollowing(following);
-    }, () => undefined);
+    api.state(roomId).then(
+      (r) => {
+        following = r.following;
+        this.top.setFollowing(following);
+      },
+      () => undefined,
+    );
     this.top.followButton.onclick = () => {
       const b = this.top.followButton;
       b.disabled = true;
-      (following ? api.unfollow(roomId) : api.follow(roomId)).then((r) => {
-        following = r.following;
-        this.top.setFollowing(following);
-        this.toast.show(following ? T.followed : T.unfollowed);
-      }, () => this.toast.show(T.tryLater)).finally(() => (b.disabled = false));
+      (following ? api.unfollow(roomId) : api.follow(roomId))
+        .then(
+          (r) => {
+            following = r.following;
+            this.top.setFollowing(following);
+            this.toast.show(following ? T.followed : T.unfollowed);
+          },
+          () => this.toast.show(T.tryLater),
+        )
+        .finally(() => (b.disabled = false));
     };
   }
 
@@ -391,7 +455,10 @@ export class RoomPage {
     const plugin = this.sdk.requirePlugin('live-player-plugin');
     this.poll = setInterval(() => {
       if (this.channel && this.channel.state === 'open') return;
-      plugin.getLiveStatus({ room_id: this.link.room_id }).then((r) => this.applyStatus(r.liveStatus), () => undefined);
+      plugin.getLiveStatus({ room_id: this.link.room_id }).then(
+        (r) => this.applyStatus(r.liveStatus),
+        () => undefined,
+      );
     }, 15_000);
   }
 

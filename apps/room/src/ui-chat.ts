@@ -16,10 +16,14 @@ export class ChatView {
 
   constructor(private readonly selfOpenid: () => string) {
     this.el.append(this.pinned, this.list, this.more);
-    this.list.addEventListener('scroll', () => {
-      this.stick = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 24;
-      if (this.stick) this.clearUnseen();
-    }, { passive: true });
+    this.list.addEventListener(
+      'scroll',
+      () => {
+        this.stick = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 24;
+        if (this.stick) this.clearUnseen();
+      },
+      { passive: true },
+    );
     this.more.addEventListener('click', () => {
       this.stick = true;
       this.scroll();
@@ -38,10 +42,16 @@ export class ChatView {
   add(c: ChatComment, animate = true): void {
     if (this.list.querySelector(`[data-id="${CSS.escape(c.id)}"]`)) return;
     const anchor = c.role === 'anchor';
-    const row = h('div', { class: `zb-msg${c.openid === this.selfOpenid() ? ' zb-msg-self' : ''}${anchor ? ' zb-msg-anchor' : ''}${animate ? ' zb-in' : ''}`, 'data-id': c.id },
+    const row = h(
+      'div',
+      {
+        class: `zb-msg${c.openid === this.selfOpenid() ? ' zb-msg-self' : ''}${anchor ? ' zb-msg-anchor' : ''}${animate ? ' zb-in' : ''}`,
+        'data-id': c.id,
+      },
       anchor ? h('span', { class: 'zb-badge-anchor', text: T.anchor }) : null,
       h('span', { class: 'zb-nick', text: `${c.nick}：` }),
-      h('span', { class: 'zb-text', text: c.text }));
+      h('span', { class: 'zb-text', text: c.text }),
+    );
     this.list.append(row);
     this.trim();
     if (this.stick) this.scroll();
@@ -89,11 +99,31 @@ export class Composer {
   private readonly placeholder = T.saySomething;
 
   /** the viewer's display name in the chat; tap to change it */
-  readonly nameButton = h('button', { class: 'zb-name', type: 'button', 'aria-label': T.changeName, title: T.changeName, 'data-testid': 'my-name' });
+  readonly nameButton = h('button', {
+    class: 'zb-name',
+    type: 'button',
+    'aria-label': T.changeName,
+    title: T.changeName,
+    'data-testid': 'my-name',
+  });
 
   constructor(onSend: (text: string) => boolean) {
-    this.input = h('input', { class: 'zb-input', type: 'text', enterkeyhint: 'send', maxlength: RealtimeLimits.chatMaxChars, placeholder: this.placeholder, 'aria-label': T.comments, autocomplete: 'off' });
-    this.el = h('form', { class: 'zb-composer', action: '#' }, this.nameButton, this.input, h('button', { class: 'zb-send', type: 'submit', text: T.send }));
+    this.input = h('input', {
+      class: 'zb-input',
+      type: 'text',
+      enterkeyhint: 'send',
+      maxlength: RealtimeLimits.chatMaxChars,
+      placeholder: this.placeholder,
+      'aria-label': T.comments,
+      autocomplete: 'off',
+    });
+    this.el = h(
+      'form',
+      { class: 'zb-composer', action: '#' },
+      this.nameButton,
+      this.input,
+      h('button', { class: 'zb-send', type: 'submit', text: T.send }),
+    );
     this.el.addEventListener('submit', (e) => {
       e.preventDefault();
       const text = this.input.value.trim();

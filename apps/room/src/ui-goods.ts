@@ -7,7 +7,12 @@ import { T } from './text.js';
 
 function price(g: LiveInfoGoods): HTMLElement {
   const p = priceLabel(g);
-  return h('span', { class: 'zb-price' }, h('span', { class: 'zb-price-now', text: p.now }), p.was ? h('s', { class: 'zb-price-was', text: p.was }) : null);
+  return h(
+    'span',
+    { class: 'zb-price' },
+    h('span', { class: 'zb-price-now', text: p.now }),
+    p.was ? h('s', { class: 'zb-price-was', text: p.was }) : null,
+  );
 }
 
 export class Shelf {
@@ -24,9 +29,12 @@ export class Shelf {
     const close = h('button', { class: 'zb-sheet-close', type: 'button', 'aria-label': T.close }, icon(ICONS.close));
     close.addEventListener('click', () => this.open(false));
     this.backdrop.addEventListener('click', () => this.open(false));
-    this.el = h('section', { class: 'zb-sheet', 'aria-label': T.goods, 'data-open': 'false' },
+    this.el = h(
+      'section',
+      { class: 'zb-sheet', 'aria-label': T.goods, 'data-open': 'false' },
       h('header', { class: 'zb-sheet-head' }, h('span', { class: 'zb-sheet-grip' }), this.title, close),
-      this.list);
+      this.list,
+    );
     this.bagButton = h('button', { class: 'zb-bag', type: 'button', 'aria-label': T.goods }, icon(ICONS.bag), this.badge);
     this.bagButton.addEventListener('click', () => this.open(true));
   }
@@ -49,12 +57,28 @@ export class Shelf {
     this.list.replaceChildren(
       ...goods.map((g, i) => {
         const buy = h('button', { class: 'zb-buy', type: 'button', text: T.buy });
-        const li = h('li', { class: `zb-goods${g.goods_id === presentedId ? ' zb-goods-presented' : ''}`, 'data-goods-id': g.goods_id, tabindex: 0, role: 'button' },
-          h('span', { class: 'zb-goods-thumb' }, img(g.cover_img, g.name, 'zb-goods-cover'), h('span', { class: 'zb-goods-no', text: String(i + 1) })),
-          h('span', { class: 'zb-goods-info' },
+        const li = h(
+          'li',
+          {
+            class: `zb-goods${g.goods_id === presentedId ? ' zb-goods-presented' : ''}`,
+            'data-goods-id': g.goods_id,
+            tabindex: 0,
+            role: 'button',
+          },
+          h(
+            'span',
+            { class: 'zb-goods-thumb' },
+            img(g.cover_img, g.name, 'zb-goods-cover'),
+            h('span', { class: 'zb-goods-no', text: String(i + 1) }),
+          ),
+          h(
+            'span',
+            { class: 'zb-goods-info' },
             g.goods_id === presentedId ? h('span', { class: 'zb-tag-live', text: T.presenting }) : null,
             h('span', { class: 'zb-goods-name', text: g.name }),
-            h('span', { class: 'zb-goods-foot' }, price(g), buy)));
+            h('span', { class: 'zb-goods-foot' }, price(g), buy),
+          ),
+        );
         li.addEventListener('click', () => this.onPick(g));
         li.addEventListener('keydown', (e) => {
           if (e.key === 'Enter') this.onPick(g);
@@ -94,10 +118,13 @@ export class PresentCard {
     if (same && !this.el.hidden) return;
     this.el.replaceChildren(
       img(g.cover_img, g.name, 'zb-present-cover'),
-      h('span', { class: 'zb-present-info' },
+      h(
+        'span',
+        { class: 'zb-present-info' },
         h('span', { class: 'zb-tag-live', text: T.presenting }),
         h('span', { class: 'zb-present-name', text: g.name }),
-        price(g)),
+        price(g),
+      ),
       h('span', { class: 'zb-present-go', text: T.look }),
       h('button', { class: 'zb-present-close', type: 'button', 'aria-label': T.close }, icon(ICONS.close)),
     );

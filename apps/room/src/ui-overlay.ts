@@ -20,8 +20,19 @@ export interface OverlayContext {
 export function startLabel(sec: number, timeZone: string): string {
   let p: Record<string, string>;
   try {
-    p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(new Date(sec * 1000)).map((x) => [x.type, x.value]));
+    p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+        .formatToParts(new Date(sec * 1000))
+        .map((x) => [x.type, x.value]),
+    );
   } catch {
     return startLabel(sec, 'Asia/Shanghai');
   }
@@ -56,7 +67,14 @@ export class StatusOverlay {
   }
 
   private card(cls: string, ic: string, title: string, sub: string, ...extra: Array<Node | null>): HTMLElement {
-    return h('div', { class: `zb-ov-card ${cls}` }, h('div', { class: 'zb-ov-icon' }, icon(ic)), h('h2', { class: 'zb-ov-title', text: title }), h('p', { class: 'zb-ov-sub', text: sub }), ...extra);
+    return h(
+      'div',
+      { class: `zb-ov-card ${cls}` },
+      h('div', { class: 'zb-ov-icon' }, icon(ic)),
+      h('h2', { class: 'zb-ov-title', text: title }),
+      h('p', { class: 'zb-ov-sub', text: sub }),
+      ...extra,
+    );
   }
 
   private body(status: LiveStatus, ctx: OverlayContext): HTMLElement {
@@ -68,25 +86,48 @@ export class StatusOverlay {
           const left = r.startTime * 1000 - ctx.serverNow();
           count.replaceChildren(
             left > 0
-              ? h('span', {}, h('span', { class: 'zb-cd-label', text: T.countdown }), h('span', { class: 'zb-cd-digits', text: formatCountdown(left) }))
+              ? h(
+                  'span',
+                  {},
+                  h('span', { class: 'zb-cd-label', text: T.countdown }),
+                  h('span', { class: 'zb-cd-digits', text: formatCountdown(left) }),
+                )
               : h('span', { class: 'zb-cd-soon', text: T.soon }),
           );
         };
         tick();
         this.timer = setInterval(tick, 1000);
         // WeChat's preview shows the cover itself (not only blurred behind), with the countdown and subscribe.
-        return h('div', { class: 'zb-ov-card zb-ov-102' },
-          h('div', { class: 'zb-ov-cover' }, img(r.coverImg, r.name, 'zb-ov-cover-img'), h('span', { class: 'zb-ov-badge', text: T.preview })),
+        return h(
+          'div',
+          { class: 'zb-ov-card zb-ov-102' },
+          h(
+            'div',
+            { class: 'zb-ov-cover' },
+            img(r.coverImg, r.name, 'zb-ov-cover-img'),
+            h('span', { class: 'zb-ov-badge', text: T.preview }),
+          ),
           avatar(r.anchorImg, r.anchorName, 'zb-ov-avatar'),
           h('div', { class: 'zb-ov-anchor', text: r.anchorName }),
           h('h2', { class: 'zb-ov-title', text: r.name }),
           h('p', { class: 'zb-ov-sub', 'data-testid': 'start-time', text: startLabel(r.startTime, r.timeZone ?? 'Asia/Shanghai') }),
           count,
-          h('div', { class: 'zb-ov-subscribe' }, ctx.subscribe()));
+          h('div', { class: 'zb-ov-subscribe' }, ctx.subscribe()),
+        );
       }
       case 103: {
-        if (r.closeReplay) return this.card('zb-ov-103', ICONS.end, T.ended, `${r.anchorName} · ${r.name}`, h('p', { class: 'zb-ov-sub', text: T.noReplay }));
-        this.replay = new ReplayPanel({ load: ctx.replays }, { preparing: T.preparing, replay: T.replay, part: T.part, failed: T.replayFailed });
+        if (r.closeReplay)
+          return this.card(
+            'zb-ov-103',
+            ICONS.end,
+            T.ended,
+            `${r.anchorName} · ${r.name}`,
+            h('p', { class: 'zb-ov-sub', text: T.noReplay }),
+          );
+        this.replay = new ReplayPanel(
+          { load: ctx.replays },
+          { preparing: T.preparing, replay: T.replay, part: T.part, failed: T.replayFailed },
+        );
         return this.card('zb-ov-103', ICONS.end, T.ended, `${r.anchorName} · ${r.name}`, this.replay.el);
       }
       case 104:

@@ -22,7 +22,10 @@ export class ReplayPanel {
   private attempt = 0;
   private stopped = false;
 
-  constructor(private readonly source: ReplaySource, private readonly text: { preparing: string; replay: string; part: string; failed: string }) {
+  constructor(
+    private readonly source: ReplaySource,
+    private readonly text: { preparing: string; replay: string; part: string; failed: string },
+  ) {
     this.el.append(h('p', { class: 'zb-ov-sub', text: text.preparing }));
     // one replay: when a segment ends, the next one plays
     this.video.addEventListener('ended', () => {
@@ -39,7 +42,8 @@ export class ReplayPanel {
         if (this.stopped) return;
         this.render(replays, pending);
         // segments still being prepared (the last one right after the end): look again, less often as time goes on
-        if ((pending > 0 || replays.length === 0) && this.attempt < 60) this.timer = setTimeout(() => void this.refresh(), Math.min(30_000, 3_000 + this.attempt++ * 2_000));
+        if ((pending > 0 || replays.length === 0) && this.attempt < 60)
+          this.timer = setTimeout(() => void this.refresh(), Math.min(30_000, 3_000 + this.attempt++ * 2_000));
       },
       () => {
         if (this.stopped) return;
@@ -68,12 +72,30 @@ export class ReplayPanel {
     const first = !this.list.length;
     this.list = replays;
     const total = replays.reduce((s, r) => s + (r.duration_sec ?? 0), 0);
-    const head = h('p', { class: 'zb-ov-sub zb-replay-head', text: `${this.text.replay}${total ? ` · ${formatCountdown(total * 1000)}` : ''}` });
-    const parts = replays.length > 1
-      ? h('div', { class: 'zb-replay-list' }, ...replays.map((x, i) =>
-        h('button', { class: `zb-replay-item${i === this.current ? ' zb-active' : ''}`, type: 'button', 'data-url': x.media_url, onclick: () => this.play(i, true) },
-          icon(ICONS.play), `${this.text.part} ${i + 1}${x.duration_sec ? ` · ${formatCountdown(x.duration_sec * 1000)}` : ''}`)))
-      : null;
+    const head = h('p', {
+      class: 'zb-ov-sub zb-replay-head',
+      text: `${this.text.replay}${total ? ` · ${formatCountdown(total * 1000)}` : ''}`,
+    });
+    const parts =
+      replays.length > 1
+        ? h(
+            'div',
+            { class: 'zb-replay-list' },
+            ...replays.map((x, i) =>
+              h(
+                'button',
+                {
+                  class: `zb-replay-item${i === this.current ? ' zb-active' : ''}`,
+                  type: 'button',
+                  'data-url': x.media_url,
+                  onclick: () => this.play(i, true),
+                },
+                icon(ICONS.play),
+                `${this.text.part} ${i + 1}${x.duration_sec ? ` · ${formatCountdown(x.duration_sec * 1000)}` : ''}`,
+              ),
+            ),
+          )
+        : null;
     const more = pending > 0 ? h('p', { class: 'zb-ov-sub zb-replay-more', text: this.text.preparing }) : null;
     this.el.replaceChildren(head, this.video, ...(parts ? [parts] : []), ...(more ? [more] : []));
     if (first) this.play(0, false);

@@ -22,14 +22,31 @@ export class TopBar {
 
   constructor() {
     this.shareButton = h('button', { class: 'zb-round zb-share', type: 'button', 'aria-label': T.share }, icon(ICONS.share));
-    this.followButton = h('button', { class: 'zb-follow', type: 'button', hidden: true, 'data-testid': 'follow', 'aria-pressed': 'false' }, T.follow);
+    this.followButton = h(
+      'button',
+      { class: 'zb-follow', type: 'button', hidden: true, 'data-testid': 'follow', 'aria-pressed': 'false' },
+      T.follow,
+    );
     this.homeButton = h('button', { class: 'zb-round zb-home', type: 'button', 'aria-label': T.home, hidden: true }, icon(ICONS.home));
     this.kfButton = h('button', { class: 'zb-round zb-kf', type: 'button', 'aria-label': T.kf, hidden: true }, icon(ICONS.kf));
-    this.fullscreenButton = h('button', { class: 'zb-round zb-fullscreen', type: 'button', 'aria-label': T.fullscreen, title: T.fullscreen }, icon(ICONS.fullscreen));
-    this.el = h('header', { class: 'zb-topbar' },
-      h('div', { class: 'zb-anchor' }, this.avatarBox, h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers)), this.followButton),
+    this.fullscreenButton = h(
+      'button',
+      { class: 'zb-round zb-fullscreen', type: 'button', 'aria-label': T.fullscreen, title: T.fullscreen },
+      icon(ICONS.fullscreen),
+    );
+    this.el = h(
+      'header',
+      { class: 'zb-topbar' },
+      h(
+        'div',
+        { class: 'zb-anchor' },
+        this.avatarBox,
+        h('span', { class: 'zb-anchor-text' }, this.name, h('span', { class: 'zb-anchor-sub' }, this.live, this.viewers)),
+        this.followButton,
+      ),
       h('div', { class: 'zb-top-actions' }, this.kfButton, this.homeButton, this.fullscreenButton, this.shareButton),
-      this.title);
+      this.title,
+    );
   }
 
   setRoom(anchorName: string, anchorImg: string, roomName: string): void {
@@ -78,7 +95,12 @@ export class Toast {
 export class Pill {
   readonly el: HTMLButtonElement;
   constructor(cls: string, ic: string | null, text: string) {
-    this.el = h('button', { class: `zb-pill ${cls}`, type: 'button', hidden: true }, ic ? icon(ic, 'zb-icon zb-icon-sm') : null, h('span', { text }));
+    this.el = h(
+      'button',
+      { class: `zb-pill ${cls}`, type: 'button', hidden: true },
+      ic ? icon(ic, 'zb-icon zb-icon-sm') : null,
+      h('span', { text }),
+    );
   }
   set(on: boolean, text?: string): void {
     this.el.hidden = !on;

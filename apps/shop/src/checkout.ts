@@ -39,19 +39,29 @@ export async function checkout(client: ZhiboClient, f: URLSearchParams, newOrder
   const goodsId = Number(f.get('goods_id'));
   const room = (await client.allRooms().catch(() => [])).find((r) => r.roomid === roomId);
   const product = room?.goods.find((g) => g.goods_id === goodsId);
-  if (!room || !product) return { status: 404, title: 'Not found', body: '<div class="empty">This product is not in that live any more. <a href="/">Back to the shop</a></div>' };
+  if (!room || !product)
+    return {
+      status: 404,
+      title: 'Not found',
+      body: '<div class="empty">This product is not in that live any more. <a href="/">Back to the shop</a></div>',
+    };
   const orderId = newOrderId();
   const amount = payable(product);
   try {
     await client.reportOrder({
-      order_id: orderId, room_id: roomId, goods_id: goodsId, amount, // time: now (zhibo stamps it)
-      ...(f.get('openid') ? { openid: f.get('openid')! } : {}), ...(f.get('share_openid') ? { share_openid: f.get('share_openid')! } : {}),
+      order_id: orderId,
+      room_id: roomId,
+      goods_id: goodsId,
+      amount, // time: now (zhibo stamps it)
+      ...(f.get('openid') ? { openid: f.get('openid')! } : {}),
+      ...(f.get('share_openid') ? { share_openid: f.get('share_openid')! } : {}),
     });
   } catch (e) {
     return failed(e);
   }
   return {
-    status: 200, title: '下单成功 Thank you',
+    status: 200,
+    title: '下单成功 Thank you',
     body: `<h1>下单成功 · Thank you</h1><p>Order <code id="order-id">${esc(orderId)}</code>: ${esc(product.name)}, <b id="order-amount">${fen(amount)}</b>.
   This demo checkout took no money; the order was reported to the live room's numbers.</p>
   <form method="post" action="/refund"><input type="hidden" name="order_id" value="${esc(orderId)}"><input type="hidden" name="amount" value="${amount}">
@@ -67,5 +77,9 @@ export async function refund(client: ZhiboClient, f: URLSearchParams): Promise<A
   } catch (e) {
     return failed(e);
   }
-  return { status: 200, title: '已退款 Refunded', body: `<h1>已退款 · Refunded</h1><p>Order <code>${esc(orderId)}</code>: ${fen(amount)} back. <a href="/">Back to the shop</a></p>` };
+  return {
+    status: 200,
+    title: '已退款 Refunded',
+    body: `<h1>已退款 · Refunded</h1><p>Order <code>${esc(orderId)}</code>: ${fen(amount)} back. <a href="/">Back to the shop</a></p>`,
+  };
 }

@@ -55,8 +55,17 @@ export function shopCsp(zhibo: string): string {
     origin = '';
   }
   return [
-    "default-src 'self'", `script-src 'self' ${origin}`.trim(), `style-src 'self' ${STYLE_HASH}`, "img-src 'self' data: http: https:",
-    "connect-src 'self' http: https: ws: wss:", "media-src 'self' blob: http: https:", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    `script-src 'self' ${origin}`.trim(),
+    `style-src 'self' ${STYLE_HASH}`,
+    "img-src 'self' data: http: https:",
+    "connect-src 'self' http: https: ws: wss:",
+    "media-src 'self' blob: http: https:",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
   ].join('; ');
 }
 

@@ -31,7 +31,16 @@ if (!appid || !appsecret) {
   }
 }
 const zhiboUrl = env.ZHIBO_URL ?? 'http://127.0.0.1:8080';
-const shop = await startShop({ zhiboUrl, publicZhiboUrl: env.ZHIBO_PUBLIC_URL || zhiboUrl, appid: appid, appsecret: appsecret, timeZone: env.SHOP_TIME_ZONE || 'Asia/Shanghai', host: portText ? host : '127.0.0.1', port, log: (l) => process.stderr.write(`${l}\n`) });
+const shop = await startShop({
+  zhiboUrl,
+  publicZhiboUrl: env.ZHIBO_PUBLIC_URL || zhiboUrl,
+  appid: appid,
+  appsecret: appsecret,
+  timeZone: env.SHOP_TIME_ZONE || 'Asia/Shanghai',
+  host: portText ? host : '127.0.0.1',
+  port,
+  log: (l) => process.stderr.write(`${l}\n`),
+});
 process.stdout.write(`demo shop: ${shop.url} (rooms of ${appid} from ${zhiboUrl})\n`);
 const stop = () => void shop.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

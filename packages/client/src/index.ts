@@ -4,7 +4,16 @@
  * to: getliveinfo and get_replay share 500 calls a day.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { GetLiveInfoResponse, GetReplayResponse, LiveInfoRoom, ReplayItem, ReportOrderRequest, ReportOrderResponse, ReportRefundRequest, TokenResponse } from '@zhibo/protocol';
+import type {
+  GetLiveInfoResponse,
+  GetReplayResponse,
+  LiveInfoRoom,
+  ReplayItem,
+  ReportOrderRequest,
+  ReportOrderResponse,
+  ReportRefundRequest,
+  TokenResponse,
+} from '@zhibo/protocol';
 
 /** The wire types a merchant's code handles (rooms and goods in getliveinfo's shape, replay items, statuses). */
 export type { LiveInfoRoom, LiveInfoGoods, ReplayItem, GetLiveInfoResponse, GetReplayResponse, LiveStatus } from '@zhibo/protocol';
@@ -71,7 +80,9 @@ export class ZhiboClient {
   async call<T extends { errcode?: number; errmsg?: string }>(path: string, body: unknown, retried = false): Promise<T> {
     const u = new URL(path, this.o.baseUrl);
     u.searchParams.set('access_token', await this.accessToken());
-    const r = (await (await this.fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as T;
+    const r = (await (
+      await this.fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    ).json()) as T;
     if ((r.errcode === 40001 || r.errcode === 42001) && !retried) {
       this.token = undefined;
       return this.call<T>(path, body, true);
@@ -109,10 +120,12 @@ export class ZhiboClient {
     const key = `${roomId}:${start}:${limit}`;
     const hit = this.replays.get(key);
     if (hit && this.now() - hit.at < this.ttl) return hit.value;
-    const value = this.call<GetReplayResponse>('/wxa/business/getliveinfo', { action: 'get_replay', room_id: roomId, start, limit }).then((r) => {
-      if (r.errcode !== 0) throw new ZhiboApiError(r.errcode, r.errmsg, '/wxa/business/getliveinfo');
-      return { replays: r.live_replay, total: r.total };
-    });
+    const value = this.call<GetReplayResponse>('/wxa/business/getliveinfo', { action: 'get_replay', room_id: roomId, start, limit }).then(
+      (r) => {
+        if (r.errcode !== 0) throw new ZhiboApiError(r.errcode, r.errmsg, '/wxa/business/getliveinfo');
+        return { replays: r.live_replay, total: r.total };
+      },
+    );
     this.replays.set(key, { at: this.now(), value });
     value.catch(() => this.replays.delete(key));
     return value;
@@ -157,7 +170,13 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
  * A viewer token for the room page (HS256 JWT, `sub` = your user id): the viewer's openid
  * then follows your user, not the device. Sign on your server; never ship the appsecret to a browser.
  */
-export function signViewerToken(appsecret: string, sub: string, ttlSec = 3600, nowSec = Math.floor(Date.now() / 1000), claims: { nick?: string } = {}): string {
+export function signViewerToken(
+  appsecret: string,
+  sub: string,
+  ttlSec = 3600,
+  nowSec = Math.floor(Date.now() / 1000),
+  claims: { nick?: string } = {},
+): string {
   const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   // `nick`: the viewer's display name in the room's chat (cleaned and cut to 24 characters by the server)
   const body = b64url(JSON.stringify({ sub, iat: nowSec, exp: nowSec + ttlSec, ...(claims.nick ? { nick: claims.nick } : {}) }));
@@ -171,7 +190,11 @@ export function signViewerToken(appsecret: string, sub: string, ttlSec = 3600, n
  * True when it was signed with your app's key. Then drop repeats by the body's `idempotency_key`:
  * delivery is at-least-once, so the same reminder can arrive twice after a crash or a timeout.
  */
-export function verifyWebhook(appsecret: string, rawBody: string | Uint8Array, signatureHeader: string | string[] | undefined | null): boolean {
+export function verifyWebhook(
+  appsecret: string,
+  rawBody: string | Uint8Array,
+  signatureHeader: string | string[] | undefined | null,
+): boolean {
   const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
   if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
   const given = Buffer.from(header.slice(7), 'hex');

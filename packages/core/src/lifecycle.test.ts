@@ -41,7 +41,8 @@ describe('room lifecycle (pure transition function)', () => {
     expect(transition(S.Paused, C.PublishStarted)).toEqual({ kind: 'unchanged', status: 105, cause: C.PublishStarted });
   });
   it('S-STATUS-7: ban turns every non-final status into 104, and a banned room can not go live', () => {
-    for (const s of [S.NotStarted, S.Live, S.Paused, S.Abnormal]) expect(transition(s, C.Banned)).toMatchObject({ kind: 'changed', to: 104 });
+    for (const s of [S.NotStarted, S.Live, S.Paused, S.Abnormal])
+      expect(transition(s, C.Banned)).toMatchObject({ kind: 'changed', to: 104 });
     for (const s of [S.Ended, S.Expired, S.Banned]) expect(transition(s, C.Banned).kind).toBe('refused');
     expect(transition(S.Banned, C.PublishStarted)).toMatchObject({ kind: 'refused', reason: RefusalReason.Banned });
   });
@@ -58,7 +59,10 @@ describe('room lifecycle (pure transition function)', () => {
   });
   it('S-STATUS-8: entering 106 schedules the 15-minute timer; leaving it cancels it; 102 schedules plan expiry', () => {
     const p = { abnormalTimeoutMs: 900_000 };
-    expect(timersAfter(S.Abnormal, 1000, 5000, p)).toEqual({ schedule: [{ kind: 'abnormal_timeout', dueAt: 901_000 }], cancel: ['plan_expiry'] });
+    expect(timersAfter(S.Abnormal, 1000, 5000, p)).toEqual({
+      schedule: [{ kind: 'abnormal_timeout', dueAt: 901_000 }],
+      cancel: ['plan_expiry'],
+    });
     expect(timersAfter(S.Live, 1000, 5000, p)).toEqual({ schedule: [], cancel: ['abnormal_timeout', 'plan_expiry'] });
     expect(timersAfter(S.NotStarted, 1000, 5000, p).schedule).toEqual([{ kind: 'plan_expiry', dueAt: 5000 }]);
   });

@@ -62,10 +62,13 @@ export function transition(from: LiveStatus, cause: TransitionCause): Transition
   const to = TABLE[cause][from];
   if (to === undefined) {
     const reason: RefusalReason =
-      from === S.Banned ? RefusalReason.Banned
-      : from === S.Expired ? RefusalReason.Expired
-      : isFinal(from) ? RefusalReason.FinalStatus
-      : RefusalReason.NotAllowed;
+      from === S.Banned
+        ? RefusalReason.Banned
+        : from === S.Expired
+          ? RefusalReason.Expired
+          : isFinal(from)
+            ? RefusalReason.FinalStatus
+            : RefusalReason.NotAllowed;
     return { kind: 'refused', status: from, cause, reason, message: `room is ${from}: ${cause} is not allowed (${reason})` };
   }
   if (to === from) return { kind: 'unchanged', status: from, cause };

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { roomFormProblems } from './room-form.js';
 
 const NOW = 1_800_000_000;
-const good = { name: '春季新品直播', anchorName: '主播小李', coverImg: 'm1', shareImg: 'm2', startTime: NOW + 600, endTime: NOW + 600 + 3600 };
+const good = {
+  name: '春季新品直播',
+  anchorName: '主播小李',
+  coverImg: 'm1',
+  shareImg: 'm2',
+  startTime: NOW + 600,
+  endTime: NOW + 600 + 3600,
+};
 
 describe('roomFormProblems', () => {
   it('a good form has no problems', () => {
@@ -12,7 +19,9 @@ describe('roomFormProblems', () => {
   it('every problem at once, in a merchant\u2019s words (no "units")', () => {
     const p = roomFormProblems({ name: '直播', anchorName: '', startTime: NOW - 3600, endTime: NOW - 3000 }, NOW);
     expect(Object.keys(p).sort()).toEqual(['anchorName', 'coverImg', 'endTime', 'name', 'shareImg', 'startTime']);
-    expect(p.name).toBe('Use 3–17 Chinese characters, or 6–34 letters and digits (a Chinese character counts as 2). This one counts as 4: too short.');
+    expect(p.name).toBe(
+      'Use 3–17 Chinese characters, or 6–34 letters and digits (a Chinese character counts as 2). This one counts as 4: too short.',
+    );
     expect(p.anchorName).toBe('Enter the anchor’s name');
     expect(p.startTime).toBe('The start is in the past: choose a time from now on');
     expect(p.endTime).toBe('End at least 30 minutes after the start');

@@ -32,7 +32,8 @@ export function roomFormProblems(r: RoomFormInput, nowSec: number): Record<strin
   if (!r.coverImg) out.coverImg = 'Upload a cover image';
   if (!r.shareImg) out.shareImg = 'Upload a share image';
   const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
-  if (!int(r.startTime)) out.startTime = r.startTime === undefined || r.startTime === null ? 'Choose the planned start' : 'Not a valid date and time';
+  if (!int(r.startTime))
+    out.startTime = r.startTime === undefined || r.startTime === null ? 'Choose the planned start' : 'Not a valid date and time';
   if (!int(r.endTime)) out.endTime = r.endTime === undefined || r.endTime === null ? 'Choose the planned end' : 'Not a valid date and time';
   if (int(r.startTime) && int(r.endTime)) {
     const start = r.startTime as number;

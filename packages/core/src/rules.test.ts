@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnchorName, checkGoodsUrl, checkPage, checkPrices, checkRoomName, checkRoomTimes, fenToYuanString, quotaDay, quotaDayEnd, wechatLength, yuanToFen } from './index.js';
+import {
+  checkAnchorName,
+  checkGoodsUrl,
+  checkPage,
+  checkPrices,
+  checkRoomName,
+  checkRoomTimes,
+  fenToYuanString,
+  quotaDay,
+  quotaDayEnd,
+  wechatLength,
+  yuanToFen,
+} from './index.js';
 
 describe('prices', () => {
   it('yuanToFen converts exactly without floating point', () => {
@@ -59,10 +71,32 @@ describe('S-API-4: quota day', () => {
 
 describe('goods URLs (issue 10)', () => {
   it('checkGoodsUrl accepts page paths and http(s) URLs, refuses other schemes, //host, backslashes and control characters', () => {
-    for (const ok of ['pages/goods/detail?id=1', '/item/1', 'item.html#x', 'https://shop.example.com/p', 'HTTP://shop.example.com', 'pages/a:b'])
+    for (const ok of [
+      'pages/goods/detail?id=1',
+      '/item/1',
+      'item.html#x',
+      'https://shop.example.com/p',
+      'HTTP://shop.example.com',
+      'pages/a:b',
+    ])
       expect(checkGoodsUrl(ok).ok, ok).toBe(true);
-    for (const bad of ['javascript:alert(1)', 'JavaScript:x', 'java\tscript:x', '\u0000javascript:x', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd',
-      '//evil.example', '/\\evil.example', 'https:evil.example', 'https:///x', 'pages/a b', '', '   ', 'x'.repeat(1025)]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JavaScript:x',
+      'java\tscript:x',
+      '\u0000javascript:x',
+      'data:text/html,x',
+      'vbscript:x',
+      'file:///etc/passwd',
+      '//evil.example',
+      '/\\evil.example',
+      'https:evil.example',
+      'https:///x',
+      'pages/a b',
+      '',
+      '   ',
+      'x'.repeat(1025),
+    ]) {
       const c = checkGoodsUrl(bad);
       expect(c.ok, JSON.stringify(bad)).toBe(false);
       if (!c.ok) expect(c.reason).toBe('goods_url_invalid');

@@ -15,7 +15,13 @@ export function wechatLength(s: string): number {
 export type Check = { ok: true } | { ok: false; reason: Reason; errcode: Errcode; message: string; field: string };
 
 const ok: Check = { ok: true };
-export const fail = (reason: Reason, field: string, message: string): Check => ({ ok: false, reason, errcode: REASONS[reason].errcode, field, message });
+export const fail = (reason: Reason, field: string, message: string): Check => ({
+  ok: false,
+  reason,
+  errcode: REASONS[reason].errcode,
+  field,
+  message,
+});
 
 export const ROOM_RULES = {
   /** name: 3–17 Chinese characters = 6–34 units */

@@ -3,7 +3,10 @@
  * closes that one connection cleanly and reports it — it never reaches the process.
  */
 export class MediaError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -9,14 +9,29 @@ export type PublishStopReason = 'deleteStream' | 'deleted' | 'socket_closed' | '
 
 export type PublishProtocol = 'rtmp' | 'whip';
 
-export interface PublishStartEvent { streamId: string; sessionId: string; remoteAddress: string; protocol: PublishProtocol }
-export interface PublishStopEvent { streamId: string; sessionId: string; reason: PublishStopReason; detail?: string }
+export interface PublishStartEvent {
+  streamId: string;
+  sessionId: string;
+  remoteAddress: string;
+  protocol: PublishProtocol;
+}
+export interface PublishStopEvent {
+  streamId: string;
+  sessionId: string;
+  reason: PublishStopReason;
+  detail?: string;
+}
 /**
  * count: distinct viewers now (distinct viewerKeys, plus each connection attached without a key);
  * peak: the highest count since the current publish session started; connections: open viewer
  * connections (attached or waiting), whatever their keys.
  */
-export interface ViewerCountEvent { streamId: string; count: number; peak: number; connections: number }
+export interface ViewerCountEvent {
+  streamId: string;
+  count: number;
+  peak: number;
+  connections: number;
+}
 export interface RecordingReadyEvent {
   streamId: string;
   sessionId: string;
@@ -39,7 +54,14 @@ export interface RecordingFailedEvent {
  * A push that was refused: wrong key, ended room, a second encoder… (`reason` is the gate's, never the key).
  * `streamName` is the stream name without its query.
  */
-export interface PublishRefusedEvent { app: string; streamName: string; remoteAddress: string; reason: string; code: string; at: number }
+export interface PublishRefusedEvent {
+  app: string;
+  streamName: string;
+  remoteAddress: string;
+  reason: string;
+  code: string;
+  at: number;
+}
 
 /** Every event media reports. The server subscribes; media never calls the domain itself. */
 export interface MediaEvents {
@@ -77,7 +99,7 @@ export class TypedEmitter<M extends object> {
       try {
         (fn as Listener<M[K]>)(event);
       } catch (e) {
-        this.logger?.error(`media: ${String(name)} listener threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        this.logger?.error(`media: ${String(name)} listener threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       }
     }
   }

@@ -103,7 +103,11 @@ export class MediaServer {
       logger: this.logger,
       hubOptions: (streamId, onViewers) => ({
         // batchMs 0: the upstream arrives already batched by its own hub; a second window would add its latency per hop.
-        streamId, logger: this.logger, viewerPolicy: this.viewerPolicy, gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20, batchMs: 0,
+        streamId,
+        logger: this.logger,
+        viewerPolicy: this.viewerPolicy,
+        gopCacheMaxBytes: this.opts.gopCacheMaxBytes ?? 16 << 20,
+        batchMs: 0,
         onViewerCountChange: (n) => {
           this.counter.changed(streamId);
           onViewers(n);
@@ -113,7 +117,14 @@ export class MediaServer {
         for (const sink of this.waiting.take(streamId)) hub.attach(sink, this.viewerPolicy, 'viewer');
       },
     });
-    this.whip = opts.whip ? new WhipServer(host, { ...opts.whip, logger: this.logger, ffmpegPath: opts.ffmpegPath, stallTimeoutMs: opts.stallTimeoutMs ?? 5000 }) : null;
+    this.whip = opts.whip
+      ? new WhipServer(host, {
+          ...opts.whip,
+          logger: this.logger,
+          ffmpegPath: opts.ffmpegPath,
+          stallTimeoutMs: opts.stallTimeoutMs ?? 5000,
+        })
+      : null;
   }
 
   on<K extends keyof MediaEvents>(name: K, fn: (e: MediaEvents[K]) => void): () => void {
@@ -150,7 +161,9 @@ export class MediaServer {
           p.recorder.sink.close(true);
           stopped++;
         }
-    this.logger.info(`media: recording ${enabled ? 'on' : 'off'}${reason ? ` (${reason})` : ''}${stopped ? `: ${stopped} running recording(s) stopped` : ''}`);
+    this.logger.info(
+      `media: recording ${enabled ? 'on' : 'off'}${reason ? ` (${reason})` : ''}${stopped ? `: ${stopped} running recording(s) stopped` : ''}`,
+    );
     return stopped;
   }
 
@@ -229,8 +242,16 @@ export class MediaServer {
     const where = `${protocol} ${req.app}/${req.streamName} from ${req.remoteAddress}`;
     const refuse = (kind: Extract<Authorization, { ok: false }>['kind'], reason: string, code?: string): Authorization => {
       this.logger.info(`media: publish refused: ${where}: ${reason}`);
-      const shown = code ?? (protocol === 'rtmp' ? (kind === 'unauthorized' ? 'NetStream.Publish.Unauthorized' : 'NetStream.Publish.BadName') : kind);
-      this.events.emit('publishRefused', { app: req.app, streamName: req.streamName, remoteAddress: req.remoteAddress, reason, code: shown, at: Date.now() });
+      const shown =
+        code ?? (protocol === 'rtmp' ? (kind === 'unauthorized' ? 'NetStream.Publish.Unauthorized' : 'NetStream.Publish.BadName') : kind);
+      this.events.emit('publishRefused', {
+        app: req.app,
+        streamName: req.streamName,
+        remoteAddress: req.remoteAddress,
+        reason,
+        code: shown,
+        at: Date.now(),
+      });
       return { ok: false, kind, reason, ...(code ? { code } : {}) };
     };
     if (this.closing) return refuse('forbidden', 'server closing');
@@ -249,9 +270,13 @@ export class MediaServer {
   }
 
   private async onPublish(session: RtmpSession, req: AuthorizeRequest & { tcUrl: string }): Promise<PublishResult> {
-    const d = await this.authorize({ app: req.app, streamName: req.streamName, query: req.query, remoteAddress: req.remoteAddress }, 'rtmp');
+    const d = await this.authorize(
+      { app: req.app, streamName: req.streamName, query: req.query, remoteAddress: req.remoteAddress },
+      'rtmp',
+    );
     const refuse = (reason: string, code: string): PublishResult => ({ ok: false, code, reason });
-    if (!d.ok) return refuse(d.reason, d.code ?? (d.kind === 'unauthorized' ? 'NetStream.Publish.Unauthorized' : 'NetStream.Publish.BadName'));
+    if (!d.ok)
+      return refuse(d.reason, d.code ?? (d.kind === 'unauthorized' ? 'NetStream.Publish.Unauthorized' : 'NetStream.Publish.BadName'));
     if (session.closed) return refuse('connection closed during authorisation', 'NetStream.Publish.BadName');
     const link: PublisherLink = {
       id: session.id,
@@ -307,10 +332,12 @@ export class MediaServer {
     const secs = ((Date.now() - p.startedAt) / 1000).toFixed(1);
     this.logger.info(`media: publish stop ${streamId} (session ${p.sessionId}): ${reason}${detail ? ` (${detail})` : ''} after ${secs}s`);
     this.events.emit('publishStop', { streamId, sessionId: p.sessionId, reason, ...(detail ? { detail } : {}) });
-    this.track(p.hub.close(reason).then(() => {
-      if (p.hls && !this.closing) this.hls.retire(streamId, p.hls.output); // served hlsEndedKeepMs more (EXT-X-ENDLIST)
-      return this.finishRecording(p);
-    }));
+    this.track(
+      p.hub.close(reason).then(() => {
+        if (p.hls && !this.closing) this.hls.retire(streamId, p.hls.output); // served hlsEndedKeepMs more (EXT-X-ENDLIST)
+        return this.finishRecording(p);
+      }),
+    );
   }
 
   private track(pr: Promise<unknown>): void {
@@ -323,7 +350,13 @@ export class MediaServer {
   }
 
   private async finishRecording(p: PublishPipeline): Promise<void> {
-    if (p.recorder) await settleSession(this.settle, p.recorder, { streamId: p.hub.streamId, sessionId: p.sessionId, startedAt: p.startedAt, endedAt: p.endedAt });
+    if (p.recorder)
+      await settleSession(this.settle, p.recorder, {
+        streamId: p.hub.streamId,
+        sessionId: p.sessionId,
+        startedAt: p.startedAt,
+        endedAt: p.endedAt,
+      });
   }
 
   /**
@@ -407,7 +440,9 @@ export class MediaServer {
 
   /** Publishers, viewers by protocol (live streams only), bytes out, skipped frames, dropped viewers (metrics). */
   statsSnapshot(): MediaStatsSnapshot {
-    return this.stats.snapshot([...this.live].map(([streamId, p]) => ({ streamId, protocol: p.link.protocol, gopBytes: p.hub.stats().gopBytes })));
+    return this.stats.snapshot(
+      [...this.live].map(([streamId, p]) => ({ streamId, protocol: p.link.protocol, gopBytes: p.hub.stats().gopBytes })),
+    );
   }
 
   /** Wait for pending recordings/HLS stops (tests, shutdown). */

@@ -1,7 +1,12 @@
 /** Running ffmpeg/ffprobe: bounded stderr capture, a timeout that kills by PID, no shell. */
 import { spawn } from 'node:child_process';
 
-export interface ProcResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface ProcResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 const MAX_CAPTURE = 64 * 1024;
 

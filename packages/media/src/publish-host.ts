@@ -6,7 +6,12 @@
 import type { PublishProtocol } from './events.js';
 import type { PublisherLink, PublishPipeline } from './publish.js';
 
-export interface AuthorizeRequest { app: string; streamName: string; query: Record<string, string>; remoteAddress: string }
+export interface AuthorizeRequest {
+  app: string;
+  streamName: string;
+  query: Record<string, string>;
+  remoteAddress: string;
+}
 
 /**
  * Why a publish is refused, for protocols with status codes (WHIP/HTTP):

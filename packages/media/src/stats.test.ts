@@ -9,11 +9,21 @@ class Sink implements ViewerSink {
   buffered = 0;
   written = 0;
   private cbs: (() => void)[] = [];
-  write(b: Buffer) { this.written += b.length; }
-  writev(bs: readonly Buffer[]) { for (const b of bs) this.written += b.length; }
-  bufferedBytes() { return this.buffered; }
-  close() { for (const cb of this.cbs.splice(0)) cb(); }
-  onClose(cb: () => void) { this.cbs.push(cb); }
+  write(b: Buffer) {
+    this.written += b.length;
+  }
+  writev(bs: readonly Buffer[]) {
+    for (const b of bs) this.written += b.length;
+  }
+  bufferedBytes() {
+    return this.buffered;
+  }
+  close() {
+    for (const cb of this.cbs.splice(0)) cb();
+  }
+  onClose(cb: () => void) {
+    this.cbs.push(cb);
+  }
 }
 
 const live = (streamId: string) => [{ streamId, protocol: 'rtmp' as const, gopBytes: 0 }];
@@ -28,7 +38,10 @@ describe('MediaStats', () => {
     sink.writev([Buffer.alloc(10), Buffer.alloc(5)]);
     expect(raw.written).toBe(115);
     let snap = st.snapshot(live('7'));
-    expect(snap.viewers).toEqual([{ streamId: '7', protocol: 'flv', count: 1 }, { streamId: '7', protocol: 'ws-flv', count: 1 }]);
+    expect(snap.viewers).toEqual([
+      { streamId: '7', protocol: 'flv', count: 1 },
+      { streamId: '7', protocol: 'ws-flv', count: 1 },
+    ]);
     expect(snap.bytesOut).toEqual({ flv: 115, 'ws-flv': 0, hls: 0 });
     raw.close();
     snap = st.snapshot(live('7'));
@@ -59,7 +72,14 @@ describe('MediaStats', () => {
     const st = new MediaStats();
     const t = { now: 0 };
     const policy = { ...DEFAULT_VIEWER_POLICY, softBytes: 1000, resumeBytes: 100, hardBytes: 10_000, maxBehindMs: 5000 };
-    const hub = new StreamHub({ streamId: 's', logger: silentLogger, viewerPolicy: policy, gopCacheMaxBytes: 1 << 20, now: () => t.now, stats: st.delivery });
+    const hub = new StreamHub({
+      streamId: 's',
+      logger: silentLogger,
+      viewerPolicy: policy,
+      gopCacheMaxBytes: 1 << 20,
+      now: () => t.now,
+      stats: st.delivery,
+    });
     const key = (ts: number) => buildTag(9, ts, Buffer.from([0x17, 1, 0, 0, 0]));
     const inter = (ts: number) => buildTag(9, ts, Buffer.from([0x27, 1, 0, 0, 0]));
     hub.push(buildTag(9, 0, Buffer.from([0x17, 0, 0, 0, 0])), TagKind.VideoHeader);

@@ -7,7 +7,10 @@ export interface ViewerHandle {
   close(): void;
 }
 
-interface Waiter { sink: ViewerSink; timer: NodeJS.Timeout }
+interface Waiter {
+  sink: ViewerSink;
+  timer: NodeJS.Timeout;
+}
 
 export class ViewerSet {
   private readonly byStream = new Map<string, Set<Waiter>>();

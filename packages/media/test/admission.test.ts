@@ -50,7 +50,9 @@ describe('RTMP admission', () => {
     expect(others.some((m) => m.closed())).toBe(false);
     expect(t.media.rtmpConnectionsFrom('127.0.0.2')).toBe(16);
     expect(t.media.rtmpConnectionsFrom('127.0.0.3')).toBe(5);
-    expect(t.logs.some((l) => l.startsWith('warn') && l.includes('evicted') && l.includes('16 unauthenticated connections from 127.0.0.2'))).toBe(true);
+    expect(
+      t.logs.some((l) => l.startsWith('warn') && l.includes('evicted') && l.includes('16 unauthenticated connections from 127.0.0.2')),
+    ).toBe(true);
   });
 
   it('maxConnectionsPerIp: a new connection from an address whose slots all publish is refused; the publishers go on, other addresses get in', async () => {

@@ -6,8 +6,21 @@
 import { spawnTracked } from './helpers.js';
 
 export async function avOffsets(file: string): Promise<number[]> {
-  const p = spawnTracked('ffmpeg', ['-hide_banner', '-nostats', '-v', 'info', '-i', file,
-    '-vf', 'blackdetect=d=0.01:pix_th=0.5', '-af', 'silencedetect=n=-30dB:d=0.05', '-f', 'null', '-']);
+  const p = spawnTracked('ffmpeg', [
+    '-hide_banner',
+    '-nostats',
+    '-v',
+    'info',
+    '-i',
+    file,
+    '-vf',
+    'blackdetect=d=0.01:pix_th=0.5',
+    '-af',
+    'silencedetect=n=-30dB:d=0.05',
+    '-f',
+    'null',
+    '-',
+  ]);
   await p.exited;
   const log = p.stderr();
   const flashes = [...log.matchAll(/black_end:([\d.]+)/g)].map((m) => Number(m[1]) * 1000);

@@ -31,7 +31,8 @@ function keepBusy(c: TestRtmpClient, ms = 100): void {
   cleanups.push(() => clearInterval(timer));
 }
 
-const limitLines = (m: TestMedia) => m.logs.filter((l) => l.startsWith('warn') && (l.includes('closing') || l.includes('closed by connection limits')));
+const limitLines = (m: TestMedia) =>
+  m.logs.filter((l) => l.startsWith('warn') && (l.includes('closing') || l.includes('closed by connection limits')));
 
 describe('RTMP deadlines', () => {
   it('clients trickling the handshake (a byte every 100 ms, never idle) are closed at handshakeTimeoutMs, with rate-limited log lines', async () => {

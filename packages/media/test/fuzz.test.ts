@@ -66,7 +66,11 @@ const mutators: Record<string, Mutator> = {
   chunkSize: (c, rnd) => {
     const sizes = [0, 1, 2, 127, 129, 4095, 0xffffff, 0x7fffffff, 0x80000000, int(rnd, 0xffffffff)];
     const at = HS + int(rnd, Math.min(4000, c.length - HS));
-    return Buffer.concat([c.subarray(0, at), encodeMessage(controlMessages.setChunkSize(sizes[int(rnd, sizes.length)]!), 128), c.subarray(at)]);
+    return Buffer.concat([
+      c.subarray(0, at),
+      encodeMessage(controlMessages.setChunkSize(sizes[int(rnd, sizes.length)]!), 128),
+      c.subarray(at),
+    ]);
   },
   insertRandom: (c, rnd) => {
     const at = HS + int(rnd, c.length - HS);
@@ -149,7 +153,10 @@ describe('RTMP ingest fuzzing', () => {
       expect(viewer.flv.keyframes).toBeGreaterThan(keysBefore);
       expect(cases).toBeGreaterThan(50);
       // After: every fuzz connection is closed; only the good publisher remains.
-      await waitFor(() => t.media.connectionCount === 1, { what: `fuzz connections closed (open: ${t.media.connectionCount})`, timeoutMs: 6000 });
+      await waitFor(() => t.media.connectionCount === 1, {
+        what: `fuzz connections closed (open: ${t.media.connectionCount})`,
+        timeoutMs: 6000,
+      });
       expect(t.media.hasPublisher('good')).toBe(true);
       expect(t.media.liveStreams()).toEqual(['good']);
       expect(t.events.publishStop.find((e) => e.streamId === 'good')).toBeUndefined();
@@ -158,7 +165,9 @@ describe('RTMP ingest fuzzing', () => {
       // Peer errors are warnings; an "internal error" would be a bug in our parser.
       expect(t.logs.filter((l) => l.includes('internal error'))).toEqual([]);
       viewer.socket.destroy();
-      console.log(`fuzz: ${cases} cases ${JSON.stringify(counts)}; ${t.events.publishStart.length - 1} reached publishing; ${t.logs.filter((l) => l.startsWith("warn")).length} closed with a protocol warning`);
+      console.log(
+        `fuzz: ${cases} cases ${JSON.stringify(counts)}; ${t.events.publishStart.length - 1} reached publishing; ${t.logs.filter((l) => l.startsWith('warn')).length} closed with a protocol warning`,
+      );
     } finally {
       await http.close();
     }

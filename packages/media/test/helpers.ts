@@ -13,17 +13,24 @@ export { waitUntil as waitFor } from '@zhibo/testkit';
 // ---- ffmpeg processes: tracked, killed by PID in afterEach / finally ----
 const spawned = new Set<ChildProcess>();
 
-export interface Proc { child: ChildProcess; pid: number; exited: Promise<number | null>; stderr: () => string }
+export interface Proc {
+  child: ChildProcess;
+  pid: number;
+  exited: Promise<number | null>;
+  stderr: () => string;
+}
 
 export function spawnTracked(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Proc {
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
   spawned.add(child);
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-8192)));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => {
-    spawned.delete(child);
-    r(code);
-  }));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      spawned.delete(child);
+      r(code);
+    }),
+  );
   return { child, pid: child.pid ?? -1, exited, stderr: () => err };
 }
 
@@ -33,14 +40,21 @@ export async function killSpawned(): Promise<void> {
   for (const c of spawned) {
     if (c.pid && c.exitCode === null) {
       waits.push(new Promise((r) => c.once('exit', r)));
-      try { process.kill(c.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(c.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
   }
   spawned.clear();
   await Promise.all(waits);
 }
 
-export function ffmpegPublish(url: string, opts: { seconds?: number; size?: string; rate?: number; gop?: number; audio?: boolean; realtime?: boolean; cbrMbps?: number } = {}): Proc {
+export function ffmpegPublish(
+  url: string,
+  opts: { seconds?: number; size?: string; rate?: number; gop?: number; audio?: boolean; realtime?: boolean; cbrMbps?: number } = {},
+): Proc {
   const rate = opts.rate ?? 25;
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
   if (opts.realtime !== false) args.push('-re');
@@ -58,7 +72,9 @@ export function ffmpegPublish(url: string, opts: { seconds?: number; size?: stri
 }
 
 export async function ffprobeStreams(input: string, timeoutMs = 20_000): Promise<string[]> {
-  const p = spawn('ffprobe', ['-v', 'error', '-rw_timeout', '15000000', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', input], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn('ffprobe', ['-v', 'error', '-rw_timeout', '15000000', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', input], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   spawned.add(p);
   let out = '';
   p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -66,7 +82,15 @@ export async function ffprobeStreams(input: string, timeoutMs = 20_000): Promise
   await new Promise((r) => p.on('exit', r));
   clearTimeout(timer);
   spawned.delete(p);
-  return [...new Set(out.trim().split('\n').map((s) => s.trim()).filter(Boolean))].sort();
+  return [
+    ...new Set(
+      out
+        .trim()
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
 }
 
 // ---- a media server with temp dirs, an event log and an HTTP-FLV front ----
@@ -93,11 +117,22 @@ export async function startMedia(opts: Partial<MediaServerOptions> = {}, withDir
     authorizePublish: async (r) => (r.query.key === 'secret' ? { ok: true, streamId: r.streamName } : { ok: false, reason: 'invalid key' }),
     ...opts,
   });
-  const events = { publishStart: [], publishRefused: [], publishStop: [], viewerCount: [], recordingReady: [], recordingFailed: [] } as TestMedia['events'];
+  const events = {
+    publishStart: [],
+    publishRefused: [],
+    publishStop: [],
+    viewerCount: [],
+    recordingReady: [],
+    recordingFailed: [],
+  } as TestMedia['events'];
   for (const k of Object.keys(events) as (keyof MediaEvents)[]) media.on(k, (e) => (events[k] as unknown[]).push(e));
   const { port } = await media.listen();
   return {
-    media, port, dir, logs, events,
+    media,
+    port,
+    dir,
+    logs,
+    events,
     rtmpUrl: (name, key = 'secret') => `rtmp://127.0.0.1:${port}/live/${name}?key=${key}`,
     async close() {
       await media.close();
@@ -133,7 +168,10 @@ export async function startFlvHttp(media: MediaServer): Promise<{
     }
     const viewerKey = u.searchParams.get('viewer') ?? undefined;
     const cap = u.searchParams.get('cap');
-    media.attachViewer(m[1], createHttpFlvSink(res, { 'Access-Control-Allow-Origin': '*' }), { viewerKey, ...(cap ? { maxPerKey: Number(cap) } : {}) });
+    media.attachViewer(m[1], createHttpFlvSink(res, { 'Access-Control-Allow-Origin': '*' }), {
+      viewerKey,
+      ...(cap ? { maxPerKey: Number(cap) } : {}),
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -142,10 +180,11 @@ export async function startFlvHttp(media: MediaServer): Promise<{
     url: (id, viewer) => `http://127.0.0.1:${port}/${id}.flv${viewer === undefined ? '' : `?viewer=${encodeURIComponent(viewer)}`}`,
     hlsUrl: (id, file = 'index.m3u8') => `http://127.0.0.1:${port}/${id}/${file}`,
     whipUrl: (name) => `http://127.0.0.1:${port}${media.whip?.path ?? '/whip'}/${name}`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -237,9 +276,10 @@ export async function recordingProxy(targetPort: number): Promise<{ port: number
   return {
     port: (server.address() as { port: number }).port,
     recorded: () => Buffer.concat(chunks),
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }

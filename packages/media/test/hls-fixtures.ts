@@ -26,15 +26,18 @@ export interface Packaged {
 export function packager(opts: { segmenter?: Partial<SegmenterOptions>; stream?: Partial<HlsStreamOptions> } = {}): Packaged {
   const out = new LlHlsStream({ prefix: 't', firstMsn: 0, ...opts.stream });
   const inits: string[] = [];
-  const seg = new Segmenter({
-    init: (d, codecs) => {
-      inits.push(codecs);
-      out.init(d);
+  const seg = new Segmenter(
+    {
+      init: (d, codecs) => {
+        inits.push(codecs);
+        out.init(d);
+      },
+      segmentStart: (s) => out.segmentStart(s),
+      part: (p) => out.part(p),
+      segmentEnd: (t) => out.segmentEnd(t),
     },
-    segmentStart: (s) => out.segmentStart(s),
-    part: (p) => out.part(p),
-    segmentEnd: (t) => out.segmentEnd(t),
-  }, { now: () => Date.UTC(2025, 0, 1), ...opts.segmenter });
+    { now: () => Date.UTC(2025, 0, 1), ...opts.segmenter },
+  );
   return { seg, out, inits };
 }
 
@@ -79,8 +82,20 @@ export function source(p: Packaged, o: SourceOptions = {}): { until(ms: number):
   };
 }
 
-export interface ParsedPart { duration: number; uri: string; independent: boolean }
-export interface ParsedSegment { msn: number; duration: number; uri: string; parts: ParsedPart[]; discontinuity: boolean; map: string; pdt: string | null }
+export interface ParsedPart {
+  duration: number;
+  uri: string;
+  independent: boolean;
+}
+export interface ParsedSegment {
+  msn: number;
+  duration: number;
+  uri: string;
+  parts: ParsedPart[];
+  discontinuity: boolean;
+  map: string;
+  pdt: string | null;
+}
 export interface ParsedPlaylist {
   version: number;
   targetDuration: number;
@@ -107,36 +122,84 @@ export function attrs(s: string): Record<string, string> {
 export function parsePlaylist(text: string): ParsedPlaylist {
   const lines = text.split('\n').filter(Boolean);
   if (lines[0] !== '#EXTM3U') throw new Error('no #EXTM3U');
-  const pl: ParsedPlaylist = { version: 0, targetDuration: 0, partTarget: 0, serverControl: {}, mediaSequence: 0, discontinuitySequence: 0, skipped: 0, segments: [], openParts: [], preloadHint: null, endlist: false, lines };
+  const pl: ParsedPlaylist = {
+    version: 0,
+    targetDuration: 0,
+    partTarget: 0,
+    serverControl: {},
+    mediaSequence: 0,
+    discontinuitySequence: 0,
+    skipped: 0,
+    segments: [],
+    openParts: [],
+    preloadHint: null,
+    endlist: false,
+    lines,
+  };
   let cur = { parts: [] as ParsedPart[], discontinuity: false, map: '', pdt: null as string | null, duration: -1 };
   for (const line of lines.slice(1)) {
     const [tag, value = ''] = line.startsWith('#') ? [line.split(':')[0]!, line.slice(line.indexOf(':') + 1)] : ['URI', line];
     switch (tag) {
-      case '#EXT-X-VERSION': pl.version = Number(value); break;
-      case '#EXT-X-TARGETDURATION': pl.targetDuration = Number(value); break;
-      case '#EXT-X-PART-INF': pl.partTarget = Number(attrs(value)['PART-TARGET']); break;
-      case '#EXT-X-SERVER-CONTROL': pl.serverControl = attrs(value); break;
-      case '#EXT-X-MEDIA-SEQUENCE': pl.mediaSequence = Number(value); break;
-      case '#EXT-X-DISCONTINUITY-SEQUENCE': pl.discontinuitySequence = Number(value); break;
-      case '#EXT-X-SKIP': pl.skipped = Number(attrs(value)['SKIPPED-SEGMENTS']); break;
-      case '#EXT-X-DISCONTINUITY': cur.discontinuity = true; break;
-      case '#EXT-X-MAP': cur.map = attrs(value).URI!; break;
-      case '#EXT-X-PROGRAM-DATE-TIME': cur.pdt = value; break;
+      case '#EXT-X-VERSION':
+        pl.version = Number(value);
+        break;
+      case '#EXT-X-TARGETDURATION':
+        pl.targetDuration = Number(value);
+        break;
+      case '#EXT-X-PART-INF':
+        pl.partTarget = Number(attrs(value)['PART-TARGET']);
+        break;
+      case '#EXT-X-SERVER-CONTROL':
+        pl.serverControl = attrs(value);
+        break;
+      case '#EXT-X-MEDIA-SEQUENCE':
+        pl.mediaSequence = Number(value);
+        break;
+      case '#EXT-X-DISCONTINUITY-SEQUENCE':
+        pl.discontinuitySequence = Number(value);
+        break;
+      case '#EXT-X-SKIP':
+        pl.skipped = Number(attrs(value)['SKIPPED-SEGMENTS']);
+        break;
+      case '#EXT-X-DISCONTINUITY':
+        cur.discontinuity = true;
+        break;
+      case '#EXT-X-MAP':
+        cur.map = attrs(value).URI!;
+        break;
+      case '#EXT-X-PROGRAM-DATE-TIME':
+        cur.pdt = value;
+        break;
       case '#EXT-X-PART': {
         const a = attrs(value);
         cur.parts.push({ duration: Number(a.DURATION), uri: a.URI!, independent: a.INDEPENDENT === 'YES' });
         break;
       }
-      case '#EXTINF': cur.duration = Number(value.split(',')[0]); break;
-      case '#EXT-X-PRELOAD-HINT': pl.preloadHint = attrs(value).URI!; break;
-      case '#EXT-X-ENDLIST': pl.endlist = true; break;
+      case '#EXTINF':
+        cur.duration = Number(value.split(',')[0]);
+        break;
+      case '#EXT-X-PRELOAD-HINT':
+        pl.preloadHint = attrs(value).URI!;
+        break;
+      case '#EXT-X-ENDLIST':
+        pl.endlist = true;
+        break;
       case 'URI': {
         const prevMap = pl.segments.at(-1)?.map ?? '';
-        pl.segments.push({ msn: pl.mediaSequence + pl.skipped + pl.segments.length, duration: cur.duration, uri: line, parts: cur.parts, discontinuity: cur.discontinuity, map: cur.map || prevMap, pdt: cur.pdt });
+        pl.segments.push({
+          msn: pl.mediaSequence + pl.skipped + pl.segments.length,
+          duration: cur.duration,
+          uri: line,
+          parts: cur.parts,
+          discontinuity: cur.discontinuity,
+          map: cur.map || prevMap,
+          pdt: cur.pdt,
+        });
         cur = { parts: [], discontinuity: false, map: '', pdt: null, duration: -1 };
         break;
       }
-      default: throw new Error(`unexpected line ${line}`);
+      default:
+        throw new Error(`unexpected line ${line}`);
     }
   }
   pl.openParts = cur.parts;

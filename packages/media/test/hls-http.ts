@@ -40,9 +40,10 @@ export async function startHlsHttp(media: MediaServer, extra: Record<string, { t
     base,
     requests,
     url: (id, file = 'index.m3u8') => `${base}/live/${id}/${file}`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -33,18 +33,36 @@ async function playlist(url: string): Promise<ParsedPlaylist> {
   return parsePlaylist(r.text);
 }
 
-interface Packet { type: string; pts: number; dts: number; key: boolean }
+interface Packet {
+  type: string;
+  pts: number;
+  dts: number;
+  key: boolean;
+}
 
 function probePackets(url: string): Promise<{ packets: Packet[]; codecs: string[] }> {
   return new Promise((resolve, reject) => {
-    execFile('ffprobe', ['-v', 'error', '-show_entries', 'packet=codec_type,pts_time,dts_time,flags:stream=codec_name', '-of', 'json', url], { timeout: 30_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`ffprobe: ${stderr || err.message}`));
-      const j = JSON.parse(stdout) as { packets: { codec_type: string; pts_time: string; dts_time: string; flags: string }[]; streams: { codec_name: string }[] };
-      resolve({
-        packets: j.packets.map((p) => ({ type: p.codec_type, pts: Number(p.pts_time), dts: Number(p.dts_time), key: p.flags.startsWith('K') })),
-        codecs: j.streams.map((s) => s.codec_name).sort(),
-      });
-    });
+    execFile(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'packet=codec_type,pts_time,dts_time,flags:stream=codec_name', '-of', 'json', url],
+      { timeout: 30_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`ffprobe: ${stderr || err.message}`));
+        const j = JSON.parse(stdout) as {
+          packets: { codec_type: string; pts_time: string; dts_time: string; flags: string }[];
+          streams: { codec_name: string }[];
+        };
+        resolve({
+          packets: j.packets.map((p) => ({
+            type: p.codec_type,
+            pts: Number(p.pts_time),
+            dts: Number(p.dts_time),
+            key: p.flags.startsWith('K'),
+          })),
+          codecs: j.streams.map((s) => s.codec_name).sort(),
+        });
+      },
+    );
   });
 }
 
@@ -82,11 +100,14 @@ describe('LL-HLS from an RTMP push', () => {
   it('on a live push the playlist keeps the part rules, and a blocking reload for the next part answers when it lands', async () => {
     const { t, http } = await start();
     ffmpegPublish(t.rtmpUrl('h2'), { seconds: 30 });
-    const pl = await waitFor(async () => {
-      const r = await get(http.url('h2'));
-      const p = r.status === 200 ? parsePlaylist(r.text) : null;
-      return p && p.segments.length >= 2 ? p : undefined;
-    }, { what: 'two segments', timeoutMs: 20_000 });
+    const pl = await waitFor(
+      async () => {
+        const r = await get(http.url('h2'));
+        const p = r.status === 200 ? parsePlaylist(r.text) : null;
+        return p && p.segments.length >= 2 ? p : undefined;
+      },
+      { what: 'two segments', timeoutMs: 20_000 },
+    );
     expect(pl.targetDuration).toBe(2);
     expect(pl.partTarget).toBe(0.21);
     for (const s of pl.segments) {
@@ -102,7 +123,11 @@ describe('LL-HLS from an RTMP push', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('public, max-age=6');
     const next = parsePlaylist(r.text);
-    expect([...next.segments.flatMap((s) => s.parts), ...next.openParts].map((x) => x.uri).some((u) => u.endsWith(`-p${msn}.${want}.m4s`) || u.includes(`-p${Number(msn) + 1}.0.`))).toBe(true);
+    expect(
+      [...next.segments.flatMap((s) => s.parts), ...next.openParts]
+        .map((x) => x.uri)
+        .some((u) => u.endsWith(`-p${msn}.${want}.m4s`) || u.includes(`-p${Number(msn) + 1}.0.`)),
+    ).toBe(true);
     expect(waited).toBeLessThan(3 * 2000); // within three target durations (it is normally one part, ~0.2 s)
     const part = await fetch(`${http.base}/live/h2/${next.openParts.at(-1)?.uri ?? next.segments.at(-1)!.uri}`);
     expect(part.status).toBe(200);
@@ -118,10 +143,13 @@ describe('LL-HLS from an RTMP push', () => {
     const a = await playlist(http.url('h3'));
     expect(a.endlist).toBe(true);
     ffmpegPublish(t.rtmpUrl('h3'), { seconds: 30 });
-    const b = await waitFor(async () => {
-      const r = await get(http.url('h3'));
-      return r.status === 200 && !r.text.includes('#EXT-X-ENDLIST') ? parsePlaylist(r.text) : undefined;
-    }, { what: 'second session playlist', timeoutMs: 15_000 });
+    const b = await waitFor(
+      async () => {
+        const r = await get(http.url('h3'));
+        return r.status === 200 && !r.text.includes('#EXT-X-ENDLIST') ? parsePlaylist(r.text) : undefined;
+      },
+      { what: 'second session playlist', timeoutMs: 15_000 },
+    );
     expect(b.mediaSequence).toBe(a.segments.at(-1)!.msn + 1);
     expect(b.segments[0]!.uri.split('-s')[0]).not.toBe(a.segments[0]!.uri.split('-s')[0]);
     expect(b.segments.some((s) => s.discontinuity)).toBe(false);
@@ -132,11 +160,45 @@ describe('LL-HLS from an RTMP push', () => {
 
   it('MP3 audio (not AAC): HLS carries the video only and says why in one warn line', async () => {
     const { t, http } = await start();
-    spawnTracked('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine',
-      '-t', '20', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '50', '-preset', 'veryfast', '-tune', 'zerolatency', '-c:a', 'libmp3lame', '-ar', '44100', '-f', 'flv', t.rtmpUrl('h4')]);
+    spawnTracked('ffmpeg', [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x180:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine',
+      '-t',
+      '20',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '50',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-c:a',
+      'libmp3lame',
+      '-ar',
+      '44100',
+      '-f',
+      'flv',
+      t.rtmpUrl('h4'),
+    ]);
     await waitFor(async () => (await get(http.url('h4'))).status === 200, { what: 'playlist', timeoutMs: 15_000 });
     expect(await ffprobeStreams(http.url('h4'))).toEqual(['h264']);
-    expect(t.logs.filter((l) => l.includes('HLS without audio'))).toEqual(['warn media: h4: HLS without audio for this session: audio codec mp3 is not supported (AAC only)']);
+    expect(t.logs.filter((l) => l.includes('HLS without audio'))).toEqual([
+      'warn media: h4: HLS without audio for this session: audio codec mp3 is not supported (AAC only)',
+    ]);
   });
 
   it('hlsRequest answers 404 for an unknown stream and when HLS is off', async () => {

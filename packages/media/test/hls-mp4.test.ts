@@ -6,7 +6,12 @@ import { FlvTagReader } from '../src/hls/flv-reader.js';
 import { buildTag, flvHeader } from '../src/flv/tag.js';
 import { ASC_44100_MONO, ASC_48000_STEREO, AVCC_1080_MAIN, AVCC_320x180_BASELINE, AVCC_320x180_HIGH } from './hls-fixtures.js';
 
-interface Box { type: string; start: number; size: number; body: Buffer }
+interface Box {
+  type: string;
+  start: number;
+  size: number;
+  body: Buffer;
+}
 
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'mvex', 'moof', 'traf', 'dinf']);
 
@@ -63,7 +68,10 @@ describe('fMP4 boxes', () => {
   it('initSegment: ftyp, moov with an avc1/avcC and an mp4a/esds trak (timescales 90000 and the sample rate), mvex/trex per track', () => {
     const avc = parseAvcConfig(AVCC_320x180_HIGH);
     const aac = parseAacConfig(ASC_44100_MONO);
-    const init = initSegment([{ kind: 'video', id: 1, timescale: 90000, avc }, { kind: 'audio', id: 2, timescale: 44100, aac }]);
+    const init = initSegment([
+      { kind: 'video', id: 1, timescale: 90000, avc },
+      { kind: 'audio', id: 2, timescale: 44100, aac },
+    ]);
     const bs = boxes(init);
     expect(bs[0]!.type).toBe('ftyp');
     expect(bs[0]!.body.toString('latin1', 0, 4)).toBe('iso5');
@@ -78,11 +86,18 @@ describe('fMP4 boxes', () => {
     expect(find(bs, 'hdlr').map((h) => h.body.toString('latin1', 8, 12))).toEqual(['vide', 'soun']);
   });
 
-  it('mediaFragment: mfhd sequence, tfdt, trun entries and data offsets that point at each track\'s bytes in mdat', () => {
+  it("mediaFragment: mfhd sequence, tfdt, trun entries and data offsets that point at each track's bytes in mdat", () => {
     const v = [Buffer.alloc(10, 1), Buffer.alloc(7, 2)];
     const a = [Buffer.alloc(3, 3), Buffer.alloc(4, 4), Buffer.alloc(5, 5)];
     const frag = mediaFragment(42, [
-      { trackId: 1, baseDecodeTime: 2 ** 33 + 5, samples: [{ data: v[0]!, duration: 3600, cts: -3600, key: true }, { data: v[1]!, duration: 3600, cts: 7200, key: false }] },
+      {
+        trackId: 1,
+        baseDecodeTime: 2 ** 33 + 5,
+        samples: [
+          { data: v[0]!, duration: 3600, cts: -3600, key: true },
+          { data: v[1]!, duration: 3600, cts: 7200, key: false },
+        ],
+      },
       { trackId: 2, baseDecodeTime: 88200, samples: a.map((data) => ({ data, duration: 1024, cts: 0, key: true })) },
       { trackId: 3, baseDecodeTime: 0, samples: [] },
     ]);
@@ -90,11 +105,19 @@ describe('fMP4 boxes', () => {
     expect(bs.filter((b) => b.start === 0 || b.type === 'mdat').map((b) => b.type)).toEqual(['moof', 'mdat']);
     expect(find(bs, 'mfhd')[0]!.body.readUInt32BE(4)).toBe(42);
     expect(find(bs, 'traf')).toHaveLength(2);
-    expect(find(bs, 'tfhd').map((t) => [t.body.readUInt32BE(0), t.body.readUInt32BE(4)])).toEqual([[0x020000, 1], [0x020000, 2]]);
+    expect(find(bs, 'tfhd').map((t) => [t.body.readUInt32BE(0), t.body.readUInt32BE(4)])).toEqual([
+      [0x020000, 1],
+      [0x020000, 2],
+    ]);
     expect(find(bs, 'tfdt').map((t) => t.body.readBigUInt64BE(4))).toEqual([2n ** 33n + 5n, 88200n]);
     const [tv, ta] = find(bs, 'trun').map((t) => t.body);
     expect(tv!.readUInt32BE(4)).toBe(2);
-    expect([tv!.readUInt32BE(12), tv!.readUInt32BE(16), tv!.readUInt32BE(20).toString(16), tv!.readInt32BE(24)]).toEqual([3600, 10, '2000000', -3600]);
+    expect([tv!.readUInt32BE(12), tv!.readUInt32BE(16), tv!.readUInt32BE(20).toString(16), tv!.readInt32BE(24)]).toEqual([
+      3600,
+      10,
+      '2000000',
+      -3600,
+    ]);
     expect([tv!.readUInt32BE(36).toString(16), tv!.readInt32BE(40)]).toEqual(['1010000', 7200]);
     const moof = bs[0]!;
     expect(frag.subarray(moof.start + tv!.readUInt32BE(8), moof.start + tv!.readUInt32BE(8) + 17)).toEqual(Buffer.concat(v));
@@ -105,13 +128,21 @@ describe('fMP4 boxes', () => {
 
 describe('FlvTagReader', () => {
   it('splits an FLV byte stream into tags at any chunk boundary and refuses what is not FLV', () => {
-    const tags = [buildTag(9, 40, Buffer.from([0x17, 1, 0, 0, 0, 9])), buildTag(8, 2 ** 24 + 3, Buffer.from([0xaf, 1, 7])), buildTag(18, 0, Buffer.alloc(300, 2))];
+    const tags = [
+      buildTag(9, 40, Buffer.from([0x17, 1, 0, 0, 0, 9])),
+      buildTag(8, 2 ** 24 + 3, Buffer.from([0xaf, 1, 7])),
+      buildTag(18, 0, Buffer.alloc(300, 2)),
+    ];
     const stream = Buffer.concat([flvHeader(), ...tags]);
     for (const step of [1, 7, 13, 1000]) {
       const got: [number, number, number][] = [];
       const r = new FlvTagReader((type, ts, p) => got.push([type, ts, p.length]));
       for (let i = 0; i < stream.length; i += step) r.push(stream.subarray(i, i + step));
-      expect(got, `chunks of ${step}`).toEqual([[9, 40, 6], [8, 2 ** 24 + 3, 3], [18, 0, 300]]);
+      expect(got, `chunks of ${step}`).toEqual([
+        [9, 40, 6],
+        [8, 2 ** 24 + 3, 3],
+        [18, 0, 300],
+      ]);
     }
     expect(() => new FlvTagReader(() => {}).push(Buffer.alloc(20))).toThrow(HlsInputError);
   });

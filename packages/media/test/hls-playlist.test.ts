@@ -155,7 +155,7 @@ describe('blocking playlist reload (RFC 8216bis 6.2.5.2)', () => {
     expect(pl.segments.at(-1)!.msn).toBe(2);
   });
 
-  it('a part index past the segment\'s last part means part 0 of the next segment', async () => {
+  it("a part index past the segment's last part means part 0 of the next segment", async () => {
     const p = live(4100); // segment 1 (2–4 s) has 10 parts
     const pending = p.out.request('index.m3u8', { _HLS_msn: '1', _HLS_part: '10' });
     expect(await settled(pending)).toBe(false);
@@ -174,7 +174,11 @@ describe('blocking playlist reload (RFC 8216bis 6.2.5.2)', () => {
     const p = live(4100); // last complete segment 1, open segment 2 with 0 parts… at 4.1 s: parts 2.0 exist
     const bad: (Record<string, string> | URLSearchParams)[] = [
       { _HLS_part: '1' },
-      { _HLS_msn: '-1' }, { _HLS_msn: '1.5' }, { _HLS_msn: 'abc' }, { _HLS_msn: '' }, { _HLS_msn: '2', _HLS_part: 'x' },
+      { _HLS_msn: '-1' },
+      { _HLS_msn: '1.5' },
+      { _HLS_msn: 'abc' },
+      { _HLS_msn: '' },
+      { _HLS_msn: '2', _HLS_part: 'x' },
       new URLSearchParams('_HLS_msn=2&_HLS_msn=3'),
       { _HLS_msn: '4' }, // last complete is 1: 1 + 2 = 3 is the furthest allowed
       { _HLS_msn: '2', _HLS_part: '20' }, // PART-TARGET 0.21 s → the limit is 14 parts ahead

@@ -41,14 +41,17 @@ describe('Segmenter: segments on keyframes, parts of whole frames', () => {
     expectPartRules(pl);
   });
 
-  it.each([[30], [60], [24], [15]])('%i fps (whole-ms timestamps): every part ≤ PART-TARGET and ≥ 85 % of it, segments sum their parts', async (fps) => {
-    const p = packager();
-    source(p, { fps, gopSec: 2 }).until(11_000);
-    const pl = await playlistOf(p.out);
-    expect(pl.partTarget).toBeGreaterThanOrEqual(0.18);
-    expect(pl.partTarget).toBeLessThanOrEqual(0.34);
-    expectPartRules(pl);
-  });
+  it.each([[30], [60], [24], [15]])(
+    '%i fps (whole-ms timestamps): every part ≤ PART-TARGET and ≥ 85 % of it, segments sum their parts',
+    async (fps) => {
+      const p = packager();
+      source(p, { fps, gopSec: 2 }).until(11_000);
+      const pl = await playlistOf(p.out);
+      expect(pl.partTarget).toBeGreaterThanOrEqual(0.18);
+      expect(pl.partTarget).toBeLessThanOrEqual(0.34);
+      expectPartRules(pl);
+    },
+  );
 
   it('2 fps (a slide show): one-frame parts of 0.5 s under a matching PART-TARGET', async () => {
     const p = packager();

@@ -33,7 +33,14 @@ function declare(length: number, send: number, csid = 3, typeId: number = MSG.Co
 }
 
 // The deadlines and per-address limits are moved out of the way: these tests are about memory only.
-const isolate = { idleTimeoutMs: 60_000, handshakeTimeoutMs: 60_000, connectTimeoutMs: 60_000, publishTimeoutMs: 60_000, maxUnauthenticatedPerIp: 0, maxConnectionsPerIp: 0 };
+const isolate = {
+  idleTimeoutMs: 60_000,
+  handshakeTimeoutMs: 60_000,
+  connectTimeoutMs: 60_000,
+  publishTimeoutMs: 60_000,
+  maxUnauthenticatedPerIp: 0,
+  maxConnectionsPerIp: 0,
+};
 
 describe('RTMP memory before publishing is authorised', () => {
   it('50 clients each declaring a 1 MiB message before connect are closed at once and leave nothing buffered', async () => {
@@ -55,7 +62,9 @@ describe('RTMP memory before publishing is authorised', () => {
     await waitFor(() => t!.media.rtmpStats().bufferedBytes === 50 * (60 << 10), { what: 'all 50 messages begun' });
     expect(cs.some((c) => c.closed)).toBe(false);
     expect(t.media.rtmpStats().bufferedBytes).toBeLessThanOrEqual(50 * (64 << 10));
-    console.log(`pre-auth memory: 50 connections hold ${t.media.rtmpStats().bufferedBytes} bytes of parser buffers (cap ${50 * (64 << 10)})`);
+    console.log(
+      `pre-auth memory: 50 connections hold ${t.media.rtmpStats().bufferedBytes} bytes of parser buffers (cap ${50 * (64 << 10)})`,
+    );
   });
 
   it('after connect but before publish a 1 MiB message is refused the same way', async () => {

@@ -3,7 +3,18 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createWebSocketSink } from '../src/index.js';
-import { FlvCounter, ffmpegPublish, ffprobeStreams, flvClient, killSpawned, spawnTracked, startFlvHttp, startMedia, waitFor, type TestMedia } from './helpers.js';
+import {
+  FlvCounter,
+  ffmpegPublish,
+  ffprobeStreams,
+  flvClient,
+  killSpawned,
+  spawnTracked,
+  startFlvHttp,
+  startMedia,
+  waitFor,
+  type TestMedia,
+} from './helpers.js';
 
 let t: TestMedia | undefined;
 let http: Awaited<ReturnType<typeof startFlvHttp>> | undefined;
@@ -184,8 +195,30 @@ describe('recording', () => {
     const dir = join(t.dir, 'rec', 'r9');
     mkdirSync(dir, { recursive: true });
     const flv = join(dir, 'crashed-session.flv');
-    const gen = spawnTracked('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '4',
-      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'flv', flv]);
+    const gen = spawnTracked('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x180:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine',
+      '-t',
+      '4',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-f',
+      'flv',
+      flv,
+    ]);
     expect(await gen.exited).toBe(0);
     const { truncateSync, statSync } = await import('node:fs');
     truncateSync(flv, statSync(flv).size - 777);

@@ -14,8 +14,35 @@ function recording(dir: string, name: string, seconds: number, size = '320x240')
     const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
     if (r.status !== 0) throw new Error(String(r.stderr));
   };
-  run(['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', String(seconds),
-    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-c:a', 'aac', '-f', 'flv', flv]);
+  run([
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${size}:rate=25`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=44100',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-preset',
+    'veryfast',
+    '-g',
+    '25',
+    '-keyint_min',
+    '25',
+    '-sc_threshold',
+    '0',
+    '-c:a',
+    'aac',
+    '-f',
+    'flv',
+    flv,
+  ]);
   run(['-i', flv, '-c', 'copy', '-movflags', '+faststart', mp4]);
   return mp4;
 }
@@ -76,7 +103,10 @@ describe('joinMp4 / keyframeAtOrBefore / cutMp4 (real ffmpeg)', () => {
     await expect(cutMp4(join(dir, 'missing.mp4'), 1, 2, join(dir, 'x.mp4'))).rejects.toBeInstanceOf(RemuxError);
     await expect(joinMp4([a, join(dir, 'missing.mp4')], join(dir, 'y.mp4'))).rejects.toBeInstanceOf(RemuxError);
     // a reconnect with another picture size can not be joined by copying
-    await expect(joinMp4([a, recording(dir, 'wide', 2, '640x360')], join(dir, 'z.mp4'))).rejects.toThrow(/differ \(aac 44100Hz\/1, h264 320x240 then aac 44100Hz\/1, h264 640x360\)/);
-    for (const f of ['none.mp4', 'empty.mp4', 'x.mp4', 'y.mp4', 'z.mp4', 'x.mp4.part', 'y.mp4.part']) expect(existsSync(join(dir, f))).toBe(false);
+    await expect(joinMp4([a, recording(dir, 'wide', 2, '640x360')], join(dir, 'z.mp4'))).rejects.toThrow(
+      /differ \(aac 44100Hz\/1, h264 320x240 then aac 44100Hz\/1, h264 640x360\)/,
+    );
+    for (const f of ['none.mp4', 'empty.mp4', 'x.mp4', 'y.mp4', 'z.mp4', 'x.mp4.part', 'y.mp4.part'])
+      expect(existsSync(join(dir, f))).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ describe('media relays (cluster edges)', () => {
     return { origin, edge, of, ef };
   }
 
-  it('openRelay + pullFlv: a viewer waiting on the edge gets the origin\'s stream through one pull; a relay is not a publisher', async () => {
+  it("openRelay + pullFlv: a viewer waiting on the edge gets the origin's stream through one pull; a relay is not a publisher", async () => {
     const { origin, edge, of, ef } = await pair();
     ffmpegPublish(origin.rtmpUrl('s1'), { gop: 25 });
     await waitFor(() => origin.media.hasPublisher('s1'), { what: 'publisher', timeoutMs: 15_000 });

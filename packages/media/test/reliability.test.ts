@@ -48,7 +48,10 @@ describe('publisher loss is reported within seconds', () => {
     await waitFor(() => t!.media.hub('ok')?.stats().gopTags, { what: 'good stream' });
     const stall = new TestRtmpClient(t.port);
     const drop = new TestRtmpClient(t.port);
-    cleanups.push(() => stall.close(), () => drop.close());
+    cleanups.push(
+      () => stall.close(),
+      () => drop.close(),
+    );
     expect(await stall.publish('live', 'mid1?key=secret')).toBe('NetStream.Publish.Start');
     expect(await drop.publish('live', 'mid2?key=secret')).toBe('NetStream.Publish.Start');
     for (const c of [stall, drop]) {
@@ -93,10 +96,13 @@ describe('backpressure', () => {
       t!.media.attachViewer('bp', sink);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/bp.flv`;
     ffmpegPublish(t.rtmpUrl('bp'), { seconds: 60, cbrMbps: 8, gop: 25 });
     await waitFor(() => t!.media.hub('bp')?.stats().gopTags, { what: 'media flowing' });

@@ -69,7 +69,9 @@ export class TestRtmpClient {
     this.chunkSize = 4096;
     await this.command('connect', { app, tcUrl: `rtmp://127.0.0.1/${app}`, flashVer: 'FMLE/3.0', type: 'nonprivate' });
     await this.command('createStream', null);
-    await waitFor(() => this.commands.some((c) => c[0] === '_result' && typeof c[3] === 'number') || this.closed, { what: 'createStream result' });
+    await waitFor(() => this.commands.some((c) => c[0] === '_result' && typeof c[3] === 'number') || this.closed, {
+      what: 'createStream result',
+    });
     this.send(commandMessage(1, 'publish', 0, null, name, 'live'));
     const status = await waitFor(() => this.commands.find((c) => c[0] === 'onStatus') ?? (this.closed ? [] : null), { what: 'onStatus' });
     const info = status[3] as { code?: string } | undefined;

@@ -47,7 +47,9 @@ describe('RTMP session commands', () => {
   });
 
   it('a refusal is an onStatus error with the reason as description, then the connection closes', async () => {
-    t = await startMedia({ authorizePublish: async () => ({ ok: false, reason: 'room 5: wrong stream key', code: 'NetStream.Publish.Unauthorized' }) });
+    t = await startMedia({
+      authorizePublish: async () => ({ ok: false, reason: 'room 5: wrong stream key', code: 'NetStream.Publish.Unauthorized' }),
+    });
     const c = client(t.port);
     expect(await c.publish('live', '5?key=nope')).toBe('NetStream.Publish.Unauthorized');
     expect(c.commands.find((x) => x[0] === 'onStatus')?.[3]).toMatchObject({ level: 'error', description: 'room 5: wrong stream key' });
@@ -56,7 +58,11 @@ describe('RTMP session commands', () => {
   });
 
   it('an authorizePublish that throws refuses the publisher and the server keeps running', async () => {
-    t = await startMedia({ authorizePublish: async () => { throw new Error('db down'); } });
+    t = await startMedia({
+      authorizePublish: async () => {
+        throw new Error('db down');
+      },
+    });
     const c = client(t.port);
     expect(await c.publish('live', '5?key=x')).toBe('NetStream.Publish.BadName');
     expect(t.logs.some((l) => l.startsWith('error') && l.includes('db down'))).toBe(true);

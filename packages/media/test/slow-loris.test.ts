@@ -44,14 +44,23 @@ describe('slow-loris: publishers with a valid key are never starved', () => {
     const lines = t.logs.filter((l) => l.includes('evicted') || l.includes('closed by connection limits'));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.length).toBeLessThan(40);
-    console.log(`slow-loris one address: ${attack.connects} attacker connects, ${attack.closedByServer} closed by the server; ` +
-      `publisher playing after ${r.ms} ms; held from the attacker: ${t.media.rtmpConnectionsFrom('127.0.0.2')}; ${lines.length} log lines`);
+    console.log(
+      `slow-loris one address: ${attack.connects} attacker connects, ${attack.closedByServer} closed by the server; ` +
+        `publisher playing after ${r.ms} ms; held from the attacker: ${t.media.rtmpConnectionsFrom('127.0.0.2')}; ${lines.length} log lines`,
+    );
   });
 
   it('1000 slow-loris connections from 63 addresses fill maxConnections (1000); the real publisher evicts the oldest unauthenticated one and plays', async () => {
     t = await startMedia();
     // 63 × 16 = 1008 attacker connections for 1000 slots: the attacker alone keeps the server full and churning.
-    const attack = new SlowLoris({ port: t.port, from: loopbackAddresses(2, 63), count: 1008, everyMs: 1000, reconnect: true, reconnectMs: 50 });
+    const attack = new SlowLoris({
+      port: t.port,
+      from: loopbackAddresses(2, 63),
+      count: 1008,
+      everyMs: 1000,
+      reconnect: true,
+      reconnectMs: 50,
+    });
     cleanups.push(() => attack.stop());
     await attack.start();
     await waitFor(() => t!.media.connectionCount === 1000, { what: 'server full (1000 connections)' });
@@ -64,7 +73,9 @@ describe('slow-loris: publishers with a valid key are never starved', () => {
     expect(t.media.connectionCount).toBeLessThanOrEqual(1000);
     expect(t.media.rtmpStats().unauthenticated).toBeGreaterThan(900); // the attacker still holds the rest
     expect(t.media.rtmpStats().bufferedBytes).toBe(0);
-    console.log(`slow-loris 63 addresses: ${attack.connects} attacker connects, ${attack.closedByServer} closed by the server; ` +
-      `publisher playing after ${r.ms} ms; most connections seen ${most}; ${t.media.connectionCount} open now`);
+    console.log(
+      `slow-loris 63 addresses: ${attack.connects} attacker connects, ${attack.closedByServer} closed by the server; ` +
+        `publisher playing after ${r.ms} ms; most connections seen ${most}; ${t.media.connectionCount} open now`,
+    );
   });
 });

@@ -18,7 +18,10 @@ describe('stream health', () => {
   it('streamStats of an ffmpeg push (640×360, 25 fps, 2 s GOP, 1 Mbps CBR) reads its codecs, size, fps, keyframe interval and bitrate', async () => {
     t = await startMedia();
     ffmpegPublish(t.rtmpUrl('h1'), { seconds: 60, size: '640x360', rate: 25, gop: 50, cbrMbps: 1 });
-    await waitFor(() => (t!.media.streamStats('h1')?.keyframeIntervalSec ?? null) !== null && t!.media.streamStats('h1')!.uptimeSec >= 5, { what: 'two keyframes and 5 s', timeoutMs: 30_000 });
+    await waitFor(() => (t!.media.streamStats('h1')?.keyframeIntervalSec ?? null) !== null && t!.media.streamStats('h1')!.uptimeSec >= 5, {
+      what: 'two keyframes and 5 s',
+      timeoutMs: 30_000,
+    });
     const s = t.media.streamStats('h1')!;
     expect(s.video).toEqual({ codec: 'H.264', profile: 'High', level: expect.stringMatching(/^\d\.\d$/), width: 640, height: 360 });
     expect(s.audio).toMatchObject({ codec: 'AAC', sampleRate: 44100, channels: 1 });
@@ -44,7 +47,13 @@ describe('stream health', () => {
     t = await startMedia();
     ffmpegPublish(t.rtmpUrl('h3', 'not-the-key'), { seconds: 10 });
     const e = await waitFor(() => t!.events.publishRefused[0], { what: 'publishRefused', timeoutMs: 20_000 });
-    expect(e).toMatchObject({ app: 'live', streamName: 'h3', reason: 'invalid key', code: 'NetStream.Publish.BadName', remoteAddress: '127.0.0.1' });
+    expect(e).toMatchObject({
+      app: 'live',
+      streamName: 'h3',
+      reason: 'invalid key',
+      code: 'NetStream.Publish.BadName',
+      remoteAddress: '127.0.0.1',
+    });
     expect(JSON.stringify(e)).not.toContain('not-the-key');
   });
 
@@ -61,12 +70,35 @@ describe('stream health', () => {
 
   it('parseSps reads the size x264 encodes (1920×1080 is cropped from 1088; odd sizes; Baseline) and garbage gives undefined', () => {
     const spsOf = (size: string, profile: string) => {
-      const es = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25`, '-frames:v', '1', '-c:v', 'libx264', '-profile:v', profile, '-pix_fmt', 'yuv420p', '-f', 'h264', '-']);
+      const es = execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc=size=${size}:rate=25`,
+        '-frames:v',
+        '1',
+        '-c:v',
+        'libx264',
+        '-profile:v',
+        profile,
+        '-pix_fmt',
+        'yuv420p',
+        '-f',
+        'h264',
+        '-',
+      ]);
       const at = es.findIndex((_, i) => es[i] === 0 && es[i + 1] === 0 && es[i + 2] === 1 && (es[i + 3]! & 0x1f) === 7);
       const end = es.indexOf(Buffer.from([0, 0, 1]), at + 3);
       return es.subarray(at + 3, end > 0 ? (es[end - 1] === 0 ? end - 1 : end) : undefined);
     };
-    expect(parseSps(spsOf('1920x1080', 'high'))).toEqual({ profile: 'High', level: expect.stringMatching(/^\d\.\d$/), width: 1920, height: 1080 });
+    expect(parseSps(spsOf('1920x1080', 'high'))).toEqual({
+      profile: 'High',
+      level: expect.stringMatching(/^\d\.\d$/),
+      width: 1920,
+      height: 1080,
+    });
     expect(parseSps(spsOf('720x1280', 'main'))).toMatchObject({ profile: 'Main', width: 720, height: 1280 });
     expect(parseSps(spsOf('426x240', 'baseline'))).toMatchObject({ profile: 'Baseline', width: 426, height: 240 });
     expect(parseSps(Buffer.from([0x67, 0x64]))).toBeUndefined();

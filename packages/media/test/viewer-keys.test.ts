@@ -76,7 +76,7 @@ describe('viewer counting by viewerKey', () => {
     expect(t.media.viewerCount('k3')).toBe(2);
   });
 
-  it('maxViewerConnectionsPerKey 2: a third connection of one key closes that key\'s oldest; other keys are untouched; the newest play', async () => {
+  it("maxViewerConnectionsPerKey 2: a third connection of one key closes that key's oldest; other keys are untouched; the newest play", async () => {
     t = await startMedia({ viewerCountIntervalMs: 50, maxViewerConnectionsPerKey: 2 });
     const http = await startFlvHttp(t.media);
     cleanups.push(() => http.close());
@@ -85,7 +85,9 @@ describe('viewer counting by viewerKey', () => {
     const same: Awaited<ReturnType<typeof flvClient>>[] = [];
     for (let i = 0; i < 3; i++) {
       same.push(...(await viewers([http.url('k4', 'dev1')])));
-      await waitFor(() => t!.media.viewerConnections('k4') === Math.min(i + 2, 3) && same[i]!.flv.keyframes > 0, { what: `dev1 connection ${i + 1} playing` });
+      await waitFor(() => t!.media.viewerConnections('k4') === Math.min(i + 2, 3) && same[i]!.flv.keyframes > 0, {
+        what: `dev1 connection ${i + 1} playing`,
+      });
     }
     let closed = false;
     same[0]!.socket.on('close', () => (closed = true));
@@ -93,7 +95,9 @@ describe('viewer counting by viewerKey', () => {
     expect(t.media.viewerConnections('k4')).toBe(3);
     expect(t.media.viewerCount('k4')).toBe(2);
     pub.socket.write(pub.video(40, 1000, true));
-    await waitFor(() => same[2]!.flv.keyframes > 1 && same[1]!.flv.keyframes > 1 && other!.flv.keyframes > 1, { what: 'the others get the next keyframe' });
+    await waitFor(() => same[2]!.flv.keyframes > 1 && same[1]!.flv.keyframes > 1 && other!.flv.keyframes > 1, {
+      what: 'the others get the next keyframe',
+    });
     expect(other!.socket.destroyed).toBe(false);
   });
 

@@ -19,8 +19,26 @@ async function opusPackets(seconds: number): Promise<{ payload: Buffer; ts: numb
     if ((b[1]! & 0x7f) >= 72 && (b[1]! & 0x7f) <= 76) return; // RTCP
     out.push({ payload: b.subarray(12 + 4 * (b[0]! & 0x0f)), ts: b.readUInt32BE(4) });
   });
-  const p = spawnTracked('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    '-c:a', 'libopus', '-b:a', '64k', '-frame_duration', '20', '-f', 'rtp', '-payload_type', '111', `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=1200`]);
+  const p = spawnTracked('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '64k',
+    '-frame_duration',
+    '20',
+    '-f',
+    'rtp',
+    '-payload_type',
+    '111',
+    `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=1200`,
+  ]);
   await p.exited;
   await waitFor(() => out.length >= seconds * 50 - 1, { what: 'Opus packets', timeoutMs: 5000 });
   sock.close();
@@ -46,7 +64,10 @@ describe('Opus → AAC', () => {
       if (i < 50 || i >= 75) tc.push(p.payload, p.ts - first); // 25 packets (500 ms) lost after 1 s
     });
     const last = packets[packets.length - 1]!.ts - first;
-    await waitFor(() => frames.length > 0 && frames[frames.length - 1]!.rtp >= last - 3 * 1024, { what: 'AAC up to the last packet', timeoutMs: 10_000 });
+    await waitFor(() => frames.length > 0 && frames[frames.length - 1]!.rtp >= last - 3 * 1024, {
+      what: 'AAC up to the last packet',
+      timeoutMs: 10_000,
+    });
     expect(frames[0]!.rtp).toBe(0);
     expect(frames[0]!.f.sampleRate).toBe(48000);
     expect([...frames[0]!.f.config]).toEqual([0x11, 0x90]); // AAC LC, 48 kHz, stereo

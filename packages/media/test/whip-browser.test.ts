@@ -59,7 +59,9 @@ afterEach(async () => {
 });
 
 function hostAddress(): string {
-  const a = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  const a = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
   if (!a) throw new Error('no non-loopback IPv4 address');
   return a.address;
 }
@@ -73,7 +75,10 @@ async function openPublisher(args: string[], whip: Record<string, unknown> = {})
   browser = await launchBrowser({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', ...args] });
   const page = await (await browser.context('desktop')).newPage();
   await page.goto(`http://127.0.0.1:${(pageServer.address() as { port: number }).port}/`);
-  const location = await page.evaluate(([e, k]) => (window as unknown as { publish: (e: string, k: string) => Promise<string> }).publish(e!, k!), [http.whipUrl('12'), 'secret']);
+  const location = await page.evaluate(
+    ([e, k]) => (window as unknown as { publish: (e: string, k: string) => Promise<string> }).publish(e!, k!),
+    [http.whipUrl('12'), 'secret'],
+  );
   return { page, location };
 }
 
@@ -83,8 +88,30 @@ describe('WHIP ingest from Chromium', () => {
     dirs.push(dir);
     const y4m = join(dir, 'flash.y4m');
     const wav = join(dir, 'beep.wav');
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', "color=c=black:s=160x120:r=30,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'", '-t', '20', '-pix_fmt', 'yuv420p', y4m]);
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', "aevalsrc='if(lt(mod(t,1),0.1),sin(2*PI*1000*t),0)':s=48000", '-t', '20', wav]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      "color=c=black:s=160x120:r=30,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'",
+      '-t',
+      '20',
+      '-pix_fmt',
+      'yuv420p',
+      y4m,
+    ]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      "aevalsrc='if(lt(mod(t,1),0.1),sin(2*PI*1000*t),0)':s=48000",
+      '-t',
+      '20',
+      wav,
+    ]);
     await openPublisher([`--use-file-for-fake-video-capture=${y4m}`, `--use-file-for-fake-audio-capture=${wav}`]);
     await waitFor(() => t!.events.publishStart.length === 1, { what: 'publishStart', timeoutMs: 15_000 });
     const file = join(dir, 'out.flv');
@@ -106,7 +133,10 @@ describe('WHIP ingest from Chromium', () => {
     browser = await launchBrowser({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
     const page = await (await browser.context('desktop')).newPage();
     await page.goto(`http://127.0.0.1:${(pageServer.address() as { port: number }).port}/`);
-    const location = await page.evaluate(([e, k]) => (window as unknown as { publish: (e: string, k: string) => Promise<string> }).publish(e!, k!), [http.whipUrl('12'), 'secret']);
+    const location = await page.evaluate(
+      ([e, k]) => (window as unknown as { publish: (e: string, k: string) => Promise<string> }).publish(e!, k!),
+      [http.whipUrl('12'), 'secret'],
+    );
     expect(location).toMatch(/\/whip\/12\/w/); // Location was readable cross-origin (Access-Control-Expose-Headers)
     await waitFor(() => t!.events.publishStart.length === 1, { what: 'publishStart', timeoutMs: 15_000 });
     expect(await ffprobeStreams(http.url('12'))).toEqual(['aac', 'h264']);

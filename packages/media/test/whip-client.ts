@@ -46,12 +46,22 @@ async function udp(): Promise<Socket> {
 
 export function testPeer(videoCodec: 'H264' | 'VP8' = 'H264'): RTCPeerConnection {
   return new RTCPeerConnection({
-    iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle',
-    iceInterfaceAddresses: { udp4: '127.0.0.1' }, iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceServers: [],
+    iceUseIpv6: false,
+    bundlePolicy: 'max-bundle',
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
     codecs: {
-      video: [videoCodec === 'H264'
-        ? new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI()], parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' })
-        : new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI()] })],
+      video: [
+        videoCodec === 'H264'
+          ? new RTCRtpCodecParameters({
+              mimeType: 'video/H264',
+              clockRate: 90000,
+              rtcpFeedback: [useNACK(), usePLI()],
+              parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+            })
+          : new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI()] }),
+      ],
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
     },
   });
@@ -82,9 +92,14 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
   pc.addTransceiver(vTrack, { direction: 'sendonly' });
   if (withAudio) pc.addTransceiver(aTrack, { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
-  if (pc.iceGatheringState !== 'complete') await new Promise<void>((r) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && r()));
+  if (pc.iceGatheringState !== 'complete')
+    await new Promise<void>((r) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && r()));
   let offer = pc.localDescription!.sdp;
-  if (opts.mdnsCandidates) offer = offer.replace(/^(a=candidate:\S+ \d+ udp \d+ )(\S+)/gm, (_m, head: string, ip: string) => `${head}${ip.replace(/\./g, '-')}-zhibo-test.local`);
+  if (opts.mdnsCandidates)
+    offer = offer.replace(
+      /^(a=candidate:\S+ \d+ udp \d+ )(\S+)/gm,
+      (_m, head: string, ip: string) => `${head}${ip.replace(/\./g, '-')}-zhibo-test.local`,
+    );
   const res = await postOffer(endpoint, offer, opts.token ?? 'secret');
   if (res.status !== 201) {
     await pc.close();
@@ -112,21 +127,67 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
   const size = opts.size ?? '320x240';
   const vPort = vSock.address().port;
   const aPort = aSock.address().port;
-  const video = opts.source === 'flash'
-    ? `color=c=black:s=${size}:r=${fps},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'`
-    : `testsrc=size=${size}:rate=${fps}`;
-  const audio = opts.source === 'flash' ? "aevalsrc='if(lt(mod(t\\,1)\\,0.1)\\,sin(2*PI*1000*t)\\,0)':s=48000" : 'sine=frequency=440:sample_rate=48000';
+  const video =
+    opts.source === 'flash'
+      ? `color=c=black:s=${size}:r=${fps},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'`
+      : `testsrc=size=${size}:rate=${fps}`;
+  const audio =
+    opts.source === 'flash' ? "aevalsrc='if(lt(mod(t\\,1)\\,0.1)\\,sin(2*PI*1000*t)\\,0)':s=48000" : 'sine=frequency=440:sample_rate=48000';
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', video];
   if (withAudio) args.push('-re', '-f', 'lavfi', '-i', audio);
-  args.push('-map', '0:v', '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-tune', 'zerolatency',
-    '-g', String(opts.gop ?? fps), '-bf', '0', '-b:v', opts.bitrate ?? '600k', '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${vPort}?rtcpport=${vPort}&pkt_size=1200`);
+  args.push(
+    '-map',
+    '0:v',
+    '-c:v',
+    'libx264',
+    '-profile:v',
+    'baseline',
+    '-pix_fmt',
+    'yuv420p',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-g',
+    String(opts.gop ?? fps),
+    '-bf',
+    '0',
+    '-b:v',
+    opts.bitrate ?? '600k',
+    '-f',
+    'rtp',
+    '-payload_type',
+    '96',
+    `rtp://127.0.0.1:${vPort}?rtcpport=${vPort}&pkt_size=1200`,
+  );
   if (withAudio) {
-    args.push('-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '2', '-frame_duration', '20',
-      '-f', 'rtp', '-payload_type', '111', `rtp://127.0.0.1:${aPort}?rtcpport=${aPort}&pkt_size=1200`);
+    args.push(
+      '-map',
+      '1:a',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '64k',
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      '-frame_duration',
+      '20',
+      '-f',
+      'rtp',
+      '-payload_type',
+      '111',
+      `rtp://127.0.0.1:${aPort}?rtcpport=${aPort}&pkt_size=1200`,
+    );
   }
   const ffmpeg = spawnTracked(opts.noMedia ? 'true' : 'ffmpeg', opts.noMedia ? [] : args);
   const cleanup = async () => {
-    try { process.kill(ffmpeg.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(ffmpeg.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
     await ffmpeg.exited;
     vSock.close();
     aSock.close();
@@ -134,7 +195,11 @@ export async function whipPush(endpoint: string, opts: WhipPushOptions = {}): Pr
   };
   let done = false;
   return {
-    pc, answer, location, etag: res.headers.get('etag'), ffmpeg,
+    pc,
+    answer,
+    location,
+    etag: res.headers.get('etag'),
+    ffmpeg,
     async stop() {
       if (done) return 0;
       done = true;

@@ -21,8 +21,10 @@ unsigned long gupnp_simple_igd_get_type(void) { return 0; }
 void gupnp_simple_igd_add_port(void *s, const char *p, unsigned e, const char *l, unsigned ip, unsigned t, const char *d) {}
 void gupnp_simple_igd_remove_port_local(void *s, const char *p, const char *l, unsigned ip) {}
 `;
-const VIDEO = 'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! videoconvert ! x264enc tune=zerolatency speed-preset=veryfast bitrate=600 key-int-max=60 ! video/x-h264,profile=constrained-baseline ! rtph264pay config-interval=-1 pt=96 ! application/x-rtp,media=video,encoding-name=H264,payload=96';
-const AUDIO = 'audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111';
+const VIDEO =
+  'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! videoconvert ! x264enc tune=zerolatency speed-preset=veryfast bitrate=600 key-int-max=60 ! video/x-h264,profile=constrained-baseline ! rtph264pay config-interval=-1 pt=96 ! application/x-rtp,media=video,encoding-name=H264,payload=96';
+const AUDIO =
+  'audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111';
 
 let dir = '';
 let t: TestMedia | undefined;
@@ -32,7 +34,14 @@ let client: ChildProcess | null = null;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'zhibo-gst-'));
   writeFileSync(join(dir, 'stub.c'), STUB);
-  execFileSync('gcc', ['-shared', '-fPIC', '-Wl,-soname,libgupnp-igd-1.0.so.4', '-o', join(dir, 'libgupnp-igd-1.0.so.4'), join(dir, 'stub.c')]);
+  execFileSync('gcc', [
+    '-shared',
+    '-fPIC',
+    '-Wl,-soname,libgupnp-igd-1.0.so.4',
+    '-o',
+    join(dir, 'libgupnp-igd-1.0.so.4'),
+    join(dir, 'stub.c'),
+  ]);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +59,9 @@ afterEach(async () => {
 });
 
 function hostAddress(): string {
-  const a = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  const a = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
   if (!a) throw new Error('no non-loopback IPv4 address for libnice');
   return a.address;
 }

@@ -57,7 +57,10 @@ const endpoint = (name = '12') => http!.whipUrl(name);
 describe('WHIP HTTP semantics', () => {
   it('OPTIONS on the endpoint answers 204 with CORS headers and Accept-Post: application/sdp', async () => {
     await start();
-    const r = await fetch(endpoint(), { method: 'OPTIONS', headers: { Origin: 'https://anchor.example', 'Access-Control-Request-Method': 'POST' } });
+    const r = await fetch(endpoint(), {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://anchor.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(r.status).toBe(204);
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
     expect(r.headers.get('access-control-allow-methods')).toContain('POST');
@@ -79,7 +82,9 @@ describe('WHIP HTTP semantics', () => {
     expect(answer).toMatch(/a=rtpmap:\d+ H264\/90000/);
     expect(answer).toMatch(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/);
     expect(answer).not.toMatch(/a=candidate:\S+ 1 udp \d+ (?!127\.0\.0\.1)/); // bindAddress: only that address
-    expect(seen).toEqual([{ app: 'live', streamName: '12', query: { key: 'secret' }, remoteAddress: expect.stringMatching(/127\.0\.0\.1/) }]);
+    expect(seen).toEqual([
+      { app: 'live', streamName: '12', query: { key: 'secret' }, remoteAddress: expect.stringMatching(/127\.0\.0\.1/) },
+    ]);
     expect(t!.media.hasPublisher('12')).toBe(true); // reserved while connecting
     expect((await fetch(new URL(r.headers.get('location')!, endpoint()), { method: 'DELETE' })).status).toBe(200);
     await waitFor(() => !t!.media.hasPublisher('12'), { what: 'reservation released' });
@@ -94,7 +99,7 @@ describe('WHIP HTTP semantics', () => {
     expect(seen).toHaveLength(0);
   });
 
-  it('POST with a wrong stream key is refused with 401 and the gate\'s reason', async () => {
+  it("POST with a wrong stream key is refused with 401 and the gate's reason", async () => {
     await start();
     const r = await postOffer(endpoint(), h264Offer, 'nope');
     expect(r.status).toBe(401);
@@ -200,7 +205,7 @@ describe('WHIP HTTP semantics', () => {
     expect((await fetch(`${endpoint()}/wnope`, { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('DELETE with another token than the session\'s is refused with 401 and publishing goes on', async () => {
+  it("DELETE with another token than the session's is refused with 401 and publishing goes on", async () => {
     await start();
     const p = await whipPush(endpoint('12'));
     pushes.push(p);
@@ -218,8 +223,10 @@ describe('WHIP HTTP semantics', () => {
     const etag = r.headers.get('etag')!;
     const ufrag = /a=ice-ufrag:(\S+)/.exec(h264Offer)![1]!;
     const pwd = /a=ice-pwd:(\S+)/.exec(h264Offer)![1]!;
-    const frag = (u: string) => `a=ice-ufrag:${u}\r\na=ice-pwd:${pwd}\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2113937151 127.0.0.1 40999 typ host\r\na=end-of-candidates\r\n`;
-    const patch = (body: string, headers: Record<string, string>) => fetch(loc, { method: 'PATCH', headers: { 'Content-Type': 'application/trickle-ice-sdpfrag', ...headers }, body });
+    const frag = (u: string) =>
+      `a=ice-ufrag:${u}\r\na=ice-pwd:${pwd}\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2113937151 127.0.0.1 40999 typ host\r\na=end-of-candidates\r\n`;
+    const patch = (body: string, headers: Record<string, string>) =>
+      fetch(loc, { method: 'PATCH', headers: { 'Content-Type': 'application/trickle-ice-sdpfrag', ...headers }, body });
     expect((await patch(frag(ufrag), { 'If-Match': etag })).status).toBe(204);
     expect((await patch(frag(ufrag), { 'If-Match': '"stale"' })).status).toBe(412);
     const restart = await patch(frag('newufrag'), { 'If-Match': '*' });
@@ -238,7 +245,10 @@ describe('WHIP HTTP semantics', () => {
       base = 20000 + Math.floor(Math.random() * 12000);
       for (const port of [base, base + 1]) {
         const s = createSocket('udp4');
-        const ok = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.bind(port, '127.0.0.1', () => r(true)); });
+        const ok = await new Promise<boolean>((r) => {
+          s.once('error', () => r(false));
+          s.bind(port, '127.0.0.1', () => r(true));
+        });
         if (ok) taken.push(s);
         else s.close();
       }
@@ -259,7 +269,10 @@ describe('WHIP HTTP semantics', () => {
   });
 
   it('when the gate maps the name to another stream id, the session URL keeps the name and DELETE finds it', async () => {
-    t = await startMedia({ whip: { bindAddress: '127.0.0.1' }, authorizePublish: async (r) => ({ ok: true, streamId: `room-${r.streamName}` }) });
+    t = await startMedia({
+      whip: { bindAddress: '127.0.0.1' },
+      authorizePublish: async (r) => ({ ok: true, streamId: `room-${r.streamName}` }),
+    });
     http = await startFlvHttp(t.media);
     const r = await postOffer(endpoint('12'), h264Offer, 'secret');
     expect(r.status).toBe(201);
@@ -277,7 +290,7 @@ describe('WHIP HTTP semantics', () => {
 });
 
 describe('WHIP peer', () => {
-  it('never queries a public STUN server: werift\'s stun.l.google.com fallback is removed before gathering', async () => {
+  it("never queries a public STUN server: werift's stun.l.google.com fallback is removed before gathering", async () => {
     const plain = testPeer(); // werift with iceServers: [] …
     peers.push(plain);
     await plain.setRemoteDescription({ type: 'offer', sdp: h264Offer });

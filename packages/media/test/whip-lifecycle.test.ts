@@ -62,7 +62,9 @@ describe('WHIP session lifecycle', () => {
     await start();
     const p = await whipPush(http!.whipUrl('12'));
     pushes.push(p);
-    await waitFor(() => t!.media.whip!.session(t!.events.publishStart[0]?.sessionId ?? '')?.stats().video.keyframes, { what: 'media flowing' });
+    await waitFor(() => t!.media.whip!.session(t!.events.publishStart[0]?.sessionId ?? '')?.stats().video.keyframes, {
+      what: 'media flowing',
+    });
     const gone = Date.now();
     await p.vanish();
     const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop', timeoutMs: 8000 });
@@ -75,7 +77,9 @@ describe('WHIP session lifecycle', () => {
     await start();
     const p = await whipPush(http!.whipUrl('12'));
     pushes.push(p);
-    await waitFor(() => t!.media.whip!.session(t!.events.publishStart[0]?.sessionId ?? '')?.stats().video.keyframes, { what: 'media flowing' });
+    await waitFor(() => t!.media.whip!.session(t!.events.publishStart[0]?.sessionId ?? '')?.stats().video.keyframes, {
+      what: 'media flowing',
+    });
     process.kill(p.ffmpeg.pid, 'SIGKILL'); // the encoder dies; werift keeps the connection (RTCP) alive
     const stop = await waitFor(() => t!.events.publishStop[0], { what: 'publishStop', timeoutMs: 8000 });
     expect(stop).toMatchObject({ streamId: '12', reason: 'timeout' });
@@ -109,7 +113,9 @@ describe('WHIP session lifecycle', () => {
     await start();
     const before = transcoders().length;
     pushes.push(await whipPush(http!.whipUrl('12')), await whipPush(http!.whipUrl('13')));
-    await waitFor(() => t!.events.publishStart.length === 2 && transcoders().length === before + 2, { what: 'two publishers with their transcoders' });
+    await waitFor(() => t!.events.publishStart.length === 2 && transcoders().length === before + 2, {
+      what: 'two publishers with their transcoders',
+    });
     expect(inRange().length).toBeGreaterThanOrEqual(2);
     await http!.close();
     await t!.close();

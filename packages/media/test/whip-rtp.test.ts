@@ -27,7 +27,10 @@ function fuA(n: Buffer, size: number): Buffer[] {
 function depack() {
   const aus: AccessUnit[] = [];
   const drops: string[] = [];
-  const d = new H264Depacketizer((au) => aus.push(au), (w) => drops.push(w));
+  const d = new H264Depacketizer(
+    (au) => aus.push(au),
+    (w) => drops.push(w),
+  );
   return { d, aus, drops };
 }
 
@@ -37,7 +40,10 @@ describe('H264Depacketizer', () => {
     d.push(nal(1), 3000, false);
     d.push(nal(1), 3000, true);
     d.push(nal(1), 6000, true);
-    expect(aus.map((a) => [a.timestamp, a.nalus.length, a.idr])).toEqual([[3000, 2, false], [6000, 1, false]]);
+    expect(aus.map((a) => [a.timestamp, a.nalus.length, a.idr])).toEqual([
+      [3000, 2, false],
+      [6000, 1, false],
+    ]);
   });
 
   it('STAP-A (SPS + PPS) and an FU-A fragmented IDR become one keyframe access unit with the NAL header rebuilt', () => {
@@ -89,13 +95,24 @@ describe('H264Depacketizer', () => {
     d.push(Buffer.from([0x79, 0, 0, 0, 1, 0x65]), 3, true); // STAP-B
     d.push(Buffer.from([0x81]), 4, true); // forbidden bit
     expect(aus).toEqual([]);
-    expect(drops).toEqual(['FU-A without its start', 'STAP-A size out of bounds', 'NAL type 25 (interleaved mode) is not supported', 'forbidden_zero_bit set']);
+    expect(drops).toEqual([
+      'FU-A without its start',
+      'STAP-A size out of bounds',
+      'NAL type 25 (interleaved mode) is not supported',
+      'forbidden_zero_bit set',
+    ]);
     expect(d.dropped).toBe(4);
   });
 
   it('an access unit larger than the limit is dropped instead of growing without bound', () => {
     const drops: string[] = [];
-    const d = new H264Depacketizer(() => { throw new Error('no AU expected'); }, (w) => drops.push(w), { maxAuBytes: 5000 });
+    const d = new H264Depacketizer(
+      () => {
+        throw new Error('no AU expected');
+      },
+      (w) => drops.push(w),
+      { maxAuBytes: 5000 },
+    );
     for (const f of fuA(nal(5, 20_000), 1000)) d.push(f, 1, false);
     d.push(nal(1), 1, true);
     expect(drops).toEqual(['FU-A too large']);
@@ -175,8 +192,17 @@ describe('RTP path under garbage', () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     let aus = 0;
-    const d = new H264Depacketizer(() => aus++, () => {}, { maxAuBytes: 64 << 10 });
-    const b = new JitterBuffer<{ p: Buffer; ts: number; m: boolean }>({ maxWaitMs: 60_000, maxPackets: 64, onPacket: (x) => d.push(x.p, x.ts, x.m), onLoss: () => d.lost() });
+    const d = new H264Depacketizer(
+      () => aus++,
+      () => {},
+      { maxAuBytes: 64 << 10 },
+    );
+    const b = new JitterBuffer<{ p: Buffer; ts: number; m: boolean }>({
+      maxWaitMs: 60_000,
+      maxPackets: 64,
+      onPacket: (x) => d.push(x.p, x.ts, x.m),
+      onLoss: () => d.lost(),
+    });
     let seq = 1000;
     for (let i = 0; i < 20_000; i++) {
       const len = Math.floor(rnd() * 1400);

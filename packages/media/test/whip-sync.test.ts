@@ -85,22 +85,48 @@ describe('Interleaver', () => {
 });
 
 const CHROME_LIKE = [
-  'v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111 0', 'a=mid:0', 'a=sendonly', 'a=ice-ufrag:abcd', 'a=ice-pwd:0123456789abcdefghijkl',
-  'a=rtpmap:111 opus/48000/2', 'a=rtpmap:0 PCMU/8000',
-  'm=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103 104 98', 'a=mid:1', 'a=sendonly',
-  'a=rtpmap:96 VP8/90000', 'a=rtpmap:97 rtx/90000', 'a=fmtp:97 apt=96',
-  'a=rtpmap:102 H264/90000', 'a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f',
-  'a=rtpmap:103 H264/90000', 'a=fmtp:103 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f',
-  'a=rtpmap:104 H264/90000', 'a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
-  'a=rtpmap:98 VP9/90000', '',
+  'v=0',
+  'o=- 1 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0 1',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111 0',
+  'a=mid:0',
+  'a=sendonly',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:0123456789abcdefghijkl',
+  'a=rtpmap:111 opus/48000/2',
+  'a=rtpmap:0 PCMU/8000',
+  'm=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103 104 98',
+  'a=mid:1',
+  'a=sendonly',
+  'a=rtpmap:96 VP8/90000',
+  'a=rtpmap:97 rtx/90000',
+  'a=fmtp:97 apt=96',
+  'a=rtpmap:102 H264/90000',
+  'a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f',
+  'a=rtpmap:103 H264/90000',
+  'a=fmtp:103 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f',
+  'a=rtpmap:104 H264/90000',
+  'a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+  'a=rtpmap:98 VP9/90000',
+  '',
 ].join('\r\n');
 
 describe('WHIP SDP handling', () => {
   it('an offer with H.264 among other codecs passes; prepareOffer puts constrained baseline, packetization-mode 1 first', () => {
     expect(() => checkOffer(summarizeSdp(CHROME_LIKE))).not.toThrow();
-    const maps = prepareOffer(CHROME_LIKE).split('\r\n').filter((l) => l.startsWith('a=rtpmap:') && !l.includes('opus') && !l.includes('PCMU'));
-    expect(maps.map((l) => l.split(' ')[0])).toEqual(['a=rtpmap:104', 'a=rtpmap:103', 'a=rtpmap:102', 'a=rtpmap:96', 'a=rtpmap:97', 'a=rtpmap:98']);
+    const maps = prepareOffer(CHROME_LIKE)
+      .split('\r\n')
+      .filter((l) => l.startsWith('a=rtpmap:') && !l.includes('opus') && !l.includes('PCMU'));
+    expect(maps.map((l) => l.split(' ')[0])).toEqual([
+      'a=rtpmap:104',
+      'a=rtpmap:103',
+      'a=rtpmap:102',
+      'a=rtpmap:96',
+      'a=rtpmap:97',
+      'a=rtpmap:98',
+    ]);
   });
 
   it('bundle-only sections (port 0) count as sending and get port 9 for negotiation', () => {
@@ -110,12 +136,22 @@ describe('WHIP SDP handling', () => {
   });
 
   it('refuses: not SDP (400), no video (406), VP8/VP9 only (406 naming them), no Opus (406)', () => {
-    const err = (sdp: string) => { try { checkOffer(summarizeSdp(sdp)); return null; } catch (e) { return e as SdpError; } };
+    const err = (sdp: string) => {
+      try {
+        checkOffer(summarizeSdp(sdp));
+        return null;
+      } catch (e) {
+        return e as SdpError;
+      }
+    };
     expect(err('garbage')).toMatchObject({ status: 400 });
     expect(err(CHROME_LIKE.replace(/m=video[\s\S]*$/, ''))).toMatchObject({ status: 406, message: expect.stringMatching(/no video/) });
     const vp = err(CHROME_LIKE.replace(/a=rtpmap:\d+ H264\/90000\r\n/g, ''));
     expect(vp).toMatchObject({ status: 406, message: expect.stringMatching(/no H\.264 video \(it offers VP8, VP9\)/) });
-    expect(err(CHROME_LIKE.replace('a=rtpmap:111 opus/48000/2\r\n', ''))).toMatchObject({ status: 406, message: expect.stringMatching(/no Opus/) });
+    expect(err(CHROME_LIKE.replace('a=rtpmap:111 opus/48000/2\r\n', ''))).toMatchObject({
+      status: 406,
+      message: expect.stringMatching(/no Opus/),
+    });
   });
 
   it('remote mDNS (.local), TCP and IPv6 candidates and end-of-candidates are dropped before werift sees them; UDP IPv4 ones stay', () => {
@@ -123,7 +159,10 @@ describe('WHIP SDP handling', () => {
     expect(usableCandidate('candidate:2 1 udp 2122260223 6f1c2b1a-1111-2222-3333-444455556666.local 53421 typ host')).toBe(false);
     expect(usableCandidate('candidate:3 1 tcp 1518280447 192.168.1.20 9 typ host tcptype active')).toBe(false);
     expect(usableCandidate('candidate:4 1 udp 2122262783 2001:db8::1 53422 typ host')).toBe(false);
-    const offer = CHROME_LIKE.replace('a=mid:1', 'a=mid:1\r\na=candidate:2 1 udp 2122260223 abc.local 53421 typ host\r\na=candidate:1 1 udp 2122260223 192.168.1.20 53421 typ host\r\na=end-of-candidates');
+    const offer = CHROME_LIKE.replace(
+      'a=mid:1',
+      'a=mid:1\r\na=candidate:2 1 udp 2122260223 abc.local 53421 typ host\r\na=candidate:1 1 udp 2122260223 192.168.1.20 53421 typ host\r\na=end-of-candidates',
+    );
     const prepared = prepareOffer(offer);
     expect(prepared).toContain('192.168.1.20 53421');
     expect(prepared).not.toContain('.local');
@@ -131,15 +170,23 @@ describe('WHIP SDP handling', () => {
   });
 
   it('rewriteCandidates keeps only the bound address and can announce another', () => {
-    const sdp = 'm=video 9 X 96\r\na=candidate:1 1 udp 2130706431 10.0.0.5 40000 typ host\r\na=candidate:2 1 udp 2130706431 172.17.0.1 40001 typ host\r\n';
-    expect(rewriteCandidates(sdp, { onlyAddress: '10.0.0.5' })).toBe('m=video 9 X 96\r\na=candidate:1 1 udp 2130706431 10.0.0.5 40000 typ host\r\n');
+    const sdp =
+      'm=video 9 X 96\r\na=candidate:1 1 udp 2130706431 10.0.0.5 40000 typ host\r\na=candidate:2 1 udp 2130706431 172.17.0.1 40001 typ host\r\n';
+    expect(rewriteCandidates(sdp, { onlyAddress: '10.0.0.5' })).toBe(
+      'm=video 9 X 96\r\na=candidate:1 1 udp 2130706431 10.0.0.5 40000 typ host\r\n',
+    );
     expect(rewriteCandidates(sdp, { onlyAddress: '10.0.0.5', announcedIp: '203.0.113.7' })).toContain(' 203.0.113.7 40000 typ host');
   });
 
   it('parseSdpFrag reads ufrag, pwd, candidates per m-section and refuses garbage', () => {
-    const f = parseSdpFrag('a=ice-ufrag:u\r\na=ice-pwd:p\r\nm=audio 9 X 0\r\na=mid:0\r\na=candidate:1 1 udp 1 192.0.2.1 5000 typ host\r\nm=video 9 X 0\r\na=mid:1\r\na=candidate:2 1 udp 1 192.0.2.1 5001 typ host\r\na=end-of-candidates\r\n');
+    const f = parseSdpFrag(
+      'a=ice-ufrag:u\r\na=ice-pwd:p\r\nm=audio 9 X 0\r\na=mid:0\r\na=candidate:1 1 udp 1 192.0.2.1 5000 typ host\r\nm=video 9 X 0\r\na=mid:1\r\na=candidate:2 1 udp 1 192.0.2.1 5001 typ host\r\na=end-of-candidates\r\n',
+    );
     expect(f).toMatchObject({ ufrag: 'u', pwd: 'p', endOfCandidates: true });
-    expect(f.candidates.map((c) => [c.mid, c.mLineIndex])).toEqual([['0', 0], ['1', 1]]);
+    expect(f.candidates.map((c) => [c.mid, c.mLineIndex])).toEqual([
+      ['0', 0],
+      ['1', 1],
+    ]);
     expect(() => parseSdpFrag('a=candidate:nonsense')).toThrow(SdpError);
   });
 });

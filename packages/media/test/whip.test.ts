@@ -47,7 +47,11 @@ describe('WHIP ingest (werift test publisher)', () => {
     const p = await whipPush(http!.whipUrl('12'));
     pushes.push(p);
     await waitFor(() => t!.events.publishStart.length === 1, { what: 'publishStart' });
-    expect(t!.events.publishStart[0]).toMatchObject({ streamId: '12', protocol: 'whip', remoteAddress: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(t!.events.publishStart[0]).toMatchObject({
+      streamId: '12',
+      protocol: 'whip',
+      remoteAddress: expect.stringMatching(/127\.0\.0\.1/),
+    });
     expect(await ffprobeStreams(http!.url('12'))).toEqual(['aac', 'h264']);
     expect(await p.stop()).toBe(200);
     await waitFor(() => t!.events.publishStop.length === 1, { what: 'publishStop' });
@@ -76,13 +80,25 @@ describe('WHIP ingest (werift test publisher)', () => {
     const dec = spawnTracked('ffmpeg', ['-hide_banner', '-v', 'error', '-i', file, '-f', 'null', '-']);
     expect(await dec.exited).toBe(0);
     expect(dec.stderr()).toBe('');
-    const out = execFileSync('ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=codec_name,nb_read_packets,width,height', '-of', 'csv=p=0', file], { encoding: 'utf8', timeout: 20_000 });
-    const rows: Record<string, string[]> = Object.fromEntries(out.trim().split('\n').map((l) => { const c = l.split(','); return [c[0], c]; }));
+    const out = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-count_packets', '-show_entries', 'stream=codec_name,nb_read_packets,width,height', '-of', 'csv=p=0', file],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    const rows: Record<string, string[]> = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const c = l.split(',');
+          return [c[0], c];
+        }),
+    );
     expect(rows.h264).toEqual(['h264', '320', '240', expect.any(String)]);
     const videoFrames = Number(rows.h264![3]);
     const aacFrames = Number(rows.aac![1]);
     expect(videoFrames).toBeGreaterThanOrEqual(90); // ~100 at 25 fps
-    expect(Math.abs(aacFrames * 1024 / 48000 - videoFrames / 25)).toBeLessThan(0.5);
+    expect(Math.abs((aacFrames * 1024) / 48000 - videoFrames / 25)).toBeLessThan(0.5);
   });
 
   it('audio and video stay in sync in the FLV output (flash + beep every second, offset measured)', async () => {
@@ -129,7 +145,10 @@ describe('WHIP ingest (werift test publisher)', () => {
     const p = await whipPush(http!.whipUrl('12'), { loss: { every: 60, retransmit: false } });
     pushes.push(p);
     let plis = 0;
-    p.pc.getTransceivers().find((x) => x.kind === 'video')!.sender.onPictureLossIndication.subscribe(() => plis++);
+    p.pc
+      .getTransceivers()
+      .find((x) => x.kind === 'video')!
+      .sender.onPictureLossIndication.subscribe(() => plis++);
     const file = await captureFlv(http!.url('12'), 4);
     const s = session()!.stats().video;
     expect(s.lost).toBeGreaterThan(0);
@@ -146,7 +165,10 @@ describe('WHIP ingest (werift test publisher)', () => {
     const p = await whipPush(http!.whipUrl('12'), { gop: 600 }); // the encoder itself: one keyframe per 20 s
     pushes.push(p);
     const at: number[] = [];
-    p.pc.getTransceivers().find((x) => x.kind === 'video')!.sender.onPictureLossIndication.subscribe(() => at.push(Date.now()));
+    p.pc
+      .getTransceivers()
+      .find((x) => x.kind === 'video')!
+      .sender.onPictureLossIndication.subscribe(() => at.push(Date.now()));
     await waitFor(() => session()?.stats().video.keyframes, { what: 'first keyframe' });
     const first = Date.now();
     await waitFor(() => at.filter((x) => x > first).length >= 2, { what: 'two PLIs after the first keyframe', timeoutMs: 6000 });

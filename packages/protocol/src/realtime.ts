@@ -299,8 +299,24 @@ export interface ReminderMsg {
 }
 
 export type ServerMessage =
-  | WelcomeMsg | ChatOut | ChatBatchMsg | ChatDeletedMsg | LikesMsg | ViewersMsg | ShelfMsg | PresentMsg | StatusMsg
-  | CommentsMsg | MutedMsg | ErrorMsg | PongMsg | SiteWelcomeMsg | ReminderMsg | SiteStatusMsg | ReplaysMsg | NoticeMsg;
+  | WelcomeMsg
+  | ChatOut
+  | ChatBatchMsg
+  | ChatDeletedMsg
+  | LikesMsg
+  | ViewersMsg
+  | ShelfMsg
+  | PresentMsg
+  | StatusMsg
+  | CommentsMsg
+  | MutedMsg
+  | ErrorMsg
+  | PongMsg
+  | SiteWelcomeMsg
+  | ReminderMsg
+  | SiteStatusMsg
+  | ReplaysMsg
+  | NoticeMsg;
 
 /** /ws/room: the merchant pinned a notice above the chat (null: unpinned). */
 export interface NoticeMsg {

@@ -46,7 +46,8 @@ export function backToLive(env: BackToLiveEnv): BackToLive | undefined {
   try {
     const r = new URL(env.referrer);
     const s = new URL(env.server());
-    fromRoom = r.origin === s.origin && (marked || (r.pathname === WebRoutes.roomPage && r.searchParams.get('room_id') === String(link.room_id)));
+    fromRoom =
+      r.origin === s.origin && (marked || (r.pathname === WebRoutes.roomPage && r.searchParams.get('room_id') === String(link.room_id)));
   } catch {
     fromRoom = marked && !env.referrer; // no referrer at all (some in-app browsers): trust the mark
   }
@@ -128,10 +129,12 @@ export function defineBackToLive(envOf: () => BackToLiveEnv, name = 'zhibo-back-
         // fire-and-forget from a DOM callback: miniPlayer() gives undefined when the room cannot be read; the mini-player
         // is an extra, so any other failure (building the player) only leaves it out, with a note on the console
         if (clientOf && this.getAttribute('mini') !== 'off')
-          void miniPlayer(clientOf(), b.roomId, () => b.go()).then((m) => {
-            if (m && this.isConnected) root.append(m.el);
-            else m?.close();
-          }).catch((e: unknown) => console.info(`zhibo mini-player: not shown (${e instanceof Error ? e.message : String(e)})`));
+          void miniPlayer(clientOf(), b.roomId, () => b.go())
+            .then((m) => {
+              if (m && this.isConnected) root.append(m.el);
+              else m?.close();
+            })
+            .catch((e: unknown) => console.info(`zhibo mini-player: not shown (${e instanceof Error ? e.message : String(e)})`));
       }
     },
   );

@@ -43,7 +43,11 @@ if (!window.zhibo) {
   });
   window.zhibo = sdk;
   window.requirePlugin ??= (name: string) => sdk.requirePlugin(name);
-  defineBackToLive(() => browserBackEnv(() => sdk.client.server), 'zhibo-back-to-live', () => sdk.client);
+  defineBackToLive(
+    () => browserBackEnv(() => sdk.client.server),
+    'zhibo-back-to-live',
+    () => sdk.client,
+  );
   // <zhibo-subscribe room-id="ID"> (S-SUB-2): its room's app gets a site channel (status pushes, reminders)
   defineSubscribe(() => sdk.client, 'zhibo-subscribe', {
     onApp: (appid, subscribed) => void sdk.watchSite(appid, { remember: subscribed }),

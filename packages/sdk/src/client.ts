@@ -60,7 +60,10 @@ export class SdkClient {
   private opts: SdkOptions = {};
   private device: string | undefined;
 
-  constructor(readonly env: SdkEnv, opts: SdkOptions = {}) {
+  constructor(
+    readonly env: SdkEnv,
+    opts: SdkOptions = {},
+  ) {
     this.configure(opts);
   }
 
@@ -136,7 +139,10 @@ export class SdkClient {
   async get<T>(path: string, query: Record<string, string | number | undefined> = {}, opts: { identity?: boolean } = {}): Promise<T> {
     let res: Response;
     try {
-      res = await this.env.fetch(this.url(path, query), { headers: opts.identity === false ? {} : this.identityHeaders(), credentials: 'omit' });
+      res = await this.env.fetch(this.url(path, query), {
+        headers: opts.identity === false ? {} : this.identityHeaders(),
+        credentials: 'omit',
+      });
     } catch (e) {
       throw asPluginError(e);
     }

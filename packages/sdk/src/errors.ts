@@ -6,7 +6,9 @@ export function pluginError(errcode: PluginError['errcode'], errmsg: string): Pl
 }
 
 export function isPluginError(e: unknown): e is PluginError {
-  return typeof e === 'object' && e !== null && typeof (e as PluginError).errcode === 'string' && typeof (e as PluginError).errmsg === 'string';
+  return (
+    typeof e === 'object' && e !== null && typeof (e as PluginError).errcode === 'string' && typeof (e as PluginError).errmsg === 'string'
+  );
 }
 
 /** Anything thrown while talking to the server, as a PluginError. */

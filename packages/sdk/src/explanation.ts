@@ -15,7 +15,11 @@ import { shadowStyle } from './shadow-style.js';
 /** The clip of a product of a room's replay, or null when there is none (yet). Other failures reject. */
 export async function explanation(client: SdkClient, roomId: number, goodsId: number): Promise<PluginExplanationResponse | null> {
   try {
-    return await client.get<PluginExplanationResponse>(PluginRoutes.explanation, { room_id: roomId, goods_id: goodsId }, { identity: false });
+    return await client.get<PluginExplanationResponse>(
+      PluginRoutes.explanation,
+      { room_id: roomId, goods_id: goodsId },
+      { identity: false },
+    );
   } catch (e) {
     if (isPluginError(e) && ['no_explanation', 'explanation_pending', 'explanation_gone'].includes(e.errcode)) return null;
     throw e;

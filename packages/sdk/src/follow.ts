@@ -17,7 +17,10 @@ export class FollowApi {
 
   /** Follow (again: nothing changes); a Web Push subscription lets go-live messages reach this browser. */
   follow(roomId: number, pushSubscription?: PushSubscriptionJson | null): Promise<FollowState> {
-    return this.send('POST', this.client.url(PluginRoutes.follow), { room_id: roomId, ...(pushSubscription ? { push_subscription: pushSubscription } : {}) });
+    return this.send('POST', this.client.url(PluginRoutes.follow), {
+      room_id: roomId,
+      ...(pushSubscription ? { push_subscription: pushSubscription } : {}),
+    });
   }
 
   unfollow(roomId: number): Promise<FollowState> {

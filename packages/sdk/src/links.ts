@@ -127,7 +127,8 @@ export interface OutboundParams {
 export function merchantPageUrl(base: string, path: string, p: OutboundParams): string {
   const u = new URL(path || '', base.endsWith('/') || !path ? base : `${base}/`);
   // Never hand a javascript:, data: or other non-web URL to location (issue 10), whatever the server stored.
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new TypeError(`zhibo: refusing to open a ${u.protocol} URL (only http: and https:)`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new TypeError(`zhibo: refusing to open a ${u.protocol} URL (only http: and https:)`);
   u.searchParams.set('room_id', String(p.room_id));
   u.searchParams.set('openid', p.openid);
   if (p.share_openid) {

@@ -32,7 +32,13 @@ export interface LiveLatencyStats {
   jumps: number;
 }
 
-export const LIVE_LATENCY_DEFAULTS: Required<LiveLatencyOptions> = { targetSec: 0.5, maxRate: 1.1, jumpSec: 3, joinMs: 2000, intervalMs: 200 };
+export const LIVE_LATENCY_DEFAULTS: Required<LiveLatencyOptions> = {
+  targetSec: 0.5,
+  maxRate: 1.1,
+  jumpSec: 3,
+  joinMs: 2000,
+  intervalMs: 200,
+};
 
 /** Excess (s) above the target before speeding up, and the proportional gain (rate per second of excess). */
 const START_EXCESS = 0.1;
@@ -58,9 +64,13 @@ export class LiveLatencyController {
   private readonly onData = () => this.tick();
   private joinTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly video: HTMLVideoElement, opts: LiveLatencyOptions = {}) {
+  constructor(
+    private readonly video: HTMLVideoElement,
+    opts: LiveLatencyOptions = {},
+  ) {
     const o = { ...LIVE_LATENCY_DEFAULTS };
-    for (const [k, v] of Object.entries(opts) as [keyof LiveLatencyOptions, number | undefined][]) if (typeof v === 'number' && Number.isFinite(v)) o[k] = v;
+    for (const [k, v] of Object.entries(opts) as [keyof LiveLatencyOptions, number | undefined][])
+      if (typeof v === 'number' && Number.isFinite(v)) o[k] = v;
     o.targetSec = Math.max(0.05, o.targetSec);
     o.maxRate = Math.min(2, Math.max(1, o.maxRate));
     o.jumpSec = Math.max(o.targetSec + 0.5, o.jumpSec);

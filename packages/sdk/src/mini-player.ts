@@ -13,10 +13,17 @@ export interface MiniPlayer {
 }
 
 const vendor = <T>(server: string, name: string): Promise<T> =>
-  import(/* @vite-ignore */ `${server}${WebRoutes.build}vendor/${name}.js`).then((m: { default: T & { default?: T } }) => (m.default.default ?? m.default) as T);
+  import(/* @vite-ignore */ `${server}${WebRoutes.build}vendor/${name}.js`).then(
+    (m: { default: T & { default?: T } }) => (m.default.default ?? m.default) as T,
+  );
 
 /** A mini-player for the room, or undefined when it is not live (or cannot be read). */
-export async function miniPlayer(client: SdkClient, roomId: number, onTap: () => void, doc: Document = document): Promise<MiniPlayer | undefined> {
+export async function miniPlayer(
+  client: SdkClient,
+  roomId: number,
+  onTap: () => void,
+  doc: Document = document,
+): Promise<MiniPlayer | undefined> {
   let room: PluginRoomResponse;
   try {
     room = await client.get<PluginRoomResponse>(WebRoutes.room, { room_id: roomId }, { identity: false });
@@ -40,7 +47,12 @@ export async function miniPlayer(client: SdkClient, roomId: number, onTap: () =>
   close.textContent = '×';
   close.setAttribute('aria-label', 'close');
   box.append(video, close);
-  const player = new LivePlayer({ video, media: room.media, loadMpegts: () => vendor<MpegtsModule>(client.server, 'mpegts'), loadHls: () => vendor<HlsModule>(client.server, 'hls') });
+  const player = new LivePlayer({
+    video,
+    media: room.media,
+    loadMpegts: () => vendor<MpegtsModule>(client.server, 'mpegts'),
+    loadHls: () => vendor<HlsModule>(client.server, 'hls'),
+  });
   const stop = () => {
     player.stop();
     box.remove();

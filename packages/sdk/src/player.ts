@@ -39,12 +39,17 @@ export function detectCaps(video: HTMLVideoElement): PlayerCaps {
       return false;
     }
   };
-  return { mse: ok(w.MediaSource), nativeHls: video.canPlayType('application/vnd.apple.mpegurl') !== '', managedMse: ok(w.ManagedMediaSource) };
+  return {
+    mse: ok(w.MediaSource),
+    nativeHls: video.canPlayType('application/vnd.apple.mpegurl') !== '',
+    managedMse: ok(w.ManagedMediaSource),
+  };
 }
 
 /** Which technique to use first (`prefer` forces one when the browser can do it). */
 export function pickTech(caps: PlayerCaps, prefer?: PlayerTech): PlayerTech | undefined {
-  const can = (t: PlayerTech) => (t === 'flv' || t === 'wsflv' ? caps.mse : t === 'native-hls' ? caps.nativeHls : caps.mse || caps.managedMse);
+  const can = (t: PlayerTech) =>
+    t === 'flv' || t === 'wsflv' ? caps.mse : t === 'native-hls' ? caps.nativeHls : caps.mse || caps.managedMse;
   if (prefer && can(prefer)) return prefer;
   if (caps.mse) return 'flv';
   if (caps.nativeHls) return 'native-hls';
@@ -244,7 +249,13 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
     }
     if (tech === 'hls.js') {
       const Hls = await this.opts.loadHls();
-      const hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 5, backBufferLength: 10, manifestLoadingMaxRetry: 2 });
+      const hls = new Hls({
+        lowLatencyMode: true,
+        liveSyncDurationCount: 2,
+        liveMaxLatencyDurationCount: 5,
+        backBufferLength: 10,
+        manifestLoadingMaxRetry: 2,
+      });
       hls.on(Hls.Events.ERROR, (_e, data) => {
         if (data.fatal && gen === this.generation) this.fail(`hls.js: ${data.details}`);
       });
@@ -257,9 +268,14 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
     const player = mpegts.createPlayer(
       { type: 'flv', isLive: true, cors: true, hasAudio: true, hasVideo: true, url: tech === 'wsflv' ? m.wsFlv : m.flv },
       {
-        enableWorker: false, enableStashBuffer: false, stashInitialSize: 128, lazyLoad: false, autoCleanupSourceBuffer: true,
+        enableWorker: false,
+        enableStashBuffer: false,
+        stashInitialSize: 128,
+        lazyLoad: false,
+        autoCleanupSourceBuffer: true,
         // the live edge is kept by LiveLatencyController (rate nudges), not by mpegts.js's seeking chaser
-        liveBufferLatencyChasing: false, liveSync: false,
+        liveBufferLatencyChasing: false,
+        liveSync: false,
       },
     );
     player.on(mpegts.Events.ERROR, (type: string, detail: string) => {

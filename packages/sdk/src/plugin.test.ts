@@ -18,17 +18,25 @@ function fakeEnv(search = '') {
       const url = new URL(String(input));
       calls.push({ url, headers: (init?.headers ?? {}) as Record<string, string> });
       await new Promise((r) => setTimeout(r, 5));
-      const json = (code: number, body: unknown) => new Response(JSON.stringify(body), { status: code, headers: { 'content-type': 'application/json' } });
+      const json = (code: number, body: unknown) =>
+        new Response(JSON.stringify(body), { status: code, headers: { 'content-type': 'application/json' } });
       if (fail) return json(fail.code, fail.body);
       if (url.pathname === '/api/plugin/v1/status') return json(200, { liveStatus: status, maxAge: 60 });
       if (url.pathname === '/api/plugin/v1/openid') return json(200, { openid: 'o1234567890123456789012345678'.slice(0, 28) });
       if (url.pathname === '/api/plugin/v1/share-params')
-        return json(200, { room_id: Number(url.searchParams.get('room_id')), openid: 'oViewer', share_openid: url.searchParams.get('share_openid') ?? '', custom_params: JSON.parse(url.searchParams.get('custom_params') ?? '""') });
+        return json(200, {
+          room_id: Number(url.searchParams.get('room_id')),
+          openid: 'oViewer',
+          share_openid: url.searchParams.get('share_openid') ?? '',
+          custom_params: JSON.parse(url.searchParams.get('custom_params') ?? '""'),
+        });
       return json(404, { errcode: 'room_not_found', errmsg: 'nope' });
     },
   };
   return {
-    env, calls, store,
+    env,
+    calls,
+    store,
     tick: (ms: number) => (now += ms),
     setStatus: (s: number) => (status = s),
     failWith: (f: typeof fail) => (fail = f),
@@ -88,7 +96,10 @@ describe('requirePlugin("live-player-plugin") (S-API-PLUGIN)', () => {
     expect(r).toEqual({ room_id: 42, openid: 'oViewer', share_openid: 'oSharer', custom_params: { pid: 1 } });
     const q = f.calls[0]!.url.searchParams;
     expect(q.get('share_sig')).toBe('abc');
-    await expect(createSdk({}, fakeEnv('?x=1').env).requirePlugin('live-player-plugin').getShareParams()).rejects.toEqual({ errcode: 'not_share_entry', errmsg: expect.any(String) });
+    await expect(createSdk({}, fakeEnv('?x=1').env).requirePlugin('live-player-plugin').getShareParams()).rejects.toEqual({
+      errcode: 'not_share_entry',
+      errmsg: expect.any(String),
+    });
   });
 
   it('S-API-PLUGIN-4: failures reject with {errcode, errmsg} objects', async () => {
@@ -101,7 +112,10 @@ describe('requirePlugin("live-player-plugin") (S-API-PLUGIN)', () => {
     await expect(plugin.getOpenid({ room_id: 9 })).rejects.toEqual({ errcode: 'network', errmsg: expect.stringMatching(/HTTP 502/) });
     const down = fakeEnv();
     down.env.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-    await expect(createSdk({}, down.env).requirePlugin('live-player-plugin').getOpenid({ room_id: 1 })).rejects.toEqual({ errcode: 'network', errmsg: expect.stringMatching(/Failed to fetch/) });
+    await expect(createSdk({}, down.env).requirePlugin('live-player-plugin').getOpenid({ room_id: 1 })).rejects.toEqual({
+      errcode: 'network',
+      errmsg: expect.stringMatching(/Failed to fetch/),
+    });
     expect(() => createSdk({}, f.env).requirePlugin('other-plugin')).toThrow(/unknown plugin/);
   });
 

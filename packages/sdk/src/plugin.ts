@@ -3,8 +3,14 @@
  * with the seed's promise shapes; failures reject with `{errcode, errmsg}`.
  */
 import {
-  PluginErrorCode, PluginRoutes, compareVersions, isLiveStatus,
-  type LiveStatus, type PluginOpenidResponse, type PluginShareParams, type PluginStatusResponse,
+  PluginErrorCode,
+  PluginRoutes,
+  compareVersions,
+  isLiveStatus,
+  type LiveStatus,
+  type PluginOpenidResponse,
+  type PluginShareParams,
+  type PluginStatusResponse,
 } from '@zhibo/protocol';
 import type { SdkClient } from './client.js';
 import { pluginError } from './errors.js';
@@ -80,7 +86,12 @@ export class StatusCache {
   /** A status pushed by the real-time channel: fresher than any poll. */
   push(roomId: number, status: LiveStatus): void {
     const e = this.rooms.get(roomId);
-    this.rooms.set(roomId, { status, at: this.client.env.now(), maxAgeMs: e?.maxAgeMs ?? STATUS_MIN_INTERVAL_MS, ...(e?.inflight ? { inflight: e.inflight } : {}) });
+    this.rooms.set(roomId, {
+      status,
+      at: this.client.env.now(),
+      maxAgeMs: e?.maxAgeMs ?? STATUS_MIN_INTERVAL_MS,
+      ...(e?.inflight ? { inflight: e.inflight } : {}),
+    });
   }
 
   peek(roomId: number): LiveStatus | undefined {
@@ -92,7 +103,12 @@ export function createLivePlayerPlugin(client: SdkClient, statuses: StatusCache,
   const badRoom = () => Promise.reject(pluginError(PluginErrorCode.BadRequest, 'room_id must be a positive integer'));
   const gate = (what: string) =>
     compareVersions(pluginVersion(), OPENID_MIN_VERSION) < 0
-      ? Promise.reject(pluginError(PluginErrorCode.VersionTooOld, `${what} needs plugin version ${OPENID_MIN_VERSION} or newer (pinned: ${pluginVersion()})`))
+      ? Promise.reject(
+          pluginError(
+            PluginErrorCode.VersionTooOld,
+            `${what} needs plugin version ${OPENID_MIN_VERSION} or newer (pinned: ${pluginVersion()})`,
+          ),
+        )
       : undefined;
   return {
     getLiveStatus(opts) {
@@ -112,7 +128,13 @@ export function createLivePlayerPlugin(client: SdkClient, statuses: StatusCache,
       if (gated) return gated;
       const q = query instanceof URLSearchParams ? query : new URLSearchParams(query ?? client.env.location?.search ?? '');
       const id = roomIdOf(q.get('room_id') ?? undefined);
-      if (id === undefined) return Promise.reject(pluginError(PluginErrorCode.NotShareEntry, 'this page was not opened from a live room or its share card (no room_id in the query)'));
+      if (id === undefined)
+        return Promise.reject(
+          pluginError(
+            PluginErrorCode.NotShareEntry,
+            'this page was not opened from a live room or its share card (no room_id in the query)',
+          ),
+        );
       return client
         .get<PluginShareParams>(PluginRoutes.shareParams, {
           room_id: id,

@@ -5,8 +5,13 @@
  * heartbeat to notice silent drops, and likes batched per tick.
  */
 import {
-  REALTIME_VERSION, RealtimeLimits, RealtimeRoutes, shouldReconnect,
-  type ClientMessage, type EntryInfo, type ServerMessage,
+  REALTIME_VERSION,
+  RealtimeLimits,
+  RealtimeRoutes,
+  shouldReconnect,
+  type ClientMessage,
+  type EntryInfo,
+  type ServerMessage,
 } from '@zhibo/protocol';
 import { Emitter } from '@zhibo/protocol';
 
@@ -111,7 +116,10 @@ export class RoomChannel extends Emitter<RoomChannelEvents> {
     ws.onopen = () => {
       this.lastHeard = Date.now();
       this.sendRaw({
-        type: 'hello', v: REALTIME_VERSION, roomId: this.opts.roomId, sdkVersion: this.opts.sdkVersion,
+        type: 'hello',
+        v: REALTIME_VERSION,
+        roomId: this.opts.roomId,
+        sdkVersion: this.opts.sdkVersion,
         ...(this.opts.viewerToken ? { viewerToken: this.opts.viewerToken } : { deviceId: this.opts.deviceId }),
         ...(this.opts.entry ? { entry: this.opts.entry } : {}),
         ...(this.opts.nick ? { nick: this.opts.nick } : {}),

@@ -115,7 +115,9 @@ export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): 
     explanation: (roomId, goodsId) => explanation(client, roomId, goodsId),
     roomChannel(roomId, extra = {}) {
       const ch = new RoomChannel({
-        server: client.server, roomId, sdkVersion: client.sdkVersion,
+        server: client.server,
+        roomId,
+        sdkVersion: client.sdkVersion,
         ...(client.viewerToken ? { viewerToken: client.viewerToken } : { deviceId: client.deviceId }),
         ...extra,
       });
@@ -136,14 +138,18 @@ export function createSdk(opts: ZhiboOptions = {}, env: SdkEnv = browserEnv()): 
       const open = sites.get(appid);
       if (open) return open;
       const ch = new SiteChannel({
-        server: client.server, appid, sdkVersion: client.sdkVersion,
+        server: client.server,
+        appid,
+        sdkVersion: client.sdkVersion,
         ...(client.viewerToken ? { viewerToken: client.viewerToken } : { deviceId: client.deviceId }),
       });
       sites.set(appid, ch);
       ch.on('status', (m) => statuses.push(m.roomId, m.liveStatus));
       if (typeof document !== 'undefined') {
         notices ??= new LiveNotices({
-          document, storage: env.storage, roomUrl: (id) => roomPageUrl(client.server, { room_id: id }),
+          document,
+          storage: env.storage,
+          roomUrl: (id) => roomPageUrl(client.server, { room_id: id }),
           get banner() {
             return banner;
           },

@@ -21,7 +21,11 @@ interface WindowClientLike {
 }
 interface SwScope {
   registration: { showNotification(title: string, options: NotificationOptions & { data?: unknown; renotify?: boolean }): Promise<void> };
-  clients: { matchAll(o: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClientLike[]>; openWindow(url: string): Promise<unknown>; claim(): Promise<void> };
+  clients: {
+    matchAll(o: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClientLike[]>;
+    openWindow(url: string): Promise<unknown>;
+    claim(): Promise<void>;
+  };
   skipWaiting(): Promise<void>;
   addEventListener(type: 'push', fn: (e: PushEvent) => void): void;
   addEventListener(type: 'notificationclick', fn: (e: NotificationEvent) => void): void;

@@ -3,7 +3,15 @@
  * go-live reminders for rooms they subscribed to, and every status change of the app's rooms (so lists and subscribe
  * buttons follow within a second). Reconnects with backoff like the room channel; 3500–3999 are terminal.
  */
-import { RealtimeRoutes, REALTIME_VERSION, shouldReconnect, type ReminderMsg, type ServerMessage, type SiteStatusMsg, type SiteWelcomeMsg } from '@zhibo/protocol';
+import {
+  RealtimeRoutes,
+  REALTIME_VERSION,
+  shouldReconnect,
+  type ReminderMsg,
+  type ServerMessage,
+  type SiteStatusMsg,
+  type SiteWelcomeMsg,
+} from '@zhibo/protocol';
 import { Emitter } from '@zhibo/protocol';
 import type { ChannelState } from './realtime.js';
 
@@ -74,10 +82,14 @@ export class SiteChannel extends Emitter<SiteChannelEvents> {
     }
     this.ws = ws;
     ws.onopen = () => {
-      ws.send(JSON.stringify({
-        type: 'hello', v: REALTIME_VERSION, sdkVersion: this.opts.sdkVersion,
-        ...(this.opts.viewerToken ? { viewerToken: this.opts.viewerToken } : { deviceId: this.opts.deviceId }),
-      }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          v: REALTIME_VERSION,
+          sdkVersion: this.opts.sdkVersion,
+          ...(this.opts.viewerToken ? { viewerToken: this.opts.viewerToken } : { deviceId: this.opts.deviceId }),
+        }),
+      );
     };
     ws.onmessage = (ev) => {
       if (typeof ev.data !== 'string') return;

@@ -12,7 +12,15 @@
  * "Watch now", which opens the room page; when it ends, "The live has ended".
  * Events: `zhibo-subscribe` (detail `{subscribed, push}`) and `zhibo-subscribe-error` (detail a PluginError).
  */
-import { PluginErrorCode, ReminderRoutes, SubscribeErrorCode, type PushSubscriptionJson, type SubscribeResponse, type SubscriptionState, type VapidKeyResponse } from '@zhibo/protocol';
+import {
+  PluginErrorCode,
+  ReminderRoutes,
+  SubscribeErrorCode,
+  type PushSubscriptionJson,
+  type SubscribeResponse,
+  type SubscriptionState,
+  type VapidKeyResponse,
+} from '@zhibo/protocol';
 import type { SdkClient } from './client.js';
 import { sdkText } from './i18n.js';
 import type { StatusNotice } from './live-notices.js';
@@ -28,7 +36,9 @@ export class SubscribeApi {
   }
 
   vapidPublicKey(roomId: number): Promise<string> {
-    return this.client.get<VapidKeyResponse>(ReminderRoutes.vapidPublicKey, { room_id: roomId }, { identity: false }).then((r) => r.publicKey);
+    return this.client
+      .get<VapidKeyResponse>(ReminderRoutes.vapidPublicKey, { room_id: roomId }, { identity: false })
+      .then((r) => r.publicKey);
   }
 
   subscribe(roomId: number, pushSubscription?: PushSubscriptionJson | null): Promise<SubscribeResponse> {
@@ -64,7 +74,10 @@ export class SubscribeApi {
 }
 
 function b64urlBytes(s: string): Uint8Array {
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(s.length / 4) * 4, '=');
+  const b64 = s
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(s.length / 4) * 4, '=');
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -76,7 +89,13 @@ function b64urlBytes(s: string): Uint8Array {
  * browser can not (no service worker / PushManager, permission refused): the other channels still work.
  */
 export async function browserPushSubscription(api: SubscribeApi, roomId: number, swUrl: string): Promise<PushSubscriptionJson | undefined> {
-  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator) || typeof PushManager === 'undefined' || typeof Notification === 'undefined') return undefined;
+  if (
+    typeof navigator === 'undefined' ||
+    !('serviceWorker' in navigator) ||
+    typeof PushManager === 'undefined' ||
+    typeof Notification === 'undefined'
+  )
+    return undefined;
   try {
     const key = await api.vapidPublicKey(roomId);
     const perm = Notification.permission === 'default' ? await Notification.requestPermission() : Notification.permission;
@@ -84,7 +103,9 @@ export async function browserPushSubscription(api: SubscribeApi, roomId: number,
     const reg = await navigator.serviceWorker.register(swUrl);
     await navigator.serviceWorker.ready;
     const existing = await reg.pushManager.getSubscription();
-    const sub = existing ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlBytes(key) as Uint8Array<ArrayBuffer> }));
+    const sub =
+      existing ??
+      (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlBytes(key) as Uint8Array<ArrayBuffer> }));
     return sub.toJSON() as PushSubscriptionJson;
   } catch {
     // e.g. the app changed its VAPID key (InvalidStateError), or the service worker is not served on this origin
@@ -162,12 +183,17 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
         b.disabled = state === 'loading' || state === 'unavailable' || state === 'ended';
         const t = sdkText();
         b.textContent =
-          state === 'subscribed' ? this.getAttribute('subscribed-label') ?? t.subscribed
-          : state === 'unavailable' ? this.getAttribute('unavailable-label') ?? t.unavailable
-          : state === 'live' ? this.getAttribute('live-label') ?? t.watchNow
-          : state === 'ended' ? t.ended
-          : state === 'loading' ? '…'
-          : this.getAttribute('label') ?? t.subscribe;
+          state === 'subscribed'
+            ? (this.getAttribute('subscribed-label') ?? t.subscribed)
+            : state === 'unavailable'
+              ? (this.getAttribute('unavailable-label') ?? t.unavailable)
+              : state === 'live'
+                ? (this.getAttribute('live-label') ?? t.watchNow)
+                : state === 'ended'
+                  ? t.ended
+                  : state === 'loading'
+                    ? '…'
+                    : (this.getAttribute('label') ?? t.subscribe);
       }
 
       private fail(e: unknown) {
@@ -181,7 +207,17 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
         try {
           const s = await new SubscribeApi(clientOf()).state(id);
           if (s.appid) hooks.onApp?.(s.appid, s.subscribed);
-          this.render(LIVE.includes(s.liveStatus) ? 'live' : FINAL.includes(s.liveStatus) ? 'ended' : !s.available ? 'unavailable' : s.subscribed ? 'subscribed' : 'subscribe');
+          this.render(
+            LIVE.includes(s.liveStatus)
+              ? 'live'
+              : FINAL.includes(s.liveStatus)
+                ? 'ended'
+                : !s.available
+                  ? 'unavailable'
+                  : s.subscribed
+                    ? 'subscribed'
+                    : 'subscribe',
+          );
         } catch (e) {
           this.render('unavailable');
           this.fail(e);
@@ -201,15 +237,22 @@ export function defineSubscribe(clientOf: () => SdkClient, name = 'zhibo-subscri
           if (this.state === 'subscribed') {
             await api.unsubscribe(id);
             this.render('subscribe');
-            this.dispatchEvent(new CustomEvent('zhibo-subscribe', { detail: { subscribed: false, push: false }, bubbles: true, composed: true }));
+            this.dispatchEvent(
+              new CustomEvent('zhibo-subscribe', { detail: { subscribed: false, push: false }, bubbles: true, composed: true }),
+            );
             return;
           }
           const s = await api.state(id);
-          const push = s.webpush && this.getAttribute('push') !== 'off' ? await browserPushSubscription(api, id, this.getAttribute('sw-url') ?? '/zhibo-sw.js') : undefined;
+          const push =
+            s.webpush && this.getAttribute('push') !== 'off'
+              ? await browserPushSubscription(api, id, this.getAttribute('sw-url') ?? '/zhibo-sw.js')
+              : undefined;
           await api.subscribe(id, push);
           if (s.appid) hooks.onApp?.(s.appid, true);
           this.render('subscribed');
-          this.dispatchEvent(new CustomEvent('zhibo-subscribe', { detail: { subscribed: true, push: !!push }, bubbles: true, composed: true }));
+          this.dispatchEvent(
+            new CustomEvent('zhibo-subscribe', { detail: { subscribed: true, push: !!push }, bubbles: true, composed: true }),
+          );
         } catch (e) {
           if (isPluginError(e) && (e.errcode as string) === SubscribeErrorCode.NotSubscribable) this.render('unavailable');
           this.fail(e);

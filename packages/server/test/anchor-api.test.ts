@@ -30,7 +30,11 @@ class Phone {
   signIn = (room: number, ticket: string) => this.req('POST', `/anchor/api/rooms/${room}/sign-in`, { ticket });
 }
 
-async function setup(): Promise<{ c: ConsoleClient; room: number; link: () => Promise<{ url: string; ticket: string; body: Record<string, unknown> }> }> {
+async function setup(): Promise<{
+  c: ConsoleClient;
+  room: number;
+  link: () => Promise<{ url: string; ticket: string; body: Record<string, unknown> }>;
+}> {
   t = await startServer('pglite');
   const { c, appid } = await signedInMerchant(t, 'anchor-shop');
   const media = (await c.upload(appid, 'coverImg', png())).body.mediaId as string;
@@ -66,7 +70,14 @@ describe('anchor sign-in and API', () => {
     expect(s.status).toBe(200);
     expect(s.setCookie).toMatch(new RegExp(`^zhibo_anchor_${room}=[^;]+; Path=/anchor/; HttpOnly; SameSite=Strict; Max-Age=86400$`));
     const key = (await t!.z.services.rooms.getAny(room))!.stream_key;
-    expect(s.body).toMatchObject({ roomId: room, status: LiveStatus.NotStarted, whipPath: `/whip/${room}`, streamKey: key, screenType: 0, abnormalTimeoutMs: 15 * 60_000 });
+    expect(s.body).toMatchObject({
+      roomId: room,
+      status: LiveStatus.NotStarted,
+      whipPath: `/whip/${room}`,
+      streamKey: key,
+      screenType: 0,
+      abnormalTimeoutMs: 15 * 60_000,
+    });
     const again = await phone.req('GET', `/anchor/api/rooms/${room}`, undefined, {});
     expect(again.status).toBe(200);
     expect(again.body.streamKey).toBe(key);
@@ -98,7 +109,12 @@ describe('anchor sign-in and API', () => {
     const { ticket } = await link();
     const [id, exp, nonce, sig] = ticket.split('.');
     const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
-    for (const bad of [`${id}.${exp}.${nonce}.${flip(sig!)}`, `${id}.${(parseInt(exp!, 36) + 3600).toString(36)}.${nonce}.${sig}`, 'garbage', '']) {
+    for (const bad of [
+      `${id}.${exp}.${nonce}.${flip(sig!)}`,
+      `${id}.${(parseInt(exp!, 36) + 3600).toString(36)}.${nonce}.${sig}`,
+      'garbage',
+      '',
+    ]) {
       const r = await new Phone(t!.url).signIn(room, bad);
       expect(r.status).toBe(401);
     }
@@ -107,7 +123,12 @@ describe('anchor sign-in and API', () => {
 
   it('a ticket is for its room only, and a session of one room can not read or act on another', async () => {
     const { c, room, link } = await setup();
-    const other = (await c.post(`/apps/${(await c.get(`/rooms/${room}`)).body.appid as string}/rooms`, roomForm(t!, (await t!.z.services.rooms.getAny(room))!.cover_img))).body.id as number;
+    const other = (
+      await c.post(
+        `/apps/${(await c.get(`/rooms/${room}`)).body.appid as string}/rooms`,
+        roomForm(t!, (await t!.z.services.rooms.getAny(room))!.cover_img),
+      )
+    ).body.id as number;
     const { ticket } = await link();
     const phone = new Phone(t!.url);
     const wrongRoom = await phone.signIn(other, ticket);
@@ -115,9 +136,20 @@ describe('anchor sign-in and API', () => {
     expect(wrongRoom.body.message).toMatch(/another room/);
     expect((await phone.signIn(room, ticket)).status).toBe(200);
     // the cookie is named after its room: the other room's API sees no session
-    const cross = await phone.req('GET', `/anchor/api/rooms/${other}`, undefined, { cookie: phone.cookie.replace(`zhibo_anchor_${room}`, `zhibo_anchor_${other}`) });
+    const cross = await phone.req('GET', `/anchor/api/rooms/${other}`, undefined, {
+      cookie: phone.cookie.replace(`zhibo_anchor_${room}`, `zhibo_anchor_${other}`),
+    });
     expect(cross.status).toBe(401);
-    expect((await phone.req('POST', `/anchor/api/rooms/${other}/end`, {}, { [ANCHOR_CSRF_HEADER]: '1', cookie: phone.cookie.replace(`zhibo_anchor_${room}`, `zhibo_anchor_${other}`) })).status).toBe(401);
+    expect(
+      (
+        await phone.req(
+          'POST',
+          `/anchor/api/rooms/${other}/end`,
+          {},
+          { [ANCHOR_CSRF_HEADER]: '1', cookie: phone.cookie.replace(`zhibo_anchor_${room}`, `zhibo_anchor_${other}`) },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('without a session the API answers 401; POSTs without the anti-CSRF header or from another origin are refused with 403', async () => {
@@ -126,7 +158,16 @@ describe('anchor sign-in and API', () => {
     const phone = new Phone(t!.url);
     const { ticket } = await link();
     expect((await phone.req('POST', `/anchor/api/rooms/${room}/sign-in`, { ticket }, {})).status).toBe(403); // no header: ticket not spent
-    expect((await phone.req('POST', `/anchor/api/rooms/${room}/sign-in`, { ticket }, { [ANCHOR_CSRF_HEADER]: '1', origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (
+        await phone.req(
+          'POST',
+          `/anchor/api/rooms/${room}/sign-in`,
+          { ticket },
+          { [ANCHOR_CSRF_HEADER]: '1', origin: 'https://evil.example' },
+        )
+      ).status,
+    ).toBe(403);
     expect((await phone.signIn(room, ticket)).status).toBe(200);
     const end = await phone.req('POST', `/anchor/api/rooms/${room}/end`, {}, { origin: 'https://evil.example', [ANCHOR_CSRF_HEADER]: '1' });
     expect(end.status).toBe(403);
@@ -157,7 +198,13 @@ describe('anchor sign-in and API', () => {
     const { c, room, link } = await setup();
     const appid = (await c.get(`/rooms/${room}`)).body.appid as string;
     const media = (await c.upload(appid, 'goodsImg', png())).body.mediaId as string;
-    const g = await c.post(`/apps/${appid}/goods`, { name: '好茶', coverImg: media, priceType: 1, price: '11.00', url: 'pages/goods/detail?id=1' });
+    const g = await c.post(`/apps/${appid}/goods`, {
+      name: '好茶',
+      coverImg: media,
+      priceType: 1,
+      price: '11.00',
+      url: 'pages/goods/detail?id=1',
+    });
     expect(g.status).toBe(200);
     const gid = g.body.id as number;
     expect((await c.post(`/rooms/${room}/goods`, { ids: [gid] })).status).toBe(200);

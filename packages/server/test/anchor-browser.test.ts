@@ -49,7 +49,9 @@ afterEach(async () => {
 
 /** Chromium gathers no loopback candidates: the WHIP UDP side binds the host's own address. */
 function hostAddress(): string {
-  const a = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  const a = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
   if (!a) throw new Error('no non-loopback IPv4 address');
   return a.address;
 }
@@ -63,7 +65,15 @@ async function setup(roomOver: Record<string, unknown> = {}): Promise<{ c: Conso
   const cover = (await c.upload(appid, 'coverImg', png(300, 300))).body.mediaId as string;
   const room = (await c.post(`/apps/${appid}/rooms`, roomForm(t, cover, { name: '春茶直播 · 手机开播', ...roomOver }))).body.id as number;
   const goodsImg = (await c.upload(appid, 'goodsImg', png(200, 200))).body.mediaId as string;
-  const goodsId = (await c.post(`/apps/${appid}/goods`, { name: '明前龙井 250g', coverImg: goodsImg, priceType: 1, price: '168.00', url: 'pages/goods/detail?id=1' })).body.id as number;
+  const goodsId = (
+    await c.post(`/apps/${appid}/goods`, {
+      name: '明前龙井 250g',
+      coverImg: goodsImg,
+      priceType: 1,
+      price: '168.00',
+      url: 'pages/goods/detail?id=1',
+    })
+  ).body.id as number;
   expect((await c.post(`/rooms/${room}/goods`, { ids: [goodsId] })).status).toBe(200);
   return { c, appid, room, goodsId };
 }
@@ -73,7 +83,11 @@ async function scanQr(c: ConsoleClient, room: number): Promise<string> {
   const link = await c.post(`/rooms/${room}/anchor-link`);
   expect(link.status).toBe(200);
   const svg = Buffer.from((link.body.qr as string).split(',')[1]!, 'base64');
-  const { data, info } = await sharp(svg, { density: 300 }).flatten({ background: '#fff' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(svg, { density: 300 })
+    .flatten({ background: '#fff' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const code = jsQR(new Uint8ClampedArray(data), info.width, info.height);
   expect(code?.data).toBe(link.body.url);
   return code!.data;
@@ -86,7 +100,9 @@ async function phonePage(url: string): Promise<Page> {
   page.on('pageerror', (e) => console.error(`anchor page error: ${e.message}`));
   await page.goto(url);
   await page.waitForSelector('body[data-state=preview]', { timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.an-preview')?.videoWidth, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('video.an-preview')?.videoWidth, undefined, {
+    timeout: 30_000,
+  });
   return page;
 }
 
@@ -102,23 +118,31 @@ async function play(kind: 'flv' | 'hls', url: string): Promise<{ w: number; h: n
   const page = await (await b.context('desktop')).newPage();
   await page.setContent('<video id="v" muted autoplay playsinline width="360" height="640"></video>');
   await page.addScriptTag({ content: kind === 'flv' ? MPEGTS : HLS });
-  await page.evaluate(([k, u]) => {
-    const v = document.getElementById('v') as HTMLVideoElement;
-    const w = window as unknown as PlayerWindow;
-    if (k === 'flv') {
-      const p = w.mpegts.createPlayer({ type: 'flv', isLive: true, url: u }, { enableStashBuffer: false });
-      p.attachMediaElement(v);
-      p.load();
-      void p.play();
-    } else {
-      const hls = new w.Hls({ lowLatencyMode: true });
-      hls.loadSource(u);
-      hls.attachMedia(v);
-      void v.play();
-    }
-  }, [kind, url] as const);
+  await page.evaluate(
+    ([k, u]) => {
+      const v = document.getElementById('v') as HTMLVideoElement;
+      const w = window as unknown as PlayerWindow;
+      if (k === 'flv') {
+        const p = w.mpegts.createPlayer({ type: 'flv', isLive: true, url: u }, { enableStashBuffer: false });
+        p.attachMediaElement(v);
+        p.load();
+        void p.play();
+      } else {
+        const hls = new w.Hls({ lowLatencyMode: true });
+        hls.loadSource(u);
+        hls.attachMedia(v);
+        void v.play();
+      }
+    },
+    [kind, url] as const,
+  );
   await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime > 1.5, undefined, { timeout: 40_000 });
-  await page.waitForFunction(() => ((document.getElementById('v') as HTMLVideoElement & { webkitAudioDecodedByteCount?: number }).webkitAudioDecodedByteCount ?? 0) > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      ((document.getElementById('v') as HTMLVideoElement & { webkitAudioDecodedByteCount?: number }).webkitAudioDecodedByteCount ?? 0) > 0,
+    undefined,
+    { timeout: 20_000 },
+  );
   const r = await page.evaluate(() => {
     const v = document.getElementById('v') as HTMLVideoElement & { webkitAudioDecodedByteCount: number };
     return { w: v.videoWidth, h: v.videoHeight, audioBytes: v.webkitAudioDecodedByteCount };
@@ -142,7 +166,10 @@ describe('going live from a phone (anchor page, WHIP)', () => {
     await shot(page, 'anchor-phone-preview');
 
     await goLive(page);
-    await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: '101 from the phone' });
+    await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, {
+      timeoutMs: 20_000,
+      what: '101 from the phone',
+    });
     const session = media.whip!.session([...sessions.keys()][0]!)!;
     expect(session).toBeDefined();
     await page.waitForSelector('.an-status[data-status="101"]', { timeout: 10_000 });
@@ -181,7 +208,10 @@ describe('going live from a phone (anchor page, WHIP)', () => {
     await page.click('[data-action=flip]');
     await page.selectOption('select[name=quality]', '540p');
     const keyframes = session.stats().video.keyframes;
-    await waitUntil(() => session.stats().video.keyframes > keyframes, { timeoutMs: 15_000, what: 'video still flowing after flip and quality change' });
+    await waitUntil(() => session.stats().video.keyframes > keyframes, {
+      timeoutMs: 15_000,
+      what: 'video still flowing after flip and quality change',
+    });
     expect(media.whip!.sessionCount).toBe(1);
     await page.waitForSelector('.an-toast', { state: 'hidden', timeout: 10_000 });
     await shot(page, 'anchor-phone-live');
@@ -197,16 +227,21 @@ describe('going live from a phone (anchor page, WHIP)', () => {
     const causes = (await t!.z.services.rooms.auditLog(room)).map((e) => `${e.to_status}:${e.cause}:${e.actor}`);
     expect(causes).toEqual(['102:created:api', '101:publish_started:media', '103:anchor_ended:anchor']);
 
-    const replay = await waitUntil(async () => (await t!.z.services.replays.notExpired(room)).find((r) => r.status === 'ready'), { timeoutMs: 30_000, what: 'the replay' });
+    const replay = await waitUntil(async () => (await t!.z.services.replays.notExpired(room)).find((r) => r.status === 'ready'), {
+      timeoutMs: 30_000,
+      what: 'the replay',
+    });
     const s = sessions.get(replay.session_id)!;
     const liveSec = (s.stop! - s.start) / 1000;
     const probe = await ffprobe(t!.z.services.replays.mediaUrl(t!.url, room, replay.session_id));
-    console.info(`anchor page live: ${liveSec.toFixed(2)} s (publishStart → publishStop); replay ffprobe ${probe.durationSec.toFixed(2)} s`);
+    console.info(
+      `anchor page live: ${liveSec.toFixed(2)} s (publishStart → publishStop); replay ffprobe ${probe.durationSec.toFixed(2)} s`,
+    );
     expect(probe.codecs).toEqual(['aac', 'h264']);
     expect(Math.abs(probe.durationSec - liveSec)).toBeLessThanOrEqual(1);
   });
 
-  it('a landscape room (screenType 1) captures landscape and asks to turn the phone; when the publisher\'s session drops (server side gone, as after a network loss) the page reconnects by itself: 101 → 106 → 101', async () => {
+  it("a landscape room (screenType 1) captures landscape and asks to turn the phone; when the publisher's session drops (server side gone, as after a network loss) the page reconnects by itself: 101 → 106 → 101", async () => {
     const { c, room } = await setup({ screenType: 1 });
     const page = await phonePage(await scanQr(c, room));
     const size = await page.evaluate(() => {
@@ -217,14 +252,25 @@ describe('going live from a phone (anchor page, WHIP)', () => {
     expect(await page.isVisible('.an-rotate')).toBe(true); // the phone viewport is upright
     await shot(page, 'anchor-phone-landscape-room');
     await goLive(page);
-    await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: '101 from the phone' });
+    await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, {
+      timeoutMs: 20_000,
+      what: '101 from the phone',
+    });
     const states: string[] = [];
     await page.exposeFunction('recordState', (s: string) => states.push(s));
-    await page.evaluate(() => (window as unknown as AnchorWindow).__zhiboAnchor.publisher!.on('state', (s) => void (window as unknown as { recordState(s: string): Promise<void> }).recordState(s)));
+    await page.evaluate(() =>
+      (window as unknown as AnchorWindow).__zhiboAnchor.publisher!.on(
+        'state',
+        (s) => void (window as unknown as { recordState(s: string): Promise<void> }).recordState(s),
+      ),
+    );
     // The session vanishes on the server (as when the phone's network drops and the server times it out).
     expect(t!.z.services.media.kick(String(room), 'test: session dropped')).toBe(true);
     await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Abnormal, { timeoutMs: 10_000, what: '106' });
-    await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, { timeoutMs: 60_000, what: '101 again after the reconnect' });
+    await waitUntil(() => t!.z.services.rooms.cachedStatus(room)?.status === LiveStatus.Live, {
+      timeoutMs: 60_000,
+      what: '101 again after the reconnect',
+    });
     await page.waitForSelector('body[data-state=live]', { timeout: 15_000 });
     expect(states).toContain('reconnecting');
     expect(states.at(-1)).toBe('live');
@@ -233,7 +279,7 @@ describe('going live from a phone (anchor page, WHIP)', () => {
     expect(t!.z.services.media.whip!.sessionCount).toBe(1);
   });
 
-  it('the console\'s go-live tab shows the phone QR code, the WHIP URL and OBS\'s WHIP settings beside RTMP', async () => {
+  it("the console's go-live tab shows the phone QR code, the WHIP URL and OBS's WHIP settings beside RTMP", async () => {
     const { room } = await setup();
     const b = await launchBrowser();
     browsers.push(b);

@@ -23,7 +23,8 @@ describe('anonymous reads', () => {
     await t.cleanup();
     await limited.cleanup();
   });
-  const read = async (s: TestServer, room: number) => (await (await fetch(`${s.url}${PluginRoutes.room}?room_id=${room}`)).json()) as PluginRoomResponse;
+  const read = async (s: TestServer, room: number) =>
+    (await (await fetch(`${s.url}${PluginRoutes.room}?room_id=${room}`)).json()) as PluginRoomResponse;
 
   it('100 concurrent room reads cost one database read of the room; a shelf change or an edit is visible to the next read', async () => {
     const m = await merchant(t);
@@ -58,16 +59,22 @@ describe('anonymous reads', () => {
   it('anonymous reads are limited per address (ZHIBO_PLUGIN_RATE_PER_IP, bursts of 4×): then 429 throttled with CORS; the status read is never limited', async () => {
     const m = await merchant(limited);
     const room = await m.room();
-    const codes = await Promise.all(Array.from({ length: 40 }, async () => (await fetch(`${limited.url}${PluginRoutes.room}?room_id=${room}`)).status));
+    const codes = await Promise.all(
+      Array.from({ length: 40 }, async () => (await fetch(`${limited.url}${PluginRoutes.room}?room_id=${room}`)).status),
+    );
     expect(codes.filter((c) => c === 200).length).toBeGreaterThanOrEqual(20);
     expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(10);
     const r = await fetch(`${limited.url}${PluginRoutes.room}?room_id=${room}`);
     expect(r.status).toBe(429);
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
     expect(await r.json()).toMatchObject({ errmsg: expect.stringMatching(/more than 5 requests a second/) as unknown });
-    const status = await Promise.all(Array.from({ length: 60 }, async () => (await fetch(`${limited.url}${PluginRoutes.status}?room_id=${room}`)).status));
+    const status = await Promise.all(
+      Array.from({ length: 60 }, async () => (await fetch(`${limited.url}${PluginRoutes.status}?room_id=${room}`)).status),
+    );
     expect(status.every((c) => c === 200)).toBe(true);
-    const qr = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await fetch(`${limited.url}/qr/${room}.png?params=${i}`)).status));
+    const qr = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => (await fetch(`${limited.url}/qr/${room}.png?params=${i}`)).status),
+    );
     expect(qr.filter((c) => c === 429).length).toBeGreaterThanOrEqual(5);
   });
 

@@ -14,12 +14,21 @@ class Phone {
   cookie = '';
   csrf = '';
   constructor(readonly base: string) {}
-  async req(method: string, path: string, body?: unknown, csrf: string | null = this.csrf): Promise<{ status: number; body: Record<string, unknown> }> {
+  async req(
+    method: string,
+    path: string,
+    body?: unknown,
+    csrf: string | null = this.csrf,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const headers: Record<string, string> = {};
     if (this.cookie) headers.cookie = this.cookie;
     if (csrf) headers['x-csrf-token'] = csrf;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const r = await fetch(`${this.base}/console/assistant-api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${this.base}/console/assistant-api${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const set = r.headers.get('set-cookie');
     if (set) this.cookie = set.split(';')[0]!.endsWith('=') ? '' : set.split(';')[0]!;
     return { status: r.status, body: (await r.json().catch(() => ({}))) as Record<string, unknown> };
@@ -42,7 +51,9 @@ async function setup(t: TestServer) {
   const g = await m.goods();
   expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [g], roomId: room })).errcode).toBe(0);
   expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [g], roomId: other })).errcode).toBe(0);
-  expect((await m.post('/wxaapi/broadcast/room/addassistant', { roomId: room, users: [{ username: 'wx_helper', nickname: '小助手' }] })).errcode).toBe(0);
+  expect(
+    (await m.post('/wxaapi/broadcast/room/addassistant', { roomId: room, users: [{ username: 'wx_helper', nickname: '小助手' }] })).errcode,
+  ).toBe(0);
   return { c, m, room, other, g };
 }
 
@@ -75,7 +86,12 @@ describe.each(testDbKinds())('assistant desk on %s', (kind) => {
     const otherChat = await v2.next('chat');
     const desk = await phone.req('GET', '/desk');
     expect(desk.status).toBe(200);
-    expect(desk.body).toMatchObject({ status: 102, viewers: 1, comments: [{ id: chat.id, text: '主播好', muted: false }], shelf: [{ goods_id: g }] });
+    expect(desk.body).toMatchObject({
+      status: 102,
+      viewers: 1,
+      comments: [{ id: chat.id, text: '主播好', muted: false }],
+      shelf: [{ goods_id: g }],
+    });
     expect(await phone.req('POST', '/mute', { openid: welcome.openid, mute: true })).toMatchObject({ status: 200 });
     expect((await v.next('muted')).you).toBe(true);
     expect(((await phone.req('GET', '/desk')).body.comments as Array<{ muted: boolean }>)[0]!.muted).toBe(true);
@@ -114,7 +130,10 @@ describe.each(testDbKinds())('assistant desk on %s', (kind) => {
     expect((await phone.req('GET', '/desk')).status).toBe(401);
     expect((await c.post(`/rooms/${room}/assistants/wx_helper/link`, { hours: 24 })).status).toBe(404);
     // tampering: the other room's id in a valid link, or a made-up signature
-    expect((await m.post('/wxaapi/broadcast/room/addassistant', { roomId: room, users: [{ username: 'wx_helper', nickname: '回来了' }] })).errcode).toBe(0);
+    expect(
+      (await m.post('/wxaapi/broadcast/room/addassistant', { roomId: room, users: [{ username: 'wx_helper', nickname: '回来了' }] }))
+        .errcode,
+    ).toBe(0);
     const good = new URL(await link(c, room)).hash.replace(/^#t=/, '');
     expect((await phone.req('POST', '/sign-in', { token: good.replace(/^\d+\./, `${other}.`) })).status).toBe(401);
     expect((await phone.req('POST', '/sign-in', { token: `${good.slice(0, -3)}AAA` })).status).toBe(401);

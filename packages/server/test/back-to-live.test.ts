@@ -48,10 +48,14 @@ describe('back to live', () => {
     await page.click('.zb-goods:nth-child(1)');
     await page.waitForURL(`${shop.url}/m/**`);
     expect(new URL(page.url()).searchParams.get('zb_back')).toBe('1');
-    await page.waitForFunction(() => {
-      const v = document.querySelector('zhibo-back-to-live')?.shadowRoot?.querySelector<HTMLVideoElement>('.mini video');
-      return !!v && v.currentTime > 0.5;
-    }, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector('zhibo-back-to-live')?.shadowRoot?.querySelector<HTMLVideoElement>('.mini video');
+        return !!v && v.currentTime > 0.5;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
 
     // back to live: history, not a new entry; the sound as it was
     await page.click('zhibo-back-to-live >> a');
@@ -64,7 +68,11 @@ describe('back to live', () => {
     }));
     expect(nav.kept || nav.type === 'back_forward').toBe(true);
     expect(nav.length).toBe(depth + 1); // the goods page is a forward entry now, nothing was added
-    await page.waitForFunction(() => (window.__zhiboRoom?.debug().currentTime ?? 0) > 0.5 && window.__zhiboRoom!.debug().status === 101, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window.__zhiboRoom?.debug().currentTime ?? 0) > 0.5 && window.__zhiboRoom!.debug().status === 101,
+      undefined,
+      { timeout: 30_000 },
+    );
     expect(await page.evaluate(() => document.querySelector<HTMLVideoElement>('.zb-video')!.muted)).toBe(false);
     // Back from the room goes where the viewer was before it, not to the goods page again
     await page.goBack();
@@ -72,7 +80,9 @@ describe('back to live', () => {
 
     // the link passed on (opened from another site, mark and all): the room replaces the page, so Back cannot bounce
     const alone = await ctx.newPage();
-    await alone.goto(`${shop.url}/m/pages/goods/detail?id=1&room_id=${roomId}&openid=x&zb_back=1`, { referer: 'https://chat.example.com/' });
+    await alone.goto(`${shop.url}/m/pages/goods/detail?id=1&room_id=${roomId}&openid=x&zb_back=1`, {
+      referer: 'https://chat.example.com/',
+    });
     const before = await alone.evaluate(() => history.length);
     await alone.click('zhibo-back-to-live >> a');
     await alone.waitForURL(`${t.url}/room/**`, { timeout: 15_000 });

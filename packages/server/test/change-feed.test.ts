@@ -17,8 +17,10 @@ if (process.env.ZHIBO_TEST_PG_URL)
     let other: TestServer;
     let m: Merchant;
     let room: number;
-    const status = async (base: string) => ((await (await fetch(`${base}/api/plugin/v1/status?room_id=${room}`)).json()) as { liveStatus?: number }).liveStatus;
-    const rooms = (srv: TestServer, token: string, limit = 10) => srv.api.post('/wxa/business/getliveinfo', { start: 0, limit }, { access_token: token });
+    const status = async (base: string) =>
+      ((await (await fetch(`${base}/api/plugin/v1/status?room_id=${room}`)).json()) as { liveStatus?: number }).liveStatus;
+    const rooms = (srv: TestServer, token: string, limit = 10) =>
+      srv.api.post('/wxa/business/getliveinfo', { start: 0, limit }, { access_token: token });
     /** The next event of a kind on a server's bus (the feed re-emits other servers' changes there). */
     const next = <K extends keyof DomainEvents>(srv: TestServer, kind: K, match: (...e: DomainEvents[K]) => boolean) =>
       new Promise<void>((resolve) => {
@@ -44,7 +46,7 @@ if (process.env.ZHIBO_TEST_PG_URL)
       await waitUntil(async () => (await status(other.url)) === 102, { what: 'the new room on the other server' });
     });
 
-    it('status changes made on one server reach the other server\'s status read and its event bus', async () => {
+    it("status changes made on one server reach the other server's status read and its event bus", async () => {
       await waitUntil(async () => (await status(other.url)) === 102, { what: 'the room on the other server' });
       const pushed: number[] = [];
       other.z.services.events.on('status', (c) => pushed.push(c.to));
@@ -65,7 +67,9 @@ if (process.env.ZHIBO_TEST_PG_URL)
     it('a room deleted on one server is gone on the other', async () => {
       await waitUntil(async () => (await status(other.url)) === 102, { what: 'the room on the other server' });
       await t.api.post('/wxaapi/broadcast/room/deleteroom', { id: room }, { access_token: m.token });
-      await waitUntil(async () => (await fetch(`${other.url}/api/plugin/v1/status?room_id=${room}`)).status === 404, { what: 'the deleted room gone on the other server' });
+      await waitUntil(async () => (await fetch(`${other.url}/api/plugin/v1/status?room_id=${room}`)).status === 404, {
+        what: 'the deleted room gone on the other server',
+      });
     });
 
     it('a token replaced on one server stops working on the other after the 5-minute overlap', async () => {
@@ -83,6 +87,8 @@ if (process.env.ZHIBO_TEST_PG_URL)
     it('a secret reset on one server revokes the tokens cached on the other at once', async () => {
       expect((await rooms(other, m.token, 1)).errcode).toBe(0);
       await t.z.services.apps.resetSecret(m.appid);
-      await waitUntil(async () => (await rooms(other, m.token, 1)).errcode === 40001, { what: 'the revoked token refused on the other server' });
+      await waitUntil(async () => (await rooms(other, m.token, 1)).errcode === 40001, {
+        what: 'the revoked token refused on the other server',
+      });
     });
   });

@@ -31,17 +31,30 @@ describe('the zhibo CLI', () => {
 
   it('app create and room actions work on the embedded database without a server, and through a running server', async () => {
     dir = mkdtempSync(join(tmpdir(), 'zhibo-cli-'));
-    const created = JSON.parse((await zhibo(['app', 'create', '--name', 'Shop', '--data', dir])).stdout) as { appid: string; appsecret: string };
+    const created = JSON.parse((await zhibo(['app', 'create', '--name', 'Shop', '--data', dir])).stdout) as {
+      appid: string;
+      appsecret: string;
+    };
     expect(created.appid).toMatch(/^wx[0-9a-f]{16}$/);
     expect(created.appsecret).toMatch(/^[0-9a-f]{32}$/);
-    await expect(zhibo(['room', 'pause', '42', '--data', dir])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('room 42 does not exist') });
+    await expect(zhibo(['room', 'pause', '42', '--data', dir])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('room 42 does not exist'),
+    });
     srv = await startServerProcess(dir);
-    const token = ((await (await fetch(`${srv.http}/cgi-bin/token?grant_type=client_credential&appid=${created.appid}&secret=${created.appsecret}`)).json()) as { access_token: string }).access_token;
+    const token = (
+      (await (
+        await fetch(`${srv.http}/cgi-bin/token?grant_type=client_credential&appid=${created.appid}&secret=${created.appsecret}`)
+      ).json()) as { access_token: string }
+    ).access_token;
     expect(token).toBeTruthy();
     // with the server running, the CLI goes through its admin API
     const second = JSON.parse((await zhibo(['app', 'create', '--name', 'Other', '--data', dir])).stdout) as { appid: string };
     expect(second.appid).not.toBe(created.appid);
-    await expect(zhibo(['room', 'ban', '777', '--data', dir])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('room 777 does not exist') });
+    await expect(zhibo(['room', 'ban', '777', '--data', dir])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('room 777 does not exist'),
+    });
   });
 });
 
@@ -98,7 +111,8 @@ describe('@zhibo/client and the plugin reads', () => {
     expect((await get(`/api/plugin/v1/openid?room_id=${roomA}`)).status).toBe(401);
     // a merchant-signed viewer token: the openid follows the user, not the device
     const jwt = signViewerToken(a.appsecret, 'user-42', 3600, Math.floor(Date.now() / 1000));
-    const u1 = (await get(`/api/plugin/v1/openid?room_id=${roomA}`, { 'x-zhibo-viewer-token': jwt, 'x-zhibo-device': 'other-device-1' })).body.openid;
+    const u1 = (await get(`/api/plugin/v1/openid?room_id=${roomA}`, { 'x-zhibo-viewer-token': jwt, 'x-zhibo-device': 'other-device-1' }))
+      .body.openid;
     const u2 = (await get(`/api/plugin/v1/openid?room_id=${roomA}`, { 'x-zhibo-viewer-token': jwt })).body.openid;
     expect(u1).toBe(u2);
     const forgedJwt = signViewerToken(b.appsecret, 'user-42');
@@ -106,9 +120,13 @@ describe('@zhibo/client and the plugin reads', () => {
     // share params: a genuine signature passes, a forged share_openid is refused
     const sig = t.z.services.identity.signShare(roomA, o1);
     const cp = encodeURIComponent(JSON.stringify({ pid: 7 }));
-    const share = await get(`/api/plugin/v1/share-params?room_id=${roomA}&share_openid=${o1}&share_sig=${sig}&custom_params=${cp}`, { 'x-zhibo-device': 'friend-device-01' });
+    const share = await get(`/api/plugin/v1/share-params?room_id=${roomA}&share_openid=${o1}&share_sig=${sig}&custom_params=${cp}`, {
+      'x-zhibo-device': 'friend-device-01',
+    });
     expect(share.body).toEqual({ room_id: roomA, openid: expect.stringMatching(/^o/), share_openid: o1, custom_params: { pid: 7 } });
-    const forged = await get(`/api/plugin/v1/share-params?room_id=${roomA}&share_openid=${oB}&share_sig=${sig}`, { 'x-zhibo-device': 'friend-device-01' });
+    const forged = await get(`/api/plugin/v1/share-params?room_id=${roomA}&share_openid=${oB}&share_sig=${sig}`, {
+      'x-zhibo-device': 'friend-device-01',
+    });
     expect(forged.status).toBe(400);
     const tooLong = await get(`/api/plugin/v1/share-params?room_id=${roomA}&custom_params=${'x'.repeat(601)}`, dev);
     expect(tooLong.status).toBe(400);

@@ -42,15 +42,26 @@ if (clusterEnabled)
       const { id } = await liveRoom(c, origin);
       const lb = await startNginx(c.nodes.map((n) => n.url));
       undo.push(() => lb.stop());
-      const playlist = await waitUntil(async () => {
-        const r = await fetch(`${lb.url}/live/${id}/index.m3u8`);
-        const text = await r.text();
-        return r.status === 200 && /\.m4s/.test(text) ? { text, cc: r.headers.get('cache-control') } : undefined;
-      }, { what: 'a playlist with a segment through nginx', timeoutMs: 20_000 });
+      const playlist = await waitUntil(
+        async () => {
+          const r = await fetch(`${lb.url}/live/${id}/index.m3u8`);
+          const text = await r.text();
+          return r.status === 200 && /\.m4s/.test(text) ? { text, cc: r.headers.get('cache-control') } : undefined;
+        },
+        { what: 'a playlist with a segment through nginx', timeoutMs: 20_000 },
+      );
       expect(playlist.cc).toBe('public, max-age=1');
       const segment = /^(\S+-s\d+\.m4s)$/m.exec(playlist.text)![1]!;
       const spy = vi.spyOn(origin.z.services.media, 'hlsRequest');
-      const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${lb.url}/live/${id}/${segment}`).then(async (r) => ({ status: r.status, cc: r.headers.get('cache-control'), bytes: (await r.arrayBuffer()).byteLength }))));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          fetch(`${lb.url}/live/${id}/${segment}`).then(async (r) => ({
+            status: r.status,
+            cc: r.headers.get('cache-control'),
+            bytes: (await r.arrayBuffer()).byteLength,
+          })),
+        ),
+      );
       expect(answers.every((a) => a.status === 200 && a.bytes > 0)).toBe(true);
       expect(answers[0]!.cc).toBe('public, max-age=31536000, immutable');
       expect(spy.mock.calls.filter(([, file]) => file === segment)).toHaveLength(1);
@@ -61,7 +72,12 @@ if (clusterEnabled)
       const m = await merchant(c.nodes[0]!);
       const room = await m.room();
       const dataDir = mkdtempSync(join(tmpdir(), 'zhibo-node-'));
-      const child = await startServerProcess(dataDir, { DATABASE_URL: c.databaseUrl, ZHIBO_REDIS_URL: c.redisUrl, ZHIBO_REDIS_PREFIX: c.prefix, ZHIBO_LOG_LEVEL: 'warn' });
+      const child = await startServerProcess(dataDir, {
+        DATABASE_URL: c.databaseUrl,
+        ZHIBO_REDIS_URL: c.redisUrl,
+        ZHIBO_REDIS_PREFIX: c.prefix,
+        ZHIBO_LOG_LEVEL: 'warn',
+      });
       undo.push(async () => {
         await child.kill();
         rmSync(dataDir, { recursive: true, force: true });
@@ -74,7 +90,7 @@ if (clusterEnabled)
         watcher.close();
         doomed.close();
       });
-      await waitUntil(() => watcher.all('viewers').at(-1)?.count === 2, { what: 'the killed node\'s viewer counted', timeoutMs: 10_000 });
+      await waitUntil(() => watcher.all('viewers').at(-1)?.count === 2, { what: "the killed node's viewer counted", timeoutMs: 10_000 });
       await child.kill();
       const t0 = Date.now();
       expect(await doomed.closeCode()).toBe(1006); // the SDK reconnects on 1006
@@ -107,11 +123,18 @@ if (clusterEnabled)
       const t0 = Date.now();
       await redis.restart();
       va.send({ type: 'chat', text: 'during' });
-      await waitUntil(() => c.nodes.every((n) => n.z.services.redis!.ready()), { what: 'every node reconnected', timeoutMs: 10_000, intervalMs: 20 });
+      await waitUntil(() => c.nodes.every((n) => n.z.services.redis!.ready()), {
+        what: 'every node reconnected',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       const reconnectMs = Date.now() - t0;
       expect(reconnectMs).toBeLessThan(4000); // goal 2 s (retry every 200 ms); bound generous for a loaded machine
       va.send({ type: 'chat', text: 'after' });
-      await waitUntil(() => texts(vb).includes('after') && texts(vb).includes('during'), { what: 'chat across nodes after the restart', timeoutMs: 10_000 });
+      await waitUntil(() => texts(vb).includes('after') && texts(vb).includes('during'), {
+        what: 'chat across nodes after the restart',
+        timeoutMs: 10_000,
+      });
       await waitUntil(() => w.keyframes.length >= frames + 2, { what: 'video went on', timeoutMs: 10_000 });
       expect(w.ended).toBeUndefined();
       await waitUntil(async () => (await a.z.services.interaction.stats(m.appid, room)).comments === 3, { what: 'all 3 comments stored' });
@@ -122,7 +145,9 @@ if (clusterEnabled)
       expect(await readyz()).toEqual({ status: 200, redis: { ok: true, reason: 'connected' } });
       // Redis gone for good: the node stays ready (video does not depend on Redis) and says why chat is local now.
       await redis.stop();
-      await waitUntil(async () => (await readyz()).redis?.reason.startsWith('unreachable') === true, { what: '/readyz reports Redis unreachable' });
+      await waitUntil(async () => (await readyz()).redis?.reason.startsWith('unreachable') === true, {
+        what: '/readyz reports Redis unreachable',
+      });
       expect((await readyz()).status).toBe(200);
       // and it shuts down without waiting for Redis (a QUIT queued for an absent Redis used to hold it 10 s)
       const t1 = Date.now();
@@ -148,7 +173,12 @@ if (clusterEnabled)
       expect(busy.errcode).toBe(-1);
       await waitUntil(() => w.keyframes.length >= frames + 2, { what: 'video while PostgreSQL is away', timeoutMs: 10_000 });
       cut.cut(false);
-      await waitUntil(async () => (await b.api.get('/wxaapi/broadcast/goods/getapproved', { offset: 0, limit: 10, status: 0, access_token: m.token })).errcode === 0, { what: 'the API back', timeoutMs: 15_000 });
+      await waitUntil(
+        async () =>
+          (await b.api.get('/wxaapi/broadcast/goods/getapproved', { offset: 0, limit: 10, status: 0, access_token: m.token })).errcode ===
+          0,
+        { what: 'the API back', timeoutMs: 15_000 },
+      );
       expect(w.ended).toBeUndefined();
     });
   });

@@ -38,7 +38,10 @@ export interface Cluster {
 let clusters = 0;
 
 /** n in-process nodes (each its own HTTP/RTMP ports, caches, Redis connections) sharing PostgreSQL, Redis and the data directory. */
-export async function startCluster(n: number, opts: { redisUrl?: string; env?: Record<string, string>; databaseVia?: (url: string) => string } = {}): Promise<Cluster> {
+export async function startCluster(
+  n: number,
+  opts: { redisUrl?: string; env?: Record<string, string>; databaseVia?: (url: string) => string } = {},
+): Promise<Cluster> {
   const { url: databaseUrl, drop } = await freshPgDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'zhibo-cluster-'));
   const redisUrl = opts.redisUrl ?? process.env.ZHIBO_TEST_REDIS_URL!;
@@ -46,13 +49,23 @@ export async function startCluster(n: number, opts: { redisUrl?: string; env?: R
   const clock = new FakeClock(Date.UTC(2026, 10, 23, 4, 0, 0));
   const nodes: TestServer[] = [];
   const add = async (env: Record<string, string> = {}) => {
-    const s = await startServer('postgres', { clock, reuse: { dataDir, databaseUrl: opts.databaseVia?.(databaseUrl) ?? databaseUrl }, env: { ZHIBO_REDIS_URL: redisUrl, ZHIBO_REDIS_PREFIX: prefix, ...opts.env, ...env } });
+    const s = await startServer('postgres', {
+      clock,
+      reuse: { dataDir, databaseUrl: opts.databaseVia?.(databaseUrl) ?? databaseUrl },
+      env: { ZHIBO_REDIS_URL: redisUrl, ZHIBO_REDIS_PREFIX: prefix, ...opts.env, ...env },
+    });
     nodes.push(s);
     return s;
   };
   for (let i = 0; i < n; i++) await add();
   return {
-    nodes, databaseUrl, dataDir, redisUrl, prefix, clock, add,
+    nodes,
+    databaseUrl,
+    dataDir,
+    redisUrl,
+    prefix,
+    clock,
+    add,
     async cleanup() {
       await Promise.allSettled(nodes.map((s) => s.close()));
       await drop();
@@ -84,9 +97,16 @@ export async function startNginx(nodeUrls: string[]): Promise<Nginx> {
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (proc.exitCode !== null ? Promise.reject(new Error(`nginx exited: ${err}`)) : (await fetch(`${url}/healthz`).catch(() => undefined)) !== undefined), { what: 'nginx up', timeoutMs: 10_000 });
+  await waitUntil(
+    async () =>
+      proc.exitCode !== null
+        ? Promise.reject(new Error(`nginx exited: ${err}`))
+        : (await fetch(`${url}/healthz`).catch(() => undefined)) !== undefined,
+    { what: 'nginx up', timeoutMs: 10_000 },
+  );
   return {
-    url, dir,
+    url,
+    dir,
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       await exited;
@@ -109,14 +129,20 @@ export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   let proc: ChildProcess;
   const boot = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-    await waitUntil(() => new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    }), { what: 'redis-server up', timeoutMs: 10_000 });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
+    await waitUntil(
+      () =>
+        new Promise<boolean>((r) => {
+          const s = connect(port, '127.0.0.1', () => {
+            s.end();
+            r(true);
+          });
+          s.on('error', () => r(false));
+        }),
+      { what: 'redis-server up', timeoutMs: 10_000 },
+    );
   };
   const kill = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -140,7 +166,10 @@ export async function startRedis(): Promise<RedisServer> {
 }
 
 /** A TCP relay in front of a server that can refuse and cut every connection for a while (PostgreSQL outage). */
-export async function tcpCut(target: { host: string; port: number }): Promise<{ port: number; cut(on: boolean): void; close(): Promise<void> }> {
+export async function tcpCut(target: {
+  host: string;
+  port: number;
+}): Promise<{ port: number; cut(on: boolean): void; close(): Promise<void> }> {
   let down = false;
   const socks = new Set<Socket>();
   const srv: Server = createServer((c) => {

@@ -22,7 +22,12 @@ if (clusterEnabled)
     });
 
     it('failed console sign-ins on two nodes add up: the sixth attempt is throttled on either node', async () => {
-      await c.nodes[0]!.z.services.accounts.create({ login: 'shop-a', name: 'Shop A', role: Role.Merchant, password: 'correct horse battery' });
+      await c.nodes[0]!.z.services.accounts.create({
+        login: 'shop-a',
+        name: 'Shop A',
+        role: Role.Merchant,
+        password: 'correct horse battery',
+      });
       const [a, b] = [new ConsoleClient(c.nodes[0]!.url), new ConsoleClient(c.nodes[1]!.url)];
       for (const cl of [a, b, a, b, a]) expect((await cl.login('shop-a', 'wrong password')).status).toBe(400);
       const sixth = await b.login('shop-a', 'correct horse battery');

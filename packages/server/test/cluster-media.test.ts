@@ -48,7 +48,9 @@ if (clusterEnabled)
       const winner = loser === a ? b : a;
       expect(await loser.exited).not.toBe(0);
       expect((loser as Pusher & { stderr: string }).stderr).toMatch(/already being published on another node/);
-      await waitUntil(() => cl.nodes.filter((n) => n.z.services.media.hasPublisher(id)).length === 1, { what: 'one publisher in the cluster' });
+      await waitUntil(() => cl.nodes.filter((n) => n.z.services.media.hasPublisher(id)).length === 1, {
+        what: 'one publisher in the cluster',
+      });
       expect(winner.proc.exitCode).toBeNull();
     });
 
@@ -65,7 +67,10 @@ if (clusterEnabled)
       expect(edge.z.services.media.viewerConnections(id)).toBe(2);
       w1.close();
       w2.close();
-      await waitUntil(() => edge.z.services.media.relay(id) === undefined, { what: 'the relay stopped after its linger', timeoutMs: 15_000 });
+      await waitUntil(() => edge.z.services.media.relay(id) === undefined, {
+        what: 'the relay stopped after its linger',
+        timeoutMs: 15_000,
+      });
       await waitUntil(() => origin.z.services.media.hub(id)!.viewerCount === 0, { what: 'the pull gone from the origin' });
     });
 
@@ -82,7 +87,7 @@ if (clusterEnabled)
       expect(e1.z.services.media.hub(id)!.viewerCount).toBe(2); // its own viewer + the second edge's pull
     });
 
-    it('the anchor\'s node goes away and the anchor republishes on another node: edge viewers keep their connection and get video again', async () => {
+    it("the anchor's node goes away and the anchor republishes on another node: edge viewers keep their connection and get video again", async () => {
       const { cl, id, pushTo, watch } = await setup(3);
       const [origin, next, edge] = cl.nodes as [TestServer, TestServer, TestServer];
       const first = pushTo(origin);
@@ -107,10 +112,15 @@ if (clusterEnabled)
       const p = pushTestStream(pushAddr as string, { seconds: 3, gopSeconds: 1 });
       pushers.push(p);
       expect(await p.exited).toBe(0);
-      const list = await waitUntil(async () => {
-        const r = (await (await fetch(`${b.url}/api/plugin/v1/replays?room_id=${room}`)).json()) as { replays?: Array<{ media_url: string }> };
-        return r.replays?.length ? r.replays : undefined;
-      }, { what: 'the replay listed on the other node', timeoutMs: 30_000 });
+      const list = await waitUntil(
+        async () => {
+          const r = (await (await fetch(`${b.url}/api/plugin/v1/replays?room_id=${room}`)).json()) as {
+            replays?: Array<{ media_url: string }>;
+          };
+          return r.replays?.length ? r.replays : undefined;
+        },
+        { what: 'the replay listed on the other node', timeoutMs: 30_000 },
+      );
       const path = new URL(list[0]!.media_url).pathname;
       const mp4 = await fetch(`${b.url}${path}`);
       expect(mp4.status).toBe(200);

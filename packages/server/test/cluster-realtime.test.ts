@@ -24,7 +24,10 @@ if (clusterEnabled)
       viewers.push(j.v);
       return j;
     };
-    const chatTexts = (v: Viewer) => [...v.all('chat').map((x) => x.text), ...v.all('chat_batch').flatMap((b) => b.comments.map((x) => x.text))];
+    const chatTexts = (v: Viewer) => [
+      ...v.all('chat').map((x) => x.text),
+      ...v.all('chat_batch').flatMap((b) => b.comments.map((x) => x.text)),
+    ];
 
     beforeAll(async () => {
       c = await startCluster(3);
@@ -43,10 +46,17 @@ if (clusterEnabled)
       const b = await join(1, room);
       const cLegacy = await join(2, room, false);
       a.v.send({ type: 'chat', text: 'hello from A' });
-      await waitUntil(() => chatTexts(b.v).includes('hello from A') && chatTexts(cLegacy.v).includes('hello from A'), { what: 'the comment on B and C' });
+      await waitUntil(() => chatTexts(b.v).includes('hello from A') && chatTexts(cLegacy.v).includes('hello from A'), {
+        what: 'the comment on B and C',
+      });
       expect(b.v.all('chat')).toHaveLength(0); // a chat_batch client gets batches only
       expect(cLegacy.v.all('chat_batch')).toHaveLength(0); // an old client gets chat frames only
-      expect(b.v.all('chat_batch').at(-1)!.comments.find((x) => x.text === 'hello from A')!.openid).toBe(a.welcome.openid);
+      expect(
+        b.v
+          .all('chat_batch')
+          .at(-1)!
+          .comments.find((x) => x.text === 'hello from A')!.openid,
+      ).toBe(a.welcome.openid);
     });
 
     it('likes tapped on three nodes: the same total on every node, in Redis and in the database', async () => {
@@ -54,9 +64,14 @@ if (clusterEnabled)
       const vs = await Promise.all([0, 1, 2].map((i) => join(i, room)));
       for (let round = 0; round < 3; round++) for (const { v } of vs) v.send({ type: 'like', count: 5 });
       const total = 45;
-      await waitUntil(() => vs.every(({ v }) => v.all('likes').at(-1)?.total === total), { what: `likes total ${total} on every node`, timeoutMs: 10_000 });
+      await waitUntil(() => vs.every(({ v }) => v.all('likes').at(-1)?.total === total), {
+        what: `likes total ${total} on every node`,
+        timeoutMs: 10_000,
+      });
       expect(Number(await redis.get(`${c.prefix}:{r${room}}:likes`))).toBe(total);
-      await waitUntil(async () => (await c.nodes[2]!.z.services.interaction.stats(m.appid, room)).likes === total, { what: 'the database total' });
+      await waitUntil(async () => (await c.nodes[2]!.z.services.interaction.stats(m.appid, room)).likes === total, {
+        what: 'the database total',
+      });
       for (const n of c.nodes) expect((await n.z.services.interaction.liveDesk(room, false)).likes).toBe(total);
     });
 
@@ -84,17 +99,55 @@ if (clusterEnabled)
       expect((await m.post('/wxaapi/broadcast/room/addgoods', { roomId: room, ids: [gid] })).errcode).toBe(0);
       const talker = await join(2, room);
       const b = await join(1, room);
-      expect((await c.nodes[0]!.api.post('/wxaapi/broadcast/goods/push', { roomId: room, goodsId: gid }, { access_token: m.token })).errcode).toBe(0);
+      expect(
+        (await c.nodes[0]!.api.post('/wxaapi/broadcast/goods/push', { roomId: room, goodsId: gid }, { access_token: m.token })).errcode,
+      ).toBe(0);
       await b.v.next('present', (p) => p.goods?.goods_id === gid);
-      expect((await c.nodes[0]!.api.post('/wxaapi/broadcast/room/mute', { roomId: room, openid: talker.welcome.openid, mute: 1 }, { access_token: m.token })).errcode).toBe(0);
+      expect(
+        (
+          await c.nodes[0]!.api.post(
+            '/wxaapi/broadcast/room/mute',
+            { roomId: room, openid: talker.welcome.openid, mute: 1 },
+            { access_token: m.token },
+          )
+        ).errcode,
+      ).toBe(0);
       await talker.v.next('muted', (x) => x.you);
-      expect((await c.nodes[0]!.api.post('/wxaapi/broadcast/room/mute', { roomId: room, openid: talker.welcome.openid, mute: 0 }, { access_token: m.token })).errcode).toBe(0);
+      expect(
+        (
+          await c.nodes[0]!.api.post(
+            '/wxaapi/broadcast/room/mute',
+            { roomId: room, openid: talker.welcome.openid, mute: 0 },
+            { access_token: m.token },
+          )
+        ).errcode,
+      ).toBe(0);
       await talker.v.next('muted', (x) => !x.you);
       talker.v.send({ type: 'chat', text: 'to be deleted' });
-      const said = await waitUntil(() => b.v.all('chat_batch').flatMap((x) => x.comments).find((x) => x.text === 'to be deleted'), { what: 'the comment on B' });
-      await waitUntil(async () => (await c.nodes[0]!.api.post('/wxaapi/broadcast/room/deletecomment', { roomId: room, commentId: said.id }, { access_token: m.token })).errcode === 0, { what: 'the delete accepted' });
+      const said = await waitUntil(
+        () =>
+          b.v
+            .all('chat_batch')
+            .flatMap((x) => x.comments)
+            .find((x) => x.text === 'to be deleted'),
+        { what: 'the comment on B' },
+      );
+      await waitUntil(
+        async () =>
+          (
+            await c.nodes[0]!.api.post(
+              '/wxaapi/broadcast/room/deletecomment',
+              { roomId: room, commentId: said.id },
+              { access_token: m.token },
+            )
+          ).errcode === 0,
+        { what: 'the delete accepted' },
+      );
       await b.v.next('chatDeleted', (x) => x.id === said.id);
-      expect((await c.nodes[0]!.api.post('/wxaapi/broadcast/room/updatecomment', { roomId: room, banComment: 1 }, { access_token: m.token })).errcode).toBe(0);
+      expect(
+        (await c.nodes[0]!.api.post('/wxaapi/broadcast/room/updatecomment', { roomId: room, banComment: 1 }, { access_token: m.token }))
+          .errcode,
+      ).toBe(0);
       await b.v.next('comments', (x) => x.closed);
     });
 
@@ -115,7 +168,9 @@ if (clusterEnabled)
       const b = await join(1, room);
       a.v.send({ type: 'chat', text: 'one from A' });
       b.v.send({ type: 'chat', text: 'one from B' });
-      await waitUntil(() => chatTexts(a.v).includes('one from B') && chatTexts(b.v).includes('one from A'), { what: 'both comments on both nodes' });
+      await waitUntil(() => chatTexts(a.v).includes('one from B') && chatTexts(b.v).includes('one from A'), {
+        what: 'both comments on both nodes',
+      });
       const late = await join(2, room);
       expect(late.welcome.room.comments.map((x) => x.text)).toEqual(expect.arrayContaining(['one from A', 'one from B']));
     });

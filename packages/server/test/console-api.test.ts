@@ -116,7 +116,14 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     const foreign = await stranger.c.post(`/apps/${stranger.appid}/rooms`, roomForm(t, kept));
     expect(foreign.status).toBe(400);
     expect(foreign.body.fields?.coverImg).toMatch(/no such image of this app/);
-    const g = await c.post(`/apps/${appid}/goods`, { name: '好茶', coverImg: media, priceType: 3, price: '10.00', price2: '12.00', url: 'pages/a' });
+    const g = await c.post(`/apps/${appid}/goods`, {
+      name: '好茶',
+      coverImg: media,
+      priceType: 3,
+      price: '10.00',
+      price2: '12.00',
+      url: 'pages/a',
+    });
     expect(g.status).toBe(400);
     expect(g.body.fields?.price).toMatch(/discount/);
     const g2 = await c.post(`/apps/${appid}/goods`, { name: '好茶', coverImg: media, priceType: 1, price: '1.234', url: 'pages/a' });
@@ -145,7 +152,13 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     expect((await c.post(`/rooms/${id}/status`, { action: 'end' })).body.status).toBe(103);
     expect((await c.post(`/rooms/${id}/status`, { action: 'explode' })).status).toBe(400);
     const tl = (await c.get(`/rooms/${id}/timeline`)).body as unknown as Array<{ to_status: number; cause: string; actor: string }>;
-    expect(tl.map((e) => [e.to_status, e.cause])).toEqual([[102, 'created'], [101, 'publish_started'], [105, 'paused'], [101, 'resumed'], [103, 'anchor_ended']]);
+    expect(tl.map((e) => [e.to_status, e.cause])).toEqual([
+      [102, 'created'],
+      [101, 'publish_started'],
+      [105, 'paused'],
+      [101, 'resumed'],
+      [103, 'anchor_ended'],
+    ]);
     expect(tl[2]!.actor).toBe('console:anchor');
     expect((await c.del(`/rooms/${id}`)).status).toBe(200);
     expect((await c.get(`/rooms/${id}`)).status).toBe(404);
@@ -155,15 +168,31 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     const { c, appid } = await signedInMerchant(t, 'seller');
     const media = (await c.upload(appid, 'goodsImg', png())).body.mediaId as string;
     const room = (await c.post(`/apps/${appid}/rooms`, roomForm(t, media))).body.id as number;
-    const a = (await c.post(`/apps/${appid}/goods`, { name: '龙井', coverImg: media, priceType: 1, price: '88', url: 'pages/goods?id=1' })).body.id as number;
-    const b = (await c.post(`/apps/${appid}/goods`, { name: '茶杯', coverImg: media, priceType: 2, price: '10', price2: '20.5', url: 'pages/goods?id=2' })).body.id as number;
+    const a = (await c.post(`/apps/${appid}/goods`, { name: '龙井', coverImg: media, priceType: 1, price: '88', url: 'pages/goods?id=1' }))
+      .body.id as number;
+    const b = (
+      await c.post(`/apps/${appid}/goods`, {
+        name: '茶杯',
+        coverImg: media,
+        priceType: 2,
+        price: '10',
+        price2: '20.5',
+        url: 'pages/goods?id=2',
+      })
+    ).body.id as number;
     const lib = await c.get(`/apps/${appid}/goods`);
-    expect((lib.body.goods as Array<{ price: number; price2: number }>).map((g) => [g.price, g.price2])).toEqual([[8800, 0], [1000, 2050]]);
+    expect((lib.body.goods as Array<{ price: number; price2: number }>).map((g) => [g.price, g.price2])).toEqual([
+      [8800, 0],
+      [1000, 2050],
+    ]);
     expect((await c.post(`/rooms/${room}/goods`, { ids: [a, b] })).status).toBe(200);
     expect((await c.put(`/rooms/${room}/goods/order`, { ids: [b, a] })).status).toBe(200);
     expect((await c.post(`/rooms/${room}/goods/${b}/sale`, { onSale: false })).status).toBe(200);
     const shelf = (await c.get(`/rooms/${room}/goods`)).body.goods as Array<{ id: number; onSale: boolean }>;
-    expect(shelf.map((g) => [g.id, g.onSale])).toEqual([[b, false], [a, true]]);
+    expect(shelf.map((g) => [g.id, g.onSale])).toEqual([
+      [b, false],
+      [a, true],
+    ]);
     expect((await c.post(`/rooms/${room}/present`, { goodsId: b })).status).toBe(404); // off the shelf
     const p = await c.post(`/rooms/${room}/present`, { goodsId: a });
     expect((p.body.presented as { goods_id: number }).goods_id).toBe(a);
@@ -183,7 +212,9 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     expect(code.searchParams.get('custom_params')).toBe('{"pid":7}');
     expect(new URL(s.body.articleLink as string).searchParams.get('type')).toBe('10');
     expect(new URL(s.body.plainLink as string).searchParams.get('type')).toBeNull();
-    expect(s.body.pagePath).toBe(`plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=${room}&custom_params=${encodeURIComponent('{"pid":7}')}`);
+    expect(s.body.pagePath).toBe(
+      `plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=${room}&custom_params=${encodeURIComponent('{"pid":7}')}`,
+    );
     const qr = await fetch(s.body.qrUrl as string);
     expect(qr.headers.get('content-type')).toBe('image/png');
     const bad = await c.get(`/rooms/${room}/share?customParams=${encodeURIComponent('{pid')}`);
@@ -194,7 +225,8 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     const { c, appid } = await signedInMerchant(t, 'counter');
     const media = (await c.upload(appid, 'coverImg', png())).body.mediaId as string;
     const room = (await c.post(`/apps/${appid}/rooms`, roomForm(t, media))).body.id as number;
-    const g = (await c.post(`/apps/${appid}/goods`, { name: '=SUM(A1)', coverImg: media, priceType: 1, price: '1', url: 'pages/g' })).body.id as number;
+    const g = (await c.post(`/apps/${appid}/goods`, { name: '=SUM(A1)', coverImg: media, priceType: 1, price: '1', url: 'pages/g' })).body
+      .id as number;
     await c.post(`/rooms/${room}/goods`, { ids: [g] });
     await t.z.services.rooms.apply(room, TransitionCause.PublishStarted, 'media');
     t.z.services.realtime.channels.mediaViewers.set(room, 3);
@@ -204,7 +236,10 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
       const tap = await fetch(`${t.url}/api/plugin/v1/goods-tap`, { method: 'POST', body: JSON.stringify({ room_id: room, goods_id: g }) });
       expect(tap.status).toBe(200);
     }
-    expect((await fetch(`${t.url}/api/plugin/v1/goods-tap`, { method: 'POST', body: JSON.stringify({ room_id: room, goods_id: 999999 }) })).status).toBe(404);
+    expect(
+      (await fetch(`${t.url}/api/plugin/v1/goods-tap`, { method: 'POST', body: JSON.stringify({ room_id: room, goods_id: 999999 }) }))
+        .status,
+    ).toBe(404);
     t.clock.advance(120_000);
     const n = await c.get(`/rooms/${room}/stats`);
     expect(n.status).toBe(200);
@@ -213,7 +248,9 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     const series = n.body.series as { t: number[]; viewers: number[] };
     expect(series.viewers[0]).toBe(3);
     expect(series.t.length).toBeGreaterThanOrEqual(2);
-    expect(Object.keys((n.body.realtime as { entries: object }).entries)).toEqual(expect.arrayContaining(['code', 'article', 'share_1007', 'direct']));
+    expect(Object.keys((n.body.realtime as { entries: object }).entries)).toEqual(
+      expect.arrayContaining(['code', 'article', 'share_1007', 'direct']),
+    );
     const csv = await c.get(`/rooms/${room}/stats.csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="room-\d+-numbers.csv"/);
@@ -235,20 +272,40 @@ describe.each(testDbKinds())('console API on %s', (kind) => {
     const b = await signedInMerchant(t, 'bob');
     const media = (await a.c.upload(a.appid, 'coverImg', png())).body.mediaId as string;
     const room = (await a.c.post(`/apps/${a.appid}/rooms`, roomForm(t, media))).body.id as number;
-    const goods = (await a.c.post(`/apps/${a.appid}/goods`, { name: '私货', coverImg: media, priceType: 1, price: '1', url: 'pages/g' })).body.id as number;
+    const goods = (await a.c.post(`/apps/${a.appid}/goods`, { name: '私货', coverImg: media, priceType: 1, price: '1', url: 'pages/g' }))
+      .body.id as number;
     await a.c.post(`/rooms/${room}/goods`, { ids: [goods] });
     const apps = (await b.c.get('/apps')).body as unknown as Array<{ appid: string }>;
     expect(apps.map((x) => x.appid)).toEqual([b.appid]);
     const probes: Array<[string, string, unknown?]> = [
-      ['GET', `/apps/${a.appid}`], ['PUT', `/apps/${a.appid}/settings`, { homeUrl: 'https://evil.example' }], ['POST', `/apps/${a.appid}/secret`],
-      ['GET', `/apps/${a.appid}/rooms`], ['POST', `/apps/${a.appid}/rooms`, roomForm(t, media)], ['GET', `/apps/${a.appid}/goods`],
-      ['POST', `/apps/${a.appid}/goods`, { name: 'x', coverImg: media, priceType: 1, price: '1', url: 'p' }], ['DELETE', `/apps/${a.appid}/goods/${goods}`],
-      ['GET', `/rooms/${room}`], ['PUT', `/rooms/${room}`, roomForm(t, media)], ['DELETE', `/rooms/${room}`], ['POST', `/rooms/${room}/status`, { action: 'end' }],
-      ['POST', `/rooms/${room}/stream-key`], ['GET', `/rooms/${room}/timeline`], ['GET', `/rooms/${room}/replays`], ['GET', `/rooms/${room}/goods`],
-      ['POST', `/rooms/${room}/goods`, { ids: [goods] }], ['POST', `/rooms/${room}/goods/${goods}/sale`, { onSale: false }], ['DELETE', `/rooms/${room}/goods/${goods}`],
-      ['PUT', `/rooms/${room}/goods/order`, { ids: [goods] }], ['POST', `/rooms/${room}/present`, { goodsId: goods }], ['GET', `/rooms/${room}/live`],
-      ['POST', `/rooms/${room}/mute`, { openid: `o${'a'.repeat(27)}`, mute: true }], ['POST', `/rooms/${room}/comments-switch`, { closed: true }],
-      ['POST', `/rooms/${room}/comments/c1/delete`], ['GET', `/rooms/${room}/share`], ['GET', `/rooms/${room}/stats`], ['GET', `/rooms/${room}/stats.csv`],
+      ['GET', `/apps/${a.appid}`],
+      ['PUT', `/apps/${a.appid}/settings`, { homeUrl: 'https://evil.example' }],
+      ['POST', `/apps/${a.appid}/secret`],
+      ['GET', `/apps/${a.appid}/rooms`],
+      ['POST', `/apps/${a.appid}/rooms`, roomForm(t, media)],
+      ['GET', `/apps/${a.appid}/goods`],
+      ['POST', `/apps/${a.appid}/goods`, { name: 'x', coverImg: media, priceType: 1, price: '1', url: 'p' }],
+      ['DELETE', `/apps/${a.appid}/goods/${goods}`],
+      ['GET', `/rooms/${room}`],
+      ['PUT', `/rooms/${room}`, roomForm(t, media)],
+      ['DELETE', `/rooms/${room}`],
+      ['POST', `/rooms/${room}/status`, { action: 'end' }],
+      ['POST', `/rooms/${room}/stream-key`],
+      ['GET', `/rooms/${room}/timeline`],
+      ['GET', `/rooms/${room}/replays`],
+      ['GET', `/rooms/${room}/goods`],
+      ['POST', `/rooms/${room}/goods`, { ids: [goods] }],
+      ['POST', `/rooms/${room}/goods/${goods}/sale`, { onSale: false }],
+      ['DELETE', `/rooms/${room}/goods/${goods}`],
+      ['PUT', `/rooms/${room}/goods/order`, { ids: [goods] }],
+      ['POST', `/rooms/${room}/present`, { goodsId: goods }],
+      ['GET', `/rooms/${room}/live`],
+      ['POST', `/rooms/${room}/mute`, { openid: `o${'a'.repeat(27)}`, mute: true }],
+      ['POST', `/rooms/${room}/comments-switch`, { closed: true }],
+      ['POST', `/rooms/${room}/comments/c1/delete`],
+      ['GET', `/rooms/${room}/share`],
+      ['GET', `/rooms/${room}/stats`],
+      ['GET', `/rooms/${room}/stats.csv`],
     ];
     for (const [method, path, body] of probes) {
       const r = await b.c.req(method, path, body);

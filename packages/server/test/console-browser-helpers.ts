@@ -15,11 +15,16 @@ export async function shot(page: Page, name: string): Promise<void> {
 
 /** datetime-local value in the page's time zone for a ms epoch. */
 export async function setDateTime(page: Page, selector: string, ms: number): Promise<void> {
-  await page.$eval(selector, (el, t) => {
-    const d = new Date(t);
-    const p = (n: number) => String(n).padStart(2, '0');
-    (el as HTMLInputElement).value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-  }, ms);
+  await page.$eval(
+    selector,
+    (el, t) => {
+      const d = new Date(t);
+      const p = (n: number) => String(n).padStart(2, '0');
+      (el as HTMLInputElement).value =
+        `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    },
+    ms,
+  );
 }
 
 export async function signIn(page: Page, url: string, login: string, password: string): Promise<void> {

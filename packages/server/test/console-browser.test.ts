@@ -18,10 +18,14 @@ const confirmDialog = (p: Page) => p.click('dialog[open] button[data-value=ok]')
 const hashRoomId = (p: Page) => Number(/#\/rooms\/(\d+)/.exec(p.url())?.[1]);
 
 async function videoPlays(p: Page, selector: string): Promise<void> {
-  await p.waitForFunction((sel) => {
-    const v = document.querySelector<HTMLVideoElement>(sel);
-    return !!v && v.readyState >= 2 && v.currentTime > 0.3;
-  }, selector, { timeout: 45_000 });
+  await p.waitForFunction(
+    (sel) => {
+      const v = document.querySelector<HTMLVideoElement>(sel);
+      return !!v && v.readyState >= 2 && v.currentTime > 0.3;
+    },
+    selector,
+    { timeout: 45_000 },
+  );
 }
 
 describe('console in the browser', () => {
@@ -71,9 +75,17 @@ describe('console in the browser', () => {
 
     // create a room: wrong images are refused next to their field, then the real ones
     await page.click('a:has-text("New room")');
-    await page.setInputFiles('input[type=file][name=coverImg]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await page.setInputFiles('input[type=file][name=coverImg]', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not an image'),
+    });
     await expect.poll(() => page.textContent('[data-error-for=coverImg]')).toMatch(/not a PNG, JPEG, GIF or WebP/);
-    await page.setInputFiles('input[type=file][name=shareImg]', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.concat([png(8, 8), Buffer.alloc(1_300_000)]) });
+    await page.setInputFiles('input[type=file][name=shareImg]', {
+      name: 'big.png',
+      mimeType: 'image/png',
+      buffer: Buffer.concat([png(8, 8), Buffer.alloc(1_300_000)]),
+    });
     await expect.poll(() => page.textContent('[data-error-for=shareImg]')).toMatch(/limit is 1\.0 MB/);
     await page.fill('input[name=name]', 'ab');
     await page.fill('input[name=anchorName]', '主播小李');
@@ -155,15 +167,27 @@ describe('console in the browser', () => {
     await page.waitForSelector('.badge-slot [data-status="103"]');
     await expect.poll(() => page.textContent('.timeline'), { timeout: 10_000 }).toMatch(/Paused[\s\S]*console · newcomer/);
     const causes = (await t.z.services.rooms.auditLog(roomId)).map((e) => e.cause);
-    expect(causes).toEqual(['created', TransitionCause.PublishStarted, TransitionCause.Paused, TransitionCause.Resumed, TransitionCause.AnchorEnded]);
+    expect(causes).toEqual([
+      'created',
+      TransitionCause.PublishStarted,
+      TransitionCause.Paused,
+      TransitionCause.Resumed,
+      TransitionCause.AnchorEnded,
+    ]);
     await pusher.exited;
 
     // the replay is listed, and it plays
     await page.goto(`${t.url}/console/#/rooms/${roomId}/replays`);
-    await waitUntil(async () => {
-      await page.reload();
-      return page.waitForSelector('[data-action=play]', { timeout: 2000 }).then(() => true, () => false);
-    }, { timeoutMs: 90_000, intervalMs: 1000, what: 'a replay segment in the console' });
+    await waitUntil(
+      async () => {
+        await page.reload();
+        return page.waitForSelector('[data-action=play]', { timeout: 2000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeoutMs: 90_000, intervalMs: 1000, what: 'a replay segment in the console' },
+    );
     await page.click('[data-action=play]');
     await videoPlays(page, 'video.replay-video');
     await shot(page, 'console-room-replays-desktop');
@@ -177,10 +201,26 @@ describe('console in the browser', () => {
     const { appid, appsecret } = await s.apps.create('Demo shop');
     const media = (await s.images.upload(appid, png(108, 192))).media_id;
     const now = Math.floor(t.clock.now() / 1000);
-    const room = (name: string) => s.rooms.create(appid, { name, coverImg: media, shareImg: media, anchorName: '主播小王', startTime: now + 1200, endTime: now + 7200, type: 1, screenType: 0 });
+    const room = (name: string) =>
+      s.rooms.create(appid, {
+        name,
+        coverImg: media,
+        shareImg: media,
+        anchorName: '主播小王',
+        startTime: now + 1200,
+        endTime: now + 7200,
+        type: 1,
+        screenType: 0,
+      });
     const upcoming = await room('明晚新茶直播');
     const live = await room('今晚品茶直播');
-    const g = await s.goods.add(appid, { coverImgUrl: media, name: '白毫银针', priceType: 1, price: '128.00', url: 'pages/goods/detail?id=7' });
+    const g = await s.goods.add(appid, {
+      coverImgUrl: media,
+      name: '白毫银针',
+      priceType: 1,
+      price: '128.00',
+      url: 'pages/goods/detail?id=7',
+    });
     await s.goods.addToRoom(appid, live, [g.goodsId]);
     const shop = await startShop({ zhiboUrl: t.url, appid, appsecret, port: 0 });
     shops.push(shop);
@@ -211,7 +251,13 @@ describe('console in the browser', () => {
     const sharer = s.identity.openid(appid, { kind: 'device', id: 'd-sharer-0123456789abcdef' });
     const custom = JSON.stringify({ from: 'shop-home', pid: live });
     const entry = new URL('/room/', t.url);
-    entry.search = new URLSearchParams({ room_id: String(live), custom_params: custom, scene: '1007', share_openid: sharer, share_sig: s.identity.signShare(live, sharer) }).toString();
+    entry.search = new URLSearchParams({
+      room_id: String(live),
+      custom_params: custom,
+      scene: '1007',
+      share_openid: sharer,
+      share_sig: s.identity.signShare(live, sharer),
+    }).toString();
     await p.goto(entry.toString());
     await p.waitForSelector('.zb-room');
     await p.click('.zb-bag');
@@ -219,7 +265,9 @@ describe('console in the browser', () => {
     await p.click('.zb-goods:nth-child(1)');
     await p.waitForURL(`${shop.url}/pages/goods/detail**`);
     await p.waitForSelector('#params');
-    const shown = Object.fromEntries(await p.$$eval('#params [data-param]', (els) => els.map((e) => [(e as HTMLElement).dataset.param!, e.textContent ?? ''])));
+    const shown = Object.fromEntries(
+      await p.$$eval('#params [data-param]', (els) => els.map((e) => [(e as HTMLElement).dataset.param!, e.textContent ?? ''])),
+    );
     expect(shown.room_id).toBe(String(live));
     expect(shown.openid).toMatch(/^o[A-Za-z0-9_-]{27}$/);
     expect(shown.share_openid).toBe(sharer);
@@ -241,7 +289,13 @@ describe('console in the browser', () => {
     await t.z.services.accounts.create({ login: 'operator', name: 'Operator', role: Role.Operator, password: PASSWORD });
     // a few viewers chatting, one of them muted, so the comment desk has something to show
     const chatters = await Promise.all(['小美', '阿强', 'Lily'].map((nick) => Viewer.join(t.url, live, { nick })));
-    const lines = ['这款茶杯有几种颜色？', '主播好！刚下班赶上了', 'Is shipping free to Shanghai?', '龙井是今年的新茶吗', '想要两盒，有优惠吗'];
+    const lines = [
+      '这款茶杯有几种颜色？',
+      '主播好！刚下班赶上了',
+      'Is shipping free to Shanghai?',
+      '龙井是今年的新茶吗',
+      '想要两盒，有优惠吗',
+    ];
     for (const [i, text] of lines.entries()) chatters[i % 3]!.v.send({ type: 'chat', text });
     await waitUntil(() => (t.z.services.realtime.channels.get(live)?.comments.length ?? 0) >= lines.length, { what: 'the chat lines' });
     await t.z.services.interaction.mute(appid, live, chatters[1]!.welcome.openid, 1);
@@ -251,9 +305,18 @@ describe('console in the browser', () => {
       await sampler.sample();
     }
     for (const kind of ['desktop', 'phone'] as const) {
-      const ctx = await b.browser.newContext(kind === 'phone'
-        ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US', timezoneId: 'Asia/Shanghai' }
-        : { viewport: { width: 1366, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
+      const ctx = await b.browser.newContext(
+        kind === 'phone'
+          ? {
+              viewport: { width: 390, height: 844 },
+              deviceScaleFactor: 2,
+              isMobile: true,
+              hasTouch: true,
+              locale: 'en-US',
+              timezoneId: 'Asia/Shanghai',
+            }
+          : { viewport: { width: 1366, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' },
+      );
       const p = await ctx.newPage();
       if (kind === 'phone') {
         await p.goto(`${t.url}/console/`);

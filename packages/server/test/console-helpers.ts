@@ -14,7 +14,12 @@ export class ConsoleClient {
   csrf = '';
   constructor(readonly base: string) {}
 
-  async req(method: string, path: string, body?: unknown, opts: { csrf?: string | null; origin?: string; form?: FormData } = {}): Promise<ConsoleAnswer> {
+  async req(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { csrf?: string | null; origin?: string; form?: FormData } = {},
+  ): Promise<ConsoleAnswer> {
     const headers: Record<string, string> = {};
     if (this.cookie) headers.cookie = this.cookie;
     const token = opts.csrf === undefined ? this.csrf : opts.csrf;
@@ -75,8 +80,20 @@ export async function signedInMerchant(t: TestServer, login: string): Promise<{ 
 export function roomForm(t: TestServer, media: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(t.clock.now() / 1000);
   return {
-    name: '春季新品直播', coverImg: media, shareImg: media, anchorName: '主播小李', startTime: now + 600, endTime: now + 600 + 7200,
-    type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0, closeShare: 0, ...over,
+    name: '春季新品直播',
+    coverImg: media,
+    shareImg: media,
+    anchorName: '主播小李',
+    startTime: now + 600,
+    endTime: now + 600 + 7200,
+    type: 1,
+    screenType: 0,
+    closeLike: 0,
+    closeGoods: 0,
+    closeComment: 0,
+    closeReplay: 0,
+    closeShare: 0,
+    ...over,
   };
 }
 

@@ -18,23 +18,49 @@ describe.each(testDbKinds())('console members API on %s', (kind) => {
     const room = (await c.post(`/apps/${appid}/rooms`, roomForm(t, img, { anchorWechat: 'wx_anchor' }))).body.id as number;
     expect((await c.post(`/rooms/${room}/assistants`, { username: 'wx_helper', nickname: '小助手' })).status).toBe(200);
     const dup = await c.post(`/rooms/${room}/assistants`, { username: 'wx_helper', nickname: '又一个' });
-    expect(dup).toMatchObject({ status: 409, body: { error: 'assistant_exists', fields: { username: expect.stringMatching(/already an assistant/) as string } } });
-    expect((await c.post(`/rooms/${room}/assistants`, { username: 'wx_helper2' })).body).toMatchObject({ error: 'param_missing', fields: { nickname: 'Parameter nickname must no be null' } });
+    expect(dup).toMatchObject({
+      status: 409,
+      body: { error: 'assistant_exists', fields: { username: expect.stringMatching(/already an assistant/) as string } },
+    });
+    expect((await c.post(`/rooms/${room}/assistants`, { username: 'wx_helper2' })).body).toMatchObject({
+      error: 'param_missing',
+      fields: { nickname: 'Parameter nickname must no be null' },
+    });
     expect((await c.put(`/rooms/${room}/subanchor`, { username: 'wx_anchor' })).body).toMatchObject({ error: 'sub_anchor_is_anchor' });
     expect((await c.put(`/rooms/${room}/subanchor`, { username: 'wx_sub' })).status).toBe(200);
-    const first = (await c.get(`/rooms/${room}/members`)).body as { subAnchor: { username: string; pushUrl: string }; assistants: Array<{ username: string }> };
+    const first = (await c.get(`/rooms/${room}/members`)).body as {
+      subAnchor: { username: string; pushUrl: string };
+      assistants: Array<{ username: string }>;
+    };
     expect(first.assistants.map((a) => a.username)).toEqual(['wx_helper']);
     expect(first.subAnchor.username).toBe('wx_sub');
     expect((await c.put(`/rooms/${room}/subanchor`, { username: 'wx_sub2' })).status).toBe(200);
     const second = (await c.get(`/rooms/${room}/members`)).body as { subAnchor: { pushUrl: string } };
     expect(second.subAnchor.pushUrl).not.toBe(first.subAnchor.pushUrl);
     expect((await c.put(`/rooms/${room}/subanchor`, { username: '' })).status).toBe(200);
-    expect((await c.get(`/rooms/${room}/members`)).body).toMatchObject({ subAnchor: null, switches: { isFeedsPublic: 1, closeReplay: 0, closeKf: 1 } });
+    expect((await c.get(`/rooms/${room}/members`)).body).toMatchObject({
+      subAnchor: null,
+      switches: { isFeedsPublic: 1, closeReplay: 0, closeKf: 1 },
+    });
     // customer service needs the app's URL first
-    expect((await c.post(`/rooms/${room}/switches`, { closeKf: 0 })).body).toMatchObject({ error: 'bad_parameter', fields: { closeKf: 'Set a customer-service URL in the app settings first' } });
+    expect((await c.post(`/rooms/${room}/switches`, { closeKf: 0 })).body).toMatchObject({
+      error: 'bad_parameter',
+      fields: { closeKf: 'Set a customer-service URL in the app settings first' },
+    });
     expect((await c.put(`/apps/${appid}/settings`, { kfUrl: 'javascript:alert(1)' })).status).toBe(400);
-    expect((await c.put(`/apps/${appid}/settings`, { kfUrl: 'https://shop.example.com/help', compat: 'current', roleChecks: false, feedsPublic: true })).status).toBe(200);
-    expect((await c.get(`/apps/${appid}`)).body).toMatchObject({ settings: { kfUrl: 'https://shop.example.com/help', compat: 'current', roleChecks: false, feedsPublic: true } });
+    expect(
+      (
+        await c.put(`/apps/${appid}/settings`, {
+          kfUrl: 'https://shop.example.com/help',
+          compat: 'current',
+          roleChecks: false,
+          feedsPublic: true,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await c.get(`/apps/${appid}`)).body).toMatchObject({
+      settings: { kfUrl: 'https://shop.example.com/help', compat: 'current', roleChecks: false, feedsPublic: true },
+    });
     expect((await c.post(`/rooms/${room}/switches`, { closeKf: 0, closeReplay: 1, isFeedsPublic: 0 })).status).toBe(200);
     expect((await c.get(`/rooms/${room}/members`)).body).toMatchObject({ switches: { isFeedsPublic: 0, closeReplay: 1, closeKf: 0 } });
     expect((await c.post(`/rooms/${room}/switches`, { closeReplay: 2 })).status).toBe(400);
@@ -51,7 +77,10 @@ describe.each(testDbKinds())('console members API on %s', (kind) => {
     const { c, appid } = await signedInMerchant(t, 'teahouse');
     expect((await c.post(`/apps/${appid}/roles`, { username: 'wx_anchor', role: 2 })).status).toBe(200);
     expect((await c.post(`/apps/${appid}/roles`, { username: 'wx_anchor', role: 2 })).body).toMatchObject({ error: 'role_duplicate' });
-    expect((await c.post(`/apps/${appid}/roles`, { username: 'x', role: 2 })).body).toMatchObject({ error: 'member_id_invalid', fields: { username: expect.any(String) as string } });
+    expect((await c.post(`/apps/${appid}/roles`, { username: 'x', role: 2 })).body).toMatchObject({
+      error: 'member_id_invalid',
+      fields: { username: expect.any(String) as string },
+    });
     expect((await c.get(`/apps/${appid}/roles`)).body).toMatchObject({ total: 1, list: [{ username: 'wx_anchor', roleList: [2] }] });
     const { c: other } = await signedInMerchant(t, 'stranger');
     expect((await other.get(`/apps/${appid}/roles`)).status).toBe(404);

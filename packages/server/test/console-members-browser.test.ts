@@ -72,7 +72,9 @@ describe('console members screens in the browser', () => {
     // the room page now shows the customer-service button; it opens the app's kfUrl with the room and the viewer
     const viewerCtx = await b.context('phone');
     const viewer = await viewerCtx.newPage();
-    await viewer.route('https://shop.example.com/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<title>help</title>' }));
+    await viewer.route('https://shop.example.com/**', (r) =>
+      r.fulfill({ status: 200, contentType: 'text/html', body: '<title>help</title>' }),
+    );
     await viewer.goto(`${t.url}/room/?room_id=${room}`);
     await viewer.waitForSelector('.zb-kf:not([hidden])');
     await viewer.click('.zb-kf');
@@ -128,7 +130,15 @@ describe('console members screens in the browser', () => {
     await waitUntil(async () => (await t.z.services.apps.get(m.appid))?.settings.compat === 'current', { what: 'the profile saved' });
     expect((await t.z.services.apps.get(m.appid))?.settings.roleChecks).toBe(true);
     // the 300036 answer's qrcode_url opens the Members page with the anchor filled in
-    const refused = await m.post('/wxaapi/broadcast/room/create', { name: '测试直播间', coverImg: m.media, shareImg: m.media, startTime: Math.floor(t.clock.now() / 1000) + 900, endTime: Math.floor(t.clock.now() / 1000) + 4500, anchorName: '主播小王', anchorWechat: 'wx_anchor' });
+    const refused = await m.post('/wxaapi/broadcast/room/create', {
+      name: '测试直播间',
+      coverImg: m.media,
+      shareImg: m.media,
+      startTime: Math.floor(t.clock.now() / 1000) + 900,
+      endTime: Math.floor(t.clock.now() / 1000) + 4500,
+      anchorName: '主播小王',
+      anchorWechat: 'wx_anchor',
+    });
     expect(refused.errcode).toBe(300036);
     await page.goto(refused.qrcode_url as string);
     await page.waitForSelector('form[aria-label="Add member"]');

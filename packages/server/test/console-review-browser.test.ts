@@ -41,7 +41,14 @@ describe('console: goods review, goods editing and followers in the browser', ()
     const { appid, appsecret } = await t.z.services.apps.create('Tea House', ownerKey(seller.id));
     const token = await t.api.token(appid, appsecret);
     const media = (await t.api.upload(token, png(64, 64))).media_id as string;
-    const addGoods = async (name: string) => (await t.api.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: media, name, priceType: 1, price: '11.00', url: 'pages/g?id=1' } }, { access_token: token })).goodsId as number;
+    const addGoods = async (name: string) =>
+      (
+        await t.api.post(
+          '/wxaapi/broadcast/goods/add',
+          { goodsInfo: { coverImgUrl: media, name, priceType: 1, price: '11.00', url: 'pages/g?id=1' } },
+          { access_token: token },
+        )
+      ).goodsId as number;
 
     // the operator switches the review on in App settings
     const op = await newPage(errors);
@@ -70,7 +77,14 @@ describe('console: goods review, goods editing and followers in the browser', ()
     await op.fill('dialog[open] textarea[name=reason]', '图片与商品不符');
     await op.click('dialog[open] button[data-value=reject]');
     await op.waitForSelector('.empty');
-    const statusOf = async (id: number) => ((await t.api.post('/wxa/business/getgoodswarehouse', { goods_ids: [id] }, { access_token: token })).goods as Array<{ audit_status: number; price: number; name: string }>)[0]!;
+    const statusOf = async (id: number) =>
+      (
+        (await t.api.post('/wxa/business/getgoodswarehouse', { goods_ids: [id] }, { access_token: token })).goods as Array<{
+          audit_status: number;
+          price: number;
+          name: string;
+        }>
+      )[0]!;
     expect((await statusOf(good)).audit_status).toBe(2);
     expect((await statusOf(bad)).audit_status).toBe(3);
 
@@ -107,11 +121,29 @@ describe('console: goods review, goods editing and followers in the browser', ()
     expect(await me.isDisabled('input[name=goodsReview]')).toBe(true);
 
     // followers: two viewers follow from a room; the merchant sees them and tells them the room is live
-    const room = (await t.api.post('/wxaapi/broadcast/room/create', {
-      name: '测试直播间', coverImg: media, startTime: Math.floor(t.clock.now() / 1000) + 900, endTime: Math.floor(t.clock.now() / 1000) + 4500, anchorName: '主播小王',
-      anchorWechat: 'wx_a', shareImg: media, feedsImg: media, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0,
-    }, { access_token: token })).roomId as number;
-    for (const d of ['device-c0001', 'device-c0002']) expect((await plugin(t.url, d, 'POST', '/api/plugin/v1/follow', { room_id: room })).status).toBe(200);
+    const room = (
+      await t.api.post(
+        '/wxaapi/broadcast/room/create',
+        {
+          name: '测试直播间',
+          coverImg: media,
+          startTime: Math.floor(t.clock.now() / 1000) + 900,
+          endTime: Math.floor(t.clock.now() / 1000) + 4500,
+          anchorName: '主播小王',
+          anchorWechat: 'wx_a',
+          shareImg: media,
+          feedsImg: media,
+          type: 1,
+          screenType: 0,
+          closeLike: 0,
+          closeGoods: 0,
+          closeComment: 0,
+        },
+        { access_token: token },
+      )
+    ).roomId as number;
+    for (const d of ['device-c0001', 'device-c0002'])
+      expect((await plugin(t.url, d, 'POST', '/api/plugin/v1/follow', { room_id: room })).status).toBe(200);
     await me.goto(`${t.url}/console/#/apps/${appid}/followers`);
     await me.waitForSelector('table[aria-label=Followers] tbody tr');
     expect(await me.locator('table[aria-label=Followers] tbody tr').count()).toBe(2);

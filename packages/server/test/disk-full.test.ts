@@ -63,9 +63,12 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
     procs.push(p);
     return p;
   };
-  const health = async (url: string) => (await (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })).json()) as {
-    degraded: string[]; disk: { low: boolean; freeMb: number }; dbBusyMs: number;
-  };
+  const health = async (url: string) =>
+    (await (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })).json()) as {
+      degraded: string[];
+      disk: { low: boolean; freeMb: number };
+      dbBusyMs: number;
+    };
   const photo = async () => noisy(1200, 900).jpeg({ quality: 90 }).toBuffer();
 
   it('watermark, then ENOSPC in the database: clear errors, /healthz and RTMP answer, SIGTERM exits 0, nothing committed is lost', async () => {
@@ -73,7 +76,13 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
     // 1. The watermark.
     let s = await start({ ZHIBO_DISK_MIN_FREE_MB: tmpfs ? '40' : String(2 ** 40) });
     const adminToken = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
-    const app = (await (await fetch(`${s.http}/admin/api/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{"name":"disk"}' })).json()) as { appid: string; appsecret: string };
+    const app = (await (
+      await fetch(`${s.http}/admin/api/apps`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: '{"name":"disk"}',
+      })
+    ).json()) as { appid: string; appsecret: string };
     let api = new WxApi(s.http);
     let token = await api.token(app.appid, app.appsecret);
     let media = '';
@@ -85,7 +94,9 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
     const url = s.http;
     await waitUntil(async () => (await health(url)).disk.low, { timeoutMs: 10_000, what: '/healthz: disk low' });
     expect((await health(s.http)).degraded).toContain('disk_low');
-    expect(s.output()).toMatch(/below ZHIBO_DISK_MIN_FREE_MB .*recordings stopped, uploads and other writes that are not essential refused/);
+    expect(s.output()).toMatch(
+      /below ZHIBO_DISK_MIN_FREE_MB .*recordings stopped, uploads and other writes that are not essential refused/,
+    );
     const refused = await api.upload(token, await photo());
     expect(refused.errcode).toBe(-1);
     expect(refused.errmsg).toMatch(/low on disk space/);
@@ -115,7 +126,11 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
       try {
         const fd = new FormData();
         fd.append('media', new Blob([new Uint8Array(img)], { type: 'image/jpeg' }), 'a.jpg');
-        const res = await fetch(`${s.http}/cgi-bin/media/upload?type=image&access_token=${token}`, { method: 'POST', body: fd, signal: AbortSignal.timeout(8000) });
+        const res = await fetch(`${s.http}/cgi-bin/media/upload?type=image&access_token=${token}`, {
+          method: 'POST',
+          body: fd,
+          signal: AbortSignal.timeout(8000),
+        });
         const r = (await res.json()) as { errcode?: number };
         if (r.errcode) break; // the database refused (ENOSPC as an error)
       } catch {
@@ -126,7 +141,11 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
     const url2 = s.http;
     // The process keeps serving: /healthz answers at once, RTMP accepts connections.
     expect((await health(url2)).disk.low).toBe(false);
-    if (stuck) await waitUntil(async () => (await health(url2)).degraded.includes('db_stalled'), { timeoutMs: 20_000, what: '/healthz: db_stalled' });
+    if (stuck)
+      await waitUntil(async () => (await health(url2)).degraded.includes('db_stalled'), {
+        timeoutMs: 20_000,
+        what: '/healthz: db_stalled',
+      });
     const rtmpPort = Number(/:(\d+)\//.exec(s.rtmp)![1]);
     await new Promise<void>((resolve, reject) => {
       const c = connect(rtmpPort, '127.0.0.1', () => {
@@ -148,10 +167,24 @@ describe('a full disk degrades, never hangs (a real server process)', () => {
     api = new WxApi(s.http);
     token = await api.token(app.appid, app.appsecret);
     const now = Math.floor(Date.now() / 1000);
-    const created = await api.post('/wxaapi/broadcast/room/create', {
-      name: '磁盘恢复后', coverImg: before, shareImg: media, startTime: now + 600, endTime: now + 4200, anchorName: '主播', anchorWechat: 'wx_a', type: 1, screenType: 0,
-      closeLike: 0, closeGoods: 0, closeComment: 0,
-    }, { access_token: token });
+    const created = await api.post(
+      '/wxaapi/broadcast/room/create',
+      {
+        name: '磁盘恢复后',
+        coverImg: before,
+        shareImg: media,
+        startTime: now + 600,
+        endTime: now + 4200,
+        anchorName: '主播',
+        anchorWechat: 'wx_a',
+        type: 1,
+        screenType: 0,
+        closeLike: 0,
+        closeGoods: 0,
+        closeComment: 0,
+      },
+      { access_token: token },
+    );
     expect(created.errcode).toBe(0);
     await s.stop();
     expect(s.proc.exitCode).toBe(0);

@@ -21,7 +21,12 @@ describe('the disk watermark (by configuration)', () => {
     await pusher?.stop();
     await t.cleanup();
   });
-  const health = async () => (await (await fetch(`${t.url}/healthz`)).json()) as { ok: boolean; degraded: string[]; disk: { low: boolean; freeMb: number; minFreeMb: number } };
+  const health = async () =>
+    (await (await fetch(`${t.url}/healthz`)).json()) as {
+      ok: boolean;
+      degraded: string[];
+      disk: { low: boolean; freeMb: number; minFreeMb: number };
+    };
 
   it('below ZHIBO_DISK_MIN_FREE_MB: uploads, taps and subscriptions answer disk_low, chat is shown but not stored, recording stops; video, the API and status changes go on; above it all resumes', async () => {
     const m = await merchant(t);
@@ -42,7 +47,11 @@ describe('the disk watermark (by configuration)', () => {
     expect(up.errcode).toBe(-1);
     expect(up.errmsg).toMatch(/low on disk space .* uploads are refused until space is freed/);
     const plugin = (path: string, body: unknown) =>
-      fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [ViewerHeaders.deviceId]: 'disk-test-device' }, body: JSON.stringify(body) });
+      fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [ViewerHeaders.deviceId]: 'disk-test-device' },
+        body: JSON.stringify(body),
+      });
     const tap = await plugin(PluginRoutes.goodsTap, { room_id: room, goods_id: goodsId });
     expect(tap.status).toBe(507);
     expect(((await tap.json()) as { errmsg: string }).errmsg).toMatch(/goods taps are refused/);
@@ -82,7 +91,10 @@ describe('the disk watermark (by configuration)', () => {
     expect((await plugin(PluginRoutes.goodsTap, { room_id: room, goods_id: goodsId })).status).toBe(200);
     a.send({ type: 'chat', text: 'stored again' });
     await b.next('chat', (c) => c.text === 'stored again');
-    await waitUntil(async () => (await t.z.services.interaction.stats(m.appid, room)).comments === 1, { timeoutMs: 5000, what: 'the comment stored' });
+    await waitUntil(async () => (await t.z.services.interaction.stats(m.appid, room)).comments === 1, {
+      timeoutMs: 5000,
+      what: 'the comment stored',
+    });
     a.close();
     b.close();
   });

@@ -23,8 +23,12 @@ describe('generated reference docs', () => {
   });
 
   it('every documented error reason is one the server can answer (no dead rows in docs/errors.md)', () => {
-    const code = [...sources(join(root, 'packages/server/src')), ...sources(join(root, 'packages/core/src'))].map((f) => readFileSync(f, 'utf8')).join('\n');
-    const unused = Object.entries(Reason).filter(([key]) => !new RegExp(`Reason\\.${key}\\b`).test(code)).map(([, v]) => v);
+    const code = [...sources(join(root, 'packages/server/src')), ...sources(join(root, 'packages/core/src'))]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const unused = Object.entries(Reason)
+      .filter(([key]) => !new RegExp(`Reason\\.${key}\\b`).test(code))
+      .map(([, v]) => v);
     expect(unused).toEqual([]);
   });
 });

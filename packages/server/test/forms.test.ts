@@ -30,8 +30,11 @@ describe('the room form', () => {
     expect(r.body.message).toBe('5 fields need a change');
     expect(r.body.fields).toEqual({
       name: 'Use 3–17 Chinese characters, or 6–34 letters and digits (a Chinese character counts as 2). This one counts as 2: too short.',
-      anchorName: 'Use 2–15 Chinese characters, or 4–30 letters and digits (a Chinese character counts as 2). This one counts as 2: too short.',
-      coverImg: 'Upload a cover image', shareImg: 'Upload a share image', endTime: 'End at least 30 minutes after the start',
+      anchorName:
+        'Use 2–15 Chinese characters, or 4–30 letters and digits (a Chinese character counts as 2). This one counts as 2: too short.',
+      coverImg: 'Upload a cover image',
+      shareImg: 'Upload a share image',
+      endTime: 'End at least 30 minutes after the start',
     });
     expect((await c.get(`/apps/${appid}/rooms`)).body.total).toBe(0);
   });
@@ -49,8 +52,15 @@ describe('the room form', () => {
       await page.fill('input[name=name]', '直播');
       await page.click('button[type=submit]');
       await page.waitForSelector('.has-error');
-      const errors: Record<string, string> = await page.$$eval('[data-error-for]', (els) => Object.fromEntries(els.filter((e) => e.textContent).map((e) => [(e as HTMLElement).dataset.errorFor ?? '', e.textContent ?? ''])));
-      expect(errors).toMatchObject({ name: expect.stringContaining('This one counts as 4: too short'), anchorName: 'Enter the anchor’s name', coverImg: 'Upload a cover image', shareImg: 'Upload a share image' });
+      const errors: Record<string, string> = await page.$$eval('[data-error-for]', (els) =>
+        Object.fromEntries(els.filter((e) => e.textContent).map((e) => [(e as HTMLElement).dataset.errorFor ?? '', e.textContent ?? ''])),
+      );
+      expect(errors).toMatchObject({
+        name: expect.stringContaining('This one counts as 4: too short'),
+        anchorName: 'Enter the anchor’s name',
+        coverImg: 'Upload a cover image',
+        shareImg: 'Upload a share image',
+      });
       expect(posts).toEqual([]);
     } finally {
       await b.close();

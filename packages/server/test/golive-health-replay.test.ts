@@ -13,7 +13,13 @@ import { startServer, type TestServer } from './helpers.js';
 import { launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
 interface Health {
-  stream: null | { keyframeIntervalSec: number | null; fps: number; bitrateKbps: number; video: { codec: string; width?: number; height?: number } | null; audio: { codec: string } | null };
+  stream: null | {
+    keyframeIntervalSec: number | null;
+    fps: number;
+    bitrateKbps: number;
+    video: { codec: string; width?: number; height?: number } | null;
+    audio: { codec: string } | null;
+  };
   warnings: Array<{ code: string; message: string }>;
   refused: Array<{ reason: string; from: string; at: number }>;
 }
@@ -48,7 +54,8 @@ describe('going live: stream health, refused pushes, the replay seen from the ro
     pushers.push(p);
     return p;
   };
-  const live = () => waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 30_000, what: 'the room live' });
+  const live = () =>
+    waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 30_000, what: 'the room live' });
 
   it('health, refusals and the whole replay in the room without a reload', async () => {
     const ctx = await b.context('phone');
@@ -59,20 +66,33 @@ describe('going live: stream health, refused pushes, the replay seen from the ro
     // a push with a 5 s keyframe interval: the health read shows it and warns
     const first = push(pushAddr, { seconds: 120, gopSeconds: 5 });
     await live();
-    const h1 = await waitUntil(async () => {
-      const h = await health();
-      return h.stream?.keyframeIntervalSec ? h : undefined;
-    }, { timeoutMs: 30_000, what: 'a keyframe interval' });
-    expect(h1.stream).toMatchObject({ keyframeIntervalSec: 5, video: { codec: 'H.264', width: 640, height: 360 }, audio: { codec: 'AAC' } });
+    const h1 = await waitUntil(
+      async () => {
+        const h = await health();
+        return h.stream?.keyframeIntervalSec ? h : undefined;
+      },
+      { timeoutMs: 30_000, what: 'a keyframe interval' },
+    );
+    expect(h1.stream).toMatchObject({
+      keyframeIntervalSec: 5,
+      video: { codec: 'H.264', width: 640, height: 360 },
+      audio: { codec: 'AAC' },
+    });
     expect(h1.stream!.bitrateKbps).toBeGreaterThan(100);
     expect(h1.warnings.map((w) => w.code)).toContain('keyframe_interval');
     expect(h1.warnings.find((w) => w.code === 'keyframe_interval')!.message).toContain('set it to 2 s');
 
     // refused: the wrong key, then a second encoder with the right key
     push(pushAddr.replace(/key=[^&]+/, 'key=wrong'), { seconds: 10 });
-    await waitUntil(async () => (await health()).refused.some((r) => r.reason.includes('wrong stream key')), { timeoutMs: 20_000, what: 'the wrong key refused' });
+    await waitUntil(async () => (await health()).refused.some((r) => r.reason.includes('wrong stream key')), {
+      timeoutMs: 20_000,
+      what: 'the wrong key refused',
+    });
     push(pushAddr, { seconds: 10 });
-    await waitUntil(async () => (await health()).refused.some((r) => r.reason.includes('already has a publisher')), { timeoutMs: 20_000, what: 'the second encoder refused' });
+    await waitUntil(async () => (await health()).refused.some((r) => r.reason.includes('already has a publisher')), {
+      timeoutMs: 20_000,
+      what: 'the second encoder refused',
+    });
     expect((await health()).refused.every((r) => r.from === '127.0.0.1' && !r.reason.includes('key='))).toBe(true);
 
     // the stream drops (106) and comes back with a 2 s keyframe interval: a second segment, no warning
@@ -96,7 +116,10 @@ describe('going live: stream health, refused pushes, the replay seen from the ro
 
     // and a push to the ended room is refused with its reason
     push(pushAddr, { seconds: 10 });
-    await waitUntil(async () => (await health()).refused.some((r) => r.reason.includes('can not go live')), { timeoutMs: 20_000, what: 'the ended room refused' });
+    await waitUntil(async () => (await health()).refused.some((r) => r.reason.includes('can not go live')), {
+      timeoutMs: 20_000,
+      what: 'the ended room refused',
+    });
     await ctx.close();
   });
 });

@@ -36,7 +36,11 @@ export async function quadrants(width: number, height: number, format: 'png' | '
 
 /** The colour of one pixel of any image sharp reads. */
 export async function pixelAt(image: Buffer, x: number, y: number): Promise<Rgb> {
-  const { data } = await sharp(image).extract({ left: x, top: y, width: 1, height: 1 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(image)
+    .extract({ left: x, top: y, width: 1, height: 1 })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { r: data[0]!, g: data[1]!, b: data[2]! };
 }
 
@@ -61,7 +65,12 @@ export function pngBomb(width: number, height: number): Buffer {
   ihdr.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, filter 0, no interlace
   const row = 1 + Math.ceil(width / 8); // filter byte + packed pixels
   const raw = Buffer.alloc(row * height); // all zeros: filter none, black
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(raw, { level: 9 })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A PNG whose header claims width × height, with no pixel data: only the header gate can judge it. */
@@ -131,5 +140,7 @@ export function tinyZip(name: string, content: string): Buffer {
 /** A 2-frame animated GIF (or WebP). */
 export async function animated(format: 'gif' | 'webp', width = 64, height = 48): Promise<Buffer> {
   const frames = [await solid(width, height, RED).png().toBuffer(), await solid(width, height, BLUE).png().toBuffer()];
-  return sharp(frames, { join: { animated: true } }).toFormat(format).toBuffer();
+  return sharp(frames, { join: { animated: true } })
+    .toFormat(format)
+    .toBuffer();
 }

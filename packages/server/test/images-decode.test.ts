@@ -2,7 +2,23 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decodeImage, inspectImage } from '../src/modules/images/decode.js';
 import { ImageError, type ImageRefusal } from '../src/modules/images/errors.js';
-import { animated, BLUE, gifWithComment, jpegWithComment, near, noisy, pixelAt, pngBomb, pngHeaderOnly, pngWithText, RED, solid, tinyZip, YELLOW, quadrants } from './image-fixtures.js';
+import {
+  animated,
+  BLUE,
+  gifWithComment,
+  jpegWithComment,
+  near,
+  noisy,
+  pixelAt,
+  pngBomb,
+  pngHeaderOnly,
+  pngWithText,
+  RED,
+  solid,
+  tinyZip,
+  YELLOW,
+  quadrants,
+} from './image-fixtures.js';
 
 async function refusal(p: Promise<unknown>): Promise<{ reason: ImageRefusal; message: string }> {
   try {
@@ -30,7 +46,11 @@ describe('decodeImage: sound images', () => {
   });
 
   it('decodeImage(png, gif, webp) → each keeps its type and size', async () => {
-    for (const [fmt, type] of [['png', 'image/png'], ['gif', 'image/gif'], ['webp', 'image/webp']] as const) {
+    for (const [fmt, type] of [
+      ['png', 'image/png'],
+      ['gif', 'image/gif'],
+      ['webp', 'image/webp'],
+    ] as const) {
       const out = await decodeImage(await solid(90, 60, RED).toFormat(fmt).toBuffer());
       expect(out).toMatchObject({ contentType: type, width: 90, height: 60, frames: 1 });
       expect((await sharp(out.bytes).metadata()).format).toBe(fmt);
@@ -47,7 +67,11 @@ describe('decodeImage: sound images', () => {
 
   it('decodeImage(jpeg with EXIF orientation 6) → pixels turned upright, no EXIF left', async () => {
     // stored 80×40: red left half, blue right half; orientation 6 means "turn 90° clockwise to display"
-    const stored = await solid(80, 40, RED).composite([{ input: await solid(40, 40, BLUE).png().toBuffer(), left: 40, top: 0 }]).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const stored = await solid(80, 40, RED)
+      .composite([{ input: await solid(40, 40, BLUE).png().toBuffer(), left: 40, top: 0 }])
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     expect((await sharp(stored).metadata()).orientation).toBe(6);
     expect(await inspectImage(stored)).toMatchObject({ width: 40, height: 80 });
     const out = await decodeImage(stored);
@@ -153,7 +177,9 @@ describe('decodeImage: refusals', () => {
       expect(r.reason).toBe('animated');
       expect(r.message).toContain('2 frames');
     }
-    expect((await refusal(decodeImage(await animated('gif'), { allowAnimated: true, maxPixels: 64 * 48 * 2 - 1 }))).reason).toBe('too_many_pixels');
+    expect((await refusal(decodeImage(await animated('gif'), { allowAnimated: true, maxPixels: 64 * 48 * 2 - 1 }))).reason).toBe(
+      'too_many_pixels',
+    );
     expect((await refusal(decodeImage(await animated('gif'), { allowAnimated: true, maxFrames: 1 }))).reason).toBe('animated');
   });
 
@@ -187,11 +213,21 @@ describe('decodeImage: polyglots are neutralised by re-encoding', () => {
   });
 
   it('decodeImage(jpeg + trailing payload, a PHP comment and EXIF with GPS) → ends at EOI, none of them left', async () => {
-    const base = await noisy(120, 90).jpeg().withExif({ IFD0: { Copyright: 'secret-owner-zhibo', Artist: 'someone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '31/1 14/1 0/1' } }).toBuffer();
+    const base = await noisy(120, 90)
+      .jpeg()
+      .withExif({
+        IFD0: { Copyright: 'secret-owner-zhibo', Artist: 'someone' },
+        IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '31/1 14/1 0/1' },
+      })
+      .toBuffer();
     expect(has(base, 'secret-owner-zhibo')).toBe(true);
-    const poly = Buffer.concat([jpegWithComment(base, '<?php system($_GET["c"]); ?>'), Buffer.from('PK\x03\x04<script>alert(1)</script>', 'latin1')]);
+    const poly = Buffer.concat([
+      jpegWithComment(base, '<?php system($_GET["c"]); ?>'),
+      Buffer.from('PK\x03\x04<script>alert(1)</script>', 'latin1'),
+    ]);
     const out = await decodeImage(poly);
-    for (const s of ['secret-owner-zhibo', 'someone', '<?php', '<script', 'PK\x03\x04', 'Exif']) expect(`${s}: ${has(out.bytes, s)}`).toBe(`${s}: false`);
+    for (const s of ['secret-owner-zhibo', 'someone', '<?php', '<script', 'PK\x03\x04', 'Exif'])
+      expect(`${s}: ${has(out.bytes, s)}`).toBe(`${s}: false`);
     expect(out.bytes.subarray(-2).equals(EOI)).toBe(true);
     expect((await sharp(out.bytes).metadata()).exif).toBeUndefined();
   });

@@ -52,7 +52,12 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
     t.clock.advance(1);
     expect(await t.z.timers.runDue()).toBe(1);
     expect(rooms.cachedStatus(room)?.status).toBe(LiveStatus.Ended);
-    expect((await rooms.auditLog(room)).at(-1)).toMatchObject({ from_status: 106, to_status: 103, cause: 'abnormal_timeout', actor: 'timer' });
+    expect((await rooms.auditLog(room)).at(-1)).toMatchObject({
+      from_status: 106,
+      to_status: 103,
+      cause: 'abnormal_timeout',
+      actor: 'timer',
+    });
   });
 
   it('S-STATUS-3: re-publishing within 15 minutes cancels the timeout', async () => {
@@ -94,7 +99,13 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
     t.clock.advance(16 * 60_000);
     const again = await startServer(kind, { clock: t.clock, reuse: { dataDir: t.dataDir, databaseUrl: t.databaseUrl } });
     const cleanup = t.cleanup;
-    t = { ...again, cleanup: async () => { await again.close(); await cleanup(); } };
+    t = {
+      ...again,
+      cleanup: async () => {
+        await again.close();
+        await cleanup();
+      },
+    };
     expect(again.z.services.rooms.cachedStatus(room)?.status).toBe(LiveStatus.Ended);
   });
 
@@ -115,7 +126,8 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
     t = await startServer(kind);
     const m = await merchant(t);
     const room = await m.room();
-    const admin = (path: string, token = t.z.services.adminToken) => fetch(`${t.url}/admin/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const admin = (path: string, token = t.z.services.adminToken) =>
+      fetch(`${t.url}/admin/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect((await admin(`/rooms/${room}/pause`, 'wrong')).status).toBe(401);
     const r1 = await admin(`/rooms/${room}/pause`);
     expect(r1.status).toBe(409);
@@ -127,7 +139,9 @@ describe.each(testDbKinds())('room lifecycle storage on %s', (kind) => {
     expect((await admin(`/rooms/${room}/resume`)).status).toBe(409);
     expect((await admin(`/rooms/999999/end`)).status).toBe(404);
     expect((await admin(`/rooms/${room}/explode`)).status).toBe(404);
-    const ev = await (await fetch(`${t.url}/admin/api/rooms/${room}/events`, { headers: { authorization: `Bearer ${t.z.services.adminToken}` } })).json() as { events: Array<{ cause: string; actor: string }> };
+    const ev = (await (
+      await fetch(`${t.url}/admin/api/rooms/${room}/events`, { headers: { authorization: `Bearer ${t.z.services.adminToken}` } })
+    ).json()) as { events: Array<{ cause: string; actor: string }> };
     expect(ev.events.map((e) => e.cause)).toEqual(['created', 'publish_started', 'paused', 'resumed', 'banned']);
   });
 });

@@ -41,7 +41,8 @@ describe('in-page go-live reminders through the SDK (Chromium, another origin)',
   const probe = `<script>window.probe={live:[],status:[]};document.addEventListener('zhibo:live',function(e){probe.live.push(e.detail)});
 document.addEventListener('zhibo:status',function(e){probe.status.push(e.detail)});</script>`;
   const pages: Record<string, () => string> = {
-    '/': () => `<!doctype html><meta charset="utf-8"><title>shop</title>${probe}${sdkTag}<h1>Our lives</h1><zhibo-subscribe room-id="${roomId}"></zhibo-subscribe>`,
+    '/': () =>
+      `<!doctype html><meta charset="utf-8"><title>shop</title>${probe}${sdkTag}<h1>Our lives</h1><zhibo-subscribe room-id="${roomId}"></zhibo-subscribe>`,
     '/plain': () => `<!doctype html><meta charset="utf-8"><title>about us</title>${probe}${sdkTag}<h1>About our tea</h1>`,
   };
 
@@ -60,7 +61,17 @@ document.addEventListener('zhibo:status',function(e){probe.status.push(e.detail)
     const media = (await t.z.services.images.upload(appid, png())).media_id;
     const now = Math.floor(t.clock.now() / 1000);
     roomId = await t.z.services.rooms.create(appid, {
-      name: '春茶上新', coverImg: media, shareImg: media, startTime: now + 600, endTime: now + 7200, anchorName: '小王', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0,
+      name: '春茶上新',
+      coverImg: media,
+      shareImg: media,
+      startTime: now + 600,
+      endTime: now + 7200,
+      anchorName: '小王',
+      type: 1,
+      screenType: 0,
+      closeLike: 0,
+      closeGoods: 0,
+      closeComment: 0,
     });
     site = createServer((req, res) => {
       const page = pages[new URL(req.url ?? '/', 'http://x').pathname];
@@ -94,7 +105,9 @@ document.addEventListener('zhibo:status',function(e){probe.status.push(e.detail)
     await page.goto(`${siteUrl}/plain`);
     expect(await page.evaluate(() => document.querySelector('script[src*="zhibo-sdk"]')?.getAttribute('type'))).toBeNull();
     const status = await page.evaluate(async (id) => {
-      const plugin = (window as unknown as { requirePlugin(n: string): { getLiveStatus(a: { room_id: number }): Promise<{ liveStatus: number }> } }).requirePlugin('live-player-plugin');
+      const plugin = (
+        window as unknown as { requirePlugin(n: string): { getLiveStatus(a: { room_id: number }): Promise<{ liveStatus: number }> } }
+      ).requirePlugin('live-player-plugin');
       return (await plugin.getLiveStatus({ room_id: id })).liveStatus;
     }, roomId);
     expect(status).toBe(102);
@@ -129,7 +142,10 @@ document.addEventListener('zhibo:status',function(e){probe.status.push(e.detail)
     expect(await visitor.locator('.zhibo-live-banner').count()).toBe(0); // not a subscriber: no reminder
 
     // exactly once: the in-page delivery is recorded, one event and one banner; a reload (whose welcome lists the live room) shows none
-    await waitUntil(async () => (await t.z.services.reminderOutbox.list({ roomId, channel: ReminderChannel.InPage, state: 'sent' })).length === 2, { what: 'in-page deliveries sent', timeoutMs: 15_000 });
+    await waitUntil(
+      async () => (await t.z.services.reminderOutbox.list({ roomId, channel: ReminderChannel.InPage, state: 'sent' })).length === 2,
+      { what: 'in-page deliveries sent', timeoutMs: 15_000 },
+    );
     expect(await plain.evaluate(() => window.probe!.live.length)).toBe(1);
     expect(await banner.count()).toBe(1);
     await banner.locator('button').click();
@@ -155,7 +171,17 @@ document.addEventListener('zhibo:status',function(e){probe.status.push(e.detail)
     const media = (await t.z.services.images.upload(appid, png())).media_id;
     const now = Math.floor(t.clock.now() / 1000);
     const second = await t.z.services.rooms.create(appid, {
-      name: '夜场直播', coverImg: media, shareImg: media, startTime: now + 900, endTime: now + 7200, anchorName: '小李', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0,
+      name: '夜场直播',
+      coverImg: media,
+      shareImg: media,
+      startTime: now + 900,
+      endTime: now + 7200,
+      anchorName: '小李',
+      type: 1,
+      screenType: 0,
+      closeLike: 0,
+      closeGoods: 0,
+      closeComment: 0,
     });
     shop = await startShop({ zhiboUrl: t.url, appid, appsecret, port: 0 });
     const ctx = await browser.context('phone');

@@ -45,18 +45,30 @@ describe('the media plane wired to the room lifecycle (real ffmpeg)', () => {
     await waitUntil(() => status() === LiveStatus.Live, { timeoutMs: 15_000, what: '101 after re-publish' });
     const since = Date.now();
     await new Promise((r) => setTimeout(r, 4000));
-    const end = await fetch(`${t.url}/admin/api/rooms/${room}/end`, { method: 'POST', headers: { authorization: `Bearer ${t.z.services.adminToken}` } });
+    const end = await fetch(`${t.url}/admin/api/rooms/${room}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.z.services.adminToken}` },
+    });
     expect(await end.json()).toMatchObject({ live_status: 103 });
     pushed.push((Date.now() - since) / 1000);
     await second.exited; // the publisher was closed by the server
     expect(status()).toBe(LiveStatus.Ended);
     const causes = (await t.z.services.rooms.auditLog(room)).map((e) => `${e.from_status}->${e.to_status}:${e.cause}`);
-    expect(causes).toEqual(['null->102:created', '102->101:publish_started', '101->106:stream_lost', '106->101:publish_started', '101->103:anchor_ended']);
+    expect(causes).toEqual([
+      'null->102:created',
+      '102->101:publish_started',
+      '101->106:stream_lost',
+      '106->101:publish_started',
+      '101->103:anchor_ended',
+    ]);
 
-    const replays = await waitUntil(async () => {
-      const r = await m.post('/wxa/business/getliveinfo', { action: 'get_replay', room_id: room, start: 0, limit: 10 });
-      return r.total === 2 ? r : undefined;
-    }, { timeoutMs: 20_000, what: 'two replay segments' });
+    const replays = await waitUntil(
+      async () => {
+        const r = await m.post('/wxa/business/getliveinfo', { action: 'get_replay', room_id: room, start: 0, limit: 10 });
+        return r.total === 2 ? r : undefined;
+      },
+      { timeoutMs: 20_000, what: 'two replay segments' },
+    );
     const items = replays.live_replay as Array<{ media_url: string; create_time: string; expire_time: string }>;
     for (const [i, item] of items.entries()) {
       expect(item.create_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);

@@ -40,20 +40,33 @@ describe('zhibo backup / zhibo restore', () => {
   async function answers(srv: ServerProcess, adminToken: string, token: string, roomId: number) {
     const api = new WxApi(srv.http);
     const list = await api.post('/wxa/business/getliveinfo', { start: 0, limit: 10 }, { access_token: token });
-    const replays = await api.post('/wxa/business/getliveinfo', { action: 'get_replay', room_id: roomId, start: 0, limit: 10 }, { access_token: token });
+    const replays = await api.post(
+      '/wxa/business/getliveinfo',
+      { action: 'get_replay', room_id: roomId, start: 0, limit: 10 },
+      { access_token: token },
+    );
     const goods = await api.get('/wxaapi/broadcast/goods/getapproved', { access_token: token, offset: 0, limit: 10 });
     const admin = { authorization: `Bearer ${adminToken}` };
     const reminders = await (await fetch(`${srv.http}/admin/api/rooms/${roomId}/reminders`, { headers: admin })).json();
     const events = await (await fetch(`${srv.http}/admin/api/rooms/${roomId}/events`, { headers: admin })).json();
-    const subscription = await (await fetch(`${srv.http}/api/plugin/v1/subscription?room_id=${roomId}`, { headers: { [ViewerHeaders.deviceId]: DEVICE } })).json();
+    const subscription = await (
+      await fetch(`${srv.http}/api/plugin/v1/subscription?room_id=${roomId}`, { headers: { [ViewerHeaders.deviceId]: DEVICE } })
+    ).json();
     // the live's one replay (its segments joined) as the room page sees it, and the segment list of get_replay
-    const replay = (await (await fetch(`${srv.http}/api/plugin/v1/replay?room_id=${roomId}`)).json()) as { state: string; media_url: string | null };
+    const replay = (await (await fetch(`${srv.http}/api/plugin/v1/replay?room_id=${roomId}`)).json()) as {
+      state: string;
+      media_url: string | null;
+    };
     const items = replays.live_replay as Array<{ media_url: string }>;
-    const mp4 = await Promise.all([...items.map((r) => r.media_url), ...(replay.media_url ? [replay.media_url] : [])].map(async (url) => {
-      const res = await fetch(url);
-      expect(res.status).toBe(200);
-      return createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex');
-    }));
+    const mp4 = await Promise.all(
+      [...items.map((r) => r.media_url), ...(replay.media_url ? [replay.media_url] : [])].map(async (url) => {
+        const res = await fetch(url);
+        expect(res.status).toBe(200);
+        return createHash('sha256')
+          .update(Buffer.from(await res.arrayBuffer()))
+          .digest('hex');
+      }),
+    );
     // URLs name a server's (random) port — stored ones (images) the first server's: compare them without it.
     // In production ZHIBO_PUBLIC_URL keeps them the same.
     bases.add(srv.http);
@@ -72,38 +85,80 @@ describe('zhibo backup / zhibo restore', () => {
     procs.push(srvA);
     const adminToken = readFileSync(join(a, 'admin-token'), 'utf8').trim();
     const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-    const { appid, appsecret } = (await (await fetch(`${srvA.http}/admin/api/apps`, { method: 'POST', headers: admin, body: '{"name":"Backup shop"}' })).json()) as { appid: string; appsecret: string };
+    const { appid, appsecret } = (await (
+      await fetch(`${srvA.http}/admin/api/apps`, { method: 'POST', headers: admin, body: '{"name":"Backup shop"}' })
+    ).json()) as { appid: string; appsecret: string };
     const api = new WxApi(srvA.http);
     const token = await api.token(appid, appsecret);
     const media = (await api.upload(token, png())).media_id as string;
     const now = Math.floor(Date.now() / 1000);
-    const room = await api.post('/wxaapi/broadcast/room/create', {
-      name: '备份直播间', coverImg: media, startTime: now + 600, endTime: now + 7200, anchorName: '主播', anchorWechat: 'wx_anchor', shareImg: media, feedsImg: media,
-      type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0, // replays are off unless asked for (WeChat's default)
-    }, { access_token: token });
+    const room = await api.post(
+      '/wxaapi/broadcast/room/create',
+      {
+        name: '备份直播间',
+        coverImg: media,
+        startTime: now + 600,
+        endTime: now + 7200,
+        anchorName: '主播',
+        anchorWechat: 'wx_anchor',
+        shareImg: media,
+        feedsImg: media,
+        type: 1,
+        screenType: 0,
+        closeLike: 0,
+        closeGoods: 0,
+        closeComment: 0,
+        closeReplay: 0, // replays are off unless asked for (WeChat's default)
+      },
+      { access_token: token },
+    );
     const roomId = room.roomId as number;
-    const goods = await api.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: media, name: '好茶', priceType: 1, price: 11, url: 'pages/goods/detail?id=1' } }, { access_token: token });
+    const goods = await api.post(
+      '/wxaapi/broadcast/goods/add',
+      { goodsInfo: { coverImgUrl: media, name: '好茶', priceType: 1, price: 11, url: 'pages/goods/detail?id=1' } },
+      { access_token: token },
+    );
     expect((await api.post('/wxaapi/broadcast/room/addgoods', { roomId, ids: [goods.goodsId] }, { access_token: token })).errcode).toBe(0);
-    const sub = await fetch(`${srvA.http}/api/plugin/v1/subscribe`, { method: 'POST', headers: { [ViewerHeaders.deviceId]: DEVICE }, body: JSON.stringify({ room_id: roomId }) });
+    const sub = await fetch(`${srvA.http}/api/plugin/v1/subscribe`, {
+      method: 'POST',
+      headers: { [ViewerHeaders.deviceId]: DEVICE },
+      body: JSON.stringify({ room_id: roomId }),
+    });
     expect(await sub.json()).toEqual({ subscribed: true });
     // 4 s of real media: the room goes live, the stream ends (106), the recording becomes a replay segment; the
     // operator ends the live (103) and its segments become the live's one replay
     const { pushAddr } = await api.get('/wxaapi/broadcast/room/getpushurl', { roomId, access_token: token });
     pusher = pushTestStream(pushAddr as string, { seconds: 4 });
     await pusher.exited;
-    await waitUntil(async () => {
-      const r = await api.post('/wxa/business/getliveinfo', { action: 'get_replay', room_id: roomId, start: 0, limit: 10 }, { access_token: token });
-      return r.total === 1;
-    }, { timeoutMs: 30_000, what: 'one replay segment' });
-    const end = await fetch(`${srvA.http}/admin/api/rooms/${roomId}/end`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    await waitUntil(
+      async () => {
+        const r = await api.post(
+          '/wxa/business/getliveinfo',
+          { action: 'get_replay', room_id: roomId, start: 0, limit: 10 },
+          { access_token: token },
+        );
+        return r.total === 1;
+      },
+      { timeoutMs: 30_000, what: 'one replay segment' },
+    );
+    const end = await fetch(`${srvA.http}/admin/api/rooms/${roomId}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(await end.json()).toMatchObject({ live_status: LiveStatus.Ended });
-    await waitUntil(async () => {
-      const r = (await (await fetch(`${srvA.http}/api/plugin/v1/replay?room_id=${roomId}`)).json()) as { state: string };
-      return r.state === 'ready';
-    }, { timeoutMs: 30_000, what: "the live's one replay ready" });
+    await waitUntil(
+      async () => {
+        const r = (await (await fetch(`${srvA.http}/api/plugin/v1/replay?room_id=${roomId}`)).json()) as { state: string };
+        return r.state === 'ready';
+      },
+      { timeoutMs: 30_000, what: "the live's one replay ready" },
+    );
     const before = await answers(srvA, adminToken, token, roomId);
     expect((before.list as { room_info: Array<{ live_status: number }> }).room_info[0]!.live_status).toBe(LiveStatus.Ended);
-    expect(before.replay).toMatchObject({ state: 'ready', media_url: expect.stringMatching(/^http:\/\/SERVER\/replay\/\d+\/live\/[A-Za-z0-9_-]+\.mp4$/) });
+    expect(before.replay).toMatchObject({
+      state: 'ready',
+      media_url: expect.stringMatching(/^http:\/\/SERVER\/replay\/\d+\/live\/[A-Za-z0-9_-]+\.mp4$/),
+    });
     expect(before.reminders).toMatchObject({ subscriptions: 1 });
     expect(before.mp4).toHaveLength(2);
 

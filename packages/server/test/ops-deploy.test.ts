@@ -20,7 +20,11 @@ function once(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
 /** An https request that trusts only the test's self-signed certificate. */
 function httpsGet(url: string, ca: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
@@ -52,17 +56,33 @@ describe('the deployment files, run for real', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhibo-unit-'));
     dirs.push(dir);
     // the unit names Debian's /usr/bin/node; this machine's node may live elsewhere
-    const unit = once(readFileSync(join(root, 'deploy/systemd/zhibo.service'), 'utf8'), 'ExecStart=/usr/bin/node ', `ExecStart=${process.execPath} `);
+    const unit = once(
+      readFileSync(join(root, 'deploy/systemd/zhibo.service'), 'utf8'),
+      'ExecStart=/usr/bin/node ',
+      `ExecStart=${process.execPath} `,
+    );
     writeFileSync(join(dir, 'zhibo.service'), unit);
     const out = await new Promise<{ code: number; text: string }>((resolve) =>
-      execFile('systemd-analyze', ['verify', join(dir, 'zhibo.service')], (err, stdout, stderr) => resolve({ code: err ? 1 : 0, text: `${stdout}${stderr}` })));
+      execFile('systemd-analyze', ['verify', join(dir, 'zhibo.service')], (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, text: `${stdout}${stderr}` }),
+      ),
+    );
     expect(out.text.trim()).toBe('');
     expect(out.code).toBe(0);
-    for (const key of ['StateDirectory=zhibo', 'Restart=on-failure', 'LimitNOFILE=', 'ProtectSystem=strict', 'NoNewPrivileges=yes', 'User=zhibo'])
+    for (const key of [
+      'StateDirectory=zhibo',
+      'Restart=on-failure',
+      'LimitNOFILE=',
+      'ProtectSystem=strict',
+      'NoNewPrivileges=yes',
+      'User=zhibo',
+    ])
       expect(unit).toContain(key);
     // a typo in a key is a warning systemd-analyze prints: the check above would see it
     writeFileSync(join(dir, 'zhibo.service'), unit.replace('ProtectHome=yes', 'ProtectHomme=yes'));
-    const bad = await new Promise<string>((resolve) => execFile('systemd-analyze', ['verify', join(dir, 'zhibo.service')], (_e, so, se) => resolve(`${so}${se}`)));
+    const bad = await new Promise<string>((resolve) =>
+      execFile('systemd-analyze', ['verify', join(dir, 'zhibo.service')], (_e, so, se) => resolve(`${so}${se}`)),
+    );
     expect(bad).toContain("Unknown key 'ProtectHomme'");
   });
 
@@ -75,9 +95,23 @@ describe('the deployment files, run for real', () => {
     const token = await api.token(appid, appsecret);
     const media = (await api.upload(token, png())).media_id as string;
     const now = Math.floor(Date.now() / 1000);
-    const created = await api.post('/wxaapi/broadcast/room/create', {
-      name: '代理直播间', coverImg: media, startTime: now + 600, endTime: now + 7200, anchorName: '主播', shareImg: media, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0,
-    }, { access_token: token });
+    const created = await api.post(
+      '/wxaapi/broadcast/room/create',
+      {
+        name: '代理直播间',
+        coverImg: media,
+        startTime: now + 600,
+        endTime: now + 7200,
+        anchorName: '主播',
+        shareImg: media,
+        type: 1,
+        screenType: 0,
+        closeLike: 0,
+        closeGoods: 0,
+        closeComment: 0,
+      },
+      { access_token: token },
+    );
     const room = created.roomId as number;
     const { pushAddr } = await api.get('/wxaapi/broadcast/room/getpushurl', { roomId: room, access_token: token });
     pusher = pushTestStream(pushAddr as string);
@@ -86,8 +120,27 @@ describe('the deployment files, run for real', () => {
     const prefix = mkdtempSync(join(tmpdir(), 'zhibo-nginx-'));
     dirs.push(prefix);
     for (const d of ['tmp', 'cache']) mkdirSync(join(prefix, d));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(prefix, 'key.pem'),
+        '-out',
+        join(prefix, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const ca = readFileSync(join(prefix, 'cert.pem'));
     const [https, http] = [await freePort(), await freePort()];
     let site = readFileSync(join(root, 'deploy/nginx/zhibo.conf'), 'utf8');
@@ -99,19 +152,28 @@ describe('the deployment files, run for real', () => {
     site = once(site, '/var/cache/nginx/zhibo', join(prefix, 'cache'));
     writeFileSync(join(prefix, 'zhibo.conf'), site);
     const tmp = join(prefix, 'tmp');
-    writeFileSync(join(prefix, 'nginx.conf'), [
-      process.getuid?.() === 0 ? 'user root root;' : '', 'worker_processes 1;', `error_log ${join(prefix, 'error.log')} warn;`, `pid ${join(prefix, 'nginx.pid')};`,
-      'events { worker_connections 512; }',
-      'http {',
-      '  access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${join(tmp, k)};`),
-      `  include ${join(prefix, 'zhibo.conf')};`,
-      '}',
-    ].join('\n'));
+    writeFileSync(
+      join(prefix, 'nginx.conf'),
+      [
+        process.getuid?.() === 0 ? 'user root root;' : '',
+        'worker_processes 1;',
+        `error_log ${join(prefix, 'error.log')} warn;`,
+        `pid ${join(prefix, 'nginx.pid')};`,
+        'events { worker_connections 512; }',
+        'http {',
+        '  access_log off;',
+        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${join(tmp, k)};`),
+        `  include ${join(prefix, 'zhibo.conf')};`,
+        '}',
+      ].join('\n'),
+    );
     execFileSync('nginx', ['-t', '-q', '-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: 'pipe' });
     nginx = startTool('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;']);
     const base = `https://127.0.0.1:${https}`;
-    const health = await waitUntil(() => httpsGet(`${base}/healthz`, ca).catch(() => undefined), { timeoutMs: 15_000, what: `nginx up (${nginx.output()})` });
+    const health = await waitUntil(() => httpsGet(`${base}/healthz`, ca).catch(() => undefined), {
+      timeoutMs: 15_000,
+      what: `nginx up (${nginx.output()})`,
+    });
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body.toString())).toMatchObject({ ok: true, db: 'pglite', degraded: [] });
     // zhibo believes nginx's request id (trusted proxy) and the client address it forwards
@@ -138,10 +200,13 @@ describe('the deployment files, run for real', () => {
     });
     expect(flv.subarray(0, 3).toString()).toBe('FLV');
     // LL-HLS: the playlist passes with zhibo's cache header; an immutable part is served from nginx's cache the second time
-    const playlist = await waitUntil(async () => {
-      const r = await httpsGet(`${base}/live/${room}/index.m3u8`, ca);
-      return r.status === 200 && r.body.toString().includes('#EXT-X-PART:') ? r : undefined;
-    }, { timeoutMs: 20_000, what: 'LL-HLS playlist with parts' });
+    const playlist = await waitUntil(
+      async () => {
+        const r = await httpsGet(`${base}/live/${room}/index.m3u8`, ca);
+        return r.status === 200 && r.body.toString().includes('#EXT-X-PART:') ? r : undefined;
+      },
+      { timeoutMs: 20_000, what: 'LL-HLS playlist with parts' },
+    );
     expect(playlist.headers['cache-control']).toBe('public, max-age=1');
     const part = /#EXT-X-PART:[^\n]*URI="([^"]+)"/.exec(playlist.body.toString())![1]!;
     const first = await httpsGet(`${base}/live/${room}/${part}`, ca);
@@ -153,7 +218,11 @@ describe('the deployment files, run for real', () => {
     // the realtime gateway through the upgrade: hello → welcome
     const welcome = await new Promise<{ type: string; room: { roomId: number } }>((resolve, reject) => {
       const ws = new WebSocket(`wss://127.0.0.1:${https}/ws/room`, { ca });
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: REALTIME_VERSION, roomId: room, deviceId: 'device-through-nginx', sdkVersion: SDK_VERSION })));
+      ws.once('open', () =>
+        ws.send(
+          JSON.stringify({ type: 'hello', v: REALTIME_VERSION, roomId: room, deviceId: 'device-through-nginx', sdkVersion: SDK_VERSION }),
+        ),
+      );
       ws.on('message', (d: Buffer) => {
         const m = JSON.parse(d.toString()) as { type: string; room: { roomId: number } };
         if (m.type === 'welcome') {

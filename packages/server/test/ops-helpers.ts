@@ -63,13 +63,17 @@ export function recordingLog(): Log & { lines: string[] } {
 }
 
 /** A real server (in-memory PGlite; files in a temp dir) with the options startServer() does not take: a log, a disk watermark. */
-export async function startOpsServer(env: Record<string, string> = {}, opts: Omit<ZhiboOptions, 'clock'> = {}): Promise<{ z: Zhibo; url: string; cleanup(): Promise<void> }> {
+export async function startOpsServer(
+  env: Record<string, string> = {},
+  opts: Omit<ZhiboOptions, 'clock'> = {},
+): Promise<{ z: Zhibo; url: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zhibo-ops-'));
   const config = loadConfig(env, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir });
   const z = await createZhibo(config, { log: silentLog, runTimers: false, runReminders: false, memoryDb: true, ...opts });
   const urls = await z.listen();
   return {
-    z, url: urls.http,
+    z,
+    url: urls.http,
     async cleanup() {
       await z.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -17,16 +17,24 @@ describe('health, readiness, /metrics access, request ids and the access log', (
     expect(await (await fetch(`${s.url}/healthz`)).json()).toMatchObject({ ok: true, db: 'pglite', degraded: [] });
     const ok = await fetch(`${s.url}/readyz`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ ready: true, checks: { database: { ok: true, reason: 'pglite answers' }, disk: { ok: true, reason: 'free 40 %' } } });
+    expect(await ok.json()).toEqual({
+      ready: true,
+      checks: { database: { ok: true, reason: 'pglite answers' }, disk: { ok: true, reason: 'free 40 %' } },
+    });
     disk = { ok: false, reason: 'free 3 % is under the 5 % watermark' };
     const bad = await fetch(`${s.url}/readyz`);
     expect(bad.status).toBe(503);
-    expect(await bad.json()).toMatchObject({ ready: false, checks: { database: { ok: true }, disk: { ok: false, reason: 'free 3 % is under the 5 % watermark' } } });
+    expect(await bad.json()).toMatchObject({
+      ready: false,
+      checks: { database: { ok: true }, disk: { ok: false, reason: 'free 3 % is under the 5 % watermark' } },
+    });
   });
 
   it('GET /readyz without a watermark (ZHIBO_DISK_MIN_FREE_MB=0) says so, and a probe that hangs fails with a timeout reason instead of hanging', async () => {
     s = await startOpsServer({ ZHIBO_DISK_MIN_FREE_MB: '0' });
-    expect(await (await fetch(`${s.url}/readyz`)).json()).toMatchObject({ checks: { disk: { ok: true, reason: 'no disk watermark configured' } } });
+    expect(await (await fetch(`${s.url}/readyz`)).json()).toMatchObject({
+      checks: { disk: { ok: true, reason: 'no disk watermark configured' } },
+    });
     s.z.readiness.add({ name: 'redis', check: () => new Promise(() => {}) });
     const r = await fetch(`${s.url}/readyz`);
     expect(r.status).toBe(503);
@@ -55,7 +63,7 @@ describe('health, readiness, /metrics access, request ids and the access log', (
     expect((await fetch(`http://127.0.0.1:${port}/admin/api/apps`)).status).toBe(404);
   });
 
-  it('every answer carries x-request-id; a client\'s own id is ignored unless it comes through a trusted proxy', async () => {
+  it("every answer carries x-request-id; a client's own id is ignored unless it comes through a trusted proxy", async () => {
     s = await startOpsServer();
     const a = await fetch(`${s.url}/healthz`, { headers: { 'x-request-id': 'from-the-client' } });
     expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
@@ -79,11 +87,16 @@ describe('health, readiness, /metrics access, request ids and the access log', (
     const id = r.headers.get('x-request-id')!;
     expect(await r.json()).toMatchObject({ errcode: 1 });
     const line = log.lines.find((l) => l.includes(` ${id} `));
-    expect(line).toMatch(new RegExp(`^info http ${id} POST /wxa/business/getliveinfo 200 \\d+\\.\\dms ip=127\\.0\\.0\\.1 app=${appid} errcode=1$`));
+    expect(line).toMatch(
+      new RegExp(`^info http ${id} POST /wxa/business/getliveinfo 200 \\d+\\.\\dms ip=127\\.0\\.0\\.1 app=${appid} errcode=1$`),
+    );
     expect(line).not.toContain(token);
     // the database goes away under the server: the WeChat API answers -1 and the error line names the request
     await s.z.db.close();
-    const broken = await fetch(`${s.url}/wxa/business/getliveinfo?access_token=${token}`, { method: 'POST', body: '{"start":0,"limit":10}' });
+    const broken = await fetch(`${s.url}/wxa/business/getliveinfo?access_token=${token}`, {
+      method: 'POST',
+      body: '{"start":0,"limit":10}',
+    });
     expect(await broken.json()).toMatchObject({ errcode: -1 });
     const bid = broken.headers.get('x-request-id')!;
     expect(log.lines.some((l) => l.startsWith(`error req ${bid} POST /wxa/business/getliveinfo: unexpected error`))).toBe(true);

@@ -31,7 +31,11 @@ describe('the OpenAPI description (/openapi.json)', () => {
   it('GET /openapi.json is a valid OpenAPI 3.1 document covering the WeChat, plugin, admin and console APIs', async () => {
     const r = await fetch(`${s.url}/openapi.json`);
     expect(r.status).toBe(200);
-    const doc = (await r.json()) as { openapi: string; servers: Array<{ url: string }>; paths: Record<string, Record<string, { security: unknown[]; tags: string[] }>> };
+    const doc = (await r.json()) as {
+      openapi: string;
+      servers: Array<{ url: string }>;
+      paths: Record<string, Record<string, { security: unknown[]; tags: string[] }>>;
+    };
     const v = new Validator();
     const res = await v.validate(doc);
     expect(res.errors ?? []).toEqual([]);
@@ -49,7 +53,11 @@ describe('the OpenAPI description (/openapi.json)', () => {
 
   it("a plugin route's query parameters come from its registered schema (room_id required, integer)", () => {
     const doc = buildOpenApi(s.z.routes.routes(), ROUTE_DOCS);
-    const params = (doc.paths['/api/plugin/v1/share-link']!.get!.parameters ?? []) as Array<{ name: string; required: boolean; schema: { type: string } }>;
+    const params = (doc.paths['/api/plugin/v1/share-link']!.get!.parameters ?? []) as Array<{
+      name: string;
+      required: boolean;
+      schema: { type: string };
+    }>;
     expect(params.find((p) => p.name === 'room_id')).toMatchObject({ required: true, schema: { type: 'integer' } });
     expect(params.map((p) => p.name).sort()).toEqual(['close_share_ticket', 'custom_params', 'room_id', 'scene']);
   });

@@ -11,18 +11,23 @@ import { freePort, startTool, type Tool } from './ops-helpers.js';
 /** Debian's prometheus, run directly: a generated config scraping zhibo every second with the admin token. */
 async function startPrometheus(dir: string, target: string, token: string): Promise<{ tool: Tool; url: string }> {
   const port = await freePort();
-  writeFileSync(join(dir, 'prometheus.yml'), [
-    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-    'scrape_configs:',
-    '  - job_name: zhibo',
-    '    scrape_interval: 1s',
-    '    scrape_timeout: 1s',
-    '    metrics_path: /metrics',
-    `    authorization: { type: Bearer, credentials: "${token}" }`,
-    `    static_configs: [{ targets: ["${target}"] }]`,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      'scrape_configs:',
+      '  - job_name: zhibo',
+      '    scrape_interval: 1s',
+      '    scrape_timeout: 1s',
+      '    metrics_path: /metrics',
+      `    authorization: { type: Bearer, credentials: "${token}" }`,
+      `    static_configs: [{ targets: ["${target}"] }]`,
+    ].join('\n'),
+  );
   const tool = startTool('prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
   ]);
   const url = `http://127.0.0.1:${port}`;
@@ -33,7 +38,8 @@ async function startPrometheus(dir: string, target: string, token: string): Prom
 /** One instant query; the value of the single series it selects (undefined: no such series yet). */
 async function query(prom: string, q: string): Promise<number | undefined> {
   const r = (await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
-    status: string; data: { result: Array<{ value: [number, string] }> };
+    status: string;
+    data: { result: Array<{ value: [number, string] }> };
   };
   if (r.status !== 'success') throw new Error(`query ${q}: ${JSON.stringify(r)}`);
   return r.data.result.length === 1 ? Number(r.data.result[0]!.value[1]) : undefined;
@@ -70,16 +76,29 @@ describe('/metrics scraped by a real Prometheus', () => {
     dir = mkdtempSync(join(tmpdir(), 'zhibo-prom-'));
     const p = await startPrometheus(dir, new URL(t.url).host, t.z.services.adminToken);
     prom = p.tool;
-    await waitUntil(async () => (await query(p.url, 'up{job="zhibo"}')) === 1, { timeoutMs: 20_000, what: `zhibo scraped (${p.tool.output()})` });
-    const viewers = await waitUntil(() => query(p.url, `zhibo_viewers{protocol="flv",room="${room}"}`), { timeoutMs: 20_000, what: 'viewer series' });
+    await waitUntil(async () => (await query(p.url, 'up{job="zhibo"}')) === 1, {
+      timeoutMs: 20_000,
+      what: `zhibo scraped (${p.tool.output()})`,
+    });
+    const viewers = await waitUntil(() => query(p.url, `zhibo_viewers{protocol="flv",room="${room}"}`), {
+      timeoutMs: 20_000,
+      what: 'viewer series',
+    });
     expect(viewers).toBe(1);
     expect(await query(p.url, 'zhibo_rooms{status="101"}')).toBe(1);
     expect(await query(p.url, 'zhibo_publishers{protocol="rtmp"}')).toBe(1);
-    expect(await waitUntil(() => query(p.url, 'zhibo_media_bytes_out_total{protocol="flv"} > 0'), { timeoutMs: 10_000, what: 'bytes out' })).toBeGreaterThan(0);
-    expect(await query(p.url, `zhibo_wechat_api_calls_total{app="${m.appid}",api="/wxaapi/broadcast/room/getpushurl",errcode="0"}`)).toBe(1);
+    expect(
+      await waitUntil(() => query(p.url, 'zhibo_media_bytes_out_total{protocol="flv"} > 0'), { timeoutMs: 10_000, what: 'bytes out' }),
+    ).toBeGreaterThan(0);
+    expect(await query(p.url, `zhibo_wechat_api_calls_total{app="${m.appid}",api="/wxaapi/broadcast/room/getpushurl",errcode="0"}`)).toBe(
+      1,
+    );
 
     // the viewer leaves: the series of the room's FLV viewers goes to 0 (the room is still published)
     res.destroy();
-    await waitUntil(async () => (await query(p.url, `zhibo_viewers{protocol="flv",room="${room}"}`)) === undefined, { timeoutMs: 20_000, what: 'viewer gone' });
+    await waitUntil(async () => (await query(p.url, `zhibo_viewers{protocol="flv",room="${room}"}`)) === undefined, {
+      timeoutMs: 20_000,
+      what: 'viewer gone',
+    });
   });
 });

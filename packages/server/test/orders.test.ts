@@ -22,7 +22,13 @@ interface SalesBody {
   gmv: number;
   periods: Array<{ period: string; entries: number; taps: number; orders: number; gmv: number }>;
   goods: Array<{ goodsId: number; taps: number; orders: number; gmv: number }>;
-  sharers: Array<{ openid: string; brought: number; last: { orders: number; gmv: number }; first: { orders: number; gmv: number }; assisted: { orders: number; gmv: number } }>;
+  sharers: Array<{
+    openid: string;
+    brought: number;
+    last: { orders: number; gmv: number };
+    first: { orders: number; gmv: number };
+    assisted: { orders: number; gmv: number };
+  }>;
   lines: Array<{ order_id: string; period: string; first_touch: string | null; last_touch: string | null; chain: string[] }>;
 }
 
@@ -60,7 +66,8 @@ describe.each(testDbKinds())('orders traced to the live (%s)', (kind) => {
     const carol = await join({ by: bob });
     const dave = await join({ by: alice }, `dev-dave-${kind}`);
     expect(await join({ by: carol }, `dev-dave-${kind}`)).toBe(dave);
-    const tap = (goods: number, openid: string) => fetch(`${t.url}/api/plugin/v1/goods-tap`, { method: 'POST', body: JSON.stringify({ room_id: room, goods_id: goods, openid }) });
+    const tap = (goods: number, openid: string) =>
+      fetch(`${t.url}/api/plugin/v1/goods-tap`, { method: 'POST', body: JSON.stringify({ room_id: room, goods_id: goods, openid }) });
     expect((await tap(ga, bob)).status).toBe(200);
     expect((await tap(gb, carol)).status).toBe(200);
     t.clock.advance(5000);
@@ -70,7 +77,19 @@ describe.each(testDbKinds())('orders traced to the live (%s)', (kind) => {
     const o1 = { order_id: 'o-1001', room_id: room, goods_id: ga, openid: bob, share_openid: alice, amount: 9800, time: sec() };
     expect(await m.post('/wxaapi/broadcast/order/report', o1)).toEqual({ errcode: 0, errmsg: 'ok', duplicate: 0 });
     expect(await m.post('/wxaapi/broadcast/order/report', { ...o1, amount: 1 })).toEqual({ errcode: 0, errmsg: 'ok', duplicate: 1 });
-    expect((await m.post('/wxaapi/broadcast/order/report', { order_id: 'o-1002', room_id: room, goods_id: gb, openid: carol, share_openid: bob, amount: 3900, time: sec() })).errcode).toBe(0);
+    expect(
+      (
+        await m.post('/wxaapi/broadcast/order/report', {
+          order_id: 'o-1002',
+          room_id: room,
+          goods_id: gb,
+          openid: carol,
+          share_openid: bob,
+          amount: 3900,
+          time: sec(),
+        })
+      ).errcode,
+    ).toBe(0);
     t.clock.advance(2000);
     await t.z.services.rooms.apply(room, TransitionCause.AnchorEnded, 'test');
     t.clock.advance(60_000);
@@ -78,7 +97,17 @@ describe.each(testDbKinds())('orders traced to the live (%s)', (kind) => {
     // in the replay period, through @zhibo/client: dave buys A through carol's share; part of it is refunded
     const client = new ZhiboClient({ baseUrl: t.url, appid: m.appid, appsecret: m.appsecret, now: () => t.clock.now() });
     expect((await tap(ga, dave)).status).toBe(200);
-    expect(await client.reportOrder({ order_id: 'o-1003', room_id: room, goods_id: ga, openid: dave, share_openid: carol, amount: 9800, time: sec() })).toEqual({ duplicate: false });
+    expect(
+      await client.reportOrder({
+        order_id: 'o-1003',
+        room_id: room,
+        goods_id: ga,
+        openid: dave,
+        share_openid: carol,
+        amount: 9800,
+        time: sec(),
+      }),
+    ).toEqual({ duplicate: false });
     expect(await client.reportOrder({ order_id: 'o-1003', room_id: room, amount: 5 })).toEqual({ duplicate: true });
     expect(await client.reportRefund({ order_id: 'o-1003', amount: 4800 })).toEqual({ duplicate: false });
     expect(await client.reportRefund({ order_id: 'o-1003', amount: 4800 })).toEqual({ duplicate: true }); // same refund again
@@ -102,9 +131,27 @@ describe.each(testDbKinds())('orders traced to the live (%s)', (kind) => {
     ]);
     const by = Object.fromEntries(s.sharers.map((x) => [x.openid, x]));
     // last touch: the share the buyer came through; first touch: who first brought them; assisted: further up the chain
-    expect(by[alice]).toEqual({ openid: alice, brought: 2, last: { orders: 1, gmv: 9800 }, first: { orders: 2, gmv: 14800 }, assisted: { orders: 2, gmv: 8900 } });
-    expect(by[bob]).toEqual({ openid: bob, brought: 1, last: { orders: 1, gmv: 3900 }, first: { orders: 1, gmv: 3900 }, assisted: { orders: 1, gmv: 5000 } });
-    expect(by[carol]).toEqual({ openid: carol, brought: 1, last: { orders: 1, gmv: 5000 }, first: { orders: 0, gmv: 0 }, assisted: { orders: 0, gmv: 0 } });
+    expect(by[alice]).toEqual({
+      openid: alice,
+      brought: 2,
+      last: { orders: 1, gmv: 9800 },
+      first: { orders: 2, gmv: 14800 },
+      assisted: { orders: 2, gmv: 8900 },
+    });
+    expect(by[bob]).toEqual({
+      openid: bob,
+      brought: 1,
+      last: { orders: 1, gmv: 3900 },
+      first: { orders: 1, gmv: 3900 },
+      assisted: { orders: 1, gmv: 5000 },
+    });
+    expect(by[carol]).toEqual({
+      openid: carol,
+      brought: 1,
+      last: { orders: 1, gmv: 5000 },
+      first: { orders: 0, gmv: 0 },
+      assisted: { orders: 0, gmv: 0 },
+    });
     expect(s.lines.map((l) => [l.order_id, l.period, l.first_touch, l.last_touch, l.chain])).toEqual([
       ['o-1001', 'live', alice, alice, [alice]],
       ['o-1002', 'live', bob, bob, [alice, bob]],
@@ -163,14 +210,22 @@ describe.each(testDbKinds())('orders traced to the live (%s)', (kind) => {
     expect(page).toContain('action="/checkout"');
     expect(page).toContain(`<zhibo-explanation class="explain" room-id="${room}" goods-id="${g}">`);
     const form = new URLSearchParams({ room_id: String(room), goods_id: String(g), openid: buyer, share_openid: sharer });
-    const done = await fetch(`${shop.url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const done = await fetch(`${shop.url}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     expect(done.status).toBe(200);
     const html = await done.text();
     const orderId = /id="order-id">([^<]+)</.exec(html)?.[1];
     expect(orderId).toMatch(/^demo-/);
     const [o] = await t.z.services.orders.forRoom(room);
     expect(o).toMatchObject({ order_id: orderId, goods_id: g, openid: buyer, share_openid: sharer, amount: 12900, refunded: 0 });
-    const back = await fetch(`${shop.url}/refund`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ order_id: orderId!, amount: '12900' }) });
+    const back = await fetch(`${shop.url}/refund`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ order_id: orderId!, amount: '12900' }),
+    });
     expect(back.status).toBe(200);
     expect((await t.z.services.orders.forRoom(room))[0]).toMatchObject({ refunded: 12900 });
   });

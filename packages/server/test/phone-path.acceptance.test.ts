@@ -77,7 +77,14 @@ describe('issue 12 acceptance: the whole path from a phone at a non-loopback hos
     expect(t.z.config.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:/); // the listen address: every link below must not use it
     const fx = await roomWithGoods(t);
     const roomId = fx.roomId;
-    const ctx = await b.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const ctx = await b.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     const page = await ctx.newPage();
 
     // The merchant signs in on the phone and opens the room's Share page.
@@ -114,7 +121,10 @@ describe('issue 12 acceptance: the whole path from a phone at a non-loopback hos
     pusher = pushTestStream(pushUrl.replace(HOST, '127.0.0.1'), { seconds: 120 });
     await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 30_000, what: 'live' });
     await page.locator('[data-testid=stream-health] [data-health=keyframe]').waitFor({ timeout: 30_000 });
-    await waitUntil(async () => (await page.locator('[data-health=keyframe] .health-value').textContent()) === '2 s', { timeoutMs: 30_000, what: 'health numbers' });
+    await waitUntil(async () => (await page.locator('[data-health=keyframe] .health-value').textContent()) === '2 s', {
+      timeoutMs: 30_000,
+      what: 'health numbers',
+    });
     await shot(page, 'phone-path-golive');
 
     // Every share link opens the room page in the phone; the QR's link plays the live video.
@@ -135,9 +145,25 @@ describe('issue 12 acceptance: the whole path from a phone at a non-loopback hos
     expect(new URL(shared).searchParams.get('share_sig')).toBeTruthy();
 
     // getliveinfo from a merchant server that calls zhibo by the same name: every image URL opens in the phone.
-    const info = await api(`${t.url}/wxa/business/getliveinfo?access_token=${fx.m.token}`, new URL(origin).host, 'POST', { start: 0, limit: 10 });
-    const r = (info.room_info as Array<{ roomid: number; cover_img: string; share_img: string; anchor_img: string; feeds_img: string; goods: Array<{ cover_img: string }> }>).find((x) => x.roomid === roomId)!;
-    for (const [what, link] of [['cover_img', r.cover_img], ['share_img', r.share_img], ...r.goods.map((g, i) => [`goods ${i} cover_img`, g.cover_img])] as Array<[string, string]>)
+    const info = await api(`${t.url}/wxa/business/getliveinfo?access_token=${fx.m.token}`, new URL(origin).host, 'POST', {
+      start: 0,
+      limit: 10,
+    });
+    const r = (
+      info.room_info as Array<{
+        roomid: number;
+        cover_img: string;
+        share_img: string;
+        anchor_img: string;
+        feeds_img: string;
+        goods: Array<{ cover_img: string }>;
+      }>
+    ).find((x) => x.roomid === roomId)!;
+    for (const [what, link] of [
+      ['cover_img', r.cover_img],
+      ['share_img', r.share_img],
+      ...r.goods.map((g, i) => [`goods ${i} cover_img`, g.cover_img]),
+    ] as Array<[string, string]>)
       await opens(page, link, `getliveinfo ${what}`);
 
     // The live ends; get_replay's media_url opens in the phone.
@@ -145,15 +171,25 @@ describe('issue 12 acceptance: the whole path from a phone at a non-loopback hos
     pusher = undefined;
     await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Abnormal, { timeoutMs: 20_000, what: '106' });
     await t.z.services.rooms.apply(roomId, TransitionCause.AnchorEnded, 'test');
-    const replays = await waitUntil(async () => {
-      const x = await api(`${t.url}/wxa/business/getliveinfo?access_token=${fx.m.token}`, new URL(origin).host, 'POST', { action: 'get_replay', room_id: roomId, start: 0, limit: 10 });
-      return (x.live_replay as Array<{ media_url: string }>).length ? (x.live_replay as Array<{ media_url: string }>) : undefined;
-    }, { timeoutMs: 60_000, what: 'a replay' });
+    const replays = await waitUntil(
+      async () => {
+        const x = await api(`${t.url}/wxa/business/getliveinfo?access_token=${fx.m.token}`, new URL(origin).host, 'POST', {
+          action: 'get_replay',
+          room_id: roomId,
+          start: 0,
+          limit: 10,
+        });
+        return (x.live_replay as Array<{ media_url: string }>).length ? (x.live_replay as Array<{ media_url: string }>) : undefined;
+      },
+      { timeoutMs: 60_000, what: 'a replay' },
+    );
     expect(new URL(replays[0]!.media_url).host).toBe(new URL(origin).host);
     // the phone fetches the MP4 (a range, as a video element does) at the phone's host, from the room page
     // (the page last opened an image, whose own CSP lets it fetch nothing)
     await page.goto(`${origin}/room/?room_id=${roomId}`);
-    expect(await page.evaluate((u) => fetch(u, { headers: { range: 'bytes=0-99' } }).then((x) => x.status), replays[0]!.media_url)).toBe(206);
+    expect(await page.evaluate((u) => fetch(u, { headers: { range: 'bytes=0-99' } }).then((x) => x.status), replays[0]!.media_url)).toBe(
+      206,
+    );
     opened.push(`get_replay media_url: ${replays[0]!.media_url}`);
     await page.locator('[data-testid=replays][data-segments="1"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('video.zb-replay-video').getAttribute('src')).toBe(replays[0]!.media_url);

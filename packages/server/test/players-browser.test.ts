@@ -11,7 +11,12 @@ const HLS = readFileSync(require.resolve('hls.js/dist/hls.min.js'), 'utf8');
 
 declare global {
   interface Window {
-    mpegts: { createPlayer(o: Record<string, unknown>, c?: Record<string, unknown>): { attachMediaElement(v: HTMLVideoElement): void; load(): void; play(): Promise<void> } };
+    mpegts: {
+      createPlayer(
+        o: Record<string, unknown>,
+        c?: Record<string, unknown>,
+      ): { attachMediaElement(v: HTMLVideoElement): void; load(): void; play(): Promise<void> };
+    };
     Hls: new (c?: Record<string, unknown>) => { loadSource(u: string): void; attachMedia(v: HTMLVideoElement): void };
   }
 }
@@ -57,34 +62,47 @@ describe('browser players on a live stream (issue 3 acceptance)', () => {
   };
 
   it('mpegts.js plays HTTP-FLV (currentTime advances)', async () => {
-    const r = await played((url) => {
-      const p = window.mpegts.createPlayer({ type: 'flv', isLive: true, url }, { enableStashBuffer: false });
-      p.attachMediaElement(document.getElementById('v') as HTMLVideoElement);
-      p.load();
-      void p.play();
-    }, `${t.url}/live/${room}.flv`, 'player-http-flv');
+    const r = await played(
+      (url) => {
+        const p = window.mpegts.createPlayer({ type: 'flv', isLive: true, url }, { enableStashBuffer: false });
+        p.attachMediaElement(document.getElementById('v') as HTMLVideoElement);
+        p.load();
+        void p.play();
+      },
+      `${t.url}/live/${room}.flv`,
+      'player-http-flv',
+    );
     expect(r.size).toEqual({ w: 640, h: 360 });
   });
 
   it('mpegts.js plays WS-FLV (currentTime advances)', async () => {
-    const r = await played((url) => {
-      const p = window.mpegts.createPlayer({ type: 'flv', isLive: true, url }, { enableStashBuffer: false });
-      p.attachMediaElement(document.getElementById('v') as HTMLVideoElement);
-      p.load();
-      void p.play();
-    }, `${t.url.replace('http', 'ws')}/live/${room}.flv`, 'player-ws-flv');
+    const r = await played(
+      (url) => {
+        const p = window.mpegts.createPlayer({ type: 'flv', isLive: true, url }, { enableStashBuffer: false });
+        p.attachMediaElement(document.getElementById('v') as HTMLVideoElement);
+        p.load();
+        void p.play();
+      },
+      `${t.url.replace('http', 'ws')}/live/${room}.flv`,
+      'player-ws-flv',
+    );
     expect(r.size).toEqual({ w: 640, h: 360 });
   });
 
   it('hls.js plays the LL-HLS playlist with parts and blocking reloads (currentTime advances)', async () => {
     await waitUntil(async () => (await fetch(`${t.url}/live/${room}/index.m3u8`)).ok, { timeoutMs: 15_000 });
     const requests: string[] = [];
-    const r = await played((url) => {
-      const h = new window.Hls({ lowLatencyMode: true });
-      h.loadSource(url);
-      h.attachMedia(document.getElementById('v') as HTMLVideoElement);
-      void (document.getElementById('v') as HTMLVideoElement).play();
-    }, `${t.url}/live/${room}/index.m3u8`, 'player-hls', requests);
+    const r = await played(
+      (url) => {
+        const h = new window.Hls({ lowLatencyMode: true });
+        h.loadSource(url);
+        h.attachMedia(document.getElementById('v') as HTMLVideoElement);
+        void (document.getElementById('v') as HTMLVideoElement).play();
+      },
+      `${t.url}/live/${room}/index.m3u8`,
+      'player-hls',
+      requests,
+    );
     expect(r.size).toEqual({ w: 640, h: 360 });
     expect(requests.some((u) => /index\.m3u8\?_HLS_msn=\d+&_HLS_part=\d+/.test(u))).toBe(true);
     expect(requests.some((u) => /\/live\/\d+\/[\w-]+-p\d+\.\d+\.m4s$/.test(u))).toBe(true);

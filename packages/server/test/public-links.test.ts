@@ -30,12 +30,19 @@ afterEach(async () => {
 });
 
 /** A request with any Host / X-Forwarded-* headers (fetch does not let a caller set Host). */
-function call(url: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; type: string; body: Buffer }> {
+function call(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -79,7 +86,11 @@ describe('public links with ZHIBO_PUBLIC_URL unset', () => {
 
     const read = await json(call(`${t.url}/api/plugin/v1/room?room_id=${room}`, phone));
     expect(read.coverImg).toMatch(new RegExp(`^${at}/img/`));
-    expect(read.media).toEqual({ flv: `${at}/live/${room}.flv`, wsFlv: `ws://phone.test:${port}/live/${room}.flv`, hls: `${at}/live/${room}/index.m3u8` });
+    expect(read.media).toEqual({
+      flv: `${at}/live/${room}.flv`,
+      wsFlv: `ws://phone.test:${port}/live/${room}.flv`,
+      hls: `${at}/live/${room}/index.m3u8`,
+    });
     const shell = (await call(`${t.url}/room/?room_id=${room}`, phone)).body.toString();
     expect(shell).toMatch(new RegExp(`<meta property="og:image" content="${at}/img/`));
   });
@@ -99,14 +110,20 @@ describe('public links with ZHIBO_PUBLIC_URL unset', () => {
     const jpg = await call(`${t.url}/poster/${room}.jpg?params=${encodeURIComponent('{"pid":7}')}`, phone);
     expect([jpg.status, jpg.type]).toEqual([200, 'image/jpeg']);
     const scanned = new URL((await zbar(jpg.body, 'poster.jpg'))[0]!);
-    expect([scanned.host, scanned.searchParams.get('type'), scanned.searchParams.get('custom_params')]).toEqual([`phone.test:${port}`, '9', '{"pid":7}']);
+    expect([scanned.host, scanned.searchParams.get('type'), scanned.searchParams.get('custom_params')]).toEqual([
+      `phone.test:${port}`,
+      '9',
+      '{"pid":7}',
+    ]);
     expect(await zbar((await call(`${t.url}/qr/${room}.png`, phone)).body, 'qr.png')).toEqual([want]);
     // start = the fake clock (2026-11-23 04:00 UTC) + 600 s = 2026-11-22 23:10 in New York (GMT-5)
     await writeFile(join(dir, 'time.png'), await sharp(png.body).extract({ left: 0, top: 940, width: 750, height: 60 }).png().toBuffer());
     const { stdout } = await run('tesseract', [join(dir, 'time.png'), '-', '--psm', '7']);
     expect(stdout.trim()).toBe('Live at 2026-11-22 23:10 (GMT-5)');
     // posters are cached per address: another host gets its own link
-    expect(await zbar((await call(`${t.url}/poster/${room}.png`, { host: `tv.test:${port}` })).body, 'poster2.png')).toEqual([want.replace('phone.test', 'tv.test')]);
+    expect(await zbar((await call(`${t.url}/poster/${room}.png`, { host: `tv.test:${port}` })).body, 'poster2.png')).toEqual([
+      want.replace('phone.test', 'tv.test'),
+    ]);
   });
 
   it('X-Forwarded-Proto/Host from an untrusted address and a malformed Host are ignored: links keep the listen address', async () => {
@@ -114,7 +131,12 @@ describe('public links with ZHIBO_PUBLIC_URL unset', () => {
     const m = await merchant(t);
     const room = await m.room();
     const port = new URL(t.url).port;
-    const forged = await json(call(`${t.url}/wxaapi/broadcast/room/getsharedcode?roomId=${room}&access_token=${m.token}`, { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' }));
+    const forged = await json(
+      call(`${t.url}/wxaapi/broadcast/room/getsharedcode?roomId=${room}&access_token=${m.token}`, {
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+      }),
+    );
     expect(forged.posterUrl).toBe(`http://127.0.0.1:${port}/poster/${room}.png`);
     const bad = await json(call(`${t.url}/api/plugin/v1/room?room_id=${room}`, { host: 'a b"<x>' }));
     expect(bad.coverImg).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/img/`));
@@ -126,17 +148,28 @@ describe('public links with ZHIBO_PUBLIC_URL unset', () => {
     const room = await m.room();
     const viaProxy = { 'x-forwarded-host': 'live.example.com', 'x-forwarded-proto': 'https' };
     const code = await json(call(`${t.url}/wxaapi/broadcast/room/getsharedcode?roomId=${room}&access_token=${m.token}`, viaProxy));
-    expect([code.cdnUrl, code.posterUrl]).toEqual([`https://live.example.com/qr/${room}.png`, `https://live.example.com/poster/${room}.png`]);
-    expect(await zbar((await call(`${t.url}/poster/${room}.png`, viaProxy)).body, 'proxied.png')).toEqual([`https://live.example.com/room/?room_id=${room}&type=9`]);
+    expect([code.cdnUrl, code.posterUrl]).toEqual([
+      `https://live.example.com/qr/${room}.png`,
+      `https://live.example.com/poster/${room}.png`,
+    ]);
+    expect(await zbar((await call(`${t.url}/poster/${room}.png`, viaProxy)).body, 'proxied.png')).toEqual([
+      `https://live.example.com/room/?room_id=${room}&type=9`,
+    ]);
   });
 
   it('app settings refuse an unknown time zone or language with words a merchant understands, and keep a valid one', async () => {
     t = await startServer('pglite');
     const m = await merchant(t);
     const apps = t.z.services.apps;
-    await expect(apps.updateSettings(m.appid, { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ field: 'timeZone', message: expect.stringContaining('such as Asia/Shanghai') });
+    await expect(apps.updateSettings(m.appid, { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({
+      field: 'timeZone',
+      message: expect.stringContaining('such as Asia/Shanghai'),
+    });
     await expect(apps.updateSettings(m.appid, { language: 'fr' })).rejects.toBeInstanceOf(DomainError);
-    expect(await apps.updateSettings(m.appid, { timeZone: 'europe/berlin', language: 'en' })).toMatchObject({ timeZone: 'Europe/Berlin', language: 'en' });
+    expect(await apps.updateSettings(m.appid, { timeZone: 'europe/berlin', language: 'en' })).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      language: 'en',
+    });
   });
 });
 
@@ -144,7 +177,12 @@ describe('listen address and settings', () => {
   it('loadConfig: RTMP follows the HTTP host unless set; ZHIBO_TRUST_PROXY takes addresses, CIDRs and names and refuses anything else', () => {
     expect(loadConfig({}, { http: '0.0.0.0:8080' }).rtmp).toEqual({ host: '0.0.0.0', port: 1935 });
     expect(loadConfig({ ZHIBO_RTMP: '127.0.0.1:1936' }, { http: '0.0.0.0:8080' }).rtmp).toEqual({ host: '127.0.0.1', port: 1936 });
-    expect(loadConfig({ ZHIBO_TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '::1/128']);
+    expect(loadConfig({ ZHIBO_TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual([
+      '127.0.0.0/8',
+      '::1/128',
+      '10.0.0.0/8',
+      '::1/128',
+    ]);
     expect(() => loadConfig({ ZHIBO_TRUST_PROXY: '10.0.0.0/33' })).toThrow(ConfigError);
     expect(() => loadConfig({ ZHIBO_TRUST_PROXY: 'everyone' })).toThrow(/ZHIBO_TRUST_PROXY: "everyone" is not an IP address/);
   });
@@ -154,12 +192,21 @@ describe('listen address and settings', () => {
     expect(linkHost('0.0.0.0', undefined)).toBe(lanAddress() ?? '127.0.0.1');
     expect(linkHost('::1', '192.168.1.5')).toBe('[::1]');
     const cfg = loadConfig({});
-    expect(addressLines(cfg, { http: 'http://127.0.0.1:8080', rtmp: 'rtmp://127.0.0.1:1935/live' }).join('\n'))
-      .toMatch(/this machine only[\s\S]*npm start -- --http 0\.0\.0\.0:8080[\s\S]*ZHIBO_PUBLIC_URL=/);
-    expect(addressLines(loadConfig({}, { http: '0.0.0.0:8080' }), { http: 'http://192.168.1.5:8080', rtmp: 'rtmp://192.168.1.5:1935/live' }).join('\n'))
-      .toMatch(/the address each request came in by[\s\S]*http:\/\/192\.168\.1\.5:8080/);
-    expect(addressLines(loadConfig({ ZHIBO_PUBLIC_URL: 'https://live.example.com' }), { http: 'https://live.example.com', rtmp: 'rtmp://x/live' }).join('\n'))
-      .toContain('use ZHIBO_PUBLIC_URL=https://live.example.com');
+    expect(addressLines(cfg, { http: 'http://127.0.0.1:8080', rtmp: 'rtmp://127.0.0.1:1935/live' }).join('\n')).toMatch(
+      /this machine only[\s\S]*npm start -- --http 0\.0\.0\.0:8080[\s\S]*ZHIBO_PUBLIC_URL=/,
+    );
+    expect(
+      addressLines(loadConfig({}, { http: '0.0.0.0:8080' }), {
+        http: 'http://192.168.1.5:8080',
+        rtmp: 'rtmp://192.168.1.5:1935/live',
+      }).join('\n'),
+    ).toMatch(/the address each request came in by[\s\S]*http:\/\/192\.168\.1\.5:8080/);
+    expect(
+      addressLines(loadConfig({ ZHIBO_PUBLIC_URL: 'https://live.example.com' }), {
+        http: 'https://live.example.com',
+        rtmp: 'rtmp://x/live',
+      }).join('\n'),
+    ).toContain('use ZHIBO_PUBLIC_URL=https://live.example.com');
   });
 
   it('migration 6 turns stored loopback image URLs into /img/ID paths and keeps other URLs', async () => {
@@ -169,7 +216,9 @@ describe('listen address and settings', () => {
       INSERT INTO rooms VALUES ('http://127.0.0.1:8080/img/abc_-1', 'https://cdn.example.com/img/a', '', 'http://localhost/img/Z');
       INSERT INTO goods VALUES ('http://[::1]:9/img/q');`);
     await db.exec(m011);
-    expect((await db.query('SELECT * FROM rooms')).rows).toEqual([{ cover_img: '/img/abc_-1', share_img: 'https://cdn.example.com/img/a', feeds_img: '', anchor_img: '/img/Z' }]);
+    expect((await db.query('SELECT * FROM rooms')).rows).toEqual([
+      { cover_img: '/img/abc_-1', share_img: 'https://cdn.example.com/img/a', feeds_img: '', anchor_img: '/img/Z' },
+    ]);
     expect((await db.query('SELECT * FROM goods')).rows).toEqual([{ cover_img: '/img/q' }]);
     await db.close();
   });

@@ -40,7 +40,10 @@ describe.each(testDbKinds())('realtime batched writes on %s', (kind) => {
     const { welcome: w1 } = await join(a, { entry: { custom_params: 'x\u0000y' } });
     const { welcome: w2 } = await join(b, { resume: { lastSeq: 0, session: 'ab\u0000cd' } });
     const gw = t.z.services.realtime;
-    await waitUntil(() => gw.channels.get(a)?.likesDelta === 5 && gw.channels.get(b)?.likesDelta === 7, { timeoutMs: 5000, what: 'likes counted' });
+    await waitUntil(() => gw.channels.get(a)?.likesDelta === 5 && gw.channels.get(b)?.likesDelta === 7, {
+      timeoutMs: 5000,
+      what: 'likes counted',
+    });
     gw.flushRoom(b);
     const sa = await t.z.services.interaction.stats(m.appid, a);
     const sb = await t.z.services.interaction.stats(m.appid, b);
@@ -49,8 +52,14 @@ describe.each(testDbKinds())('realtime batched writes on %s', (kind) => {
     expect(sa.entries.direct).toBe(2);
     expect(sb.entries.share_1007 + sb.entries.direct).toBe(2);
     const rows = await t.z.db.query<{ room_id: number; custom_params: string; session: string }>(
-      'SELECT room_id, custom_params, session FROM room_entries WHERE room_id = ANY($1::int[])', [[a, b]]);
-    const params = (room: number) => rows.filter((r) => r.room_id === room).map((r) => r.custom_params).sort();
+      'SELECT room_id, custom_params, session FROM room_entries WHERE room_id = ANY($1::int[])',
+      [[a, b]],
+    );
+    const params = (room: number) =>
+      rows
+        .filter((r) => r.room_id === room)
+        .map((r) => r.custom_params)
+        .sort();
     expect(params(a)).toEqual(['xy', '{"from":"a"}']);
     expect(params(b)).toEqual(['', '{"from":"b"}']);
     expect(rows.every((r) => !r.session.includes('\u0000'))).toBe(true);
@@ -64,11 +73,30 @@ describe.each(testDbKinds())('realtime batched writes on %s', (kind) => {
     v.send({ type: 'like', count: 3 });
     v.send({ type: 'chat', text: 'hello' });
     const gw = t.z.services.realtime;
-    await waitUntil(() => gw.channels.get(a)?.likesDelta === 3 && gw.channels.get(a)!.comments.length === 1, { timeoutMs: 5000, what: 'like and chat' });
+    await waitUntil(() => gw.channels.get(a)?.likesDelta === 3 && gw.channels.get(a)!.comments.length === 1, {
+      timeoutMs: 5000,
+      what: 'like and chat',
+    });
     // A row no hello can produce any more (the edge strips it): the store must still contain the damage.
     const store = gw.deps.store;
-    store.queueEntry({ roomId: a, openid: 'o-bad', session: 's\u0000', kind: EntryKind.Direct, shareOpenid: null, customParams: 'bad\u0000', at: t.clock.now() });
-    store.queueEntry({ roomId: a, openid: 'o-good-1234567890123456789012', session: 'later', kind: EntryKind.Direct, shareOpenid: null, customParams: 'fine', at: t.clock.now() });
+    store.queueEntry({
+      roomId: a,
+      openid: 'o-bad',
+      session: 's\u0000',
+      kind: EntryKind.Direct,
+      shareOpenid: null,
+      customParams: 'bad\u0000',
+      at: t.clock.now(),
+    });
+    store.queueEntry({
+      roomId: a,
+      openid: 'o-good-1234567890123456789012',
+      session: 'later',
+      kind: EntryKind.Direct,
+      shareOpenid: null,
+      customParams: 'fine',
+      at: t.clock.now(),
+    });
     const s = await t.z.services.interaction.stats(m.appid, a);
     expect(s.likes).toBe(3);
     expect(s.comments).toBe(1);

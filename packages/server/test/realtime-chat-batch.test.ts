@@ -35,11 +35,14 @@ describe('chat_batch on the embedded default', () => {
     await waitUntil(() => old.all('chat').length === 12, { what: 'every comment to the old client' });
     expect(old.all('chat').map((c) => c.text)).toEqual(texts);
     expect(old.all('chat_batch')).toHaveLength(0);
-    const frames = await waitUntil(() => {
-      const b = batched.all('chat_batch');
-      const seen = b.reduce((n, f) => n + f.comments.length + f.skipped, 0);
-      return seen === 12 ? b : undefined;
-    }, { what: 'the batch frames' });
+    const frames = await waitUntil(
+      () => {
+        const b = batched.all('chat_batch');
+        const seen = b.reduce((n, f) => n + f.comments.length + f.skipped, 0);
+        return seen === 12 ? b : undefined;
+      },
+      { what: 'the batch frames' },
+    );
     expect(batched.all('chat')).toHaveLength(0);
     for (const f of frames) expect(f.comments.length).toBeLessThanOrEqual(5);
     // the newest comments are the ones shown; the others are counted

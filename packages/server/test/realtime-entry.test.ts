@@ -36,7 +36,8 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     expect(shouldReconnect(CloseCode.ServerShutdown)).toBe(true);
     expect(shouldReconnect(CloseCode.SlowConsumer)).toBe(true);
     expect(shouldReconnect(1006)).toBe(true);
-    for (const c of [CloseCode.BadHello, CloseCode.UnknownRoom, CloseCode.RoomBanned, CloseCode.ProtocolViolation, CloseCode.VersionTooOld]) expect(shouldReconnect(c)).toBe(false);
+    for (const c of [CloseCode.BadHello, CloseCode.UnknownRoom, CloseCode.RoomBanned, CloseCode.ProtocolViolation, CloseCode.VersionTooOld])
+      expect(shouldReconnect(c)).toBe(false);
   });
 
   it('S-PLAYER-2: garbage, a non-hello first message, binary frames, unknown rooms and old SDKs get terminal close codes', async () => {
@@ -91,7 +92,9 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     const sig = ident.signShare(roomId, sharer);
     await join(roomId, { entry: { type: 9 } });
     await join(roomId, { entry: { type: 10 } });
-    const { welcome: friend } = await join(roomId, { entry: { scene: 1007, share_openid: sharer, share_sig: sig, custom_params: '{"pid":1}' } });
+    const { welcome: friend } = await join(roomId, {
+      entry: { scene: 1007, share_openid: sharer, share_sig: sig, custom_params: '{"pid":1}' },
+    });
     await join(roomId, { entry: { scene: 1008, share_openid: sharer, share_sig: sig } });
     await join(roomId, { entry: { scene: 1044 } });
     await join(roomId);
@@ -99,10 +102,20 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
       const s = await t.z.services.interaction.stats(m.appid, roomId);
       return s.uniqueViewers === 6 ? s : undefined;
     });
-    expect(stats.entries).toEqual({ [EntryKind.Code]: 1, [EntryKind.Article]: 1, [EntryKind.Share1007]: 1, [EntryKind.Share1008]: 1, [EntryKind.Share1044]: 1, [EntryKind.Direct]: 1 });
+    expect(stats.entries).toEqual({
+      [EntryKind.Code]: 1,
+      [EntryKind.Article]: 1,
+      [EntryKind.Share1007]: 1,
+      [EntryKind.Share1008]: 1,
+      [EntryKind.Share1044]: 1,
+      [EntryKind.Direct]: 1,
+    });
     expect(stats.topSharers).toEqual([{ openid: sharer, viewers: 2 }]);
     expect(stats.peakViewers).toBe(6);
-    const [edge] = await t.z.db.query<{ viewer_openid: string; scene: number }>('SELECT viewer_openid, scene FROM share_edges WHERE room_id = $1 ORDER BY scene LIMIT 1', [roomId]);
+    const [edge] = await t.z.db.query<{ viewer_openid: string; scene: number }>(
+      'SELECT viewer_openid, scene FROM share_edges WHERE room_id = $1 ORDER BY scene LIMIT 1',
+      [roomId],
+    );
     expect(edge).toEqual({ viewer_openid: friend.openid, scene: 1007 });
   });
 
@@ -134,7 +147,11 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     a.send({ type: 'like', count: 3 });
     await a.next('likes', (l) => l.total === 3);
     a.close();
-    const { welcome: w2 } = await join(roomId, { deviceId, entry: { type: 9 }, resume: { lastSeq: welcome.seq, session: welcome.session } });
+    const { welcome: w2 } = await join(roomId, {
+      deviceId,
+      entry: { type: 9 },
+      resume: { lastSeq: welcome.seq, session: welcome.session },
+    });
     expect(w2.resumed).toBe(true);
     expect(w2.session).toBe(welcome.session);
     expect(w2.openid).toBe(welcome.openid);
@@ -146,9 +163,12 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     expect(stats).toMatchObject({ likes: 3, comments: 1 });
   });
 
-  it('S-PLAYER-2: a viewer token\'s nick claim names the viewer in chat', async () => {
+  it("S-PLAYER-2: a viewer token's nick claim names the viewer in chat", async () => {
     const roomId = await m.room();
-    const token = await new SignJWT({ nick: '小明\u0000<b>' }).setProtectedHeader({ alg: 'HS256' }).setSubject('user-42').setExpirationTime('1h')
+    const token = await new SignJWT({ nick: '小明\u0000<b>' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-42')
+      .setExpirationTime('1h')
       .sign(new TextEncoder().encode(signKeyOf(m.appsecret)));
     const { v: a, welcome } = await join(roomId, { deviceId: undefined, viewerToken: token });
     expect(welcome.nick).toBe('小明<b>');
@@ -169,7 +189,14 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     const other = await raw(`/ws/site?appid=${m.appid}`);
     other.send({ type: 'hello', v: 1, deviceId: newDevice(), sdkVersion: SDK_VERSION });
     await other.next('siteWelcome');
-    t.z.services.events.emit('reminderInPage', { appid: m.appid, openid: w.openid, roomId: 7, roomName: '今晚八点', key: 'k-1', at: t.clock.now() });
+    t.z.services.events.emit('reminderInPage', {
+      appid: m.appid,
+      openid: w.openid,
+      roomId: 7,
+      roomName: '今晚八点',
+      key: 'k-1',
+      at: t.clock.now(),
+    });
     expect(await site.next('reminder')).toEqual({ type: 'reminder', roomId: 7, roomName: '今晚八点', key: 'k-1', at: t.clock.now() });
     other.send({ type: 'ping' });
     await other.next('pong');
@@ -199,7 +226,15 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
       const sock = (slow.ws as unknown as { _socket: Socket })._socket;
       sock.pause();
       const ch = rt.channels.get(roomId)!;
-      const goods = Array.from({ length: 200 }, (_, i) => ({ goods_id: i, name: `g${i}`, cover_img: 'x'.repeat(200), url: 'pages/x', price: 1, price2: 0, price_type: 1 as const }));
+      const goods = Array.from({ length: 200 }, (_, i) => ({
+        goods_id: i,
+        name: `g${i}`,
+        cover_img: 'x'.repeat(200),
+        url: 'pages/x',
+        price: 1,
+        price2: 0,
+        price_type: 1 as const,
+      }));
       let maxBuffered = 0;
       let sent = 0;
       // ~60 KB per message: far more than the kernel buffers and the hard limit together.
@@ -227,7 +262,17 @@ describe.each(testDbKinds())('realtime entries, sites and protocol on %s', (kind
     const { v } = await join(roomId);
     const ch = t.z.services.realtime.channels.get(roomId)!;
     for (const size of [1, 60, 125, 126, 500, 65_535, 65_536, 200_000]) {
-      const goods = [{ goods_id: size, name: '商'.repeat(Math.max(1, Math.floor(size / 3))), cover_img: '', url: '', price: 1, price2: 0, price_type: 1 as const }];
+      const goods = [
+        {
+          goods_id: size,
+          name: '商'.repeat(Math.max(1, Math.floor(size / 3))),
+          cover_img: '',
+          url: '',
+          price: 1,
+          price2: 0,
+          price_type: 1 as const,
+        },
+      ];
       ch.publish({ type: 'shelf', goods }, true);
       expect((await v.next('shelf', (x) => x.goods[0]?.goods_id === size)).goods[0]!.name).toBe(goods[0]!.name);
     }

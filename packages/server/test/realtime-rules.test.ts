@@ -29,11 +29,26 @@ describe('realtime rules', () => {
   });
 
   it('hello parsing keeps what is usable and refuses what is not', () => {
-    expect(parseRoomHello({ type: 'hello', v: 1, roomId: 3, sdkVersion: '1.0.4' }, 600)).toEqual({ type: 'hello', v: 1, roomId: 3, sdkVersion: '1.0.4' });
+    expect(parseRoomHello({ type: 'hello', v: 1, roomId: 3, sdkVersion: '1.0.4' }, 600)).toEqual({
+      type: 'hello',
+      v: 1,
+      roomId: 3,
+      sdkVersion: '1.0.4',
+    });
     expect(parseRoomHello({ type: 'hello', v: 2, roomId: 3, sdkVersion: '1.0.4' }, 600)).toBeUndefined();
     expect(parseRoomHello({ type: 'hello', v: 1, roomId: '3', sdkVersion: '1.0.4' }, 600)).toBeUndefined();
     expect(parseRoomHello({ type: 'hello', v: 1, roomId: 3 }, 600)).toBeUndefined();
-    const h = parseRoomHello({ type: 'hello', v: 1, roomId: 3, sdkVersion: '1', entry: { scene: 1, type: 9, custom_params: 'x'.repeat(601) }, resume: { lastSeq: 'x' } }, 600);
+    const h = parseRoomHello(
+      {
+        type: 'hello',
+        v: 1,
+        roomId: 3,
+        sdkVersion: '1',
+        entry: { scene: 1, type: 9, custom_params: 'x'.repeat(601) },
+        resume: { lastSeq: 'x' },
+      },
+      600,
+    );
     expect(h?.entry).toEqual({ type: 9 });
     expect(h?.resume).toEqual({ lastSeq: 0 });
   });

@@ -24,10 +24,19 @@ describe.each(testDbKinds())('realtime channel on %s', (kind) => {
     await t.cleanup();
   });
 
-  it('S-PLAYER-2: two viewers see each other\'s chat, merged likes and the viewer count', async () => {
+  it("S-PLAYER-2: two viewers see each other's chat, merged likes and the viewer count", async () => {
     const roomId = await m.room();
     const { v: a, welcome } = await join(roomId);
-    expect(welcome.room).toMatchObject({ roomId, liveStatus: 102, name: '测试直播间', anchorName: '主播小王', goods: [], presented: null, likes: 0, closeComment: false });
+    expect(welcome.room).toMatchObject({
+      roomId,
+      liveStatus: 102,
+      name: '测试直播间',
+      anchorName: '主播小王',
+      goods: [],
+      presented: null,
+      likes: 0,
+      closeComment: false,
+    });
     expect(welcome.openid).toMatch(/^o[A-Za-z0-9_-]{27}$/);
     const { v: b } = await join(roomId);
     await a.next('viewers', (x) => x.count === 2);
@@ -76,7 +85,7 @@ describe.each(testDbKinds())('realtime channel on %s', (kind) => {
     await b.next('chat', (c) => c.text === 'after the window');
   });
 
-  it('S-PLAYER-2: a muted viewer\'s chat reaches nobody; the mute persists; unmute restores', async () => {
+  it("S-PLAYER-2: a muted viewer's chat reaches nobody; the mute persists; unmute restores", async () => {
     const roomId = await m.room();
     const { v: a, welcome } = await join(roomId);
     const { v: b } = await join(roomId);
@@ -169,7 +178,7 @@ describe.each(testDbKinds())('realtime channel on %s', (kind) => {
     expect((await m.post('/wxaapi/broadcast/goods/push', { roomId, goodsId: g3 })).errcode).toBe(300024);
   });
 
-  it('S-API-5 / S-ROOM: another app\'s token can not push to, mute in, or close comments of the room (300022)', async () => {
+  it("S-API-5 / S-ROOM: another app's token can not push to, mute in, or close comments of the room (300022)", async () => {
     const roomId = await m.room();
     const g = await m.goods();
     await m.post('/wxaapi/broadcast/room/addgoods', { roomId, ids: [g] });

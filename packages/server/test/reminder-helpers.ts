@@ -96,7 +96,13 @@ export function decryptAes128gcm(body: Buffer, ecdh: ReturnType<typeof createECD
 }
 
 /** Admin API call against a test server. */
-export async function admin(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function admin(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${url}/admin/api${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -106,7 +112,13 @@ export async function admin(url: string, token: string, method: string, path: st
 }
 
 /** A plugin-API call as the `<zhibo-subscribe>` component makes it (device id header). */
-export async function plugin(url: string, device: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function plugin(
+  url: string,
+  device: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${url}${path}`, {
     method,
     headers: { 'x-zhibo-device': device, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -25,7 +25,12 @@ interface Child {
 }
 
 function startChild(dataDir: string, env: Record<string, string>): Promise<Child> {
-  const proc = fork(ENTRY, [dataDir], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const proc = fork(ENTRY, [dataDir], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   let next = 1;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   return new Promise((resolve, reject) => {
@@ -34,11 +39,12 @@ function startChild(dataDir: string, env: Record<string, string>): Promise<Child
         resolve({
           proc,
           url: m.url!,
-          call: <T,>(msg: Record<string, unknown>) => new Promise<T>((res, rej) => {
-            const id = next++;
-            waiting.set(id, { resolve: res as (v: unknown) => void, reject: rej });
-            proc.send({ ...msg, id });
-          }),
+          call: <T>(msg: Record<string, unknown>) =>
+            new Promise<T>((res, rej) => {
+              const id = next++;
+              waiting.set(id, { resolve: res as (v: unknown) => void, reject: rej });
+              proc.send({ ...msg, id });
+            }),
         });
         return;
       }
@@ -54,7 +60,8 @@ function startChild(dataDir: string, env: Record<string, string>): Promise<Child
   });
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 describe.each(testDbKinds())('S-SUB-3 exactly once across a SIGKILL (%s)', (kind) => {
   const children: ChildProcess[] = [];
@@ -69,12 +76,21 @@ describe.each(testDbKinds())('S-SUB-3 exactly once across a SIGKILL (%s)', (kind
 
   it(`${K} subscriptions, killed mid-send, restarted: every one delivered, none with two recorded 2xx, nothing dead`, async () => {
     // The child runs the server's sources with tsx; workspace packages resolve to their dist (npx tsc -b).
-    if (!existsSync(join(ROOT, 'packages/protocol/dist/reminders.js'))) throw new Error('packages/protocol/dist is missing or stale: run npx tsc -b first');
+    if (!existsSync(join(ROOT, 'packages/protocol/dist/reminders.js')))
+      throw new Error('packages/protocol/dist is missing or stale: run npx tsc -b first');
     const dataDir = mkdtempSync(join(tmpdir(), 'zhibo-crash-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const env: Record<string, string> = {
-      ZHIBO_LOG_LEVEL: 'warn', ZHIBO_REMINDER_RATE: '400', ZHIBO_REMINDER_CONCURRENCY: '16', ZHIBO_REMINDER_LEASE_MS: '3000',
-      ZHIBO_REMINDER_TIMEOUT_MS: '1000', ZHIBO_REMINDER_POLL_MS: '100', ZHIBO_REMINDER_BACKOFF_MS: '500', ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ZHIBO_PUSH_SERVICES: '127.0.0.1', ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000',
+      ZHIBO_LOG_LEVEL: 'warn',
+      ZHIBO_REMINDER_RATE: '400',
+      ZHIBO_REMINDER_CONCURRENCY: '16',
+      ZHIBO_REMINDER_LEASE_MS: '3000',
+      ZHIBO_REMINDER_TIMEOUT_MS: '1000',
+      ZHIBO_REMINDER_POLL_MS: '100',
+      ZHIBO_REMINDER_BACKOFF_MS: '500',
+      ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32',
+      ZHIBO_PUSH_SERVICES: '127.0.0.1',
+      ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000',
     };
     if (kind === 'postgres') {
       const pg = await freshPgDatabase();
@@ -92,7 +108,11 @@ describe.each(testDbKinds())('S-SUB-3 exactly once across a SIGKILL (%s)', (kind
 
     const first = await startChild(dataDir, env);
     children.push(first.proc);
-    const { roomId, added } = await first.call<{ roomId: number; added: number }>({ cmd: 'setup', k: K, webhookUrl: `${receiver.url}/hook` });
+    const { roomId, added } = await first.call<{ roomId: number; added: number }>({
+      cmd: 'setup',
+      k: K,
+      webhookUrl: `${receiver.url}/hook`,
+    });
     expect(added).toBe(K);
     const live = await first.call<{ kind: string; ms: number }>({ cmd: 'golive', roomId });
     expect(live.kind).toBe('changed');
@@ -107,10 +127,13 @@ describe.each(testDbKinds())('S-SUB-3 exactly once across a SIGKILL (%s)', (kind
     const second = await startChild(dataDir, env);
     children.push(second.proc);
     type Report = { states: Record<string, number>; keys: string[]; twice2xx: number; reclaimed: number };
-    const report = await waitUntil(async () => {
-      const r = await second.call<Report>({ cmd: 'report', roomId });
-      return r.states.sent === K ? r : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 300, what: `all ${K} deliveries recorded as sent after the restart` });
+    const report = await waitUntil(
+      async () => {
+        const r = await second.call<Report>({ cmd: 'report', roomId });
+        return r.states.sent === K ? r : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 300, what: `all ${K} deliveries recorded as sent after the restart` },
+    );
 
     expect(report.states).toEqual({ sent: K });
     expect(report.twice2xx).toBe(0);
@@ -119,6 +142,8 @@ describe.each(testDbKinds())('S-SUB-3 exactly once across a SIGKILL (%s)', (kind
     const repeats = [...seen.values()].filter((n) => n > 1).length;
     // Repeats are bounded by what was in flight or unrecorded at the kill (≤ the claimed, unrecorded rows).
     expect(repeats).toBeLessThanOrEqual(report.reclaimed);
-    console.log(`[crash test ${kind}] ${K} subscriptions, killed after ${atKill} distinct deliveries; ${report.reclaimed} rows re-claimed after the restart, ${repeats} repeated at the receiver (no 2xx had been recorded for them)`);
+    console.log(
+      `[crash test ${kind}] ${K} subscriptions, killed after ${atKill} distinct deliveries; ${report.reclaimed} rows re-claimed after the restart, ${repeats} repeated at the receiver (no 2xx had been recorded for them)`,
+    );
   });
 });

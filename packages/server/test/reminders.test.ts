@@ -15,11 +15,18 @@ import { admin, browserPushKeys, plugin, Receiver } from './reminder-helpers.js'
 import { Viewer } from './realtime-helpers.js';
 
 const ENV = {
-  ZHIBO_REMINDER_RATE: '1000', ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_REMINDER_BACKOFF_MS: '1000', ZHIBO_REMINDER_MAX_ATTEMPTS: '3',
+  ZHIBO_REMINDER_RATE: '1000',
+  ZHIBO_REMINDER_POLL_MS: '50',
+  ZHIBO_REMINDER_BACKOFF_MS: '1000',
+  ZHIBO_REMINDER_MAX_ATTEMPTS: '3',
   // generous: the receivers share this process with the server on a busy machine (the failure test uses 400 ms)
-  ZHIBO_REMINDER_TIMEOUT_MS: '5000', ZHIBO_REMINDER_LEASE_MS: '15000', ZHIBO_PUSH_ALLOW_HTTP: '1',
+  ZHIBO_REMINDER_TIMEOUT_MS: '5000',
+  ZHIBO_REMINDER_LEASE_MS: '15000',
+  ZHIBO_PUSH_ALLOW_HTTP: '1',
   // the webhook receiver and the push service run on loopback (refused unless allowed; docs/security.md)
-  ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32', ZHIBO_PUSH_SERVICES: '127.0.0.1', ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000',
+  ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32',
+  ZHIBO_PUSH_SERVICES: '127.0.0.1',
+  ZHIBO_SUBSCRIBE_PER_IP_PER_MIN: '100000',
 };
 
 describe.each(testDbKinds())('reminders on %s', (kind) => {
@@ -34,7 +41,12 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     return rows.length > 0 && rows.every(pred);
   };
   const attemptsLogged = async (roomId: number) =>
-    (await t.z.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reminder_attempts a JOIN reminder_outbox o ON o.id = a.outbox_id WHERE o.room_id = $1', [roomId]))[0]!.n;
+    (
+      await t.z.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM reminder_attempts a JOIN reminder_outbox o ON o.id = a.outbox_id WHERE o.room_id = $1',
+        [roomId],
+      )
+    )[0]!.n;
   const go = (roomId: number, cause: TransitionCause) => t.z.services.rooms.apply(roomId, cause, 'test');
   const setReminders = async (r: Record<string, unknown>) => {
     const res = await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: r });
@@ -63,10 +75,16 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     expect(await t.z.services.reminders.count(roomId)).toBe(2);
     const state = await plugin(t.url, 'viewer-aaaa1', 'GET', `/api/plugin/v1/subscription?room_id=${roomId}`);
     expect(state.json).toMatchObject({ subscribed: true, available: true, liveStatus: 102 });
-    expect((await plugin(t.url, 'viewer-aaaa1', 'POST', '/api/plugin/v1/unsubscribe', { room_id: roomId })).json).toEqual({ subscribed: false });
-    expect((await plugin(t.url, 'viewer-bbbb2', 'DELETE', `/api/plugin/v1/subscribe?room_id=${roomId}`)).json).toEqual({ subscribed: false });
+    expect((await plugin(t.url, 'viewer-aaaa1', 'POST', '/api/plugin/v1/unsubscribe', { room_id: roomId })).json).toEqual({
+      subscribed: false,
+    });
+    expect((await plugin(t.url, 'viewer-bbbb2', 'DELETE', `/api/plugin/v1/subscribe?room_id=${roomId}`)).json).toEqual({
+      subscribed: false,
+    });
     expect(await t.z.services.reminders.count(roomId)).toBe(0);
-    expect((await plugin(t.url, 'viewer-aaaa1', 'GET', `/api/plugin/v1/subscription?room_id=${roomId}`)).json).toMatchObject({ subscribed: false });
+    expect((await plugin(t.url, 'viewer-aaaa1', 'GET', `/api/plugin/v1/subscription?room_id=${roomId}`)).json).toMatchObject({
+      subscribed: false,
+    });
 
     // no identity, bad input
     const anon = await fetch(`${t.url}/api/plugin/v1/subscribe`, { method: 'POST', body: JSON.stringify({ room_id: roomId }) });
@@ -74,7 +92,14 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     expect(anon.headers.get('access-control-allow-origin')).toBe('*');
     expect((await plugin(t.url, 'viewer-aaaa1', 'POST', '/api/plugin/v1/subscribe', { room_id: 'x' })).status).toBe(400);
     expect((await plugin(t.url, 'viewer-aaaa1', 'POST', '/api/plugin/v1/subscribe', { room_id: 999999 })).status).toBe(404);
-    expect((await plugin(t.url, 'viewer-aaaa1', 'POST', '/api/plugin/v1/subscribe', { room_id: roomId, push_subscription: { endpoint: 'ftp://x' } })).status).toBe(400);
+    expect(
+      (
+        await plugin(t.url, 'viewer-aaaa1', 'POST', '/api/plugin/v1/subscribe', {
+          room_id: roomId,
+          push_subscription: { endpoint: 'ftp://x' },
+        })
+      ).status,
+    ).toBe(400);
 
     // live, ended, banned, expired: 409 not_subscribable naming the status
     await go(roomId, TransitionCause.PublishStarted);
@@ -90,7 +115,10 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     const expired = await m.room();
     await go(expired, TransitionCause.PlanExpired);
     expect((await plugin(t.url, 'viewer-cccc3', 'POST', '/api/plugin/v1/subscribe', { room_id: expired })).json.errmsg).toMatch(/107/);
-    expect((await plugin(t.url, 'viewer-cccc3', 'GET', `/api/plugin/v1/subscription?room_id=${expired}`)).json).toMatchObject({ available: false, liveStatus: 107 });
+    expect((await plugin(t.url, 'viewer-cccc3', 'GET', `/api/plugin/v1/subscription?room_id=${expired}`)).json).toMatchObject({
+      available: false,
+      liveStatus: 107,
+    });
   });
 
   it('S-SUB-3: three viewers, webhook + Web Push + in-page: exactly one reminder each; 101 → 106 → 101 and the end send nothing more', async () => {
@@ -98,7 +126,10 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     const roomId = await m.room();
     const viewers = ['viewer-0001', 'viewer-0002', 'viewer-0003'];
     for (const [i, v] of viewers.entries()) {
-      const r = await plugin(t.url, v, 'POST', '/api/plugin/v1/subscribe', { room_id: roomId, push_subscription: browserPushKeys(`${push.url}/push/${i}`).subscription });
+      const r = await plugin(t.url, v, 'POST', '/api/plugin/v1/subscribe', {
+        room_id: roomId,
+        push_subscription: browserPushKeys(`${push.url}/push/${i}`).subscription,
+      });
       expect(r.status).toBe(200);
     }
     const inPage: string[] = [];
@@ -106,7 +137,9 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
 
     const r = await go(roomId, TransitionCause.PublishStarted);
     expect(r.kind).toBe('changed');
-    await waitUntil(() => hook.requests.length === 3 && push.requests.length === 3 && inPage.length === 3, { what: 'three reminders on each channel' });
+    await waitUntil(() => hook.requests.length === 3 && push.requests.length === 3 && inPage.length === 3, {
+      what: 'three reminders on each channel',
+    });
     await waitUntil(async () => all(roomId, (d) => d.state === 'sent'), { what: 'all recorded as sent' });
 
     // The webhook: signed with the app's key, one per viewer, each with its own idempotency key.
@@ -134,7 +167,11 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     expect(hook.requests).toHaveLength(3);
     expect(push.requests).toHaveLength(3);
     const summary = await admin(t.url, t.z.services.adminToken, 'GET', `/rooms/${roomId}/reminders`);
-    expect(summary.json).toEqual({ roomId, subscriptions: 3, deliveries: { inpage: { sent: 3 }, webhook: { sent: 3 }, webpush: { sent: 3 } } });
+    expect(summary.json).toEqual({
+      roomId,
+      subscriptions: 3,
+      deliveries: { inpage: { sent: 3 }, webhook: { sent: 3 }, webpush: { sent: 3 } },
+    });
   });
 
   it('S-SUB-3 in-page: a viewer with the merchant site open gets the reminder over the site WebSocket', async () => {
@@ -215,13 +252,23 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     await setReminders({ webpush: true, inPage: false });
     const roomId = await m.room();
     push.behaviour = (r) => (r.path === '/push/gone' ? 410 : r.path === '/push/unknown' ? 404 : 201);
-    for (const [v, p] of [['viewer-gone1', 'gone'], ['viewer-404x', 'unknown'], ['viewer-okay', 'ok']] as const)
-      await plugin(t.url, v, 'POST', '/api/plugin/v1/subscribe', { room_id: roomId, push_subscription: browserPushKeys(`${push.url}/push/${p}`).subscription });
+    for (const [v, p] of [
+      ['viewer-gone1', 'gone'],
+      ['viewer-404x', 'unknown'],
+      ['viewer-okay', 'ok'],
+    ] as const)
+      await plugin(t.url, v, 'POST', '/api/plugin/v1/subscribe', {
+        room_id: roomId,
+        push_subscription: browserPushKeys(`${push.url}/push/${p}`).subscription,
+      });
     await go(roomId, TransitionCause.PublishStarted);
     await waitUntil(async () => all(roomId, (d) => d.state !== 'pending'), { what: 'all settled' });
     const states = (await outbox(roomId)).map((d) => d.state).sort();
     expect(states).toEqual(['gone', 'gone', 'sent']);
-    const left = await t.z.db.query<{ push_endpoint: string | null }>('SELECT push_endpoint FROM subscriptions WHERE room_id = $1 ORDER BY id', [roomId]);
+    const left = await t.z.db.query<{ push_endpoint: string | null }>(
+      'SELECT push_endpoint FROM subscriptions WHERE room_id = $1 ORDER BY id',
+      [roomId],
+    );
     expect(left.map((s) => s.push_endpoint)).toEqual([null, null, `${push.url}/push/ok`]);
     expect(push.requests).toHaveLength(3);
   });
@@ -258,37 +305,53 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     const results = [...early, ...(await Promise.all([...racing, ...late]))];
     expect((await live).kind).toBe('changed');
     expect(results.slice(0, 10).every((r) => r.status === 200)).toBe(true);
-    const accepted = new Set(devices.filter((_, i) => results[i]!.status === 200).map((d) => t.z.services.identity.openid(m.appid, { kind: 'device', id: d })));
+    const accepted = new Set(
+      devices.filter((_, i) => results[i]!.status === 200).map((d) => t.z.services.identity.openid(m.appid, { kind: 'device', id: d })),
+    );
     expect(results.every((r) => r.status === 200 || r.json.errcode === 'not_subscribable')).toBe(true);
-    await waitUntil(async () => (await all(roomId, (d) => d.state === 'sent')) && hook.requests.length === accepted.size, { what: 'every accepted subscription reminded' });
+    await waitUntil(async () => (await all(roomId, (d) => d.state === 'sent')) && hook.requests.length === accepted.size, {
+      what: 'every accepted subscription reminded',
+    });
     expect(new Set(hook.json<ReminderWebhookBody>().map((b) => b.openid))).toEqual(accepted);
     expect(await t.z.services.reminders.count(roomId)).toBe(accepted.size);
   });
 
   // PostgreSQL only (PGlite is one process's embedded database): defined only there, so no test is reported skipped.
-  if (kind === 'postgres') it('two server processes on one PostgreSQL share the outbox (FOR UPDATE SKIP LOCKED): each reminder sent once', async () => {
-    await setReminders({ webhookUrl: `${hook.url}/hook`, webpush: false, inPage: false });
-    const roomId = await m.room();
-    expect(await t.z.services.reminders.bulkSubscribe(roomId, Array.from({ length: 400 }, (_, i) => `o-shared-${i}`))).toBe(400);
-    const other = await startServer(kind, { env: ENV, clock: t.clock, reuse: { dataDir: mkdtempSync(join(tmpdir(), 'zhibo-test-')), databaseUrl: t.databaseUrl } });
-    try {
-      await go(roomId, TransitionCause.PublishStarted);
-      other.z.services.reminderWorker.kick();
-      await waitUntil(async () => all(roomId, (d) => d.state === 'sent'), { timeoutMs: 30_000, what: '400 sent' });
-      const keys = hook.requests.map((r) => String(r.headers['x-zhibo-idempotency-key']));
-      expect(keys).toHaveLength(400);
-      expect(new Set(keys).size).toBe(400);
-      // never claimed twice: one attempt each
-      expect((await outbox(roomId)).every((d) => d.attempts === 1)).toBe(true);
-    } finally {
-      await other.cleanup();
-    }
-  });
+  if (kind === 'postgres')
+    it('two server processes on one PostgreSQL share the outbox (FOR UPDATE SKIP LOCKED): each reminder sent once', async () => {
+      await setReminders({ webhookUrl: `${hook.url}/hook`, webpush: false, inPage: false });
+      const roomId = await m.room();
+      expect(
+        await t.z.services.reminders.bulkSubscribe(
+          roomId,
+          Array.from({ length: 400 }, (_, i) => `o-shared-${i}`),
+        ),
+      ).toBe(400);
+      const other = await startServer(kind, {
+        env: ENV,
+        clock: t.clock,
+        reuse: { dataDir: mkdtempSync(join(tmpdir(), 'zhibo-test-')), databaseUrl: t.databaseUrl },
+      });
+      try {
+        await go(roomId, TransitionCause.PublishStarted);
+        other.z.services.reminderWorker.kick();
+        await waitUntil(async () => all(roomId, (d) => d.state === 'sent'), { timeoutMs: 30_000, what: '400 sent' });
+        const keys = hook.requests.map((r) => String(r.headers['x-zhibo-idempotency-key']));
+        expect(keys).toHaveLength(400);
+        expect(new Set(keys).size).toBe(400);
+        // never claimed twice: one attempt each
+        expect((await outbox(roomId)).every((d) => d.attempts === 1)).toBe(true);
+      } finally {
+        await other.cleanup();
+      }
+    });
 
   it('settings are validated; the VAPID public key is per app and only when Web Push is on', async () => {
     const bad = await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: { webhookUrl: 'not a url' } });
     expect(bad.status).toBe(400);
-    expect((await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: { webpush: 'yes' } })).status).toBe(400);
+    expect(
+      (await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: { webpush: 'yes' } })).status,
+    ).toBe(400);
     expect((await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: { nope: 1 } })).status).toBe(400);
     expect((await admin(t.url, t.z.services.adminToken, 'PUT', '/apps/wxnope/settings', { reminders: {} })).status).toBe(404);
     const roomId = await m.room();
@@ -297,12 +360,17 @@ describe.each(testDbKinds())('reminders on %s', (kind) => {
     expect((await plugin(t.url, 'viewer-key1', 'GET', `/api/plugin/v1/vapid-public-key?room_id=${roomId}`)).json).toEqual(k1.json);
     const other = await merchant(t);
     const otherRoom = await other.room();
-    expect((await plugin(t.url, 'viewer-key1', 'GET', `/api/plugin/v1/vapid-public-key?room_id=${otherRoom}`)).json.publicKey).not.toBe(k1.json.publicKey);
+    expect((await plugin(t.url, 'viewer-key1', 'GET', `/api/plugin/v1/vapid-public-key?room_id=${otherRoom}`)).json.publicKey).not.toBe(
+      k1.json.publicKey,
+    );
     await setReminders({ webpush: false });
     const off = await plugin(t.url, 'viewer-key1', 'GET', `/api/plugin/v1/vapid-public-key?room_id=${roomId}`);
     expect(off.status).toBe(404);
     expect(off.json.errcode).toBe('webpush_off');
-    const app = await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, { reminders: { inPage: false }, homeUrl: 'https://shop.example.com/' });
+    const app = await admin(t.url, t.z.services.adminToken, 'PUT', `/apps/${m.appid}/settings`, {
+      reminders: { inPage: false },
+      homeUrl: 'https://shop.example.com/',
+    });
     expect(app.json.settings).toMatchObject({ homeUrl: 'https://shop.example.com/', reminders: { webpush: false, inPage: false } });
   });
 });

@@ -13,7 +13,10 @@ const tl = timelineOf([
 
 describe('the one timeline of a live', () => {
   it('timelineOf: segments in clock order, each after the one before', () => {
-    expect(tl.map((s) => [s.sessionId, s.offsetSec])).toEqual([['a', 0], ['b', 10]]);
+    expect(tl.map((s) => [s.sessionId, s.offsetSec])).toEqual([
+      ['a', 0],
+      ['b', 10],
+    ]);
     expect(totalSec(tl)).toBe(30);
   });
 
@@ -31,19 +34,34 @@ describe('the one timeline of a live', () => {
   });
 
   it('markersFrom: a present runs to the next one, a stop or the end; repeats continue it; a mis-tap under a second is dropped', () => {
-    const m = markersFrom([
-      { at: T0 + 2000, goodsId: 1 }, { at: T0 + 4000, goodsId: 1 }, { at: T0 + 6000, goodsId: 2 }, { at: T0 + 6500, goodsId: 3 },
-      { at: T0 + 9000, goodsId: null }, { at: T0 + 16_000, goodsId: 1 },
-    ], tl);
-    expect(m).toEqual([{ goodsId: 1, start: 2, end: 6 }, { goodsId: 3, start: 6.5, end: 9 }, { goodsId: 1, start: 11, end: 30 }]);
+    const m = markersFrom(
+      [
+        { at: T0 + 2000, goodsId: 1 },
+        { at: T0 + 4000, goodsId: 1 },
+        { at: T0 + 6000, goodsId: 2 },
+        { at: T0 + 6500, goodsId: 3 },
+        { at: T0 + 9000, goodsId: null },
+        { at: T0 + 16_000, goodsId: 1 },
+      ],
+      tl,
+    );
+    expect(m).toEqual([
+      { goodsId: 1, start: 2, end: 6 },
+      { goodsId: 3, start: 6.5, end: 9 },
+      { goodsId: 1, start: 11, end: 30 },
+    ]);
     expect(markersFrom([{ at: T0 + 50_000, goodsId: 1 }], tl)).toEqual([]);
   });
 });
 
 describe('attribution along the share chain', () => {
   const g = new ShareGraph([
-    { sharer: 'A', viewer: 'B', at: 1 }, { sharer: 'B', viewer: 'C', at: 2 }, { sharer: 'A', viewer: 'D', at: 3 }, { sharer: 'C', viewer: 'D', at: 4 },
-    { sharer: 'D', viewer: 'A', at: 5 }, { sharer: 'E', viewer: 'E', at: 6 },
+    { sharer: 'A', viewer: 'B', at: 1 },
+    { sharer: 'B', viewer: 'C', at: 2 },
+    { sharer: 'A', viewer: 'D', at: 3 },
+    { sharer: 'C', viewer: 'D', at: 4 },
+    { sharer: 'D', viewer: 'A', at: 5 },
+    { sharer: 'E', viewer: 'E', at: 6 },
   ]);
 
   it('touches: last = the share the goods page got, first = who first brought the buyer, the chain up to the first sharer', () => {

@@ -12,7 +12,8 @@ import type { PluginReplayResponse } from '@zhibo/protocol';
 import { CLI, ffprobe, pushTestStream, startServerProcess, type Pusher, type ServerProcess, waitUntil, WxApi } from '@zhibo/testkit';
 import { png } from './helpers.js';
 
-const status = async (base: string, roomId: number) => ((await (await fetch(`${base}/api/plugin/v1/status?room_id=${roomId}`)).json()) as { liveStatus: number }).liveStatus;
+const status = async (base: string, roomId: number) =>
+  ((await (await fetch(`${base}/api/plugin/v1/status?room_id=${roomId}`)).json()) as { liveStatus: number }).liveStatus;
 
 describe('a replay across a SIGKILL (real server process, real ffmpeg)', () => {
   let srv: ServerProcess | undefined;
@@ -27,14 +28,33 @@ describe('a replay across a SIGKILL (real server process, real ffmpeg)', () => {
   it('a present before the crash is a marker of the one replay built after the restart and the end', { timeout: 120_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'zhibo-replay-crash-'));
     srv = await startServerProcess(dir, { ZHIBO_STALL_TIMEOUT_MS: '2000' });
-    const { appid, appsecret } = JSON.parse(execFileSync(process.execPath, [CLI, 'app', 'create', '--name', 'Crash shop', '--data', dir], { encoding: 'utf8' })) as { appid: string; appsecret: string };
+    const { appid, appsecret } = JSON.parse(
+      execFileSync(process.execPath, [CLI, 'app', 'create', '--name', 'Crash shop', '--data', dir], { encoding: 'utf8' }),
+    ) as { appid: string; appsecret: string };
     let api = new WxApi(srv.http);
     let token = await api.token(appid, appsecret);
     const media = (await api.upload(token, png())).media_id as string;
     const now = Math.floor(Date.now() / 1000);
-    const { roomId } = await api.post('/wxaapi/broadcast/room/create', { name: '崩溃回放测试', coverImg: media, shareImg: media, anchorName: '主播', startTime: now + 600, endTime: now + 4200, type: 1, screenType: 0 }, { access_token: token });
+    const { roomId } = await api.post(
+      '/wxaapi/broadcast/room/create',
+      {
+        name: '崩溃回放测试',
+        coverImg: media,
+        shareImg: media,
+        anchorName: '主播',
+        startTime: now + 600,
+        endTime: now + 4200,
+        type: 1,
+        screenType: 0,
+      },
+      { access_token: token },
+    );
     const room = roomId as number;
-    const { goodsId } = await api.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: media, name: '岩茶', priceType: 1, price: 58, url: 'pages/goods/detail?id=1' } }, { access_token: token });
+    const { goodsId } = await api.post(
+      '/wxaapi/broadcast/goods/add',
+      { goodsInfo: { coverImgUrl: media, name: '岩茶', priceType: 1, price: 58, url: 'pages/goods/detail?id=1' } },
+      { access_token: token },
+    );
     expect((await api.post('/wxaapi/broadcast/room/addgoods', { ids: [goodsId], roomId: room }, { access_token: token })).errcode).toBe(0);
     const { pushAddr } = await api.get('/wxaapi/broadcast/room/getpushurl', { roomId: room, access_token: token });
 
@@ -57,13 +77,20 @@ describe('a replay across a SIGKILL (real server process, real ffmpeg)', () => {
     await waitUntil(() => Date.now() >= back + 3000, { timeoutMs: 6000, intervalMs: 20, what: '3 s more' });
     execFileSync(process.execPath, [CLI, 'room', 'end', String(room), '--data', dir], { encoding: 'utf8' });
 
-    const replay = await waitUntil(async () => {
-      const r = (await (await fetch(`${srv!.http}/api/plugin/v1/replay?room_id=${room}`)).json()) as PluginReplayResponse;
-      return r.state === 'ready' && r.markers.every((m) => m.clip_url) ? r : undefined;
-    }, { timeoutMs: 60_000, what: 'the replay built after the restart' });
+    const replay = await waitUntil(
+      async () => {
+        const r = (await (await fetch(`${srv!.http}/api/plugin/v1/replay?room_id=${room}`)).json()) as PluginReplayResponse;
+        return r.state === 'ready' && r.markers.every((m) => m.clip_url) ? r : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the replay built after the restart' },
+    );
     api = new WxApi(srv.http);
     token = await api.token(appid, appsecret);
-    const segs = await api.post('/wxa/business/getliveinfo', { action: 'get_replay', room_id: room, start: 0, limit: 10 }, { access_token: token });
+    const segs = await api.post(
+      '/wxa/business/getliveinfo',
+      { action: 'get_replay', room_id: room, start: 0, limit: 10 },
+      { access_token: token },
+    );
     expect(segs.total).toBe(2);
     const [s1, s2] = await Promise.all((segs.live_replay as Array<{ media_url: string }>).map((s) => ffprobe(s.media_url)));
     expect(Math.abs((await ffprobe(replay.media_url!)).durationSec - (s1!.durationSec + s2!.durationSec))).toBeLessThan(0.5);
@@ -71,6 +98,8 @@ describe('a replay across a SIGKILL (real server process, real ffmpeg)', () => {
     expect(replay.markers.map((m) => m.goods_id)).toEqual([goodsId]);
     expect(Math.abs(replay.markers[0]!.start - 1.5)).toBeLessThanOrEqual(1);
     expect(Math.abs(replay.markers[0]!.end - replay.duration_sec!)).toBeLessThan(0.01);
-    expect((await api.post('/wxaapi/broadcast/goods/getVideo', { roomId: room, goodsId }, { access_token: token })).url).toBe(replay.markers[0]!.clip_url);
+    expect((await api.post('/wxaapi/broadcast/goods/getVideo', { roomId: room, goodsId }, { access_token: token })).url).toBe(
+      replay.markers[0]!.clip_url,
+    );
   });
 });

@@ -28,7 +28,7 @@ describe('room page: follow the merchant', () => {
     await page.waitForSelector('[data-testid=follow][aria-pressed=true]');
     expect(await page.textContent('[data-testid=follow]')).toBe('已关注');
     await shot(page, 'room-page-following');
-    const followers = async () => ((await m.post('/wxa/business/get_wxa_followers', {})).followers as Array<{ room_id: number }>);
+    const followers = async () => (await m.post('/wxa/business/get_wxa_followers', {})).followers as Array<{ room_id: number }>;
     expect(await followers()).toEqual([expect.objectContaining({ room_id: roomId, room_status: 102 })]);
     await page.reload();
     await page.waitForSelector('[data-testid=follow][aria-pressed=true]');

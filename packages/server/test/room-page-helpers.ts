@@ -48,17 +48,21 @@ export async function fixtureShop(zhibo: string): Promise<{ url: string; hits: U
       return res.end(`<!doctype html><meta charset="utf-8"><title>merchant</title>${sdkTag}
 <a id="plugin-link" href="${link}">watch</a> <navigator id="nav" url="${link}&type=9">watch (navigator)</navigator>`);
     }
-    res.end(`<!doctype html><meta charset="utf-8"><title>goods</title>${sdkTag}<h1 id="page">${u.pathname.replace(/[<>&]/g, '')}</h1><zhibo-back-to-live inline></zhibo-back-to-live>`);
+    res.end(
+      `<!doctype html><meta charset="utf-8"><title>goods</title>${sdkTag}<h1 id="page">${u.pathname.replace(/[<>&]/g, '')}</h1><zhibo-back-to-live inline></zhibo-back-to-live>`,
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`, hits,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -18,10 +18,11 @@ declare global {
 }
 
 /** Seconds buffered ahead of the playhead, read from the page's <video>. */
-const ahead = (p: Page) => p.evaluate(() => {
-  const v = document.querySelector('video')!;
-  return v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : -1;
-});
+const ahead = (p: Page) =>
+  p.evaluate(() => {
+    const v = document.querySelector('video')!;
+    return v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : -1;
+  });
 
 describe('the room page plays FLV at the live edge', () => {
   let t: TestServer;
@@ -37,7 +38,10 @@ describe('the room page plays FLV at the live edge', () => {
     roomId = fx.roomId;
     const pushAddr = (await t.api.get('/wxaapi/broadcast/room/getpushurl', { roomId, access_token: fx.m.token })).pushAddr as string;
     pusher = pushTestStream(pushAddr, { gopSeconds: 10 });
-    await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: 'the room live' });
+    await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, {
+      timeoutMs: 20_000,
+      what: 'the room live',
+    });
     b = await launchBrowser();
     ctx = await b.context('desktop');
   });
@@ -50,13 +54,19 @@ describe('the room page plays FLV at the live edge', () => {
 
   it('joining 3 s into a 10 s GOP: the page jumps to the live edge and keeps ≤ 1 s buffered ahead', async () => {
     // ~68 tags a second (25 fps video + 43 AAC frames): ≥ 200 tags in the GOP cache is ≥ 3 s behind the edge.
-    await waitUntil(() => (t.z.services.media.hub(String(roomId))?.stats().gopTags ?? 0) >= 200, { timeoutMs: 20_000, what: 'a GOP cache 3 s deep' });
+    await waitUntil(() => (t.z.services.media.hub(String(roomId))?.stats().gopTags ?? 0) >= 200, {
+      timeoutMs: 20_000,
+      what: 'a GOP cache 3 s deep',
+    });
     page = await openRoom(ctx, `${t.url}/room/?room_id=${roomId}`);
     await page.waitForFunction(() => (window.__zhiboRoom?.debug().currentTime ?? 0) > 0.2, undefined, { timeout: 30_000 });
-    await waitUntil(async () => {
-      const a = await ahead(page);
-      return a >= 0 && a <= 1.0;
-    }, { timeoutMs: 10_000, what: 'at most 1 s buffered ahead' });
+    await waitUntil(
+      async () => {
+        const a = await ahead(page);
+        return a >= 0 && a <= 1.0;
+      },
+      { timeoutMs: 10_000, what: 'at most 1 s buffered ahead' },
+    );
     const d = await page.evaluate(() => window.__zhiboRoom!.debug());
     expect(d.tech).toBe('flv');
     expect(d.latency!.jumps).toBeGreaterThanOrEqual(1);
@@ -78,10 +88,13 @@ describe('the room page plays FLV at the live edge', () => {
     });
     await waitUntil(async () => (await ahead(page)) >= 1.7, { timeoutMs: 10_000, what: 'a backlog of 1.7 s' });
     await page.evaluate(() => document.querySelector('video')!.play());
-    await waitUntil(async () => {
-      const a = await ahead(page);
-      return a >= 0 && a <= 0.9;
-    }, { timeoutMs: 40_000, intervalMs: 250, what: 'back to ≤ 0.9 s buffered ahead' });
+    await waitUntil(
+      async () => {
+        const a = await ahead(page);
+        return a >= 0 && a <= 0.9;
+      },
+      { timeoutMs: 40_000, intervalMs: 250, what: 'back to ≤ 0.9 s buffered ahead' },
+    );
     const seen = await page.evaluate(() => window.__seen!);
     expect(seen.seeks).toBe(0);
     expect(seen.maxRate).toBeGreaterThan(1);

@@ -34,7 +34,12 @@ describe('the room page across a server restart', () => {
   let z: Zhibo | undefined;
   let b: TestBrowser | undefined;
   const boot = async (port: number) => {
-    z = await createZhibo(loadConfig({}, { http: `127.0.0.1:${port}`, rtmp: '127.0.0.1:0', dataDir }), { clock, log: silentLog, runTimers: false, buildDir: await testBundles() });
+    z = await createZhibo(loadConfig({}, { http: `127.0.0.1:${port}`, rtmp: '127.0.0.1:0', dataDir }), {
+      clock,
+      log: silentLog,
+      runTimers: false,
+      buildDir: await testBundles(),
+    });
     const urls = await z.listen();
     return { z, url: urls.http };
   };
@@ -62,7 +67,9 @@ describe('the room page across a server restart', () => {
     await page.waitForFunction(() => window.__zhiboRoom?.debug().channel === 'open', undefined, { timeout: 30_000 });
     await page.waitForSelector('.zb-conn', { state: 'hidden' });
     await second.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '101', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '101', undefined, {
+      timeout: 10_000,
+    });
 
     // a socket that dies without a close frame (network loss): 1006 in the page, reconnect, pushes again
     const members = [...(second.z.services.realtime.channels.get(roomId)?.members ?? [])];
@@ -71,7 +78,9 @@ describe('the room page across a server restart', () => {
     await page.waitForFunction(() => window.__zhiboRoom?.debug().channel !== 'open', undefined, { timeout: 10_000 });
     await page.waitForFunction(() => window.__zhiboRoom?.debug().channel === 'open', undefined, { timeout: 30_000 });
     await second.z.services.rooms.apply(roomId, TransitionCause.Paused, 'test');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '105', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '105', undefined, {
+      timeout: 10_000,
+    });
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7); // never reloaded
     await ctx.close();
   });

@@ -40,7 +40,9 @@ describe('the room page plays the live stream', () => {
     const page = await openRoom(ctx, `${t.url}/room/?room_id=${roomId}`);
     await page.waitForSelector('[data-testid=countdown]');
     pusher = pushTestStream(pushAddr);
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '101', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '101', undefined, {
+      timeout: 20_000,
+    });
     const d = await playing(page);
     expect(d.tech).toBe('flv');
     expect(await page.isVisible('.zb-unmute')).toBe(true); // autoplay muted, tap to unmute
@@ -48,10 +50,15 @@ describe('the room page plays the live stream', () => {
     expect(await page.evaluate(() => document.querySelector('video')!.muted)).toBe(false);
 
     await pusher.stop();
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '106', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === '106', undefined, {
+      timeout: 20_000,
+    });
     expect(await page.textContent('.zb-overlay')).toContain('正在重新连接');
     pusher = pushTestStream(pushAddr);
-    await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: 'the room live again' });
+    await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, {
+      timeoutMs: 20_000,
+      what: 'the room live again',
+    });
     const before = (await page.evaluate(() => window.__zhiboRoom!.debug())).currentTime;
     await playing(page, before + 1.5);
     expect(await page.isHidden('.zb-overlay')).toBe(true);
@@ -60,7 +67,10 @@ describe('the room page plays the live stream', () => {
 
   it('S-PLAYER-2: WS-FLV and hls.js play the same room when chosen', async () => {
     if (!pusher || pusher.proc.exitCode !== null) pusher = pushTestStream(pushAddr);
-    await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, { timeoutMs: 20_000, what: 'the room live' });
+    await waitUntil(() => t.z.services.rooms.cachedStatus(roomId)?.status === LiveStatus.Live, {
+      timeoutMs: 20_000,
+      what: 'the room live',
+    });
     const ctx = await b.context('desktop');
     for (const tech of ['wsflv', 'hls.js'] as const) {
       const page = await openRoom(ctx, `${t.url}/room/?room_id=${roomId}&player=${tech}`);

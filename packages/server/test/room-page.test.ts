@@ -10,7 +10,8 @@ import { startServer, type TestServer } from './helpers.js';
 import { fixtureShop, launchBrowser, openRoom, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
 const statusOf = (p: Page) => p.evaluate(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.status ?? '');
-const waitStatus = (p: Page, s: number) => p.waitForFunction((want) => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === String(want), s, { timeout: 10_000 });
+const waitStatus = (p: Page, s: number) =>
+  p.waitForFunction((want) => document.querySelector<HTMLElement>('.zb-room')?.dataset.status === String(want), s, { timeout: 10_000 });
 const waitOpen = (p: Page) => p.waitForFunction(() => window.__zhiboRoom?.debug().channel === 'open', undefined, { timeout: 15_000 });
 const debug = (p: Page) => p.evaluate(() => window.__zhiboRoom!.debug());
 const chatTexts = (p: Page) => p.$$eval('.zb-chat .zb-msg:not(.zb-msg-sys) .zb-text', (els) => els.map((e) => e.textContent ?? ''));
@@ -56,7 +57,10 @@ describe('the room page in Chromium', () => {
     expect(await page.textContent('.zb-overlay')).toContain('正在重新连接');
     await apply(TransitionCause.PublishStarted, 101);
     // the replay is ready before the page asks for it
-    await t.z.db.query(`INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time) VALUES ($1, 'sess-ui-1', 'ready', 'x.flv', $2, $2, 75, $2, $3)`, [roomId, t.clock.now(), t.clock.now() + 365 * 86_400_000]);
+    await t.z.db.query(
+      `INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time) VALUES ($1, 'sess-ui-1', 'ready', 'x.flv', $2, $2, 75, $2, $3)`,
+      [roomId, t.clock.now(), t.clock.now() + 365 * 86_400_000],
+    );
     await apply(TransitionCause.AnchorEnded, 103);
     expect(await page.textContent('.zb-overlay')).toContain('直播已结束');
     await page.waitForSelector('.zb-replay-video');
@@ -82,7 +86,7 @@ describe('the room page in Chromium', () => {
     await ctx.close();
   });
 
-  it('S-PLAYER-2: two viewers see each other\'s comments (as text, never HTML) and likes; a muted viewer\'s comment reaches nobody', async () => {
+  it("S-PLAYER-2: two viewers see each other's comments (as text, never HTML) and likes; a muted viewer's comment reaches nobody", async () => {
     const { m, roomId } = await roomWithGoods(t);
     await t.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
     const [ca, cb] = [await b.context('phone'), await b.context('phone')];
@@ -124,7 +128,7 @@ describe('the room page in Chromium', () => {
     await cb.close();
   });
 
-  it('S-PARAMS, S-ENTRY-3, S-PLAYER-4, S-GOODS-BACK: a share link records the share chain; products and home open the merchant\'s pages with room_id, openid, share_openid, custom_params; back to live', async () => {
+  it("S-PARAMS, S-ENTRY-3, S-PLAYER-4, S-GOODS-BACK: a share link records the share chain; products and home open the merchant's pages with room_id, openid, share_openid, custom_params; back to live", async () => {
     const { m, roomId } = await roomWithGoods(t, { goodsBaseUrl: `${shop.url}/m/`, homeUrl: `${shop.url}/home` });
     await t.z.services.rooms.apply(roomId, TransitionCause.PublishStarted, 'test');
     const custom = '{"path":"pages/index/index","pid":1}';
@@ -133,36 +137,59 @@ describe('the room page in Chromium', () => {
     const sharer = await openRoom(ca, `${t.url}/room/?room_id=${roomId}&custom_params=${encodeURIComponent(custom)}`);
     await waitOpen(sharer);
     await sharer.click('.zb-share');
-    const shareUrl = await sharer.waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.lastShare).then((h) => h.jsonValue() as Promise<string>);
+    const shareUrl = await sharer
+      .waitForFunction(() => document.querySelector<HTMLElement>('.zb-room')?.dataset.lastShare)
+      .then((h) => h.jsonValue() as Promise<string>);
     const sharerOpenid = (await debug(sharer)).openid;
     const q = new URL(shareUrl).searchParams;
-    expect([q.get('room_id'), q.get('scene'), q.get('share_openid'), q.get('custom_params')]).toEqual([String(roomId), '1007', sharerOpenid, custom]);
+    expect([q.get('room_id'), q.get('scene'), q.get('share_openid'), q.get('custom_params')]).toEqual([
+      String(roomId),
+      '1007',
+      sharerOpenid,
+      custom,
+    ]);
 
     const cf = await b.context('phone');
     const friend = await openRoom(cf, shareUrl);
     await waitOpen(friend);
     const friendOpenid = (await debug(friend)).openid;
-    const stats = await waitUntil(async () => {
-      const s = await t.z.services.interaction.stats(m.appid, roomId);
-      return s.entries[EntryKind.Share1007] === 1 ? s : undefined;
-    }, { what: 'the share entry in the stats' });
+    const stats = await waitUntil(
+      async () => {
+        const s = await t.z.services.interaction.stats(m.appid, roomId);
+        return s.entries[EntryKind.Share1007] === 1 ? s : undefined;
+      },
+      { what: 'the share entry in the stats' },
+    );
     expect(stats.topSharers).toEqual([{ openid: sharerOpenid, viewers: 1 }]);
 
     // the goods sheet: tap the discounted product
     await friend.click('.zb-bag');
     await friend.waitForSelector('.zb-sheet[data-open=true]');
-    expect(await friend.$$eval('.zb-goods .zb-price', (els) => els.map((e) => e.textContent))).toEqual(['¥11.00', '¥39.00–¥59.90', '¥129.00¥199.00']);
+    expect(await friend.$$eval('.zb-goods .zb-price', (els) => els.map((e) => e.textContent))).toEqual([
+      '¥11.00',
+      '¥39.00–¥59.90',
+      '¥129.00¥199.00',
+    ]);
     await friend.click('.zb-goods:nth-child(3)');
     await friend.waitForURL(`${shop.url}/m/**`);
     const goods = new URL(friend.url());
     expect(goods.pathname).toBe('/m/pages/goods/detail');
-    expect(Object.fromEntries(goods.searchParams)).toMatchObject({ id: '3', room_id: String(roomId), openid: friendOpenid, share_openid: sharerOpenid, custom_params: custom });
+    expect(Object.fromEntries(goods.searchParams)).toMatchObject({
+      id: '3',
+      room_id: String(roomId),
+      openid: friendOpenid,
+      share_openid: sharerOpenid,
+      custom_params: custom,
+    });
     expect(shop.hits.some((h) => h.pathname === '/m/pages/goods/detail' && h.searchParams.get('share_openid') === sharerOpenid)).toBe(true);
     // the tap was counted for the console's numbers (goods taps per product, issue 5)
-    const taps = await waitUntil(async () => {
-      const rows = await t.z.db.query<{ openid: string }>('SELECT openid FROM goods_taps WHERE room_id = $1', [roomId]);
-      return rows.length ? rows : undefined;
-    }, { what: 'the goods tap beacon' });
+    const taps = await waitUntil(
+      async () => {
+        const rows = await t.z.db.query<{ openid: string }>('SELECT openid FROM goods_taps WHERE room_id = $1', [roomId]);
+        return rows.length ? rows : undefined;
+      },
+      { what: 'the goods tap beacon' },
+    );
     expect(taps).toEqual([{ openid: friendOpenid }]);
     // S-GOODS-BACK: history.back() to the room it came from
     await friend.waitForSelector('zhibo-back-to-live >> a');
@@ -175,12 +202,17 @@ describe('the room page in Chromium', () => {
     await sharer.click('.zb-home');
     await sharer.waitForURL(`${shop.url}/home**`);
     const home = new URL(sharer.url());
-    expect(Object.fromEntries(home.searchParams)).toEqual({ room_id: String(roomId), openid: sharerOpenid, custom_params: custom, zb_back: '1' }); // zb_back: the SDK's own mark (back to live)
+    expect(Object.fromEntries(home.searchParams)).toEqual({
+      room_id: String(roomId),
+      openid: sharerOpenid,
+      custom_params: custom,
+      zb_back: '1',
+    }); // zb_back: the SDK's own mark (back to live)
     await ca.close();
     await cf.close();
   });
 
-  it('S-API-PLUGIN, S-PLAYER-1: the script-tag SDK on a merchant page: the seed\'s shapes, one status request a minute, plugin links reach the room page', async () => {
+  it("S-API-PLUGIN, S-PLAYER-1: the script-tag SDK on a merchant page: the seed's shapes, one status request a minute, plugin links reach the room page", async () => {
     const { roomId } = await roomWithGoods(t);
     const ctx = await b.context('desktop');
     await ctx.addInitScript(() => {
@@ -196,7 +228,9 @@ describe('the room page in Chromium', () => {
     await page.goto(`${shop.url}/sdk-page?link_room=${roomId}`);
     await page.waitForFunction(() => !!window.zhibo);
     const r = await page.evaluate(async (id) => {
-      const plugin = (window as unknown as { requirePlugin: (n: string) => import('@zhibo/sdk').LivePlayerPlugin }).requirePlugin('live-player-plugin');
+      const plugin = (window as unknown as { requirePlugin: (n: string) => import('@zhibo/sdk').LivePlayerPlugin }).requirePlugin(
+        'live-player-plugin',
+      );
       const first = await plugin.getLiveStatus({ room_id: id });
       for (let i = 0; i < 10; i++) await plugin.getLiveStatus({ room_id: id });
       await Promise.all(Array.from({ length: 5 }, () => plugin.getLiveStatus({ room_id: id })));
@@ -212,18 +246,36 @@ describe('the room page in Chromium', () => {
 
     // getShareParams on a page opened from a share card: the real share link passes, a forged share_openid is refused
     const link = await page.evaluate(async (id) => {
-      const res = await fetch(`${window.zhibo!.client.server}/api/plugin/v1/share-link?room_id=${id}`, { headers: window.zhibo!.client.identityHeaders() });
+      const res = await fetch(`${window.zhibo!.client.server}/api/plugin/v1/share-link?room_id=${id}`, {
+        headers: window.zhibo!.client.identityHeaders(),
+      });
       return (await res.json()) as { share_openid: string; share_sig: string };
     }, roomId);
-    const params = await page.evaluate(([id, so, sig]) => window.zhibo!.requirePlugin('live-player-plugin').getShareParams(`room_id=${id}&share_openid=${so}&share_sig=${sig}&custom_params=%7B%22pid%22%3A1%7D`), [roomId, link.share_openid, link.share_sig] as const);
+    const params = await page.evaluate(
+      ([id, so, sig]) =>
+        window
+          .zhibo!.requirePlugin('live-player-plugin')
+          .getShareParams(`room_id=${id}&share_openid=${so}&share_sig=${sig}&custom_params=%7B%22pid%22%3A1%7D`),
+      [roomId, link.share_openid, link.share_sig] as const,
+    );
     expect(params).toEqual({ room_id: roomId, openid: r.openid.openid, share_openid: link.share_openid, custom_params: { pid: 1 } });
-    const forged = await page.evaluate(([id, sig]) => window.zhibo!.requirePlugin('live-player-plugin').getShareParams(`room_id=${id}&share_openid=o${'B'.repeat(27)}&share_sig=${sig}`).catch((e: unknown) => e), [roomId, link.share_sig] as const);
+    const forged = await page.evaluate(
+      ([id, sig]) =>
+        window
+          .zhibo!.requirePlugin('live-player-plugin')
+          .getShareParams(`room_id=${id}&share_openid=o${'B'.repeat(27)}&share_sig=${sig}`)
+          .catch((e: unknown) => e),
+      [roomId, link.share_sig] as const,
+    );
     expect(forged).toEqual({ errcode: 'bad_request', errmsg: 'share_openid signature is invalid' });
 
     // <a href="plugin-private://…"> and <navigator url="plugin-private://…"> open the room page
     await page.click('#plugin-link');
     await page.waitForURL(`${t.url}/room/**`);
-    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ room_id: String(roomId), custom_params: '{"path":"pages/index/index","pid":1}' });
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      room_id: String(roomId),
+      custom_params: '{"path":"pages/index/index","pid":1}',
+    });
     await page.goto(`${shop.url}/sdk-page?link_room=${roomId}`);
     await page.click('#nav');
     await page.waitForURL(`${t.url}/room/**`);

@@ -43,7 +43,10 @@ function pgFilesOpen(dir: string): number {
 
 function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ZHIBO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ZHIBO_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -104,7 +107,11 @@ describe('the data directory', () => {
 
     const second = await runCli(['serve', '--data', dataDir, '--http', '127.0.0.1:0', '--rtmp', '127.0.0.1:0']);
     expect(second.code).not.toBe(0);
-    expect(second.out).toMatch(new RegExp(`zhibo is already running on ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(process ${first.proc.pid}, ${first.http}\\)`));
+    expect(second.out).toMatch(
+      new RegExp(
+        `zhibo is already running on ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(process ${first.proc.pid}, ${first.http}\\)`,
+      ),
+    );
     expect(second.out).not.toMatch(/does not answer/);
 
     await first.stop();

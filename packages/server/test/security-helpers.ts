@@ -9,7 +9,10 @@ export interface RawAnswer {
 }
 
 /** One HTTP request with full control of the headers (fetch refuses to set Host) and the local address. */
-export function raw(url: string, o: { method?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {}): Promise<RawAnswer> {
+export function raw(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: o.method ?? 'GET', headers: o.headers, localAddress: o.localAddress }, (res) => {
       const chunks: Buffer[] = [];

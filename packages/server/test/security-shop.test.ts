@@ -16,7 +16,10 @@ describe('the demo shop (pglite)', () => {
     const a = await m.room({ name: '注入测试直播间' });
     const b = await m.room({ name: '脚本测试直播间' });
     await m.room({ name: '正常的直播间' });
-    await t.z.db.query('UPDATE rooms SET cover_img = $1 WHERE id = $2', ["https://img.example/x.png'); background:url('https://evil.example/leak", a]);
+    await t.z.db.query('UPDATE rooms SET cover_img = $1 WHERE id = $2', [
+      "https://img.example/x.png'); background:url('https://evil.example/leak",
+      a,
+    ]);
     await t.z.db.query('UPDATE rooms SET cover_img = $1 WHERE id = $2', ['javascript:alert(1)', b]);
     shop = await startShop({ zhiboUrl: t.url, appid: m.appid, appsecret: m.appsecret, port: 0, roomListTtlMs: 0 });
   });

@@ -27,12 +27,23 @@ describe.each(testDbKinds())('console sign-in on %s', (kind) => {
   /** POST /console/api/login from `from` (a loopback address), with a device cookie if given. */
   async function login(user: string, password: string, o: { device?: string; from?: string } = {}): Promise<Attempt> {
     const r = await raw(`${t.url}/console/api/login`, {
-      method: 'POST', localAddress: o.from ?? '127.0.0.1', body: JSON.stringify({ login: user, password }),
+      method: 'POST',
+      localAddress: o.from ?? '127.0.0.1',
+      body: JSON.stringify({ login: user, password }),
       headers: { 'content-type': 'application/json', ...(o.device ? { cookie: `zhibo_device=${o.device}` } : {}) },
     });
     const cookies = (r.headers['set-cookie'] as string[] | undefined) ?? [];
-    const value = (name: string) => cookies.find((c) => c.startsWith(`${name}=`) && !c.includes('Max-Age=0'))?.split(';')[0]!.slice(name.length + 1);
-    return { status: r.status, body: JSON.parse(r.body) as Record<string, unknown>, device: value('zhibo_device'), session: value('zhibo_console') };
+    const value = (name: string) =>
+      cookies
+        .find((c) => c.startsWith(`${name}=`) && !c.includes('Max-Age=0'))
+        ?.split(';')[0]!
+        .slice(name.length + 1);
+    return {
+      status: r.status,
+      body: JSON.parse(r.body) as Record<string, unknown>,
+      device: value('zhibo_device'),
+      session: value('zhibo_console'),
+    };
   }
 
   it('40 parallel wrong guesses: only 5 passwords are checked, the other 35 are refused before checking', async () => {
@@ -48,7 +59,7 @@ describe.each(testDbKinds())('console sign-in on %s', (kind) => {
     expect((await login('victim', 'correct horse battery')).status).toBe(200);
   });
 
-  it('the owner\'s known device still gets in while an attacker has locked the account; a new device does not', async () => {
+  it("the owner's known device still gets in while an attacker has locked the account; a new device does not", async () => {
     await t.z.services.accounts.create({ login: 'owner', name: 'O', role: 'merchant', password: 'correct horse battery' });
     const first = await login('owner', 'correct horse battery');
     expect(first.status).toBe(200);
@@ -79,7 +90,18 @@ describe.each(testDbKinds())('console sign-in on %s', (kind) => {
   it('refuses weak new passwords: short, common (also with digits around), repeated or a simple run', async () => {
     const op = new ConsoleClient(t.url);
     expect((await op.login('boss', 'the operator passphrase')).status).toBe(200);
-    for (const pw of ['aaaaaaaaaa', 'short', 'password1234', '1234567890', 'qwertyuiop', 'abcdefghij', '9876543210', 'iloveyou2024!', 'ababababab', 'Dragon123456']) {
+    for (const pw of [
+      'aaaaaaaaaa',
+      'short',
+      'password1234',
+      '1234567890',
+      'qwertyuiop',
+      'abcdefghij',
+      '9876543210',
+      'iloveyou2024!',
+      'ababababab',
+      'Dragon123456',
+    ]) {
       const r = await op.post('/accounts', { login: 'weakling', name: 'W', password: pw });
       expect(r.status, pw).toBe(400);
       expect(r.body.fields?.password, pw).toBeTruthy();
@@ -110,7 +132,10 @@ describe.each(testDbKinds())('console sign-in on %s', (kind) => {
     c.csrf = changed.body.csrf as string;
     expect((await c.get('/apps')).status).toBe(200);
     // The admin API's reset (what `zhibo operator reset-password` calls) marks the operator the same way.
-    const cli = await fetch(`${t.url}/admin/api/operator/reset-password`, { method: 'POST', headers: { authorization: `Bearer ${t.z.services.adminToken}` } });
+    const cli = await fetch(`${t.url}/admin/api/operator/reset-password`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.z.services.adminToken}` },
+    });
     const { password } = (await cli.json()) as { password: string };
     const admin = new ConsoleClient(t.url);
     expect((await admin.login('admin', password)).body.mustChangePassword).toBe(true);

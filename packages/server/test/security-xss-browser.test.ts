@@ -9,8 +9,9 @@ import { Errcode, TransitionCause } from '@zhibo/protocol';
 import { startServer, type TestServer } from './helpers.js';
 import { launchBrowser, roomWithGoods, type TestBrowser } from './room-page-helpers.js';
 
-const PAYLOAD = `javascript:document.title='PWNED';fetch('/console/api/session').then(r=>r.json()).then(s=>fetch('/console/api/accounts',{method:'POST',`
-  + `headers:{'content-type':'application/json','x-csrf-token':s.csrf},body:JSON.stringify({login:'evil-op',name:'x',role:'operator',password:'a long evil passphrase'})}));//`; // the room page appends ?room_id=…: the comment swallows it
+const PAYLOAD =
+  `javascript:document.title='PWNED';fetch('/console/api/session').then(r=>r.json()).then(s=>fetch('/console/api/accounts',{method:'POST',` +
+  `headers:{'content-type':'application/json','x-csrf-token':s.csrf},body:JSON.stringify({login:'evil-op',name:'x',role:'operator',password:'a long evil passphrase'})}));//`; // the room page appends ?room_id=…: the comment swallows it
 
 describe('stored XSS through a goods URL (Chromium)', () => {
   let t: TestServer;
@@ -24,9 +25,11 @@ describe('stored XSS through a goods URL (Chromium)', () => {
     await t?.cleanup();
   });
 
-  it('a javascript: goods URL is refused; forced into the database, the operator\'s tap in the room page runs nothing', async () => {
+  it("a javascript: goods URL is refused; forced into the database, the operator's tap in the room page runs nothing", async () => {
     const { m, roomId, goods } = await roomWithGoods(t, { goodsBaseUrl: 'https://shop.example.com/m/' });
-    const refused = await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 1, url: PAYLOAD } });
+    const refused = await m.post('/wxaapi/broadcast/goods/add', {
+      goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 1, url: PAYLOAD },
+    });
     expect(refused.errcode).toBe(Errcode.GoodsUrlInvalid);
     // The rest of the entry points (console form, app settings, admin API) are covered in security-web.test.ts.
     await t.z.db.query('UPDATE goods SET url = $1 WHERE id = $2', [PAYLOAD, goods[2]]);
@@ -53,10 +56,13 @@ describe('stored XSS through a goods URL (Chromium)', () => {
     expect(await page.title()).not.toBe('PWNED');
 
     // Even a javascript: navigation the page's own code did not refuse is blocked by the CSP.
-    const blocked = page.evaluate(() => new Promise<string>((resolve) => {
-      document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
-      location.href = "javascript:document.title='CSP-BYPASSED'";
-    }));
+    const blocked = page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
+          location.href = "javascript:document.title='CSP-BYPASSED'";
+        }),
+    );
     expect(await blocked).toMatch(/^script-src/);
     expect(await page.title()).not.toMatch(/PWNED|CSP-BYPASSED/);
 

@@ -62,7 +62,12 @@ async function inkBox(image: Buffer, left: number, top: number, width: number, h
 }
 
 const base = async (over: Partial<PosterInput> = {}): Promise<PosterInput> => ({
-  roomName: '周末直播间', anchorName: '主播小王', startTime: DEC_1_2026_20H_SHANGHAI, link: LINK, cover: await quadrants(1000, 1000, 'jpeg'), ...over,
+  roomName: '周末直播间',
+  anchorName: '主播小王',
+  startTime: DEC_1_2026_20H_SHANGHAI,
+  link: LINK,
+  cover: await quadrants(1000, 1000, 'jpeg'),
+  ...over,
 });
 
 describe('renderPoster', () => {
@@ -88,11 +93,21 @@ describe('renderPoster', () => {
     expect(modulePx).toBeGreaterThanOrEqual(4);
     const q = 4 * modulePx;
     // the quiet zone: the 4-module ring around the symbol is white all round
-    const ring = [await inkBox(p.bytes, left, top, size, q), await inkBox(p.bytes, left, top + size - q, size, q), await inkBox(p.bytes, left, top, q, size), await inkBox(p.bytes, left + size - q, top, q, size)];
+    const ring = [
+      await inkBox(p.bytes, left, top, size, q),
+      await inkBox(p.bytes, left, top + size - q, size, q),
+      await inkBox(p.bytes, left, top, q, size),
+      await inkBox(p.bytes, left + size - q, top, q, size),
+    ];
     for (const box of ring) expect(box.width).toBeLessThanOrEqual(0);
     // the three finder patterns' corners are dark
     const c = q + Math.floor(modulePx / 2);
-    for (const [x, y] of [[c, c], [size - 1 - c, c], [c, size - 1 - c]]) expect(near(await pixelAt(p.bytes, left + x!, top + y!), BLACK, 40)).toBe(true);
+    for (const [x, y] of [
+      [c, c],
+      [size - 1 - c, c],
+      [c, size - 1 - c],
+    ])
+      expect(near(await pixelAt(p.bytes, left + x!, top + y!), BLACK, 40)).toBe(true);
   });
 
   it('renderPoster(link with 400 characters of custom_params) → still scans; a 3000-character link → link_too_long', async () => {
@@ -136,7 +151,7 @@ describe('renderPoster', () => {
     expect(await ocrLine(b.bytes, 940, 60, 'time-zh2.png')).toMatch(/2026-12-01 21:00$/);
   });
 
-  it('renderPoster(timeZone, en) → the zone\'s local time with its offset; 24-hour, midnight is 00', async () => {
+  it("renderPoster(timeZone, en) → the zone's local time with its offset; 24-hour, midnight is 00", async () => {
     const p = await renderPoster(await base({ timeZone: 'America/New_York', language: 'en' }));
     expect(p.texts.time).toBe('Live at 2026-12-01 07:00 (GMT-5)');
     expect(await ocrLine(p.bytes, 940, 60, 'time-en.png')).toBe('Live at 2026-12-01 07:00 (GMT-5)');
@@ -206,7 +221,12 @@ describe('renderPoster', () => {
 describe('renderShareCard', () => {
   it('renderShareCard → a 500×400 JPEG with the cover and the name', async () => {
     const card = await renderShareCard({ roomName: '周末直播间', anchorName: '主播小王', cover: await quadrants(1000, 1000, 'jpeg') });
-    expect(card).toMatchObject({ contentType: 'image/jpeg', width: 500, height: 400, texts: { roomName: '周末直播间', anchorName: '主播小王', badge: '直播' } });
+    expect(card).toMatchObject({
+      contentType: 'image/jpeg',
+      width: 500,
+      height: 400,
+      texts: { roomName: '周末直播间', anchorName: '主播小王', badge: '直播' },
+    });
     expect(await sharp(card.bytes).metadata()).toMatchObject({ format: 'jpeg', width: 500, height: 400 });
     // 1000×1000 → 500×500, 50 px cut off top and bottom
     expect(near(await pixelAt(card.bytes, 125, 120), RED)).toBe(true);

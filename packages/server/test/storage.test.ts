@@ -23,9 +23,14 @@ describe.each(testDbKinds())('the storage collector on %s', (kind) => {
   afterAll(async () => {
     await t.cleanup();
   });
-  const count = async (sql: string, params: unknown[] = []) => (await t.z.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await t.z.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
   const plugin = (path: string, body: unknown, device = 'storage-test-device') =>
-    fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [ViewerHeaders.deviceId]: device }, body: JSON.stringify(body) });
+    fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [ViewerHeaders.deviceId]: device },
+      body: JSON.stringify(body),
+    });
 
   it('expired temporary media and the images nothing shows are gone from the database (and the disk on PGlite); images of rooms and goods stay', async () => {
     const m = await merchant(t); // per test: the fake clock moves
@@ -37,12 +42,15 @@ describe.each(testDbKinds())('the storage collector on %s', (kind) => {
       expect(up.media_id).toBeTruthy();
       unused.push(up.media_id as string);
     }
-    const imageOf = async (mediaId: string) => (await t.z.db.query<{ image_id: string }>('SELECT image_id FROM media WHERE media_id = $1', [mediaId]))[0]!.image_id;
+    const imageOf = async (mediaId: string) =>
+      (await t.z.db.query<{ image_id: string }>('SELECT image_id FROM media WHERE media_id = $1', [mediaId]))[0]!.image_id;
     const unusedImages = await Promise.all(unused.map(imageOf));
     const roomRow = (await t.z.services.rooms.getAny(room))!;
     const usedImage = /\/img\/([^/]+)$/.exec(roomRow.cover_img)![1]!;
     const bytesBefore = (await t.z.db.query<{ n: number }>("SELECT pg_total_relation_size('images')::int8 AS n"))[0]!.n;
-    const stored = (await t.z.db.query<{ n: number }>('SELECT sum(octet_length(bytes))::int8 AS n FROM images WHERE id = ANY($1::text[])', [unusedImages]))[0]!.n;
+    const stored = (
+      await t.z.db.query<{ n: number }>('SELECT sum(octet_length(bytes))::int8 AS n FROM images WHERE id = ANY($1::text[])', [unusedImages])
+    )[0]!.n;
     expect(stored).toBeGreaterThan(4_000_000);
 
     // Nothing has expired yet: nothing is collected.
@@ -72,7 +80,10 @@ describe.each(testDbKinds())('the storage collector on %s', (kind) => {
     expect((await plugin(PluginRoutes.goodsTap, { room_id: room, goods_id: goodsId })).status).toBe(200);
     const { v } = await Viewer.join(t.url, room);
     v.close();
-    await waitUntil(async () => (await t.z.services.interaction.stats(m.appid, room)).entries.direct === 1, { timeoutMs: 5000, what: 'the entry stored' });
+    await waitUntil(async () => (await t.z.services.interaction.stats(m.appid, room)).entries.direct === 1, {
+      timeoutMs: 5000,
+      what: 'the entry stored',
+    });
     t.clock.advance(366 * DAY);
     expect((await plugin(PluginRoutes.goodsTap, { room_id: room, goods_id: goodsId })).status).toBe(200);
     const r = await t.z.services.collector.runOnce();
@@ -93,7 +104,8 @@ describe.each(testDbKinds())('the storage collector on %s', (kind) => {
     await t.z.db.query(
       `INSERT INTO reminder_outbox (appid, source_kind, source_id, room_id, channel, event, idempotency_key, state, available_at, created_at, done_at)
        VALUES ($1, 'room_sub', 1, $2, 'webhook', 'live', 'zr_test_old', 'sent', $3, $3, $3), ($1, 'room_sub', 2, $2, 'webhook', 'live', 'zr_test_new', 'sent', $4, $4, $4)`,
-      [m.appid, ended, now - 31 * DAY, now + 30 * DAY]);
+      [m.appid, ended, now - 31 * DAY, now + 30 * DAY],
+    );
     expect(await count('subscriptions WHERE room_id = $1', [ended])).toBe(1);
     t.clock.advance(31 * DAY);
     const r = await t.z.services.collector.runOnce();
@@ -106,7 +118,10 @@ describe.each(testDbKinds())('the storage collector on %s', (kind) => {
 
   it('HLS directories of streams that stopped over an hour ago are removed from the disk; recent ones stay', async () => {
     const hls = join(t.dataDir, 'hls');
-    for (const [id, age] of [['900001', 2 * 3_600_000], ['900002', 60_000]] as const) {
+    for (const [id, age] of [
+      ['900001', 2 * 3_600_000],
+      ['900002', 60_000],
+    ] as const) {
       mkdirSync(join(hls, id), { recursive: true });
       for (const f of ['index.m3u8', 'seg-1.ts']) {
         writeFileSync(join(hls, id, f), 'x');
@@ -134,7 +149,11 @@ describe('quotas on anonymous writes', () => {
     await t.cleanup();
   });
   const post = (path: string, body: unknown, device: string) =>
-    fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [ViewerHeaders.deviceId]: device }, body: JSON.stringify(body) });
+    fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [ViewerHeaders.deviceId]: device },
+      body: JSON.stringify(body),
+    });
 
   it('goods taps: 5 per address and hour are stored, the 6th answers 429 and stores nothing', async () => {
     const m = await merchant(t); // per test: the fake clock moves
@@ -142,7 +161,8 @@ describe('quotas on anonymous writes', () => {
     const goodsId = await m.goods();
     await m.post('/wxaapi/broadcast/room/addgoods', { roomId: room, ids: [goodsId] });
     const codes: number[] = [];
-    for (let i = 0; i < 6; i++) codes.push((await post(PluginRoutes.goodsTap, { room_id: room, goods_id: goodsId }, `tapper-device-${i}`)).status);
+    for (let i = 0; i < 6; i++)
+      codes.push((await post(PluginRoutes.goodsTap, { room_id: room, goods_id: goodsId }, `tapper-device-${i}`)).status);
     expect(codes).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await t.z.db.query<{ n: number }>('SELECT count(*)::int AS n FROM goods_taps WHERE room_id = $1', [room]))[0]!.n).toBe(5);
     t.clock.advance(3_600_000);

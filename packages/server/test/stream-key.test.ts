@@ -34,7 +34,10 @@ describe('stream key regeneration (real ffmpeg)', () => {
     const status = () => t.z.services.rooms.cachedStatus(room)?.status;
 
     const old = push(oldUrl);
-    await waitUntil(() => status() === LiveStatus.Live && t.z.services.media.hasPublisher(String(room)), { timeoutMs: 20_000, what: 'the old key publishing' });
+    await waitUntil(() => status() === LiveStatus.Live && t.z.services.media.hasPublisher(String(room)), {
+      timeoutMs: 20_000,
+      what: 'the old key publishing',
+    });
 
     const regen = await c.post(`/rooms/${room}/stream-key`);
     expect(regen.status).toBe(200);
@@ -43,7 +46,10 @@ describe('stream key regeneration (real ffmpeg)', () => {
     const kickedAt = Date.now();
     await waitUntil(() => !t.z.services.media.hasPublisher(String(room)), { timeoutMs: 5000, what: 'the old publisher kicked' });
     expect(Date.now() - kickedAt).toBeLessThan(5000);
-    await waitUntil(() => old.proc.exitCode !== null || old.proc.signalCode !== null, { timeoutMs: 10_000, what: 'the old ffmpeg to exit' });
+    await waitUntil(() => old.proc.exitCode !== null || old.proc.signalCode !== null, {
+      timeoutMs: 10_000,
+      what: 'the old ffmpeg to exit',
+    });
 
     // The old key is refused from now on; the new key publishes (the room goes live again).
     const retry = push(oldUrl);
@@ -53,7 +59,10 @@ describe('stream key regeneration (real ffmpeg)', () => {
     expect(t.z.services.media.hasPublisher(String(room))).toBe(false);
 
     push(newUrl);
-    await waitUntil(() => status() === LiveStatus.Live && t.z.services.media.hasPublisher(String(room)), { timeoutMs: 20_000, what: 'the new key publishing' });
+    await waitUntil(() => status() === LiveStatus.Live && t.z.services.media.hasPublisher(String(room)), {
+      timeoutMs: 20_000,
+      what: 'the new key publishing',
+    });
     const causes = (await t.z.services.rooms.auditLog(room)).map((e) => `${e.from_status}->${e.to_status}:${e.cause}`);
     expect(causes).toEqual(['null->102:created', '102->101:publish_started', '101->106:stream_lost', '106->101:publish_started']);
   });

@@ -18,7 +18,8 @@ describe('sub-anchor push key (real ffmpeg)', () => {
     pushers.push(p);
     return p;
   };
-  const exitedWithin = (p: Pusher, ms: number) => Promise.race([p.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+  const exitedWithin = (p: Pusher, ms: number) =>
+    Promise.race([p.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
   it('the sub-anchor pushes with its own key; the main key is refused meanwhile; deletesubanchor kicks it and its key stops working; the anchor keeps pushing when the sub-anchor changes', async () => {
     t = await startServer('pglite', { env: { ZHIBO_STALL_TIMEOUT_MS: '2000' } });

@@ -35,7 +35,16 @@ describe('S-SUB-2 <zhibo-subscribe> in Chromium', () => {
   beforeAll(async () => {
     t = await startServer('pglite', { env: { ZHIBO_REMINDER_POLL_MS: '50' } });
     const alias = Object.fromEntries(['protocol', 'sdk'].map((p) => [`@zhibo/${p}`, `./packages/${p}/src/index.ts`]));
-    const js = await build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, absWorkingDir: ROOT, alias, bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'error' });
+    const js = await build({
+      stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' },
+      absWorkingDir: ROOT,
+      alias,
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+      logLevel: 'error',
+    });
     const bundle = js.outputFiles[0]!.contents;
     site = createServer((req, res) => {
       if (req.url === '/app.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
@@ -46,7 +55,16 @@ describe('S-SUB-2 <zhibo-subscribe> in Chromium', () => {
     profile = mkdtempSync(join(tmpdir(), 'zhibo-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -76,7 +94,9 @@ describe('S-SUB-2 <zhibo-subscribe> in Chromium', () => {
     expect(await t.z.services.reminders.count(roomId)).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { events: unknown[] }).events)).toEqual([{ subscribed: true, push: false }]);
     const device = await page.evaluate(() => localStorage.getItem('zhibo.deviceId'));
-    expect(await t.z.services.reminders.isSubscribed(roomId, t.z.services.identity.openid(m.appid, { kind: 'device', id: device! }))).toBe(true);
+    expect(await t.z.services.reminders.isSubscribed(roomId, t.z.services.identity.openid(m.appid, { kind: 'device', id: device! }))).toBe(
+      true,
+    );
 
     await page.reload();
     await expect.poll(() => button.textContent(), { timeout: 10_000 }).toContain('Subscribed');

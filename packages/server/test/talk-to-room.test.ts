@@ -66,7 +66,13 @@ describe('the merchant talks to the room', () => {
     await a.fill('.zb-input', '有没有小包装？');
     await a.press('.zb-input', 'Enter');
     await expect.poll(() => texts(v)).toContain('Tea Lover：有没有小包装？');
-    await waitUntil(async () => ((await c.get(`/rooms/${roomId}/live`)).body.comments as Array<{ nick: string; text: string }>).some((x) => x.nick === 'Tea Lover' && x.text === '有没有小包装？'), { what: 'the console sees the same name' });
+    await waitUntil(
+      async () =>
+        ((await c.get(`/rooms/${roomId}/live`)).body.comments as Array<{ nick: string; text: string }>).some(
+          (x) => x.nick === 'Tea Lover' && x.text === '有没有小包装？',
+        ),
+      { what: 'the console sees the same name' },
+    );
     expect(await a.evaluate(() => localStorage.getItem('zhibo.nick'))).toBe('Tea Lover');
 
     // bad input, in words; and nothing once the live is over

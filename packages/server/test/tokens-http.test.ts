@@ -21,7 +21,12 @@ describe.each(testDbKinds())('stable_token on %s', (kind) => {
     t = await startServer(kind);
     const m = await merchant(t);
     const stable = async (force?: unknown) =>
-      t!.api.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: m.appid, secret: m.appsecret, ...(force === undefined ? {} : { force_refresh: force }) });
+      t!.api.post('/cgi-bin/stable_token', {
+        grant_type: 'client_credential',
+        appid: m.appid,
+        secret: m.appsecret,
+        ...(force === undefined ? {} : { force_refresh: force }),
+      });
     const works = async (token: string) => (await t!.api.post(GLI, { start: 0, limit: 10 }, { access_token: token })).errcode === 1;
     const a = await stable(false);
     expect(a).toMatchObject({ expires_in: 7200 });
@@ -49,7 +54,13 @@ describe.each(testDbKinds())('stable_token on %s', (kind) => {
     t = await startServer(kind);
     const m = await merchant(t);
     const stable = async (over: Record<string, unknown> = {}) =>
-      t!.api.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: m.appid, secret: m.appsecret, force_refresh: true, ...over });
+      t!.api.post('/cgi-bin/stable_token', {
+        grant_type: 'client_credential',
+        appid: m.appid,
+        secret: m.appsecret,
+        force_refresh: true,
+        ...over,
+      });
     const a = await stable({ force_refresh: false });
     const b = await stable();
     expect(b.access_token).not.toBe(a.access_token);
@@ -104,7 +115,10 @@ describe('HTTP details', () => {
     expect(get).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(get).toContain('"ok":true');
     const body = JSON.stringify({ start: 0, limit: 10 });
-    const post = await raw(port, `POST ${GLI}?access_token=${m.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${h2c}\r\n${body}`);
+    const post = await raw(
+      port,
+      `POST ${GLI}?access_token=${m.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${h2c}\r\n${body}`,
+    );
     expect(post).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(post).toContain('"errcode":1');
   });
@@ -112,13 +126,21 @@ describe('HTTP details', () => {
   it('a known WeChat path with the wrong method answers 43001/43002, an unknown one 40066, never echoing the query', async () => {
     t = await startServer('pglite');
     const m = await merchant(t);
-    const post = await (await fetch(`${t.url}/wxaapi/broadcast/room/getassistantlist?access_token=${m.token}&roomId=1`, { method: 'POST', body: '{}' })).json();
+    const post = await (
+      await fetch(`${t.url}/wxaapi/broadcast/room/getassistantlist?access_token=${m.token}&roomId=1`, { method: 'POST', body: '{}' })
+    ).json();
     expect(post).toEqual({ errcode: 43001, errmsg: 'require GET method' });
     const get = await (await fetch(`${t.url}/wxaapi/broadcast/room/addsubanchor?access_token=${m.token}`)).json();
     expect(get).toEqual({ errcode: 43002, errmsg: 'require POST method' });
     // getrolelist takes both (PowerWeChat POSTs it)
-    expect(await (await fetch(`${t.url}/wxaapi/broadcast/role/getrolelist?access_token=${m.token}`, { method: 'POST', body: '{"role":-1}' })).json()).toMatchObject({ errcode: 0 });
-    const unknown = await (await fetch(`${t.url}/wxaapi/broadcast/room/nosuchcall?access_token=${m.token}`, { method: 'POST', body: '{}' })).text();
+    expect(
+      await (
+        await fetch(`${t.url}/wxaapi/broadcast/role/getrolelist?access_token=${m.token}`, { method: 'POST', body: '{"role":-1}' })
+      ).json(),
+    ).toMatchObject({ errcode: 0 });
+    const unknown = await (
+      await fetch(`${t.url}/wxaapi/broadcast/room/nosuchcall?access_token=${m.token}`, { method: 'POST', body: '{}' })
+    ).text();
     expect(JSON.parse(unknown)).toMatchObject({ errcode: 40066 });
     expect(unknown).not.toContain(m.token);
   });
@@ -128,15 +150,29 @@ describe('HTTP details', () => {
     const m = await merchant(t);
     expect(await m.post('/wxa/business/applyliveinfo', { action: 'apply' })).toEqual({ errcode: 0, errmsg: 'ok', action: 'apply' });
     expect(await m.post('/wxa/business/applyliveinfo', { action: 'revoke' })).toMatchObject({ errcode: 40097 });
-    expect(await t.api.post('/wxa/business/applyliveinfo', { action: 'apply' }, { access_token: 'nope' })).toMatchObject({ errcode: 40001 });
+    expect(await t.api.post('/wxa/business/applyliveinfo', { action: 'apply' }, { access_token: 'nope' })).toMatchObject({
+      errcode: 40001,
+    });
   });
 
   it('curl --http2 (h2c upgrade) gets WeChat answers over HTTP/1.1', async () => {
     t = await startServer('pglite');
     const m = await merchant(t);
-    const curl = (args: string[]) => new Promise<{ out: string; err: string }>((resolve, reject) =>
-      execFile('curl', ['-sS', '-v', '--http2', '--max-time', '10', ...args], (e, out, err) => (e ? reject(new Error(`${e.message}\n${err}`)) : resolve({ out, err }))));
-    const a = await curl(['-X', 'POST', '-H', 'content-type: application/json', '-d', JSON.stringify({ start: 0, limit: 10 }), `${t.url}${GLI}?access_token=${m.token}`]);
+    const curl = (args: string[]) =>
+      new Promise<{ out: string; err: string }>((resolve, reject) =>
+        execFile('curl', ['-sS', '-v', '--http2', '--max-time', '10', ...args], (e, out, err) =>
+          e ? reject(new Error(`${e.message}\n${err}`)) : resolve({ out, err }),
+        ),
+      );
+    const a = await curl([
+      '-X',
+      'POST',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ start: 0, limit: 10 }),
+      `${t.url}${GLI}?access_token=${m.token}`,
+    ]);
     expect(a.err).toMatch(/> Upgrade: h2c/);
     expect(a.err).toMatch(/< HTTP\/1\.1 200 OK/);
     expect(JSON.parse(a.out)).toMatchObject({ errcode: 1 });

@@ -52,7 +52,14 @@ main{padding:18px}</style></head><body><header>茶舍 Tea House</header><main><h
     await ctx.close();
 
     const fx2 = await roomWithGoods(t, { room: { name: 'Spring tea tasting' } });
-    const en = await b.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US', timezoneId: 'Europe/Berlin' });
+    const en = await b.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-US',
+      timezoneId: 'Europe/Berlin',
+    });
     const room = await openRoom(en, `${t.url}/room/?room_id=${fx2.roomId}`);
     await room.waitForSelector('[data-testid=countdown]');
     expect(await room.textContent('.zb-ov-102')).toMatch(/Coming up[\s\S]*Starts 2026-11-23 12:10/); // the app's zone (Asia/Shanghai), not the browser's

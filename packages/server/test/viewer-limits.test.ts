@@ -37,12 +37,16 @@ describe('limits per viewer and per address', () => {
 
   /** Each socket sent `per` chats (texts `${tag}${i}-${k}`): wait until each got its chat echoed or an error for every one. */
   async function settled(vs: Viewer[], tag: string, per: number): Promise<void> {
-    await waitUntil(() => vs.every((v, i) => v.all('error').length + v.all('chat').filter((c) => c.text.startsWith(`${tag}${i}-`)).length >= per), {
-      timeoutMs: 15_000, what: 'every chat answered',
-    });
+    await waitUntil(
+      () => vs.every((v, i) => v.all('error').length + v.all('chat').filter((c) => c.text.startsWith(`${tag}${i}-`)).length >= per),
+      {
+        timeoutMs: 15_000,
+        what: 'every chat answered',
+      },
+    );
   }
 
-  it('30 sockets of one viewer send 150 comments at once: 5 get through (the viewer\'s bucket), the rest are rate_limited', async () => {
+  it("30 sockets of one viewer send 150 comments at once: 5 get through (the viewer's bucket), the rest are rate_limited", async () => {
     const roomId = await m.room();
     const deviceId = newDevice();
     const socks: Viewer[] = [];
@@ -75,7 +79,7 @@ describe('limits per viewer and per address', () => {
     }
   });
 
-  it('likes: 10 sockets of one viewer tapping 100 each count 100 (one viewer\'s bucket), not 1000', async () => {
+  it("likes: 10 sockets of one viewer tapping 100 each count 100 (one viewer's bucket), not 1000", async () => {
     const roomId = await m.room();
     const deviceId = newDevice();
     const socks: Viewer[] = [];
@@ -85,7 +89,10 @@ describe('limits per viewer and per address', () => {
     probe.send({ type: 'ping' });
     await probe.next('pong');
     const gw = t.z.services.realtime;
-    await waitUntil(() => (gw.channels.get(roomId)?.likesDelta ?? 0) + (gw.channels.get(roomId)?.likes ?? 0) >= 100, { timeoutMs: 5000, what: 'likes counted' });
+    await waitUntil(() => (gw.channels.get(roomId)?.likesDelta ?? 0) + (gw.channels.get(roomId)?.likes ?? 0) >= 100, {
+      timeoutMs: 5000,
+      what: 'likes counted',
+    });
     for (const v of socks.slice(1)) {
       v.send({ type: 'ping' });
       await v.next('pong');
@@ -94,7 +101,7 @@ describe('limits per viewer and per address', () => {
     expect(ch.likes + ch.likesDelta).toBe(100);
   });
 
-  it('a mute covers the muted viewer\'s new device ids from its address; viewers already there, and verified users, are not muted; unmute lifts it', async () => {
+  it("a mute covers the muted viewer's new device ids from its address; viewers already there, and verified users, are not muted; unmute lifts it", async () => {
     const roomId = await m.room();
     const { v: bystander } = await join(roomId);
     const leftEarlier = newDevice();
@@ -119,7 +126,10 @@ describe('limits per viewer and per address', () => {
     expect(wb.mutedSelf).toBe(false);
     back.send({ type: 'chat', text: 'back ok' });
     await back.next('chat', (c) => c.text === 'back ok');
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('user-7').setExpirationTime('1h')
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-7')
+      .setExpirationTime('1h')
       .sign(new TextEncoder().encode(signKeyOf(m.appsecret)));
     const { v: user, welcome: wu } = await join(roomId, { deviceId: undefined, viewerToken: token });
     expect(wu.mutedSelf).toBe(false);
@@ -142,7 +152,14 @@ describe('limits per viewer and per address', () => {
     try {
       for (let i = 0; i < 3; i++) await join(roomId);
       const refused = await new Promise<number>((resolve) => {
-        const req = request(`${t.url}/ws/room`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+        const req = request(`${t.url}/ws/room`, {
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
+        });
         req.on('response', (r) => resolve(r.statusCode ?? 0));
         req.on('upgrade', () => resolve(101));
         req.on('error', () => resolve(-1));
@@ -205,7 +222,8 @@ describe('video viewers are counted per device id or address (real ffmpeg)', () 
 });
 
 describe('client addresses behind a reverse proxy (ZHIBO_TRUST_PROXY)', () => {
-  const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+  const req = (peer: string, xff?: string) =>
+    ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
 
   it('ClientIps.of: the peer unless it is a trusted proxy; then the right-most X-Forwarded-For address that is not a trusted proxy', () => {
     const none = new ClientIps([]);

@@ -19,7 +19,9 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     const ok = await t.api.get('/cgi-bin/token', { grant_type: 'client_credential', appid, secret: appsecret });
     expect(Object.keys(ok)).toEqual(['access_token', 'expires_in']);
     expect(ok.expires_in).toBe(7200);
-    expect((await t.api.get('/cgi-bin/token', { grant_type: 'client_credential', appid: 'wxnope', secret: appsecret })).errcode).toBe(40013);
+    expect((await t.api.get('/cgi-bin/token', { grant_type: 'client_credential', appid: 'wxnope', secret: appsecret })).errcode).toBe(
+      40013,
+    );
     expect((await t.api.get('/cgi-bin/token', { grant_type: 'client_credential', appid, secret: 'wrong' })).errcode).toBe(40125);
     expect((await t.api.get('/cgi-bin/token', { grant_type: 'password', appid, secret: appsecret })).errcode).toBe(40002);
     expect((await t.api.get('/cgi-bin/token', { grant_type: 'client_credential', secret: appsecret })).errcode).toBe(40013);
@@ -51,7 +53,11 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     t = await startServer(kind);
     const m = await merchant(t);
     const early = await m.room({ name: '早场直播间' });
-    const late = await m.room({ name: '晚场直播间', startTime: Math.floor(t.clock.now() / 1000) + 7200, endTime: Math.floor(t.clock.now() / 1000) + 9000 });
+    const late = await m.room({
+      name: '晚场直播间',
+      startTime: Math.floor(t.clock.now() / 1000) + 7200,
+      endTime: Math.floor(t.clock.now() / 1000) + 9000,
+    });
     const g1 = await m.goods({ name: '好茶', price: 11 });
     const g2 = await m.goods({ name: '茶杯', priceType: 3, price: '99.90', price2: 59.9 });
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [g1, g2], roomId: early })).errcode).toBe(0);
@@ -61,12 +67,25 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     const rooms = r.room_info as Array<Record<string, unknown>>;
     expect(rooms.map((x) => x.roomid)).toEqual([late, early]);
     const room = rooms[1]!;
-    expect(Object.keys(room).slice(0, 9)).toEqual(['name', 'roomid', 'cover_img', 'live_status', 'start_time', 'end_time', 'anchor_name', 'anchor_img', 'goods']);
+    expect(Object.keys(room).slice(0, 9)).toEqual([
+      'name',
+      'roomid',
+      'cover_img',
+      'live_status',
+      'start_time',
+      'end_time',
+      'anchor_name',
+      'anchor_img',
+      'goods',
+    ]);
     expect(room).toMatchObject({ name: '早场直播间', live_status: 102, anchor_name: '主播小王' });
     expect(typeof room.start_time).toBe('number');
     expect(room.cover_img).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/img\//);
     const goods = room.goods as Array<Record<string, unknown>>;
-    expect(goods.map((g) => Object.keys(g).slice(0, 4))).toEqual([['cover_img', 'url', 'price', 'name'], ['cover_img', 'url', 'price', 'name']]);
+    expect(goods.map((g) => Object.keys(g).slice(0, 4))).toEqual([
+      ['cover_img', 'url', 'price', 'name'],
+      ['cover_img', 'url', 'price', 'name'],
+    ]);
     expect(goods[0]).toMatchObject({ price: 1100, name: '好茶', url: 'pages/goods/detail?id=1' });
     expect(goods[1]).toMatchObject({ price: 9990, price2: 5990, price_type: 3 });
     const img = await fetch(room.cover_img as string);
@@ -95,7 +114,9 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     t = await startServer(kind);
     const m = await merchant(t);
     const room = await m.room();
-    const calls = Array.from({ length: 500 }, (_, i) => (i % 2 ? m.post(GLI, { start: 0, limit: 10 }) : m.post(GLI, { action: 'get_replay', room_id: room, start: 0, limit: 10 })));
+    const calls = Array.from({ length: 500 }, (_, i) =>
+      i % 2 ? m.post(GLI, { start: 0, limit: 10 }) : m.post(GLI, { action: 'get_replay', room_id: room, start: 0, limit: 10 }),
+    );
     const results = await Promise.all(calls);
     expect(results.every((r) => r.errcode === 0)).toBe(true);
     const over = await m.post(GLI, { start: 0, limit: 10 });
@@ -133,14 +154,42 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     const bRoom = await b.room();
     expect((await b.post('/wxaapi/broadcast/room/addgoods', { ids: [goods], roomId: bRoom })).errcode).toBe(300024);
     // a's media_id is not b's
-    expect((await b.post('/wxaapi/broadcast/room/create', { name: '偷图直播间', coverImg: a.media, shareImg: a.media, anchorName: '主播', startTime: Math.floor(t.clock.now() / 1000) + 600, endTime: Math.floor(t.clock.now() / 1000) + 4200, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0 })).errcode).toBe(300031);
+    expect(
+      (
+        await b.post('/wxaapi/broadcast/room/create', {
+          name: '偷图直播间',
+          coverImg: a.media,
+          shareImg: a.media,
+          anchorName: '主播',
+          startTime: Math.floor(t.clock.now() / 1000) + 600,
+          endTime: Math.floor(t.clock.now() / 1000) + 4200,
+          type: 1,
+          screenType: 0,
+          closeLike: 0,
+          closeGoods: 0,
+          closeComment: 0,
+        })
+      ).errcode,
+    ).toBe(300031);
   });
 
   it('room/create validates like WeChat: names, times, images, flags', async () => {
     t = await startServer(kind);
     const m = await merchant(t);
     const now = Math.floor(t.clock.now() / 1000);
-    const base = { name: '测试直播间', coverImg: m.media, startTime: now + 600, endTime: now + 4200, anchorName: '主播小王', shareImg: m.media, type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0 };
+    const base = {
+      name: '测试直播间',
+      coverImg: m.media,
+      startTime: now + 600,
+      endTime: now + 4200,
+      anchorName: '主播小王',
+      shareImg: m.media,
+      type: 1,
+      screenType: 0,
+      closeLike: 0,
+      closeGoods: 0,
+      closeComment: 0,
+    };
     const create = (over: Record<string, unknown>) => m.post('/wxaapi/broadcast/room/create', { ...base, ...over });
     expect((await create({ name: '短' })).errcode).toBe(300002);
     expect((await create({ anchorName: 'a' })).errcode).toBe(300034);
@@ -161,13 +210,53 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     const m = await merchant(t);
     const room = await m.room();
     const now = Math.floor(t.clock.now() / 1000);
-    expect((await m.post('/wxaapi/broadcast/room/editroom', { id: room, name: '改过的直播间', coverImg: m.media, shareImg: m.media, anchorName: '主播小李', startTime: now + 900, endTime: now + 5000, type: 1, screenType: 1, closeLike: 0, closeGoods: 0, closeComment: 1 })).errcode).toBe(0);
+    expect(
+      (
+        await m.post('/wxaapi/broadcast/room/editroom', {
+          id: room,
+          name: '改过的直播间',
+          coverImg: m.media,
+          shareImg: m.media,
+          anchorName: '主播小李',
+          startTime: now + 900,
+          endTime: now + 5000,
+          type: 1,
+          screenType: 1,
+          closeLike: 0,
+          closeGoods: 0,
+          closeComment: 1,
+        })
+      ).errcode,
+    ).toBe(0);
     const info = await m.post(GLI, { start: 0, limit: 1 });
-    expect((info.room_info as Array<Record<string, unknown>>)[0]).toMatchObject({ name: '改过的直播间', anchor_name: '主播小李', close_comment: 1, screen_type: 1 });
-    expect((await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 1.005, url: 'x' } })).errcode).toBe(300003);
-    expect((await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 2, price: 20, price2: 10, url: 'x' } })).errcode).toBe(300003);
-    expect((await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '', priceType: 1, price: 1, url: 'x' } })).errcode).toBe(300004);
-    expect((await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 1, url: '' } })).errcode).toBe(300007);
+    expect((info.room_info as Array<Record<string, unknown>>)[0]).toMatchObject({
+      name: '改过的直播间',
+      anchor_name: '主播小李',
+      close_comment: 1,
+      screen_type: 1,
+    });
+    expect(
+      (
+        await m.post('/wxaapi/broadcast/goods/add', {
+          goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 1.005, url: 'x' },
+        })
+      ).errcode,
+    ).toBe(300003);
+    expect(
+      (
+        await m.post('/wxaapi/broadcast/goods/add', {
+          goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 2, price: 20, price2: 10, url: 'x' },
+        })
+      ).errcode,
+    ).toBe(300003);
+    expect(
+      (await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '', priceType: 1, price: 1, url: 'x' } }))
+        .errcode,
+    ).toBe(300004);
+    expect(
+      (await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 1, url: '' } }))
+        .errcode,
+    ).toBe(300007);
     expect((await m.post('/wxaapi/broadcast/goods/add', {})).errcode).toBe(200002);
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [424242], roomId: room })).errcode).toBe(300024);
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: 'x', roomId: room })).errcode).toBe(200002);
@@ -189,7 +278,10 @@ describe.each(testDbKinds())('WeChat API on %s', (kind) => {
     expect(push.pushAddr).toMatch(new RegExp(`^rtmp://127\\.0\\.0\\.1:\\d+/live/${room}\\?key=[A-Za-z0-9_-]{24}$`));
     const params = encodeURIComponent(JSON.stringify({ pid: 1 }));
     const code = await t.api.get('/wxaapi/broadcast/room/getsharedcode', { roomId: room, params, access_token: m.token });
-    expect(code).toMatchObject({ errcode: 0, pagePath: `plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=${room}&custom_params=${params}` });
+    expect(code).toMatchObject({
+      errcode: 0,
+      pagePath: `plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=${room}&custom_params=${params}`,
+    });
     const res = await fetch(code.cdnUrl as string);
     expect(res.headers.get('content-type')).toBe('image/png');
     const img = PNG.sync.read(Buffer.from(await res.arrayBuffer()));

@@ -12,8 +12,14 @@ import { merchant, startServer, type TestServer } from './helpers.js';
 import { plugin, Receiver } from './reminder-helpers.js';
 
 const ENV = {
-  ZHIBO_REMINDER_RATE: '1000', ZHIBO_REMINDER_POLL_MS: '50', ZHIBO_REMINDER_BACKOFF_MS: '1000', ZHIBO_REMINDER_MAX_ATTEMPTS: '3',
-  ZHIBO_REMINDER_TIMEOUT_MS: '5000', ZHIBO_REMINDER_LEASE_MS: '15000', ZHIBO_PUSH_ALLOW_HTTP: '1', ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32',
+  ZHIBO_REMINDER_RATE: '1000',
+  ZHIBO_REMINDER_POLL_MS: '50',
+  ZHIBO_REMINDER_BACKOFF_MS: '1000',
+  ZHIBO_REMINDER_MAX_ATTEMPTS: '3',
+  ZHIBO_REMINDER_TIMEOUT_MS: '5000',
+  ZHIBO_REMINDER_LEASE_MS: '15000',
+  ZHIBO_PUSH_ALLOW_HTTP: '1',
+  ZHIBO_OUTBOUND_ALLOW: '127.0.0.1/32',
 };
 const FOLLOW = '/api/plugin/v1/follow';
 
@@ -22,7 +28,8 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
   let m: Awaited<ReturnType<typeof merchant>>;
   let hook: Receiver;
   let cb: Receiver;
-  const openidOf = async (device: string, roomId: number) => (await plugin(t.url, device, 'GET', `/api/plugin/v1/openid?room_id=${roomId}`)).json.openid as string;
+  const openidOf = async (device: string, roomId: number) =>
+    (await plugin(t.url, device, 'GET', `/api/plugin/v1/openid?room_id=${roomId}`)).json.openid as string;
   const events = <T>(name: string) => cb.json<T & { Event: string }>().filter((e) => e.Event === name);
 
   beforeEach(async () => {
@@ -30,7 +37,10 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     m = await merchant(t);
     hook = await new Receiver().start();
     cb = await new Receiver().start();
-    await t.z.services.apps.updateSettings(m.appid, { callbackUrl: `${cb.url}/wx`, reminders: { webhookUrl: `${hook.url}/hook`, webpush: false, inPage: false } });
+    await t.z.services.apps.updateSettings(m.appid, {
+      callbackUrl: `${cb.url}/wx`,
+      reminders: { webhookUrl: `${hook.url}/hook`, webpush: false, inPage: false },
+    });
   });
   afterEach(async () => {
     await t.cleanup();
@@ -46,24 +56,43 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     expect((await plugin(t.url, 'device-bbbb2', 'GET', `${FOLLOW}?room_id=${room}`)).json).toEqual({ following: false });
     expect((await plugin(t.url, 'device-aaaa1', 'DELETE', `${FOLLOW}?room_id=${room}`)).json).toEqual({ following: false });
     expect((await plugin(t.url, 'device-aaaa1', 'DELETE', `${FOLLOW}?room_id=${room}`)).json).toEqual({ following: false });
-    expect((await fetch(`${t.url}${FOLLOW}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room_id: room }) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${t.url}${FOLLOW}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ room_id: room }),
+        })
+      ).status,
+    ).toBe(401);
     expect((await plugin(t.url, 'device-aaaa1', 'POST', FOLLOW, { room_id: 999999 })).status).toBe(404);
     await waitUntil(() => events('wxalive_follow_notify').length === 2, { timeoutMs: 15_000 });
     const openid = await openidOf('device-aaaa1', room);
     const [add, del] = events<FollowNotifyBody>('wxalive_follow_notify');
-    expect(add).toMatchObject({ ToUserName: m.appid, MsgType: 'event', FollowNotify: { room_id: room, user_openid: openid, live_status: 102, action: 'add_follow' } });
+    expect(add).toMatchObject({
+      ToUserName: m.appid,
+      MsgType: 'event',
+      FollowNotify: { room_id: room, user_openid: openid, live_status: 102, action: 'add_follow' },
+    });
     expect(del!.FollowNotify.action).toBe('del_follow');
-    for (const r of cb.requests) expect(verifyWebhook(m.appsecret, r.body.toString('utf8'), String(r.headers['x-zhibo-signature']))).toBe(true);
+    for (const r of cb.requests)
+      expect(verifyWebhook(m.appsecret, r.body.toString('utf8'), String(r.headers['x-zhibo-signature']))).toBe(true);
     expect(verifyWebhook('wrong-secret', cb.requests[0]!.body, String(cb.requests[0]!.headers['x-zhibo-signature']))).toBe(false);
     expect(new Set(cb.requests.map((r) => r.headers['x-zhibo-idempotency-key'])).size).toBe(2);
   });
 
-  it('get_wxa_followers pages with limit and page_break (numbers or numeric strings), in WeChat\'s field types', async () => {
+  it("get_wxa_followers pages with limit and page_break (numbers or numeric strings), in WeChat's field types", async () => {
     const room = await m.room();
     const devices = ['device-f0001', 'device-f0002', 'device-f0003'];
     for (const d of devices) await plugin(t.url, d, 'POST', FOLLOW, { room_id: room });
     const first = await m.post('/wxa/business/get_wxa_followers', { limit: 2 });
-    expect(first).toMatchObject({ errcode: 0, followers: [{ openid: await openidOf(devices[0]!, room), room_id: room, room_status: 102, subscribe_time: Math.floor(t.clock.now() / 1000) }, {}] });
+    expect(first).toMatchObject({
+      errcode: 0,
+      followers: [
+        { openid: await openidOf(devices[0]!, room), room_id: room, room_status: 102, subscribe_time: Math.floor(t.clock.now() / 1000) },
+        {},
+      ],
+    });
     expect(typeof first.page_break).toBe('number');
     const second = await m.post('/wxa/business/get_wxa_followers', { limit: '2', page_break: String(first.page_break) });
     expect((second.followers as unknown[]).length).toBe(1);
@@ -84,7 +113,8 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     expect((await m.post('/wxa/business/push_message', { room_id: room, user_openid: [a] })).errcode).toBe(9410006);
     await t.z.services.rooms.apply(room, TransitionCause.PublishStarted, 'test');
     await t.z.services.rooms.apply(other, TransitionCause.PublishStarted, 'test');
-    for (const bad of [[], 'x', Array.from({ length: 2001 }, () => a)]) expect((await m.post('/wxa/business/push_message', { room_id: room, user_openid: bad })).errcode).toBe(200002);
+    for (const bad of [[], 'x', Array.from({ length: 2001 }, () => a)])
+      expect((await m.post('/wxa/business/push_message', { room_id: room, user_openid: bad })).errcode).toBe(200002);
     expect((await m.post('/wxa/business/push_message', { room_id: 424242, user_openid: [a] })).errcode).toBe(300022);
     const r = await m.post('/wxa/business/push_message', { room_id: String(room), user_openid: [a, b, a, notFollower, 'OPENID1'] });
     expect(r).toMatchObject({ errcode: 0, message_id: expect.stringMatching(/^\d{19}$/) });
@@ -93,7 +123,14 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
     expect(pushed.map((x) => x.openid).sort()).toEqual([a, b].sort());
     const [done] = events<PushMessageNotifyBody>('wxalive_push_message_notify');
     expect(done!.PushMessageApiNotify).toEqual({
-      message_id: r.message_id, room_id: room, total_count: 4, success_count: 2, openid_error_count: 1, relation_error_count: 1, user_recv_limit_count: 0, internal_error_count: 0,
+      message_id: r.message_id,
+      room_id: room,
+      total_count: 4,
+      success_count: 2,
+      openid_error_count: 1,
+      relation_error_count: 1,
+      user_recv_limit_count: 0,
+      internal_error_count: 0,
     });
     expect((await m.post('/wxa/business/push_message', { room_id: other, user_openid: [a] })).errcode).toBe(9410005);
     const again = await m.post('/wxa/business/push_message', { room_id: room, user_openid: [a] });
@@ -119,6 +156,10 @@ describe.each(testDbKinds())('followers on %s', (kind) => {
       await waitUntil(() => hook.requests.length >= i + 2 || events('wxalive_push_message_notify').length === 1, { timeoutMs: 15_000 });
     }
     await waitUntil(() => events('wxalive_push_message_notify').length === 1, { timeoutMs: 15_000 });
-    expect(events<PushMessageNotifyBody>('wxalive_push_message_notify')[0]!.PushMessageApiNotify).toMatchObject({ total_count: 1, success_count: 0, internal_error_count: 1 });
+    expect(events<PushMessageNotifyBody>('wxalive_push_message_notify')[0]!.PushMessageApiNotify).toMatchObject({
+      total_count: 1,
+      success_count: 0,
+      internal_error_count: 1,
+    });
   });
 });

@@ -24,7 +24,8 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect(r.errcode, JSON.stringify(r)).toBe(0);
     return { goodsId: r.goodsId as number, auditId: r.auditId as number };
   };
-  const status = async (goodsId: number) => ((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [goodsId] })).goods as Array<{ audit_status: number }>)[0]?.audit_status;
+  const status = async (goodsId: number) =>
+    ((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [goodsId] })).goods as Array<{ audit_status: number }>)[0]?.audit_status;
 
   it('goods/add with review off: approved at once through the same states, auditId distinct from goodsId, thirdPartyTag 2', async () => {
     await start(false);
@@ -32,7 +33,11 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect(auditId).toBeGreaterThan(500_000_000);
     expect(auditId).not.toBe(goodsId);
     const wh = await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [goodsId, 999999] });
-    expect(wh).toMatchObject({ errcode: 0, total: 1, goods: [{ goods_id: goodsId, audit_status: 2, third_party_tag: 2, price: 11, price2: 0, price_type: 1, name: '好茶' }] });
+    expect(wh).toMatchObject({
+      errcode: 0,
+      total: 1,
+      goods: [{ goods_id: goodsId, audit_status: 2, third_party_tag: 2, price: 11, price2: 0, price_type: 1, name: '好茶' }],
+    });
     expect(await t.z.services.goods.review.history(goodsId)).toMatchObject([{ id: auditId, state: 'approved', decided_by: 'auto' }]);
     expect((await m.post(`${G}/resetaudit`, { goodsId, auditId })).errcode).toBe(300017);
   });
@@ -45,12 +50,29 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     const room = await m.room();
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [a.goodsId], roomId: room })).errcode).toBe(300025);
     await t.z.services.goods.review.decide(m.appid, a.goodsId, true, '', 'operator');
-    await expect(t.z.services.goods.review.decide(m.appid, b.goodsId, false, '', 'operator')).rejects.toMatchObject({ reason: 'bad_parameter', field: 'reason' });
+    await expect(t.z.services.goods.review.decide(m.appid, b.goodsId, false, '', 'operator')).rejects.toMatchObject({
+      reason: 'bad_parameter',
+      field: 'reason',
+    });
     await t.z.services.goods.review.decide(m.appid, b.goodsId, false, '图片模糊', 'operator');
-    await expect(t.z.services.goods.review.decide(m.appid, b.goodsId, true, '', 'operator')).rejects.toMatchObject({ reason: 'goods_not_in_review' });
-    const byStatus = async (s: number) => (await t.api.get(`${G}/getapproved`, { access_token: m.token, offset: 0, limit: 30, status: s })) as { total: number; goods: Array<Record<string, unknown>> };
+    await expect(t.z.services.goods.review.decide(m.appid, b.goodsId, true, '', 'operator')).rejects.toMatchObject({
+      reason: 'goods_not_in_review',
+    });
+    const byStatus = async (s: number) =>
+      (await t.api.get(`${G}/getapproved`, { access_token: m.token, offset: 0, limit: 30, status: s })) as {
+        total: number;
+        goods: Array<Record<string, unknown>>;
+      };
     expect((await byStatus(2)).goods.map((g) => g.goodsId)).toEqual([a.goodsId]);
-    expect((await byStatus(3)).goods).toEqual([expect.objectContaining({ goodsId: b.goodsId, thirdPartyTag: 2, coverImgUrl: expect.stringMatching(/\/img\//), priceType: 1, price: 11 })]);
+    expect((await byStatus(3)).goods).toEqual([
+      expect.objectContaining({
+        goodsId: b.goodsId,
+        thirdPartyTag: 2,
+        coverImgUrl: expect.stringMatching(/\/img\//),
+        priceType: 1,
+        price: 11,
+      }),
+    ]);
     expect((await byStatus(1)).total).toBe(0);
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: [a.goodsId], roomId: room })).errcode).toBe(0);
     expect((await t.api.get(`${G}/getapproved`, { access_token: m.token, status: 4 })).errcode).toBe(40097);
@@ -79,7 +101,9 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     const { goodsId, auditId } = await add();
     expect((await m.post(`${G}/update`, { goodsInfo: { goodsId, price: 12 } })).errcode).toBe(300010);
     await t.z.services.goods.review.decide(m.appid, goodsId, true, '', 'operator');
-    const priced = await m.post(`${G}/update`, { goodsInfo: { goodsId: String(goodsId), priceType: '2', price: '19.99', price2: 29.9, extra: 'ignored' } });
+    const priced = await m.post(`${G}/update`, {
+      goodsInfo: { goodsId: String(goodsId), priceType: '2', price: '19.99', price2: 29.9, extra: 'ignored' },
+    });
     expect(priced.errcode, JSON.stringify(priced)).toBe(0);
     expect((await m.post(`${G}/update`, { goodsInfo: { goodsId, name: '新名字' } })).errcode).toBe(300010);
     expect((await m.post(`${G}/update`, { goodsInfo: { goodsId, name: '好茶', price: 18 } })).errcode).toBe(0);
@@ -88,8 +112,17 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect(wh[0]).toMatchObject({ price_type: 2, price: 18, price2: 29.9, name: '好茶', audit_status: 2 });
     const other = await add();
     expect((await m.post(`${G}/resetaudit`, { goodsId: other.goodsId, auditId: other.auditId })).errcode).toBe(0);
-    expect((await m.post(`${G}/update`, { goodsInfo: { goodsId: other.goodsId, name: '白茶', url: 'pages/goods/detail?id=9', goodsKey: ['productId'] } })).errcode).toBe(0);
-    expect(((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [other.goodsId] })).goods as unknown[])[0]).toMatchObject({ name: '白茶', goodsKey: ['productId'] });
+    expect(
+      (
+        await m.post(`${G}/update`, {
+          goodsInfo: { goodsId: other.goodsId, name: '白茶', url: 'pages/goods/detail?id=9', goodsKey: ['productId'] },
+        })
+      ).errcode,
+    ).toBe(0);
+    expect(((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [other.goodsId] })).goods as unknown[])[0]).toMatchObject({
+      name: '白茶',
+      goodsKey: ['productId'],
+    });
     expect((await m.post(`${G}/update`, { goodsInfo: { price: 1 } })).errcode).toBe(300024);
     expect(auditId).toBeGreaterThan(0);
   });
@@ -105,27 +138,49 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect((await m.post(`${G}/resetaudit`, { goodsId: own.goodsId, auditId: own.auditId })).errcode).toBe(300011);
     expect((await m.post(`${G}/update`, { goodsInfo: { goodsId: own.goodsId, price: 3 } })).errcode).toBe(300011);
     expect((await m.post(`${G}/delete`, { goodsId: own.goodsId })).errcode).toBe(300011);
-    expect((await t.api.get(`${G}/getapproved`, { access_token: m.token, status: 1 })).goods).toEqual([expect.objectContaining({ goodsId: own.goodsId, thirdPartyTag: 0 })]);
-    for (const ids of [[], 'x', Array.from({ length: 21 }, (_, i) => i + 1), [0]]) expect((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: ids })).errcode).toBe(200002);
+    expect((await t.api.get(`${G}/getapproved`, { access_token: m.token, status: 1 })).goods).toEqual([
+      expect.objectContaining({ goodsId: own.goodsId, thirdPartyTag: 0 }),
+    ]);
+    for (const ids of [[], 'x', Array.from({ length: 21 }, (_, i) => i + 1), [0]])
+      expect((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: ids })).errcode).toBe(200002);
   });
 
   it('goods/add from a PHP form and with goodsKey as an array; bad input answers WeChat errcodes and stores nothing', async () => {
     await start(false);
     const form = `goodsInfo%5BcoverImgUrl%5D=${m.media}&goodsInfo%5Bname%5D=%E5%A5%BD%E8%8C%B6&goodsInfo%5BpriceType%5D=3&goodsInfo%5Bprice%5D=99.90&goodsInfo%5Bprice2%5D=59.9&goodsInfo%5Burl%5D=pages%2Fa%3Fid%3D1&goodsInfo%5BgoodsKey%5D%5B0%5D=id`;
-    const res = await fetch(`${t.url}${G}/add?access_token=${m.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const res = await fetch(`${t.url}${G}/add?access_token=${m.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     const r = (await res.json()) as { errcode: number; goodsId: number };
     expect(r.errcode).toBe(0);
-    expect(((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [r.goodsId] })).goods as unknown[])[0]).toMatchObject({ price_type: 3, price: 99.9, price2: 59.9, goodsKey: ['id'] });
+    expect(((await m.post('/wxa/business/getgoodswarehouse', { goods_ids: [r.goodsId] })).goods as unknown[])[0]).toMatchObject({
+      price_type: 3,
+      price: 99.9,
+      price2: 59.9,
+      goodsKey: ['id'],
+    });
     const bad: Array<[Record<string, unknown>, number]> = [
-      [{ name: '' }, 300004], [{ price: 1.234 }, 300003], [{ price: -1 }, 300003], [{ priceType: 2 }, 300003], [{ priceType: 9 }, 200002],
-      [{ url: '' }, 300007], [{ coverImgUrl: 'nope' }, 300006], [{ goodsKey: [1] }, 200002], [{ goodsKey: 'x'.repeat(65) }, 200002],
+      [{ name: '' }, 300004],
+      [{ price: 1.234 }, 300003],
+      [{ price: -1 }, 300003],
+      [{ priceType: 2 }, 300003],
+      [{ priceType: 9 }, 200002],
+      [{ url: '' }, 300007],
+      [{ coverImgUrl: 'nope' }, 300006],
+      [{ goodsKey: [1] }, 200002],
+      [{ goodsKey: 'x'.repeat(65) }, 200002],
     ];
-    for (const [over, code] of bad) expect((await m.post(`${G}/add`, { goodsInfo: { coverImgUrl: m.media, ...INFO, ...over } })).errcode, JSON.stringify(over)).toBe(code);
+    for (const [over, code] of bad)
+      expect((await m.post(`${G}/add`, { goodsInfo: { coverImgUrl: m.media, ...INFO, ...over } })).errcode, JSON.stringify(over)).toBe(
+        code,
+      );
     expect((await m.post(`${G}/add`, { nothing: 1 })).errcode).toBe(200002);
     expect((await t.api.get(`${G}/getapproved`, { access_token: m.token })).total).toBe(1);
   });
 
-  it('goods/setkey and goods/getkey keep the app\'s pendant key (Array<string> only)', async () => {
+  it("goods/setkey and goods/getkey keep the app's pendant key (Array<string> only)", async () => {
     await start(false);
     expect(await t.api.get(`${G}/getkey`, { access_token: m.token })).toMatchObject({ errcode: 0, vendorGoodsKey: [] });
     expect((await m.post(`${G}/setkey`, { goodsKey: ['productId', 'sid'] })).errcode).toBe(0);
@@ -138,7 +193,10 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     await start(true);
     const { goodsId, auditId } = await add();
     const at = t.clock.now();
-    await t.z.db.query(`INSERT INTO goods_audits (goods_id, appid, submitted_at, state) SELECT $1, $2, $3, 'withdrawn' FROM generate_series(1, 499)`, [goodsId, m.appid, at]);
+    await t.z.db.query(
+      `INSERT INTO goods_audits (goods_id, appid, submitted_at, state) SELECT $1, $2, $3, 'withdrawn' FROM generate_series(1, 499)`,
+      [goodsId, m.appid, at],
+    );
     expect((await m.post(`${G}/add`, { goodsInfo: { coverImgUrl: m.media, ...INFO } })).errcode).toBe(300012);
     await m.post(`${G}/resetaudit`, { goodsId, auditId });
     expect((await m.post(`${G}/audit`, { goodsId })).errcode).toBe(300012);
@@ -147,19 +205,26 @@ describe.each(testDbKinds())('WeChat goods review on %s', (kind) => {
     expect((await m.post(`${G}/audit`, { goodsId })).errcode).toBe(0);
   });
 
-  it('room shelf calls take ids and flags as numbers or numeric strings (forms, WeChat\'s own sort sample) and ignore extra fields', async () => {
+  it("room shelf calls take ids and flags as numbers or numeric strings (forms, WeChat's own sort sample) and ignore extra fields", async () => {
     await start(false);
     const a = await add();
     const b = await add({ name: '绿茶' });
     const room = await m.room();
-    const ok = async (path: string, body: Record<string, unknown>) => expect((await m.post(path, { ...body, extra: { any: 1 } })).errcode, `${path} ${JSON.stringify(body)}`).toBe(0);
+    const ok = async (path: string, body: Record<string, unknown>) =>
+      expect((await m.post(path, { ...body, extra: { any: 1 } })).errcode, `${path} ${JSON.stringify(body)}`).toBe(0);
     await ok('/wxaapi/broadcast/room/addgoods', { ids: [String(a.goodsId), b.goodsId], roomId: String(room) });
     await ok(`${G}/sort`, { roomId: room, goods: [{ goodsId: String(b.goodsId) }, { goodsId: a.goodsId }] });
     await ok(`${G}/onsale`, { roomId: String(room), goodsId: String(a.goodsId), onSale: '0' });
     await ok('/wxaapi/broadcast/room/updatecomment', { roomId: String(room), banComment: '1' });
     const shelf = (await t.z.services.goods.shelves([room])).get(room)!;
-    expect(shelf.map((g) => [g.id, g.on_sale])).toEqual([[b.goodsId, true], [a.goodsId, false]]);
-    for (const [path, body] of [[`${G}/onsale`, { roomId: room, goodsId: a.goodsId, onSale: '' }], ['/wxaapi/broadcast/room/updatecomment', { roomId: room, banComment: 'yes' }]] as const)
+    expect(shelf.map((g) => [g.id, g.on_sale])).toEqual([
+      [b.goodsId, true],
+      [a.goodsId, false],
+    ]);
+    for (const [path, body] of [
+      [`${G}/onsale`, { roomId: room, goodsId: a.goodsId, onSale: '' }],
+      ['/wxaapi/broadcast/room/updatecomment', { roomId: room, banComment: 'yes' }],
+    ] as const)
       expect((await m.post(path, body)).errcode, path).toBe(200002);
     expect((await m.post(`${G}/sort`, { roomId: room, goods: [{ goodsId: '1x' }] })).errcode).toBe(200002);
     expect((await m.post('/wxaapi/broadcast/room/addgoods', { ids: ['0'], roomId: room })).errcode).toBe(200002);

@@ -25,24 +25,74 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     const m = await merchant(t);
     const avatar = (await t.api.upload(m.token, png(32, 32))).media_id as string;
     const now = Math.floor(t.clock.now() / 1000);
-    const created = await t.api.post(`${P}create`, { name: '横屏直播间', coverImg: m.media, shareImg: m.media, anchorImg: avatar, startTime: now + 900, endTime: now + 4500, anchorName: '主播小王', anchorWechat: 'wx_anchor', screenType: 1 }, { access_token: m.token });
+    const created = await t.api.post(
+      `${P}create`,
+      {
+        name: '横屏直播间',
+        coverImg: m.media,
+        shareImg: m.media,
+        anchorImg: avatar,
+        startTime: now + 900,
+        endTime: now + 4500,
+        anchorName: '主播小王',
+        anchorWechat: 'wx_anchor',
+        screenType: 1,
+      },
+      { access_token: m.token },
+    );
     expect(created.errcode).toBe(0);
     const room = created.roomId as number;
     const info = async () => ((await m.post(GLI, { start: 0, limit: 1 })).room_info as Info[])[0]!;
     const before = await info();
     // WeChat's documented defaults: replay and customer service closed, listed in the feeds, type 1 (push).
-    expect(before).toMatchObject({ screen_type: 1, close_replay: 1, close_kf: 1, is_feeds_public: 1, close_like: 0, live_type: 1, anchor_wechat: 'wx_anchor' });
+    expect(before).toMatchObject({
+      screen_type: 1,
+      close_replay: 1,
+      close_kf: 1,
+      is_feeds_public: 1,
+      close_like: 0,
+      live_type: 1,
+      anchor_wechat: 'wx_anchor',
+    });
     expect(before.anchor_img).toMatch(/\/img\//);
     // WeChat's edit sample (PowerWeChat sends these 16 fields, zeros included): no type, screenType or anchorImg.
-    const edit = { id: room, name: '改过的直播间', coverImg: m.media, startTime: now + 1200, endTime: now + 4800, anchorName: '主播小李', anchorWechat: 'wx_anchor', shareImg: m.media,
-      closeLike: 0, closeGoods: 0, closeComment: 1, isFeedsPublic: 0, closeReplay: 0, closeShare: 0, closeKf: 1, feedsImg: m.media };
+    const edit = {
+      id: room,
+      name: '改过的直播间',
+      coverImg: m.media,
+      startTime: now + 1200,
+      endTime: now + 4800,
+      anchorName: '主播小李',
+      anchorWechat: 'wx_anchor',
+      shareImg: m.media,
+      closeLike: 0,
+      closeGoods: 0,
+      closeComment: 1,
+      isFeedsPublic: 0,
+      closeReplay: 0,
+      closeShare: 0,
+      closeKf: 1,
+      feedsImg: m.media,
+    };
     expect((await m.post(`${P}editroom`, edit)).errcode).toBe(0);
-    expect(await info()).toMatchObject({ name: '改过的直播间', anchor_name: '主播小李', screen_type: 1, anchor_img: before.anchor_img, close_comment: 1, is_feeds_public: 0, close_replay: 0, start_time: now + 1200 });
+    expect(await info()).toMatchObject({
+      name: '改过的直播间',
+      anchor_name: '主播小李',
+      screen_type: 1,
+      anchor_img: before.anchor_img,
+      close_comment: 1,
+      is_feeds_public: 0,
+      close_replay: 0,
+      start_time: now + 1200,
+    });
     // one field alone: the rest stays; an endTime alone is checked against the stored startTime
     expect((await m.post(`${P}editroom`, { id: room, closeLike: '1' })).errcode).toBe(0);
     expect(await info()).toMatchObject({ name: '改过的直播间', close_like: 1, close_comment: 1, screen_type: 1 });
     expect((await m.post(`${P}editroom`, { id: room, endTime: now + 1300 })).errcode).toBe(200002);
-    expect(await m.post(`${P}editroom`, { name: '没有编号的直播间' })).toMatchObject({ errcode: 200002, errmsg: 'parameter id must no be null' });
+    expect(await m.post(`${P}editroom`, { name: '没有编号的直播间' })).toMatchObject({
+      errcode: 200002,
+      errmsg: 'parameter id must no be null',
+    });
     await t.z.services.rooms.apply(room, TransitionCause.PublishStarted, 'test');
     expect((await m.post(`${P}editroom`, { id: room, name: '直播中改名字' })).errcode).toBe(300042);
     await t.z.services.rooms.apply(room, TransitionCause.AnchorEnded, 'test');
@@ -54,12 +104,23 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     const m = await merchant(t);
     const now = Math.floor(t.clock.now() / 1000);
     const base = { name: '测试直播间', startTime: now + 900, endTime: now + 4500, anchorName: '主播小王', type: 1 };
-    expect(await m.post(`${P}create`, { ...base, shareImg: m.media })).toEqual({ errcode: 200002, errmsg: 'parameter coverImg must no be null' });
-    expect(await m.post(`${P}create`, { ...base, coverImg: m.media })).toEqual({ errcode: 200002, errmsg: 'parameter shareImg must no be null' });
-    expect(await m.post(`${P}create`, { ...base, coverImg: m.media, shareImg: m.media, name: undefined })).toEqual({ errcode: 200002, errmsg: 'parameter name must no be null' });
+    expect(await m.post(`${P}create`, { ...base, shareImg: m.media })).toEqual({
+      errcode: 200002,
+      errmsg: 'parameter coverImg must no be null',
+    });
+    expect(await m.post(`${P}create`, { ...base, coverImg: m.media })).toEqual({
+      errcode: 200002,
+      errmsg: 'parameter shareImg must no be null',
+    });
+    expect(await m.post(`${P}create`, { ...base, coverImg: m.media, shareImg: m.media, name: undefined })).toEqual({
+      errcode: 200002,
+      errmsg: 'parameter name must no be null',
+    });
     const form = new FormData();
     form.append('media', new Blob([new Uint8Array(png())], { type: 'image/png' }), 'a.png');
-    const voice = await (await fetch(`${t.url}/cgi-bin/media/upload?access_token=${m.token}&type=voice`, { method: 'POST', body: form })).json();
+    const voice = await (
+      await fetch(`${t.url}/cgi-bin/media/upload?access_token=${m.token}&type=voice`, { method: 'POST', body: form })
+    ).json();
     expect(voice).toEqual({ errcode: 40004, errmsg: 'invalid media type: type must be image' });
     const times = await m.post(`${P}create`, { ...base, coverImg: m.media, shareImg: m.media, endTime: now + 1000 });
     expect(times.errcode).toBe(200002);
@@ -72,7 +133,10 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     const b = await merchant(t);
     const ra = await a.room({ name: '甲店直播间' });
     const rb = await b.room({ name: '乙店直播间' });
-    const feed = async () => ((await (await fetch(`${t!.url}${PluginRoutes.feeds}`)).json()) as { rooms: Array<{ roomId: number; link: string }> }).rooms.map((r) => r.roomId);
+    const feed = async () =>
+      ((await (await fetch(`${t!.url}${PluginRoutes.feeds}`)).json()) as { rooms: Array<{ roomId: number; link: string }> }).rooms.map(
+        (r) => r.roomId,
+      );
     await t.z.services.rooms.apply(ra, TransitionCause.PublishStarted, 'test');
     await t.z.services.rooms.apply(rb, TransitionCause.PublishStarted, 'test');
     expect(await feed()).toEqual([]); // nobody opted in
@@ -87,7 +151,10 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     expect(html).toContain('甲店直播间');
     expect(html).toContain(`/room/?room_id=${ra}`);
     expect(html).not.toContain('乙店直播间');
-    expect(await a.post(`${P}updatefeedpublic`, { roomId: ra })).toMatchObject({ errcode: 200002, errmsg: 'parameter isFeedsPublic must no be null' });
+    expect(await a.post(`${P}updatefeedpublic`, { roomId: ra })).toMatchObject({
+      errcode: 200002,
+      errmsg: 'parameter isFeedsPublic must no be null',
+    });
     expect(await a.post(`${P}updatefeedpublic`, { roomId: ra, isFeedsPublic: 2 })).toMatchObject({ errcode: 200002 });
     expect(await b.post(`${P}updatefeedpublic`, { roomId: ra, isFeedsPublic: 1 })).toMatchObject({ errcode: 300022 });
   });
@@ -98,9 +165,17 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     const room = await m.room();
     const file = join(t.dataDir, 'replay-test.mp4');
     writeFileSync(file, Buffer.alloc(2048, 7));
-    await t.z.services.replays.recordingReady({ roomId: room, sessionId: 'sess-1', file, startedAt: t.clock.now() - 60_000, endedAt: t.clock.now(), durationSec: 60 });
+    await t.z.services.replays.recordingReady({
+      roomId: room,
+      sessionId: 'sess-1',
+      file,
+      startedAt: t.clock.now() - 60_000,
+      endedAt: t.clock.now(),
+      durationSec: 60,
+    });
     const replay = () => m.post(GLI, { action: 'get_replay', room_id: room, start: 0, limit: 10 });
-    const plugin = async () => ((await (await fetch(`${t!.url}${PluginRoutes.replays}?room_id=${room}`)).json()) as { replays: unknown[] }).replays.length;
+    const plugin = async () =>
+      ((await (await fetch(`${t!.url}${PluginRoutes.replays}?room_id=${room}`)).json()) as { replays: unknown[] }).replays.length;
     expect(await replay()).toMatchObject({ errcode: 0, total: 1 });
     expect(await plugin()).toBe(1);
     expect((await fetch(`${t.url}/replay/${room}/sess-1.mp4`)).status).toBe(200);
@@ -135,7 +210,12 @@ describe.each(testDbKinds())('room fields and switches (WeChat API) on %s', (kin
     const m = await merchant(t);
     expect(await m.post(GLI, { start: 0, limit: 10 })).toMatchObject({ errcode: 1 });
     await t.z.services.apps.updateSettings(m.appid, { compat: 'current' });
-    expect(await m.post(GLI, { start: 0, limit: 10 })).toEqual({ errcode: 9410000, errmsg: 'empty room list', room_info: [], live_replay: [] });
+    expect(await m.post(GLI, { start: 0, limit: 10 })).toEqual({
+      errcode: 9410000,
+      errmsg: 'empty room list',
+      room_info: [],
+      live_replay: [],
+    });
     // 600 calls: past the seed's 500, within current's 100000
     const codes = await Promise.all(Array.from({ length: 600 }, () => m.post(GLI, { start: 0, limit: 10 }).then((r) => r.errcode)));
     expect(codes.filter((c) => c === 45009)).toEqual([]);

@@ -20,8 +20,10 @@ unsigned long gupnp_simple_igd_get_type(void) { return 0; }
 void gupnp_simple_igd_add_port(void *s, const char *p, unsigned e, const char *l, unsigned ip, unsigned t, const char *d) {}
 void gupnp_simple_igd_remove_port_local(void *s, const char *p, const char *l, unsigned ip) {}
 `;
-const VIDEO = 'videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=25/1 ! videoconvert ! x264enc tune=zerolatency speed-preset=veryfast bitrate=800 key-int-max=50 ! video/x-h264,profile=constrained-baseline ! rtph264pay config-interval=-1 pt=96 ! application/x-rtp,media=video,encoding-name=H264,payload=96';
-const AUDIO = 'audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111';
+const VIDEO =
+  'videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=25/1 ! videoconvert ! x264enc tune=zerolatency speed-preset=veryfast bitrate=800 key-int-max=50 ! video/x-h264,profile=constrained-baseline ! rtph264pay config-interval=-1 pt=96 ! application/x-rtp,media=video,encoding-name=H264,payload=96';
+const AUDIO =
+  'audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111';
 
 let dir = '';
 let t: TestServer | undefined;
@@ -30,7 +32,14 @@ let client: ChildProcess | null = null;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'zhibo-gst-server-'));
   writeFileSync(join(dir, 'stub.c'), STUB);
-  execFileSync('gcc', ['-shared', '-fPIC', '-Wl,-soname,libgupnp-igd-1.0.so.4', '-o', join(dir, 'libgupnp-igd-1.0.so.4'), join(dir, 'stub.c')]);
+  execFileSync('gcc', [
+    '-shared',
+    '-fPIC',
+    '-Wl,-soname,libgupnp-igd-1.0.so.4',
+    '-o',
+    join(dir, 'libgupnp-igd-1.0.so.4'),
+    join(dir, 'stub.c'),
+  ]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(async () => {
@@ -46,7 +55,9 @@ afterEach(async () => {
 
 /** libnice does not use loopback addresses: the WHIP UDP side binds the host's own address. */
 function hostAddress(): string {
-  const a = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  const a = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
   if (!a) throw new Error('no non-loopback IPv4 address for libnice');
   return a.address;
 }
@@ -70,14 +81,17 @@ describe('WHIP from GStreamer (simple-whip-client) to the server', () => {
     client.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
     const exited = new Promise((r) => client!.once('exit', r));
     const status = (id: number) => t!.z.services.rooms.cachedStatus(id)?.status;
-    await waitUntil(() => status(second) === LiveStatus.Live, { timeoutMs: 30_000, what: `101 from whip-client (its log: ${out.slice(-400)})` });
+    await waitUntil(() => status(second) === LiveStatus.Live, {
+      timeoutMs: 30_000,
+      what: `101 from whip-client (its log: ${out.slice(-400)})`,
+    });
     expect((await ffprobe(`${t.url}/live/${second}.flv`)).codecs).toEqual(['aac', 'h264']);
     expect(out).toMatch(/PeerConnection connected/);
     expect(out).not.toMatch(/\[ERR\]/); // e.g. a trickle PATCH the server's route refused
     expect(status(first)).toBe(LiveStatus.NotStarted);
     process.kill(client.pid!, 'SIGINT');
     await exited;
-    await waitUntil(() => status(second) === LiveStatus.Abnormal, { timeoutMs: 15_000, what: '106 after whip-client\'s DELETE' });
+    await waitUntil(() => status(second) === LiveStatus.Abnormal, { timeoutMs: 15_000, what: "106 after whip-client's DELETE" });
     await waitUntil(() => t!.z.services.media.whip!.sessionCount === 0, { timeoutMs: 10_000, what: 'the session closed' });
   });
 });

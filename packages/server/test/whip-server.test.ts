@@ -31,13 +31,20 @@ afterEach(async () => {
 });
 
 async function server(env: Record<string, string> = {}) {
-  t = await startServer('pglite', { env: { ZHIBO_WHIP_BIND: '127.0.0.1', ZHIBO_WHIP_UDP_PORTS: `${RANGE[0]}-${RANGE[1]}`, ZHIBO_STALL_TIMEOUT_MS: '2000', ...env } });
+  t = await startServer('pglite', {
+    env: { ZHIBO_WHIP_BIND: '127.0.0.1', ZHIBO_WHIP_UDP_PORTS: `${RANGE[0]}-${RANGE[1]}`, ZHIBO_STALL_TIMEOUT_MS: '2000', ...env },
+  });
   t.clock.set(Date.now());
   const m = await merchant(t);
   const room = async () => {
     const id = await m.room();
     const r = await t!.api.get('/wxaapi/broadcast/room/getpushurl', { roomId: id, access_token: m.token });
-    return { id, pushAddr: r.pushAddr as string, whipUrl: r.whipUrl as string, key: new URL(r.pushAddr as string).searchParams.get('key')! };
+    return {
+      id,
+      pushAddr: r.pushAddr as string,
+      whipUrl: r.whipUrl as string,
+      key: new URL(r.pushAddr as string).searchParams.get('key')!,
+    };
   };
   return { t, m, room, status: (id: number) => t!.z.services.rooms.cachedStatus(id)?.status };
 }
@@ -68,7 +75,10 @@ describe('WHIP on the server', () => {
   it('OPTIONS answers the CORS preflight (204, Accept-Post: application/sdp); GET on the endpoint is 405 with Allow', async () => {
     const s = await server();
     const r = await s.room();
-    const o = await fetch(r.whipUrl, { method: 'OPTIONS', headers: { origin: 'https://obs.example', 'access-control-request-method': 'POST' } });
+    const o = await fetch(r.whipUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://obs.example', 'access-control-request-method': 'POST' },
+    });
     expect(o.status).toBe(204);
     expect(o.headers.get('accept-post')).toBe('application/sdp');
     expect(o.headers.get('access-control-expose-headers')).toMatch(/Location/);
@@ -182,7 +192,9 @@ describe('WHIP on the server', () => {
     const gone = Date.now();
     await waitUntil(() => s.status(r.id) === LiveStatus.Abnormal, { timeoutMs: 20_000, what: '106 after the publisher vanished' });
     const took = Date.now() - gone;
-    console.info(`WHIP publisher vanished → publishStop ${stops[0]?.reason} after ${(stops[0]?.at ?? NaN) - gone} ms → 106 after ${took} ms (stall timeout 2000 ms)`);
+    console.info(
+      `WHIP publisher vanished → publishStop ${stops[0]?.reason} after ${(stops[0]?.at ?? NaN) - gone} ms → 106 after ${took} ms (stall timeout 2000 ms)`,
+    );
     expect(stops[0]?.reason).toBe('ice_failed');
     expect(took).toBeLessThan(12_000); // seconds (stall timeout 2 s here), not the 15-minute timeout; the figure is in the log line above
     await waitUntil(() => serverPorts().length === 0, { timeoutMs: 10_000, what: 'UDP port released' });
@@ -194,7 +206,10 @@ describe('WHIP on the server', () => {
     const push = await whipPush(r.whipUrl, { token: r.key });
     pushes.push(push);
     await waitUntil(() => s.status(r.id) === LiveStatus.Live, { timeoutMs: 15_000, what: '101 over WHIP' });
-    const end = await fetch(`${s.t.url}/admin/api/rooms/${r.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${s.t.z.services.adminToken}` } });
+    const end = await fetch(`${s.t.url}/admin/api/rooms/${r.id}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.t.z.services.adminToken}` },
+    });
     expect(await end.json()).toMatchObject({ live_status: 103 });
     await waitUntil(() => s.t.z.services.media.whip!.sessionCount === 0, { timeoutMs: 10_000, what: 'WHIP session kicked' });
     expect((await fetch(push.location, { method: 'DELETE' })).status).toBe(404);

@@ -1,8 +1,17 @@
 /** Debian's Chromium driven by playwright-core (no browser download), with this machine's flags: one launcher for every browser test. */
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
 
 export type ContextKind = 'phone' | 'desktop';
 
@@ -18,13 +27,26 @@ export interface TestBrowser {
  * (e.g. --use-fake-device-for-media-stream --use-fake-ui-for-media-stream).
  */
 export async function launchBrowser(opts: { args?: string[] } = {}): Promise<TestBrowser> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(opts.args ?? [])], headless: true });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...(opts.args ?? [])],
+    headless: true,
+  });
   return {
     browser,
     context: (kind = 'phone') =>
-      browser.newContext(kind === 'phone'
-        ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
-        : { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }),
+      browser.newContext(
+        kind === 'phone'
+          ? {
+              viewport: { width: 390, height: 844 },
+              deviceScaleFactor: 2,
+              isMobile: true,
+              hasTouch: true,
+              locale: 'zh-CN',
+              timezoneId: 'Asia/Shanghai',
+            }
+          : { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
+      ),
     async close() {
       await browser.close().catch(() => undefined);
     },

@@ -30,7 +30,9 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     const rtmp = /RTMP ingest:\s+(\S+)/.exec(out)?.[1];
     if (http && rtmp) {
       return {
-        proc, http, rtmp,
+        proc,
+        http,
+        rtmp,
         output: () => out,
         async kill() {
           if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');

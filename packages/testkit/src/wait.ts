@@ -1,5 +1,8 @@
 /** Deadline-based waiting instead of sleeps (docs/architecture.md: the test kit as a product). */
-export async function waitUntil<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  fn: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
@@ -9,7 +12,10 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, opts: { timeoutMs?:
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`waitUntil: ${opts.what ?? 'condition'} not met within ${opts.timeoutMs ?? 10_000} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `waitUntil: ${opts.what ?? 'condition'} not met within ${opts.timeoutMs ?? 10_000} ms${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }

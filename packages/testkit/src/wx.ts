@@ -18,7 +18,8 @@ export class WxApi {
     const u = new URL(path, this.baseUrl);
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v));
     const res = await fetch(u);
-    if (res.status !== expectedStatus) throw new Error(`GET ${path}: status ${res.status}, expected ${expectedStatus}: ${await res.text()}`);
+    if (res.status !== expectedStatus)
+      throw new Error(`GET ${path}: status ${res.status}, expected ${expectedStatus}: ${await res.text()}`);
     return (await res.json()) as WxBody;
   }
 
@@ -26,15 +27,23 @@ export class WxApi {
   async post(path: string, body: unknown, query: Record<string, string | number> = {}, expectedStatus = 200): Promise<WxBody> {
     const u = new URL(path, this.baseUrl);
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v));
-    const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-    if (res.status !== expectedStatus) throw new Error(`POST ${path}: status ${res.status}, expected ${expectedStatus}: ${await res.text()}`);
+    const res = await fetch(u, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    if (res.status !== expectedStatus)
+      throw new Error(`POST ${path}: status ${res.status}, expected ${expectedStatus}: ${await res.text()}`);
     return (await res.json()) as WxBody;
   }
 
   async upload(token: string, bytes: Buffer, filename = 'a.png', type = 'image/png'): Promise<WxBody> {
     const fd = new FormData();
     fd.append('media', new Blob([new Uint8Array(bytes)], { type }), filename);
-    const res = await fetch(new URL(`/cgi-bin/media/upload?type=image&access_token=${encodeURIComponent(token)}`, this.baseUrl), { method: 'POST', body: fd });
+    const res = await fetch(new URL(`/cgi-bin/media/upload?type=image&access_token=${encodeURIComponent(token)}`, this.baseUrl), {
+      method: 'POST',
+      body: fd,
+    });
     return (await res.json()) as WxBody;
   }
 }

@@ -33,7 +33,9 @@ export function fmtMark(sec: number): string {
   const tenths = Math.round(sec * 10);
   const s = Math.floor(tenths / 10);
   const frac = tenths % 10 ? `.${tenths % 10}` : '';
-  return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}${frac}` : `${Math.floor(s / 60)}:${pad(s % 60)}${frac}`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}${frac}`
+    : `${Math.floor(s / 60)}:${pad(s % 60)}${frac}`;
 }
 /** "1:23.4", "83.4", "1:02:03" → seconds (NaN when it is not a time) */
 export function parseMark(v: string): number {
@@ -54,17 +56,36 @@ export async function highlightsCard(v: RoomView): Promise<HTMLElement> {
 
   const render = (d: Highlights) => {
     if (d.state !== 'ready' || !d.media_url) {
-      const say = { none: 'After the live ends, its segments become one replay here, with a marker for every product the anchor presented.',
-        preparing: 'The replay is being put together (seconds after the end)…', closed: 'This room shows no replay (or it expired).',
-        failed: `The segments could not be joined into one replay (${d.error || 'unknown error'}); each segment still plays below.`, ready: '' }[d.state];
+      const say = {
+        none: 'After the live ends, its segments become one replay here, with a marker for every product the anchor presented.',
+        preparing: 'The replay is being put together (seconds after the end)…',
+        closed: 'This room shows no replay (or it expired).',
+        failed: `The segments could not be joined into one replay (${d.error || 'unknown error'}); each segment still plays below.`,
+        ready: '',
+      }[d.state];
       body.replaceChildren(h('p', { class: 'muted', text: say }));
       return;
     }
     const video = h('video', { class: 'highlights-video', src: d.media_url, controls: true, preload: 'metadata', playsinline: true });
-    const goodsSelect = (value: number) => h('select', { class: 'input', name: 'goods_id', 'aria-label': 'Product' },
-      d.goods.map((g) => h('option', { value: String(g.goods_id), selected: g.goods_id === value, text: g.name })));
-    const timeInput = (name: string, sec: number) => h('input', { class: 'input mono time-input', name, value: fmtMark(sec), inputmode: 'decimal', 'aria-label': name === 'start' ? 'Start' : 'End' });
-    const nowBtn = (input: HTMLInputElement) => button('◷', () => (input.value = fmtMark(video.currentTime)), 'ghost', { title: 'Take the player’s time', 'aria-label': 'Take the player’s time' });
+    const goodsSelect = (value: number) =>
+      h(
+        'select',
+        { class: 'input', name: 'goods_id', 'aria-label': 'Product' },
+        d.goods.map((g) => h('option', { value: String(g.goods_id), selected: g.goods_id === value, text: g.name })),
+      );
+    const timeInput = (name: string, sec: number) =>
+      h('input', {
+        class: 'input mono time-input',
+        name,
+        value: fmtMark(sec),
+        inputmode: 'decimal',
+        'aria-label': name === 'start' ? 'Start' : 'End',
+      });
+    const nowBtn = (input: HTMLInputElement) =>
+      button('◷', () => (input.value = fmtMark(video.currentTime)), 'ghost', {
+        title: 'Take the player’s time',
+        'aria-label': 'Take the player’s time',
+      });
     const save = async (btn: HTMLButtonElement, call: () => Promise<unknown>, done: string) => {
       await busy(btn, async () => {
         await call();
@@ -76,41 +97,120 @@ export async function highlightsCard(v: RoomView): Promise<HTMLElement> {
       const gs = goodsSelect(m.goods_id);
       const st = timeInput('start', m.start);
       const en = timeInput('end', m.end);
-      return h('tr', { dataset: { markerId: String(m.id) } },
+      return h(
+        'tr',
+        { dataset: { markerId: String(m.id) } },
         h('td', {}, gs),
-        h('td', { class: 'nowrap' }, st, nowBtn(st)), h('td', { class: 'nowrap' }, en, nowBtn(en)),
-        h('td', {}, h('span', { class: `tag${m.clip.status === 'ready' ? ' tag-ok' : ''}`, title: m.clip.error, text: CLIP[m.clip.status] }),
-          m.clip.url ? [' ', h('a', { href: m.clip.url, target: '_blank', rel: 'noopener', text: `Play (${fmtDuration(m.clip.duration)})` })] : null),
-        h('td', { class: 'right nowrap' },
-          button('Watch', () => {
-            video.currentTime = m.start;
-            void video.play().catch(() => undefined);
-          }, 'ghost', { 'data-action': 'watch' }),
-          button('Save', (e) => void save(e.currentTarget as HTMLButtonElement, () => ctx.api.put(`/rooms/${room.id}/highlights/${m.id}`,
-            { goods_id: Number(gs.value), start: parseMark(st.value), end: parseMark(en.value) }), 'Marker saved: its clip is cut again'), 'secondary', { 'data-action': 'save-marker' }),
-          button('Delete', async (e) => {
-            if (!(await confirmAction('Delete this marker?', `${m.name} at ${fmtMark(m.start)} leaves the replay’s highlights, with its clip.`, 'Delete'))) return;
-            await save(e.currentTarget as HTMLButtonElement, () => ctx.api.del(`/rooms/${room.id}/highlights/${m.id}`), 'Marker deleted');
-          }, 'ghost', { 'data-action': 'delete-marker' })));
+        h('td', { class: 'nowrap' }, st, nowBtn(st)),
+        h('td', { class: 'nowrap' }, en, nowBtn(en)),
+        h(
+          'td',
+          {},
+          h('span', { class: `tag${m.clip.status === 'ready' ? ' tag-ok' : ''}`, title: m.clip.error, text: CLIP[m.clip.status] }),
+          m.clip.url
+            ? [' ', h('a', { href: m.clip.url, target: '_blank', rel: 'noopener', text: `Play (${fmtDuration(m.clip.duration)})` })]
+            : null,
+        ),
+        h(
+          'td',
+          { class: 'right nowrap' },
+          button(
+            'Watch',
+            () => {
+              video.currentTime = m.start;
+              void video.play().catch(() => undefined);
+            },
+            'ghost',
+            { 'data-action': 'watch' },
+          ),
+          button(
+            'Save',
+            (e) =>
+              void save(
+                e.currentTarget as HTMLButtonElement,
+                () =>
+                  ctx.api.put(`/rooms/${room.id}/highlights/${m.id}`, {
+                    goods_id: Number(gs.value),
+                    start: parseMark(st.value),
+                    end: parseMark(en.value),
+                  }),
+                'Marker saved: its clip is cut again',
+              ),
+            'secondary',
+            { 'data-action': 'save-marker' },
+          ),
+          button(
+            'Delete',
+            async (e) => {
+              if (
+                !(await confirmAction(
+                  'Delete this marker?',
+                  `${m.name} at ${fmtMark(m.start)} leaves the replay’s highlights, with its clip.`,
+                  'Delete',
+                ))
+              )
+                return;
+              await save(e.currentTarget as HTMLButtonElement, () => ctx.api.del(`/rooms/${room.id}/highlights/${m.id}`), 'Marker deleted');
+            },
+            'ghost',
+            { 'data-action': 'delete-marker' },
+          ),
+        ),
+      );
     });
     const ng = goodsSelect(d.goods[0]?.goods_id ?? 0);
     const ns = timeInput('start', 0);
     const ne = timeInput('end', Math.min(d.duration_sec ?? 0, 30));
-    const add = h('form', { class: 'row-wrap add-marker' }, ng, h('label', { class: 'nowrap' }, 'from ', ns, nowBtn(ns)), h('label', { class: 'nowrap' }, 'to ', ne, nowBtn(ne)),
-      h('button', { class: 'btn btn-primary', type: 'submit', 'data-action': 'add-marker', text: 'Add marker' }));
+    const add = h(
+      'form',
+      { class: 'row-wrap add-marker' },
+      ng,
+      h('label', { class: 'nowrap' }, 'from ', ns, nowBtn(ns)),
+      h('label', { class: 'nowrap' }, 'to ', ne, nowBtn(ne)),
+      h('button', { class: 'btn btn-primary', type: 'submit', 'data-action': 'add-marker', text: 'Add marker' }),
+    );
     add.addEventListener('submit', (e) => {
       e.preventDefault();
       // not awaited: a submit handler; busy() inside save() shows a failure as a toast
-      void save(add.querySelector('button')!, () => ctx.api.post(`/rooms/${room.id}/highlights`, { goods_id: Number(ng.value), start: parseMark(ns.value), end: parseMark(ne.value) }), 'Marker added: its clip is being cut');
+      void save(
+        add.querySelector('button')!,
+        () =>
+          ctx.api.post(`/rooms/${room.id}/highlights`, {
+            goods_id: Number(ng.value),
+            start: parseMark(ns.value),
+            end: parseMark(ne.value),
+          }),
+        'Marker added: its clip is being cut',
+      );
     });
     body.replaceChildren(
-      h('p', { class: 'hint', text: `One replay of the whole live (${fmtDuration(d.duration_sec)}). Viewers jump to a product’s explanation from these markers; goods/getVideo and the goods page play its clip.` }),
+      h('p', {
+        class: 'hint',
+        text: `One replay of the whole live (${fmtDuration(d.duration_sec)}). Viewers jump to a product’s explanation from these markers; goods/getVideo and the goods page play its clip.`,
+      }),
       video,
       d.markers.length
-        ? h('div', { class: 'table-wrap' }, h('table', { class: 'table small markers' },
-          h('thead', {}, h('tr', {}, ['Product', 'Start', 'End', 'Clip', ''].map((t) => h('th', { text: t })))), h('tbody', {}, rows)))
+        ? h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'table small markers' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['Product', 'Start', 'End', 'Clip', ''].map((t) => h('th', { text: t })),
+                ),
+              ),
+              h('tbody', {}, rows),
+            ),
+          )
         : h('p', { class: 'muted', text: 'No product was presented during the live. Add a marker where one was explained.' }),
-      d.goods.length ? add : h('p', { class: 'muted', text: 'Put goods on the room’s shelf to add markers.' }));
+      d.goods.length ? add : h('p', { class: 'muted', text: 'Put goods on the room’s shelf to add markers.' }),
+    );
     if (d.markers.some((m) => m.clip.status === 'pending')) timer = setTimeout(() => void refresh(), 2000);
   };
   const refresh = async () => {

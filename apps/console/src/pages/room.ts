@@ -49,7 +49,13 @@ export interface RoomView {
 }
 
 const TABS = [
-  ['', 'Go live'], ['goods', 'Goods'], ['comments', 'Comments'], ['share', 'Share'], ['numbers', 'Numbers'], ['replays', 'Replays'], ['members', 'Members'],
+  ['', 'Go live'],
+  ['goods', 'Goods'],
+  ['comments', 'Comments'],
+  ['share', 'Share'],
+  ['numbers', 'Numbers'],
+  ['replays', 'Replays'],
+  ['members', 'Members'],
 ] as const;
 
 export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
@@ -62,11 +68,21 @@ export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
   const reload = () => ctx.go(location.hash);
 
   const act = async (btn: HTMLButtonElement, action: 'pause' | 'resume' | 'end') => {
-    const text: readonly [string, string, string] = ({
-      pause: ['Pause the live?', 'Viewers see “paused” (暂停中 105) and no video until you resume. The anchor can keep streaming.', 'Pause'],
-      resume: ['Resume the live?', 'Viewers see the live again (直播中 101).', 'Resume'],
-      end: ['End the live?', 'The live ends for everyone (已结束 103) and cannot be restarted. The anchor’s stream is cut; the replay is prepared.', 'End live'],
-    } as const)[action];
+    const text: readonly [string, string, string] = (
+      {
+        pause: [
+          'Pause the live?',
+          'Viewers see “paused” (暂停中 105) and no video until you resume. The anchor can keep streaming.',
+          'Pause',
+        ],
+        resume: ['Resume the live?', 'Viewers see the live again (直播中 101).', 'Resume'],
+        end: [
+          'End the live?',
+          'The live ends for everyone (已结束 103) and cannot be restarted. The anchor’s stream is cut; the replay is prepared.',
+          'End live',
+        ],
+      } as const
+    )[action];
     if (!(await confirmAction(text[0], text[1], text[2], action !== 'resume'))) return;
     const r = await busy(btn, () => ctx.api.post<{ status: number }>(`/rooms/${room.id}/status`, { action }));
     if (r) {
@@ -76,24 +92,43 @@ export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
   };
   const renderActions = (status: number) => {
     const list: HTMLElement[] = [];
-    if (status === 101) list.push(button('Pause', (e) => void act(e.currentTarget as HTMLButtonElement, 'pause'), 'secondary', { 'data-action': 'pause' }));
-    if (status === 105) list.push(button('Resume', (e) => void act(e.currentTarget as HTMLButtonElement, 'resume'), 'primary', { 'data-action': 'resume' }));
-    if ([101, 105, 106].includes(status)) list.push(button('End live', (e) => void act(e.currentTarget as HTMLButtonElement, 'end'), 'danger', { 'data-action': 'end' }));
+    if (status === 101)
+      list.push(button('Pause', (e) => void act(e.currentTarget as HTMLButtonElement, 'pause'), 'secondary', { 'data-action': 'pause' }));
+    if (status === 105)
+      list.push(button('Resume', (e) => void act(e.currentTarget as HTMLButtonElement, 'resume'), 'primary', { 'data-action': 'resume' }));
+    if ([101, 105, 106].includes(status))
+      list.push(button('End live', (e) => void act(e.currentTarget as HTMLButtonElement, 'end'), 'danger', { 'data-action': 'end' }));
     if (status === 102) list.push(h('a', { class: 'btn btn-secondary', href: `#/rooms/${room.id}/edit`, text: 'Edit' }));
     if (![101, 105, 106].includes(status))
-      list.push(button('Delete', async (e) => {
-        if (!(await confirmAction('Delete this room?', `“${room.name}” and its goods shelf go away for good. Its replays stop being listed.`, 'Delete room'))) return;
-        const ok = await busy(e.currentTarget as HTMLButtonElement, () => ctx.api.del(`/rooms/${room.id}`));
-        if (ok) {
-          toast('Room deleted', 'success');
-          ctx.go(`#/apps/${room.appid}`);
-        }
-      }, 'ghost', { 'data-action': 'delete' }));
+      list.push(
+        button(
+          'Delete',
+          async (e) => {
+            if (
+              !(await confirmAction(
+                'Delete this room?',
+                `“${room.name}” and its goods shelf go away for good. Its replays stop being listed.`,
+                'Delete room',
+              ))
+            )
+              return;
+            const ok = await busy(e.currentTarget as HTMLButtonElement, () => ctx.api.del(`/rooms/${room.id}`));
+            if (ok) {
+              toast('Room deleted', 'success');
+              ctx.go(`#/apps/${room.appid}`);
+            }
+          },
+          'ghost',
+          { 'data-action': 'delete' },
+        ),
+      );
     list.push(h('a', { class: 'btn btn-ghost', href: room.roomPage, target: '_blank', rel: 'noopener', text: 'Open room page ↗' }));
     actions.replaceChildren(...list);
   };
   const view: RoomView = {
-    ctx, room, reload,
+    ctx,
+    room,
+    reload,
     setStatus(status) {
       if (status === room.status) return;
       room.status = status;
@@ -104,18 +139,57 @@ export async function roomPage(ctx: Ctx): Promise<HTMLElement> {
     onStatus: (fn) => listeners.push(fn),
   };
   renderActions(room.status);
-  const content = await ({ '': goLiveTab, goods: shelfTab, comments: commentsTab, share: shareTab, numbers: numbersTab, replays: replaysTab, members: membersTab } as const)[tab as '']?.(view) ?? h('p', { text: 'Unknown tab' });
-  return h('div', { class: 'page' },
+  const content =
+    (await (
+      {
+        '': goLiveTab,
+        goods: shelfTab,
+        comments: commentsTab,
+        share: shareTab,
+        numbers: numbersTab,
+        replays: replaysTab,
+        members: membersTab,
+      } as const
+    )[tab as '']?.(view)) ?? h('p', { text: 'Unknown tab' });
+  return h(
+    'div',
+    { class: 'page' },
     h('a', { class: 'back', href: `#/apps/${room.appid}`, text: `‹ ${room.appName}` }),
-    h('header', { class: 'page-head room-head' },
-      h('div', { class: 'room-head-main' },
+    h(
+      'header',
+      { class: 'page-head room-head' },
+      h(
+        'div',
+        { class: 'room-head-main' },
         h('div', { class: 'room-cover big', style: { backgroundImage: room.coverImg ? `url("${room.coverImg}")` : '' } }),
-        h('div', {}, h('h1', { text: room.name }), h('div', { class: 'room-meta' }, badgeSlot,
-          h('span', { class: 'muted', text: `${fmtRange(room.startTime, room.endTime)} · ${room.anchorName} · #${room.id}` })))),
-      actions),
-    h('nav', { class: 'tabs', 'aria-label': 'Room sections' }, TABS.map(([key, label]) =>
-      h('a', { class: `tab${key === tab ? ' is-active' : ''}`, href: `#/rooms/${room.id}${key ? `/${key}` : ''}`, 'aria-current': key === tab ? 'page' : undefined, text: label }))),
-    content);
+        h(
+          'div',
+          {},
+          h('h1', { text: room.name }),
+          h(
+            'div',
+            { class: 'room-meta' },
+            badgeSlot,
+            h('span', { class: 'muted', text: `${fmtRange(room.startTime, room.endTime)} · ${room.anchorName} · #${room.id}` }),
+          ),
+        ),
+      ),
+      actions,
+    ),
+    h(
+      'nav',
+      { class: 'tabs', 'aria-label': 'Room sections' },
+      TABS.map(([key, label]) =>
+        h('a', {
+          class: `tab${key === tab ? ' is-active' : ''}`,
+          href: `#/rooms/${room.id}${key ? `/${key}` : ''}`,
+          'aria-current': key === tab ? 'page' : undefined,
+          text: label,
+        }),
+      ),
+    ),
+    content,
+  );
 }
 
 /** Poll while the page is open; shows a quiet "reconnecting" hint when the server does not answer. */

@@ -26,21 +26,57 @@ export async function roomsPage(ctx: Ctx): Promise<HTMLElement> {
   ctx.setApp(appid);
   const app = ctx.apps.find((a) => a.appid === appid);
   const newBtn = h('a', { class: 'btn btn-primary', href: `#/apps/${appid}/rooms/new`, text: '＋ New room' });
-  const row = (r: RoomSummary) => h('a', { class: 'room-row', href: `#/rooms/${r.id}`, dataset: { roomId: String(r.id) } },
-    h('div', { class: 'room-cover', style: { backgroundImage: r.coverImg ? `url("${r.coverImg}")` : '' } }),
-    h('div', { class: 'room-main' },
-      h('div', { class: 'room-title' }, h('strong', { text: r.name }), badge(r.status)),
-      h('div', { class: 'muted' }, fmtRange(r.startTime, r.endTime), ' · ', r.anchorName, ' · ', h('span', { class: 'mono', text: `#${r.id}` }))),
-    h('span', { class: 'chev', 'aria-hidden': 'true', text: '›' }));
+  const row = (r: RoomSummary) =>
+    h(
+      'a',
+      { class: 'room-row', href: `#/rooms/${r.id}`, dataset: { roomId: String(r.id) } },
+      h('div', { class: 'room-cover', style: { backgroundImage: r.coverImg ? `url("${r.coverImg}")` : '' } }),
+      h(
+        'div',
+        { class: 'room-main' },
+        h('div', { class: 'room-title' }, h('strong', { text: r.name }), badge(r.status)),
+        h(
+          'div',
+          { class: 'muted' },
+          fmtRange(r.startTime, r.endTime),
+          ' · ',
+          r.anchorName,
+          ' · ',
+          h('span', { class: 'mono', text: `#${r.id}` }),
+        ),
+      ),
+      h('span', { class: 'chev', 'aria-hidden': 'true', text: '›' }),
+    );
   const body = rooms.length
     ? GROUPS.map((g) => {
-      const list = rooms.filter((r) => (g.statuses as readonly number[]).includes(r.status));
-      if (g.key === 'upcoming') list.sort((a, b) => a.startTime - b.startTime);
-      return card(h('span', {}, g.title, h('span', { class: 'count', text: String(list.length) })),
-        list.length ? h('div', { class: 'room-list', dataset: { group: g.key } }, list.map(row)) : h('p', { class: 'muted small', text: g.empty }));
-    })
-    : [card(null, empty('Create your first live room', 'A room has a name, a cover, an anchor and a planned time. Then you add goods, push a stream from OBS and you are live.', newBtn.cloneNode(true) as HTMLElement))];
-  return h('div', { class: 'page' },
-    h('header', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Live rooms' }), h('p', { class: 'muted', text: app?.name ?? appid })), newBtn),
-    ...body);
+        const list = rooms.filter((r) => (g.statuses as readonly number[]).includes(r.status));
+        if (g.key === 'upcoming') list.sort((a, b) => a.startTime - b.startTime);
+        return card(
+          h('span', {}, g.title, h('span', { class: 'count', text: String(list.length) })),
+          list.length
+            ? h('div', { class: 'room-list', dataset: { group: g.key } }, list.map(row))
+            : h('p', { class: 'muted small', text: g.empty }),
+        );
+      })
+    : [
+        card(
+          null,
+          empty(
+            'Create your first live room',
+            'A room has a name, a cover, an anchor and a planned time. Then you add goods, push a stream from OBS and you are live.',
+            newBtn.cloneNode(true) as HTMLElement,
+          ),
+        ),
+      ];
+  return h(
+    'div',
+    { class: 'page' },
+    h(
+      'header',
+      { class: 'page-head' },
+      h('div', {}, h('h1', { text: 'Live rooms' }), h('p', { class: 'muted', text: app?.name ?? appid })),
+      newBtn,
+    ),
+    ...body,
+  );
 }

@@ -19,7 +19,10 @@ export class ChatReplay {
   private shownUpTo = -1;
   private seq = 0;
 
-  constructor(private readonly client: SdkClient, private readonly roomId: number) {
+  constructor(
+    private readonly client: SdkClient,
+    private readonly roomId: number,
+  ) {
     this.el.append(this.list);
     let on = true;
     try {
@@ -48,11 +51,19 @@ export class ChatReplay {
   private window(i: number): Promise<ReplayChatItem[]> {
     let w = this.windows.get(i);
     if (!w) {
-      w = this.client.get<PluginReplayChatResponse>(PluginRoutes.replayChat, { room_id: this.roomId, from: i * WINDOW_SEC, to: (i + 1) * WINDOW_SEC }, { identity: false })
-        .then((r) => r.items, () => {
-          this.windows.delete(i); // ask again next time
-          return [];
-        });
+      w = this.client
+        .get<PluginReplayChatResponse>(
+          PluginRoutes.replayChat,
+          { room_id: this.roomId, from: i * WINDOW_SEC, to: (i + 1) * WINDOW_SEC },
+          { identity: false },
+        )
+        .then(
+          (r) => r.items,
+          () => {
+            this.windows.delete(i); // ask again next time
+            return [];
+          },
+        );
       this.windows.set(i, w);
     }
     return w;
@@ -78,11 +89,24 @@ export class ChatReplay {
   private row(x: ReplayChatItem): HTMLElement {
     switch (x.kind) {
       case 'comment':
-        return h('div', { class: 'zb-msg', 'data-t': x.t }, h('span', { class: 'zb-nick', text: `${x.nick}：` }), h('span', { class: 'zb-text', text: x.text }));
+        return h(
+          'div',
+          { class: 'zb-msg', 'data-t': x.t },
+          h('span', { class: 'zb-nick', text: `${x.nick}：` }),
+          h('span', { class: 'zb-text', text: x.text }),
+        );
       case 'present':
-        return h('div', { class: 'zb-msg zb-msg-sys', 'data-t': x.t, text: x.goods_id ? `主播开始讲解「${x.name}」· Now explaining` : '讲解结束 · Explanation over' });
+        return h('div', {
+          class: 'zb-msg zb-msg-sys',
+          'data-t': x.t,
+          text: x.goods_id ? `主播开始讲解「${x.name}」· Now explaining` : '讲解结束 · Explanation over',
+        });
       case 'comments':
-        return h('div', { class: 'zb-msg zb-msg-sys', 'data-t': x.t, text: x.closed ? '评论已关闭 · Comments closed' : '评论已开启 · Comments open' });
+        return h('div', {
+          class: 'zb-msg zb-msg-sys',
+          'data-t': x.t,
+          text: x.closed ? '评论已关闭 · Comments closed' : '评论已开启 · Comments open',
+        });
       default:
         return h('div', { class: 'zb-msg zb-msg-sys zb-rp-notice', 'data-t': x.t, text: x.text ? `公告：${x.text}` : '公告已撤下' });
     }

@@ -16,10 +16,20 @@ export class ReplayControls {
   private readonly track = h('div', { class: 'zb-rp-track', role: 'slider', 'aria-label': '进度 Seek', tabindex: 0 });
   private readonly fill = h('div', { class: 'zb-rp-fill' });
 
-  constructor(private readonly video: HTMLVideoElement, private readonly duration: number, markers: ReplayMarker[], jump: (m: ReplayMarker) => void) {
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly duration: number,
+    markers: ReplayMarker[],
+    jump: (m: ReplayMarker) => void,
+  ) {
     this.track.append(this.fill);
     for (const m of markers) {
-      const tick = h('button', { class: 'zb-rp-tick', type: 'button', 'data-goods-id': m.goods_id, 'aria-label': `看点 ${m.goods?.name ?? m.goods_id} ${clock(m.start)}` });
+      const tick = h('button', {
+        class: 'zb-rp-tick',
+        type: 'button',
+        'data-goods-id': m.goods_id,
+        'aria-label': `看点 ${m.goods?.name ?? m.goods_id} ${clock(m.start)}`,
+      });
       tick.style.left = `${(100 * m.start) / duration}%`;
       tick.style.width = `${Math.max(1.2, (100 * (m.end - m.start)) / duration)}%`;
       tick.addEventListener('click', (e) => {

@@ -11,7 +11,12 @@ export const clock = (sec: number): string => formatCountdown(sec * 1000);
 
 function price(g: LiveInfoGoods): HTMLElement {
   const p = priceLabel(g);
-  return h('span', { class: 'zb-price' }, h('span', { class: 'zb-price-now', text: p.now }), p.was ? h('s', { class: 'zb-price-was', text: p.was }) : null);
+  return h(
+    'span',
+    { class: 'zb-price' },
+    h('span', { class: 'zb-price-now', text: p.now }),
+    p.was ? h('s', { class: 'zb-price-was', text: p.was }) : null,
+  );
 }
 
 export interface MarkerActions {
@@ -25,8 +30,15 @@ export class MarkerStrip {
   private readonly list = h('ol', { class: 'zb-rp-marker-list' });
   private cards: HTMLElement[] = [];
 
-  constructor(private readonly markers: ReplayMarker[], private readonly act: MarkerActions, extra: HTMLElement) {
-    this.el.append(h('header', { class: 'zb-rp-markers-head' }, h('span', { class: 'zb-rp-markers-title', text: `看点 · ${markers.length}` }), extra), this.list);
+  constructor(
+    private readonly markers: ReplayMarker[],
+    private readonly act: MarkerActions,
+    extra: HTMLElement,
+  ) {
+    this.el.append(
+      h('header', { class: 'zb-rp-markers-head' }, h('span', { class: 'zb-rp-markers-title', text: `看点 · ${markers.length}` }), extra),
+      this.list,
+    );
     this.cards = markers.map((m) => this.card(m));
     this.list.replaceChildren(...this.cards);
     if (!markers.length) this.list.append(h('li', { class: 'zb-rp-empty', text: '这场直播没有讲解商品 · No product was explained' }));
@@ -34,7 +46,12 @@ export class MarkerStrip {
 
   private card(m: ReplayMarker): HTMLElement {
     const g = m.goods;
-    const jump = h('button', { class: 'zb-rp-jump', type: 'button', 'aria-label': `看讲解 ${clock(m.start)}` }, icon(ICONS.play, 'zb-icon zb-icon-sm'), `看讲解 ${clock(m.start)}`);
+    const jump = h(
+      'button',
+      { class: 'zb-rp-jump', type: 'button', 'aria-label': `看讲解 ${clock(m.start)}` },
+      icon(ICONS.play, 'zb-icon zb-icon-sm'),
+      `看讲解 ${clock(m.start)}`,
+    );
     jump.addEventListener('click', (e) => {
       e.stopPropagation();
       this.act.jump(m);
@@ -53,13 +70,19 @@ export class MarkerStrip {
       e.stopPropagation();
       this.act.buy(g!);
     });
-    const li = h('li', { class: 'zb-rp-marker', 'data-goods-id': m.goods_id, 'data-marker-id': m.id },
+    const li = h(
+      'li',
+      { class: 'zb-rp-marker', 'data-goods-id': m.goods_id, 'data-marker-id': m.id },
       thumb,
-      h('span', { class: 'zb-rp-info' },
+      h(
+        'span',
+        { class: 'zb-rp-info' },
         h('span', { class: 'zb-rp-name', text: g?.name ?? `商品 ${m.goods_id}` }),
         h('span', { class: 'zb-rp-when', text: `${clock(m.start)}–${clock(m.end)}` }),
-        h('span', { class: 'zb-rp-foot' }, g ? price(g) : null, buy)),
-      jump);
+        h('span', { class: 'zb-rp-foot' }, g ? price(g) : null, buy),
+      ),
+      jump,
+    );
     li.addEventListener('click', () => this.act.jump(m));
     return li;
   }
@@ -93,8 +116,17 @@ export class NowCard {
     const go = h('button', { class: 'zb-present-go', type: 'button', text: '去购买' });
     go.addEventListener('click', () => this.buy(g));
     this.el.dataset.goodsId = String(m.goods_id);
-    this.el.replaceChildren(img(g.cover_img, g.name, 'zb-present-cover'),
-      h('span', { class: 'zb-present-info' }, h('span', { class: 'zb-tag-live', text: '讲解中 · 回放' }), h('span', { class: 'zb-present-name', text: g.name }), price(g)), go);
+    this.el.replaceChildren(
+      img(g.cover_img, g.name, 'zb-present-cover'),
+      h(
+        'span',
+        { class: 'zb-present-info' },
+        h('span', { class: 'zb-tag-live', text: '讲解中 · 回放' }),
+        h('span', { class: 'zb-present-name', text: g.name }),
+        price(g),
+      ),
+      go,
+    );
     this.el.hidden = false;
   }
 }

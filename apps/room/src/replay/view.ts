@@ -28,7 +28,10 @@ export class ReplayView {
   private stopped = false;
   private shown = false;
 
-  constructor(private readonly root: HTMLElement, private readonly o: ReplayViewOptions) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly o: ReplayViewOptions,
+  ) {}
 
   /** Ask for the replay (again while it is being prepared); it takes over the page once ready. */
   start(): void {
@@ -58,7 +61,14 @@ export class ReplayView {
 
   private show(src: string, duration: number, markers: ReplayMarker[]): void {
     this.shown = true;
-    const video = h('video', { class: 'zb-rp-video', playsinline: true, 'webkit-playsinline': true, 'x5-playsinline': true, preload: 'metadata', src });
+    const video = h('video', {
+      class: 'zb-rp-video',
+      playsinline: true,
+      'webkit-playsinline': true,
+      'x5-playsinline': true,
+      preload: 'metadata',
+      src,
+    });
     if (/^https?:\/\//.test(this.o.poster)) video.poster = this.o.poster;
     video.addEventListener('loadedmetadata', () => this.el.classList.toggle('zb-rp-wide', video.videoWidth > video.videoHeight));
     video.addEventListener('click', () => (video.paused ? void video.play().catch(() => undefined) : video.pause()));
@@ -69,14 +79,18 @@ export class ReplayView {
     const chat = new ChatReplay(this.o.client, this.o.roomId);
     const clip = new ClipPlayer();
     const controls = new ReplayControls(video, duration, markers, jump);
-    const strip = new MarkerStrip(markers, {
-      jump,
-      buy: (g) => this.o.buy(g),
-      clip: (m) => {
-        video.pause();
-        clip.open(m);
+    const strip = new MarkerStrip(
+      markers,
+      {
+        jump,
+        buy: (g) => this.o.buy(g),
+        clip: (m) => {
+          video.pause();
+          clip.open(m);
+        },
       },
-    }, chat.toggle);
+      chat.toggle,
+    );
     const now = new NowCard((g) => this.o.buy(g));
     const badge = h('span', { class: 'zb-rp-badge', text: '回放 · Replay' });
     const panel = h('div', { class: 'zb-rp-panel' }, chat.el, now.el, controls.el, strip.el);

@@ -39,7 +39,14 @@ export function buildTag(type: number, timestamp: number, data: Buffer): Buffer 
   return finishTagInPlace(frame, type, timestamp, data.length);
 }
 
-export enum TagKind { Script, AudioHeader, VideoHeader, Audio, Video, VideoKey }
+export enum TagKind {
+  Script,
+  AudioHeader,
+  VideoHeader,
+  Audio,
+  Video,
+  VideoKey,
+}
 
 const VIDEO_CODEC_AVC = 7;
 const VIDEO_CODEC_HEVC_LEGACY = 12;

@@ -132,7 +132,8 @@ export function spsSize(nal: Buffer): { width: number; height: number } {
   const cropY = (chroma === 1 ? 2 : 1) * (2 - frameMbsOnly);
   const width = widthMbs * 16 - (cl + cr) * cropX;
   const height = (2 - frameMbsOnly) * heightMapUnits * 16 - (ct + cb) * cropY;
-  if (width <= 0 || height <= 0 || width > 16384 || height > 16384) throw new HlsInputError(`SPS gives an impossible size ${width}x${height}`);
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    throw new HlsInputError(`SPS gives an impossible size ${width}x${height}`);
   return { width, height };
 }
 

@@ -7,7 +7,14 @@
  */
 import { renderPlaylist, type PartRec, type PlaylistState, type SegmentRec } from './playlist.js';
 import {
-  CACHE_BLOCKING, CACHE_PLAYLIST, errorResponse, mediaResponse, parseDirectives, playlistResponse, type HlsQuery, type HlsResponse,
+  CACHE_BLOCKING,
+  CACHE_PLAYLIST,
+  errorResponse,
+  mediaResponse,
+  parseDirectives,
+  playlistResponse,
+  type HlsQuery,
+  type HlsResponse,
 } from './response.js';
 import type { SegmenterSink } from './segmenter.js';
 
@@ -24,7 +31,10 @@ export interface HlsStreamOptions {
   readyWaitMs?: number;
 }
 
-interface Waiter { cond: () => boolean; done: (ok: boolean) => void }
+interface Waiter {
+  cond: () => boolean;
+  done: (ok: boolean) => void;
+}
 
 /** Blocked requests (playlist reloads, hinted parts) one stream holds at most; more are answered 503 at once. */
 export const MAX_WAITERS = 50_000;
@@ -71,7 +81,14 @@ export class LlHlsStream implements SegmenterSink {
   stats(): { segments: number; parts: number; bytes: number; waiters: number; targetDurationSec: number; partTargetSec: number } {
     let bytes = 0;
     for (const s of [...this.retired, ...this.segments]) for (const p of s.parts) bytes += p.data.length;
-    return { segments: this.segments.length, parts: this.segments.reduce((n, s) => n + s.parts.length, 0), bytes, waiters: this.waiters.size, targetDurationSec: this.td, partTargetSec: this.pt };
+    return {
+      segments: this.segments.length,
+      parts: this.segments.reduce((n, s) => n + s.parts.length, 0),
+      bytes,
+      waiters: this.waiters.size,
+      targetDurationSec: this.td,
+      partTargetSec: this.pt,
+    };
   }
 
   // ---- SegmenterSink ----
@@ -84,7 +101,16 @@ export class LlHlsStream implements SegmenterSink {
     const msn = this.msn++;
     const discontinuity = s.discontinuity || this.carryDiscontinuity;
     this.carryDiscontinuity = false;
-    this.segments.push({ msn, name: `${this.o.prefix}-s${msn}.m4s`, map: this.map, discontinuity, programDateMs: s.programDateMs, parts: [], durationSec: 0, complete: false });
+    this.segments.push({
+      msn,
+      name: `${this.o.prefix}-s${msn}.m4s`,
+      map: this.map,
+      discontinuity,
+      programDateMs: s.programDateMs,
+      parts: [],
+      durationSec: 0,
+      complete: false,
+    });
   }
 
   part(p: { durationSec: number; independent: boolean; data: Buffer }): void {
@@ -158,7 +184,8 @@ export class LlHlsStream implements SegmenterSink {
     if (!this.reached(msn, part)) {
       const ok = await this.wait(() => this.ended || this.reached(msn, part), 3 * this.td * 1000);
       if (this.disposed) return errorResponse(404, 'no such HLS stream');
-      if (!ok) return errorResponse(503, `segment ${msn}${part === null ? '' : ` part ${part}`} did not appear within three target durations`);
+      if (!ok)
+        return errorResponse(503, `segment ${msn}${part === null ? '' : ` part ${part}`} did not appear within three target durations`);
       if (this.ended) return playlistResponse(this.render(false), CACHE_PLAYLIST);
     }
     return playlistResponse(this.render(d.skip), CACHE_BLOCKING);
@@ -219,7 +246,14 @@ export class LlHlsStream implements SegmenterSink {
   }
 
   private state(): PlaylistState {
-    return { targetDurationSec: this.td, partTargetSec: this.pt, discontinuitySequence: this.discontinuitySequence, segments: this.segments, preloadHint: this.preloadHint(), ended: this.ended };
+    return {
+      targetDurationSec: this.td,
+      partTargetSec: this.pt,
+      discontinuitySequence: this.discontinuitySequence,
+      segments: this.segments,
+      preloadHint: this.preloadHint(),
+      ended: this.ended,
+    };
   }
 
   /** The playlist text, rendered once per change and shared by every request. */

@@ -10,8 +10,7 @@ export const AUDIO_TRACK_ID = 2;
 export const VIDEO_TIMESCALE = 90_000;
 
 export type TrackConfig =
-  | { kind: 'video'; id: number; timescale: number; avc: AvcConfig }
-  | { kind: 'audio'; id: number; timescale: number; aac: AacConfig };
+  { kind: 'video'; id: number; timescale: number; avc: AvcConfig } | { kind: 'audio'; id: number; timescale: number; aac: AacConfig };
 
 export function box(type: string, ...payload: Buffer[]): Buffer {
   const size = payload.reduce((n, b) => n + b.length, 8);
@@ -43,13 +42,43 @@ const zeros = (n: number) => Buffer.alloc(n);
 const MATRIX = Buffer.concat([0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000].map(u32));
 
 function mvhd(nextTrackId: number): Buffer {
-  return fullBox('mvhd', 0, 0, u32(0), u32(0), u32(1000), u32(0), u32(0x00010000), u16(0x0100), zeros(10), MATRIX, zeros(24), u32(nextTrackId));
+  return fullBox(
+    'mvhd',
+    0,
+    0,
+    u32(0),
+    u32(0),
+    u32(1000),
+    u32(0),
+    u32(0x00010000),
+    u16(0x0100),
+    zeros(10),
+    MATRIX,
+    zeros(24),
+    u32(nextTrackId),
+  );
 }
 
 function tkhd(t: TrackConfig): Buffer {
   const [w, h] = t.kind === 'video' ? [t.avc.width, t.avc.height] : [0, 0];
-  return fullBox('tkhd', 0, 3, u32(0), u32(0), u32(t.id), u32(0), u32(0), zeros(8), u16(0), u16(0),
-    u16(t.kind === 'audio' ? 0x0100 : 0), u16(0), MATRIX, u32(w * 65536), u32(h * 65536));
+  return fullBox(
+    'tkhd',
+    0,
+    3,
+    u32(0),
+    u32(0),
+    u32(t.id),
+    u32(0),
+    u32(0),
+    zeros(8),
+    u16(0),
+    u16(0),
+    u16(t.kind === 'audio' ? 0x0100 : 0),
+    u16(0),
+    MATRIX,
+    u32(w * 65536),
+    u32(h * 65536),
+  );
 }
 
 function mdia(t: TrackConfig): Buffer {
@@ -58,12 +87,14 @@ function mdia(t: TrackConfig): Buffer {
   const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from(handler, 'latin1'), zeros(12), Buffer.from(`${name}\0`, 'latin1'));
   const header = t.kind === 'video' ? fullBox('vmhd', 0, 1, zeros(8)) : fullBox('smhd', 0, 0, zeros(4));
   const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
-  const stbl = box('stbl',
+  const stbl = box(
+    'stbl',
     fullBox('stsd', 0, 0, u32(1), sampleEntry(t)),
     fullBox('stts', 0, 0, u32(0)),
     fullBox('stsc', 0, 0, u32(0)),
     fullBox('stsz', 0, 0, u32(0), u32(0)),
-    fullBox('stco', 0, 0, u32(0)));
+    fullBox('stco', 0, 0, u32(0)),
+  );
   return box('mdia', mdhd, hdlr, box('minf', header, dinf, stbl));
 }
 
@@ -71,8 +102,21 @@ function sampleEntry(t: TrackConfig): Buffer {
   const base = Buffer.concat([zeros(6), u16(1)]); // reserved, data_reference_index
   if (t.kind === 'video') {
     const compressor = zeros(32);
-    return box('avc1', base, zeros(16), u16(t.avc.width), u16(t.avc.height), u32(0x00480000), u32(0x00480000), u32(0), u16(1),
-      compressor, u16(0x0018), u16(0xffff), box('avcC', t.avc.record));
+    return box(
+      'avc1',
+      base,
+      zeros(16),
+      u16(t.avc.width),
+      u16(t.avc.height),
+      u32(0x00480000),
+      u32(0x00480000),
+      u32(0),
+      u16(1),
+      compressor,
+      u16(0x0018),
+      u16(0xffff),
+      box('avcC', t.avc.record),
+    );
   }
   const rate = t.aac.sampleRate < 65536 ? t.aac.sampleRate : 0;
   return box('mp4a', base, zeros(8), u16(t.aac.channels || 2), u16(16), u16(0), u16(0), u32(rate * 65536), esds(t.id, t.aac.asc));

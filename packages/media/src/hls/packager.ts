@@ -52,7 +52,10 @@ export class HlsPackager {
   /** Why HLS stopped early for this session, if it did. */
   failure: string | null = null;
 
-  constructor(private readonly hub: StreamHub, private readonly o: HlsPackagerOptions) {
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly o: HlsPackagerOptions,
+  ) {
     this.output = new LlHlsStream({ ...o.stream, prefix: o.sessionId.replace(/[^A-Za-z0-9_-]/g, '_'), firstMsn: o.firstMsn });
     this.segmenter = new Segmenter(this.output, o.segmenter);
     this.reader = new FlvTagReader((type, ts, payload) => this.onTag(type, ts, payload));

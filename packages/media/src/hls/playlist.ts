@@ -88,7 +88,8 @@ export function renderPlaylist(st: PlaylistState, skip: boolean): string {
     map = s.map;
     out.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.programDateMs).toISOString()}`);
     if (!s.complete || total - end <= 3 * td) {
-      for (const p of s.parts) out.push(`#EXT-X-PART:DURATION=${sec(p.durationSec)},URI="${p.name}"${p.independent ? ',INDEPENDENT=YES' : ''}`);
+      for (const p of s.parts)
+        out.push(`#EXT-X-PART:DURATION=${sec(p.durationSec)},URI="${p.name}"${p.independent ? ',INDEPENDENT=YES' : ''}`);
     }
     if (s.complete) out.push(`#EXTINF:${sec(s.durationSec)},`, s.name);
   }

@@ -29,7 +29,13 @@ export interface SegmenterOptions {
   now: () => number;
 }
 
-export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = { partMs: 200, minSegmentMs: 1000, minTargetSec: 2, maxTargetSec: 6, now: Date.now };
+export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
+  partMs: 200,
+  minSegmentMs: 1000,
+  minTargetSec: 2,
+  maxTargetSec: 6,
+  now: Date.now,
+};
 
 /** What the segmenter produces, in order: init? → segmentStart → part… → segmentEnd → … */
 export interface SegmenterSink {
@@ -40,8 +46,16 @@ export interface SegmenterSink {
   segmentEnd(timing: { targetDurationSec: number; partTargetSec: number }): void;
 }
 
-interface VideoSample { dts: number; cts: number; key: boolean; data: Buffer }
-interface AudioSample { ts: number; data: Buffer }
+interface VideoSample {
+  dts: number;
+  cts: number;
+  key: boolean;
+  data: Buffer;
+}
+interface AudioSample {
+  ts: number;
+  data: Buffer;
+}
 
 /** A timestamp step larger than this (or backwards) is a discontinuity. */
 const JUMP_MS = 5000;
@@ -72,7 +86,10 @@ export class Segmenter {
   private sequence = 1;
   private anchor: { wall: number; media: number } | null = null;
 
-  constructor(private readonly sink: SegmenterSink, opts: Partial<SegmenterOptions> = {}) {
+  constructor(
+    private readonly sink: SegmenterSink,
+    opts: Partial<SegmenterOptions> = {},
+  ) {
     this.o = { ...DEFAULT_SEGMENTER_OPTIONS, ...opts };
   }
 
@@ -251,7 +268,11 @@ export class Segmenter {
       const sr = this.audio.sampleRate;
       const expected = Math.round((this.aq[0]!.ts * sr) / 1000);
       if (this.audioTime === null || Math.abs(this.audioTime - expected) > 3 * 1024) this.audioTime = expected;
-      runs.push({ trackId: AUDIO_TRACK_ID, baseDecodeTime: this.audioTime, samples: this.aq.map((s) => ({ data: s.data, duration: 1024, cts: 0, key: true })) });
+      runs.push({
+        trackId: AUDIO_TRACK_ID,
+        baseDecodeTime: this.audioTime,
+        samples: this.aq.map((s) => ({ data: s.data, duration: 1024, cts: 0, key: true })),
+      });
       this.audioTime += 1024 * this.aq.length;
       audioSec = (1024 * this.aq.length) / sr;
     }

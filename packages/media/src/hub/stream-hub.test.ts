@@ -10,16 +10,26 @@ class FakeSink implements ViewerSink {
   closed: 'graceful' | 'abort' | null = null;
   private cbs: (() => void)[] = [];
   label = 'fake';
-  write(b: Buffer) { this.writes.push(b); }
-  writev(bs: readonly Buffer[]) { this.writes.push(...bs); }
-  bufferedBytes() { return this.buffered; }
+  write(b: Buffer) {
+    this.writes.push(b);
+  }
+  writev(bs: readonly Buffer[]) {
+    this.writes.push(...bs);
+  }
+  bufferedBytes() {
+    return this.buffered;
+  }
   close(graceful: boolean) {
     if (this.closed) return;
     this.closed = graceful ? 'graceful' : 'abort';
     for (const cb of this.cbs.splice(0)) cb();
   }
-  onClose(cb: () => void) { this.cbs.push(cb); }
-  get bytes(): Buffer { return Buffer.concat(this.writes); }
+  onClose(cb: () => void) {
+    this.cbs.push(cb);
+  }
+  get bytes(): Buffer {
+    return Buffer.concat(this.writes);
+  }
 }
 
 const tags = {
@@ -32,7 +42,14 @@ const tags = {
 };
 
 function hub(now = { t: 0 }, extra: Partial<ConstructorParameters<typeof StreamHub>[0]> = {}) {
-  return new StreamHub({ streamId: 's', logger: silentLogger, viewerPolicy: DEFAULT_VIEWER_POLICY, gopCacheMaxBytes: 1 << 20, now: () => now.t, ...extra });
+  return new StreamHub({
+    streamId: 's',
+    logger: silentLogger,
+    viewerPolicy: DEFAULT_VIEWER_POLICY,
+    gopCacheMaxBytes: 1 << 20,
+    now: () => now.t,
+    ...extra,
+  });
 }
 
 function startStream(h: StreamHub) {
@@ -53,7 +70,9 @@ describe('StreamHub', () => {
     startStream(h);
     const v = new FakeSink();
     h.attach(v, policy);
-    expect(v.bytes.equals(Buffer.concat([FLV_HEADER, tags.meta, tags.vh, tags.ah, tags.key(0), tags.audio(10), tags.inter(40)]))).toBe(true);
+    expect(v.bytes.equals(Buffer.concat([FLV_HEADER, tags.meta, tags.vh, tags.ah, tags.key(0), tags.audio(10), tags.inter(40)]))).toBe(
+      true,
+    );
     expect(h.viewerCount).toBe(1);
   });
 

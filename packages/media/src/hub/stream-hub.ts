@@ -15,8 +15,12 @@ import { Consumer, type Batch, type ConsumerPolicy } from './consumer.js';
 import type { DeliveryCounters } from '../stats.js';
 import { IngestStats, type StreamStats } from './stream-stats.js';
 
-export interface Closable { close(reason: string): void }
-export interface AsyncStoppable { stop(): Promise<void> }
+export interface Closable {
+  close(reason: string): void;
+}
+export interface AsyncStoppable {
+  stop(): Promise<void>;
+}
 
 export interface HubOptions {
   streamId: string;
@@ -88,7 +92,13 @@ export class StreamHub {
   }
 
   stats(): { viewers: number; consumers: number; gopTags: number; gopBytes: number; hasVideo: boolean } {
-    return { viewers: this.viewers, consumers: this.consumers.size, gopTags: this.gop.length, gopBytes: this.gopBytes, hasVideo: this.hasVideo };
+    return {
+      viewers: this.viewers,
+      consumers: this.consumers.size,
+      gopTags: this.gop.length,
+      gopBytes: this.gopBytes,
+      hasVideo: this.hasVideo,
+    };
   }
 
   /** Ingest one complete FLV tag (header + data + PreviousTagSize). The buffer must not be mutated afterwards. */
@@ -96,8 +106,12 @@ export class StreamHub {
     if (this.closing) return;
     this.ingest.onTag(tag, kind, this.now());
     switch (kind) {
-      case TagKind.Script: this.metadata = tag; break;
-      case TagKind.AudioHeader: this.audioHeader = tag; break;
+      case TagKind.Script:
+        this.metadata = tag;
+        break;
+      case TagKind.AudioHeader:
+        this.audioHeader = tag;
+        break;
       case TagKind.VideoHeader:
         this.videoHeader = tag;
         this.hasVideo = true;
@@ -215,7 +229,9 @@ export class StreamHub {
     this.closing = new Promise<void>((r) => (done = r));
     // not awaited: callers await `closing`; a failure of the cascade (a bug: each step catches its own) is logged, and `done` runs either way
     void this.runClose(reason)
-      .catch((e: unknown) => this.opts.logger.error(`media: ${this.streamId}: close cascade failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`))
+      .catch((e: unknown) =>
+        this.opts.logger.error(`media: ${this.streamId}: close cascade failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      )
       .finally(done);
     return this.closing;
   }

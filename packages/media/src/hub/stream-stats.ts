@@ -148,7 +148,12 @@ export class IngestStats {
   private metadata(tag: Buffer): void {
     try {
       const [, arr] = decodeAmf0(tag.subarray(TAG_HEADER_SIZE, tag.length - 4));
-      const props = arr instanceof EcmaArray ? arr.props : arr && typeof arr === 'object' && !Array.isArray(arr) && !(arr instanceof Date) ? arr : undefined;
+      const props =
+        arr instanceof EcmaArray
+          ? arr.props
+          : arr && typeof arr === 'object' && !Array.isArray(arr) && !(arr instanceof Date)
+            ? arr
+            : undefined;
       const enc = props?.encoder;
       if (typeof enc === 'string') this.encoder = enc.replace(/[^\x20-\x7e]/g, '').slice(0, 80) || null;
     } catch {
@@ -199,5 +204,8 @@ function codecOfVideo(p: Buffer): string {
 
 function codecOfAudio(p: Buffer): string {
   const f = (p[0] ?? 0) >> 4;
-  return ({ 2: 'MP3', 10: 'AAC', 11: 'Speex', 7: 'G.711 A-law', 8: 'G.711 µ-law', 9: 'enhanced' } as Record<number, string>)[f] ?? `audio format ${f}`;
+  return (
+    ({ 2: 'MP3', 10: 'AAC', 11: 'Speex', 7: 'G.711 A-law', 8: 'G.711 µ-law', 9: 'enhanced' } as Record<number, string>)[f] ??
+    `audio format ${f}`
+  );
 }

@@ -18,7 +18,10 @@ export class ViewerKeys {
   private readonly streams = new Map<string, StreamViewers>();
 
   /** maxPerKey 0 = no cap. onChange runs after every change of a stream's numbers. */
-  constructor(private readonly maxPerKey: number, private readonly onChange: (streamId: string) => void) {}
+  constructor(
+    private readonly maxPerKey: number,
+    private readonly onChange: (streamId: string) => void,
+  ) {}
 
   /** Distinct viewers: distinct keys plus connections without a key. */
   viewers(streamId: string): number {

@@ -32,8 +32,11 @@ async function finish(part: string, out: string, o: EditOptions): Promise<number
 
 /** A file's duration and the shape of its streams (codecs, picture size, audio rate and channels). */
 async function probeShape(file: string, o: EditOptions): Promise<{ durationSec: number; shape: string }> {
-  const r = await runProcess(o.ffprobePath ?? 'ffprobe',
-    ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate,channels:format=duration', '-of', 'json', file], o.timeoutMs ?? 60_000);
+  const r = await runProcess(
+    o.ffprobePath ?? 'ffprobe',
+    ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate,channels:format=duration', '-of', 'json', file],
+    o.timeoutMs ?? 60_000,
+  );
   let j: { streams?: Array<Record<string, unknown>>; format?: { duration?: string } } = {};
   try {
     j = JSON.parse(r.stdout) as typeof j;
@@ -41,8 +44,16 @@ async function probeShape(file: string, o: EditOptions): Promise<{ durationSec: 
     j = {};
   }
   const durationSec = Number.parseFloat(j.format?.duration ?? '');
-  if (r.code !== 0 || !Number.isFinite(durationSec)) throw new RemuxError(`ffprobe ${basename(file)}: ${lastLine(r.stderr) || 'no duration'}`);
-  const shape = (j.streams ?? []).map((x) => (x.codec_type === 'video' ? `${String(x.codec_name)} ${String(x.width)}x${String(x.height)}` : `${String(x.codec_name)} ${String(x.sample_rate)}Hz/${String(x.channels)}`)).sort().join(', ');
+  if (r.code !== 0 || !Number.isFinite(durationSec))
+    throw new RemuxError(`ffprobe ${basename(file)}: ${lastLine(r.stderr) || 'no duration'}`);
+  const shape = (j.streams ?? [])
+    .map((x) =>
+      x.codec_type === 'video'
+        ? `${String(x.codec_name)} ${String(x.width)}x${String(x.height)}`
+        : `${String(x.codec_name)} ${String(x.sample_rate)}Hz/${String(x.channels)}`,
+    )
+    .sort()
+    .join(', ');
   return { durationSec, shape };
 }
 
@@ -64,7 +75,8 @@ export async function joinMp4(files: readonly string[], out: string, o: EditOpti
   let shape: string | undefined;
   for (const f of files) {
     const p = await probeShape(f, o);
-    if (shape !== undefined && p.shape !== shape) throw new RemuxError(`the segments differ (${shape} then ${p.shape}): they can not be joined without re-encoding`);
+    if (shape !== undefined && p.shape !== shape)
+      throw new RemuxError(`the segments differ (${shape} then ${p.shape}): they can not be joined without re-encoding`);
     shape = p.shape;
     expected += p.durationSec;
   }
@@ -72,8 +84,11 @@ export async function joinMp4(files: readonly string[], out: string, o: EditOpti
   const part = `${out}.part`;
   await writeFile(list, concatList(files), { mode: 0o600 });
   try {
-    const r = await runProcess(o.ffmpegPath ?? 'ffmpeg',
-      [...ffmpegArgs, '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', part], o.timeoutMs ?? 600_000);
+    const r = await runProcess(
+      o.ffmpegPath ?? 'ffmpeg',
+      [...ffmpegArgs, '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', part],
+      o.timeoutMs ?? 600_000,
+    );
     if (r.code !== 0) {
       await rm(part, { force: true });
       throw new RemuxError(`joining ${files.length} segments into ${basename(out)} failed (${r.code ?? r.signal}): ${lastLine(r.stderr)}`);
@@ -95,9 +110,23 @@ export async function joinMp4(files: readonly string[], out: string, o: EditOpti
  */
 export async function keyframeAtOrBefore(file: string, t: number, o: EditOptions = {}): Promise<number> {
   const from = Math.max(0, t - 20);
-  const r = await runProcess(o.ffprobePath ?? 'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', `${from.toFixed(3)}%${(t + 0.5).toFixed(3)}`, '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file],
-    o.timeoutMs ?? 60_000);
+  const r = await runProcess(
+    o.ffprobePath ?? 'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-read_intervals',
+      `${from.toFixed(3)}%${(t + 0.5).toFixed(3)}`,
+      '-show_entries',
+      'packet=pts_time,flags',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
+    o.timeoutMs ?? 60_000,
+  );
   if (r.code !== 0) throw new RemuxError(`ffprobe ${basename(file)}: ${lastLine(r.stderr) || 'failed'}`);
   let best = -1;
   for (const line of r.stdout.split('\n')) {
@@ -113,17 +142,46 @@ export async function keyframeAtOrBefore(file: string, t: number, o: EditOptions
  * Cut `[start, end)` seconds of `src` into `out` without re-encoding: the clip starts on the keyframe at or before
  * `start` (so it may begin up to a GOP earlier) and ends at `end`. Returns where it really starts and its duration.
  */
-export async function cutMp4(src: string, start: number, end: number, out: string, o: EditOptions = {}): Promise<{ file: string; startSec: number; durationSec: number }> {
+export async function cutMp4(
+  src: string,
+  start: number,
+  end: number,
+  out: string,
+  o: EditOptions = {},
+): Promise<{ file: string; startSec: number; durationSec: number }> {
   if (!(end > start) || start < 0) throw new RemuxError(`cannot cut ${start}–${end} s`);
   const k = await keyframeAtOrBefore(src, start, o);
   const part = `${out}.part`;
   // -ss a hair after the keyframe: the demuxer seeks to the keyframe at or before it (exactly this one).
-  const r = await runProcess(o.ffmpegPath ?? 'ffmpeg',
-    [...ffmpegArgs, '-ss', (k + 0.01).toFixed(3), '-i', src, '-t', (end - k).toFixed(3), '-map', '0', '-c', 'copy', '-avoid_negative_ts', 'make_zero',
-      '-movflags', '+faststart', '-f', 'mp4', part], o.timeoutMs ?? 600_000);
+  const r = await runProcess(
+    o.ffmpegPath ?? 'ffmpeg',
+    [
+      ...ffmpegArgs,
+      '-ss',
+      (k + 0.01).toFixed(3),
+      '-i',
+      src,
+      '-t',
+      (end - k).toFixed(3),
+      '-map',
+      '0',
+      '-c',
+      'copy',
+      '-avoid_negative_ts',
+      'make_zero',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      part,
+    ],
+    o.timeoutMs ?? 600_000,
+  );
   if (r.code !== 0) {
     await rm(part, { force: true });
-    throw new RemuxError(`cutting ${basename(src)} at ${k.toFixed(2)}–${end.toFixed(2)} s failed (${r.code ?? r.signal}): ${lastLine(r.stderr)}`);
+    throw new RemuxError(
+      `cutting ${basename(src)} at ${k.toFixed(2)}–${end.toFixed(2)} s failed (${r.code ?? r.signal}): ${lastLine(r.stderr)}`,
+    );
   }
   return { file: out, startSec: k, durationSec: await finish(part, out, o) };
 }

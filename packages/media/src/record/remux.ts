@@ -14,7 +14,10 @@ export interface RemuxOptions {
   keepFlv?: boolean;
 }
 
-export interface RemuxResult { file: string; durationSec: number }
+export interface RemuxResult {
+  file: string;
+  durationSec: number;
+}
 
 export class RemuxError extends Error {}
 
@@ -23,7 +26,11 @@ export function mp4PathFor(flv: string): string {
 }
 
 export async function probeDuration(file: string, ffprobePath = 'ffprobe', timeoutMs = 30_000): Promise<number> {
-  const r = await runProcess(ffprobePath, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', file], timeoutMs);
+  const r = await runProcess(
+    ffprobePath,
+    ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', file],
+    timeoutMs,
+  );
   const d = Number.parseFloat(r.stdout.trim());
   if (r.code !== 0 || !Number.isFinite(d)) throw new RemuxError(`ffprobe ${basename(file)}: ${lastLine(r.stderr) || 'no duration'}`);
   return d;
@@ -33,9 +40,11 @@ export async function probeDuration(file: string, ffprobePath = 'ffprobe', timeo
 export async function remuxFlvToMp4(flv: string, opts: RemuxOptions = {}): Promise<RemuxResult> {
   const out = mp4PathFor(flv);
   const part = `${out}.part`;
-  const r = await runProcess(opts.ffmpegPath ?? 'ffmpeg',
+  const r = await runProcess(
+    opts.ffmpegPath ?? 'ffmpeg',
     ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', flv, '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', part],
-    opts.timeoutMs ?? 300_000);
+    opts.timeoutMs ?? 300_000,
+  );
   if (r.code !== 0) {
     await rm(part, { force: true });
     throw new RemuxError(`ffmpeg remux of ${basename(flv)} failed (${r.code ?? r.signal}): ${lastLine(r.stderr)}`);

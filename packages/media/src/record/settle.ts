@@ -9,10 +9,18 @@ import { errorMessage } from '../errors.js';
 import type { FlvRecorder } from './recorder.js';
 import { parseRecordingPath, remuxFlvToMp4, type RemuxOptions } from './remux.js';
 
-export interface SettleContext { events: TypedEmitter<MediaEvents>; logger: Logger; remux: RemuxOptions }
+export interface SettleContext {
+  events: TypedEmitter<MediaEvents>;
+  logger: Logger;
+  remux: RemuxOptions;
+}
 
 /** A finished session's recording: remuxed and reported; an empty one is removed. */
-export async function settleSession(ctx: SettleContext, rec: FlvRecorder, s: { streamId: string; sessionId: string; startedAt: number; endedAt: number | null }): Promise<void> {
+export async function settleSession(
+  ctx: SettleContext,
+  rec: FlvRecorder,
+  s: { streamId: string; sessionId: string; startedAt: number; endedAt: number | null },
+): Promise<void> {
   const { streamId, sessionId } = s;
   if (!rec.hasMedia) {
     ctx.events.emit('recordingFailed', { streamId, sessionId, file: rec.file, error: 'no media was recorded' });
@@ -21,7 +29,14 @@ export async function settleSession(ctx: SettleContext, rec: FlvRecorder, s: { s
   }
   try {
     const r = await remuxFlvToMp4(rec.file, ctx.remux);
-    ctx.events.emit('recordingReady', { streamId, sessionId, file: r.file, startedAt: s.startedAt, endedAt: s.endedAt ?? Date.now(), durationSec: r.durationSec });
+    ctx.events.emit('recordingReady', {
+      streamId,
+      sessionId,
+      file: r.file,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt ?? Date.now(),
+      durationSec: r.durationSec,
+    });
   } catch (e) {
     ctx.logger.error(`media: ${streamId}: recording ${rec.file}: ${errorMessage(e)}`);
     ctx.events.emit('recordingFailed', { streamId, sessionId, file: rec.file, error: errorMessage(e) });
@@ -34,7 +49,14 @@ export async function settleLeftover(ctx: SettleContext, flvFile: string): Promi
   try {
     const endedAt = (await stat(flvFile)).mtimeMs;
     const r = await remuxFlvToMp4(flvFile, ctx.remux);
-    const e: RecordingReadyEvent = { streamId, sessionId, file: r.file, startedAt: Math.round(endedAt - r.durationSec * 1000), endedAt: Math.round(endedAt), durationSec: r.durationSec };
+    const e: RecordingReadyEvent = {
+      streamId,
+      sessionId,
+      file: r.file,
+      startedAt: Math.round(endedAt - r.durationSec * 1000),
+      endedAt: Math.round(endedAt),
+      durationSec: r.durationSec,
+    };
     ctx.events.emit('recordingReady', e);
     return e;
   } catch (e) {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Admission, ipKey, type Admittable } from './admission.js';
 
 class Conn implements Admittable {
-  constructor(readonly name: string, public progress = 0, public unauthenticated = true) {}
+  constructor(
+    readonly name: string,
+    public progress = 0,
+    public unauthenticated = true,
+  ) {}
 }
 
 describe('ipKey', () => {

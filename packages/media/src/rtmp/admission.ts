@@ -28,10 +28,7 @@ export interface Admittable {
   readonly progress: number;
 }
 
-export type AdmitDecision<T> =
-  | { kind: 'ok' }
-  | { kind: 'evict'; victim: T; rule: string }
-  | { kind: 'refuse'; rule: string };
+export type AdmitDecision<T> = { kind: 'ok' } | { kind: 'evict'; victim: T; rule: string } | { kind: 'refuse'; rule: string };
 
 /** The key per-address limits count by: an IPv4 address (also IPv4-mapped IPv6), or an IPv6 /64 prefix. */
 export function ipKey(address: string | undefined): string {
@@ -42,7 +39,10 @@ export function ipKey(address: string | undefined): string {
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : [];
   const groups = a.includes('::') ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
-  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }
 
 export class Admission<T extends Admittable> {
@@ -78,7 +78,8 @@ export class Admission<T extends Admittable> {
       for (const s of mine) if (s.unauthenticated) n++;
       if (n >= maxUnauthenticatedPerIp) return this.evictFrom(mine, `${maxUnauthenticatedPerIp} unauthenticated connections from ${key}`);
     }
-    if (mine && maxConnectionsPerIp > 0 && mine.size >= maxConnectionsPerIp) return this.evictFrom(mine, `${maxConnectionsPerIp} connections from ${key}`);
+    if (mine && maxConnectionsPerIp > 0 && mine.size >= maxConnectionsPerIp)
+      return this.evictFrom(mine, `${maxConnectionsPerIp} connections from ${key}`);
     if (this.all.size >= maxConnections) return this.evictFrom(this.all, `${maxConnections} connections in all`);
     return { kind: 'ok' };
   }

@@ -26,7 +26,12 @@ describe('AMF0', () => {
   });
 
   it('a "__proto__" key is plain data, not a prototype change', () => {
-    const buf = Buffer.concat([Buffer.from([0x03, 0, 9]), Buffer.from('__proto__'), encodeAmf0({ polluted: true }), Buffer.from([0, 0, 9])]);
+    const buf = Buffer.concat([
+      Buffer.from([0x03, 0, 9]),
+      Buffer.from('__proto__'),
+      encodeAmf0({ polluted: true }),
+      Buffer.from([0, 0, 9]),
+    ]);
     const [o] = decodeAmf0(buf) as [Amf0Object];
     expect(Object.getPrototypeOf(o)).toBeNull();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

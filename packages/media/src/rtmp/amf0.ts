@@ -5,7 +5,9 @@
  */
 import { Amf0Error } from '../errors.js';
 
-export interface Amf0Object { [key: string]: Amf0Value }
+export interface Amf0Object {
+  [key: string]: Amf0Value;
+}
 export type Amf0Value = number | boolean | string | null | undefined | Date | Amf0Value[] | Amf0Object | EcmaArray;
 
 /** Marks an object to be encoded as an AMF0 ECMA array (type 8), as onMetaData conventionally is. */
@@ -14,9 +16,21 @@ export class EcmaArray {
 }
 
 export enum Amf0Type {
-  Number = 0x00, Boolean = 0x01, String = 0x02, Object = 0x03, Null = 0x05, Undefined = 0x06,
-  Reference = 0x07, EcmaArray = 0x08, ObjectEnd = 0x09, StrictArray = 0x0a, Date = 0x0b,
-  LongString = 0x0c, Unsupported = 0x0d, XmlDocument = 0x0f, TypedObject = 0x10,
+  Number = 0x00,
+  Boolean = 0x01,
+  String = 0x02,
+  Object = 0x03,
+  Null = 0x05,
+  Undefined = 0x06,
+  Reference = 0x07,
+  EcmaArray = 0x08,
+  ObjectEnd = 0x09,
+  StrictArray = 0x0a,
+  Date = 0x0b,
+  LongString = 0x0c,
+  Unsupported = 0x0d,
+  XmlDocument = 0x0f,
+  TypedObject = 0x10,
 }
 
 const MAX_DEPTH = 32;
@@ -33,13 +47,32 @@ class Decoder {
   constructor(private readonly buf: Buffer) {}
 
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new Amf0Error(`AMF0: truncated at ${this.pos} (need ${n} bytes of ${this.buf.length - this.pos})`);
+    if (this.pos + n > this.buf.length)
+      throw new Amf0Error(`AMF0: truncated at ${this.pos} (need ${n} bytes of ${this.buf.length - this.pos})`);
   }
 
-  private u8(): number { this.need(1); return this.buf[this.pos++]!; }
-  private u16(): number { this.need(2); const v = this.buf.readUInt16BE(this.pos); this.pos += 2; return v; }
-  private u32(): number { this.need(4); const v = this.buf.readUInt32BE(this.pos); this.pos += 4; return v; }
-  private f64(): number { this.need(8); const v = this.buf.readDoubleBE(this.pos); this.pos += 8; return v; }
+  private u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+  private u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  private u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  private f64(): number {
+    this.need(8);
+    const v = this.buf.readDoubleBE(this.pos);
+    this.pos += 8;
+    return v;
+  }
 
   private str(len: number): string {
     this.need(len);
@@ -52,17 +85,28 @@ class Decoder {
     if (depth > MAX_DEPTH) throw new Amf0Error('AMF0: nesting too deep');
     const type = this.u8() as Amf0Type;
     switch (type) {
-      case Amf0Type.Number: return this.f64();
-      case Amf0Type.Boolean: return this.u8() !== 0;
-      case Amf0Type.String: return this.str(this.u16());
+      case Amf0Type.Number:
+        return this.f64();
+      case Amf0Type.Boolean:
+        return this.u8() !== 0;
+      case Amf0Type.String:
+        return this.str(this.u16());
       case Amf0Type.LongString:
-      case Amf0Type.XmlDocument: return this.str(this.u32());
-      case Amf0Type.Object: return this.props(depth);
-      case Amf0Type.TypedObject: this.str(this.u16()); return this.props(depth);
-      case Amf0Type.EcmaArray: this.u32(); return this.props(depth); // the count is advisory; the end marker decides
-      case Amf0Type.Null: return null;
+      case Amf0Type.XmlDocument:
+        return this.str(this.u32());
+      case Amf0Type.Object:
+        return this.props(depth);
+      case Amf0Type.TypedObject:
+        this.str(this.u16());
+        return this.props(depth);
+      case Amf0Type.EcmaArray:
+        this.u32();
+        return this.props(depth); // the count is advisory; the end marker decides
+      case Amf0Type.Null:
+        return null;
       case Amf0Type.Undefined:
-      case Amf0Type.Unsupported: return undefined;
+      case Amf0Type.Unsupported:
+        return undefined;
       case Amf0Type.StrictArray: {
         const n = this.u32();
         if (n > this.buf.length - this.pos) throw new Amf0Error(`AMF0: strict array of ${n} cannot fit`);
@@ -75,7 +119,8 @@ class Decoder {
         this.u16(); // time zone: reserved, should be 0
         return new Date(ms);
       }
-      default: throw new Amf0Error(`AMF0: unsupported type 0x${type.toString(16)} at ${this.pos - 1}`);
+      default:
+        throw new Amf0Error(`AMF0: unsupported type 0x${type.toString(16)} at ${this.pos - 1}`);
     }
   }
 

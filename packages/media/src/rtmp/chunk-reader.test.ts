@@ -33,19 +33,24 @@ describe('ChunkReader', () => {
     for (const split of ['bytes', 'random', 'whole'] as const) {
       const { reader, got } = collect();
       if (split === 'whole') reader.push(wire);
-      else for (let i = 0; i < wire.length;) {
-        const n = split === 'bytes' ? 1 : 1 + Math.floor(Math.random() * 300);
-        reader.push(wire.subarray(i, i + n));
-        i += n;
-      }
-      expect(got.map((m) => [m.csid, m.typeId, m.timestamp, m.streamId, m.payload.length])).toEqual(msgs.map((m) => [m.csid, m.typeId, m.timestamp, m.streamId, m.payload.length]));
+      else
+        for (let i = 0; i < wire.length;) {
+          const n = split === 'bytes' ? 1 : 1 + Math.floor(Math.random() * 300);
+          reader.push(wire.subarray(i, i + n));
+          i += n;
+        }
+      expect(got.map((m) => [m.csid, m.typeId, m.timestamp, m.streamId, m.payload.length])).toEqual(
+        msgs.map((m) => [m.csid, m.typeId, m.timestamp, m.streamId, m.payload.length]),
+      );
       got.forEach((m, i) => expect(m.payload.equals(msgs[i]!.payload)).toBe(true));
     }
   });
 
   it('places the payload at FLV_HEADROOM in a frame with 4 spare bytes after it', () => {
     const frames: RtmpMessage[] = [];
-    new ChunkReader((m) => frames.push(m)).push(encodeMessage({ csid: 4, typeId: 9, timestamp: 0, streamId: 1, payload: payload(500) }, 128));
+    new ChunkReader((m) => frames.push(m)).push(
+      encodeMessage({ csid: 4, typeId: 9, timestamp: 0, streamId: 1, payload: payload(500) }, 128),
+    );
     expect(frames[0]!.frame.length).toBe(FLV_HEADROOM + 500 + 4);
     expect(frames[0]!.payload.byteOffset - frames[0]!.frame.byteOffset).toBe(FLV_HEADROOM);
   });
@@ -53,17 +58,42 @@ describe('ChunkReader', () => {
   it('applies fmt 1, 2 and 3 headers with timestamp deltas as in spec 5.3.1.2 (fmt 3 after fmt 0 reuses the fmt 0 field)', () => {
     const { reader, got } = collect();
     const d = payload(32);
-    reader.push(Buffer.concat([
-      basicHeader(0, 3), u24(1000), u24(32), Buffer.from([8, 1, 0, 0, 0]), d, // fmt0 ts 1000
-      basicHeader(2, 3), u24(20), d, // fmt2 delta 20 → 1020
-      basicHeader(3, 3), d, // fmt3 → 1040
-      basicHeader(3, 3), d, // fmt3 → 1060
-      basicHeader(1, 3), u24(5), u24(4), Buffer.from([9]), payload(4), // fmt1 delta 5, new length/type → 1065
-      basicHeader(0, 7), u24(10), u24(4), Buffer.from([8, 1, 0, 0, 0]), payload(4), // fmt0 ts 10 on csid 7
-      basicHeader(3, 7), payload(4), // fmt3 after fmt0: delta = 10 → 20
-    ]));
+    reader.push(
+      Buffer.concat([
+        basicHeader(0, 3),
+        u24(1000),
+        u24(32),
+        Buffer.from([8, 1, 0, 0, 0]),
+        d, // fmt0 ts 1000
+        basicHeader(2, 3),
+        u24(20),
+        d, // fmt2 delta 20 → 1020
+        basicHeader(3, 3),
+        d, // fmt3 → 1040
+        basicHeader(3, 3),
+        d, // fmt3 → 1060
+        basicHeader(1, 3),
+        u24(5),
+        u24(4),
+        Buffer.from([9]),
+        payload(4), // fmt1 delta 5, new length/type → 1065
+        basicHeader(0, 7),
+        u24(10),
+        u24(4),
+        Buffer.from([8, 1, 0, 0, 0]),
+        payload(4), // fmt0 ts 10 on csid 7
+        basicHeader(3, 7),
+        payload(4), // fmt3 after fmt0: delta = 10 → 20
+      ]),
+    );
     expect(got.map((m) => [m.csid, m.timestamp, m.typeId, m.payload.length])).toEqual([
-      [3, 1000, 8, 32], [3, 1020, 8, 32], [3, 1040, 8, 32], [3, 1060, 8, 32], [3, 1065, 9, 4], [7, 10, 8, 4], [7, 20, 8, 4],
+      [3, 1000, 8, 32],
+      [3, 1020, 8, 32],
+      [3, 1040, 8, 32],
+      [3, 1060, 8, 32],
+      [3, 1065, 9, 4],
+      [7, 10, 8, 4],
+      [7, 20, 8, 4],
     ]);
   });
 
@@ -80,8 +110,18 @@ describe('ChunkReader', () => {
     const ext = Buffer.alloc(4);
     ext.writeUInt32BE(ts);
     const p = msg.payload;
-    const noRepeat = Buffer.concat([basicHeader(0, 4), u24(0xffffff), u24(300), Buffer.from([9, 1, 0, 0, 0]), ext,
-      p.subarray(0, 128), basicHeader(3, 4), p.subarray(128, 256), basicHeader(3, 4), p.subarray(256)]);
+    const noRepeat = Buffer.concat([
+      basicHeader(0, 4),
+      u24(0xffffff),
+      u24(300),
+      Buffer.from([9, 1, 0, 0, 0]),
+      ext,
+      p.subarray(0, 128),
+      basicHeader(3, 4),
+      p.subarray(128, 256),
+      basicHeader(3, 4),
+      p.subarray(256),
+    ]);
     const b = collect();
     for (let i = 0; i < noRepeat.length; i += 7) b.reader.push(noRepeat.subarray(i, i + 7));
     expect(b.got[0]!.timestamp).toBe(ts);
@@ -115,11 +155,21 @@ describe('ChunkReader', () => {
   });
 
   it('S-RTMP limits: oversized messages, too many chunk streams, unfinished bytes and bad chunk sizes throw typed errors', () => {
-    expect(() => collect({ maxMessageSize: 1000 }).reader.push(encodeMessage({ csid: 4, typeId: 9, timestamp: 0, streamId: 1, payload: payload(1001) }, 128))).toThrow(RtmpLimitError);
+    expect(() =>
+      collect({ maxMessageSize: 1000 }).reader.push(
+        encodeMessage({ csid: 4, typeId: 9, timestamp: 0, streamId: 1, payload: payload(1001) }, 128),
+      ),
+    ).toThrow(RtmpLimitError);
     const many = collect({ maxChunkStreams: 3 });
-    expect(() => { for (let c = 3; c < 10; c++) many.reader.push(encodeMessage({ csid: c, typeId: 8, timestamp: 0, streamId: 1, payload: payload(1) }, 128)); }).toThrow(RtmpLimitError);
+    expect(() => {
+      for (let c = 3; c < 10; c++)
+        many.reader.push(encodeMessage({ csid: c, typeId: 8, timestamp: 0, streamId: 1, payload: payload(1) }, 128));
+    }).toThrow(RtmpLimitError);
     const pend = collect({ maxPendingBytes: 10_000 });
-    expect(() => { for (let c = 3; c < 10; c++) pend.reader.push(encodeMessage({ csid: c, typeId: 8, timestamp: 0, streamId: 1, payload: payload(4000) }, 128).subarray(0, 140)); }).toThrow(RtmpLimitError);
+    expect(() => {
+      for (let c = 3; c < 10; c++)
+        pend.reader.push(encodeMessage({ csid: c, typeId: 8, timestamp: 0, streamId: 1, payload: payload(4000) }, 128).subarray(0, 140));
+    }).toThrow(RtmpLimitError);
     expect(() => collect().reader.push(encodeMessage(controlMessages.setChunkSize(0), 128))).toThrow(RtmpProtocolError);
     expect(() => collect().reader.push(encodeMessage(controlMessages.setChunkSize(0x80000000), 128))).toThrow(RtmpProtocolError);
     const clamp = collect();

@@ -88,7 +88,10 @@ export class ChunkReader {
   private pending = 0;
   private stopped = false;
 
-  constructor(private readonly onMessage: (m: RtmpMessage) => void, limits: Partial<ChunkReaderLimits> = {}) {
+  constructor(
+    private readonly onMessage: (m: RtmpMessage) => void,
+    limits: Partial<ChunkReaderLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_CHUNK_LIMITS, ...limits };
   }
 
@@ -170,7 +173,8 @@ export class ChunkReader {
     let s = this.streams.get(csid);
     if (!s) {
       if (fmt !== 0) throw new RtmpProtocolError(`chunk stream ${csid}: first chunk has fmt ${fmt}, not 0`);
-      if (this.streams.size >= this.limits.maxChunkStreams) throw new RtmpLimitError(`more than ${this.limits.maxChunkStreams} chunk streams`);
+      if (this.streams.size >= this.limits.maxChunkStreams)
+        throw new RtmpLimitError(`more than ${this.limits.maxChunkStreams} chunk streams`);
       s = { csid, timestamp: 0, delta: 0, ext: -1, length: 0, typeId: 0, streamId: 0, frame: null, filled: 0 };
       this.streams.set(csid, s);
     }
@@ -209,8 +213,10 @@ export class ChunkReader {
   }
 
   private beginMessage(s: ChunkStream): void {
-    if (s.length > this.limits.maxMessageSize) throw new RtmpLimitError(`message of ${s.length} bytes exceeds ${this.limits.maxMessageSize}`);
-    if (this.pending + s.length > this.limits.maxPendingBytes) throw new RtmpLimitError(`unfinished messages exceed ${this.limits.maxPendingBytes} bytes`);
+    if (s.length > this.limits.maxMessageSize)
+      throw new RtmpLimitError(`message of ${s.length} bytes exceeds ${this.limits.maxMessageSize}`);
+    if (this.pending + s.length > this.limits.maxPendingBytes)
+      throw new RtmpLimitError(`unfinished messages exceed ${this.limits.maxPendingBytes} bytes`);
     s.frame = Buffer.allocUnsafe(FLV_HEADROOM + s.length + FLV_TAILROOM);
     s.filled = 0;
     this.pending += s.length;

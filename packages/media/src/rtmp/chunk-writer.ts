@@ -9,11 +9,30 @@ export const CSID_PROTOCOL = 2;
 export const CSID_COMMAND = 3;
 
 export const MSG = {
-  SetChunkSize: 1, Abort: 2, Acknowledgement: 3, UserControl: 4, WindowAckSize: 5, SetPeerBandwidth: 6,
-  Audio: 8, Video: 9, DataAmf3: 15, CommandAmf3: 17, DataAmf0: 18, CommandAmf0: 20, Aggregate: 22,
+  SetChunkSize: 1,
+  Abort: 2,
+  Acknowledgement: 3,
+  UserControl: 4,
+  WindowAckSize: 5,
+  SetPeerBandwidth: 6,
+  Audio: 8,
+  Video: 9,
+  DataAmf3: 15,
+  CommandAmf3: 17,
+  DataAmf0: 18,
+  CommandAmf0: 20,
+  Aggregate: 22,
 } as const;
 
-export const USER_CONTROL = { StreamBegin: 0, StreamEOF: 1, StreamDry: 2, SetBufferLength: 3, StreamIsRecorded: 4, PingRequest: 6, PingResponse: 7 } as const;
+export const USER_CONTROL = {
+  StreamBegin: 0,
+  StreamEOF: 1,
+  StreamDry: 2,
+  SetBufferLength: 3,
+  StreamIsRecorded: 4,
+  PingRequest: 6,
+  PingResponse: 7,
+} as const;
 
 export function basicHeader(fmt: number, csid: number): Buffer {
   if (csid < 2 || csid > 65599) throw new RangeError(`chunk stream id ${csid} out of range 2..65599`);
@@ -68,7 +87,8 @@ export const controlMessages = {
   setChunkSize: (size: number) => control(MSG.SetChunkSize, u32(size)),
   acknowledgement: (seq: number) => control(MSG.Acknowledgement, u32(seq)),
   windowAckSize: (size: number) => control(MSG.WindowAckSize, u32(size)),
-  setPeerBandwidth: (size: number, limitType: 0 | 1 | 2) => control(MSG.SetPeerBandwidth, Buffer.concat([u32(size), Buffer.from([limitType])])),
+  setPeerBandwidth: (size: number, limitType: 0 | 1 | 2) =>
+    control(MSG.SetPeerBandwidth, Buffer.concat([u32(size), Buffer.from([limitType])])),
   userControl: (event: number, value: number) => {
     const b = Buffer.allocUnsafe(6);
     b.writeUInt16BE(event, 0);

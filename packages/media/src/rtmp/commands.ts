@@ -41,7 +41,8 @@ export function handleCommand(ctx: CommandContext, payload: Buffer, msgStreamId:
   const t = typeof txn === 'number' ? txn : 0;
   const s = ctx.session;
   switch (name) {
-    case 'connect': return connect(ctx, t, values[2]);
+    case 'connect':
+      return connect(ctx, t, values[2]);
     case 'releaseStream':
     case 'FCPublish': {
       const stream = typeof values[3] === 'string' ? values[3] : '';
@@ -53,7 +54,8 @@ export function handleCommand(ctx: CommandContext, payload: Buffer, msgStreamId:
       requireConnected(ctx, name);
       s.send(commandMessage(0, '_result', t, null, ctx.nextStreamId++));
       return;
-    case 'publish': return publish(ctx, values, msgStreamId);
+    case 'publish':
+      return publish(ctx, values, msgStreamId);
     case 'FCUnpublish':
     case 'deleteStream':
     case 'closeStream':
@@ -93,9 +95,15 @@ function connect(ctx: CommandContext, txn: number, obj: Amf0Value | undefined): 
   s.send(controlMessages.setPeerBandwidth(ctx.windowAckSize, 2));
   s.setOutChunkSize(ctx.outChunkSize);
   const objectEncoding = typeof obj.objectEncoding === 'number' ? obj.objectEncoding : 0;
-  s.send(commandMessage(0, '_result', txn,
-    { fmsVer: 'FMS/3,0,1,123', capabilities: 31 },
-    { level: 'status', code: 'NetConnection.Connect.Success', description: 'Connection succeeded.', objectEncoding }));
+  s.send(
+    commandMessage(
+      0,
+      '_result',
+      txn,
+      { fmsVer: 'FMS/3,0,1,123', capabilities: 31 },
+      { level: 'status', code: 'NetConnection.Connect.Success', description: 'Connection succeeded.', objectEncoding },
+    ),
+  );
 }
 
 function publish(ctx: CommandContext, values: Amf0Value[], msgStreamId: number): void {
@@ -110,7 +118,13 @@ function publish(ctx: CommandContext, values: Amf0Value[], msgStreamId: number):
     return;
   }
   s.state = 'authorizing';
-  const req = { app: ctx.app, streamName, query: { ...ctx.appQuery, ...query }, remoteAddress: s.socket.remoteAddress ?? '', tcUrl: ctx.tcUrl };
+  const req = {
+    app: ctx.app,
+    streamName,
+    query: { ...ctx.appQuery, ...query },
+    remoteAddress: s.socket.remoteAddress ?? '',
+    tcUrl: ctx.tcUrl,
+  };
   ctx.handler.publish(s, req).then(
     (r) => {
       if (s.closed) {
@@ -123,8 +137,14 @@ function publish(ctx: CommandContext, values: Amf0Value[], msgStreamId: number):
       }
       s.startPublishing(r.target, msgStreamId);
       s.send(controlMessages.userControl(USER_CONTROL.StreamBegin, msgStreamId));
-      s.send(commandMessage(msgStreamId, 'onStatus', 0, null,
-        { level: 'status', code: 'NetStream.Publish.Start', description: `${streamName} is now published.`, details: streamName }));
+      s.send(
+        commandMessage(msgStreamId, 'onStatus', 0, null, {
+          level: 'status',
+          code: 'NetStream.Publish.Start',
+          description: `${streamName} is now published.`,
+          details: streamName,
+        }),
+      );
     },
     (e: unknown) => {
       ctx.logger.error(`rtmp ${s.remoteAddress}: publish handler failed: ${errorMessage(e)}`);

@@ -85,7 +85,11 @@ export class RtmpServer {
         this.server.off('error', onError);
         const addr = this.server.address();
         const { handshakeTimeoutMs, connectTimeoutMs, publishTimeoutMs } = this.guards;
-        const shortest = Math.min(...[this.opts.stallTimeoutMs, this.opts.idleTimeoutMs, handshakeTimeoutMs, connectTimeoutMs, publishTimeoutMs].filter((v) => v > 0));
+        const shortest = Math.min(
+          ...[this.opts.stallTimeoutMs, this.opts.idleTimeoutMs, handshakeTimeoutMs, connectTimeoutMs, publishTimeoutMs].filter(
+            (v) => v > 0,
+          ),
+        );
         this.sweepTimer = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, Math.floor(shortest / 4))));
         this.sweepTimer.unref();
         resolve(typeof addr === 'object' && addr ? addr.port : port);
@@ -103,16 +107,23 @@ export class RtmpServer {
       const d = this.admission.check(key);
       if (d.kind === 'ok') break;
       if (d.kind === 'refuse' || i === 3) {
-        this.limitWarn.warn(`rtmp ${socket.remoteAddress ?? '?'}: connection refused: ${d.kind === 'refuse' ? d.rule : 'no slot'} (none unauthenticated to evict)`);
+        this.limitWarn.warn(
+          `rtmp ${socket.remoteAddress ?? '?'}: connection refused: ${d.kind === 'refuse' ? d.rule : 'no slot'} (none unauthenticated to evict)`,
+        );
         socket.destroy();
         return;
       }
       const v = d.victim;
-      this.limitWarn.warn(`rtmp ${v.remoteAddress}: evicted (${['in handshake', 'no connect yet', 'not publishing'][v.progress] ?? 'unauthenticated'}, ${Date.now() - v.acceptedAt} ms old): limit of ${d.rule} reached`);
+      this.limitWarn.warn(
+        `rtmp ${v.remoteAddress}: evicted (${['in handshake', 'no connect yet', 'not publishing'][v.progress] ?? 'unauthenticated'}, ${Date.now() - v.acceptedAt} ms old): limit of ${d.rule} reached`,
+      );
       v.close('socket_closed', `evicted: limit of ${d.rule}`);
     }
     const s = new RtmpSession(socket, {
-      logger: this.opts.logger, handler: this.opts.handler, limits: this.opts.limits, preAuthLimits: this.opts.preAuthLimits,
+      logger: this.opts.logger,
+      handler: this.opts.handler,
+      limits: this.opts.limits,
+      preAuthLimits: this.opts.preAuthLimits,
       protocolWarn: (m) => this.protocolWarn.warn(m),
     });
     this.sessions.add(s);

@@ -11,7 +11,14 @@ import type { Logger } from '../log.js';
 import type { PublishStopReason } from '../events.js';
 import { MediaError, RtmpLimitError, errorMessage } from '../errors.js';
 import { ServerHandshake } from './handshake.js';
-import { ChunkReader, DEFAULT_CHUNK_LIMITS, DEFAULT_PREAUTH_CHUNK_LIMITS, tighterLimits, type ChunkReaderLimits, type RtmpMessage } from './chunk-reader.js';
+import {
+  ChunkReader,
+  DEFAULT_CHUNK_LIMITS,
+  DEFAULT_PREAUTH_CHUNK_LIMITS,
+  tighterLimits,
+  type ChunkReaderLimits,
+  type RtmpMessage,
+} from './chunk-reader.js';
 import { commandMessage, controlMessages, encodeMessage, MSG, USER_CONTROL, type OutMessage } from './chunk-writer.js';
 import { handleCommand, type CommandContext } from './commands.js';
 
@@ -92,10 +99,16 @@ export class RtmpSession {
   private peerWindow = 2_500_000;
   private readonly closeCbs: (() => void)[] = [];
 
-  constructor(readonly socket: Socket, private readonly opts: SessionOptions) {
+  constructor(
+    readonly socket: Socket,
+    private readonly opts: SessionOptions,
+  ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const full = { ...DEFAULT_CHUNK_LIMITS, ...opts.limits };
-    this.reader = new ChunkReader((m) => this.onMessage(m), tighterLimits(full, { ...DEFAULT_PREAUTH_CHUNK_LIMITS, ...opts.preAuthLimits }));
+    this.reader = new ChunkReader(
+      (m) => this.onMessage(m),
+      tighterLimits(full, { ...DEFAULT_PREAUTH_CHUNK_LIMITS, ...opts.preAuthLimits }),
+    );
     this.ctx = {
       session: this,
       logger: opts.logger,
@@ -178,7 +191,7 @@ export class RtmpSession {
       if (this.opts.protocolWarn) this.opts.protocolWarn(line);
       else this.opts.logger.warn(line);
     } else {
-      this.opts.logger.error(`rtmp ${this.remoteAddress}: internal error: ${e instanceof Error ? e.stack ?? msg : msg}; closing`);
+      this.opts.logger.error(`rtmp ${this.remoteAddress}: internal error: ${e instanceof Error ? (e.stack ?? msg) : msg}; closing`);
     }
     this.close('error', msg);
   }
@@ -194,7 +207,8 @@ export class RtmpSession {
         return;
       case MSG.DataAmf0:
       case MSG.DataAmf3:
-        if (this.target) this.target.onMessage(m.typeId === MSG.DataAmf3 ? { ...m, typeId: MSG.DataAmf0, payload: m.payload.subarray(1) } : m);
+        if (this.target)
+          this.target.onMessage(m.typeId === MSG.DataAmf3 ? { ...m, typeId: MSG.DataAmf0, payload: m.payload.subarray(1) } : m);
         return;
       case MSG.CommandAmf0:
         return handleCommand(this.ctx, m.payload, m.streamId);

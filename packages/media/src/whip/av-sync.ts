@@ -21,7 +21,10 @@ export class TrackClock {
   srUsed = 0;
   srRefused = 0;
 
-  constructor(readonly kind: 'audio' | 'video', readonly clockRate: number) {}
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly clockRate: number,
+  ) {}
 
   get anchored(): boolean {
     return !Number.isNaN(this.anchorMs);
@@ -35,7 +38,7 @@ export class TrackClock {
       this.ext = ts32;
       return ts32;
     }
-    this.ext += ((ts32 - this.last32) << 0); // signed 32-bit difference
+    this.ext += (ts32 - this.last32) << 0; // signed 32-bit difference
     this.last32 = ts32;
     return this.ext;
   }

@@ -14,17 +14,22 @@ export function avcSequenceHeaderTag(sps: Buffer, pps: Buffer, timestamp: number
   let o = TAG_HEADER_SIZE;
   frame[o++] = 0x17; // keyframe, AVC
   frame[o++] = 0; // AVC sequence header
-  frame[o++] = 0; frame[o++] = 0; frame[o++] = 0; // composition time
+  frame[o++] = 0;
+  frame[o++] = 0;
+  frame[o++] = 0; // composition time
   frame[o++] = 1; // configurationVersion
   frame[o++] = sps[1] ?? 0x42; // AVCProfileIndication
   frame[o++] = sps[2] ?? 0; // profile_compatibility
   frame[o++] = sps[3] ?? 0x1f; // AVCLevelIndication
   frame[o++] = 0xff; // lengthSizeMinusOne = 3
   frame[o++] = 0xe1; // one SPS
-  frame.writeUInt16BE(sps.length, o); o += 2;
-  sps.copy(frame, o); o += sps.length;
+  frame.writeUInt16BE(sps.length, o);
+  o += 2;
+  sps.copy(frame, o);
+  o += sps.length;
   frame[o++] = 1; // one PPS
-  frame.writeUInt16BE(pps.length, o); o += 2;
+  frame.writeUInt16BE(pps.length, o);
+  o += 2;
   pps.copy(frame, o);
   return finishTagInPlace(frame, TAG_VIDEO, timestamp, dataSize);
 }
@@ -37,11 +42,15 @@ export function avcFrameTag(nalus: readonly Buffer[], keyframe: boolean, timesta
   let o = TAG_HEADER_SIZE;
   frame[o++] = keyframe ? 0x17 : 0x27;
   frame[o++] = 1; // AVC NALU
-  frame[o++] = 0; frame[o++] = 0; frame[o++] = 0;
+  frame[o++] = 0;
+  frame[o++] = 0;
+  frame[o++] = 0;
   for (const n of nalus) {
     if (nalType(n) === NAL.Aud) continue;
-    frame.writeUInt32BE(n.length, o); o += 4;
-    n.copy(frame, o); o += n.length;
+    frame.writeUInt32BE(n.length, o);
+    o += 4;
+    n.copy(frame, o);
+    o += n.length;
   }
   return finishTagInPlace(frame, TAG_VIDEO, timestamp, size);
 }

@@ -13,7 +13,20 @@ export interface AccessUnit {
   idr: boolean;
 }
 
-export const NAL = { NonIdr: 1, Idr: 5, Sei: 6, Sps: 7, Pps: 8, Aud: 9, StapA: 24, StapB: 25, Mtap16: 26, Mtap24: 27, FuA: 28, FuB: 29 } as const;
+export const NAL = {
+  NonIdr: 1,
+  Idr: 5,
+  Sei: 6,
+  Sps: 7,
+  Pps: 8,
+  Aud: 9,
+  StapA: 24,
+  StapB: 25,
+  Mtap16: 26,
+  Mtap24: 27,
+  FuA: 28,
+  FuB: 29,
+} as const;
 
 export interface DepacketizerLimits {
   /** Largest access unit (sum of NAL sizes). */

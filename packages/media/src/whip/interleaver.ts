@@ -6,7 +6,12 @@
  */
 import type { TagKind } from '../flv/tag.js';
 
-interface Item { tag: Buffer; kind: TagKind; ts: number; at: number }
+interface Item {
+  tag: Buffer;
+  kind: TagKind;
+  ts: number;
+  at: number;
+}
 
 export interface InterleaverOptions {
   maxDelayMs: number;
@@ -62,10 +67,13 @@ export class Interleaver {
   private schedule(now: number): void {
     const head = this.q.audio[0] ?? this.q.video[0];
     if (!head || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.release();
-    }, Math.max(1, head.at + this.opts.maxDelayMs - now));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.release();
+      },
+      Math.max(1, head.at + this.opts.maxDelayMs - now),
+    );
   }
 
   /** Emit everything still held, in order (end of publishing). */

@@ -82,10 +82,13 @@ export class JitterBuffer<T> {
       return;
     }
     if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        if (!this.closed) this.drain();
-      }, Math.max(1, oldest + this.opts.maxWaitMs - this.now()));
+      this.timer = setTimeout(
+        () => {
+          this.timer = null;
+          if (!this.closed) this.drain();
+        },
+        Math.max(1, oldest + this.opts.maxWaitMs - this.now()),
+      );
     }
   }
 

@@ -2,7 +2,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WhipServer } from './whip-server.js';
 
-export function createWhipNodeHandler(whip: WhipServer, opts: { maxBodyBytes?: number } = {}): (req: IncomingMessage, res: ServerResponse) => void {
+export function createWhipNodeHandler(
+  whip: WhipServer,
+  opts: { maxBodyBytes?: number } = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   const max = opts.maxBodyBytes ?? 65536;
   return (req, res) => {
     const chunks: Buffer[] = [];
@@ -16,20 +19,27 @@ export function createWhipNodeHandler(whip: WhipServer, opts: { maxBodyBytes?: n
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (tooLarge) {
-        res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' }).end('request body too large\n');
+        res
+          .writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' })
+          .end('request body too large\n');
         return;
       }
-      whip.handle({
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-        remoteAddress: req.socket.remoteAddress ?? '',
-      }).then((r) => {
-        res.writeHead(r.status, r.headers).end(r.body);
-      }, () => {
-        res.writeHead(500).end();
-      });
+      whip
+        .handle({
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+          remoteAddress: req.socket.remoteAddress ?? '',
+        })
+        .then(
+          (r) => {
+            res.writeHead(r.status, r.headers).end(r.body);
+          },
+          () => {
+            res.writeHead(500).end();
+          },
+        );
     });
   };
 }

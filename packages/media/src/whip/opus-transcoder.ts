@@ -63,10 +63,35 @@ export class OpusTranscoder {
   private spawn(): boolean {
     const o = this.opts;
     const args = [
-      '-hide_banner', '-loglevel', 'error', '-nostats', '-fflags', '+nobuffer', '-probesize', '32', '-analyzeduration', '0',
-      '-f', 'ogg', '-i', 'pipe:0',
-      '-af', 'aresample=async=1:min_hard_comp=0.01:first_pts=0', '-c:a', 'aac', '-b:a', o.bitrate ?? '96k', '-ar', '48000', '-ac', '2',
-      '-flush_packets', '1', '-f', 'adts', 'pipe:1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostats',
+      '-fflags',
+      '+nobuffer',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-f',
+      'ogg',
+      '-i',
+      'pipe:0',
+      '-af',
+      'aresample=async=1:min_hard_comp=0.01:first_pts=0',
+      '-c:a',
+      'aac',
+      '-b:a',
+      o.bitrate ?? '96k',
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      '-flush_packets',
+      '1',
+      '-f',
+      'adts',
+      'pipe:1',
     ];
     let child: ChildProcessWithoutNullStreams;
     try {
@@ -98,7 +123,7 @@ export class OpusTranscoder {
     try {
       this.opts.onFrame(f, this.origin + (n - 1) * AAC_FRAME);
     } catch (e) {
-      this.opts.logger.error(`media: ${this.opts.label}: AAC frame: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.opts.logger.error(`media: ${this.opts.label}: AAC frame: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
 

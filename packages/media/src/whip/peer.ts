@@ -3,9 +3,7 @@
  * (H.264 + RTX with NACK/PLI/FIR/TWCC, Opus; no STUN/TURN servers; host candidates on a UDP port
  * range), and the offer → answer exchange with all candidates gathered (no server-side trickle).
  */
-import {
-  RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useTWCC, useSdesMid, useTransportWideCC,
-} from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useTWCC, useSdesMid, useTransportWideCC } from 'werift';
 
 export interface PeerOptions {
   /** UDP ports for ICE (inclusive). Default: any free port. */
@@ -30,7 +28,12 @@ export function createPeer(o: PeerOptions): RTCPeerConnection {
     ...(o.bindAddress ? { iceInterfaceAddresses: { udp4: o.bindAddress }, iceAdditionalHostAddresses: [o.bindAddress] } : {}),
     codecs: {
       video: [
-        new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: fb(), parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' }),
+        new RTCRtpCodecParameters({
+          mimeType: 'video/H264',
+          clockRate: 90000,
+          rtcpFeedback: fb(),
+          parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+        }),
         new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 }),
       ],
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],

@@ -7,14 +7,33 @@ import { MediaError } from '../errors.js';
 
 /** An offer we refuse; `status` is the HTTP status (400 malformed, 406 unsupported codecs). */
 export class SdpError extends MediaError {
-  constructor(message: string, readonly status: 400 | 406) {
+  constructor(
+    message: string,
+    readonly status: 400 | 406,
+  ) {
     super(message, 'whip_sdp');
   }
 }
 
-export interface SdpCodec { pt: number; name: string; clock: number; fmtp: Record<string, string> }
-export interface SdpMedia { kind: string; port: number; direction: string; codecs: SdpCodec[]; mid: string | null; bundleOnly: boolean }
-export interface SdpSummary { media: SdpMedia[]; iceUfrag: string | null; icePwd: string | null }
+export interface SdpCodec {
+  pt: number;
+  name: string;
+  clock: number;
+  fmtp: Record<string, string>;
+}
+export interface SdpMedia {
+  kind: string;
+  port: number;
+  direction: string;
+  codecs: SdpCodec[];
+  mid: string | null;
+  bundleOnly: boolean;
+}
+export interface SdpSummary {
+  media: SdpMedia[];
+  iceUfrag: string | null;
+  icePwd: string | null;
+}
 
 const LINE = /^[a-z]=.*$/;
 const M_LINE = /^m=(\w+) (\d+)(?:\/\d+)? ([\w/]+)((?: [\w.-]+)+)$/;
@@ -94,13 +113,25 @@ export function checkOffer(s: SdpSummary): void {
   const video = s.media.filter((m) => m.kind === 'video' && sendsMedia(m));
   const audio = s.media.filter((m) => m.kind === 'audio' && sendsMedia(m));
   if (video.length === 0) throw new SdpError('the offer sends no video; zhibo needs H.264 video (and Opus audio)', 406);
-  if (video.length > 1 || audio.length > 1) throw new SdpError(`the offer has ${video.length} video and ${audio.length} audio sections; zhibo takes one video (H.264) and at most one audio (Opus)`, 406);
-  const names = (m: SdpMedia) => [...new Set(m.codecs.map((c) => c.name).filter((n) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(n)))];
+  if (video.length > 1 || audio.length > 1)
+    throw new SdpError(
+      `the offer has ${video.length} video and ${audio.length} audio sections; zhibo takes one video (H.264) and at most one audio (Opus)`,
+      406,
+    );
+  const names = (m: SdpMedia) => [
+    ...new Set(m.codecs.map((c) => c.name).filter((n) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(n))),
+  ];
   if (!video[0]!.codecs.some((c) => c.name === 'h264')) {
-    throw new SdpError(`the offer has no H.264 video (it offers ${names(video[0]!).join(', ').toUpperCase() || 'nothing'}); zhibo relays video without re-encoding and needs H.264 — choose H.264 in the encoder settings`, 406);
+    throw new SdpError(
+      `the offer has no H.264 video (it offers ${names(video[0]!).join(', ').toUpperCase() || 'nothing'}); zhibo relays video without re-encoding and needs H.264 — choose H.264 in the encoder settings`,
+      406,
+    );
   }
   if (audio[0] && !audio[0].codecs.some((c) => c.name === 'opus')) {
-    throw new SdpError(`the offer has no Opus audio (it offers ${names(audio[0]).join(', ').toUpperCase() || 'nothing'}); zhibo needs Opus`, 406);
+    throw new SdpError(
+      `the offer has no Opus audio (it offers ${names(audio[0]).join(', ').toUpperCase() || 'nothing'}); zhibo needs Opus`,
+      406,
+    );
   }
 }
 
@@ -108,7 +139,15 @@ export function checkOffer(s: SdpSummary): void {
 function h264Rank(c: SdpCodec): number {
   const mode = c.fmtp['packetization-mode'] === '1' ? 0 : 10;
   const p = (c.fmtp['profile-level-id'] ?? '42e01f').toLowerCase();
-  const profile = p.startsWith('42e0') ? 0 : p.startsWith('4200') || p.startsWith('42c0') ? 1 : p.startsWith('4d') ? 2 : p.startsWith('64') ? 3 : 4;
+  const profile = p.startsWith('42e0')
+    ? 0
+    : p.startsWith('4200') || p.startsWith('42c0')
+      ? 1
+      : p.startsWith('4d')
+        ? 2
+        : p.startsWith('64')
+          ? 3
+          : 4;
   return mode + profile;
 }
 
@@ -144,7 +183,9 @@ export function prepareOffer(sdp: string): string {
     }
     let j = i + 1;
     while (j < lines.length && !lines[j]!.startsWith('m=')) j++;
-    let sec = lines.slice(i, j).filter((l) => (!l.startsWith('a=candidate:') || usableCandidate(l.slice(2))) && l !== 'a=end-of-candidates');
+    let sec = lines
+      .slice(i, j)
+      .filter((l) => (!l.startsWith('a=candidate:') || usableCandidate(l.slice(2))) && l !== 'a=end-of-candidates');
     if (sec.includes('a=bundle-only')) sec[0] = sec[0]!.replace(/^(m=\w+) 0 /, '$1 9 ');
     if (sec[0]!.startsWith('m=video')) sec = reorderSection(sec);
     out.push(...sec);
@@ -191,8 +232,17 @@ export function rewriteCandidates(sdp: string, opts: { onlyAddress?: string; ann
   return out.join(eol);
 }
 
-export interface SdpFragCandidate { candidate: string; mid: string | null; mLineIndex: number }
-export interface SdpFrag { ufrag: string | null; pwd: string | null; candidates: SdpFragCandidate[]; endOfCandidates: boolean }
+export interface SdpFragCandidate {
+  candidate: string;
+  mid: string | null;
+  mLineIndex: number;
+}
+export interface SdpFrag {
+  ufrag: string | null;
+  pwd: string | null;
+  candidates: SdpFragCandidate[];
+  endOfCandidates: boolean;
+}
 
 /** Parse an application/trickle-ice-sdpfrag body (RFC 8840). Throws SdpError(400) for garbage. */
 export function parseSdpFrag(text: string): SdpFrag {
@@ -210,7 +260,8 @@ export function parseSdpFrag(text: string): SdpFrag {
     else if (l.startsWith('a=ice-pwd:')) frag.pwd = l.slice(10);
     else if (l === 'a=end-of-candidates') frag.endOfCandidates = true;
     else if (l.startsWith('a=candidate:')) {
-      if (!/^a=candidate:\S+ \d+ \S+ \d+ \S+ \d+ typ \S+/.test(l)) throw new SdpError(`bad candidate ${JSON.stringify(l.slice(0, 80))}`, 400);
+      if (!/^a=candidate:\S+ \d+ \S+ \d+ \S+ \d+ typ \S+/.test(l))
+        throw new SdpError(`bad candidate ${JSON.stringify(l.slice(0, 80))}`, 400);
       frag.candidates.push({ candidate: l.slice(2), mid, mLineIndex: index });
     }
   }

@@ -10,7 +10,12 @@ import { H264Depacketizer, type AccessUnit } from './h264-depacketizer.js';
 import { avcFrameTag, avcSequenceHeaderTag, parameterSets } from './avc.js';
 import type { AvSync } from './av-sync.js';
 
-export interface RtpIn { seq: number; ts: number; marker: boolean; payload: Buffer }
+export interface RtpIn {
+  seq: number;
+  ts: number;
+  marker: boolean;
+  payload: Buffer;
+}
 
 export interface VideoTrackOptions {
   sync: AvSync;
@@ -47,7 +52,10 @@ export class VideoTrack {
     this.now = opts.now ?? Date.now;
     this.sps = opts.sprop?.sps ?? null;
     this.pps = opts.sprop?.pps ?? null;
-    this.depack = new H264Depacketizer((au) => this.onAccessUnit(au), () => this.onBroken());
+    this.depack = new H264Depacketizer(
+      (au) => this.onAccessUnit(au),
+      () => this.onBroken(),
+    );
     this.jitter = new JitterBuffer({
       maxWaitMs: opts.jitterMs,
       maxPackets: 2048,

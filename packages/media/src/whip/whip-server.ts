@@ -45,7 +45,11 @@ export interface WhipRequest {
   remoteAddress: string;
 }
 
-export interface WhipResponse { status: number; headers: Record<string, string>; body: string }
+export interface WhipResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 const STATUS_OF: Record<RefusalKind, number> = { unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 };
 
@@ -66,7 +70,10 @@ export class WhipServer {
   private readonly base: string;
   private closing: Promise<void> | null = null;
 
-  constructor(private readonly host: PublishHost, private readonly o: WhipOptions & { logger: Logger; ffmpegPath?: string; stallTimeoutMs: number }) {
+  constructor(
+    private readonly host: PublishHost,
+    private readonly o: WhipOptions & { logger: Logger; ffmpegPath?: string; stallTimeoutMs: number },
+  ) {
     this.base = (o.path ?? '/whip').replace(/\/+$/, '');
   }
 
@@ -89,34 +96,43 @@ export class WhipServer {
     if (!path.startsWith(`${this.base}/`)) return this.text(404, 'not a WHIP resource');
     const parts = path.slice(this.base.length + 1).split('/');
     const [stream, sessionId] = parts;
-    if (parts.length > 2 || !stream || !NAME.test(stream) || (parts.length === 2 && !sessionId)) return this.text(404, 'not a WHIP resource');
+    if (parts.length > 2 || !stream || !NAME.test(stream) || (parts.length === 2 && !sessionId))
+      return this.text(404, 'not a WHIP resource');
     const method = req.method.toUpperCase();
     try {
       if (sessionId === undefined) {
-        if (method === 'OPTIONS') return this.reply(204, '', { 'Access-Control-Allow-Methods': 'POST, OPTIONS', 'Accept-Post': 'application/sdp' });
+        if (method === 'OPTIONS')
+          return this.reply(204, '', { 'Access-Control-Allow-Methods': 'POST, OPTIONS', 'Accept-Post': 'application/sdp' });
         if (method === 'POST') return await this.post(stream, req);
         return this.text(405, `${method} is not allowed on a WHIP endpoint`, { Allow: 'POST, OPTIONS' });
       }
       const s = this.sessions.get(sessionId);
-      if (method === 'OPTIONS') return this.reply(204, '', { 'Access-Control-Allow-Methods': 'PATCH, DELETE, OPTIONS', 'Accept-Patch': 'application/trickle-ice-sdpfrag' });
-      if (method !== 'DELETE' && method !== 'PATCH') return this.text(405, `${method} is not allowed on a WHIP session`, { Allow: 'PATCH, DELETE, OPTIONS' });
+      if (method === 'OPTIONS')
+        return this.reply(204, '', {
+          'Access-Control-Allow-Methods': 'PATCH, DELETE, OPTIONS',
+          'Accept-Patch': 'application/trickle-ice-sdpfrag',
+        });
+      if (method !== 'DELETE' && method !== 'PATCH')
+        return this.text(405, `${method} is not allowed on a WHIP session`, { Allow: 'PATCH, DELETE, OPTIONS' });
       if (!s || s.streamName !== stream || s.endReason !== null) return this.text(404, 'no such WHIP session');
       const token = bearer(req.headers);
-      if (token !== null && !s.matchesToken(token)) return this.text(401, 'the token does not match this session', { 'WWW-Authenticate': 'Bearer' });
+      if (token !== null && !s.matchesToken(token))
+        return this.text(401, 'the token does not match this session', { 'WWW-Authenticate': 'Bearer' });
       if (method === 'DELETE') {
         s.end('deleted');
         return this.reply(200, '');
       }
       return await this.patch(s, req);
     } catch (e) {
-      this.o.logger.error(`media: whip ${method} ${path}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.o.logger.error(`media: whip ${method} ${path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return this.text(500, 'internal error');
     }
   }
 
   private async post(stream: string, req: WhipRequest): Promise<WhipResponse> {
     const accept = { 'Accept-Post': 'application/sdp' };
-    if (mediaType(req.headers) !== 'application/sdp') return this.text(415, 'the offer must be sent as Content-Type: application/sdp', accept);
+    if (mediaType(req.headers) !== 'application/sdp')
+      return this.text(415, 'the offer must be sent as Content-Type: application/sdp', accept);
     const token = bearer(req.headers);
     if (!token) return this.text(401, 'missing "Authorization: Bearer <stream key>"', { 'WWW-Authenticate': 'Bearer' });
     const body = typeof req.body === 'string' ? req.body : req.body.toString('utf8');
@@ -131,11 +147,22 @@ export class WhipServer {
     }
     if (this.closing || this.host.isClosing()) return this.text(503, 'server closing');
     if (this.sessions.size >= (this.o.maxSessions ?? 200)) return this.text(503, 'too many WHIP sessions', { 'Retry-After': '10' });
-    const auth = await this.host.authorize({ app: 'live', streamName: stream, query: { key: token }, remoteAddress: req.remoteAddress }, 'whip');
+    const auth = await this.host.authorize(
+      { app: 'live', streamName: stream, query: { key: token }, remoteAddress: req.remoteAddress },
+      'whip',
+    );
     if (!auth.ok) return this.text(STATUS_OF[auth.kind], auth.reason, auth.kind === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {});
     const s = new WhipSession({
-      ...this.o, streamId: auth.streamId, streamName: stream, token, remoteAddress: req.remoteAddress, offer, host: this.host,
-      mediaTimeoutMs: this.o.mediaTimeoutMs ?? 15_000, keyframeIntervalMs: this.o.keyframeIntervalMs ?? 2000, jitterMs: this.o.jitterMs ?? 200,
+      ...this.o,
+      streamId: auth.streamId,
+      streamName: stream,
+      token,
+      remoteAddress: req.remoteAddress,
+      offer,
+      host: this.host,
+      mediaTimeoutMs: this.o.mediaTimeoutMs ?? 15_000,
+      keyframeIntervalMs: this.o.keyframeIntervalMs ?? 2000,
+      jitterMs: this.o.jitterMs ?? 200,
       onClosed: (x) => this.sessions.get(x.id) === x && this.sessions.delete(x.id),
     });
     if (this.closing || !this.host.reserve(auth.streamId, s)) {
@@ -152,10 +179,13 @@ export class WhipServer {
     }
     if (!/^a=candidate:/m.test(answer)) {
       s.end('error', 'no UDP port free for ICE');
-      this.o.logger.warn(`media: whip ${auth.streamId}: no UDP port free${this.o.udpPortRange ? ` in ${this.o.udpPortRange.join('-')}` : ''}; refusing the publisher`);
+      this.o.logger.warn(
+        `media: whip ${auth.streamId}: no UDP port free${this.o.udpPortRange ? ` in ${this.o.udpPortRange.join('-')}` : ''}; refusing the publisher`,
+      );
       return this.text(503, 'no UDP port free for the WebRTC session; try again later', { 'Retry-After': '10' });
     }
-    if (s.endReason !== null) return this.text(s.endReason === 'kicked' ? 403 : 503, `publishing ended during negotiation (${s.endReason})`);
+    if (s.endReason !== null)
+      return this.text(s.endReason === 'kicked' ? 403 : 503, `publishing ended during negotiation (${s.endReason})`);
     this.o.logger.info(`media: whip ${auth.streamId}: session ${s.id} from ${req.remoteAddress} negotiated`);
     return this.reply(201, answer, {
       'Content-Type': 'application/sdp',
@@ -167,7 +197,9 @@ export class WhipServer {
 
   private async patch(s: WhipSession, req: WhipRequest): Promise<WhipResponse> {
     if (mediaType(req.headers) !== 'application/trickle-ice-sdpfrag') {
-      return this.text(415, 'PATCH takes Content-Type: application/trickle-ice-sdpfrag', { 'Accept-Patch': 'application/trickle-ice-sdpfrag' });
+      return this.text(415, 'PATCH takes Content-Type: application/trickle-ice-sdpfrag', {
+        'Accept-Patch': 'application/trickle-ice-sdpfrag',
+      });
     }
     const ifMatch = header(req.headers, 'if-match');
     if (ifMatch && ifMatch !== '*' && ifMatch !== s.etag) return this.text(412, 'If-Match does not match the session ETag');

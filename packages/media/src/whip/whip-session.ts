@@ -76,16 +76,25 @@ export class WhipSession implements PublisherLink, Reservation {
     this.mux = new Interleaver({ maxDelayMs: 400, emit: (tag, kind) => this.pipeline?.hub.push(tag, kind) });
     const label = `${o.streamId} (whip ${this.id})`;
     this.video = new VideoTrack({
-      sync: this.sync, jitterMs: o.jitterMs, keyframeIntervalMs: o.keyframeIntervalMs,
+      sync: this.sync,
+      jitterMs: o.jitterMs,
+      keyframeIntervalMs: o.keyframeIntervalMs,
       emit: (tag, kind, ts) => this.mux.push('video', tag, kind, ts),
       requestKeyframe: () => this.requestKeyframe(),
       sprop: sprop(o.offer),
     });
     const hasAudio = o.offer.media.some((m) => m.kind === 'audio' && sendsMedia(m));
-    this.audio = hasAudio ? new AudioTrack({
-      sync: this.sync, jitterMs: 60, logger: o.logger, label, ffmpegPath: o.ffmpegPath, bitrate: o.audioBitrate,
-      emit: (tag, kind, ts) => this.mux.push('audio', tag, kind, ts),
-    }) : null;
+    this.audio = hasAudio
+      ? new AudioTrack({
+          sync: this.sync,
+          jitterMs: 60,
+          logger: o.logger,
+          label,
+          ffmpegPath: o.ffmpegPath,
+          bitrate: o.audioBitrate,
+          emit: (tag, kind, ts) => this.mux.push('audio', tag, kind, ts),
+        })
+      : null;
     this.mux.setExpected('audio', hasAudio);
     this.pc.onTrack.subscribe((t) => this.onTrack(t));
     this.pc.connectionStateChange.subscribe((s) => {
@@ -136,7 +145,14 @@ export class WhipSession implements PublisherLink, Reservation {
   stats(): WhipSessionStats {
     const v = this.video;
     return {
-      video: { frames: v.frames, keyframes: v.keyframes, skipped: v.skipped, lost: v.lost, keyframeRequests: v.keyframeRequests, nacksSent: this.nacks },
+      video: {
+        frames: v.frames,
+        keyframes: v.keyframes,
+        skipped: v.skipped,
+        lost: v.lost,
+        keyframeRequests: v.keyframeRequests,
+        nacksSent: this.nacks,
+      },
       audio: { frames: this.audio?.frames ?? 0, lost: this.audio?.lost ?? 0 },
       senderReports: {
         video: { used: this.sync.video.srUsed, refused: this.sync.video.srRefused },
@@ -193,8 +209,11 @@ export class WhipSession implements PublisherLink, Reservation {
           this.audioSsrc = rtp.header.ssrc;
           this.audio.push(p);
         }
-      } catch (e) { // a bug, never a peer's packet: end this session only
-        this.o.logger.error(`media: whip ${this.o.streamId} (session ${this.id}): ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      } catch (e) {
+        // a bug, never a peer's packet: end this session only
+        this.o.logger.error(
+          `media: whip ${this.o.streamId} (session ${this.id}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        );
         this.end('error', errorMessage(e));
       }
     });
@@ -245,7 +264,9 @@ export class WhipSession implements PublisherLink, Reservation {
     if (this.pipeline) this.pipeline.end(reason, detail);
     else {
       this.o.host.release(this.o.streamId, this.id);
-      this.o.logger.info(`media: whip ${this.o.streamId} (session ${this.id}) from ${this.o.remoteAddress} ended before publishing: ${reason}${detail ? ` (${detail})` : ''}`);
+      this.o.logger.info(
+        `media: whip ${this.o.streamId} (session ${this.id}) from ${this.o.remoteAddress} ended before publishing: ${reason}${detail ? ` (${detail})` : ''}`,
+      );
     }
     void this.teardown(); // fire-and-forget: end() is synchronous; teardown() never rejects and `done` says when it finished
   }

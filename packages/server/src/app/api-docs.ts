@@ -31,5 +31,22 @@ function merge(...parts: RouteDocs[]): RouteDocs {
 }
 
 export const ROUTE_DOCS: RouteDocs = merge(
-  root, apps, images, rooms, goods, replays, liveinfo, identity, share, live, realtime, reminders, web, consoleDocs, roles, assistants, orders, anchor,
+  root,
+  apps,
+  images,
+  rooms,
+  goods,
+  replays,
+  liveinfo,
+  identity,
+  share,
+  live,
+  realtime,
+  reminders,
+  web,
+  consoleDocs,
+  roles,
+  assistants,
+  orders,
+  anchor,
 );

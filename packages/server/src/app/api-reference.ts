@@ -17,7 +17,12 @@ import { createZhibo } from './zhibo.js';
 export async function registeredRoutes(): Promise<readonly RegisteredRoute[]> {
   const dir = mkdtempSync(join(tmpdir(), 'zhibo-routes-'));
   try {
-    const z = await createZhibo(loadConfig({}, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir: dir }), { log: silentLog, memoryDb: true, runTimers: false, runReminders: false });
+    const z = await createZhibo(loadConfig({}, { http: '127.0.0.1:0', rtmp: '127.0.0.1:0', dataDir: dir }), {
+      log: silentLog,
+      memoryDb: true,
+      runTimers: false,
+      runReminders: false,
+    });
     await z.app.ready();
     const routes = z.routes.routes();
     await z.close();
@@ -48,8 +53,19 @@ function row(method: string, path: string, op: Operation): string {
   const body = content ? Object.values(content).flatMap((c) => fields(c.schema, true)) : [];
   const ok = Object.entries(op.responses).find(([k]) => k !== 'default')!;
   const okContent = ok[1].content as Record<string, { schema?: unknown }> | undefined;
-  const answer = okContent ? Object.entries(okContent).map(([type, c]) => (type === 'application/json' ? code(fields(c.schema)) : type)).join(' ') : '';
-  const auth = op.security.map((s) => Object.keys(s).map((k) => AUTH[k] ?? k).join(', ')).join(' or ') || '—';
+  const answer = okContent
+    ? Object.entries(okContent)
+        .map(([type, c]) => (type === 'application/json' ? code(fields(c.schema)) : type))
+        .join(' ')
+    : '';
+  const auth =
+    op.security
+      .map((s) =>
+        Object.keys(s)
+          .map((k) => AUTH[k] ?? k)
+          .join(', '),
+      )
+      .join(' or ') || '—';
   const request = [params.length ? `query ${code(params)}` : '', body.length ? `body ${code(body)}` : ''].filter(Boolean).join('; ');
   const cell = (t: string) => t.replace(/\|/g, '\\|');
   return `| ${method.toUpperCase()} | \`${path}\` | ${auth} | ${cell(op.summary)} | ${cell(request)} | ${ok[0] === '200' ? '' : `${ok[0]} `}${cell(answer)} |`;
@@ -60,7 +76,8 @@ export async function apiReference(): Promise<string> {
   const out: string[] = [];
   for (const tag of Object.values(TRANSPORT_TAGS)) {
     const rows: string[] = [];
-    for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) if (op.tags[0] === tag) rows.push(row(method, path, op));
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) if (op.tags[0] === tag) rows.push(row(method, path, op));
     out.push(`### ${tag}`, '', '| method | path | auth | what | request | answer |', '|---|---|---|---|---|---|', ...rows, '');
   }
   return out.join('\n').trimEnd();

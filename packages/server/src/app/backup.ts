@@ -8,7 +8,19 @@
  * A restore fills an empty data directory; everything is unpacked and checked in a staging directory first, and
  * moved into place last, so a bad file leaves the target as it was.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -94,7 +106,11 @@ export function backupRoute(admin: FastifyInstance, dataDir: string, db: Db, log
     const stream = await backupStream(dataDir, db);
     log.info(`backup: streaming a backup of ${dataDir} (request ${req.id})`);
     const name = `zhibo-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar`;
-    return reply.type('application/x-tar').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(stream);
+    return reply
+      .type('application/x-tar')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('cache-control', 'no-store')
+      .send(stream);
   });
 }
 
@@ -105,7 +121,8 @@ function readManifest(stage: string): BackupManifest {
   } catch {
     throw new BackupError(`not a zhibo backup: no readable ${MANIFEST} in it`);
   }
-  if (m.format !== 1 || typeof m.dataDir !== 'string' || (m.db !== 'pglite' && m.db !== 'postgres')) throw new BackupError(`not a zhibo backup this version reads (${MANIFEST}: format ${String(m.format)})`);
+  if (m.format !== 1 || typeof m.dataDir !== 'string' || (m.db !== 'pglite' && m.db !== 'postgres'))
+    throw new BackupError(`not a zhibo backup this version reads (${MANIFEST}: format ${String(m.format)})`);
   return m as BackupManifest;
 }
 
@@ -116,9 +133,12 @@ function readManifest(stage: string): BackupManifest {
 export async function restoreBackup(file: string, dataDir: string): Promise<BackupManifest> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new BackupError(`${file}: no such file`);
   const pgDir = join(dataDir, 'pg');
-  if (existsSync(pgDir) && readdirSync(pgDir).length > 0) throw new BackupError(`${dataDir} already holds a database (pg/): restore into an empty data directory`);
+  if (existsSync(pgDir) && readdirSync(pgDir).length > 0)
+    throw new BackupError(`${dataDir} already holds a database (pg/): restore into an empty data directory`);
   mkdirSync(dataDir, { recursive: true });
-  const taken = [...DATA_FILES, ...MEDIA_DIRS].filter((f) => existsSync(join(dataDir, f)) && (!statSync(join(dataDir, f)).isDirectory() || readdirSync(join(dataDir, f)).length > 0));
+  const taken = [...DATA_FILES, ...MEDIA_DIRS].filter(
+    (f) => existsSync(join(dataDir, f)) && (!statSync(join(dataDir, f)).isDirectory() || readdirSync(join(dataDir, f)).length > 0),
+  );
   if (taken.length) throw new BackupError(`${dataDir} already has ${taken.join(', ')}: restore into an empty data directory`);
   const stage = mkdtempSync(join(dataDir, '.restore-'));
   try {

@@ -40,7 +40,9 @@ export class ChangeFeed implements Component {
     // Local changes go out after their commit (the events fire after commit).
     const send = (c: Change) => {
       if (this.relaying || this.closed) return;
-      this.db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.origin, ...c })]).catch((e: unknown) => this.log.warn(`change feed: notify failed: ${(e as Error).message}`));
+      this.db
+        .query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.origin, ...c })])
+        .catch((e: unknown) => this.log.warn(`change feed: notify failed: ${(e as Error).message}`));
     };
     this.offs.push(
       this.events.on('status', (change) => send({ kind: 'status', change })),
@@ -62,7 +64,10 @@ export class ChangeFeed implements Component {
       void client.end().catch(() => undefined);
       const retry = () => {
         if (this.closed) return;
-        this.listen().then(() => this.log.info('change feed: listening again'), () => setTimeout(retry, 1000).unref());
+        this.listen().then(
+          () => this.log.info('change feed: listening again'),
+          () => setTimeout(retry, 1000).unref(),
+        );
       };
       setTimeout(retry, 1000).unref();
     };

@@ -50,11 +50,24 @@ Usage:
 
 Environment (flags win over these; docs/configuration.md has the same table):
 ${Object.values(SETTINGS as Record<string, Setting<unknown>>)
-  .map((st) => `  ${st.env}${st.flag ? ` (--${st.flag})` : ''}  [default ${shownDefault(Object.keys(SETTINGS).find((k) => (SETTINGS as Record<string, Setting<unknown>>)[k] === st) as keyof typeof SETTINGS)}]\n      ${st.help.replace(/`/g, '')}`)
+  .map(
+    (st) =>
+      `  ${st.env}${st.flag ? ` (--${st.flag})` : ''}  [default ${shownDefault(Object.keys(SETTINGS).find((k) => (SETTINGS as Record<string, Setting<unknown>>)[k] === st) as keyof typeof SETTINGS)}]\n      ${st.help.replace(/`/g, '')}`,
+  )
   .join('\n')}
 `;
 
-type Flags = { http?: string; rtmp?: string; data?: string; name?: string; demo?: boolean; shop?: string; login?: string; help?: boolean; 'trust-proxy'?: string };
+type Flags = {
+  http?: string;
+  rtmp?: string;
+  data?: string;
+  name?: string;
+  demo?: boolean;
+  shop?: string;
+  login?: string;
+  help?: boolean;
+  'trust-proxy'?: string;
+};
 
 function die(msg: string, code = 1): never {
   process.stderr.write(`zhibo: ${msg}\n`);
@@ -75,7 +88,8 @@ async function runningServer(config: Config): Promise<{ url: string; adminToken:
   const file = join(config.dataDir, 'server.json');
   const lock = join(config.dataDir, 'zhibo.lock');
   // A server that is still starting holds the lock before it writes server.json: wait for it.
-  for (let i = 0; i < 60 && !existsSync(file) && existsSync(lock) && lockHolderAlive(Number(readFileSync(lock, 'utf8'))); i++) await new Promise((r) => setTimeout(r, 250));
+  for (let i = 0; i < 60 && !existsSync(file) && existsSync(lock) && lockHolderAlive(Number(readFileSync(lock, 'utf8'))); i++)
+    await new Promise((r) => setTimeout(r, 250));
   if (!existsSync(file)) return undefined;
   try {
     const info = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; url: string };
@@ -109,9 +123,11 @@ async function serve(flags: Flags): Promise<void> {
     if (!(e instanceof DataDirLocked)) throw e;
     // A second `zhibo serve` on the same data: say what runs there, not that it "does not answer".
     const srv = await runningServer(config);
-    die(srv
-      ? `zhibo is already running on ${config.dataDir} (process ${e.pid}, ${srv.url}); stop it first, or start another server with its own --data`
-      : `${e.message} (it is still starting or stopping, or hung); wait, or stop process ${e.pid}`);
+    die(
+      srv
+        ? `zhibo is already running on ${config.dataDir} (process ${e.pid}, ${srv.url}); stop it first, or start another server with its own --data`
+        : `${e.message} (it is still starting or stopping, or hung); wait, or stop process ${e.pid}`,
+    );
   }
   const urls = await z.listen();
   const infoFile = join(z.config.dataDir, 'server.json');
@@ -120,22 +136,44 @@ async function serve(flags: Flags): Promise<void> {
   const origin = z.services.adminTokenOrigin;
   // The admin token is printed at its first start only; afterwards where it is, not what it is.
   const tokenLine = origin.created ? `${z.services.adminToken}  (shown only this once; kept in ${origin.source})` : `in ${origin.source}`;
-  const lines = [`zhibo is running (${z.db.kind === 'pglite' ? `embedded database in ${join(z.config.dataDir, 'pg')}` : 'PostgreSQL'})`,
-    `  HTTP API:     ${urls.http}`, `  RTMP ingest:  ${urls.rtmp}`, `  admin token:  ${tokenLine}`,
-    `  console:      ${z.config.consoleUrl || urls.http}/console/`];
-  if (z.config.whip) lines.push(`  WHIP ingest:  ${urls.http}/whip/ROOMID  (Bearer = the stream key; media over UDP ${z.config.whipUdpPorts.join('-')})`);
+  const lines = [
+    `zhibo is running (${z.db.kind === 'pglite' ? `embedded database in ${join(z.config.dataDir, 'pg')}` : 'PostgreSQL'})`,
+    `  HTTP API:     ${urls.http}`,
+    `  RTMP ingest:  ${urls.rtmp}`,
+    `  admin token:  ${tokenLine}`,
+    `  console:      ${z.config.consoleUrl || urls.http}/console/`,
+  ];
+  if (z.config.whip)
+    lines.push(`  WHIP ingest:  ${urls.http}/whip/ROOMID  (Bearer = the stream key; media over UDP ${z.config.whipUdpPorts.join('-')})`);
   lines.push('', ...addressLines(config, urls));
   const operator = await z.services.accounts.ensureOperator();
-  if (operator) lines.push('', 'Console operator account (shown only this once; `zhibo operator reset-password` makes a new one):', `  login:        ${operator.login}`, `  password:     ${operator.password}`);
+  if (operator)
+    lines.push(
+      '',
+      'Console operator account (shown only this once; `zhibo operator reset-password` makes a new one):',
+      `  login:        ${operator.login}`,
+      `  password:     ${operator.password}`,
+    );
   let shop: DemoShop | undefined;
   if (flags.demo) {
     const d = await ensureDemo(z.services, Math.floor(Date.now() / 1000));
-    lines.push('', 'Demo merchant app:', `  appid:        ${d.appid}`, `  appsecret:    ${d.appsecret}`, `  demo room:    ${d.roomId}  (${urls.http}/room/?room_id=${d.roomId})`,
-      `  push URL:     ${d.pushAddr}`, `  try:          curl '${urls.http}/cgi-bin/token?grant_type=client_credential&appid=${d.appid}&secret=${d.appsecret}'`,
-      `  push a test stream: ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=25 -f lavfi -i sine -c:v libx264 -pix_fmt yuv420p -g 50 -c:a aac -f flv '${d.pushAddr}'`);
+    lines.push(
+      '',
+      'Demo merchant app:',
+      `  appid:        ${d.appid}`,
+      `  appsecret:    ${d.appsecret}`,
+      `  demo room:    ${d.roomId}  (${urls.http}/room/?room_id=${d.roomId})`,
+      `  push URL:     ${d.pushAddr}`,
+      `  try:          curl '${urls.http}/cgi-bin/token?grant_type=client_credential&appid=${d.appid}&secret=${d.appsecret}'`,
+      `  push a test stream: ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=25 -f lavfi -i sine -c:v libx264 -pix_fmt yuv420p -g 50 -c:a aac -f flv '${d.pushAddr}'`,
+    );
     if (flags.shop !== 'off') {
       try {
-        shop = await startDemoShop(z.services, { listen: flags.shop ?? defaultShop(z.config.http.host), appid: d.appid, appsecret: d.appsecret });
+        shop = await startDemoShop(z.services, {
+          listen: flags.shop ?? defaultShop(z.config.http.host),
+          appid: d.appid,
+          appsecret: d.appsecret,
+        });
         lines.push(`  demo shop:    ${shop.url}/  (the merchant's own site: room list, subscribe, goods pages)`);
       } catch (e) {
         lines.push(`  demo shop:    not started: ${(e as Error).message}`);
@@ -180,7 +218,17 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { http: { type: 'string' }, rtmp: { type: 'string' }, data: { type: 'string' }, 'trust-proxy': { type: 'string' }, name: { type: 'string' }, demo: { type: 'boolean' }, shop: { type: 'string' }, login: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      http: { type: 'string' },
+      rtmp: { type: 'string' },
+      data: { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      name: { type: 'string' },
+      demo: { type: 'boolean' },
+      shop: { type: 'string' },
+      login: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const flags = values;
   const [cmd, sub, arg] = positionals;
@@ -193,7 +241,9 @@ async function main(argv: string[]): Promise<void> {
     if (!flags.name) die('app create needs --name NAME', 2);
     const config = configFrom(flags);
     const srv = await runningServer(config);
-    const out = srv ? await viaServer(srv, 'POST', '/apps', { name: flags.name }) : await direct(config, (z) => z.services.apps.create(flags.name!));
+    const out = srv
+      ? await viaServer(srv, 'POST', '/apps', { name: flags.name })
+      : await direct(config, (z) => z.services.apps.create(flags.name!));
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }
@@ -203,11 +253,13 @@ async function main(argv: string[]): Promise<void> {
     const body = flags.login ? { login: flags.login } : {};
     const out = srv
       ? await (async () => {
-        const j = (await viaServer(srv, 'POST', '/operator/reset-password', body)) as { login?: string; password?: string };
-        return j;
-      })()
+          const j = (await viaServer(srv, 'POST', '/operator/reset-password', body)) as { login?: string; password?: string };
+          return j;
+        })()
       : await direct(config, (z) => z.services.accounts.resetOperatorPassword(flags.login));
-    process.stdout.write(`console operator ${out.login}: new password ${out.password}\n(shown only this once; it must be changed at the first sign-in; every session of this account was ended)\n`);
+    process.stdout.write(
+      `console operator ${out.login}: new password ${out.password}\n(shown only this once; it must be changed at the first sign-in; every session of this account was ended)\n`,
+    );
     return;
   }
   if (cmd === 'room' && sub && (isRoomAction(sub) || sub === 'events')) {
@@ -215,17 +267,21 @@ async function main(argv: string[]): Promise<void> {
     const config = configFrom(flags);
     const srv = await runningServer(config);
     if (sub === 'events') {
-      const out = srv ? await viaServer(srv, 'GET', `/rooms/${arg}/events`) : await direct(config, async (z) => {
-        const room = await z.services.rooms.getAny(Number(arg));
-        if (!room) die(`room ${arg} does not exist`);
-        return { roomId: room.id, live_status: room.live_status, events: await z.services.rooms.auditLog(room.id) };
-      });
+      const out = srv
+        ? await viaServer(srv, 'GET', `/rooms/${arg}/events`)
+        : await direct(config, async (z) => {
+            const room = await z.services.rooms.getAny(Number(arg));
+            if (!room) die(`room ${arg} does not exist`);
+            return { roomId: room.id, live_status: room.live_status, events: await z.services.rooms.auditLog(room.id) };
+          });
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }
     const action = sub;
     if (!isRoomAction(action)) die(`unknown room action ${String(action)}`, 2);
-    const out = srv ? await viaServer(srv, 'POST', `/rooms/${arg}/${action}`) : await direct(config, (z) => operatorAction(z.services.rooms, Number(arg), action, 'cli'));
+    const out = srv
+      ? await viaServer(srv, 'POST', `/rooms/${arg}/${action}`)
+      : await direct(config, (z) => operatorAction(z.services.rooms, Number(arg), action, 'cli'));
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }

@@ -55,7 +55,8 @@ export class Components {
         let timer: NodeJS.Timeout | undefined;
         try {
           const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
-          if ((await Promise.race([Promise.resolve(c.stop?.()), late])) === 'late') this.log.error(`stop: ${c.name} did not stop within ${limit} ms; going on`);
+          if ((await Promise.race([Promise.resolve(c.stop?.()), late])) === 'late')
+            this.log.error(`stop: ${c.name} did not stop within ${limit} ms; going on`);
         } catch (e) {
           this.log.error(`stop: ${c.name} failed: ${(e as Error).stack ?? String(e)}`);
         } finally {

@@ -20,8 +20,10 @@ export function secureDataDir(dataDir: string, log: Log, report = true): void {
     try {
       chmodSync(path, mode);
     } catch (e) {
-      throw new Error(`${path} is readable by other users (mode ${mode.toString(8)} wanted) and can not be fixed: ${(e as Error).message}; ` +
-        `run zhibo as the owner of ${dataDir}, or fix it: chmod -R go-rwx ${dataDir}`);
+      throw new Error(
+        `${path} is readable by other users (mode ${mode.toString(8)} wanted) and can not be fixed: ${(e as Error).message}; ` +
+          `run zhibo as the owner of ${dataDir}, or fix it: chmod -R go-rwx ${dataDir}`,
+      );
     }
     fixed++;
   };
@@ -34,7 +36,8 @@ export function secureDataDir(dataDir: string, log: Log, report = true): void {
     } else if (st.isFile() && st.mode & 0o077) fix(path, st.mode & 0o700);
   };
   walk(dataDir, 0);
-  if (fixed && report) log.warn(`data directory ${dataDir}: ${fixed} file(s) or folder(s) were open to other users; now owner-only (0700/0600)`);
+  if (fixed && report)
+    log.warn(`data directory ${dataDir}: ${fixed} file(s) or folder(s) were open to other users; now owner-only (0700/0600)`);
 }
 
 export class DataDirLocked extends Error {

@@ -33,19 +33,32 @@ export interface DemoShop {
   stop(): Promise<void>;
 }
 
-export async function startDemoShop(s: ZhiboServices, o: { listen: string; appid: string; appsecret: string; timeoutMs?: number }): Promise<DemoShop> {
+export async function startDemoShop(
+  s: ZhiboServices,
+  o: { listen: string; appid: string; appsecret: string; timeoutMs?: number },
+): Promise<DemoShop> {
   const main = shopMain();
   if (!existsSync(main)) throw new Error(`the demo shop is not built (${main}); run npm run build`);
   const child: ChildProcess = spawn(process.execPath, [main], {
     // The shop's server calls zhibo on this machine; browsers get zhibo's public address (LAN when listening on all).
-    env: { ...process.env, SHOP_HTTP: o.listen, ZHIBO_URL: s.localUrl(), ZHIBO_PUBLIC_URL: s.urls().http, SHOP_APPID: o.appid, SHOP_APPSECRET: o.appsecret,
-      SHOP_TIME_ZONE: appLocale((await s.apps.get(o.appid))?.settings).timeZone },
+    env: {
+      ...process.env,
+      SHOP_HTTP: o.listen,
+      ZHIBO_URL: s.localUrl(),
+      ZHIBO_PUBLIC_URL: s.urls().http,
+      SHOP_APPID: o.appid,
+      SHOP_APPSECRET: o.appsecret,
+      SHOP_TIME_ZONE: appLocale((await s.apps.get(o.appid))?.settings).timeZone,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo shop did not start within ${o.timeoutMs ?? 15_000} ms: ${err}`)), o.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the demo shop did not start within ${o.timeoutMs ?? 15_000} ms: ${err}`)),
+      o.timeoutMs ?? 15_000,
+    );
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();

@@ -33,7 +33,12 @@ export function solidPng(width: number, height: number, rgb: [number, number, nu
   const row = Buffer.alloc(1 + width * 3);
   for (let x = 0; x < width; x++) row.set(rgb, 1 + x * 3);
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export interface DemoInfo {
@@ -57,17 +62,45 @@ export async function ensureDemo(s: ZhiboServices, nowSec: number): Promise<Demo
   }
   const { appid } = creds;
   const { rooms } = await s.rooms.page(appid, 0, 50);
-  let room = rooms.find((r) => ([LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused, LiveStatus.Abnormal] as number[]).includes(s.rooms.cachedStatus(r.id)?.status ?? r.live_status));
+  let room = rooms.find((r) =>
+    ([LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused, LiveStatus.Abnormal] as number[]).includes(
+      s.rooms.cachedStatus(r.id)?.status ?? r.live_status,
+    ),
+  );
   if (!room) {
     const cover = await s.images.upload(appid, solidPng(108, 192, [230, 57, 70]));
     const share = await s.images.upload(appid, solidPng(80, 64, [29, 53, 87]));
     const avatar = await s.images.upload(appid, solidPng(64, 64, [69, 123, 157]));
     const roomId = await s.rooms.create(appid, {
-      name: 'zhibo 演示直播间', coverImg: cover.media_id, shareImg: share.media_id, anchorImg: avatar.media_id,
-      startTime: nowSec + 60, endTime: nowSec + 23 * 3600, anchorName: '演示主播', type: 1, screenType: 0, closeLike: 0, closeGoods: 0, closeComment: 0, closeReplay: 0,
+      name: 'zhibo 演示直播间',
+      coverImg: cover.media_id,
+      shareImg: share.media_id,
+      anchorImg: avatar.media_id,
+      startTime: nowSec + 60,
+      endTime: nowSec + 23 * 3600,
+      anchorName: '演示主播',
+      type: 1,
+      screenType: 0,
+      closeLike: 0,
+      closeGoods: 0,
+      closeComment: 0,
+      closeReplay: 0,
     });
-    const g1 = await s.goods.add(appid, { coverImgUrl: cover.media_id, name: '演示商品 Tea', priceType: 1, price: '11.00', url: 'pages/goods/detail?id=1' });
-    const g2 = await s.goods.add(appid, { coverImgUrl: share.media_id, name: '演示商品 Cup', priceType: 3, price: '99.00', price2: '59.90', url: 'pages/goods/detail?id=2' });
+    const g1 = await s.goods.add(appid, {
+      coverImgUrl: cover.media_id,
+      name: '演示商品 Tea',
+      priceType: 1,
+      price: '11.00',
+      url: 'pages/goods/detail?id=1',
+    });
+    const g2 = await s.goods.add(appid, {
+      coverImgUrl: share.media_id,
+      name: '演示商品 Cup',
+      priceType: 3,
+      price: '99.00',
+      price2: '59.90',
+      url: 'pages/goods/detail?id=2',
+    });
     await s.goods.addToRoom(appid, roomId, [g1.goodsId, g2.goodsId]);
     room = await s.rooms.get(appid, roomId);
   }

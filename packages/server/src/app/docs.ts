@@ -9,7 +9,9 @@ import { DEFAULT_METRICS_ROW, METRICS } from './metrics-catalog.js';
 import { SETTINGS, type Setting, type SettingKey, shownDefault } from './settings.js';
 
 export function errorsTable(): string {
-  const rows = (Object.entries(REASONS) as Array<[Reason, (typeof REASONS)[Reason]]>).sort((a, b) => a[1].errcode - b[1].errcode || a[0].localeCompare(b[0]));
+  const rows = (Object.entries(REASONS) as Array<[Reason, (typeof REASONS)[Reason]]>).sort(
+    (a, b) => a[1].errcode - b[1].errcode || a[0].localeCompare(b[0]),
+  );
   const esc = (t: string) => t.replace(/\|/g, '\\|');
   return [
     '| errcode | errmsg | reason | HTTP (console, admin, plugin API) | when |',
@@ -27,7 +29,9 @@ export function configTable(): string {
 }
 
 export function metricsTable(): string {
-  const rows = Object.values(METRICS).map((m) => `| \`${m.name}\` | ${m.type} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ${m.help.replace(/\|/g, '\\|')} |`);
+  const rows = Object.values(METRICS).map(
+    (m) => `| \`${m.name}\` | ${m.type} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ${m.help.replace(/\|/g, '\\|')} |`,
+  );
   return ['| name | type | labels | meaning |', '|---|---|---|---|', ...rows, DEFAULT_METRICS_ROW].join('\n');
 }
 

@@ -41,19 +41,21 @@ export class Readiness {
 
   async check(): Promise<ReadinessReport> {
     const checks: Record<string, ProbeResult> = {};
-    await Promise.all(this.probes.map(async (p) => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<ProbeResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
-      });
-      try {
-        checks[p.name] = await Promise.race([Promise.resolve().then(() => p.check()), late]);
-      } catch (e) {
-        checks[p.name] = { ok: false, reason: (e as Error).message };
-      } finally {
-        clearTimeout(timer);
-      }
-    }));
+    await Promise.all(
+      this.probes.map(async (p) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<ProbeResult>((resolve) => {
+          timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
+        });
+        try {
+          checks[p.name] = await Promise.race([Promise.resolve().then(() => p.check()), late]);
+        } catch (e) {
+          checks[p.name] = { ok: false, reason: (e as Error).message };
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   }
 }
@@ -102,12 +104,23 @@ export function healthRoutes(app: FastifyInstance, h: HealthSources, readiness: 
       ok: true,
       db: h.dbKind,
       degraded,
-      ...(disk ? { disk: { freeMb: Number.isFinite(disk.freeBytes) ? Math.floor(disk.freeBytes / MB) : null, minFreeMb: Math.floor(disk.minFreeBytes / MB), low: disk.low } } : {}),
+      ...(disk
+        ? {
+            disk: {
+              freeMb: Number.isFinite(disk.freeBytes) ? Math.floor(disk.freeBytes / MB) : null,
+              minFreeMb: Math.floor(disk.minFreeBytes / MB),
+              low: disk.low,
+            },
+          }
+        : {}),
       ...(db ? { dbBusyMs: db.busyMs } : {}),
     };
   });
   app.get('/readyz', async (_req, reply) => {
     const r = await readiness.check();
-    return reply.code(r.ready ? 200 : 503).header('cache-control', 'no-store').send(r);
+    return reply
+      .code(r.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(r);
   });
 }

@@ -14,8 +14,14 @@ import type { Component } from '../modules/module.js';
 export function metricsRoute(app: FastifyInstance, metrics: Metrics, adminToken: string): void {
   app.get('/metrics', async (req, reply) => {
     if (!isAdmin(req.headers.authorization, adminToken))
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: '/metrics needs Authorization: Bearer <admin token> (DATA/admin-token)' });
-    return reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.text());
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: '/metrics needs Authorization: Bearer <admin token> (DATA/admin-token)' });
+    return reply
+      .type(metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(await metrics.text());
   });
 }
 
@@ -38,13 +44,18 @@ export class MetricsListener implements Component {
   async start(): Promise<void> {
     const server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
-      const send = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      const send = (status: number, type: string, body: string) =>
+        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'application/json', '{"error":"method_not_allowed"}');
       if (path === '/metrics') {
-        this.metrics.text().then((t) => send(200, this.metrics.contentType, t), (e: unknown) => send(500, 'text/plain', String(e)));
+        this.metrics.text().then(
+          (t) => send(200, this.metrics.contentType, t),
+          (e: unknown) => send(500, 'text/plain', String(e)),
+        );
       } else if (path === '/healthz') send(200, 'application/json', JSON.stringify({ ok: true, db: this.dbKind }));
       // not awaited: a request handler; check() turns every probe failure or timeout into a reason (it never rejects)
-      else if (path === '/readyz') void this.readiness.check().then((r) => send(r.ready ? 200 : 503, 'application/json', JSON.stringify(r)));
+      else if (path === '/readyz')
+        void this.readiness.check().then((r) => send(r.ready ? 200 : 503, 'application/json', JSON.stringify(r)));
       else send(404, 'application/json', '{"error":"not_found","message":"this listener serves /metrics, /healthz and /readyz"}');
     });
     await new Promise<void>((resolve, reject) => {

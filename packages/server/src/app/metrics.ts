@@ -116,7 +116,10 @@ export class Metrics {
       return media.snap;
     };
     this.gaugeFrom('publishers', () => {
-      const by = new Map<string, number>([['rtmp', 0], ['whip', 0]]);
+      const by = new Map<string, number>([
+        ['rtmp', 0],
+        ['whip', 0],
+      ]);
       for (const p of snap().publishers) by.set(p.protocol, (by.get(p.protocol) ?? 0) + 1);
       return [...by].map(([protocol, n]) => [{ protocol }, n]);
     });
@@ -134,7 +137,11 @@ export class Metrics {
     this.gaugeFrom('outbox', async () => (await s.outbox.depth()).map((r) => [{ kind: r.kind, state: r.state }, r.n]));
     this.gaugeFrom('dbConnections', () => {
       const p = s.db.pool();
-      return [[{ state: 'open' }, p.total], [{ state: 'idle' }, p.idle], [{ state: 'waiting' }, p.waiting]];
+      return [
+        [{ state: 'open' }, p.total],
+        [{ state: 'idle' }, p.idle],
+        [{ state: 'waiting' }, p.waiting],
+      ];
     });
     this.offs.push(
       s.events.on('timerFired', (e) => this.histogram('timerLag').observe({ kind: e.kind }, e.lagMs / 1000)),

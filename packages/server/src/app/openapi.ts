@@ -22,7 +22,11 @@ export interface Operation {
 }
 
 export const TRANSPORT_TAGS: Record<Transport, string> = {
-  wx: 'WeChat-compatible API', plugin: 'Plugin API', admin: 'Admin API', console: 'Console API', web: 'Pages, media and files',
+  wx: 'WeChat-compatible API',
+  plugin: 'Plugin API',
+  admin: 'Admin API',
+  console: 'Console API',
+  web: 'Pages, media and files',
 };
 
 /** `/rooms/:id` → `/rooms/{id}`; a wildcard `*` → `{path}`. */
@@ -45,18 +49,34 @@ const COMPONENTS = {
   securitySchemes: {
     accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'From /cgi-bin/token' },
     adminToken: { type: 'http', scheme: 'bearer', description: 'DATA/admin-token or ZHIBO_ADMIN_TOKEN' },
-    consoleSession: { type: 'apiKey', in: 'cookie', name: 'zhibo_console', description: 'From POST /console/api/login (`__Host-zhibo_console` over https); changes also need x-csrf-token' },
+    consoleSession: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'zhibo_console',
+      description: 'From POST /console/api/login (`__Host-zhibo_console` over https); changes also need x-csrf-token',
+    },
   },
   schemas: {
     WxOk: { type: 'object', properties: { errcode: { const: 0 }, errmsg: { const: 'ok' } }, required: ['errcode', 'errmsg'] },
     WxError: {
-      type: 'object', description: 'Every WeChat answer is HTTP 200; errcode ≠ 0 is an error (docs/errors.md)',
-      properties: { errcode: { type: 'integer' }, errmsg: { type: 'string' } }, required: ['errcode', 'errmsg'],
+      type: 'object',
+      description: 'Every WeChat answer is HTTP 200; errcode ≠ 0 is an error (docs/errors.md)',
+      properties: { errcode: { type: 'integer' }, errmsg: { type: 'string' } },
+      required: ['errcode', 'errmsg'],
     },
-    PluginError: { type: 'object', properties: { errcode: { type: 'string' }, errmsg: { type: 'string' } }, required: ['errcode', 'errmsg'] },
+    PluginError: {
+      type: 'object',
+      properties: { errcode: { type: 'string' }, errmsg: { type: 'string' } },
+      required: ['errcode', 'errmsg'],
+    },
     FieldError: {
-      type: 'object', description: 'The reason (docs/errors.md), a message, and the message per form field',
-      properties: { error: { type: 'string' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } },
+      type: 'object',
+      description: 'The reason (docs/errors.md), a message, and the message per form field',
+      properties: {
+        error: { type: 'string' },
+        message: { type: 'string' },
+        fields: { type: 'object', additionalProperties: { type: 'string' } },
+      },
       required: ['error', 'message', 'fields'],
     },
   },
@@ -64,16 +84,25 @@ const COMPONENTS = {
 
 function security(r: RegisteredRoute): Array<Record<string, string[]>> {
   switch (r.transport) {
-    case 'wx': return r.config.wx?.auth === false ? [] : [{ accessToken: [] }];
-    case 'admin': return [{ adminToken: [] }];
-    case 'console': return r.url === '/console/api/operator/reset-password' ? [{ adminToken: [] }] : PUBLIC_API_PATHS.has(r.url) ? [] : [{ consoleSession: [] }];
-    default: return r.url === '/metrics' ? [{ adminToken: [] }] : [];
+    case 'wx':
+      return r.config.wx?.auth === false ? [] : [{ accessToken: [] }];
+    case 'admin':
+      return [{ adminToken: [] }];
+    case 'console':
+      return r.url === '/console/api/operator/reset-password'
+        ? [{ adminToken: [] }]
+        : PUBLIC_API_PATHS.has(r.url)
+          ? []
+          : [{ consoleSession: [] }];
+    default:
+      return r.url === '/metrics' ? [{ adminToken: [] }] : [];
   }
 }
 
 function parameters(r: RegisteredRoute, d: RouteDoc): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
-  for (const m of openApiPath(r.url).matchAll(/\{([^}]+)\}/g)) out.push({ name: m[1], in: 'path', required: true, schema: d.params?.[m[1]!] ?? { type: 'string' } });
+  for (const m of openApiPath(r.url).matchAll(/\{([^}]+)\}/g))
+    out.push({ name: m[1], in: 'path', required: true, schema: d.params?.[m[1]!] ?? { type: 'string' } });
   const own = r.schema?.querystring as { properties?: Record<string, Schema>; required?: string[] } | undefined;
   const props = { ...own?.properties, ...d.query };
   const required = new Set([...(own?.required ?? []), ...(d.required ?? [])]);
@@ -92,7 +121,11 @@ function answer(r: RegisteredRoute, d: RouteDoc): Record<string, Record<string, 
   else ok.content = { [type]: {} };
   const out: Record<string, Record<string, unknown>> = { [String(d.status ?? 200)]: ok };
   const err = r.transport === 'plugin' ? 'PluginError' : r.transport === 'admin' || r.transport === 'console' ? 'FieldError' : undefined;
-  if (err) out.default = { description: 'An error (docs/errors.md)', content: { 'application/json': { schema: { $ref: `#/components/schemas/${err}` } } } };
+  if (err)
+    out.default = {
+      description: 'An error (docs/errors.md)',
+      content: { 'application/json': { schema: { $ref: `#/components/schemas/${err}` } } },
+    };
   else out.default = { description: 'An error (JSON `{error, message}`)' };
   return out;
 }
@@ -124,8 +157,10 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], docs: RouteDocs
   return {
     openapi: '3.1.0',
     info: {
-      title: 'zhibo', version: SDK_VERSION,
-      description: 'Self-hosted live commerce, wire-compatible with WeChat Mini Program Live. Generated from the registered routes (docs/api-reference.md).',
+      title: 'zhibo',
+      version: SDK_VERSION,
+      description:
+        'Self-hosted live commerce, wire-compatible with WeChat Mini Program Live. Generated from the registered routes (docs/api-reference.md).',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags: Object.values(TRANSPORT_TAGS).map((name) => ({ name })),

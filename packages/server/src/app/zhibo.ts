@@ -168,7 +168,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   // The files PGlite just created (0666 from its WASM file layer) become owner-only too (data-dir.ts).
   if (!opts.memoryDb && !config.databaseUrl) secureDataDir(config.dataDir, log, false);
   // Cluster mode (docs/cluster.md): DATABASE_URL + ZHIBO_REDIS_URL. Connects in the background; closed after everything.
-  const redis: RedisLink | undefined = config.redisUrl && config.databaseUrl ? connectRedis(config.redisUrl, config.redisPrefix, log) : undefined;
+  const redis: RedisLink | undefined =
+    config.redisUrl && config.databaseUrl ? connectRedis(config.redisUrl, config.redisPrefix, log) : undefined;
   if (redis) lifecycle.adopt({ name: 'redis', stop: () => redis.close() });
   const metrics = new Metrics(db.kind);
   lifecycle.adopt({ name: 'metrics', stop: () => metrics.close() });
@@ -188,12 +189,22 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const images = imagesModule.create({ db, clock, publicUrl, disk });
   const identity = await identityModule.create({ db, apps: apps.service });
   const roles = rolesModule.create({
-    db, clock, apps: apps.service, identity: identity.service,
+    db,
+    clock,
+    apps: apps.service,
+    identity: identity.service,
     consoleUrl: (appid, user) => `${urls.http}/console/#/apps/${appid}/members?grant=${encodeURIComponent(user)}`,
   });
   const rooms = await roomsModule.create({
-    db, clock, events, log, images: images.service, abnormalTimeoutMs: config.abnormalTimeoutMs, timerPollMs: config.timerPollMs,
-    runTimers: opts.runTimers !== false, pushUrl: (id, key, req) => `${address.rtmp(req)}/${id}?key=${key}`,
+    db,
+    clock,
+    events,
+    log,
+    images: images.service,
+    abnormalTimeoutMs: config.abnormalTimeoutMs,
+    timerPollMs: config.timerPollMs,
+    runTimers: opts.runTimers !== false,
+    pushUrl: (id, key, req) => `${address.rtmp(req)}/${id}?key=${key}`,
     kfUrl: async (appid) => (await apps.service.get(appid))?.settings.kfUrl ?? '',
     anchorCheck: (appid, user, sub) => roles.service.requireAnchor(appid, user, sub),
     whipUrl: (id, req) => (config.whip ? liveModule.whipUrlOf(address.http(req), id) : undefined),
@@ -201,91 +212,229 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   const assistants = assistantsModule.create({ db, clock, rooms: rooms.service, apps: apps.service, identity: identity.service });
   const buckets = redis ? sharedBuckets(redis, log) : undefined;
   const goods = goodsModule.create({
-    db, clock, events, images: images.service, rooms: rooms.service, base, buckets,
+    db,
+    clock,
+    events,
+    images: images.service,
+    rooms: rooms.service,
+    base,
+    buckets,
     reviewOn: async (appid) => (await apps.service.get(appid))?.settings.goodsReview === true,
   });
   const replays = replaysModule.create({
-    db, clock, log, events, ttlDays: config.replayTtlDays, rooms: rooms.service, goods: goods.service, base, dataDir: config.dataDir,
-    recordDir: liveModule.recordDirOf(config.dataDir), comments: (roomId, from, to, limit) => realtime.service.replayComments(roomId, from, to, limit),
+    db,
+    clock,
+    log,
+    events,
+    ttlDays: config.replayTtlDays,
+    rooms: rooms.service,
+    goods: goods.service,
+    base,
+    dataDir: config.dataDir,
+    recordDir: liveModule.recordDirOf(config.dataDir),
+    comments: (roomId, from, to, limit) => realtime.service.replayComments(roomId, from, to, limit),
   });
   const liveInfo = liveInfoModule.create({
-    db, clock, events, apps: apps.service, rooms: rooms.service, goods: goods.service, replays: replays.service, dailyQuota: config.dailyQuota, publicUrl, base,
+    db,
+    clock,
+    events,
+    apps: apps.service,
+    rooms: rooms.service,
+    goods: goods.service,
+    replays: replays.service,
+    dailyQuota: config.dailyQuota,
+    publicUrl,
+    base,
   });
-  const share = shareModule.create({ identity: identity.service, images: images.service, rooms: rooms.service, apps: apps.service, publicUrl, base });
+  const share = shareModule.create({
+    identity: identity.service,
+    images: images.service,
+    rooms: rooms.service,
+    apps: apps.service,
+    publicUrl,
+    base,
+  });
   const ips = new ClientIps(config.trustProxy);
-  const quota = new AnonQuota({
-    goods_taps: { perViewerPerHour: 0, perIpPerHour: config.quotaTapsPerIpHour, perAppPerDay: config.quotaTapsPerAppDay },
-    entries: { perViewerPerHour: config.quotaEntriesPerViewerHour, perIpPerHour: config.quotaEntriesPerIpHour, perAppPerDay: config.quotaEntriesPerAppDay },
-    subscriptions: { perViewerPerHour: 0, perIpPerHour: 0, perAppPerDay: config.quotaSubscriptionsPerAppDay },
-  }, () => clock.now());
-  const live = liveModule.create({
-    events, log, rooms: rooms.service, replays: replays.service, dataDir: config.dataDir, rtmp: config.rtmp, hls: config.hls,
-    stallTimeoutMs: config.stallTimeoutMs, mediaBatchMs: config.mediaBatchMs,
-    whip: config.whip ? {
-      udpPortRange: config.whipUdpPorts, iceLite: config.whipIceLite, mediaTimeoutMs: config.whipMediaTimeoutMs,
-      ...(config.whipBindAddress ? { bindAddress: config.whipBindAddress } : {}), ...(config.whipAnnouncedIp ? { announcedIp: config.whipAnnouncedIp } : {}),
-    } : null,
-    guards: {
-      handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs, connectTimeoutMs: config.rtmpConnectTimeoutMs, publishTimeoutMs: config.rtmpPublishTimeoutMs,
-      idleTimeoutMs: config.rtmpIdleTimeoutMs, maxConnections: config.rtmpMaxConnections, maxConnectionsPerIp: config.rtmpMaxConnectionsPerIp,
-      maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp, preAuthMaxBytes: config.rtmpPreAuthMaxBytes, maxMessageBytes: config.rtmpMaxMessageBytes,
+  const quota = new AnonQuota(
+    {
+      goods_taps: { perViewerPerHour: 0, perIpPerHour: config.quotaTapsPerIpHour, perAppPerDay: config.quotaTapsPerAppDay },
+      entries: {
+        perViewerPerHour: config.quotaEntriesPerViewerHour,
+        perIpPerHour: config.quotaEntriesPerIpHour,
+        perAppPerDay: config.quotaEntriesPerAppDay,
+      },
+      subscriptions: { perViewerPerHour: 0, perIpPerHour: 0, perAppPerDay: config.quotaSubscriptionsPerAppDay },
     },
-    viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp }, ips, disk,
+    () => clock.now(),
+  );
+  const live = liveModule.create({
+    events,
+    log,
+    rooms: rooms.service,
+    replays: replays.service,
+    dataDir: config.dataDir,
+    rtmp: config.rtmp,
+    hls: config.hls,
+    stallTimeoutMs: config.stallTimeoutMs,
+    mediaBatchMs: config.mediaBatchMs,
+    whip: config.whip
+      ? {
+          udpPortRange: config.whipUdpPorts,
+          iceLite: config.whipIceLite,
+          mediaTimeoutMs: config.whipMediaTimeoutMs,
+          ...(config.whipBindAddress ? { bindAddress: config.whipBindAddress } : {}),
+          ...(config.whipAnnouncedIp ? { announcedIp: config.whipAnnouncedIp } : {}),
+        }
+      : null,
+    guards: {
+      handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,
+      connectTimeoutMs: config.rtmpConnectTimeoutMs,
+      publishTimeoutMs: config.rtmpPublishTimeoutMs,
+      idleTimeoutMs: config.rtmpIdleTimeoutMs,
+      maxConnections: config.rtmpMaxConnections,
+      maxConnectionsPerIp: config.rtmpMaxConnectionsPerIp,
+      maxUnauthenticatedPerIp: config.rtmpMaxUnauthenticatedPerIp,
+      preAuthMaxBytes: config.rtmpPreAuthMaxBytes,
+      maxMessageBytes: config.rtmpMaxMessageBytes,
+    },
+    viewers: { perDevice: config.viewerConnectionsPerDevice, perIp: config.viewerConnectionsPerIp },
+    ips,
+    disk,
     cluster: redis ? { redis, nodeUrl: () => config.nodeUrl, relayFanout: config.relayFanout } : undefined,
   });
   const realtime = realtimeModule.create({
-    db, clock, log, events, rooms: rooms.service, goods: goods.service, identity: identity.service, apps: apps.service, minSdkVersion: () => config.minSdkVersion, redis,
-    ips, quota, disk, options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
+    db,
+    clock,
+    log,
+    events,
+    rooms: rooms.service,
+    goods: goods.service,
+    identity: identity.service,
+    apps: apps.service,
+    minSdkVersion: () => config.minSdkVersion,
+    redis,
+    ips,
+    quota,
+    disk,
+    options: { connectionsPerIp: config.realtimeConnectionsPerIp, chatPerIp: config.chatPerIp, muteByIpMs: config.muteByIpMs },
     viewerRooms: (appid, openid) => reminders.service.viewerRooms(appid, openid),
   });
   const orders = ordersModule.create({ db, clock, log, rooms: rooms.service, goods: goods.service });
   const reminders = remindersModule.create({
-    db, clock, log, events, apps: apps.service, rooms: rooms.service, maxAttempts: config.reminderMaxAttempts, pushAllowHttp: config.pushAllowHttp,
-    pushServices: config.pushServices, outboundAllow: config.outboundAllow,
+    db,
+    clock,
+    log,
+    events,
+    apps: apps.service,
+    rooms: rooms.service,
+    maxAttempts: config.reminderMaxAttempts,
+    pushAllowHttp: config.pushAllowHttp,
+    pushServices: config.pushServices,
+    outboundAllow: config.outboundAllow,
     limits: { perIpPerMin: config.subscribePerIpPerMin, perViewer: config.subscriptionsPerViewer, perRoom: config.subscriptionsPerRoom },
-    baseUrl: publicUrl, runWorker: opts.runReminders !== false, buildDir, buckets,
+    baseUrl: publicUrl,
+    runWorker: opts.runReminders !== false,
+    buildDir,
+    buckets,
     policy: {
-      ratePerSec: config.reminderRate, concurrency: config.reminderConcurrency, backoffMs: config.reminderBackoffMs, timeoutMs: config.reminderTimeoutMs,
-      leaseMs: config.reminderLeaseMs, pollMs: config.reminderPollMs,
+      ratePerSec: config.reminderRate,
+      concurrency: config.reminderConcurrency,
+      backoffMs: config.reminderBackoffMs,
+      timeoutMs: config.reminderTimeoutMs,
+      leaseMs: config.reminderLeaseMs,
+      pollMs: config.reminderPollMs,
     },
   });
   const housekeeping = housekeepingModule.create({
-    db, clock, log, images: images.service, goods: goods.service, interaction: realtime.service, reminders: reminders.service, outbox: reminders.outbox,
-    hls: live.hls, retentionDays: config.retentionDays, reminderRetentionDays: config.reminderRetentionDays, everyMs: config.gcIntervalMs,
+    db,
+    clock,
+    log,
+    images: images.service,
+    goods: goods.service,
+    interaction: realtime.service,
+    reminders: reminders.service,
+    outbox: reminders.outbox,
+    hls: live.hls,
+    retentionDays: config.retentionDays,
+    reminderRetentionDays: config.reminderRetentionDays,
+    everyMs: config.gcIntervalMs,
     schedule: opts.runTimers !== false,
   });
   const web = webModule.create({
-    events, clock, rooms: rooms.service, goods: goods.service, apps: apps.service, minSdkVersion: config.minSdkVersion, base, sourceMaps: config.sourceMaps, buildDir,
+    events,
+    clock,
+    rooms: rooms.service,
+    goods: goods.service,
+    apps: apps.service,
+    minSdkVersion: config.minSdkVersion,
+    base,
+    sourceMaps: config.sourceMaps,
+    buildDir,
   });
   const anchor = anchorModule.create({
-    db, clock, log, rooms: rooms.service, goods: goods.service, interaction: realtime.service, abnormalTimeoutMs: config.abnormalTimeoutMs, whip: config.whip,
-    assetVersion: (f) => web.service.version(f), publicUrl,
+    db,
+    clock,
+    log,
+    rooms: rooms.service,
+    goods: goods.service,
+    interaction: realtime.service,
+    abnormalTimeoutMs: config.abnormalTimeoutMs,
+    whip: config.whip,
+    assetVersion: (f) => web.service.version(f),
+    publicUrl,
   });
   const admin = adminTokenFor(config);
   const adminToken = admin.token;
   const consoleMod = consoleModule.create(
     {
-      db, clock, log, events, apps: apps.service, rooms: rooms.service, goods: goods.service, images: images.service, interaction: realtime.service,
-      reminders: reminders.service, followers: reminders.followers, replays: replays.service, highlights: replays.highlights, orders: orders.service,
-      share: share.service, quota: liveInfo.quota, adminToken,
-      assistants: assistants.service, roles: roles.service, anchor: anchor.service, whip: config.whip,
-      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion }, consoleUrl: config.consoleUrl, sourceMaps: config.sourceMaps,
+      db,
+      clock,
+      log,
+      events,
+      apps: apps.service,
+      rooms: rooms.service,
+      goods: goods.service,
+      images: images.service,
+      interaction: realtime.service,
+      reminders: reminders.service,
+      followers: reminders.followers,
+      replays: replays.service,
+      highlights: replays.highlights,
+      orders: orders.service,
+      share: share.service,
+      quota: liveInfo.quota,
+      adminToken,
+      assistants: assistants.service,
+      roles: roles.service,
+      anchor: anchor.service,
+      whip: config.whip,
+      defaults: { dailyQuota: config.dailyQuota, minSdkVersion: config.minSdkVersion },
+      consoleUrl: config.consoleUrl,
+      sourceMaps: config.sourceMaps,
       urls: (req) => ({ http: address.http(req), rtmp: address.rtmp(req) }),
       address: (req): PublicAddressInfo => address.describe(req),
-      health: (roomId) => live.service.health(roomId), redis,
+      health: (roomId) => live.service.health(roomId),
+      redis,
     },
     { ...opts.console, buildDir },
   );
 
   // HTTP: one Fastify app; each transport is an encapsulated scope with its envelope, auth and error shape.
   const app = Fastify({
-    logger: false, bodyLimit: 4 * 1024 * 1024, return503OnClosing: true, trustProxy: ips.trusts, genReqId: requestIdGenerator(ips.trusts),
+    logger: false,
+    bodyLimit: 4 * 1024 * 1024,
+    return503OnClosing: true,
+    trustProxy: ips.trusts,
+    genReqId: requestIdGenerator(ips.trusts),
   });
   const routeCatalog = new RouteCatalog();
   routeCatalog.attach(app);
   // Access lines below the log level are not even formatted (the status read's hot path); a given Log decides itself.
   const levels = ['debug', 'info', 'warn', 'error', 'silent'];
-  const accessLevel = opts.log || config.accessLog === 'off' || levels.indexOf(config.accessLog) >= levels.indexOf(config.logLevel) ? config.accessLog : 'off';
+  const accessLevel =
+    opts.log || config.accessLog === 'off' || levels.indexOf(config.accessLog) >= levels.indexOf(config.logLevel)
+      ? config.accessLog
+      : 'off';
   installRequestLog(app, { log, level: accessLevel, observe: (r) => metrics.observeRequest(r) });
   // WeChat clients send JSON with any content type (or none): WeChat routes parse bodies themselves (http/wx.ts).
   app.removeAllContentTypeParsers();
@@ -300,16 +449,41 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   readiness.add(databaseProbe(db));
   readiness.add(diskProbe(opts.diskWatermark ?? diskWatermark(() => disk.state)));
   // Cluster mode: Redis is reported, never a reason to take the node out (video does not depend on it; docs/cluster.md).
-  if (redis) readiness.add({
-    name: 'redis',
-    check: () => ({ ok: true, reason: redis.ready() ? 'connected' : 'unreachable: chat, likes and counts stay on this node until it is back' }),
-  });
+  if (redis)
+    readiness.add({
+      name: 'redis',
+      check: () => ({
+        ok: true,
+        reason: redis.ready() ? 'connected' : 'unreachable: chat, likes and counts stay on this node until it is back',
+      }),
+    });
   healthRoutes(app, { dbKind: db.kind, db: db.health ? () => db.health!() : undefined, disk: () => disk.state }, readiness);
   metricsRoute(app, metrics, adminToken);
   let openapi: string | undefined;
   app.get('/openapi.json', async (_req, reply) =>
-    reply.type('application/json; charset=utf-8').header('access-control-allow-origin', '*').send((openapi ??= JSON.stringify(buildOpenApi(routeCatalog.routes(), ROUTE_DOCS, urls.http)))));
-  const routed: ModuleRoutes[] = [apps, images, roles, rooms, assistants, goods, replays, liveInfo, identity, share, live, realtime, reminders, orders, web, anchor].map((m) => m.routes);
+    reply
+      .type('application/json; charset=utf-8')
+      .header('access-control-allow-origin', '*')
+      .send((openapi ??= JSON.stringify(buildOpenApi(routeCatalog.routes(), ROUTE_DOCS, urls.http)))),
+  );
+  const routed: ModuleRoutes[] = [
+    apps,
+    images,
+    roles,
+    rooms,
+    assistants,
+    goods,
+    replays,
+    liveInfo,
+    identity,
+    share,
+    live,
+    realtime,
+    reminders,
+    orders,
+    web,
+    anchor,
+  ].map((m) => m.routes);
   const wxRouter = new WxRouter(app, (token) => apps.service.authenticate(token), log);
   for (const r of routed) r.wx?.(wxRouter);
   for (const r of routed) r.web?.(app);
@@ -319,7 +493,8 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
       const c = rooms.service.cachedStatus(id);
       return c ? { id, appid: c.appid, status: c.status } : undefined;
     },
-    viewer: (appid: string, device: string | undefined, token: string | undefined) => identityModule.resolveViewer(identity.service, appid, device, token),
+    viewer: (appid: string, device: string | undefined, token: string | undefined) =>
+      identityModule.resolveViewer(identity.service, appid, device, token),
     quota: (kind: Parameters<AnonQuota['take']>[0], appid: string, who: Parameters<AnonQuota['take']>[2]) => {
       disk.assertRoom(`${kind.replace('_', ' ')} are`);
       return quota.take(kind, appid, who);
@@ -330,12 +505,15 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     const router = new PluginRouter(scope, resolver);
     for (const r of routed) r.plugin?.(router);
   });
-  await app.register(async (scope) => {
-    installAdminApi(scope, adminToken, log);
-    for (const r of routed) r.admin?.(scope);
-    consoleMod.routes.admin(scope);
-    backupRoute(scope, config.dataDir, db, log);
-  }, { prefix: ADMIN_PREFIX });
+  await app.register(
+    async (scope) => {
+      installAdminApi(scope, adminToken, log);
+      for (const r of routed) r.admin?.(scope);
+      consoleMod.routes.admin(scope);
+      backupRoute(scope, config.dataDir, db, log);
+    },
+    { prefix: ADMIN_PREFIX },
+  );
   installWxFallback(app, log, (path) => wxRouter.methods.get(path));
   // WebSocket upgrades, dispatched by path: WS-FLV (/live/ID.flv), the realtime gateway (/ws/...).
   app.server.on('upgrade', (req, socket, head) => {
@@ -347,7 +525,13 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
 
   // The close cascade: started in this order, stopped in reverse (docs/architecture.md).
   metrics.bind({
-    events, db, rooms: rooms.service, media: live.media, realtime: realtime.gateway, quota: liveInfo.quota, outbox: reminders.outbox,
+    events,
+    db,
+    rooms: rooms.service,
+    media: live.media,
+    realtime: realtime.gateway,
+    quota: liveInfo.quota,
+    outbox: reminders.outbox,
   });
   const metricsListener = config.metricsListen ? new MetricsListener(config.metricsListen, metrics, readiness, db.kind) : undefined;
 
@@ -356,7 +540,11 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   if (feed) lifecycle.add(feed);
   lifecycle.add(
     live.reconcile,
-    { name: 'http', start: async () => void (await app.listen({ host: config.http.host, port: config.http.port })), stop: () => app.close() },
+    {
+      name: 'http',
+      start: async () => void (await app.listen({ host: config.http.host, port: config.http.port })),
+      stop: () => app.close(),
+    },
     ...(metricsListener ? [metricsListener] : []),
     live.ingest,
     {
@@ -382,12 +570,43 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
   );
 
   const services: ZhiboServices = {
-    config, log, events, adminToken, adminTokenOrigin: { created: admin.created, source: admin.source }, urls: () => urls, address, localUrl: () => local,
-    apps: apps.service, images: images.service, roles: roles.service, assistants: assistants.service, rooms: rooms.service, goods: goods.service, replays: replays.service, liveInfo: liveInfo.service, quota: liveInfo.quota,
-    highlights: replays.highlights, replayBuilder: replays.builder, replayExpiry: replays.expiry, orders: orders.service,
-    identity: identity.service, share: share.service, live: live.service, media: live.media, interaction: realtime.service, realtime: realtime.gateway,
-    reminders: reminders.service, reminderOutbox: reminders.outbox, reminderWorker: reminders.worker, followers: reminders.followers, accounts: consoleMod.accounts, sampler: consoleMod.sampler,
-    anchor: anchor.service, collector: housekeeping.collector, disk, redis,
+    config,
+    log,
+    events,
+    adminToken,
+    adminTokenOrigin: { created: admin.created, source: admin.source },
+    urls: () => urls,
+    address,
+    localUrl: () => local,
+    apps: apps.service,
+    images: images.service,
+    roles: roles.service,
+    assistants: assistants.service,
+    rooms: rooms.service,
+    goods: goods.service,
+    replays: replays.service,
+    liveInfo: liveInfo.service,
+    quota: liveInfo.quota,
+    highlights: replays.highlights,
+    replayBuilder: replays.builder,
+    replayExpiry: replays.expiry,
+    orders: orders.service,
+    identity: identity.service,
+    share: share.service,
+    live: live.service,
+    media: live.media,
+    interaction: realtime.service,
+    realtime: realtime.gateway,
+    reminders: reminders.service,
+    reminderOutbox: reminders.outbox,
+    reminderWorker: reminders.worker,
+    followers: reminders.followers,
+    accounts: consoleMod.accounts,
+    sampler: consoleMod.sampler,
+    anchor: anchor.service,
+    collector: housekeeping.collector,
+    disk,
+    redis,
   };
 
   return {
@@ -410,4 +629,3 @@ export async function createZhibo(baseConfig: Config, opts: ZhiboOptions = {}): 
     close: () => lifecycle.stop(),
   };
 }
-

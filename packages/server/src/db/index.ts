@@ -10,7 +10,9 @@ import { join } from 'node:path';
 
 /** DATABASE_URL wins; otherwise PGlite under dataDir/pg (or in memory when dataDir is null). */
 export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string | null }): Promise<Db> {
-  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir ? join(opts.dataDir, 'pg') : undefined);
+  const db = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl)
+    : await openPglite(opts.dataDir ? join(opts.dataDir, 'pg') : undefined);
   await migrate(db);
   return db;
 }

@@ -29,14 +29,20 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   { id: 8, name: 'room members: sub-anchor key, assistants and their sessions, roles, stable tokens', sql: m008 },
   { id: 9, name: 'anchor page: one-time sign-in tickets and anchor sessions', sql: m009 },
   { id: 10, name: 'housekeeping: indexes for the storage collector (taps, entries, finished reminders, images by age)', sql: m010 },
-  { id: 11, name: 'images: loopback image URLs stored by rooms and goods become /img/ID paths; subscriptions by viewer; pinned notices', sql: m011 },
+  {
+    id: 11,
+    name: 'images: loopback image URLs stored by rooms and goods become /img/ID paths; subscriptions by viewer; pinned notices',
+    sql: m011,
+  },
   { id: 12, name: 'replays: one replay per live, merchant events, markers and explanation clips', sql: m012 },
   { id: 13, name: 'orders: orders and refunds traced to the live', sql: m013 },
 ];
 
 /** Apply pending migrations in order, each in its own transaction. Safe to run from several processes. */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  await db.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
     const done = await db.tx(async (sql) => {

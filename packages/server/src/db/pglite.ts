@@ -135,7 +135,9 @@ export async function openPglite(dir?: string, opts: PgliteOptions = {}): Promis
         try {
           await Promise.race([closed, timeout]);
         } catch {
-          process.stderr.write(`zhibo: the embedded database ${stuck ? 'is stuck' : `did not close within ${limit} ms`} (a statement running ${thread.busyMs()} ms); ending it\n`);
+          process.stderr.write(
+            `zhibo: the embedded database ${stuck ? 'is stuck' : `did not close within ${limit} ms`} (a statement running ${thread.busyMs()} ms); ending it\n`,
+          );
         } finally {
           clearTimeout(timer);
           await thread.terminate();

@@ -3,11 +3,19 @@ import type { Db, Sql } from './db.js';
 import { INT8_OID, parseInt8 } from './db.js';
 
 /** A PostgreSQL server through DATABASE_URL. Several zhibo processes may share it. */
-export async function openPostgres(url: string, max = 10, onIdleError: (e: Error) => void = (e) => process.stderr.write(`zhibo: PostgreSQL connection lost while idle (${e.message}); it will be replaced\n`)): Promise<Db> {
+export async function openPostgres(
+  url: string,
+  max = 10,
+  onIdleError: (e: Error) => void = (e) =>
+    process.stderr.write(`zhibo: PostgreSQL connection lost while idle (${e.message}); it will be replaced\n`),
+): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    types: { getTypeParser: (oid: number, format?: string): ((v: string) => unknown) => (oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown)) },
+    types: {
+      getTypeParser: (oid: number, format?: string): ((v: string) => unknown) =>
+        oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown),
+    },
   });
   // An idle client can be terminated by the server (restart, failover, admin command): the pool drops it and
   // opens a new one; without this listener the error would crash the process.

@@ -93,7 +93,8 @@ export class PublicAddress {
     const r = this.configured.http ? undefined : this.fromRequest(req);
     // The request's host reaches the RTMP listener when it listens on every interface, or on the very address the
     // request came in at without a proxy in between (the name the client used resolves to that address).
-    if (r && (this.bound.rtmpAllInterfaces || this.cameDirectlyTo(req!, this.bound.rtmpListenHost))) return `rtmp://${r.hostname}:${this.bound.rtmpPort}/live`;
+    if (r && (this.bound.rtmpAllInterfaces || this.cameDirectlyTo(req!, this.bound.rtmpListenHost)))
+      return `rtmp://${r.hostname}:${this.bound.rtmpPort}/live`;
     return this.bound.rtmp;
   }
 

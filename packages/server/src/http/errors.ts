@@ -56,7 +56,12 @@ export function fieldBody(e: DomainError, alias: Record<string, string> = {}, se
   const field = e.field ? (alias[e.field] ?? e.field) : undefined;
   // several problems at once (a form): extra.fields holds every field's message
   const many = (e.extra?.fields ?? {}) as Record<string, string>;
-  return { ...e.extra, error: e.reason, message, fields: field && e.status < 500 ? { ...many, [field]: many[field] ?? message } : { ...many } };
+  return {
+    ...e.extra,
+    error: e.reason,
+    message,
+    fields: field && e.status < 500 ? { ...many, [field]: many[field] ?? message } : { ...many },
+  };
 }
 
 const PLUGIN_CODES: Partial<Record<Reason, string>> = {

@@ -11,7 +11,13 @@ const RANGE = /^bytes=(\d*)-(\d*)$/;
  */
 const noBody = () => Readable.from([]);
 
-export async function sendFile(req: FastifyRequest, reply: FastifyReply, path: string, contentType: string, cacheControl = 'public, max-age=86400'): Promise<FastifyReply> {
+export async function sendFile(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+  contentType: string,
+  cacheControl = 'public, max-age=86400',
+): Promise<FastifyReply> {
   let size: number;
   let mtime: Date;
   try {
@@ -22,8 +28,12 @@ export async function sendFile(req: FastifyRequest, reply: FastifyReply, path: s
   } catch {
     return reply.code(404).send({ error: 'not_found', message: 'no such file' });
   }
-  reply.header('accept-ranges', 'bytes').header('content-type', contentType).header('cache-control', cacheControl)
-    .header('last-modified', mtime.toUTCString()).header('access-control-allow-origin', '*')
+  reply
+    .header('accept-ranges', 'bytes')
+    .header('content-type', contentType)
+    .header('cache-control', cacheControl)
+    .header('last-modified', mtime.toUTCString())
+    .header('access-control-allow-origin', '*')
     .header('access-control-expose-headers', 'content-length, content-range, accept-ranges');
   const range = req.headers.range;
   if (range) {
@@ -39,7 +49,10 @@ export async function sendFile(req: FastifyRequest, reply: FastifyReply, path: s
       }
     }
     if (!m || start > end || start >= size) return reply.code(416).header('content-range', `bytes */${size}`).send();
-    reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', String(end - start + 1));
+    reply
+      .code(206)
+      .header('content-range', `bytes ${start}-${end}/${size}`)
+      .header('content-length', String(end - start + 1));
     return req.method === 'HEAD' ? reply.send(noBody()) : reply.send(createReadStream(path, { start, end }));
   }
   reply.header('content-length', String(size));

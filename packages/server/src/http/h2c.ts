@@ -24,7 +24,9 @@ export function headWithoutUpgrade(req: IncomingMessage): Buffer {
     const lower = name.toLowerCase();
     if (HOP.has(lower)) continue;
     if (lower === 'connection') {
-      const kept = raw[i + 1]!.split(',').map((t) => t.trim()).filter((t) => t && !HOP.has(t.toLowerCase()));
+      const kept = raw[i + 1]!.split(',')
+        .map((t) => t.trim())
+        .filter((t) => t && !HOP.has(t.toLowerCase()));
       if (kept.length) lines.push(`${name}: ${kept.join(', ')}`);
       continue;
     }

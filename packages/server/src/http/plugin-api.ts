@@ -104,13 +104,24 @@ export class PluginRouter {
         let viewer: PluginViewer | undefined;
         if (def.viewer) {
           const h = req.headers;
-          viewer = await resolver.viewer(room.appid, h[ViewerHeaders.deviceId] as string | undefined, h[ViewerHeaders.viewerToken] as string | undefined);
+          viewer = await resolver.viewer(
+            room.appid,
+            h[ViewerHeaders.deviceId] as string | undefined,
+            h[ViewerHeaders.viewerToken] as string | undefined,
+          );
           if (!viewer)
-            throw new DomainError(Reason.Unauthorized, `send a device id (${ViewerHeaders.deviceId}, 8–64 of [A-Za-z0-9_-]) or a valid viewer token (${ViewerHeaders.viewerToken})`);
+            throw new DomainError(
+              Reason.Unauthorized,
+              `send a device id (${ViewerHeaders.deviceId}, 8–64 of [A-Za-z0-9_-]) or a valid viewer token (${ViewerHeaders.viewerToken})`,
+            );
         }
         if (def.quota && resolver.quota) {
           const refused = resolver.quota(def.quota, room.appid, { viewer: viewer?.openid, ip: ipKey(req.ip) });
-          if (refused) throw new DomainError(Reason.Throttled, `too many ${def.quota.replace('_', ' ')} from this ${refused === 'app' ? 'app today' : refused}; try later`);
+          if (refused)
+            throw new DomainError(
+              Reason.Throttled,
+              `too many ${def.quota.replace('_', ' ')} from this ${refused === 'app' ? 'app today' : refused}; try later`,
+            );
         }
         reply.header('cache-control', def.cache ?? 'private, no-store');
         return def.handler({ req, reply, query: req.query as Q, body: req.body as B, room, viewer });
@@ -143,8 +154,13 @@ export function installPluginApi(scope: FastifyInstance, log: Log): void {
     let e: DomainError;
     if (v?.length) {
       const first = v[0]!;
-      const field = first.instancePath.replace(/^\//, '') || (typeof first.params.missingProperty === 'string' ? first.params.missingProperty : '');
-      e = new DomainError(Reason.BadParameter, field === 'room_id' ? 'room_id must be a positive integer' : `${field || 'request'} ${first.message ?? 'is invalid'}`, field);
+      const field =
+        first.instancePath.replace(/^\//, '') || (typeof first.params.missingProperty === 'string' ? first.params.missingProperty : '');
+      e = new DomainError(
+        Reason.BadParameter,
+        field === 'room_id' ? 'room_id must be a positive integer' : `${field || 'request'} ${first.message ?? 'is invalid'}`,
+        field,
+      );
     } else if ((err as { statusCode?: number }).statusCode === 413) e = new DomainError(Reason.TooLarge, 'body too large');
     else e = asDomainError(err, log, `req ${req.id} ${req.method} ${req.url.split('?')[0]}`);
     return reply.code(e.status).headers(PLUGIN_CORS).send(pluginBody(e));

@@ -85,11 +85,20 @@ export function installRequestLog(app: FastifyInstance, o: RequestLogOptions): v
       if (m) errcode = Number(m[1]);
     }
     const r: RequestDone = {
-      id: req.id, method: req.method, route, transport, status: reply.statusCode, seconds: reply.elapsedTime / 1000,
-      app: noted.get(req) ?? appParam(req), errcode, ip: write ? req.ip : '',
+      id: req.id,
+      method: req.method,
+      route,
+      transport,
+      status: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+      app: noted.get(req) ?? appParam(req),
+      errcode,
+      ip: write ? req.ip : '',
     };
     o.observe?.(r);
-    write?.(`http ${r.id} ${r.method} ${route} ${r.status} ${reply.elapsedTime.toFixed(1)}ms ip=${r.ip}${r.app ? ` app=${r.app}` : ''}${errcode !== undefined ? ` errcode=${errcode}` : ''}`);
+    write?.(
+      `http ${r.id} ${r.method} ${route} ${r.status} ${reply.elapsedTime.toFixed(1)}ms ip=${r.ip}${r.app ? ` app=${r.app}` : ''}${errcode !== undefined ? ` errcode=${errcode}` : ''}`,
+    );
     done(null, payload);
   });
 }

@@ -46,7 +46,7 @@ export class RouteCatalog {
       for (const method of methods) {
         // HEAD routes are Fastify's automatic twins of GET routes.
         if (method === 'HEAD' || r.config?.described === false) continue;
-        this.list.push({ method, url: r.url, transport: transportOf(r.url), schema: r.schema, config: { wx: (r.config)?.wx } });
+        this.list.push({ method, url: r.url, transport: transportOf(r.url), schema: r.schema, config: { wx: r.config?.wx } });
       }
     });
   }

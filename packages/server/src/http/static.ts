@@ -61,9 +61,14 @@ export class StaticFiles {
   }
 
   async send(req: FastifyRequest, reply: FastifyReply, rel: string, cors: boolean): Promise<FastifyReply> {
-    const notFound = () => reply.code(404).type('text/plain; charset=utf-8').send(`not found: ${rel}\n(build the browser bundles with: node scripts/build-web.mjs)`);
+    const notFound = () =>
+      reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send(`not found: ${rel}\n(build the browser bundles with: node scripts/build-web.mjs)`);
     if (!SAFE.test(rel) || rel.split('/').some((p) => p === '..' || p === '.')) return notFound();
-    if (!this.sourceMaps && rel.endsWith('.map')) return reply.code(404).type('text/plain; charset=utf-8').send('source maps are not served (ZHIBO_SOURCE_MAPS=1 turns them on)');
+    if (!this.sourceMaps && rel.endsWith('.map'))
+      return reply.code(404).type('text/plain; charset=utf-8').send('source maps are not served (ZHIBO_SOURCE_MAPS=1 turns them on)');
     const path = join(this.root, rel);
     if (!path.startsWith(this.root + sep)) return notFound();
     let file: Cached;

@@ -15,7 +15,11 @@ const WECHAT_PATH = /^\/(cgi-bin|wxa|wxaapi)\//;
  * `methodsOf(path)`: the methods a WeChat path takes. A known path called with another method answers WeChat's
  * 43001 `require GET method` / 43002 `require POST method`; an unknown one 40066 `invalid url`.
  */
-export function installWxFallback(app: FastifyInstance, log: Log, methodsOf: (path: string) => ReadonlySet<string> | undefined = () => undefined): void {
+export function installWxFallback(
+  app: FastifyInstance,
+  log: Log,
+  methodsOf: (path: string) => ReadonlySet<string> | undefined = () => undefined,
+): void {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const known = methodsOf(path);
@@ -27,7 +31,9 @@ export function installWxFallback(app: FastifyInstance, log: Log, methodsOf: (pa
     }
     if (WECHAT_PATH.test(path)) {
       log.debug(`unknown WeChat API call: ${req.method} ${path.slice(0, 200)}`);
-      return reply.code(200).send({ errcode: Errcode.InvalidUrl, errmsg: `invalid url: no such API (${req.method} ${path.slice(0, 120)})` });
+      return reply
+        .code(200)
+        .send({ errcode: Errcode.InvalidUrl, errmsg: `invalid url: no such API (${req.method} ${path.slice(0, 120)})` });
     }
     return reply.code(404).send({ error: 'not_found', message: 'no such route' });
   });

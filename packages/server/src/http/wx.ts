@@ -80,13 +80,16 @@ export function wxBodyOf(req: FastifyRequest): Body {
   } catch (e) {
     throw new DomainError(Reason.DataFormat, `data format error: ${(e as Error).message}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DomainError(Reason.DataFormat, 'data format error: body must be a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new DomainError(Reason.DataFormat, 'data format error: body must be a JSON object');
   return checked(v as Body);
 }
 
 /** Answer a failure as WeChat does; anything unexpected is -1 with one log line. */
 export function wxError(reply: FastifyReply, e: unknown, log: Log): FastifyReply {
-  return reply.code(200).send(wxBody(asDomainError(e, log, `req ${reply.request.id} ${reply.request.method} ${reply.request.routeOptions.url ?? ''}`)));
+  return reply
+    .code(200)
+    .send(wxBody(asDomainError(e, log, `req ${reply.request.id} ${reply.request.method} ${reply.request.routeOptions.url ?? ''}`)));
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

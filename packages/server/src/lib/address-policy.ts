@@ -9,14 +9,32 @@ import { BlockList, isIP } from 'node:net';
 
 /** Ranges no webhook or push endpoint may resolve to (IPv4, and IPv6 including v4-mapped / NAT64 / 6to4 forms). */
 const BLOCKED_V4: Array<[string, number, string]> = [
-  ['0.0.0.0', 8, 'this-network'], ['10.0.0.0', 8, 'private'], ['100.64.0.0', 10, 'CGNAT'], ['127.0.0.0', 8, 'loopback'],
-  ['169.254.0.0', 16, 'link-local (cloud metadata)'], ['172.16.0.0', 12, 'private'], ['192.0.0.0', 24, 'IETF protocol'],
-  ['192.0.2.0', 24, 'documentation'], ['192.88.99.0', 24, '6to4 relay'], ['192.168.0.0', 16, 'private'], ['198.18.0.0', 15, 'benchmarking'],
-  ['198.51.100.0', 24, 'documentation'], ['203.0.113.0', 24, 'documentation'], ['224.0.0.0', 4, 'multicast'], ['240.0.0.0', 4, 'reserved'],
+  ['0.0.0.0', 8, 'this-network'],
+  ['10.0.0.0', 8, 'private'],
+  ['100.64.0.0', 10, 'CGNAT'],
+  ['127.0.0.0', 8, 'loopback'],
+  ['169.254.0.0', 16, 'link-local (cloud metadata)'],
+  ['172.16.0.0', 12, 'private'],
+  ['192.0.0.0', 24, 'IETF protocol'],
+  ['192.0.2.0', 24, 'documentation'],
+  ['192.88.99.0', 24, '6to4 relay'],
+  ['192.168.0.0', 16, 'private'],
+  ['198.18.0.0', 15, 'benchmarking'],
+  ['198.51.100.0', 24, 'documentation'],
+  ['203.0.113.0', 24, 'documentation'],
+  ['224.0.0.0', 4, 'multicast'],
+  ['240.0.0.0', 4, 'reserved'],
 ];
 const BLOCKED_V6: Array<[string, number, string]> = [
-  ['::', 128, 'unspecified'], ['::1', 128, 'loopback'], ['100::', 64, 'discard'], ['2001::', 32, 'Teredo'], ['2001:db8::', 32, 'documentation'],
-  ['fc00::', 7, 'unique local (private)'], ['fe80::', 10, 'link-local'], ['fec0::', 10, 'site-local'], ['ff00::', 8, 'multicast'],
+  ['::', 128, 'unspecified'],
+  ['::1', 128, 'loopback'],
+  ['100::', 64, 'discard'],
+  ['2001::', 32, 'Teredo'],
+  ['2001:db8::', 32, 'documentation'],
+  ['fc00::', 7, 'unique local (private)'],
+  ['fe80::', 10, 'link-local'],
+  ['fec0::', 10, 'site-local'],
+  ['ff00::', 8, 'multicast'],
 ];
 
 const blocked = new BlockList();
@@ -89,7 +107,10 @@ export class AddressPolicy {
   private hasNets = false;
 
   /** `allow`: host names and CIDRs (`127.0.0.1/32`, `fd00::/8`; a bare IP is one address). */
-  constructor(allow: readonly string[] = [], private readonly resolver: Resolver = systemResolver) {
+  constructor(
+    allow: readonly string[] = [],
+    private readonly resolver: Resolver = systemResolver,
+  ) {
     for (const e of allow) {
       const [addr, bits] = e.split('/');
       const fam = isIP(addr!);
@@ -132,7 +153,10 @@ export class AddressPolicy {
       for (const a of addrs) {
         const kind = blockedKind(a.address);
         if (kind && !this.allowedAddress(a.address))
-          return { ok: false, error: `refused: ${name} resolves to ${a.address}, a ${kind} address (outgoing requests only go to public addresses unless ZHIBO_OUTBOUND_ALLOW lists it)` };
+          return {
+            ok: false,
+            error: `refused: ${name} resolves to ${a.address}, a ${kind} address (outgoing requests only go to public addresses unless ZHIBO_OUTBOUND_ALLOW lists it)`,
+          };
       }
     }
     const first = addrs[0]!;

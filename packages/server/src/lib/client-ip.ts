@@ -18,7 +18,10 @@ const NAMED: Record<string, string[]> = {
 /** Parse `ZHIBO_TRUST_PROXY`: comma-separated IPv4/IPv6 addresses, CIDRs or named ranges; throws with the bad entry. */
 export function parseProxyList(raw: string): string[] {
   const out: string[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const named = NAMED[part.toLowerCase()];
     if (named) {
       out.push(...named);
@@ -27,7 +30,8 @@ export function parseProxyList(raw: string): string[] {
     const [addr = '', bits, extra] = part.split('/');
     const v = isIP(addr);
     const n = bits === undefined ? (v === 6 ? 128 : 32) : Number(bits);
-    if (!v || extra !== undefined || !Number.isInteger(n) || n < 0 || n > (v === 6 ? 128 : 32)) throw new Error(`"${part}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
+    if (!v || extra !== undefined || !Number.isInteger(n) || n < 0 || n > (v === 6 ? 128 : 32))
+      throw new Error(`"${part}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
     out.push(`${addr}/${n}`);
   }
   return out;
@@ -61,7 +65,10 @@ export class ClientIps {
     const peer = plain(req.socket.remoteAddress ?? '');
     if (!this.trusts(peer)) return peer;
     const xff = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(xff) ? xff.join(',') : (xff ?? '')).split(',').map((h) => plain(h.trim())).filter((h) => isIP(h) !== 0);
+    const hops = (Array.isArray(xff) ? xff.join(',') : (xff ?? ''))
+      .split(',')
+      .map((h) => plain(h.trim()))
+      .filter((h) => isIP(h) !== 0);
     for (let i = hops.length - 1; i >= 0; i--) if (!this.trusts(hops[i]!)) return hops[i]!;
     return hops[0] ?? peer;
   }

@@ -60,8 +60,10 @@ export class DiskWatch {
     if (low !== this.lowNow) {
       this.lowNow = low;
       if (low)
-        this.log.warn(`disk: ${mb(this.freeBytes)} free in ${this.dir}, below ZHIBO_DISK_MIN_FREE_MB (${mb(this.minFreeBytes)}): ` +
-          'recordings stopped, uploads and other writes that are not essential refused until space is freed');
+        this.log.warn(
+          `disk: ${mb(this.freeBytes)} free in ${this.dir}, below ZHIBO_DISK_MIN_FREE_MB (${mb(this.minFreeBytes)}): ` +
+            'recordings stopped, uploads and other writes that are not essential refused until space is freed',
+        );
       else this.log.info(`disk: ${mb(this.freeBytes)} free in ${this.dir} again: recordings and uploads resume`);
       this.events.emit('change', this.state);
     }
@@ -71,7 +73,11 @@ export class DiskWatch {
   /** Throw `disk_low` when below the watermark: `what` names the refused write in the message. */
   assertRoom(what: string, field?: string): void {
     if (!this.lowNow) return;
-    throw new DomainError(Reason.DiskLow, `the server is low on disk space (${mb(this.freeBytes)} free, ${mb(this.minFreeBytes)} kept free): ${what} refused until space is freed`, field);
+    throw new DomainError(
+      Reason.DiskLow,
+      `the server is low on disk space (${mb(this.freeBytes)} free, ${mb(this.minFreeBytes)} kept free): ${what} refused until space is freed`,
+      field,
+    );
   }
 
   async start(): Promise<void> {

@@ -31,7 +31,9 @@ export interface DomainEvents {
    * and the markers (看点). Local to the process that did it.
    */
   roomActivity: [
-    { roomId: number; appid: string; at: number } & ({ kind: 'present'; goodsId: number | null } | { kind: 'comments'; closed: boolean } | { kind: 'notice'; text: string | null }),
+    { roomId: number; appid: string; at: number } & (
+      { kind: 'present'; goodsId: number | null } | { kind: 'comments'; closed: boolean } | { kind: 'notice'; text: string | null }
+    ),
   ];
   /** Viewer counts from the media plane (HTTP-FLV/WS-FLV/HLS players), per room. */
   mediaViewers: [{ roomId: number; count: number; peak: number }];
@@ -45,5 +47,7 @@ export type DomainBus = Emitter<DomainEvents>;
 
 /** The bus: a listener that throws is logged and isolated, never thrown into the emitter's caller (e.g. after a commit). */
 export function createDomainBus(log: Log): DomainBus {
-  return new Emitter<DomainEvents>((event, e) => log.error(`a "${event}" listener threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+  return new Emitter<DomainEvents>((event, e) =>
+    log.error(`a "${event}" listener threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  );
 }

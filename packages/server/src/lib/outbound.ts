@@ -38,13 +38,23 @@ export class Poster {
     if (!target.ok) return { error: target.error, permanent: target.error.startsWith('refused') };
     // Connect to the address that was checked, not to a second lookup's answer (DNS rebinding).
     const pinned: LookupFunction = (_host, opts, cb) => {
-      if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+      if ((opts as { all?: boolean }).all)
+        (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+          { address: target.address, family: target.family },
+        ]);
       else cb(null, target.address, target.family);
     };
     return this.send(u, secure, pinned, headers, body, timeoutMs);
   }
 
-  private send(u: URL, secure: boolean, lookup: LookupFunction, headers: Record<string, string>, body: string | Buffer | null, timeoutMs: number): Promise<PostResult> {
+  private send(
+    u: URL,
+    secure: boolean,
+    lookup: LookupFunction,
+    headers: Record<string, string>,
+    body: string | Buffer | null,
+    timeoutMs: number,
+  ): Promise<PostResult> {
     return new Promise((resolve) => {
       const payload = body === null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
       let done = false;
@@ -54,16 +64,25 @@ export class Poster {
         clearTimeout(timer);
         resolve(r);
       };
-      const req = (secure ? httpsRequest : httpRequest)(u, { method: 'POST', agent: secure ? this.https : this.http, lookup, headers: { ...headers, 'content-length': String(payload.length) } }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < 1024) chunks.push(c);
-          size += c.length;
-        });
-        res.on('end', () => finish({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 200) }));
-        res.on('error', (e) => finish({ error: describe(e) }));
-      });
+      const req = (secure ? httpsRequest : httpRequest)(
+        u,
+        {
+          method: 'POST',
+          agent: secure ? this.https : this.http,
+          lookup,
+          headers: { ...headers, 'content-length': String(payload.length) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < 1024) chunks.push(c);
+            size += c.length;
+          });
+          res.on('end', () => finish({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 200) }));
+          res.on('error', (e) => finish({ error: describe(e) }));
+        },
+      );
       const timer = setTimeout(() => {
         finish({ error: `timeout after ${timeoutMs} ms` });
         req.destroy();

@@ -62,7 +62,9 @@ export function connectRedis(url: string, prefix: string, log: Log): RedisLink {
   sub.connect().catch(warn('subscriber'));
   let closing: Promise<void> | undefined;
   return {
-    node, cmd, sub,
+    node,
+    cmd,
+    sub,
     key: (tag, name) => `${prefix}:{${tag}}:${name}`,
     ready: () => cmd.status === 'ready',
     onReady(fn) {
@@ -73,7 +75,8 @@ export function connectRedis(url: string, prefix: string, log: Log): RedisLink {
       closing ??= (async () => {
         readyFns.clear();
         // QUIT only on a live connection, and not for long: while Redis is away a queued QUIT would wait for it.
-        const quit = (r: Redis) => (r.status === 'ready' ? Promise.race([r.quit(), new Promise((ok) => setTimeout(ok, QUIT_MS).unref())]) : undefined);
+        const quit = (r: Redis) =>
+          r.status === 'ready' ? Promise.race([r.quit(), new Promise((ok) => setTimeout(ok, QUIT_MS).unref())]) : undefined;
         await Promise.allSettled([quit(cmd), quit(sub)]);
         cmd.disconnect();
         sub.disconnect();

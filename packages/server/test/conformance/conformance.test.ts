@@ -9,7 +9,18 @@ import { ITEMS, type ItemId, SDK_PROFILES, type ResponseContract, type SdkId, ty
 const transport: SdkTransport = { httpError: 'HTTP-ERROR', nonJson: 'NON-JSON', tokenRetry: '', tokenPlacement: '' };
 const ok = (text: string) => ({ status: 200, contentType: 'application/json; charset=utf-8', text });
 const contract = (c: Partial<ResponseContract>): ResponseContract => ({ errcode: 'optional', throwsOnErrcode: true, fields: [], ...c });
-const DUMMY = { token: 't', appid: 'wxa', secret: 's', media: 'm-1', roomId: '7', goodsId: '8', goodsId2: '9', auditId: '10', startTime: '1', endTime: '2' };
+const DUMMY = {
+  token: 't',
+  appid: 'wxa',
+  secret: 's',
+  media: 'm-1',
+  roomId: '7',
+  goodsId: '8',
+  goodsId2: '9',
+  auditId: '10',
+  startTime: '1',
+  endTime: '2',
+};
 
 describe('conformance data', () => {
   it('SDK_PROFILES: every call names one of the 44 items and JSON bodies parse once filled', () => {
@@ -18,11 +29,14 @@ describe('conformance data', () => {
     for (const p of SDK_PROFILES) {
       for (const c of p.calls) {
         expect(ids.has(c.item), `${p.id} ${c.item}`).toBe(true);
-        if (c.content === 'json') expect(() => JSON.parse(fill(c.body ?? "", DUMMY, (v) => v)) as unknown, `${p.id} ${c.item}`).not.toThrow();
+        if (c.content === 'json')
+          expect(() => JSON.parse(fill(c.body ?? '', DUMMY, (v) => v)) as unknown, `${p.id} ${c.item}`).not.toThrow();
         if (c.content === 'form') expect(c.body, `${p.id} ${c.item}`).toMatch(/^[A-Za-z0-9_.%+\-={}&]+$/);
       }
     }
-    expect(SDK_PROFILES.find((p) => p.id === 'wechat-samples')?.calls.map((c) => c.item)).toEqual(expect.arrayContaining(ITEMS.map((i) => i.id)));
+    expect(SDK_PROFILES.find((p) => p.id === 'wechat-samples')?.calls.map((c) => c.item)).toEqual(
+      expect.arrayContaining(ITEMS.map((i) => i.id)),
+    );
   });
 
   it('fill: PHP-urlencodes form values and JSON-escapes string values', () => {
@@ -50,24 +64,35 @@ describe('checkAnswer', () => {
   });
 
   it('fails a non-zero errcode unless the contract accepts or expects it', () => {
-    expect(checkAnswer(ok('{"errcode":300023,"errmsg":"x"}'), contract({}), transport).reasons[0]).toMatch(/errcode 300023 "x": the SDK throws/);
+    expect(checkAnswer(ok('{"errcode":300023,"errmsg":"x"}'), contract({}), transport).reasons[0]).toMatch(
+      /errcode 300023 "x": the SDK throws/,
+    );
     expect(checkAnswer(ok('{"errcode":300023}'), contract({ acceptErrcodes: [300023] }), transport).status).toBe('pass');
     expect(checkAnswer(ok('{"errcode":0}'), contract({ expectErrcodes: [40066] }), transport).status).toBe('fail');
     expect(checkAnswer(ok('{"errcode":40066}'), contract({ expectErrcodes: [40066] }), transport).status).toBe('pass');
   });
 
   it('checks required, expected and optional fields by type, through arrays', () => {
-    const c = contract({ fields: [
-      { path: 'goods', type: 'array', presence: 'required' },
-      { path: 'goods[].goodsId', type: 'int', presence: 'required' },
-      { path: 'goods[].price', type: 'price', presence: 'expected' },
-      { path: 'goods[].price2', type: 'price', presence: 'optional' },
-    ] });
+    const c = contract({
+      fields: [
+        { path: 'goods', type: 'array', presence: 'required' },
+        { path: 'goods[].goodsId', type: 'int', presence: 'required' },
+        { path: 'goods[].price', type: 'price', presence: 'expected' },
+        { path: 'goods[].price2', type: 'price', presence: 'optional' },
+      ],
+    });
     expect(checkAnswer(ok('{"goods":[{"goodsId":1,"price":11.5}]}'), c, transport).status).toBe('pass');
     const v = checkAnswer(ok('{"goods":[{"goodsId":"1","price":11.555,"price2":"x"}]}'), c, transport);
     expect(v.status).toBe('fail');
-    expect(v.reasons).toEqual(['goods[0].goodsId: string "1", the parser needs int', 'goods[0].price: number 11.555, the parser needs price', 'goods[0].price2: string "x", the parser needs price']);
-    expect(checkAnswer(ok('{"goods":[{}]}'), c, transport).reasons).toEqual(['goods[0].goodsId: missing (the SDK throws without it)', 'goods[0].price: missing (the caller reads it; gets null/zero)']);
+    expect(v.reasons).toEqual([
+      'goods[0].goodsId: string "1", the parser needs int',
+      'goods[0].price: number 11.555, the parser needs price',
+      'goods[0].price2: string "x", the parser needs price',
+    ]);
+    expect(checkAnswer(ok('{"goods":[{}]}'), c, transport).reasons).toEqual([
+      'goods[0].goodsId: missing (the SDK throws without it)',
+      'goods[0].price: missing (the caller reads it; gets null/zero)',
+    ]);
   });
 
   it('reports a type the SDK wrongly expects as a conflict, not a pass or a fail', () => {
@@ -81,12 +106,20 @@ describe('checkAnswer', () => {
 describe('hasType and leaves', () => {
   it('hasType: int~ takes digit strings and int does not; price takes at most two decimals', () => {
     expect([hasType('12', 'int~'), hasType('12', 'int'), hasType(1.5, 'int~')]).toEqual([true, false, false]);
-    expect([hasType(99.5, 'price'), hasType(99.555, 'price'), hasType('99.50', 'price~'), hasType('99.50', 'price')]).toEqual([true, false, true, false]);
+    expect([hasType(99.5, 'price'), hasType(99.555, 'price'), hasType('99.50', 'price~'), hasType('99.50', 'price')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
     expect([hasType(1, 'str~'), hasType(1, 'str'), hasType(null, 'any'), hasType(undefined, 'any')]).toEqual([true, false, true, false]);
   });
 
   it('leaves: walks every array element and gives nothing under a missing parent', () => {
-    expect(leaves({ a: [{ b: 1 }, {}] }, 'a[].b').map((l) => [l.at, l.present])).toEqual([['a[0].b', true], ['a[1].b', false]]);
+    expect(leaves({ a: [{ b: 1 }, {}] }, 'a[].b').map((l) => [l.at, l.present])).toEqual([
+      ['a[0].b', true],
+      ['a[1].b', false],
+    ]);
     expect(leaves({}, 'a[].b')).toEqual([]);
     expect(leaves({ k: ['x', 2] }, 'k[]').map((l) => l.value)).toEqual(['x', 2]);
   });
@@ -115,9 +148,14 @@ describe.each(testDbKinds())('runConformance against a real server on %s', (kind
   it('runConformance: every call of every SDK passes its parser contract, except the listed SDK bugs', () => {
     const ready = report.results;
     expect(ready.length).toBe(SDK_PROFILES.flatMap((p) => p.calls).length);
-    const bad = ready.filter((r) => r.verdict.status === 'fail').map((r) => `${r.sdk} ${r.item} ${r.variant ?? ''}: ${r.verdict.reasons.join('; ')}`);
+    const bad = ready
+      .filter((r) => r.verdict.status === 'fail')
+      .map((r) => `${r.sdk} ${r.item} ${r.variant ?? ''}: ${r.verdict.reasons.join('; ')}`);
     expect(bad).toEqual([]);
-    const conflicts = ready.filter((r) => r.verdict.status === 'conflict').map((r) => `${r.sdk} ${r.item}`).sort();
+    const conflicts = ready
+      .filter((r) => r.verdict.status === 'conflict')
+      .map((r) => `${r.sdk} ${r.item}`)
+      .sort();
     expect(conflicts).toEqual(KNOWN_SDK_BUGS.map((b) => `${b.sdk} ${b.item}`).sort());
     for (const b of KNOWN_SDK_BUGS) {
       const r = report.results.find((x) => x.sdk === b.sdk && x.item === b.item)!;
@@ -125,7 +163,7 @@ describe.each(testDbKinds())('runConformance against a real server on %s', (kind
     }
   });
 
-  it('runConformance: the matrix has every item of every SDK that calls it, and no item is absent for WeChat\'s samples', () => {
+  it("runConformance: the matrix has every item of every SDK that calls it, and no item is absent for WeChat's samples", () => {
     for (const p of SDK_PROFILES) {
       const calls = new Set(p.calls.map((c) => c.item));
       for (const it of ITEMS) {

@@ -15,7 +15,9 @@ export async function serverFixtures(t: TestServer): Promise<Fixtures> {
     media: async () => m.media,
     room: () => m.room(),
     goods: async (state = 'approved') => {
-      const r = await m.post('/wxaapi/broadcast/goods/add', { goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 11, url: 'pages/goods/detail?id=1' } });
+      const r = await m.post('/wxaapi/broadcast/goods/add', {
+        goodsInfo: { coverImgUrl: m.media, name: '好茶', priceType: 1, price: 11, url: 'pages/goods/detail?id=1' },
+      });
       if (r.errcode !== 0) throw new Error(`goods/add: ${JSON.stringify(r)}`);
       if (state === 'approved') await t.z.services.goods.review.decide(m.appid, r.goodsId, true, '', 'operator');
       return { goodsId: r.goodsId as number, auditId: r.auditId as number };

@@ -11,7 +11,9 @@ export function formatMatrix(report: ConformanceReport): string {
   const lines = [`| # | item | ${sdks.join(' | ')} |`, `|---|---|${sdks.map(() => '---').join('|')}|`];
   for (const it of ITEMS) lines.push(`| ${it.n} | ${it.id} | ${sdks.map((s) => MARK[report.matrix[s][it.id]]).join(' | ')} |`);
   const count = (s: SdkId, c: Cell) => ITEMS.filter((i) => report.matrix[s][i.id] === c).length;
-  lines.push(`| | pass / FAIL / sdk-bug / — | ${sdks.map((s) => `${count(s, 'pass')} / ${count(s, 'fail')} / ${count(s, 'conflict')} / ${count(s, 'absent')}`).join(' | ')} |`);
+  lines.push(
+    `| | pass / FAIL / sdk-bug / — | ${sdks.map((s) => `${count(s, 'pass')} / ${count(s, 'fail')} / ${count(s, 'conflict')} / ${count(s, 'absent')}`).join(' | ')} |`,
+  );
   return lines.join('\n');
 }
 
@@ -19,6 +21,9 @@ export function formatMatrix(report: ConformanceReport): string {
 export function formatFailures(report: ConformanceReport, maxReasons = 3): string {
   return report.results
     .filter((r) => r.verdict.status !== 'pass')
-    .map((r) => `${r.sdk} ${r.item}${r.variant ? ` (${r.variant})` : ''} [${r.verdict.status}] ${r.request.method} ${r.request.url}: ${r.verdict.reasons.slice(0, maxReasons).join('; ')}`)
+    .map(
+      (r) =>
+        `${r.sdk} ${r.item}${r.variant ? ` (${r.variant})` : ''} [${r.verdict.status}] ${r.request.method} ${r.request.url}: ${r.verdict.reasons.slice(0, maxReasons).join('; ')}`,
+    )
     .join('\n');
 }

@@ -58,7 +58,10 @@ type Values = Partial<Record<Placeholder, string>>;
 
 const PLACEHOLDER = /\{\{(\w+)\}\}/g;
 /** PHP urlencode(): what http_build_query does to a value. */
-export const phpUrlencode = (s: string) => encodeURIComponent(s).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+export const phpUrlencode = (s: string) =>
+  encodeURIComponent(s)
+    .replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 
 /** Replace {{placeholders}}; `enc` escapes a value for the context (JSON string, form value, query value). */
 export function fill(template: string, values: Values, enc: (v: string) => string): string {
@@ -100,8 +103,16 @@ async function resolve(want: Set<Placeholder>, fx: Fixtures, goodsState: 'approv
 }
 
 /** Send one call as its SDK does. */
-async function send(base: string, call: SdkCall, v: Values, fx: Fixtures, timeoutMs: number): Promise<{ request: CallResult['request']; status: number; contentType: string; text: string }> {
-  const query = call.query.map((q) => `${q.name}=${fill(q.wire, v, q.kind === 'raw' || q.kind === 'integer' ? (s) => s : encodeURIComponent)}`).join('&');
+async function send(
+  base: string,
+  call: SdkCall,
+  v: Values,
+  fx: Fixtures,
+  timeoutMs: number,
+): Promise<{ request: CallResult['request']; status: number; contentType: string; text: string }> {
+  const query = call.query
+    .map((q) => `${q.name}=${fill(q.wire, v, q.kind === 'raw' || q.kind === 'integer' ? (s) => s : encodeURIComponent)}`)
+    .join('&');
   const url = `${base.replace(/\/$/, '')}${call.path}${query ? `?${query}` : ''}`;
   const headers: Record<string, string> = {};
   let body: string | FormData | undefined;
@@ -135,7 +146,15 @@ function setupCall(item: ItemId): SdkCall {
 
 async function runCall(base: string, profile: SdkProfile, call: SdkCall, fx: Fixtures, timeoutMs: number): Promise<CallResult> {
   const setups = (call.setup ?? []).map(setupCall);
-  const result = (verdict: Verdict, request: CallResult['request'], answer?: CallResult['answer']): CallResult => ({ sdk: profile.id, item: call.item, variant: call.variant, sdkMethod: call.sdkMethod, request, answer, verdict });
+  const result = (verdict: Verdict, request: CallResult['request'], answer?: CallResult['answer']): CallResult => ({
+    sdk: profile.id,
+    item: call.item,
+    variant: call.variant,
+    sdkMethod: call.sdkMethod,
+    request,
+    answer,
+    verdict,
+  });
   let values: Values;
   try {
     await fx.reset?.();
@@ -157,7 +176,11 @@ async function runCall(base: string, profile: SdkProfile, call: SdkCall, fx: Fix
   // The test token is echoed by some 404 bodies: keep it out of reports.
   const hide = (t: string) => (values.token ? t.split(values.token).join('…') : t);
   verdict.reasons = verdict.reasons.map(hide);
-  return result(verdict, { ...a.request, url: hide(a.request.url) }, { status: a.status, contentType: a.contentType, text: hide(a.text.slice(0, 2000)) });
+  return result(
+    verdict,
+    { ...a.request, url: hide(a.request.url) },
+    { status: a.status, contentType: a.contentType, text: hide(a.text.slice(0, 2000)) },
+  );
 }
 
 const RANK: Record<Cell, number> = { absent: 0, pass: 1, conflict: 2, fail: 3 };

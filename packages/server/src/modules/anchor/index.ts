@@ -33,11 +33,16 @@ export interface AnchorDeps {
 
 export function create(d: AnchorDeps): Module<AnchorService> {
   const service = new AnchorService(new AnchorSql(d.db), d.clock, d.rooms, d.goods, d.interaction, {
-    ...ANCHOR_DEFAULTS, ...d.policy, abnormalTimeoutMs: d.abnormalTimeoutMs, whip: d.whip,
+    ...ANCHOR_DEFAULTS,
+    ...d.policy,
+    abnormalTimeoutMs: d.abnormalTimeoutMs,
+    whip: d.whip,
   });
   return {
     service,
-    routes: { web: (app) => anchorRoutes(app, { service, rooms: d.rooms, log: d.log, assetVersion: d.assetVersion, publicUrl: d.publicUrl }) },
+    routes: {
+      web: (app) => anchorRoutes(app, { service, rooms: d.rooms, log: d.log, assetVersion: d.assetVersion, publicUrl: d.publicUrl }),
+    },
     components: [],
   };
 }

@@ -59,10 +59,15 @@ export function anchorRoutes(app: FastifyInstance, d: AnchorRouteDeps): void {
   app.get(AnchorRoutes.page, async (req, reply) => {
     const id = positiveId((req.query as { room_id?: string }).room_id);
     const room = id === undefined ? undefined : await d.rooms.getAny(id);
-    return reply.type('text/html; charset=utf-8')
+    return reply
+      .type('text/html; charset=utf-8')
       .headers({
-        'content-security-policy': ANCHOR_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff',
-        'permissions-policy': 'camera=(self), microphone=(self), screen-wake-lock=(self)', 'cache-control': 'no-store',
+        'content-security-policy': ANCHOR_CSP,
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+        'permissions-policy': 'camera=(self), microphone=(self), screen-wake-lock=(self)',
+        'cache-control': 'no-store',
       })
       .send(anchorPageHtml({ title: room?.name, v: d.assetVersion('anchor.js') }));
   });
@@ -92,26 +97,34 @@ export function anchorRoutes(app: FastifyInstance, d: AnchorRouteDeps): void {
       return reply.code(err.status).send(fieldBody(err, {}, true));
     }
   };
-  const signedIn = (fn: (room: RoomRow, expiresAt: number, body: () => Record<string, unknown>) => Promise<unknown>): Handler => async ({ req, roomId, token }) => {
-    const s = await d.service.session(roomId, token);
-    return fn(s.room, s.expiresAt, () => bodyOf(req));
-  };
+  const signedIn =
+    (fn: (room: RoomRow, expiresAt: number, body: () => Record<string, unknown>) => Promise<unknown>): Handler =>
+    async ({ req, roomId, token }) => {
+      const s = await d.service.session(roomId, token);
+      return fn(s.room, s.expiresAt, () => bodyOf(req));
+    };
 
   const api = '/anchor/api/rooms/:id';
-  app.post(`${api}/sign-in`, route(async ({ req, reply, roomId }) => {
-    const s = await d.service.signIn(roomId, bodyOf(req).ticket);
-    const { room, expiresAt } = await d.service.session(roomId, s.token);
-    d.log.info(`anchor: room ${roomId}: a device signed in with a one-time link`);
-    reply.header('set-cookie', cookie(roomId, s.token, Math.ceil(d.service.sessionTtlMs / 1000)));
-    return d.service.room(room, expiresAt);
-  }));
+  app.post(
+    `${api}/sign-in`,
+    route(async ({ req, reply, roomId }) => {
+      const s = await d.service.signIn(roomId, bodyOf(req).ticket);
+      const { room, expiresAt } = await d.service.session(roomId, s.token);
+      d.log.info(`anchor: room ${roomId}: a device signed in with a one-time link`);
+      reply.header('set-cookie', cookie(roomId, s.token, Math.ceil(d.service.sessionTtlMs / 1000)));
+      return d.service.room(room, expiresAt);
+    }),
+  );
   app.get(api, route(signedIn((room, expiresAt) => d.service.room(room, expiresAt))));
   app.get(`${api}/live`, route(signedIn((room) => d.service.live(room))));
   app.post(`${api}/present`, route(signedIn((room, _e, body) => d.service.present(room, body().goodsId ?? 0))));
   app.post(`${api}/end`, route(signedIn((room) => d.service.end(room))));
-  app.post(`${api}/sign-out`, route(async ({ reply, roomId, token }) => {
-    if (token) await d.service.signOut(token);
-    reply.header('set-cookie', cookie(roomId, '', 0));
-    return { ok: true };
-  }));
+  app.post(
+    `${api}/sign-out`,
+    route(async ({ reply, roomId, token }) => {
+      if (token) await d.service.signOut(token);
+      reply.header('set-cookie', cookie(roomId, '', 0));
+      return { ok: true };
+    }),
+  );
 }

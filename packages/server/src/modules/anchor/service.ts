@@ -31,7 +31,8 @@ const TICKET = /^(\d{1,10})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_
 const ticketKey = (room: RoomRow) => sha256hex(`zhibo-anchor-ticket\0${room.stream_key}`);
 const signature = (room: RoomRow, payload: string) => hmacB64url(ticketKey(room), `anchor-ticket\0${payload}`);
 
-const noSession = () => new DomainError(Reason.Unauthenticated, 'This phone is not signed in to this room: scan the QR code on the console’s Go live tab again');
+const noSession = () =>
+  new DomainError(Reason.Unauthenticated, 'This phone is not signed in to this room: scan the QR code on the console’s Go live tab again');
 
 export class AnchorService {
   constructor(
@@ -49,10 +50,12 @@ export class AnchorService {
 
   /** A one-time sign-in link to the anchor page of a room (the console's QR code and "go live from this device"). */
   async issueLink(roomId: number, baseUrl: string): Promise<AnchorLink> {
-    if (!this.o.whip) throw new DomainError(Reason.Conflict, 'WHIP ingest is off on this server (ZHIBO_WHIP=0): the anchor page can not publish');
+    if (!this.o.whip)
+      throw new DomainError(Reason.Conflict, 'WHIP ingest is off on this server (ZHIBO_WHIP=0): the anchor page can not publish');
     const room = await this.roomRow(roomId);
     const status = this.rooms.cachedStatus(room.id)?.status ?? room.live_status;
-    if (FINAL.has(status)) throw new DomainError(Reason.RoomStateForbids, `The room is ${status} (${STATUS_NAMES[status]}) and can not go live`);
+    if (FINAL.has(status))
+      throw new DomainError(Reason.RoomStateForbids, `The room is ${status} (${STATUS_NAMES[status]}) and can not go live`);
     const now = this.clock.now();
     await this.sql.deleteExpired(now);
     const expiresAt = now + this.o.ticketTtlMs;
@@ -66,12 +69,14 @@ export class AnchorService {
 
   /** Spend a ticket of this room: a new anchor session (its cookie token), or a clear refusal. */
   async signIn(roomId: number, ticket: unknown): Promise<{ token: string; expiresAt: number }> {
-    const bad = (why: string) => new DomainError(Reason.Unauthenticated, `${why}: open a new sign-in link from the console (room ${roomId}, Go live tab)`, 'ticket');
+    const bad = (why: string) =>
+      new DomainError(Reason.Unauthenticated, `${why}: open a new sign-in link from the console (room ${roomId}, Go live tab)`, 'ticket');
     const m = typeof ticket === 'string' ? TICKET.exec(ticket) : null;
     if (!m) throw bad('This sign-in link is incomplete or damaged');
     const room = await this.rooms.getAny(roomId);
     if (!room || Number(m[1]) !== room.id) throw bad('This sign-in link is for another room');
-    if (!safeEqual(m[4]!, signature(room, `${m[1]}.${m[2]}.${m[3]}`))) throw bad('This sign-in link is not valid (or the stream key was replaced since)');
+    if (!safeEqual(m[4]!, signature(room, `${m[1]}.${m[2]}.${m[3]}`)))
+      throw bad('This sign-in link is not valid (or the stream key was replaced since)');
     const now = this.clock.now();
     if (parseInt(m[2]!, 36) * 1000 <= now) throw bad('This sign-in link has expired');
     if (!(await this.sql.spendTicket(sha256hex(m[3]!), room.id, now))) throw bad('This sign-in link was already used');
@@ -101,10 +106,21 @@ export class AnchorService {
 
   async room(room: RoomRow, sessionExpiresAt: number): Promise<AnchorRoom> {
     return {
-      roomId: room.id, name: room.name, anchorName: room.anchor_name, anchorImg: room.anchor_img, coverImg: room.cover_img, screenType: room.screen_type,
-      status: this.rooms.cachedStatus(room.id)?.status ?? room.live_status, whipPath: `/whip/${room.id}`, streamKey: room.stream_key,
-      closeGoods: room.close_goods === 1, closeComment: room.close_comment === 1, closeLike: room.close_like === 1,
-      abnormalTimeoutMs: this.o.abnormalTimeoutMs, goods: room.close_goods === 1 ? [] : await this.goods.onSale(room.id), sessionExpiresAt,
+      roomId: room.id,
+      name: room.name,
+      anchorName: room.anchor_name,
+      anchorImg: room.anchor_img,
+      coverImg: room.cover_img,
+      screenType: room.screen_type,
+      status: this.rooms.cachedStatus(room.id)?.status ?? room.live_status,
+      whipPath: `/whip/${room.id}`,
+      streamKey: room.stream_key,
+      closeGoods: room.close_goods === 1,
+      closeComment: room.close_comment === 1,
+      closeLike: room.close_like === 1,
+      abnormalTimeoutMs: this.o.abnormalTimeoutMs,
+      goods: room.close_goods === 1 ? [] : await this.goods.onSale(room.id),
+      sessionExpiresAt,
     };
   }
 
@@ -114,10 +130,16 @@ export class AnchorService {
     const started = log.find((e) => e.cause === TransitionCause.PublishStarted);
     const last = log[log.length - 1];
     return {
-      status, viewers: desk.viewers, likes: desk.likes,
-      comments: desk.comments.filter((c) => !c.muted).slice(-30).map(({ id, openid, nick, text, at }) => ({ id, openid, nick, text, at })),
+      status,
+      viewers: desk.viewers,
+      likes: desk.likes,
+      comments: desk.comments
+        .filter((c) => !c.muted)
+        .slice(-30)
+        .map(({ id, openid, nick, text, at }) => ({ id, openid, nick, text, at })),
       presented: desk.presented?.goods_id ?? null,
-      liveSince: started?.at ?? null, lostAt: status === LiveStatus.Abnormal && last?.to_status === LiveStatus.Abnormal ? last.at : null,
+      liveSince: started?.at ?? null,
+      lostAt: status === LiveStatus.Abnormal && last?.to_status === LiveStatus.Abnormal ? last.at : null,
       serverTime: this.clock.now(),
     };
   }

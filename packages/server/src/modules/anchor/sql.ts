@@ -5,7 +5,12 @@ export class AnchorSql {
   constructor(private readonly db: Db) {}
 
   async insertTicket(nonceHash: string, roomId: number, at: number, expiresAt: number): Promise<void> {
-    await this.db.query('INSERT INTO anchor_tickets (nonce_hash, room_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [nonceHash, roomId, at, expiresAt]);
+    await this.db.query('INSERT INTO anchor_tickets (nonce_hash, room_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      nonceHash,
+      roomId,
+      at,
+      expiresAt,
+    ]);
   }
 
   /** Spend a ticket: true exactly once, for an unexpired ticket of that room (concurrent sign-ins: one wins). */
@@ -18,11 +23,19 @@ export class AnchorSql {
   }
 
   async insertSession(tokenHash: string, roomId: number, at: number, expiresAt: number): Promise<void> {
-    await this.db.query('INSERT INTO anchor_sessions (token_hash, room_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, roomId, at, expiresAt]);
+    await this.db.query('INSERT INTO anchor_sessions (token_hash, room_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      tokenHash,
+      roomId,
+      at,
+      expiresAt,
+    ]);
   }
 
   async session(tokenHash: string): Promise<{ room_id: number; expires_at: number } | undefined> {
-    const [row] = await this.db.query<{ room_id: number; expires_at: number }>('SELECT room_id, expires_at FROM anchor_sessions WHERE token_hash = $1', [tokenHash]);
+    const [row] = await this.db.query<{ room_id: number; expires_at: number }>(
+      'SELECT room_id, expires_at FROM anchor_sessions WHERE token_hash = $1',
+      [tokenHash],
+    );
     return row;
   }
 

@@ -51,17 +51,26 @@ export class AppService {
   }
 
   async create(name: string, owner: string | null = null): Promise<{ appid: string; appsecret: string }> {
-    if (typeof name !== 'string' || !name.trim() || name.trim().length > 64) throw new DomainError(Reason.BadParameter, 'app name must be 1–64 characters', 'name');
+    if (typeof name !== 'string' || !name.trim() || name.trim().length > 64)
+      throw new DomainError(Reason.BadParameter, 'app name must be 1–64 characters', 'name');
     const appid = `wx${randomHex(8)}`;
     const appsecret = randomHex(16);
-    await this.sql.insert({ appid, name: name.trim(), owner, secretVerify: secretVerifier(appsecret), signKey: signKeyOf(appsecret), at: this.clock.now() });
+    await this.sql.insert({
+      appid,
+      name: name.trim(),
+      owner,
+      secretVerify: secretVerifier(appsecret),
+      signKey: signKeyOf(appsecret),
+      at: this.clock.now(),
+    });
     return { appid, appsecret };
   }
 
   /** A new secret; the old one stops working at once, and so do its tokens. */
   async resetSecret(appid: string): Promise<string> {
     const appsecret = randomHex(16);
-    if (!(await this.sql.replaceSecret(appid, secretVerifier(appsecret), signKeyOf(appsecret)))) throw new DomainError(Reason.NotFound, `no app ${appid}`);
+    if (!(await this.sql.replaceSecret(appid, secretVerifier(appsecret), signKeyOf(appsecret))))
+      throw new DomainError(Reason.NotFound, `no app ${appid}`);
     this.changed(appid, { until: 0 });
     return appsecret;
   }
@@ -93,11 +102,13 @@ export class AppService {
   }
 
   private async credentials(grantType: unknown, appid: unknown, secret: unknown): Promise<string> {
-    if (grantType !== 'client_credential') throw new DomainError(Reason.InvalidGrantType, 'grant_type must be client_credential', 'grant_type');
+    if (grantType !== 'client_credential')
+      throw new DomainError(Reason.InvalidGrantType, 'grant_type must be client_credential', 'grant_type');
     if (typeof appid !== 'string' || !appid) throw new DomainError(Reason.InvalidAppid, 'appid missing', 'appid');
     const verify = await this.sql.secretVerifier(appid);
     if (!verify) throw new DomainError(Reason.InvalidAppid, `invalid appid ${appid.slice(0, 40)}`, 'appid');
-    if (typeof secret !== 'string' || !safeEqual(secretVerifier(secret), verify)) throw new DomainError(Reason.InvalidAppsecret, 'invalid appsecret', 'secret');
+    if (typeof secret !== 'string' || !safeEqual(secretVerifier(secret), verify))
+      throw new DomainError(Reason.InvalidAppsecret, 'invalid appsecret', 'secret');
     return appid;
   }
 
@@ -106,19 +117,42 @@ export class AppService {
    * out by itself), so instances sharing an app never knock each other out; `force_refresh: true` mints a new one at
    * once and ends the previous (at most 20 a day, 30 s apart). Ordinary tokens and stable tokens never end each other.
    */
-  async stableToken(grantType: unknown, appidIn: unknown, secret: unknown, forceRefresh: unknown): Promise<{ access_token: string; expires_in: number }> {
+  async stableToken(
+    grantType: unknown,
+    appidIn: unknown,
+    secret: unknown,
+    forceRefresh: unknown,
+  ): Promise<{ access_token: string; expires_in: number }> {
     const appid = await this.credentials(grantType, appidIn, secret);
-    if (forceRefresh !== undefined && forceRefresh !== null && typeof forceRefresh !== 'boolean' && !['true', 'false', '0', '1', 0, 1].includes(forceRefresh as string))
+    if (
+      forceRefresh !== undefined &&
+      forceRefresh !== null &&
+      typeof forceRefresh !== 'boolean' &&
+      !['true', 'false', '0', '1', 0, 1].includes(forceRefresh as string)
+    )
       throw new DomainError(Reason.BadParameter, 'force_refresh must be true or false', 'force_refresh');
     const force = forceRefresh === true || forceRefresh === 'true' || forceRefresh === '1' || forceRefresh === 1;
     const now = this.clock.now();
     let minted = '';
-    const r = await this.sql.refreshStable(appid, now, { force, ttlMs: this.policy.ttlSec * 1000, day: quotaDay(now), ...STABLE_TOKEN }, () => {
-      minted = randomToken(48);
-      return { token: minted, hash: sha256hex(minted) };
-    });
-    if (r === 'daily') throw new DomainError(Reason.QuotaExceeded, `reach max api daily quota limit: force_refresh is allowed ${STABLE_TOKEN.maxForce} times a day`);
-    if (r === 'gap') throw new DomainError(Reason.MinuteQuota, `api minute-quota reach limit mustslower retry next minute: force_refresh at most once in ${STABLE_TOKEN.forceGapMs / 1000} s`);
+    const r = await this.sql.refreshStable(
+      appid,
+      now,
+      { force, ttlMs: this.policy.ttlSec * 1000, day: quotaDay(now), ...STABLE_TOKEN },
+      () => {
+        minted = randomToken(48);
+        return { token: minted, hash: sha256hex(minted) };
+      },
+    );
+    if (r === 'daily')
+      throw new DomainError(
+        Reason.QuotaExceeded,
+        `reach max api daily quota limit: force_refresh is allowed ${STABLE_TOKEN.maxForce} times a day`,
+      );
+    if (r === 'gap')
+      throw new DomainError(
+        Reason.MinuteQuota,
+        `api minute-quota reach limit mustslower retry next minute: force_refresh at most once in ${STABLE_TOKEN.forceGapMs / 1000} s`,
+      );
     if (r.fresh && force) this.changed(appid, { until: now, except: sha256hex(r.token), kind: 'stable' });
     return { access_token: r.token, expires_in: Math.max(1, Math.floor((r.expiresAt - now) / 1000)) };
   }

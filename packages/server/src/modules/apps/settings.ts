@@ -65,7 +65,19 @@ export interface SettingsPatch {
 }
 
 const KEYS = [
-  'goodsBaseUrl', 'homeUrl', 'minSdkVersion', 'reminders', 'dailyQuota', 'goodsReview', 'callbackUrl', 'roleChecks', 'compat', 'kfUrl', 'feedsPublic', 'timeZone', 'language',
+  'goodsBaseUrl',
+  'homeUrl',
+  'minSdkVersion',
+  'reminders',
+  'dailyQuota',
+  'goodsReview',
+  'callbackUrl',
+  'roleChecks',
+  'compat',
+  'kfUrl',
+  'feedsPublic',
+  'timeZone',
+  'language',
 ] as const;
 
 const boolSetting = (v: unknown, field: string): boolean => {
@@ -76,7 +88,8 @@ const boolSetting = (v: unknown, field: string): boolean => {
 /** An http(s) URL (or '' = unset) — never javascript:, data: or anything a browser would run. */
 export function httpUrlOrEmpty(v: unknown, field: string): string {
   if (v === undefined || v === null || v === '') return '';
-  if (typeof v !== 'string' || v.length > 1024) throw new DomainError(Reason.BadParameter, 'Enter an http(s) URL of at most 1024 characters', field);
+  if (typeof v !== 'string' || v.length > 1024)
+    throw new DomainError(Reason.BadParameter, 'Enter an http(s) URL of at most 1024 characters', field);
   const t = v.trim();
   const problem = pageUrlProblem(t);
   if (problem) throw new DomainError(Reason.BadParameter, `This URL ${problem}`, field);
@@ -86,13 +99,15 @@ export function httpUrlOrEmpty(v: unknown, field: string): string {
   } catch {
     throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new DomainError(Reason.BadParameter, 'Enter a full URL starting with http:// or https://', field);
   return t;
 }
 
 export function validateAppSettings(input: Record<string, unknown>): SettingsPatch {
   for (const k of Object.keys(input))
-    if (!(KEYS as readonly string[]).includes(k)) throw new DomainError(Reason.BadParameter, `${k} is not an app setting; known: ${KEYS.join(', ')}`, k);
+    if (!(KEYS as readonly string[]).includes(k))
+      throw new DomainError(Reason.BadParameter, `${k} is not an app setting; known: ${KEYS.join(', ')}`, k);
   const settings: AppSettings = {};
   if ('goodsBaseUrl' in input) settings.goodsBaseUrl = httpUrlOrEmpty(input.goodsBaseUrl, 'goodsBaseUrl');
   if ('homeUrl' in input) settings.homeUrl = httpUrlOrEmpty(input.homeUrl, 'homeUrl');
@@ -109,13 +124,15 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
   if ('feedsPublic' in input) settings.feedsPublic = boolSetting(input.feedsPublic, 'feedsPublic');
   if ('kfUrl' in input) settings.kfUrl = httpUrlOrEmpty(input.kfUrl, 'kfUrl');
   if ('compat' in input) {
-    if (!(COMPAT_PROFILES as readonly unknown[]).includes(input.compat)) throw new DomainError(Reason.BadParameter, `compat must be one of ${COMPAT_PROFILES.join(', ')}`, 'compat');
+    if (!(COMPAT_PROFILES as readonly unknown[]).includes(input.compat))
+      throw new DomainError(Reason.BadParameter, `compat must be one of ${COMPAT_PROFILES.join(', ')}`, 'compat');
     settings.compat = input.compat as CompatProfile;
   }
   if ('timeZone' in input) settings.timeZone = timeZoneOrEmpty(input.timeZone, 'timeZone');
   if ('language' in input) {
     const l = input.language ?? '';
-    if (l !== '' && !(APP_LANGUAGES as readonly unknown[]).includes(l)) throw new DomainError(Reason.BadParameter, 'Choose zh (中文) or en (English)', 'language');
+    if (l !== '' && !(APP_LANGUAGES as readonly unknown[]).includes(l))
+      throw new DomainError(Reason.BadParameter, 'Choose zh (中文) or en (English)', 'language');
     if (l !== '') settings.language = l as AppLanguage;
   }
   const out: SettingsPatch = { settings };
@@ -125,7 +142,11 @@ export function validateAppSettings(input: Record<string, unknown>): SettingsPat
     else {
       const n = Number(q);
       if (!Number.isInteger(n) || n < 1 || n > 10_000_000)
-        throw new DomainError(Reason.BadParameter, 'Enter a whole number from 1 to 10,000,000, or leave it empty for the server default', 'dailyQuota');
+        throw new DomainError(
+          Reason.BadParameter,
+          'Enter a whole number from 1 to 10,000,000, or leave it empty for the server default',
+          'dailyQuota',
+        );
       out.dailyQuota = n;
     }
   }

@@ -38,14 +38,23 @@ export class AppsSql {
 
   async insert(a: { appid: string; name: string; owner: string | null; secretVerify: string; signKey: string; at: number }): Promise<void> {
     await this.db.query('INSERT INTO apps (appid, name, owner, secret_verify, sign_key, created_at) VALUES ($1,$2,$3,$4,$5,$6)', [
-      a.appid, a.name, a.owner, a.secretVerify, a.signKey, a.at,
+      a.appid,
+      a.name,
+      a.owner,
+      a.secretVerify,
+      a.signKey,
+      a.at,
     ]);
   }
 
   /** New secret derivations; every token of the app is deleted. False when there is no such app. */
   async replaceSecret(appid: string, secretVerify: string, signKey: string): Promise<boolean> {
     return this.db.tx(async (sql) => {
-      const rows = await sql.query('UPDATE apps SET secret_verify=$2, sign_key=$3 WHERE appid=$1 RETURNING appid', [appid, secretVerify, signKey]);
+      const rows = await sql.query('UPDATE apps SET secret_verify=$2, sign_key=$3 WHERE appid=$1 RETURNING appid', [
+        appid,
+        secretVerify,
+        signKey,
+      ]);
       if (!rows.length) return false;
       await sql.query('DELETE FROM access_tokens WHERE appid=$1', [appid]);
       return true;
@@ -80,14 +89,25 @@ export class AppsSql {
   async storeToken(appid: string, tokenHash: string, now: number, expiresAt: number, overlapEnd: number): Promise<void> {
     await this.db.tx(async (sql) => {
       // Ordinary tokens only: a stable token (stable_token) is never knocked out by /cgi-bin/token.
-      await sql.query(`UPDATE access_tokens SET expires_at = LEAST(expires_at, $2) WHERE appid=$1 AND expires_at > $2 AND kind = 'basic'`, [appid, overlapEnd]);
+      await sql.query(`UPDATE access_tokens SET expires_at = LEAST(expires_at, $2) WHERE appid=$1 AND expires_at > $2 AND kind = 'basic'`, [
+        appid,
+        overlapEnd,
+      ]);
       await sql.query('DELETE FROM access_tokens WHERE appid=$1 AND expires_at < $2', [appid, now - 86_400_000]);
-      await sql.query('INSERT INTO access_tokens (token_hash, appid, created_at, expires_at) VALUES ($1,$2,$3,$4)', [tokenHash, appid, now, expiresAt]);
+      await sql.query('INSERT INTO access_tokens (token_hash, appid, created_at, expires_at) VALUES ($1,$2,$3,$4)', [
+        tokenHash,
+        appid,
+        now,
+        expiresAt,
+      ]);
     });
   }
 
   async token(tokenHash: string): Promise<{ appid: string; expires_at: number; kind: TokenKind } | undefined> {
-    const [row] = await this.db.query<{ appid: string; expires_at: number; kind: TokenKind }>('SELECT appid, expires_at, kind FROM access_tokens WHERE token_hash=$1', [tokenHash]);
+    const [row] = await this.db.query<{ appid: string; expires_at: number; kind: TokenKind }>(
+      'SELECT appid, expires_at, kind FROM access_tokens WHERE token_hash=$1',
+      [tokenHash],
+    );
     return row;
   }
 
@@ -97,20 +117,34 @@ export class AppsSql {
    * A forced refresh is refused past `maxForce` a day (`'daily'`) or within `forceGapMs` of the last one (`'gap'`), and
    * ends the previous stable token at once; a normal renewal lets it run out by itself.
    */
-  refreshStable(appid: string, now: number, p: StablePolicy, mint: () => { token: string; hash: string }): Promise<StableToken | 'daily' | 'gap'> {
+  refreshStable(
+    appid: string,
+    now: number,
+    p: StablePolicy,
+    mint: () => { token: string; hash: string },
+  ): Promise<StableToken | 'daily' | 'gap'> {
     return this.db.tx(async (sql) => {
-      await sql.query('INSERT INTO stable_tokens (appid, token, expires_at) VALUES ($1, \'\', 0) ON CONFLICT (appid) DO NOTHING', [appid]);
+      await sql.query("INSERT INTO stable_tokens (appid, token, expires_at) VALUES ($1, '', 0) ON CONFLICT (appid) DO NOTHING", [appid]);
       const [row] = await sql.query<{ token: string; expires_at: number; force_day: string; force_count: number; last_force_at: number }>(
-        'SELECT token, expires_at, force_day, force_count, last_force_at FROM stable_tokens WHERE appid = $1 FOR UPDATE', [appid]);
+        'SELECT token, expires_at, force_day, force_count, last_force_at FROM stable_tokens WHERE appid = $1 FOR UPDATE',
+        [appid],
+      );
       if (!row) throw new Error(`stable_tokens row of ${appid} vanished`);
-      if (!p.force && row.token && row.expires_at - now > p.renewBeforeMs) return { token: row.token, expiresAt: row.expires_at, fresh: false };
+      if (!p.force && row.token && row.expires_at - now > p.renewBeforeMs)
+        return { token: row.token, expiresAt: row.expires_at, fresh: false };
       const forceCount = row.force_day === p.day ? row.force_count : 0;
       if (p.force && forceCount >= p.maxForce) return 'daily';
       if (p.force && now - row.last_force_at < p.forceGapMs) return 'gap';
       const t = mint();
       const expiresAt = now + p.ttlMs;
-      if (p.force) await sql.query(`UPDATE access_tokens SET expires_at = $2 WHERE appid = $1 AND kind = 'stable' AND expires_at > $2`, [appid, now]);
-      await sql.query(`INSERT INTO access_tokens (token_hash, appid, created_at, expires_at, kind) VALUES ($1, $2, $3, $4, 'stable')`, [t.hash, appid, now, expiresAt]);
+      if (p.force)
+        await sql.query(`UPDATE access_tokens SET expires_at = $2 WHERE appid = $1 AND kind = 'stable' AND expires_at > $2`, [appid, now]);
+      await sql.query(`INSERT INTO access_tokens (token_hash, appid, created_at, expires_at, kind) VALUES ($1, $2, $3, $4, 'stable')`, [
+        t.hash,
+        appid,
+        now,
+        expiresAt,
+      ]);
       await sql.query(
         `UPDATE stable_tokens SET token = $2, expires_at = $3, force_day = $4, force_count = $5, last_force_at = CASE WHEN $6::boolean THEN $7::bigint ELSE last_force_at END WHERE appid = $1`,
         [appid, t.token, expiresAt, p.day, forceCount + (p.force ? 1 : 0), p.force, now],

@@ -46,7 +46,8 @@ function user(v: unknown): string {
 
 function nick(v: unknown): string {
   if (v === undefined || v === null || v === '') throw missing('nickname');
-  if (typeof v !== 'string' || v.length > 32) throw new DomainError(Reason.BadParameter, 'nickname must be a string of at most 32 characters', 'nickname');
+  if (typeof v !== 'string' || v.length > 32)
+    throw new DomainError(Reason.BadParameter, 'nickname must be a string of at most 32 characters', 'nickname');
   return v;
 }
 
@@ -68,13 +69,15 @@ export class AssistantService {
     const room = await this.rooms.get(appid, roomIdOf(body));
     if (body.users === undefined || body.users === null || body.users === '') throw missing('users');
     const list = Array.isArray(body.users) ? body.users : typeof body.users === 'object' ? Object.values(body.users) : undefined;
-    if (!list || list.length === 0) throw new DomainError(Reason.BadParameter, 'users must be a non-empty array of {username, nickname}', 'users');
+    if (!list || list.length === 0)
+      throw new DomainError(Reason.BadParameter, 'users must be a non-empty array of {username, nickname}', 'users');
     const users = list.map((u) => {
       const o = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>;
       const username = user(o.username);
       return { username, nickname: nick(o.nickname), openid: this.openid(appid, username) };
     });
-    if (new Set(users.map((u) => u.username)).size !== users.length) throw new DomainError(Reason.AssistantExists, 'the same user is listed twice', 'users');
+    if (new Set(users.map((u) => u.username)).size !== users.length)
+      throw new DomainError(Reason.AssistantExists, 'the same user is listed twice', 'users');
     const r = await this.sql.add(room.id, users, MAX_ASSISTANTS, this.clock.now());
     if (r === 'full') throw new DomainError(Reason.BadParameter, `a room has at most ${MAX_ASSISTANTS} assistants`, 'users');
     if (r !== 'ok') throw new DomainError(Reason.AssistantExists, `${r.exists} is already an assistant of room ${room.id}`, 'username');
@@ -92,7 +95,8 @@ export class AssistantService {
   async remove(appid: string, body: Record<string, unknown>): Promise<void> {
     const room = await this.rooms.get(appid, roomIdOf(body));
     const username = user(body.username);
-    if (!(await this.sql.remove(room.id, username))) throw new DomainError(Reason.AssistantNotFound, `${username} is not an assistant of room ${room.id}`, 'username');
+    if (!(await this.sql.remove(room.id, username)))
+      throw new DomainError(Reason.AssistantNotFound, `${username} is not an assistant of room ${room.id}`, 'username');
   }
 
   /** room/getassistantlist?roomId= */
@@ -125,7 +129,8 @@ export class AssistantService {
   async linkToken(room: RoomRow, username: string, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
     const a = await this.sql.get(room.id, username);
     if (!a) throw new DomainError(Reason.AssistantNotFound, `${username} is not an assistant of room ${room.id}`, 'username');
-    if (!Number.isInteger(ttlMs) || ttlMs < 60_000 || ttlMs > LINK_TTL_MAX_MS) throw new DomainError(Reason.BadParameter, 'the link must be valid from 1 minute to 7 days', 'hours');
+    if (!Number.isInteger(ttlMs) || ttlMs < 60_000 || ttlMs > LINK_TTL_MAX_MS)
+      throw new DomainError(Reason.BadParameter, 'the link must be valid from 1 minute to 7 days', 'hours');
     const exp = this.clock.now() + ttlMs;
     const sig = this.sign(await this.signKey(room), room.id, username, exp, a.link_version);
     return { token: `${room.id}.${Buffer.from(username).toString('base64url')}.${exp}.${sig}`, expiresAt: exp };
@@ -133,12 +138,14 @@ export class AssistantService {
 
   /** Every link handed out so far stops working; signed-in phones are signed out. */
   async revokeLinks(roomId: number, username: string): Promise<void> {
-    if (!(await this.sql.revokeLinks(roomId, username))) throw new DomainError(Reason.AssistantNotFound, `${username} is not an assistant of room ${roomId}`, 'username');
+    if (!(await this.sql.revokeLinks(roomId, username)))
+      throw new DomainError(Reason.AssistantNotFound, `${username} is not an assistant of room ${roomId}`, 'username');
   }
 
   /** Sign in with a link token: a session cookie value and its CSRF token. */
   async signIn(token: unknown): Promise<{ cookie: string; session: AssistantSession; maxAgeSec: number }> {
-    const bad = () => new DomainError(Reason.Unauthenticated, 'This sign-in link is not valid (expired, revoked or mistyped); ask for a new one');
+    const bad = () =>
+      new DomainError(Reason.Unauthenticated, 'This sign-in link is not valid (expired, revoked or mistyped); ask for a new one');
     const m = typeof token === 'string' ? /^(\d{1,10})\.([A-Za-z0-9_-]{1,40})\.(\d{13})\.([A-Za-z0-9_-]{43})$/.exec(token) : null;
     if (!m) throw bad();
     const [roomId, username, exp, sig] = [Number(m[1]), Buffer.from(m[2]!, 'base64url').toString('utf8'), Number(m[3]), m[4]!];
@@ -151,7 +158,11 @@ export class AssistantService {
     const csrf = randomToken(24);
     const expiresAt = Math.min(now + SESSION_IDLE_MS, exp + SESSION_MAX_MS);
     await this.sql.insertSession(sha256hex(cookie), room.id, username, csrf, now, expiresAt);
-    return { cookie, maxAgeSec: Math.ceil((expiresAt - now) / 1000), session: { roomId: room.id, appid: room.appid, username, nickname: a.nickname, csrf, tokenHash: sha256hex(cookie) } };
+    return {
+      cookie,
+      maxAgeSec: Math.ceil((expiresAt - now) / 1000),
+      session: { roomId: room.id, appid: room.appid, username, nickname: a.nickname, csrf, tokenHash: sha256hex(cookie) },
+    };
   }
 
   /** The live session of a cookie (none once expired, or once the assistant was removed or its links revoked). */

@@ -21,7 +21,10 @@ export const OPERATOR_LOGIN = 'admin';
 
 function scrypt(password: string, salt: Buffer, n: number, r: number, p: number, keyLen: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCb(password.normalize('NFKC'), salt, keyLen, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (e, key) => (e ? reject(e) : resolve(key))));
+    scryptCb(password.normalize('NFKC'), salt, keyLen, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (e, key) =>
+      e ? reject(e) : resolve(key),
+    ),
+  );
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url), so the parameters can be raised later without breaking old hashes. */
@@ -76,7 +79,14 @@ export class AccountService {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!name || name.length > 64) throw fieldError('name', 'Enter a name of 1–64 characters');
     const password = checkNewPassword(input.password);
-    const row = await this.sql.insertAccount({ login, name, role: input.role, passwordHash: await hashPassword(password), at: this.clock.now(), mustChange: input.generated === true });
+    const row = await this.sql.insertAccount({
+      login,
+      name,
+      role: input.role,
+      passwordHash: await hashPassword(password),
+      at: this.clock.now(),
+      mustChange: input.generated === true,
+    });
     if (!row) throw new DomainError(Reason.Conflict, `The login "${login}" is taken`, 'login');
     return row;
   }
@@ -93,7 +103,10 @@ export class AccountService {
   async authenticate(login: string, password: string): Promise<Account | undefined> {
     const row = await this.sql.accountByLogin(login.trim().toLowerCase());
     // Hash anyway when the login is unknown, so timing does not tell which logins exist.
-    const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    const ok = await verifyPassword(
+      password,
+      row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    );
     if (!row || !ok) return undefined;
     const { password_hash: _h, ...account } = row;
     return account;

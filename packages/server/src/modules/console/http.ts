@@ -35,7 +35,14 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const PASSWORD_CHANGE_PATHS = new Set(['/console/api/session', '/console/api/password', '/console/api/logout']);
 
 /** Service field names → console form field names (the forms use WeChat's names where they exist). */
-const FIELD_ALIASES: Record<string, string> = { coverImgUrl: 'coverImg', goodsInfo: 'name', ids: 'goods', roomId: 'room', id: 'room', media: 'file' };
+const FIELD_ALIASES: Record<string, string> = {
+  coverImgUrl: 'coverImg',
+  goodsInfo: 'name',
+  ids: 'goods',
+  roomId: 'room',
+  id: 'room',
+  media: 'file',
+};
 
 /**
  * The console's cookies never reach viewer pages: Path=/console (and, with ZHIBO_CONSOLE_URL, a host of their own; no
@@ -64,7 +71,9 @@ export function deviceCookie(ctx: ConsoleCtx, token: string): string {
 
 /** The session cookie of older versions (Path=/, sent to every page): cleared at sign-in. */
 export const legacyCookieClear = (ctx: ConsoleCtx): string =>
-  secure(ctx) ? '__Host-zhibo_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure' : 'zhibo_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0';
+  secure(ctx)
+    ? '__Host-zhibo_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure'
+    : 'zhibo_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0';
 
 export function readCookie(req: FastifyRequest, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -84,7 +93,8 @@ export function jsonOf(req: FastifyRequest): Record<string, unknown> {
   } catch {
     throw new DomainError(Reason.DataFormat, 'The request body is not valid JSON');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DomainError(Reason.DataFormat, 'The request body must be a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new DomainError(Reason.DataFormat, 'The request body must be a JSON object');
   return v as Record<string, unknown>;
 }
 
@@ -132,7 +142,8 @@ export function installGate(api: FastifyInstance, ctx: ConsoleCtx, publicPaths: 
         throw new DomainError(Reason.PasswordChangeRequired, 'Choose your own password first (the one you signed in with was generated)');
       if (MUTATING.has(req.method)) {
         const sent = req.headers[CSRF_HEADER];
-        if (typeof sent !== 'string' || !safeEqual(sent, session.csrf)) throw new DomainError(Reason.Csrf, 'Missing or wrong CSRF token; reload the page');
+        if (typeof sent !== 'string' || !safeEqual(sent, session.csrf))
+          throw new DomainError(Reason.Csrf, 'Missing or wrong CSRF token; reload the page');
       }
     } catch (e) {
       return sendError(reply, e, ctx.d.log);

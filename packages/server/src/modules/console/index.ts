@@ -56,7 +56,9 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
     accounts,
     sessions: new SessionService(sql, d.clock, { ...SESSION_DEFAULTS, ...opts.session }),
     // Cluster mode: attempts, failures and locks counted by every node together (Redis).
-    throttle: d.redis ? new SharedLoginThrottle(d.redis, d.clock, throttlePolicy, warnOnce(d.log)) : new LoginThrottle(d.clock, throttlePolicy),
+    throttle: d.redis
+      ? new SharedLoginThrottle(d.redis, d.clock, throttlePolicy, warnOnce(d.log))
+      : new LoginThrottle(d.clock, throttlePolicy),
     devices: new KnownDevices(sql, d.clock),
     bySession: new WeakMap(),
   };
@@ -67,17 +69,20 @@ export function create(d: ConsoleDeps & { db: Db }, opts: ConsoleOptions): Conso
     routes: {
       web(app) {
         // not awaited: Fastify queues plugins and loads them at ready()/listen(), where a failing one is reported
-        void app.register(async (api) => {
-          installGate(api, ctx, PUBLIC_API_PATHS);
-          accountRoutes(api, ctx);
-          roomRoutes(api, ctx);
-          goodsRoutes(api, ctx);
-          reviewRoutes(api, ctx);
-          liveRoutes(api, ctx);
-          statsRoutes(api, ctx, sql);
-          memberRoutes(api, ctx);
-          highlightRoutes(api, ctx);
-        }, { prefix: '/console/api' });
+        void app.register(
+          async (api) => {
+            installGate(api, ctx, PUBLIC_API_PATHS);
+            accountRoutes(api, ctx);
+            roomRoutes(api, ctx);
+            goodsRoutes(api, ctx);
+            reviewRoutes(api, ctx);
+            liveRoutes(api, ctx);
+            statsRoutes(api, ctx, sql);
+            memberRoutes(api, ctx);
+            highlightRoutes(api, ctx);
+          },
+          { prefix: '/console/api' },
+        );
         // The assistant's phone desk: its own session (one room), not the console's.
         void app.register(async (api) => assistantRoutes(api, ctx), { prefix: '/console/assistant-api' });
         pageRoutes(app, opts.buildDir, d.sourceMaps);

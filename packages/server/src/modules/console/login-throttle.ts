@@ -18,7 +18,13 @@ export interface ThrottlePolicy {
   ipWindowMs: number;
 }
 
-export const THROTTLE_DEFAULTS: ThrottlePolicy = { accountMax: 5, accountLockMs: 5 * 60_000, accountLockMaxMs: 60 * 60_000, ipMax: 30, ipWindowMs: 15 * 60_000 };
+export const THROTTLE_DEFAULTS: ThrottlePolicy = {
+  accountMax: 5,
+  accountLockMs: 5 * 60_000,
+  accountLockMaxMs: 60 * 60_000,
+  ipMax: 30,
+  ipWindowMs: 15 * 60_000,
+};
 
 interface AccountState {
   /** failures in a row plus attempts in flight */

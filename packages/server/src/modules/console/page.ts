@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { SDK_VERSION } from '@zhibo/protocol';
 import { pageCsp } from '../../http/security.js';
 
-
 const ASSETS: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
   'console.js.map': 'application/json',
@@ -58,8 +57,14 @@ export function consoleHtml(): string {
 
 export function pageRoutes(app: FastifyInstance, buildDir: string, sourceMaps: boolean): void {
   const html = (body: () => string) => async (_req: unknown, reply: import('fastify').FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').send(body());
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CSP)
+      .header('x-frame-options', 'DENY')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(body());
   const page = html(consoleHtml);
   app.get('/console/assistant', async (_req, reply) => reply.redirect('/console/assistant/'));
   app.get('/console/assistant/', html(assistantHtml));

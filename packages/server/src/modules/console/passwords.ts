@@ -16,7 +16,12 @@ const LIST_FILE = fileURLToPath(new URL('../../../data/common-passwords.txt', im
 let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
-  common ??= new Set(readFileSync(LIST_FILE, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.trim()));
+  common ??= new Set(
+    readFileSync(LIST_FILE, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.trim()),
+  );
   return common;
 }
 

@@ -45,11 +45,15 @@ export function assistantRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
       if (PUBLIC.has(path)) return;
       if (!s) {
         reply.header('set-cookie', cookie(ctx, '', 0));
-        throw new DomainError(Reason.Unauthenticated, 'Your assistant session has ended (expired, revoked or removed); ask for a new sign-in link');
+        throw new DomainError(
+          Reason.Unauthenticated,
+          'Your assistant session has ended (expired, revoked or removed); ask for a new sign-in link',
+        );
       }
       if (MUTATING.has(req.method)) {
         const sent = req.headers[CSRF_HEADER];
-        if (typeof sent !== 'string' || !safeEqual(sent, s.csrf)) throw new DomainError(Reason.Csrf, 'Missing or wrong CSRF token; reload the page');
+        if (typeof sent !== 'string' || !safeEqual(sent, s.csrf))
+          throw new DomainError(Reason.Csrf, 'Missing or wrong CSRF token; reload the page');
       }
     } catch (e) {
       return sendError(reply, e, d.log);
@@ -63,52 +67,77 @@ export function assistantRoutes(api: FastifyInstance, ctx: ConsoleCtx): void {
   const who = async (s: AssistantSession) => {
     const room = await d.rooms.getAny(s.roomId);
     if (!room) throw new DomainError(Reason.RoomNotFound, 'The room no longer exists');
-    return { assistant: { username: s.username, nickname: s.nickname }, room: { id: room.id, name: room.name, anchorName: room.anchor_name, coverImg: room.cover_img }, csrf: s.csrf };
+    return {
+      assistant: { username: s.username, nickname: s.nickname },
+      room: { id: room.id, name: room.name, anchorName: room.anchor_name, coverImg: room.cover_img },
+      csrf: s.csrf,
+    };
   };
 
-  api.post('/sign-in', route(ctx, async (req, reply) => {
-    const out = await d.assistants.signIn(jsonOf(req).token);
-    reply.header('set-cookie', cookie(ctx, out.cookie, out.maxAgeSec));
-    d.log.info(`assistant ${out.session.username} signed in to room ${out.session.roomId}`);
-    return who(out.session);
-  }));
+  api.post(
+    '/sign-in',
+    route(ctx, async (req, reply) => {
+      const out = await d.assistants.signIn(jsonOf(req).token);
+      reply.header('set-cookie', cookie(ctx, out.cookie, out.maxAgeSec));
+      d.log.info(`assistant ${out.session.username} signed in to room ${out.session.roomId}`);
+      return who(out.session);
+    }),
+  );
 
-  api.get('/session', route(ctx, async (req) => who(sessionOf(req))));
+  api.get(
+    '/session',
+    route(ctx, async (req) => who(sessionOf(req))),
+  );
 
-  api.post('/sign-out', route(ctx, async (req, reply) => {
-    await d.assistants.signOut(sessionOf(req));
-    reply.header('set-cookie', cookie(ctx, '', 0));
-    return { ok: true };
-  }));
+  api.post(
+    '/sign-out',
+    route(ctx, async (req, reply) => {
+      await d.assistants.signOut(sessionOf(req));
+      reply.header('set-cookie', cookie(ctx, '', 0));
+      return { ok: true };
+    }),
+  );
 
   /** Numbers, comments (with who is muted), the presented product and the shelf to present from. */
-  api.get('/desk', route(ctx, async (req) => {
-    const s = sessionOf(req);
-    const room = await d.rooms.getAny(s.roomId);
-    if (!room) throw new DomainError(Reason.RoomNotFound, 'The room no longer exists');
-    const desk = await d.interaction.liveDesk(room.id, room.close_comment === 1);
-    const shelf = room.close_goods ? [] : await d.goods.onSale(room.id);
-    return { status: d.rooms.cachedStatus(room.id)?.status ?? room.live_status, ...desk, shelf, serverTime: ctx.clock.now() };
-  }));
+  api.get(
+    '/desk',
+    route(ctx, async (req) => {
+      const s = sessionOf(req);
+      const room = await d.rooms.getAny(s.roomId);
+      if (!room) throw new DomainError(Reason.RoomNotFound, 'The room no longer exists');
+      const desk = await d.interaction.liveDesk(room.id, room.close_comment === 1);
+      const shelf = room.close_goods ? [] : await d.goods.onSale(room.id);
+      return { status: d.rooms.cachedStatus(room.id)?.status ?? room.live_status, ...desk, shelf, serverTime: ctx.clock.now() };
+    }),
+  );
 
-  api.post('/mute', route(ctx, async (req) => {
-    const s = sessionOf(req);
-    const b = jsonOf(req);
-    if (typeof b.mute !== 'boolean') throw fieldError('mute', 'mute must be true or false');
-    await d.interaction.mute(s.appid, s.roomId, b.openid, b.mute ? 1 : 0);
-    return { ok: true };
-  }));
+  api.post(
+    '/mute',
+    route(ctx, async (req) => {
+      const s = sessionOf(req);
+      const b = jsonOf(req);
+      if (typeof b.mute !== 'boolean') throw fieldError('mute', 'mute must be true or false');
+      await d.interaction.mute(s.appid, s.roomId, b.openid, b.mute ? 1 : 0);
+      return { ok: true };
+    }),
+  );
 
-  api.post('/comments/:cid/delete', route(ctx, async (req) => {
-    const s = sessionOf(req);
-    await d.interaction.deleteComment(s.appid, s.roomId, params(req).cid);
-    return { ok: true };
-  }));
+  api.post(
+    '/comments/:cid/delete',
+    route(ctx, async (req) => {
+      const s = sessionOf(req);
+      await d.interaction.deleteComment(s.appid, s.roomId, params(req).cid);
+      return { ok: true };
+    }),
+  );
 
   /** Present an on-sale product of this room's shelf (goodsId 0 stops presenting). */
-  api.post('/present', route(ctx, async (req) => {
-    const s = sessionOf(req);
-    const goods = await d.interaction.present(s.appid, s.roomId, jsonOf(req).goodsId);
-    return { presented: goods };
-  }));
+  api.post(
+    '/present',
+    route(ctx, async (req) => {
+      const s = sessionOf(req);
+      const goods = await d.interaction.present(s.appid, s.roomId, jsonOf(req).goodsId);
+      return { presented: goods };
+    }),
+  );
 }

@@ -38,7 +38,9 @@ export class RoomSampler implements Component {
       likes.push(x.likes);
     }
     if (!ids.length) return 0;
-    const p = this.sql.insertSamples(ids, viewers, likes, this.d.clock.now()).catch((e: unknown) => this.d.log.warn(`console: sampling ${ids.length} rooms failed: ${(e as Error).message}`));
+    const p = this.sql
+      .insertSamples(ids, viewers, likes, this.d.clock.now())
+      .catch((e: unknown) => this.d.log.warn(`console: sampling ${ids.length} rooms failed: ${(e as Error).message}`));
     this.running = p;
     await p;
     this.running = undefined;

@@ -54,7 +54,19 @@ export class SessionService {
       expiresAt = Math.min(now + this.policy.idleMs, row.created_at_s + this.policy.maxMs);
       await this.sql.touchSession(h, now, expiresAt);
     }
-    return { account: { id: row.id, login: row.login, name: row.name, role: row.role, created_at: row.created_at, must_change_password: row.must_change_password }, csrf: row.csrf, expiresAt, tokenHash: h };
+    return {
+      account: {
+        id: row.id,
+        login: row.login,
+        name: row.name,
+        role: row.role,
+        created_at: row.created_at,
+        must_change_password: row.must_change_password,
+      },
+      csrf: row.csrf,
+      expiresAt,
+      tokenHash: h,
+    };
   }
 
   destroy(tokenHash: string): Promise<void> {

@@ -85,7 +85,17 @@ export class SharedLoginThrottle implements SignInThrottle {
     let r: [number, number?, string?];
     try {
       r = (await this.redis.cmd.eval(
-        BEGIN, 2, ka, ki, this.clock.now(), knownDevice ? 1 : 0, p.accountMax, p.accountLockMs, p.ipMax, p.ipWindowMs, this.ttlMs,
+        BEGIN,
+        2,
+        ka,
+        ki,
+        this.clock.now(),
+        knownDevice ? 1 : 0,
+        p.accountMax,
+        p.accountLockMs,
+        p.ipMax,
+        p.ipWindowMs,
+        this.ttlMs,
       )) as [number, number?, string?];
     } catch (e) {
       this.warn(`console: shared sign-in throttle: ${(e as Error).message}; this node's own throttle meanwhile`);
@@ -99,7 +109,19 @@ export class SharedLoginThrottle implements SignInThrottle {
         if (done) return;
         done = true;
         this.redis.cmd
-          .eval(FINISH, 2, ka, ki, this.clock.now(), success ? 1 : 0, knownDevice ? 0 : 1, p.accountMax, p.accountLockMs, p.accountLockMaxMs, this.ttlMs)
+          .eval(
+            FINISH,
+            2,
+            ka,
+            ki,
+            this.clock.now(),
+            success ? 1 : 0,
+            knownDevice ? 0 : 1,
+            p.accountMax,
+            p.accountLockMs,
+            p.accountLockMaxMs,
+            this.ttlMs,
+          )
           .catch((e: unknown) => this.warn(`console: shared sign-in throttle: ${(e as Error).message}`));
       },
     };

@@ -18,7 +18,14 @@ export class ConsoleSql {
 
   // ---- accounts
 
-  async insertAccount(a: { login: string; name: string; role: string; passwordHash: string; at: number; mustChange: boolean }): Promise<Account | undefined> {
+  async insertAccount(a: {
+    login: string;
+    name: string;
+    role: string;
+    passwordHash: string;
+    at: number;
+    mustChange: boolean;
+  }): Promise<Account | undefined> {
     const [row] = await this.db.query<Account>(
       `INSERT INTO console_accounts (login, name, role, password_hash, created_at, password_changed_at, must_change_password) VALUES ($1,$2,$3,$4,$5,$5,$6)
        ON CONFLICT (login) DO NOTHING RETURNING ${ACCOUNT_COLS}`,
@@ -33,7 +40,10 @@ export class ConsoleSql {
   }
 
   async accountByLogin(login: string): Promise<(Account & { password_hash: string }) | undefined> {
-    const [row] = await this.db.query<Account & { password_hash: string }>(`SELECT ${ACCOUNT_COLS}, password_hash FROM console_accounts WHERE login = $1`, [login]);
+    const [row] = await this.db.query<Account & { password_hash: string }>(
+      `SELECT ${ACCOUNT_COLS}, password_hash FROM console_accounts WHERE login = $1`,
+      [login],
+    );
     return row;
   }
 
@@ -49,7 +59,12 @@ export class ConsoleSql {
   /** A new password hash; every session of the account ends. */
   async setPassword(id: number, hash: string, at: number, mustChange: boolean): Promise<void> {
     await this.db.tx(async (sql) => {
-      await sql.query('UPDATE console_accounts SET password_hash = $2, password_changed_at = $3, must_change_password = $4 WHERE id = $1', [id, hash, at, mustChange]);
+      await sql.query('UPDATE console_accounts SET password_hash = $2, password_changed_at = $3, must_change_password = $4 WHERE id = $1', [
+        id,
+        hash,
+        at,
+        mustChange,
+      ]);
       await sql.query('DELETE FROM console_sessions WHERE account_id = $1', [id]);
     });
   }
@@ -58,10 +73,15 @@ export class ConsoleSql {
 
   async insertSession(tokenHash: string, accountId: number, csrf: string, at: number, expiresAt: number): Promise<void> {
     await this.db.query('DELETE FROM console_sessions WHERE expires_at < $1', [at]);
-    await this.db.query('INSERT INTO console_sessions (token_hash, account_id, csrf, created_at, seen_at, expires_at) VALUES ($1,$2,$3,$4,$4,$5)', [tokenHash, accountId, csrf, at, expiresAt]);
+    await this.db.query(
+      'INSERT INTO console_sessions (token_hash, account_id, csrf, created_at, seen_at, expires_at) VALUES ($1,$2,$3,$4,$4,$5)',
+      [tokenHash, accountId, csrf, at, expiresAt],
+    );
   }
 
-  async session(tokenHash: string): Promise<(Account & { csrf: string; created_at_s: number; seen_at: number; expires_at: number }) | undefined> {
+  async session(
+    tokenHash: string,
+  ): Promise<(Account & { csrf: string; created_at_s: number; seen_at: number; expires_at: number }) | undefined> {
     const [row] = await this.db.query<Account & { csrf: string; created_at_s: number; seen_at: number; expires_at: number }>(
       `SELECT a.id, a.login, a.name, a.role, a.created_at, a.must_change_password, s.csrf, s.created_at AS created_at_s, s.seen_at, s.expires_at
        FROM console_sessions s JOIN console_accounts a ON a.id = s.account_id WHERE s.token_hash = $1`,
@@ -89,7 +109,9 @@ export class ConsoleSql {
   }
 
   async knownDevice(tokenHash: string, accountId: number): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM console_devices WHERE token_hash = $1 AND account_id = $2', [tokenHash, accountId])).length > 0;
+    return (
+      (await this.db.query('SELECT 1 FROM console_devices WHERE token_hash = $1 AND account_id = $2', [tokenHash, accountId])).length > 0
+    );
   }
 
   // ---- room samples (viewers and likes over time, for the chart)
@@ -105,6 +127,10 @@ export class ConsoleSql {
   }
 
   samples(roomId: number, from: number, to: number): Promise<Array<{ at: number; viewers: number; likes: number }>> {
-    return this.db.query('SELECT at, viewers, likes FROM room_samples WHERE room_id = $1 AND at >= $2 AND at <= $3 ORDER BY at', [roomId, from, to]);
+    return this.db.query('SELECT at, viewers, likes FROM room_samples WHERE room_id = $1 AND at >= $2 AND at <= $3 ORDER BY at', [
+      roomId,
+      from,
+      to,
+    ]);
   }
 }

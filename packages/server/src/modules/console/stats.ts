@@ -77,7 +77,13 @@ async function series(d: ConsoleDeps, sql: ConsoleSql, roomId: number): Promise<
   const n = Math.min(MAX_BUCKETS + 1, Math.floor((to - from) / bucketMs) + 1);
   const idx = (at: number) => Math.min(n - 1, Math.max(0, Math.floor((at - from) / bucketMs)));
   const zeros = () => new Array<number>(n).fill(0);
-  const out: Series = { t: Array.from({ length: n }, (_, i) => from + i * bucketMs), viewers: zeros(), likes: zeros(), comments: zeros(), entries: zeros() };
+  const out: Series = {
+    t: Array.from({ length: n }, (_, i) => from + i * bucketMs),
+    viewers: zeros(),
+    likes: zeros(),
+    comments: zeros(),
+    entries: zeros(),
+  };
   const seen = new Array<boolean>(n).fill(false);
   for (const x of await sql.samples(roomId, from, to)) {
     const i = idx(x.at);
@@ -104,14 +110,38 @@ const row = (...cells: Array<string | number | null | undefined>) => cells.map(c
 export function numbersCsv(n: RoomNumbers): string {
   const r = n.realtime;
   const lines = [
-    row('room_id', 'name', 'peak_viewers', 'unique_viewers', 'likes', 'comments', 'subscriptions', 'duration_sec', 'goods_taps', 'share_entries'),
-    row(n.roomId, n.name, r.peakViewers, r.uniqueViewers, r.likes, r.comments, n.subscriptions, n.live.durationSec ?? '', n.taps.reduce((a, t) => a + t.taps, 0), n.shareChain.length),
+    row(
+      'room_id',
+      'name',
+      'peak_viewers',
+      'unique_viewers',
+      'likes',
+      'comments',
+      'subscriptions',
+      'duration_sec',
+      'goods_taps',
+      'share_entries',
+    ),
+    row(
+      n.roomId,
+      n.name,
+      r.peakViewers,
+      r.uniqueViewers,
+      r.likes,
+      r.comments,
+      n.subscriptions,
+      n.live.durationSec ?? '',
+      n.taps.reduce((a, t) => a + t.taps, 0),
+      n.shareChain.length,
+    ),
     '',
     row('entry_scene', 'entries'),
     ...Object.entries(r.entries).map(([k, v]) => row(k, v)),
     '',
     row('time_utc', 'viewers', 'likes_total', 'comments', 'entries'),
-    ...n.series.t.map((t, i) => row(new Date(t).toISOString(), n.series.viewers[i], n.series.likes[i], n.series.comments[i], n.series.entries[i])),
+    ...n.series.t.map((t, i) =>
+      row(new Date(t).toISOString(), n.series.viewers[i], n.series.likes[i], n.series.comments[i], n.series.entries[i]),
+    ),
     '',
     row('goods_id', 'goods_name', 'taps'),
     ...n.taps.map((t) => row(t.goodsId, t.name, t.taps)),

@@ -29,8 +29,14 @@ export interface GoodsDeps {
 }
 
 export function create(d: GoodsDeps): Module<GoodsService> {
-  const service = new GoodsService(new GoodsSql(d.db), new GoodsReviewStore(d.db), d.clock, d.images, d.rooms, d.events, (appid) => d.reviewOn(appid));
+  const service = new GoodsService(new GoodsSql(d.db), new GoodsReviewStore(d.db), d.clock, d.images, d.rooms, d.events, (appid) =>
+    d.reviewOn(appid),
+  );
   const imageUrl = (stored: string, req: FastifyRequest) => d.images.url(stored, d.base?.(req));
   const tapBucket = (d.buckets ?? localBuckets)('goods-tap', 500, 500);
-  return { service, routes: { wx: (r) => wxRoutes(r, service, imageUrl), plugin: (r) => pluginRoutes(r, service, tapBucket) }, components: [] };
+  return {
+    service,
+    routes: { wx: (r) => wxRoutes(r, service, imageUrl), plugin: (r) => pluginRoutes(r, service, tapBucket) },
+    components: [],
+  };
 }

@@ -28,13 +28,22 @@ const GOODS_KEY_LIMITS = { items: 10, length: 64 };
 /** goodsKey: Array<string> (WeChat's type); one string is taken as a one-element array. */
 export function goodsKeyOf(v: unknown, field = 'goodsKey'): string[] {
   const list = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(list) || list.some((k) => typeof k !== 'string' || !k.trim() || k.length > GOODS_KEY_LIMITS.length) || list.length > GOODS_KEY_LIMITS.items)
-    throw new DomainError(Reason.BadParameter, `${field} must be Array<string> (at most ${GOODS_KEY_LIMITS.items} names of ≤ ${GOODS_KEY_LIMITS.length} characters)`, field);
+  if (
+    !Array.isArray(list) ||
+    list.some((k) => typeof k !== 'string' || !k.trim() || k.length > GOODS_KEY_LIMITS.length) ||
+    list.length > GOODS_KEY_LIMITS.items
+  )
+    throw new DomainError(
+      Reason.BadParameter,
+      `${field} must be Array<string> (at most ${GOODS_KEY_LIMITS.items} names of ≤ ${GOODS_KEY_LIMITS.length} characters)`,
+      field,
+    );
   return (list as string[]).map((k) => k.trim());
 }
 
 export function parseGoodsInfo(info: unknown, partial: boolean): GoodsFields {
-  if (!info || typeof info !== 'object' || Array.isArray(info)) throw new DomainError(Reason.BadParameter, 'goodsInfo is required (an object)', 'goodsInfo');
+  if (!info || typeof info !== 'object' || Array.isArray(info))
+    throw new DomainError(Reason.BadParameter, 'goodsInfo is required (an object)', 'goodsInfo');
   const o = info as Record<string, unknown> & Partial<GoodsInfoInput>;
   const out: GoodsFields = {};
   if (!partial || has(o, 'name')) {
@@ -44,7 +53,8 @@ export function parseGoodsInfo(info: unknown, partial: boolean): GoodsFields {
   }
   if (!partial || has(o, 'priceType')) {
     const t = has(o, 'priceType') ? intOf(o.priceType) : 1;
-    if (t !== 1 && t !== 2 && t !== 3) throw new DomainError(Reason.BadParameter, 'priceType must be 1 (fixed), 2 (range) or 3 (discount)', 'priceType');
+    if (t !== 1 && t !== 2 && t !== 3)
+      throw new DomainError(Reason.BadParameter, 'priceType must be 1 (fixed), 2 (range) or 3 (discount)', 'priceType');
     out.priceType = t;
   }
   if (!partial || has(o, 'price')) {
@@ -63,7 +73,8 @@ export function parseGoodsInfo(info: unknown, partial: boolean): GoodsFields {
   }
   if (!partial || has(o, 'coverImgUrl')) out.coverImgUrl = o.coverImgUrl;
   if (has(o, 'thirdPartyAppid')) {
-    if (typeof o.thirdPartyAppid !== 'string' || o.thirdPartyAppid.length > 128) throw new DomainError(Reason.BadParameter, 'thirdPartyAppid must be a string of at most 128 characters', 'thirdPartyAppid');
+    if (typeof o.thirdPartyAppid !== 'string' || o.thirdPartyAppid.length > 128)
+      throw new DomainError(Reason.BadParameter, 'thirdPartyAppid must be a string of at most 128 characters', 'thirdPartyAppid');
     out.thirdPartyAppid = o.thirdPartyAppid;
   }
   if (has(o, 'goodsKey')) out.goodsKey = goodsKeyOf(o.goodsKey);

@@ -13,21 +13,38 @@ const yuan = (fen: number) => fen / 100;
 
 /** One goods as goods/getapproved shows it (camelCase, prices in yuan). */
 const approvedView = (g: GoodsRow, img: string) => ({
-  goodsId: g.id, coverImgUrl: img, name: g.name, priceType: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
-  thirdPartyTag: g.third_party_tag, thirdPartyAppid: g.third_party_appid,
+  goodsId: g.id,
+  coverImgUrl: img,
+  name: g.name,
+  priceType: g.price_type,
+  price: yuan(g.price),
+  price2: yuan(g.price2),
+  url: g.url,
+  thirdPartyTag: g.third_party_tag,
+  thirdPartyAppid: g.third_party_appid,
 });
 
 /** One goods as getgoodswarehouse shows it (snake_case, prices in yuan, the review status). */
 const warehouseView = (g: GoodsRow, img: string) => ({
-  goods_id: g.id, cover_img_url: img, name: g.name, price_type: g.price_type, price: yuan(g.price), price2: yuan(g.price2), url: g.url,
-  audit_status: g.audit_status, third_party_tag: g.third_party_tag, thirdPartyAppid: g.third_party_appid, goodsKey: goodsKeysOf(g),
+  goods_id: g.id,
+  cover_img_url: img,
+  name: g.name,
+  price_type: g.price_type,
+  price: yuan(g.price),
+  price2: yuan(g.price2),
+  url: g.url,
+  audit_status: g.audit_status,
+  third_party_tag: g.third_party_tag,
+  thirdPartyAppid: g.third_party_appid,
+  goodsKey: goodsKeysOf(g),
 });
 
 /** A query integer (`?offset=0`): digits only, within bounds; `dflt` when absent. */
 function queryInt(v: string | undefined, dflt: number | undefined, min: number, max: number, name: string): number | undefined {
   if (v === undefined || v === '') return dflt;
   const n = intOf(v);
-  if (n === undefined || n < min || n > max) throw new DomainError(Reason.InvalidArgs, `${name} must be an integer from ${min} to ${max}`, name);
+  if (n === undefined || n < min || n > max)
+    throw new DomainError(Reason.InvalidArgs, `${name} must be an integer from ${min} to ${max}`, name);
   return n;
 }
 

@@ -49,15 +49,24 @@ export class GoodsService {
   async add(appid: string, info: unknown, origin: Origin = 'api'): Promise<{ goodsId: number; auditId: number }> {
     const f = parseGoodsInfo(info, false);
     const priceType = f.priceType ?? 1;
-    if (priceType !== 1 && f.price2 === undefined) throw new DomainError(Reason.PriceInvalid, `price2 is required for priceType ${priceType}`, 'price2');
+    if (priceType !== 1 && f.price2 === undefined)
+      throw new DomainError(Reason.PriceInvalid, `price2 is required for priceType ${priceType}`, 'price2');
     const price2 = priceType === 1 ? 0 : f.price2!;
     assertCheck(checkPrices(priceType, f.price!, price2));
     const cover = await this.images.resolve(appid, f.coverImgUrl, 'coverImgUrl', MAX_IMAGE, Reason.ImageInvalid);
     if (origin === 'api') await this.review.checkQuota(appid);
     const row = await this.sql.insert(
       {
-        appid, name: f.name!, cover_img: cover, price_type: priceType, price: f.price!, price2, url: f.url!, third_party_appid: f.thirdPartyAppid ?? '',
-        goods_key: JSON.stringify(f.goodsKey ?? []), third_party_tag: origin === 'api' ? ThirdPartyTag.Api : ThirdPartyTag.Console,
+        appid,
+        name: f.name!,
+        cover_img: cover,
+        price_type: priceType,
+        price: f.price!,
+        price2,
+        url: f.url!,
+        third_party_appid: f.thirdPartyAppid ?? '',
+        goods_key: JSON.stringify(f.goodsKey ?? []),
+        third_party_tag: origin === 'api' ? ThirdPartyTag.Api : ThirdPartyTag.Console,
       },
       this.clock.now(),
       await this.review.approver(appid),
@@ -89,7 +98,12 @@ export class GoodsService {
     const g = await this.get(appid, id);
     GoodsReview.assertApiGoods(g, origin);
     const left = await this.sql.softDelete(g.id, this.clock.now());
-    if (left === null) throw new DomainError(Reason.GoodsInReview, `goods ${g.id} is in review; withdraw the review (goods/resetaudit) before deleting it`, 'goodsId');
+    if (left === null)
+      throw new DomainError(
+        Reason.GoodsInReview,
+        `goods ${g.id} is in review; withdraw the review (goods/resetaudit) before deleting it`,
+        'goodsId',
+      );
     for (const roomId of left) this.events.emit('roomChanged', { roomId, appid });
   }
 
@@ -112,13 +126,31 @@ export class GoodsService {
     const f = parseGoodsInfo(info, true);
     const g = await this.get(appid, id);
     GoodsReview.assertApiGoods(g, origin);
-    const cover = f.coverImgUrl === undefined ? undefined : await this.images.resolve(appid, f.coverImgUrl, 'coverImgUrl', MAX_IMAGE, Reason.ImageInvalid);
+    const cover =
+      f.coverImgUrl === undefined
+        ? undefined
+        : await this.images.resolve(appid, f.coverImgUrl, 'coverImgUrl', MAX_IMAGE, Reason.ImageInvalid);
     const out = await this.store.update(appid, id, (row) => {
-      const wanted: GoodsChange = { name: f.name, cover_img: cover, url: f.url, third_party_appid: f.thirdPartyAppid, goods_key: f.goodsKey && JSON.stringify(f.goodsKey) };
+      const wanted: GoodsChange = {
+        name: f.name,
+        cover_img: cover,
+        url: f.url,
+        third_party_appid: f.thirdPartyAppid,
+        goods_key: f.goodsKey && JSON.stringify(f.goodsKey),
+      };
       const changed = (Object.keys(wanted) as Array<keyof GoodsChange>).filter((k) => wanted[k] !== undefined && wanted[k] !== row[k]);
-      if (row.audit_status === AuditStatus.InReview) throw new DomainError(Reason.GoodsAuditState, `goods ${id} is in review: withdraw the review (goods/resetaudit) to change it`, 'goodsId');
+      if (row.audit_status === AuditStatus.InReview)
+        throw new DomainError(
+          Reason.GoodsAuditState,
+          `goods ${id} is in review: withdraw the review (goods/resetaudit) to change it`,
+          'goodsId',
+        );
       if (row.audit_status === AuditStatus.Approved && changed.length)
-        throw new DomainError(Reason.GoodsAuditState, `goods ${id} is approved: only priceType, price and price2 may change (not ${changed.join(', ')})`, changed[0]);
+        throw new DomainError(
+          Reason.GoodsAuditState,
+          `goods ${id} is approved: only priceType, price and price2 may change (not ${changed.join(', ')})`,
+          changed[0],
+        );
       const priceType = f.priceType ?? row.price_type;
       const price = f.price ?? row.price;
       const price2 = priceType === 1 ? 0 : (f.price2 ?? row.price2);
@@ -177,8 +209,11 @@ export class GoodsService {
 
   async sort(appid: string, roomId: unknown, order: unknown): Promise<void> {
     const room = await this.rooms.get(appid, roomId);
-    const ids = Array.isArray(order) ? order.map((g) => (g && typeof g === 'object' ? positiveId((g as { goodsId: unknown }).goodsId) : undefined)) : [];
-    if (!Array.isArray(order) || ids.some((i) => i === undefined)) throw new DomainError(Reason.BadParameter, 'goods must be an array of {goodsId}', 'goods');
+    const ids = Array.isArray(order)
+      ? order.map((g) => (g && typeof g === 'object' ? positiveId((g as { goodsId: unknown }).goodsId) : undefined))
+      : [];
+    if (!Array.isArray(order) || ids.some((i) => i === undefined))
+      throw new DomainError(Reason.BadParameter, 'goods must be an array of {goodsId}', 'goods');
     await this.sql.reorder(room.id, ids as number[]);
     this.events.emit('roomChanged', { roomId: room.id, appid });
   }

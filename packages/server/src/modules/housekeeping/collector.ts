@@ -79,17 +79,23 @@ export class StorageCollector implements Component {
       goodsTaps: (await this.batches((n) => d.goods.purgeTaps(keep, n).then((x) => ({ n: x, extra: 0 })))).total,
       entries: (await this.batches((n) => d.interaction.purgeEntries(keep, n).then((x) => ({ n: x, extra: 0 })))).total,
       reminderRows: (await this.batches((n) => d.outbox.deleteFinished(keepReminders, n).then((x) => ({ n: x, extra: 0 })))).total,
-      subscriptions: (await this.batches((n) => d.reminders.purgeEndedSubscriptions(keepReminders, n).then((x) => ({ n: x, extra: 0 })))).total,
+      subscriptions: (await this.batches((n) => d.reminders.purgeEndedSubscriptions(keepReminders, n).then((x) => ({ n: x, extra: 0 }))))
+        .total,
       hlsDirs: (await d.hls.purge(Date.now() - d.hlsKeepMs)).length,
     };
     const touched = [
-      ...(r.media || r.images ? ['media', 'images'] : []), ...(r.goodsTaps ? ['goods_taps'] : []), ...(r.entries ? ['room_entries'] : []),
-      ...(r.reminderRows ? ['reminder_outbox', 'reminder_attempts'] : []), ...(r.subscriptions ? ['subscriptions'] : []),
+      ...(r.media || r.images ? ['media', 'images'] : []),
+      ...(r.goodsTaps ? ['goods_taps'] : []),
+      ...(r.entries ? ['room_entries'] : []),
+      ...(r.reminderRows ? ['reminder_outbox', 'reminder_attempts'] : []),
+      ...(r.subscriptions ? ['subscriptions'] : []),
     ];
     if (touched.length) await d.sql.vacuum(touched);
     if (touched.length || r.hlsDirs)
-      d.log.info(`storage: collected ${r.media} expired media, ${r.images} unused images (${(r.imageBytes / 1048576).toFixed(1)} MB), ${r.goodsTaps} goods taps and ` +
-        `${r.entries} entries older than ${d.retentionDays} days, ${r.reminderRows} finished reminder rows, ${r.subscriptions} subscriptions of ended rooms, ${r.hlsDirs} HLS directories`);
+      d.log.info(
+        `storage: collected ${r.media} expired media, ${r.images} unused images (${(r.imageBytes / 1048576).toFixed(1)} MB), ${r.goodsTaps} goods taps and ` +
+          `${r.entries} entries older than ${d.retentionDays} days, ${r.reminderRows} finished reminder rows, ${r.subscriptions} subscriptions of ended rooms, ${r.hlsDirs} HLS directories`,
+      );
     return r;
   }
 

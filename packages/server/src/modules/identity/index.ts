@@ -21,7 +21,12 @@ export async function create(d: IdentityDeps): Promise<Module<IdentityService>> 
 }
 
 /** The plugin API's viewer resolver: the identity from the headers, and its openid for the room's app. */
-export async function resolveViewer(identity: IdentityService, appid: string, deviceId: string | undefined, token: string | undefined): Promise<PluginViewer | undefined> {
+export async function resolveViewer(
+  identity: IdentityService,
+  appid: string,
+  deviceId: string | undefined,
+  token: string | undefined,
+): Promise<PluginViewer | undefined> {
   const who = await identity.viewer(appid, deviceId, token);
   return who ? { ...who, openid: identity.openid(appid, who) } : undefined;
 }

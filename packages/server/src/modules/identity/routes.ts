@@ -6,7 +6,13 @@ import type { PluginRouter } from '../../http/plugin-api.js';
 import type { IdentityService } from './service.js';
 
 export function pluginRoutes(r: PluginRouter, identity: IdentityService): void {
-  r.route({ method: 'GET', path: PluginRoutes.openid, roomFrom: 'query', viewer: true, handler: async ({ viewer }) => ({ openid: viewer!.openid }) });
+  r.route({
+    method: 'GET',
+    path: PluginRoutes.openid,
+    roomFrom: 'query',
+    viewer: true,
+    handler: async ({ viewer }) => ({ openid: viewer!.openid }),
+  });
 
   // S-API-PLUGIN-3: the share parameters of an entry through a share card. The SDK passes what the entry link
   // carried; the server checks the share signature and answers the four fields.
@@ -15,12 +21,18 @@ export function pluginRoutes(r: PluginRouter, identity: IdentityService): void {
     path: PluginRoutes.shareParams,
     roomFrom: 'query',
     viewer: true,
-    query: { share_openid: { type: 'string', maxLength: 64 }, share_sig: { type: 'string', maxLength: 64 }, custom_params: { type: 'string' } },
+    query: {
+      share_openid: { type: 'string', maxLength: 64 },
+      share_sig: { type: 'string', maxLength: 64 },
+      custom_params: { type: 'string' },
+    },
     async handler({ query: q, room, viewer }) {
       const share = q.share_openid ?? '';
-      if (share && !identity.verifyShare(room.id, share, q.share_sig ?? '')) throw new DomainError(Reason.BadParameter, 'share_openid signature is invalid', 'share_sig');
+      if (share && !identity.verifyShare(room.id, share, q.share_sig ?? ''))
+        throw new DomainError(Reason.BadParameter, 'share_openid signature is invalid', 'share_sig');
       const raw = q.custom_params ?? '';
-      if (raw.length > CUSTOM_PARAMS_MAX) throw new DomainError(Reason.BadParameter, `custom_params longer than ${CUSTOM_PARAMS_MAX} characters`, 'custom_params');
+      if (raw.length > CUSTOM_PARAMS_MAX)
+        throw new DomainError(Reason.BadParameter, `custom_params longer than ${CUSTOM_PARAMS_MAX} characters`, 'custom_params');
       let custom: unknown = raw;
       if (raw) {
         try {

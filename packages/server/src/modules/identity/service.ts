@@ -45,9 +45,13 @@ export class IdentityService {
       if (!app) return undefined;
       try {
         // Tokens must expire (issue 10): no `exp`, or one more than VIEWER_TOKEN_MAX_TTL_SEC ahead, is refused.
-        const { payload } = await jwtVerify(viewerToken, new TextEncoder().encode(app.sign_key), { algorithms: ['HS256'], requiredClaims: ['exp'] });
+        const { payload } = await jwtVerify(viewerToken, new TextEncoder().encode(app.sign_key), {
+          algorithms: ['HS256'],
+          requiredClaims: ['exp'],
+        });
         if (typeof payload.exp !== 'number' || payload.exp > Date.now() / 1000 + VIEWER_TOKEN_MAX_TTL_SEC) return undefined;
-        if (typeof payload.sub === 'string' && payload.sub.length > 0 && payload.sub.length <= 128) return { kind: 'user', id: payload.sub };
+        if (typeof payload.sub === 'string' && payload.sub.length > 0 && payload.sub.length <= 128)
+          return { kind: 'user', id: payload.sub };
       } catch {
         return undefined;
       }

@@ -60,7 +60,8 @@ export function resolveLimits(partial: Partial<DecodeLimits> = {}): DecodeLimits
   for (const k of ['maxBytes', 'maxPixels', 'maxWidth', 'maxHeight', 'maxFrames'] as const) {
     if (!Number.isSafeInteger(l[k]) || l[k] < 1) throw new RangeError(`decode limit ${k} must be a positive integer, not ${String(l[k])}`);
   }
-  if (l.types.length === 0 || l.types.some((t) => !IMAGE_TYPES.includes(t))) throw new RangeError(`decode limit types must be a non-empty subset of ${IMAGE_TYPES.join(', ')}`);
+  if (l.types.length === 0 || l.types.some((t) => !IMAGE_TYPES.includes(t)))
+    throw new RangeError(`decode limit types must be a non-empty subset of ${IMAGE_TYPES.join(', ')}`);
   return l;
 }
 
@@ -81,18 +82,24 @@ export async function inspectImage(input: Uint8Array, limits: Partial<DecodeLimi
   } catch (e) {
     throw refusalOf(e, type, input);
   }
-  if (meta.format !== SHARP_FORMAT[type]) throw new ImageError('corrupt', `the bytes start like ${type} but decode as ${meta.format ?? 'nothing known'}`);
+  if (meta.format !== SHARP_FORMAT[type])
+    throw new ImageError('corrupt', `the bytes start like ${type} but decode as ${meta.format ?? 'nothing known'}`);
   const frames = Math.max(1, meta.pages ?? 1);
   const w = meta.width;
   const h = meta.pageHeight ?? meta.height;
   if (!(w > 0 && h > 0)) throw new ImageError('corrupt', `the image header gives no size (${w}×${h})`);
-  if (w > l.maxWidth || h > l.maxHeight) throw new ImageError('too_large', `the image is ${w}×${h} pixels; the limit is ${l.maxWidth}×${l.maxHeight}`);
-  if (frames > 1 && !l.allowAnimated) throw new ImageError('animated', `the image is animated (${frames} frames); only still images are accepted here`);
+  if (w > l.maxWidth || h > l.maxHeight)
+    throw new ImageError('too_large', `the image is ${w}×${h} pixels; the limit is ${l.maxWidth}×${l.maxHeight}`);
+  if (frames > 1 && !l.allowAnimated)
+    throw new ImageError('animated', `the image is animated (${frames} frames); only still images are accepted here`);
   if (frames > l.maxFrames) throw new ImageError('animated', `the animation has ${frames} frames; the limit is ${l.maxFrames}`);
   const pixels = w * h * frames;
   if (pixels > l.maxPixels) {
     const mp = (n: number) => `${(n / 1e6).toFixed(1)} MP`;
-    throw new ImageError('too_many_pixels', `the image is ${w}×${h}${frames > 1 ? ` × ${frames} frames` : ''} = ${mp(pixels)}; the limit is ${mp(l.maxPixels)}`);
+    throw new ImageError(
+      'too_many_pixels',
+      `the image is ${w}×${h}${frames > 1 ? ` × ${frames} frames` : ''} = ${mp(pixels)}; the limit is ${mp(l.maxPixels)}`,
+    );
   }
   const turned = (meta.orientation ?? 1) >= 5;
   return { contentType: type, width: turned ? h : w, height: turned ? w : h, frames };
@@ -108,7 +115,13 @@ export async function decodeImage(input: Uint8Array, limits: Partial<DecodeLimit
   const pipeline = sharp(input, { failOn: 'error', limitInputPixels: l.maxPixels, animated: header.frames > 1 }).autoOrient();
   try {
     const { data, info } = await encodeAs(pipeline, header.contentType, input).toBuffer({ resolveWithObject: true });
-    return { contentType: header.contentType, width: info.width, height: info.pageHeight ?? info.height, frames: info.pages ?? 1, bytes: data };
+    return {
+      contentType: header.contentType,
+      width: info.width,
+      height: info.pageHeight ?? info.height,
+      frames: info.pages ?? 1,
+      bytes: data,
+    };
   } catch (e) {
     throw refusalOf(e, header.contentType, input);
   }

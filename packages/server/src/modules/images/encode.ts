@@ -60,7 +60,8 @@ const TRUNCATED = /premature end|unexpected end|truncated|not enough data|end of
 export function refusalOf(e: unknown, type: ImageType, input: Uint8Array): ImageError {
   if (e instanceof ImageError) return e;
   const detail = e instanceof Error ? e.message : String(e);
-  if (/exceeds pixel limit/i.test(detail)) return new ImageError('too_many_pixels', `the image has more pixels than allowed (${detail})`, { cause: e });
+  if (/exceeds pixel limit/i.test(detail))
+    return new ImageError('too_many_pixels', `the image has more pixels than allowed (${detail})`, { cause: e });
   if (TRUNCATED.test(detail) || (type === 'image/png' && pngIsTruncated(input)) || (type === 'image/webp' && webpIsTruncated(input)))
     return new ImageError('truncated', `the ${type} data ends before the image does (truncated upload?): ${detail}`, { cause: e });
   return new ImageError('corrupt', `the ${type} data is damaged and cannot be decoded: ${detail}`, { cause: e });

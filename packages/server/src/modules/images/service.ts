@@ -37,13 +37,23 @@ export class ImageService {
   /** POST /cgi-bin/media/upload?type=image */
   async upload(appid: string, bytes: Buffer): Promise<{ type: 'image'; media_id: string; created_at: number }> {
     if (bytes.length === 0) throw new DomainError(Reason.ImageInvalid, 'the media field is empty', 'media');
-    if (bytes.length > MAX_UPLOAD_BYTES) throw new DomainError(Reason.ImageInvalid, `image is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`, 'media');
+    if (bytes.length > MAX_UPLOAD_BYTES)
+      throw new DomainError(Reason.ImageInvalid, `image is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`, 'media');
     this.disk?.assertRoom('uploads are', 'media');
     const img = await this.decode(bytes);
     const now = this.clock.now();
     const mediaId = randomToken(24);
     // Stored: the re-encoded image (pixels only: no metadata, nothing appended); `size` is what was uploaded (WeChat's limits).
-    await this.sql.insertWithMedia({ imageId: randomToken(12), mediaId, appid, info: img, bytes: img.bytes, size: bytes.length, at: now, expiresAt: now + MEDIA_TTL_MS });
+    await this.sql.insertWithMedia({
+      imageId: randomToken(12),
+      mediaId,
+      appid,
+      info: img,
+      bytes: img.bytes,
+      size: bytes.length,
+      at: now,
+      expiresAt: now + MEDIA_TTL_MS,
+    });
     return { type: 'image', media_id: mediaId, created_at: Math.floor(now / 1000) };
   }
 
@@ -67,7 +77,8 @@ export class ImageService {
    * Returns what the room or goods row stores: this server's `/img/ID` path, or the URL given. `maxBytes` is the field's WeChat limit; `reason` the field's failure.
    */
   async resolve(appid: string, value: unknown, field: string, maxBytes: number, reason: Reason): Promise<string> {
-    if (typeof value !== 'string' || value.trim() === '') throw new DomainError(reason, `${field} is required (a media_id from /cgi-bin/media/upload or an http(s) URL)`, field);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new DomainError(reason, `${field} is required (a media_id from /cgi-bin/media/upload or an http(s) URL)`, field);
     const v = value.trim();
     if (/^https?:\/\//i.test(v)) {
       if (v.length > 1024) throw new DomainError(reason, `${field}: URL longer than 1024 characters`, field);
@@ -88,7 +99,8 @@ export class ImageService {
     }
     const row = await this.sql.media(v, appid);
     if (!row) throw new DomainError(reason, `${field}: unknown media_id`, field);
-    if (row.expires_at <= this.clock.now()) throw new DomainError(Reason.ImageInvalid, `${field}: media_id expired (temporary material lives 3 days)`, field);
+    if (row.expires_at <= this.clock.now())
+      throw new DomainError(Reason.ImageInvalid, `${field}: media_id expired (temporary material lives 3 days)`, field);
     if (row.size > maxBytes) throw new DomainError(reason, `${field}: image is ${row.size} bytes; this field allows ${maxBytes}`, field);
     // Stored as a path: links get the public address of whoever reads them (http/base-url.ts absoluteUrl).
     return `/img/${row.image_id}`;

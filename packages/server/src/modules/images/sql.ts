@@ -5,12 +5,28 @@ import type { ImageHeader } from './decode.js';
 export class ImagesSql {
   constructor(private readonly db: Db) {}
 
-  async insertWithMedia(i: { imageId: string; mediaId: string; appid: string; info: ImageHeader; bytes: Buffer; size: number; at: number; expiresAt: number }): Promise<void> {
+  async insertWithMedia(i: {
+    imageId: string;
+    mediaId: string;
+    appid: string;
+    info: ImageHeader;
+    bytes: Buffer;
+    size: number;
+    at: number;
+    expiresAt: number;
+  }): Promise<void> {
     await this.db.tx(async (sql) => {
-      await sql.query('INSERT INTO images (id, appid, content_type, bytes, width, height, size, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-        i.imageId, i.appid, i.info.contentType, i.bytes, i.info.width, i.info.height, i.size, i.at,
+      await sql.query(
+        'INSERT INTO images (id, appid, content_type, bytes, width, height, size, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
+        [i.imageId, i.appid, i.info.contentType, i.bytes, i.info.width, i.info.height, i.size, i.at],
+      );
+      await sql.query('INSERT INTO media (media_id, appid, image_id, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)', [
+        i.mediaId,
+        i.appid,
+        i.imageId,
+        i.at,
+        i.expiresAt,
       ]);
-      await sql.query('INSERT INTO media (media_id, appid, image_id, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)', [i.mediaId, i.appid, i.imageId, i.at, i.expiresAt]);
     });
   }
 
@@ -29,7 +45,9 @@ export class ImagesSql {
   }
 
   async image(id: string): Promise<{ content_type: string; bytes: Uint8Array } | undefined> {
-    const [row] = await this.db.query<{ content_type: string; bytes: Uint8Array }>('SELECT content_type, bytes FROM images WHERE id=$1', [id]);
+    const [row] = await this.db.query<{ content_type: string; bytes: Uint8Array }>('SELECT content_type, bytes FROM images WHERE id=$1', [
+      id,
+    ]);
     return row;
   }
 

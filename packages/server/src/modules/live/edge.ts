@@ -150,7 +150,9 @@ class EdgeRun {
         const h = await pull.opened;
         opened = true;
         failures = 0;
-        this.chain = String(h[CHAIN_HEADER] ?? '').split(',').filter(Boolean);
+        this.chain = String(h[CHAIN_HEADER] ?? '')
+          .split(',')
+          .filter(Boolean);
         await this.e.redis.cmd.zadd(this.e.relaysKey(this.id), 'NX', (parent.depth + 1) * DEPTH, this.e.self).catch(() => undefined);
         log.info(`edge ${this.id}: relaying from ${parent.url} (depth ${parent.depth + 1})`);
       } catch (err) {
@@ -158,7 +160,8 @@ class EdgeRun {
         const line = `edge ${this.id}: pull from ${parent.url} failed: ${(err as Error).message}`;
         if (failures++ === 0) log.warn(line);
         else log.debug(line);
-        if (parent.member !== `${holder.node}|${holder.url}`) await this.e.redis.cmd.zrem(this.e.relaysKey(this.id), parent.member).catch(() => undefined);
+        if (parent.member !== `${holder.node}|${holder.url}`)
+          await this.e.redis.cmd.zrem(this.e.relaysKey(this.id), parent.member).catch(() => undefined);
       }
       const why = await pull.done;
       this.pull = undefined;
@@ -176,7 +179,12 @@ class EdgeRun {
   private async pick(holder: LeaseHolder): Promise<{ member: string; url: string; depth: number }> {
     const origin = `${holder.node}|${holder.url}`;
     try {
-      const [member, score] = await this.e.cmds.zhiboRelayPick(this.e.relaysKey(this.id), origin, this.e.opts.fanout, `${this.e.lease.node}|`);
+      const [member, score] = await this.e.cmds.zhiboRelayPick(
+        this.e.relaysKey(this.id),
+        origin,
+        this.e.opts.fanout,
+        `${this.e.lease.node}|`,
+      );
       const i = member.indexOf('|');
       return { member, url: member.slice(i + 1), depth: Math.floor(Number(score) / DEPTH) };
     } catch {

@@ -31,12 +31,23 @@ export function healthWarnings(s: StreamStats): HealthWarning[] {
   const w: HealthWarning[] = [];
   const key = s.keyframeIntervalSec;
   if (key !== null && key > 2)
-    w.push({ code: 'keyframe_interval', message: `Keyframe interval is ${key} s: set it to 2 s (OBS: Settings → Output → Keyframe Interval 2). Viewers wait up to one interval before the picture starts.` });
+    w.push({
+      code: 'keyframe_interval',
+      message: `Keyframe interval is ${key} s: set it to 2 s (OBS: Settings → Output → Keyframe Interval 2). Viewers wait up to one interval before the picture starts.`,
+    });
   if (s.uptimeSec >= 3 && s.bitrateKbps === 0) w.push({ code: 'no_data', message: 'No audio or video is arriving: check the encoder.' });
   if (s.lateMs > 2000)
-    w.push({ code: 'late', message: `Data arrives ${(s.lateMs / 1000).toFixed(1)} s behind: the upload or the encoder can not keep up. Lower the bitrate or the resolution.` });
-  if (s.uptimeSec >= 5 && s.fps > 0 && s.fps < 15) w.push({ code: 'low_fps', message: `Only ${s.fps} frames per second arrive: the encoder is overloaded or set too low (use 25 or 30).` });
-  if (s.video && s.video.codec !== 'H.264') w.push({ code: 'codec', message: `Video is ${s.video.codec}: most browsers play only H.264. Set the encoder to x264 / H.264.` });
+    w.push({
+      code: 'late',
+      message: `Data arrives ${(s.lateMs / 1000).toFixed(1)} s behind: the upload or the encoder can not keep up. Lower the bitrate or the resolution.`,
+    });
+  if (s.uptimeSec >= 5 && s.fps > 0 && s.fps < 15)
+    w.push({
+      code: 'low_fps',
+      message: `Only ${s.fps} frames per second arrive: the encoder is overloaded or set too low (use 25 or 30).`,
+    });
+  if (s.video && s.video.codec !== 'H.264')
+    w.push({ code: 'codec', message: `Video is ${s.video.codec}: most browsers play only H.264. Set the encoder to x264 / H.264.` });
   if (s.uptimeSec >= 5 && !s.audio) w.push({ code: 'no_audio', message: 'No audio track: viewers will hear nothing.' });
   return w;
 }

@@ -29,6 +29,10 @@ export async function hlsFromOrigin(lease: PublishLease, streamId: string, file:
     }
     return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) };
   } catch (e) {
-    return { status: 502, headers: { 'cache-control': 'no-store', 'content-type': 'text/plain' }, body: Buffer.from(`origin unreachable: ${(e as Error).message}`) };
+    return {
+      status: 502,
+      headers: { 'cache-control': 'no-store', 'content-type': 'text/plain' },
+      body: Buffer.from(`origin unreachable: ${(e as Error).message}`),
+    };
   }
 }

@@ -69,8 +69,13 @@ export interface RtmpGuards {
 function guardOptions(g: RtmpGuards | undefined): Partial<MediaServerOptions> {
   if (!g) return {};
   return {
-    handshakeTimeoutMs: g.handshakeTimeoutMs, connectTimeoutMs: g.connectTimeoutMs, publishTimeoutMs: g.publishTimeoutMs, idleTimeoutMs: g.idleTimeoutMs,
-    maxConnections: g.maxConnections, maxConnectionsPerIp: g.maxConnectionsPerIp, maxUnauthenticatedPerIp: g.maxUnauthenticatedPerIp,
+    handshakeTimeoutMs: g.handshakeTimeoutMs,
+    connectTimeoutMs: g.connectTimeoutMs,
+    publishTimeoutMs: g.publishTimeoutMs,
+    idleTimeoutMs: g.idleTimeoutMs,
+    maxConnections: g.maxConnections,
+    maxConnectionsPerIp: g.maxConnectionsPerIp,
+    maxUnauthenticatedPerIp: g.maxUnauthenticatedPerIp,
     rtmpPreAuthLimits: { maxMessageSize: g.preAuthMaxBytes, maxPendingBytes: g.preAuthMaxBytes },
     rtmpLimits: { maxMessageSize: g.maxMessageBytes, maxPendingBytes: 2 * g.maxMessageBytes },
   };
@@ -96,15 +101,24 @@ export function create(d: LiveDeps): LiveModule {
   const service = new LiveService(d.rooms, d.replays, d.log);
   const recordDir = recordDirOf(d.dataDir);
   const media = new MediaServer({
-    rtmpHost: d.rtmp.host, rtmpPort: d.rtmp.port, recordDir, hls: d.hls,
-    authorizePublish: (req) => service.authorizePublish(req), logger: d.log, stallTimeoutMs: d.stallTimeoutMs, batchMs: d.mediaBatchMs,
+    rtmpHost: d.rtmp.host,
+    rtmpPort: d.rtmp.port,
+    recordDir,
+    hls: d.hls,
+    authorizePublish: (req) => service.authorizePublish(req),
+    logger: d.log,
+    stallTimeoutMs: d.stallTimeoutMs,
+    batchMs: d.mediaBatchMs,
     ...(d.whip ? { whip: { ...d.whip, path: WHIP_PATH } } : {}),
     ...guardOptions(d.guards),
   });
   const offs = service.attachMedia(media, d.events);
   const c = d.cluster;
   const lease = c ? new PublishLease(c.redis, c.nodeUrl, (id) => media.hasPublisher(id), d.log) : undefined;
-  const edges = c && lease ? new EdgeRelays(media, lease, c.redis, c.nodeUrl, d.log, { fanout: c.relayFanout, lingerMs: 5000, followMs: 15_000 }) : undefined;
+  const edges =
+    c && lease
+      ? new EdgeRelays(media, lease, c.redis, c.nodeUrl, d.log, { fanout: c.relayFanout, lingerMs: 5000, followMs: 15_000 })
+      : undefined;
   service.lease = lease;
   // The lease goes at once when the stream stops here (the anchor may republish on any node).
   if (lease) media.on('publishStop', (e) => void lease.release(e.streamId));
@@ -114,12 +128,16 @@ export function create(d: LiveDeps): LiveModule {
   };
   media.on('publishStart', (e) => order(e.streamId, 'publish start', () => service.onPublishStart(e.streamId, e.sessionId)));
   media.on('publishStop', (e) => order(e.streamId, 'publish stop', () => service.onPublishStop(e.streamId, e.reason)));
-  media.on('recordingReady', (e) => order(e.streamId, 'recording ready', async () => {
-    const roomId = Number(e.streamId);
-    await d.replays.recordingReady({ ...e, roomId });
-    d.events.emit('replayReady', { roomId, ready: (await d.replays.playable(roomId)).length });
-  }));
-  media.on('recordingFailed', (e) => order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })));
+  media.on('recordingReady', (e) =>
+    order(e.streamId, 'recording ready', async () => {
+      const roomId = Number(e.streamId);
+      await d.replays.recordingReady({ ...e, roomId });
+      d.events.emit('replayReady', { roomId, ready: (await d.replays.playable(roomId)).length });
+    }),
+  );
+  media.on('recordingFailed', (e) =>
+    order(e.streamId, 'recording failed', () => d.replays.recordingFailed({ ...e, roomId: Number(e.streamId) })),
+  );
   media.on('viewerCount', (e) => d.events.emit('mediaViewers', { roomId: Number(e.streamId), count: e.count, peak: e.peak }));
   media.on('publishRefused', (e) => service.refused.add(e));
   const viewerGate = new ViewerGate(d.viewers);
@@ -157,7 +175,8 @@ export function create(d: LiveDeps): LiveModule {
       name: 'finalize leftover recordings',
       async start() {
         // Cluster mode: nodes may share the data directory; a file another node is still writing is never idle for a minute.
-        for (const f of await findLeftoverRecordings(recordDir)) if (!c || Date.now() - statSync(f).mtimeMs > 60_000) await media.finalizeRecording(f);
+        for (const f of await findLeftoverRecordings(recordDir))
+          if (!c || Date.now() - statSync(f).mtimeMs > 60_000) await media.finalizeRecording(f);
         await service.settled();
       },
     },

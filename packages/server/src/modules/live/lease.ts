@@ -110,7 +110,8 @@ export class PublishLease {
       }
       try {
         const h = parse(await this.c.zhiboLeaseTake(this.key(id), this.value(), LEASE_TTL_MS, `${this.redis.node}|`));
-        if (h && h.node !== this.redis.node) this.log.warn(`publish lease: stream ${id} is leased to node ${h.node} (${h.url}) while it publishes here`);
+        if (h && h.node !== this.redis.node)
+          this.log.warn(`publish lease: stream ${id} is leased to node ${h.node} (${h.url}) while it publishes here`);
       } catch {
         // Redis away: keep publishing, retry next round.
       }

@@ -40,7 +40,8 @@ function relayLoop(edges: EdgeRelays | undefined, streamId: string, requester: s
 
 export function webRoutes(app: FastifyInstance, rooms: RoomService, media: MediaServer, door: ViewerDoor): void {
   const edges = door.edges;
-  const deny = (reply: FastifyReply, http: number, message: string) => reply.code(http).headers(CORS).send({ error: 'not_playable', message });
+  const deny = (reply: FastifyReply, http: number, message: string) =>
+    reply.code(http).headers(CORS).send({ error: 'not_playable', message });
 
   app.get('/live/:file', async (req, reply) => {
     const m = /^(\d{1,10})\.flv$/.exec((req.params as { file: string }).file);
@@ -69,11 +70,21 @@ export function webRoutes(app: FastifyInstance, rooms: RoomService, media: Media
     if (!p.ok) return deny(reply, p.http, p.message);
     // Cluster mode: a node that does not hold the stream answers with the origin's HLS.
     const q = req.url.indexOf('?');
-    const proxied = edges && !media.hasPublisher(String(roomId)) ? await hlsFromOrigin(edges.lease, String(roomId), file, q >= 0 ? req.url.slice(q) : '') : undefined;
-    if (proxied) return reply.code(proxied.status).headers({ ...CORS, ...proxied.headers }).send(proxied.body);
+    const proxied =
+      edges && !media.hasPublisher(String(roomId))
+        ? await hlsFromOrigin(edges.lease, String(roomId), file, q >= 0 ? req.url.slice(q) : '')
+        : undefined;
+    if (proxied)
+      return reply
+        .code(proxied.status)
+        .headers({ ...CORS, ...proxied.headers })
+        .send(proxied.body);
     // LL-HLS from memory: blocking playlist reloads and hinted parts resolve when the part exists; Cache-Control from media.
     const r = await media.hlsRequest(String(roomId), file, req.query as Record<string, unknown>, req.ip);
-    return reply.code(r.status).headers({ ...CORS, ...r.headers }).send(r.body);
+    return reply
+      .code(r.status)
+      .headers({ ...CORS, ...r.headers })
+      .send(r.body);
   });
 }
 
@@ -93,7 +104,9 @@ export class WsFlv {
     const roomId = Number(m[1]);
     const p = playable(this.rooms.cachedStatus(roomId)?.status);
     if (!p.ok) {
-      socket.end(`HTTP/1.1 ${p.http} ${p.http === 403 ? 'Forbidden' : p.http === 404 ? 'Not Found' : 'Gone'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${p.http} ${p.http === 403 ? 'Forbidden' : p.http === 404 ? 'Not Found' : 'Gone'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return true;
     }
     const ip = this.door.ips.of(req);

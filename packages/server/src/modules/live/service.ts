@@ -22,7 +22,8 @@ export interface MediaPort {
 }
 
 /** A refusal's kind: WHIP answers it as 401 / 403 / 404 / 409; RTMP as NetStream.Publish.Unauthorized or BadName. */
-export type PublishDecision = { ok: true; streamId: string } | { ok: false; reason: string; kind: 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' };
+export type PublishDecision =
+  { ok: true; streamId: string } | { ok: false; reason: string; kind: 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' };
 
 export class LiveService {
   private media: MediaPort | undefined;
@@ -62,7 +63,8 @@ export class LiveService {
         // Only a publisher let in with the replaced key is kicked (the anchor keeps pushing when the sub-anchor changes).
         if (!media.hasPublisher(id) || (this.keyUsed.get(id) ?? 'main') !== which) return;
         const what = which === 'sub' ? "sub-anchor's key" : 'stream key';
-        if (media.kick(id, `${what} replaced`)) this.log.info(`room ${roomId}: ${what} replaced or revoked, publisher with the old key kicked`);
+        if (media.kick(id, `${what} replaced`))
+          this.log.info(`room ${roomId}: ${what} replaced or revoked, publisher with the old key kicked`);
       }),
     ];
   }
@@ -70,7 +72,9 @@ export class LiveService {
   /** Run fn after every earlier event of the same stream; errors are logged, never thrown into media. */
   inOrder(streamId: string, what: string, fn: () => Promise<void>): Promise<void> {
     const prev = this.queues.get(streamId) ?? Promise.resolve();
-    const next = prev.then(fn).catch((e: unknown) => this.log.error(`room ${streamId}: ${what} failed: ${(e as Error).stack ?? String(e)}`));
+    const next = prev
+      .then(fn)
+      .catch((e: unknown) => this.log.error(`room ${streamId}: ${what} failed: ${(e as Error).stack ?? String(e)}`));
     this.queues.set(streamId, next);
     // not awaited: bookkeeping once the step is done; `next` never rejects (the catch above logs)
     void next.then(() => {
@@ -86,21 +90,34 @@ export class LiveService {
 
   /** S-STATUS-2/-7: the one gate for publishing — the stream key, the room's status, one publisher per room. */
   async authorizePublish(req: { app: string; streamName: string; query: Record<string, string> }): Promise<PublishDecision> {
-    if (req.app !== 'live') return { ok: false, kind: 'not_found', reason: `unknown application "${req.app.slice(0, 40)}" (push to rtmp://HOST:PORT/live/ROOMID?key=…)` };
-    if (!/^\d{1,10}$/.test(req.streamName)) return { ok: false, kind: 'not_found', reason: `stream name "${req.streamName.slice(0, 40)}" is not a room id` };
+    if (req.app !== 'live')
+      return {
+        ok: false,
+        kind: 'not_found',
+        reason: `unknown application "${req.app.slice(0, 40)}" (push to rtmp://HOST:PORT/live/ROOMID?key=…)`,
+      };
+    if (!/^\d{1,10}$/.test(req.streamName))
+      return { ok: false, kind: 'not_found', reason: `stream name "${req.streamName.slice(0, 40)}" is not a room id` };
     const room = await this.rooms.getAny(Number(req.streamName));
     if (!room) return { ok: false, kind: 'not_found', reason: `room ${req.streamName} does not exist` };
     // The room's key, or its sub-anchor's (room/addsubanchor): either may push, one publisher at a time.
     const key = req.query.key ?? '';
-    const which = key && safeEqual(key, room.stream_key) ? 'main' : key && room.sub_stream_key && safeEqual(key, room.sub_stream_key) ? 'sub' : undefined;
+    const which =
+      key && safeEqual(key, room.stream_key)
+        ? 'main'
+        : key && room.sub_stream_key && safeEqual(key, room.sub_stream_key)
+          ? 'sub'
+          : undefined;
     if (!which) return { ok: false, kind: 'unauthorized', reason: `room ${room.id}: wrong stream key` };
     const status = this.rooms.cachedStatus(room.id)?.status ?? room.live_status;
     if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
       return { ok: false, kind: 'forbidden', reason: `room ${room.id} is ${status} (${STATUS_NAMES[status]}) and can not go live` };
-    if (this.media?.hasPublisher(String(room.id))) return { ok: false, kind: 'conflict', reason: `room ${room.id} already has a publisher` };
+    if (this.media?.hasPublisher(String(room.id)))
+      return { ok: false, kind: 'conflict', reason: `room ${room.id} already has a publisher` };
     const holder = await this.lease?.take(String(room.id));
     // The encoder is told which node (its id), never the node's internal address.
-    if (holder) return { ok: false, kind: 'conflict', reason: `room ${room.id} is already being published on another node (${holder.node})` };
+    if (holder)
+      return { ok: false, kind: 'conflict', reason: `room ${room.id} is already being published on another node (${holder.node})` };
     this.keyUsed.set(String(room.id), which);
     return { ok: true, streamId: String(room.id) };
   }

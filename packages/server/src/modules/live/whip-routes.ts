@@ -16,7 +16,13 @@ export const whipUrlOf = (base: string, roomId: number): string => `${base}${WHI
 export function whipRoutes(app: FastifyInstance, whip: WhipServer): void {
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const body = Buffer.isBuffer(req.body) ? req.body : '';
-    const r = await whip.handle({ method: req.method, path: req.url, headers: req.headers, body, remoteAddress: req.socket.remoteAddress ?? '' });
+    const r = await whip.handle({
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+      body,
+      remoteAddress: req.socket.remoteAddress ?? '',
+    });
     return reply.code(r.status).headers(r.headers).send(r.body);
   };
   // WHIP uses POST + OPTIONS on the endpoint and PATCH + DELETE + OPTIONS on a session; those routes are described

@@ -33,10 +33,15 @@ export interface LiveInfoDeps {
 export function create(d: LiveInfoDeps): Module<LiveInfoService> & { quota: QuotaService } {
   const quota = new QuotaService(new QuotaSql(d.db), d.clock, d.dailyQuota);
   const service = new LiveInfoService(d.rooms, d.goods, d.replays, d.events, d.publicUrl);
-  return { service, quota, routes: {
-    wx: (r) => {
-      wxRoutes(r, { liveInfo: service, quota, apps: d.apps, base: (req) => d.base(req) });
-      applyRoutes(r);
+  return {
+    service,
+    quota,
+    routes: {
+      wx: (r) => {
+        wxRoutes(r, { liveInfo: service, quota, apps: d.apps, base: (req) => d.base(req) });
+        applyRoutes(r);
+      },
     },
-  }, components: [] };
+    components: [],
+  };
 }

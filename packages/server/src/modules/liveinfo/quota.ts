@@ -50,7 +50,11 @@ export class QuotaService {
         const { before, granted } = await this.sql.grant(appid, day, waiters.length, max);
         this.lastSeen.set(appid, { day, used: before + granted, limit: max });
         waiters.forEach((w, i) =>
-          i < granted ? w.resolve(before + i + 1) : w.reject(new DomainError(Reason.QuotaExceeded, `reach max api daily quota limit (${max} calls a day; resets 00:00 Asia/Shanghai)`)),
+          i < granted
+            ? w.resolve(before + i + 1)
+            : w.reject(
+                new DomainError(Reason.QuotaExceeded, `reach max api daily quota limit (${max} calls a day; resets 00:00 Asia/Shanghai)`),
+              ),
         );
       } catch (e) {
         for (const w of waiters) w.reject(e);

@@ -13,17 +13,38 @@ import type { CompatProfile } from '../apps/index.js';
 /** Image fields as links for a reader at `base` (rows store this server's images as `/img/ID` paths). */
 function withBase(r: LiveInfoRoom, base: string): LiveInfoRoom {
   return {
-    ...r, cover_img: absoluteUrl(r.cover_img, base), anchor_img: absoluteUrl(r.anchor_img, base), share_img: absoluteUrl(r.share_img, base),
-    feeds_img: absoluteUrl(r.feeds_img, base), goods: r.goods.map((g) => ({ ...g, cover_img: absoluteUrl(g.cover_img, base) })),
+    ...r,
+    cover_img: absoluteUrl(r.cover_img, base),
+    anchor_img: absoluteUrl(r.anchor_img, base),
+    share_img: absoluteUrl(r.share_img, base),
+    feeds_img: absoluteUrl(r.feeds_img, base),
+    goods: r.goods.map((g) => ({ ...g, cover_img: absoluteUrl(g.cover_img, base) })),
   };
 }
 
 export function liveInfoRoom(r: RoomRow, goods: LiveInfoRoom['goods']): LiveInfoRoom {
   return {
-    name: r.name, roomid: r.id, cover_img: r.cover_img, live_status: r.live_status, start_time: r.start_time, end_time: r.end_time,
-    anchor_name: r.anchor_name, anchor_img: r.anchor_img, goods, share_img: r.share_img, live_type: r.type, screen_type: r.screen_type,
-    close_like: r.close_like, close_goods: r.close_goods, close_comment: r.close_comment, close_kf: r.close_kf, close_replay: r.close_replay,
-    is_feeds_public: r.is_feeds_public, creater_openid: '', feeds_img: r.feeds_img, anchor_wechat: r.anchor_wechat,
+    name: r.name,
+    roomid: r.id,
+    cover_img: r.cover_img,
+    live_status: r.live_status,
+    start_time: r.start_time,
+    end_time: r.end_time,
+    anchor_name: r.anchor_name,
+    anchor_img: r.anchor_img,
+    goods,
+    share_img: r.share_img,
+    live_type: r.type,
+    screen_type: r.screen_type,
+    close_like: r.close_like,
+    close_goods: r.close_goods,
+    close_comment: r.close_comment,
+    close_kf: r.close_kf,
+    close_replay: r.close_replay,
+    is_feeds_public: r.is_feeds_public,
+    creater_openid: '',
+    feeds_img: r.feeds_img,
+    anchor_wechat: r.anchor_wechat,
   };
 }
 
@@ -55,7 +76,12 @@ export class LiveInfoService {
     const { rooms } = await this.rooms.page(appid, 0, 1_000_000);
     const shelves = await this.goods.shelves(rooms.map((r) => r.id));
     // WeChat's sample carries third_party_appid on each goods of the room list.
-    const list = rooms.map((r) => liveInfoRoom(r, (shelves.get(r.id) ?? []).map((g) => ({ ...liveInfoGoods(g), third_party_appid: g.third_party_appid }))));
+    const list = rooms.map((r) =>
+      liveInfoRoom(
+        r,
+        (shelves.get(r.id) ?? []).map((g) => ({ ...liveInfoGoods(g), third_party_appid: g.third_party_appid })),
+      ),
+    );
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(appid, list);
     return list;
@@ -65,7 +91,12 @@ export class LiveInfoService {
    * getliveinfo as JSON bytes, served from a per-page cache keyed after validation (the hot path of `npm run bench -- api`).
    * `profile` words an app without rooms: `seed` errcode 1, `current` 9410000 with empty lists (WeChat today).
    */
-  async getLiveInfoJson(appid: string, body: Record<string, unknown>, profile: CompatProfile = 'seed', base = this.publicUrl()): Promise<Buffer> {
+  async getLiveInfoJson(
+    appid: string,
+    body: Record<string, unknown>,
+    profile: CompatProfile = 'seed',
+    base = this.publicUrl(),
+  ): Promise<Buffer> {
     assertCheck(checkPage(body.start, body.limit));
     if (profile === 'current' && (await this.all(appid)).length === 0)
       throw new DomainError(Reason.EmptyRoomList, 'empty room list', undefined, undefined, { room_info: [], live_replay: [] });
@@ -99,9 +130,14 @@ export class LiveInfoService {
     assertCheck(checkPage(body.start, body.limit));
     const room = await this.rooms.get(appid, body.room_id);
     // closeReplay (room/updatereplay): the room has no replay to give, as on WeChat.
-    const { rows, total } = room.close_replay === 1 ? { rows: [], total: 0 } : await this.replays.readyPage(room.id, body.start as number, body.limit as number);
+    const { rows, total } =
+      room.close_replay === 1 ? { rows: [], total: 0 } : await this.replays.readyPage(room.id, body.start as number, body.limit as number);
     return {
-      live_replay: rows.map((r) => ({ expire_time: isoSeconds(r.expire_time), create_time: isoSeconds(r.create_time), media_url: this.replays.mediaUrl(base, room.id, r.session_id) })),
+      live_replay: rows.map((r) => ({
+        expire_time: isoSeconds(r.expire_time),
+        create_time: isoSeconds(r.create_time),
+        media_url: this.replays.mediaUrl(base, room.id, r.session_id),
+      })),
       errcode: 0,
       total,
       errmsg: 'ok',

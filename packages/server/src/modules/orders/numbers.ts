@@ -82,19 +82,39 @@ async function entriesBetween(d: SalesDeps, roomId: number, from: number, to: nu
 }
 
 export async function salesNumbers(d: SalesDeps, room: RoomRow): Promise<SalesNumbers> {
-  const [orders, refunds, audit, edges] = await Promise.all([d.orders.forRoom(room.id), d.orders.refundCount(room.id), d.rooms.auditLog(room.id), d.interaction.shareChain(room.id, 100_000)]);
+  const [orders, refunds, audit, edges] = await Promise.all([
+    d.orders.forRoom(room.id),
+    d.orders.refundCount(room.id),
+    d.rooms.auditLog(room.id),
+    d.interaction.shareChain(room.id, 100_000),
+  ]);
   const ended = [...audit].reverse().find((e) => e.to_status === LiveStatus.Ended)?.at ?? null;
   const graph = new ShareGraph(edges);
   const periodOf = (t: number): Period => (ended !== null && t >= ended ? 'replay' : 'live');
   const lines: OrderLine[] = orders.map((o) => {
     const t = graph.touches(o.openid, o.share_openid, o.time);
     return {
-      order_id: o.order_id, time: o.time, period: periodOf(o.time), goods_id: o.goods_id, openid: o.openid, share_openid: o.share_openid,
-      first_touch: t.first, last_touch: t.last, chain: t.chain, amount: o.amount, refunded: o.refunded,
+      order_id: o.order_id,
+      time: o.time,
+      period: periodOf(o.time),
+      goods_id: o.goods_id,
+      openid: o.openid,
+      share_openid: o.share_openid,
+      first_touch: t.first,
+      last_touch: t.last,
+      chain: t.chain,
+      amount: o.amount,
+      refunded: o.refunded,
     };
   });
   const far = Math.max(d.clock.now(), ...orders.map((o) => o.time)) + 1;
-  const spans: Array<{ period: Period; from: number; to: number }> = ended === null ? [{ period: 'live', from: 0, to: far }] : [{ period: 'live', from: 0, to: ended }, { period: 'replay', from: ended, to: far }];
+  const spans: Array<{ period: Period; from: number; to: number }> =
+    ended === null
+      ? [{ period: 'live', from: 0, to: far }]
+      : [
+          { period: 'live', from: 0, to: ended },
+          { period: 'replay', from: ended, to: far },
+        ];
   const periods: PeriodNumbers[] = [];
   const tapsByGoods = new Map<number, number>();
   for (const s of spans) {
@@ -102,20 +122,43 @@ export async function salesNumbers(d: SalesDeps, room: RoomRow): Promise<SalesNu
     for (const [g, n] of taps) tapsByGoods.set(g, (tapsByGoods.get(g) ?? 0) + n);
     const mine = lines.filter((l) => l.period === s.period);
     periods.push({
-      period: s.period, from: s.period === 'replay' ? s.from : null, to: s.period === 'live' ? ended : null, entries: await entriesBetween(d, room.id, s.from, s.to),
-      taps: [...taps.values()].reduce((a, b) => a + b, 0), orders: mine.length, gmv: mine.reduce((a, l) => a + net(l), 0),
+      period: s.period,
+      from: s.period === 'replay' ? s.from : null,
+      to: s.period === 'live' ? ended : null,
+      entries: await entriesBetween(d, room.id, s.from, s.to),
+      taps: [...taps.values()].reduce((a, b) => a + b, 0),
+      orders: mine.length,
+      gmv: mine.reduce((a, l) => a + net(l), 0),
     });
   }
   const names = new Map(((await d.goods.shelves([room.id])).get(room.id) ?? []).map((g) => [g.id, g.name]));
   const goodsIds = new Set<number>([...tapsByGoods.keys(), ...lines.flatMap((l) => (l.goods_id ? [l.goods_id] : []))]);
-  const goods = [...goodsIds].map((id) => {
-    const mine = lines.filter((l) => l.goods_id === id);
-    return { goodsId: id, name: names.get(id) ?? `#${id}`, taps: tapsByGoods.get(id) ?? 0, orders: mine.length, gmv: mine.reduce((a, l) => a + net(l), 0) };
-  }).sort((a, b) => b.gmv - a.gmv || b.taps - a.taps || a.goodsId - b.goodsId);
+  const goods = [...goodsIds]
+    .map((id) => {
+      const mine = lines.filter((l) => l.goods_id === id);
+      return {
+        goodsId: id,
+        name: names.get(id) ?? `#${id}`,
+        taps: tapsByGoods.get(id) ?? 0,
+        orders: mine.length,
+        gmv: mine.reduce((a, l) => a + net(l), 0),
+      };
+    })
+    .sort((a, b) => b.gmv - a.gmv || b.taps - a.taps || a.goodsId - b.goodsId);
   const sharers = new Map<string, SharerNumbers>();
   const sharer = (openid: string) => {
     let s = sharers.get(openid);
-    if (!s) sharers.set(openid, (s = { openid, brought: graph.brought.get(openid) ?? 0, last: { orders: 0, gmv: 0 }, first: { orders: 0, gmv: 0 }, assisted: { orders: 0, gmv: 0 } }));
+    if (!s)
+      sharers.set(
+        openid,
+        (s = {
+          openid,
+          brought: graph.brought.get(openid) ?? 0,
+          last: { orders: 0, gmv: 0 },
+          first: { orders: 0, gmv: 0 },
+          assisted: { orders: 0, gmv: 0 },
+        }),
+      );
     return s;
   };
   for (const openid of graph.brought.keys()) sharer(openid);
@@ -126,10 +169,18 @@ export async function salesNumbers(d: SalesDeps, room: RoomRow): Promise<SalesNu
     for (const up of l.chain.slice(0, -1)) add(sharer(up).assisted, v);
   }
   return {
-    orders: lines.length, refunds, buyers: new Set(lines.filter((l) => l.openid).map((l) => l.openid)).size,
-    gross: lines.reduce((a, l) => a + l.amount, 0), refunded: lines.reduce((a, l) => a + l.refunded, 0), gmv: lines.reduce((a, l) => a + net(l), 0),
-    endedAt: ended, periods, goods,
-    sharers: [...sharers.values()].sort((a, b) => b.last.gmv - a.last.gmv || b.first.gmv - a.first.gmv || b.brought - a.brought || a.openid.localeCompare(b.openid)),
+    orders: lines.length,
+    refunds,
+    buyers: new Set(lines.filter((l) => l.openid).map((l) => l.openid)).size,
+    gross: lines.reduce((a, l) => a + l.amount, 0),
+    refunded: lines.reduce((a, l) => a + l.refunded, 0),
+    gmv: lines.reduce((a, l) => a + net(l), 0),
+    endedAt: ended,
+    periods,
+    goods,
+    sharers: [...sharers.values()].sort(
+      (a, b) => b.last.gmv - a.last.gmv || b.first.gmv - a.first.gmv || b.brought - a.brought || a.openid.localeCompare(b.openid),
+    ),
     lines,
   };
 }
@@ -155,10 +206,54 @@ export function salesCsvRows(n: SalesNumbers): Cell[][] {
     ['goods_id', 'goods_name', 'taps', 'orders', 'gmv_yuan'],
     ...n.goods.map((g) => [g.goodsId, g.name, g.taps, g.orders, yuan(g.gmv)]),
     [],
-    ['sharer_openid', 'viewers_brought', 'orders_last_touch', 'gmv_last_touch_yuan', 'orders_first_touch', 'gmv_first_touch_yuan', 'orders_assisted', 'gmv_assisted_yuan'],
-    ...n.sharers.map((s) => [s.openid, s.brought, s.last.orders, yuan(s.last.gmv), s.first.orders, yuan(s.first.gmv), s.assisted.orders, yuan(s.assisted.gmv)]),
+    [
+      'sharer_openid',
+      'viewers_brought',
+      'orders_last_touch',
+      'gmv_last_touch_yuan',
+      'orders_first_touch',
+      'gmv_first_touch_yuan',
+      'orders_assisted',
+      'gmv_assisted_yuan',
+    ],
+    ...n.sharers.map((s) => [
+      s.openid,
+      s.brought,
+      s.last.orders,
+      yuan(s.last.gmv),
+      s.first.orders,
+      yuan(s.first.gmv),
+      s.assisted.orders,
+      yuan(s.assisted.gmv),
+    ]),
     [],
-    ['order_id', 'time_utc', 'period', 'goods_id', 'buyer_openid', 'share_openid', 'first_touch', 'last_touch', 'share_chain', 'amount_yuan', 'refunded_yuan', 'net_yuan'],
-    ...n.lines.map((l) => [l.order_id, iso(l.time), l.period, l.goods_id, l.openid, l.share_openid, l.first_touch, l.last_touch, l.chain.join(' > '), yuan(l.amount), yuan(l.refunded), yuan(net(l))]),
+    [
+      'order_id',
+      'time_utc',
+      'period',
+      'goods_id',
+      'buyer_openid',
+      'share_openid',
+      'first_touch',
+      'last_touch',
+      'share_chain',
+      'amount_yuan',
+      'refunded_yuan',
+      'net_yuan',
+    ],
+    ...n.lines.map((l) => [
+      l.order_id,
+      iso(l.time),
+      l.period,
+      l.goods_id,
+      l.openid,
+      l.share_openid,
+      l.first_touch,
+      l.last_touch,
+      l.chain.join(' > '),
+      yuan(l.amount),
+      yuan(l.refunded),
+      yuan(net(l)),
+    ]),
   ];
 }

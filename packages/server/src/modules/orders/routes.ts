@@ -6,6 +6,10 @@ import { ok, type WxRouter } from '../../http/wx.js';
 import type { OrderService } from './service.js';
 
 export function wxRoutes(r: WxRouter, orders: OrderService): void {
-  r.post('/wxaapi/broadcast/order/report', async ({ appid, body }) => ok({ duplicate: (await orders.report(appid, body)).duplicate ? 1 : 0 }));
-  r.post('/wxaapi/broadcast/order/refund', async ({ appid, body }) => ok({ duplicate: (await orders.refund(appid, body)).duplicate ? 1 : 0 }));
+  r.post('/wxaapi/broadcast/order/report', async ({ appid, body }) =>
+    ok({ duplicate: (await orders.report(appid, body)).duplicate ? 1 : 0 }),
+  );
+  r.post('/wxaapi/broadcast/order/refund', async ({ appid, body }) =>
+    ok({ duplicate: (await orders.refund(appid, body)).duplicate ? 1 : 0 }),
+  );
 }

@@ -32,13 +32,15 @@ export class OrderService {
 
   private orderId(v: unknown, field = 'order_id'): string {
     const s = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v;
-    if (typeof s !== 'string' || !ORDER_ID.test(s)) throw new DomainError(Reason.BadParameter, `${field} must be 1–64 of A–Z a–z 0–9 _ - . :`, field);
+    if (typeof s !== 'string' || !ORDER_ID.test(s))
+      throw new DomainError(Reason.BadParameter, `${field} must be 1–64 of A–Z a–z 0–9 _ - . :`, field);
     return s;
   }
 
   private amount(v: unknown): number {
     const n = intOf(v);
-    if (n === undefined || n < 0 || n > MAX_AMOUNT) throw new DomainError(Reason.BadParameter, 'amount must be an integer number of fen (1100 = ¥11.00), 0 or more', 'amount');
+    if (n === undefined || n < 0 || n > MAX_AMOUNT)
+      throw new DomainError(Reason.BadParameter, 'amount must be an integer number of fen (1100 = ¥11.00), 0 or more', 'amount');
     return n;
   }
 
@@ -47,7 +49,8 @@ export class OrderService {
     const now = this.clock.now();
     if (v === undefined || v === null || v === '') return now;
     const n = intOf(v);
-    if (n === undefined || n < EARLIEST || n * 1000 > now + 86_400_000) throw new DomainError(Reason.BadParameter, 'time must be unix seconds (not in the future)', 'time');
+    if (n === undefined || n < EARLIEST || n * 1000 > now + 86_400_000)
+      throw new DomainError(Reason.BadParameter, 'time must be unix seconds (not in the future)', 'time');
     return n * 1000;
   }
 
@@ -68,8 +71,15 @@ export class OrderService {
       goodsId = (await this.goods.get(appid, gid)).id;
     }
     const order = {
-      appid, order_id: orderId, room_id: room.id, goods_id: goodsId, openid: this.viewer(b.openid, 'openid'), share_openid: this.viewer(b.share_openid, 'share_openid'),
-      amount: this.amount(b.amount), time: this.time(b.time), reported_at: this.clock.now(),
+      appid,
+      order_id: orderId,
+      room_id: room.id,
+      goods_id: goodsId,
+      openid: this.viewer(b.openid, 'openid'),
+      share_openid: this.viewer(b.share_openid, 'share_openid'),
+      amount: this.amount(b.amount),
+      time: this.time(b.time),
+      reported_at: this.clock.now(),
     };
     const fresh = await this.sql.insert(order);
     if (fresh) this.log.debug(`room ${room.id}: order ${orderId} reported (${order.amount} fen)`);
@@ -79,11 +89,18 @@ export class OrderService {
   /** POST /wxaapi/broadcast/order/refund {order_id, refund_id?, amount, time?}. */
   async refund(appid: string, b: Record<string, unknown>): Promise<ReportResult> {
     const orderId = this.orderId(b.order_id);
-    const refundId = b.refund_id === undefined || b.refund_id === null || b.refund_id === '' ? orderId : this.orderId(b.refund_id, 'refund_id');
+    const refundId =
+      b.refund_id === undefined || b.refund_id === null || b.refund_id === '' ? orderId : this.orderId(b.refund_id, 'refund_id');
     const amount = this.amount(b.amount);
     const r = await this.sql.refund(appid, orderId, refundId, amount, this.time(b.time), this.clock.now());
-    if (r.kind === 'no_order') throw new DomainError(Reason.NotFound, `order ${orderId} was not reported (report the order first)`, 'order_id');
-    if (r.kind === 'too_much') throw new DomainError(Reason.BadParameter, `refund of ${amount} fen is more than the ${r.left} fen left of order ${orderId}`, 'amount');
+    if (r.kind === 'no_order')
+      throw new DomainError(Reason.NotFound, `order ${orderId} was not reported (report the order first)`, 'order_id');
+    if (r.kind === 'too_much')
+      throw new DomainError(
+        Reason.BadParameter,
+        `refund of ${amount} fen is more than the ${r.left} fen left of order ${orderId}`,
+        'amount',
+      );
     return { duplicate: r.kind === 'duplicate' };
   }
 

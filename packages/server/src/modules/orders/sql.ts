@@ -27,7 +27,8 @@ export class OrdersSql {
     const rows = await this.db.query(
       `INSERT INTO orders (appid, order_id, room_id, goods_id, openid, share_openid, amount, time, reported_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (appid, order_id) DO NOTHING RETURNING id`,
-      [o.appid, o.order_id, o.room_id, o.goods_id, o.openid, o.share_openid, o.amount, o.time, o.reported_at]);
+      [o.appid, o.order_id, o.room_id, o.goods_id, o.openid, o.share_openid, o.amount, o.time, o.reported_at],
+    );
     return rows.length > 0;
   }
 
@@ -43,8 +44,17 @@ export class OrdersSql {
       if (seen) return { kind: 'duplicate', order };
       const left = order.amount - order.refunded;
       if (amount > left) return { kind: 'too_much', left };
-      await sql.query('INSERT INTO order_refunds (order_pk, refund_id, amount, time, reported_at) VALUES ($1, $2, $3, $4, $5)', [order.id, refundId, amount, time, now]);
-      const [updated] = await sql.query<OrderRow>('UPDATE orders SET refunded = refunded + $2 WHERE id = $1 RETURNING *', [order.id, amount]);
+      await sql.query('INSERT INTO order_refunds (order_pk, refund_id, amount, time, reported_at) VALUES ($1, $2, $3, $4, $5)', [
+        order.id,
+        refundId,
+        amount,
+        time,
+        now,
+      ]);
+      const [updated] = await sql.query<OrderRow>('UPDATE orders SET refunded = refunded + $2 WHERE id = $1 RETURNING *', [
+        order.id,
+        amount,
+      ]);
       return { kind: 'ok', order: updated! };
     });
   }
@@ -55,7 +65,10 @@ export class OrdersSql {
   }
 
   async refundCount(roomId: number): Promise<number> {
-    const [r] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM order_refunds f JOIN orders o ON o.id = f.order_pk WHERE o.room_id = $1', [roomId]);
+    const [r] = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM order_refunds f JOIN orders o ON o.id = f.order_pk WHERE o.room_id = $1',
+      [roomId],
+    );
     return r?.n ?? 0;
   }
 }

@@ -26,8 +26,7 @@ export type BusCommand =
   | { kind: 'replays'; ready: number };
 
 export type BusMessage =
-  | { kind: 'batch'; node: string; batch: NodeBatch; total: number }
-  | { kind: 'command'; node: string; command: BusCommand };
+  { kind: 'batch'; node: string; batch: NodeBatch; total: number } | { kind: 'command'; node: string; command: BusCommand };
 
 export interface RoomBus {
   /** this node's id */

@@ -24,7 +24,6 @@ import { REALTIME_DEFAULTS, type RealtimeOptions } from './options.js';
 import type { RoomBus } from './bus.js';
 import { RoomSync } from './sync.js';
 
-
 const CONN = Symbol('zhibo.conn');
 type WsWithConn = WebSocket & { [CONN]?: Conn };
 const noop = (): void => {};
@@ -85,12 +84,29 @@ export class RealtimeGateway implements SessionHost {
       hardLimitBytes: this.options.hardLimitBytes,
       lagging: (c) => this.lagging.add(c),
     };
-    this.channels = new ChannelRegistry(deps, this.limits, () => this.options.recentComments, (c) => this.kick(c, CloseCode.SlowConsumer, 'slow consumer'));
-    this.sync = new RoomSync(deps.bus, deps.store, deps.log, (id) => this.channels.get(id), () => this.options.chatDisplayPerTick, {
-      now: () => deps.clock.now(),
-      muteByIpMs: () => this.options.muteByIpMs,
+    this.channels = new ChannelRegistry(
+      deps,
+      this.limits,
+      () => this.options.recentComments,
+      (c) => this.kick(c, CloseCode.SlowConsumer, 'slow consumer'),
+    );
+    this.sync = new RoomSync(
+      deps.bus,
+      deps.store,
+      deps.log,
+      (id) => this.channels.get(id),
+      () => this.options.chatDisplayPerTick,
+      {
+        now: () => deps.clock.now(),
+        muteByIpMs: () => this.options.muteByIpMs,
+      },
+    );
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: RealtimeLimits.maxFrameBytes,
     });
-    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: RealtimeLimits.maxFrameBytes });
   }
 
   /** Change limits at run time (tests, operators); applies to what happens next. */
@@ -105,10 +121,13 @@ export class RealtimeGateway implements SessionHost {
   private scheduleTick(): void {
     clearTimeout(this.tickTimer);
     const ms = this.options.tickMs;
-    this.tickTimer = setTimeout(() => {
-      this.tick();
-      if (!this.closed) this.scheduleTick();
-    }, ms - (Date.now() % ms)).unref();
+    this.tickTimer = setTimeout(
+      () => {
+        this.tick();
+        if (!this.closed) this.scheduleTick();
+      },
+      ms - (Date.now() % ms),
+    ).unref();
   }
 
   /** Subscribe to domain events and start the tick and heartbeat loops (zhibo.ts: on listen). */
@@ -295,13 +314,16 @@ export class RealtimeGateway implements SessionHost {
       if (c.state === 'closed' || c.buffered <= o.softLimitBytes) {
         c.overTicks = 0;
         this.lagging.delete(c);
-      } else if (c.buffered > o.hardLimitBytes || ++c.overTicks >= ticksFor(o.slowGraceMs)) this.kick(c, CloseCode.SlowConsumer, 'slow consumer');
+      } else if (c.buffered > o.hardLimitBytes || ++c.overTicks >= ticksFor(o.slowGraceMs))
+        this.kick(c, CloseCode.SlowConsumer, 'slow consumer');
     }
-    for (const c of this.waiting) if (c.state === 'new' && this.ticks - c.mark >= ticksFor(o.helloTimeoutMs)) this.kick(c, CloseCode.HelloTimeout, 'no hello');
-    for (const c of this.closing) if (this.ticks - c.mark >= ticksFor(o.closeGraceMs)) {
-      this.closing.delete(c);
-      c.ws.terminate();
-    }
+    for (const c of this.waiting)
+      if (c.state === 'new' && this.ticks - c.mark >= ticksFor(o.helloTimeoutMs)) this.kick(c, CloseCode.HelloTimeout, 'no hello');
+    for (const c of this.closing)
+      if (this.ticks - c.mark >= ticksFor(o.closeGraceMs)) {
+        this.closing.delete(c);
+        c.ws.terminate();
+      }
     // not awaited: the tick must not wait for the database; the store writes row by row and logs what fails (it never rejects)
     void this.deps.store.flush();
   }

@@ -53,18 +53,38 @@ export interface RealtimeModule extends Module<InteractionService> {
 export function create(d: RealtimeModuleDeps): RealtimeModule {
   const store = new RealtimeStore(d.db, d.log, d.disk);
   const bus: RoomBus = d.redis ? new RedisBus(d.redis, d.log) : new LocalBus();
-  const gateway = new RealtimeGateway({
-    clock: d.clock, log: d.log, events: d.events, rooms: d.rooms, goods: d.goods, identity: d.identity, apps: d.apps, store, bus, minSdkVersion: d.minSdkVersion,
-    ips: d.ips, quota: d.quota, ...(d.viewerRooms ? { viewerRooms: d.viewerRooms } : {}),
-  }, d.options);
+  const gateway = new RealtimeGateway(
+    {
+      clock: d.clock,
+      log: d.log,
+      events: d.events,
+      rooms: d.rooms,
+      goods: d.goods,
+      identity: d.identity,
+      apps: d.apps,
+      store,
+      bus,
+      minSdkVersion: d.minSdkVersion,
+      ips: d.ips,
+      quota: d.quota,
+      ...(d.viewerRooms ? { viewerRooms: d.viewerRooms } : {}),
+    },
+    d.options,
+  );
   const service = new InteractionService(d.clock, d.rooms, d.goods, store, gateway, d.events);
   return {
     service,
     gateway,
     routes: { wx: (r) => wxRoutes(r, service), upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head) },
-    components: [{ name: 'realtime gateway', start: () => gateway.start(), stop: async () => {
-      await gateway.close();
-      await bus.close();
-    } }],
+    components: [
+      {
+        name: 'realtime gateway',
+        start: () => gateway.start(),
+        stop: async () => {
+          await gateway.close();
+          await bus.close();
+        },
+      },
+    ],
   };
 }

@@ -3,7 +3,15 @@
  * its numbers. Callers pass the appid they are authenticated as: the WeChat-style routes (access_token) and the
  * console (session). Another app's room is 300022.
  */
-import { ANCHOR_OPENID, type ChatComment, LiveStatus, Reason, RealtimeLimits, type RealtimeGoods, type RoomRealtimeStats } from '@zhibo/protocol';
+import {
+  ANCHOR_OPENID,
+  type ChatComment,
+  LiveStatus,
+  Reason,
+  RealtimeLimits,
+  type RealtimeGoods,
+  type RoomRealtimeStats,
+} from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
 import type { DomainBus } from '../../lib/domain-events.js';
 import { DomainError } from '../../lib/errors.js';
@@ -48,7 +56,8 @@ export class InteractionService {
   async present(appid: string, roomId: unknown, goodsId: unknown): Promise<RealtimeGoods | null> {
     const room = await this.rooms.get(appid, roomId);
     const gid = goodsId === 0 || goodsId === '0' ? 0 : positiveId(goodsId);
-    if (gid === undefined) throw new DomainError(Reason.GoodsNotFound, 'goodsId must be a positive integer (0 stops presenting)', 'goodsId');
+    if (gid === undefined)
+      throw new DomainError(Reason.GoodsNotFound, 'goodsId must be a positive integer (0 stops presenting)', 'goodsId');
     let g: RealtimeGoods | null = null;
     if (gid !== 0) {
       if (room.close_goods === 1) throw new DomainError(Reason.RoomStateForbids, `room ${room.id} has the goods shelf closed (closeGoods)`);
@@ -58,7 +67,13 @@ export class InteractionService {
       g = (await this.goods.onSale(room.id)).find((x) => x.goods_id === gid) ?? null;
     }
     await this.store.setPresented(room.id, g ? g.goods_id : null);
-    this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'present', goodsId: g ? g.goods_id : null });
+    this.events?.emit('roomActivity', {
+      roomId: room.id,
+      appid: room.appid,
+      at: this.clock.now(),
+      kind: 'present',
+      goodsId: g ? g.goods_id : null,
+    });
     this.gateway.sync.command(room.id, { kind: 'present', goods: g });
     return g;
   }
@@ -68,14 +83,16 @@ export class InteractionService {
     const room = await this.rooms.get(appid, roomId);
     const closed = flag(banComment, 'banComment');
     await this.rooms.setCommentsClosed(appid, room.id, closed);
-    if (room.close_comment !== (closed ? 1 : 0)) this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'comments', closed });
+    if (room.close_comment !== (closed ? 1 : 0))
+      this.events?.emit('roomActivity', { roomId: room.id, appid: room.appid, at: this.clock.now(), kind: 'comments', closed });
     this.gateway.sync.command(room.id, { kind: 'comments', closed });
   }
 
   /** room/mute {openid, mute}: a muted viewer's chat reaches nobody; they are told (`muted`). */
   async mute(appid: string, roomId: unknown, openid: unknown, mute: unknown): Promise<void> {
     const room = await this.rooms.get(appid, roomId);
-    if (!isOpenid(openid)) throw new DomainError(Reason.BadParameter, 'openid must be a viewer openid of this app (28 characters)', 'openid');
+    if (!isOpenid(openid))
+      throw new DomainError(Reason.BadParameter, 'openid must be a viewer openid of this app (28 characters)', 'openid');
     const on = flag(mute, 'mute');
     await this.store.setMute(room.id, openid, on, this.clock.now());
     // Applied on every node with viewers of the room (mute by address included: realtime/sync.ts).
@@ -93,8 +110,20 @@ export class InteractionService {
     if (status === LiveStatus.Ended || status === LiveStatus.Banned || status === LiveStatus.Expired)
       throw new DomainError(Reason.RoomStateForbids, 'The live is over: comments can no longer be sent', 'text');
     const t = checkChatText(text);
-    if (!t.ok) throw new DomainError(Reason.BadParameter, t.code === 'too_long' ? `Write at most ${RealtimeLimits.chatMaxChars} characters` : 'Write something first', 'text');
-    const comment: ChatComment = { id: randomToken(9), openid: ANCHOR_OPENID, nick: room.anchor_name, role: 'anchor', text: t.text, at: this.clock.now() };
+    if (!t.ok)
+      throw new DomainError(
+        Reason.BadParameter,
+        t.code === 'too_long' ? `Write at most ${RealtimeLimits.chatMaxChars} characters` : 'Write something first',
+        'text',
+      );
+    const comment: ChatComment = {
+      id: randomToken(9),
+      openid: ANCHOR_OPENID,
+      nick: room.anchor_name,
+      role: 'anchor',
+      text: t.text,
+      at: this.clock.now(),
+    };
     this.store.queueComment(room.id, comment);
     const ch = await this.gateway.channels.open(room.id);
     ch?.addComment(comment);
@@ -118,11 +147,13 @@ export class InteractionService {
 
   async deleteComment(appid: string, roomId: unknown, commentId: unknown): Promise<void> {
     const room = await this.rooms.get(appid, roomId);
-    if (typeof commentId !== 'string' || !commentId || commentId.length > 64) throw new DomainError(Reason.BadParameter, 'commentId must be a comment id string', 'commentId');
+    if (typeof commentId !== 'string' || !commentId || commentId.length > 64)
+      throw new DomainError(Reason.BadParameter, 'commentId must be a comment id string', 'commentId');
     const stored = await this.store.deleteComment(room.id, commentId, this.clock.now());
     const ch = this.gateway.channels.get(room.id);
     const inMemory = ch ? ch.comments.some((c) => c.id === commentId) : false;
-    if (!stored && !inMemory) throw new DomainError(Reason.BadParameter, `comment ${commentId} does not exist in room ${room.id}`, 'commentId');
+    if (!stored && !inMemory)
+      throw new DomainError(Reason.BadParameter, `comment ${commentId} does not exist in room ${room.id}`, 'commentId');
     this.gateway.sync.command(room.id, { kind: 'deleteComment', id: commentId });
   }
 
@@ -150,14 +181,28 @@ export class InteractionService {
     if (ch) {
       const mutes = ch.mutes;
       return {
-        viewers: ch.viewers, peak: Math.max(ch.peak, ch.viewers), likes: ch.likes + ch.likesDelta + ch.net.unsentLikes, commentsClosed: ch.room.closeComment, presented: ch.presented,
+        viewers: ch.viewers,
+        peak: Math.max(ch.peak, ch.viewers),
+        likes: ch.likes + ch.likesDelta + ch.net.unsentLikes,
+        commentsClosed: ch.room.closeComment,
+        presented: ch.presented,
         notice: ch.notice,
         comments: ch.comments.slice(-50).map((c) => ({ ...c, muted: mutes.has(c.openid) })),
       };
     }
-    const [comments, mutes, t, notice] = await Promise.all([this.store.recentComments(roomId, 50), this.store.mutes(roomId), this.store.storedTotals(roomId), this.store.notice(roomId)]);
+    const [comments, mutes, t, notice] = await Promise.all([
+      this.store.recentComments(roomId, 50),
+      this.store.mutes(roomId),
+      this.store.storedTotals(roomId),
+      this.store.notice(roomId),
+    ]);
     return {
-      viewers: media, peak: Math.max(t.peak, media), likes: t.likes, commentsClosed: closeCommentStored, presented: null, notice,
+      viewers: media,
+      peak: Math.max(t.peak, media),
+      likes: t.likes,
+      commentsClosed: closeCommentStored,
+      presented: null,
+      notice,
       comments: comments.map((c) => ({ ...c, muted: mutes.includes(c.openid) })),
     };
   }
@@ -186,7 +231,13 @@ export class InteractionService {
     return this.store.shareChain(roomId, limit);
   }
 
-  perBucket(kind: 'comments' | 'entries', roomId: number, from: number, to: number, bucketMs: number): ReturnType<RealtimeStore['perBucket']> {
+  perBucket(
+    kind: 'comments' | 'entries',
+    roomId: number,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): ReturnType<RealtimeStore['perBucket']> {
     return this.store.perBucket(kind, roomId, from, to, bucketMs);
   }
 }

@@ -20,4 +20,3 @@ export class NetState {
   display: ChatComment[] = [];
   remote: ChatComment[] = [];
 }
-

@@ -53,7 +53,12 @@ export class RedisBus implements RoomBus {
 
   private keys(roomId: number): { likes: string; chat: string; deleted: string; bus: string } {
     const tag = `r${roomId}`;
-    return { likes: this.redis.key(tag, 'likes'), chat: this.redis.key(tag, 'chat'), deleted: this.redis.key(tag, 'deleted'), bus: this.redis.key(tag, 'bus') };
+    return {
+      likes: this.redis.key(tag, 'likes'),
+      chat: this.redis.key(tag, 'chat'),
+      deleted: this.redis.key(tag, 'deleted'),
+      bus: this.redis.key(tag, 'bus'),
+    };
   }
 
   onMessage(fn: (roomId: number, m: BusMessage) => void): void {
@@ -65,7 +70,9 @@ export class RedisBus implements RoomBus {
     this.watched.add(roomId);
     const ch = this.keys(roomId).bus;
     this.byChannel.set(ch, roomId);
-    this.redis.sub.ssubscribe(ch).catch((e: unknown) => this.log.warn(`realtime bus: subscribing room ${roomId} failed: ${(e as Error).message}`));
+    this.redis.sub
+      .ssubscribe(ch)
+      .catch((e: unknown) => this.log.warn(`realtime bus: subscribing room ${roomId} failed: ${(e as Error).message}`));
   }
 
   unwatch(roomId: number): void {
@@ -84,7 +91,8 @@ export class RedisBus implements RoomBus {
     } catch {
       return;
     }
-    if (w.b && typeof w.t === 'number') this.fn(roomId, { kind: 'batch', node: w.n, batch: { viewers: w.b.v, likes: w.b.l, comments: w.b.c }, total: w.t });
+    if (w.b && typeof w.t === 'number')
+      this.fn(roomId, { kind: 'batch', node: w.n, batch: { viewers: w.b.v, likes: w.b.l, comments: w.b.c }, total: w.t });
     else if (w.x) this.fn(roomId, { kind: 'command', node: w.n, command: w.x });
   }
 
@@ -94,7 +102,17 @@ export class RedisBus implements RoomBus {
     const head = `${JSON.stringify({ n: this.node, b: { v: batch.viewers, l: batch.likes, c: batch.comments } }).slice(0, -1)},"t":`;
     const comments = batch.comments.map((c) => JSON.stringify(c));
     const total = await (this.redis.cmd as unknown as TickCommand).zhiboTick(
-      k.likes, k.chat, k.bus, batch.likes, likesBase, STREAM_MAX, KEEP_MS, head, comments.length, ...comments);
+      k.likes,
+      k.chat,
+      k.bus,
+      batch.likes,
+      likesBase,
+      STREAM_MAX,
+      KEEP_MS,
+      head,
+      comments.length,
+      ...comments,
+    );
     return Number(total);
   }
 

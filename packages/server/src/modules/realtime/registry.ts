@@ -83,13 +83,28 @@ export class ChannelRegistry {
     const goods = await this.shelf(roomId);
     // Cluster mode: the bus has the newest like total and the comments of every node (the database may lag a tick).
     this.deps.bus.watch(roomId);
-    const [st, net] = await Promise.all([this.deps.store.loadRoom(roomId, this.recentComments()), this.deps.bus.load(roomId, this.recentComments())]);
+    const [st, net] = await Promise.all([
+      this.deps.store.loadRoom(roomId, this.recentComments()),
+      this.deps.bus.load(roomId, this.recentComments()),
+    ]);
     if (net.likes !== undefined) st.likes = Math.max(st.likes, net.likes);
     if (net.comments) st.comments = net.comments;
     const presented = goods.find((g) => g.goods_id === st.presentedGoodsId) ?? null;
     const fields = roomFields(row);
     fields.liveStatus = this.deps.rooms.cachedStatus(roomId)?.status ?? fields.liveStatus;
-    const ch = new RoomChannel(roomId, row.appid, fields, goods, presented, st.comments, st.mutes, st, this.limits, this.recentComments(), this.overflow);
+    const ch = new RoomChannel(
+      roomId,
+      row.appid,
+      fields,
+      goods,
+      presented,
+      st.comments,
+      st.mutes,
+      st,
+      this.limits,
+      this.recentComments(),
+      this.overflow,
+    );
     ch.mediaViewers = this.mediaViewers.get(roomId) ?? 0;
     ch.notice = st.notice;
     this.channels.set(roomId, ch);
@@ -102,7 +117,10 @@ export class ChannelRegistry {
     if (loading) {
       // The change may have missed the load's reads: reload once it is there.
       // not awaited: reload() is synchronous for its callers; a failed load is the load's own error (reported there)
-      void loading.then(() => this.reload(roomId), () => {});
+      void loading.then(
+        () => this.reload(roomId),
+        () => {},
+      );
       return;
     }
     if (!this.channels.has(roomId)) return;
@@ -143,7 +161,7 @@ export class ChannelRegistry {
     ch.goods = goods;
     if (shelfChanged) ch.publish({ type: 'shelf', goods: after.closeGoods ? [] : goods }, Essential.yes);
     const p = ch.presented;
-    const still = p ? goods.find((g) => g.goods_id === p.goods_id) ?? null : null;
+    const still = p ? (goods.find((g) => g.goods_id === p.goods_id) ?? null) : null;
     if (p && (!still || after.closeGoods)) {
       ch.presented = null;
       await this.deps.store.setPresented(roomId, null);

@@ -13,7 +13,8 @@ export function checkChatText(raw: unknown, max: number = RealtimeLimits.chatMax
   const text = raw.replace(STRIP, '').trim();
   if (!text) return { ok: false, code: RealtimeErrorCode.Empty, message: 'chat text is empty' };
   let n = 0;
-  for (const _ of text) if (++n > max) return { ok: false, code: RealtimeErrorCode.TooLong, message: `chat text longer than ${max} characters` };
+  for (const _ of text)
+    if (++n > max) return { ok: false, code: RealtimeErrorCode.TooLong, message: `chat text longer than ${max} characters` };
   return { ok: true, text };
 }
 
@@ -24,8 +25,42 @@ export function cleanNick(raw: unknown): string | undefined {
   return nick || undefined;
 }
 
-const ADJ = ['快乐', '安静', '勇敢', '温柔', '聪明', '可爱', '悠闲', '明亮', '爱笑', '好奇', '认真', '阳光', '淡定', '机灵', '热情', '优雅'];
-const NOUN = ['熊猫', '海豚', '松鼠', '小鹿', '企鹅', '星星', '竹子', '云朵', '茶花', '柠檬', '月亮', '小猫', '白鸽', '枫叶', '浪花', '麦穗'];
+const ADJ = [
+  '快乐',
+  '安静',
+  '勇敢',
+  '温柔',
+  '聪明',
+  '可爱',
+  '悠闲',
+  '明亮',
+  '爱笑',
+  '好奇',
+  '认真',
+  '阳光',
+  '淡定',
+  '机灵',
+  '热情',
+  '优雅',
+];
+const NOUN = [
+  '熊猫',
+  '海豚',
+  '松鼠',
+  '小鹿',
+  '企鹅',
+  '星星',
+  '竹子',
+  '云朵',
+  '茶花',
+  '柠檬',
+  '月亮',
+  '小猫',
+  '白鸽',
+  '枫叶',
+  '浪花',
+  '麦穗',
+];
 
 /**
  * A viewer without a nick of their own gets a friendly name derived from their openid: the same in every room of the
@@ -36,7 +71,6 @@ export function defaultNick(openid: string): string {
   for (const ch of openid) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   return `${ADJ[h % ADJ.length]}${NOUN[(h >>> 8) % NOUN.length]}·${openid.slice(-4)}`;
 }
-
 
 // C0, DEL and C1 controls: never stored (PostgreSQL text refuses NUL, and one bad row must not cost a batch).
 // eslint-disable-next-line no-control-regex

@@ -1,6 +1,15 @@
 /** What one connection may say: hello (room or site), then chat, like and ping. */
 import { decodeJwt } from 'jose';
-import { CloseCode, compareVersions, LiveStatus, RealtimeErrorCode, RealtimeLimits, type RoomHello, type ServerMessage, type SiteLiveRoom } from '@zhibo/protocol';
+import {
+  CloseCode,
+  compareVersions,
+  LiveStatus,
+  RealtimeErrorCode,
+  RealtimeLimits,
+  type RoomHello,
+  type ServerMessage,
+  type SiteLiveRoom,
+} from '@zhibo/protocol';
 import { CUSTOM_PARAMS_MAX } from '@zhibo/core';
 import { randomToken } from '../../lib/crypto.js';
 import type { Conn, RoomChannel } from './channel.js';
@@ -38,7 +47,8 @@ export function handleFrame(h: SessionHost, c: Conn, data: Buffer, isBinary: boo
   if (!isBinary) {
     try {
       const v: unknown = JSON.parse(data.toString('utf8'));
-      if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string') m = v as Record<string, unknown>;
+      if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string')
+        m = v as Record<string, unknown>;
     } catch {
       m = undefined;
     }
@@ -53,7 +63,12 @@ export function handleFrame(h: SessionHost, c: Conn, data: Buffer, isBinary: boo
     });
     return;
   }
-  if (!m) return h.kick(c, CloseCode.ProtocolViolation, isBinary ? 'binary frames are not part of the protocol' : 'frames must be JSON objects with a type');
+  if (!m)
+    return h.kick(
+      c,
+      CloseCode.ProtocolViolation,
+      isBinary ? 'binary frames are not part of the protocol' : 'frames must be JSON objects with a type',
+    );
   switch (m.type) {
     case 'ping':
       return h.reply(c, { type: 'pong', at: now });
@@ -61,7 +76,8 @@ export function handleFrame(h: SessionHost, c: Conn, data: Buffer, isBinary: boo
       return h.kick(c, CloseCode.ProtocolViolation, 'hello was already sent');
     case 'chat':
     case 'like':
-      if (c.state !== 'joined' || !c.channel) return h.reply(c, { type: 'error', code: RealtimeErrorCode.BadMessage, message: 'wait for welcome before sending' });
+      if (c.state !== 'joined' || !c.channel)
+        return h.reply(c, { type: 'error', code: RealtimeErrorCode.BadMessage, message: 'wait for welcome before sending' });
       return m.type === 'chat' ? chat(h, c, c.channel, m.text, now) : like(h, c, c.channel, m.count, now);
     default:
       return h.kick(c, CloseCode.ProtocolViolation, `unknown message type`);
@@ -81,7 +97,12 @@ function chat(h: SessionHost, c: Conn, ch: RoomChannel, raw: unknown, now: numbe
   const o = h.options;
   // Per viewer (all their connections) and per address (all its device ids), never per connection.
   if (!ch.guard.chat(c.openid, c.ip, now, o))
-    return err(h, c, RealtimeErrorCode.RateLimited, `at most ${o.chatBurst} messages per ${o.chatWindowMs / 1000} s (${o.chatPerIp} per address)`);
+    return err(
+      h,
+      c,
+      RealtimeErrorCode.RateLimited,
+      `at most ${o.chatBurst} messages per ${o.chatWindowMs / 1000} s (${o.chatPerIp} per address)`,
+    );
   const comment = { id: randomToken(9), openid: c.openid, nick: c.nick || defaultNick(c.openid), text: t.text, at: now };
   h.deps.store.queueComment(ch.roomId, comment);
   ch.addComment(comment);
@@ -109,7 +130,8 @@ async function roomHello(h: SessionHost, c: Conn, m: Record<string, unknown>): P
   const d = h.deps;
   const hello: RoomHello | undefined = parseRoomHello(m, CUSTOM_PARAMS_MAX);
   if (!hello) return h.kick(c, CloseCode.BadHello, 'hello needs v: 1, a roomId and an sdkVersion');
-  if (compareVersions(hello.sdkVersion, d.minSdkVersion()) < 0) return h.kick(c, CloseCode.VersionTooOld, `sdk older than ${d.minSdkVersion()}`);
+  if (compareVersions(hello.sdkVersion, d.minSdkVersion()) < 0)
+    return h.kick(c, CloseCode.VersionTooOld, `sdk older than ${d.minSdkVersion()}`);
   const cached = d.rooms.cachedStatus(hello.roomId);
   if (!cached) return h.kick(c, CloseCode.UnknownRoom, 'no such room');
   if (cached.status === LiveStatus.Banned) return h.kick(c, CloseCode.RoomBanned, 'room banned');
@@ -127,8 +149,14 @@ async function roomHello(h: SessionHost, c: Conn, m: Record<string, unknown>): P
   c.chatBatch = hello.chatBatch === true;
   h.joinRoom(c, ch);
   const head = JSON.stringify({
-    type: 'welcome', seq: ch.seq, openid: c.openid, nick: c.nick || defaultNick(c.openid), session, resumed: hello.resume !== undefined,
-    mutedSelf: ch.mutes.has(c.openid) || c.mutedBy !== undefined, heartbeatMs: h.options.heartbeatMs,
+    type: 'welcome',
+    seq: ch.seq,
+    openid: c.openid,
+    nick: c.nick || defaultNick(c.openid),
+    session,
+    resumed: hello.resume !== undefined,
+    mutedSelf: ch.mutes.has(c.openid) || c.mutedBy !== undefined,
+    heartbeatMs: h.options.heartbeatMs,
   });
   h.send(c, textFrame(`${head.slice(0, -1)},"room":${ch.snapshotJson()}}`));
   if (hello.resume && !hello.resume.session) return;
@@ -167,7 +195,8 @@ function recordEntry(h: SessionHost, c: Conn, hello: RoomHello, session: string)
   let verified = false;
   if (e?.share_openid) {
     verified = d.identity.verifyShare(hello.roomId, e.share_openid, e.share_sig ?? '');
-    if (!verified) d.log.debug(`realtime: room ${hello.roomId}: share_openid ${e.share_openid.slice(0, 32)} did not verify; entry counted as direct`);
+    if (!verified)
+      d.log.debug(`realtime: room ${hello.roomId}: share_openid ${e.share_openid.slice(0, 32)} did not verify; entry counted as direct`);
   }
   const refused = d.quota?.take('entries', c.channel?.appid ?? '', { viewer: c.openid, ip: c.ip });
   if (refused) {
@@ -176,8 +205,17 @@ function recordEntry(h: SessionHost, c: Conn, hello: RoomHello, session: string)
   }
   const at = d.clock.now();
   const kind = entryKindOf(e, verified);
-  d.store.queueEntry({ roomId: hello.roomId, openid: c.openid, session, kind, shareOpenid: verified ? e!.share_openid! : null, customParams: e?.custom_params ?? '', at });
-  if (verified && e!.share_openid !== c.openid) d.store.queueEdge({ roomId: hello.roomId, sharer: e!.share_openid!, viewer: c.openid, scene: e!.scene ?? null, at });
+  d.store.queueEntry({
+    roomId: hello.roomId,
+    openid: c.openid,
+    session,
+    kind,
+    shareOpenid: verified ? e!.share_openid! : null,
+    customParams: e?.custom_params ?? '',
+    at,
+  });
+  if (verified && e!.share_openid !== c.openid)
+    d.store.queueEdge({ roomId: hello.roomId, sharer: e!.share_openid!, viewer: c.openid, scene: e!.scene ?? null, at });
 }
 
 async function siteHello(h: SessionHost, c: Conn, m: Record<string, unknown>): Promise<void> {

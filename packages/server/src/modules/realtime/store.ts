@@ -67,10 +67,14 @@ export class RealtimeStore {
 
   async loadRoom(roomId: number, recent: number): Promise<RoomState> {
     const [t] = await this.db.query<{ likes: number; peak_viewers: number; presented_goods_id: number | null; notice: string | null }>(
-      'SELECT likes, peak_viewers, presented_goods_id, notice FROM room_interaction WHERE room_id = $1', [roomId]);
+      'SELECT likes, peak_viewers, presented_goods_id, notice FROM room_interaction WHERE room_id = $1',
+      [roomId],
+    );
     const mutes = await this.db.query<{ openid: string }>('SELECT openid FROM room_mutes WHERE room_id = $1', [roomId]);
     const comments = await this.db.query<ChatComment>(
-      'SELECT id, openid, nick, text, at FROM room_comments WHERE room_id = $1 AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT $2', [roomId, recent]);
+      'SELECT id, openid, nick, text, at FROM room_comments WHERE room_id = $1 AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT $2',
+      [roomId, recent],
+    );
     const pending = this.totals.get(roomId);
     const queued = this.comments.filter((q) => q.roomId === roomId).map((q) => q.c);
     return {
@@ -133,14 +137,18 @@ export class RealtimeStore {
     this.totals = new Map();
     if (this.disk?.low) {
       if (!this.dropped.comments && !this.dropped.entries && !this.dropped.edges && (comments.length || entries.length || edges.length))
-        this.log.warn('realtime: disk low: chat, entries and share edges are not stored until space is freed (viewers still see them live)');
+        this.log.warn(
+          'realtime: disk low: chat, entries and share edges are not stored until space is freed (viewers still see them live)',
+        );
       this.dropped.comments += comments.length;
       this.dropped.entries += entries.length;
       this.dropped.edges += edges.length;
       comments.length = entries.length = edges.length = 0;
     } else if (this.dropped.comments || this.dropped.entries || this.dropped.edges) {
       const d = this.dropped;
-      this.log.info(`realtime: disk space back: storing again (${d.comments} comments, ${d.entries} entries, ${d.edges} share edges were not stored)`);
+      this.log.info(
+        `realtime: disk space back: storing again (${d.comments} comments, ${d.entries} entries, ${d.edges} share edges were not stored)`,
+      );
       this.dropped = { comments: 0, entries: 0, edges: 0 };
     }
     // Each kind on its own: a failure of one never costs the others (issue 10: one viewer's bad row wiped every room's likes).
@@ -149,22 +157,40 @@ export class RealtimeStore {
         `INSERT INTO room_comments (id, room_id, openid, nick, text, at)
          SELECT t.* FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS t(id, room_id, openid, nick, text, at)
          WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT (id) DO NOTHING`,
-        [rows.map((q) => q.c.id), rows.map((q) => q.roomId), rows.map((q) => q.c.openid), rows.map((q) => q.c.nick), rows.map((q) => q.c.text), rows.map((q) => q.c.at)],
-      ));
+        [
+          rows.map((q) => q.c.id),
+          rows.map((q) => q.roomId),
+          rows.map((q) => q.c.openid),
+          rows.map((q) => q.c.nick),
+          rows.map((q) => q.c.text),
+          rows.map((q) => q.c.at),
+        ],
+      ),
+    );
     await this.write('entries', entries, (rows) =>
       this.db.query(
         `INSERT INTO room_entries (room_id, openid, session, kind, share_openid, custom_params, at)
          SELECT t.* FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS t(room_id, openid, session, kind, share_openid, custom_params, at)
          WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT DO NOTHING`,
-        [rows.map((e) => e.roomId), rows.map((e) => e.openid), rows.map((e) => e.session), rows.map((e) => e.kind), rows.map((e) => e.shareOpenid), rows.map((e) => e.customParams), rows.map((e) => e.at)],
-      ));
+        [
+          rows.map((e) => e.roomId),
+          rows.map((e) => e.openid),
+          rows.map((e) => e.session),
+          rows.map((e) => e.kind),
+          rows.map((e) => e.shareOpenid),
+          rows.map((e) => e.customParams),
+          rows.map((e) => e.at),
+        ],
+      ),
+    );
     await this.write('share edges', edges, (rows) =>
       this.db.query(
         `INSERT INTO share_edges (room_id, sharer_openid, viewer_openid, scene, at)
          SELECT t.* FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int8[]) AS t(room_id, sharer_openid, viewer_openid, scene, at)
          WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = t.room_id) ON CONFLICT DO NOTHING`,
         [rows.map((e) => e.roomId), rows.map((e) => e.sharer), rows.map((e) => e.viewer), rows.map((e) => e.scene), rows.map((e) => e.at)],
-      ));
+      ),
+    );
     const lost = await this.write('room totals', [...totals], (rows) =>
       this.db.query(
         `INSERT INTO room_interaction (room_id, likes, peak_viewers)
@@ -173,7 +199,8 @@ export class RealtimeStore {
          ON CONFLICT (room_id) DO UPDATE SET likes = room_interaction.likes + EXCLUDED.likes,
            peak_viewers = GREATEST(room_interaction.peak_viewers, EXCLUDED.peak_viewers)`,
         [rows.map(([id]) => id), rows.map(([, t]) => t.likes), rows.map(([, t]) => t.peak)],
-      ));
+      ),
+    );
     // Like counts are increments: when the database was unavailable (not a bad row) they wait for the next flush.
     for (const [roomId, t] of lost) this.addTotals(roomId, t.likes, t.peak);
   }
@@ -208,7 +235,8 @@ export class RealtimeStore {
         else if (++refused === 1) first = (e as Error).message;
       }
     }
-    if (refused) this.log.warn(`realtime: ${refused} of ${rows.length} ${what} refused by the database and dropped (the rest written): ${first}`);
+    if (refused)
+      this.log.warn(`realtime: ${refused} of ${rows.length} ${what} refused by the database and dropped (the rest written): ${first}`);
     if (failed.length) this.log.error(`realtime: writing ${failed.length} ${what} failed`);
     return failed;
   }
@@ -216,14 +244,20 @@ export class RealtimeStore {
   /** Delete up to `limit` entries older than `before` (retention). */
   async deleteEntriesBefore(before: number, limit: number): Promise<number> {
     const rows = await this.db.query(
-      'DELETE FROM room_entries WHERE ctid IN (SELECT ctid FROM room_entries WHERE at < $1 ORDER BY at LIMIT $2) RETURNING room_id', [before, limit]);
+      'DELETE FROM room_entries WHERE ctid IN (SELECT ctid FROM room_entries WHERE at < $1 ORDER BY at LIMIT $2) RETURNING room_id',
+      [before, limit],
+    );
     return rows.length;
   }
 
   /** Did this viewer enter the room before `at`? (queued entries count; mute by address spares them) */
   async seenBefore(roomId: number, openid: string, at: number): Promise<boolean> {
     if (this.entries.some((e) => e.roomId === roomId && e.openid === openid && e.at < at)) return true;
-    const rows = await this.db.query('SELECT 1 FROM room_entries WHERE room_id = $1 AND openid = $2 AND at < $3 LIMIT 1', [roomId, openid, at]);
+    const rows = await this.db.query('SELECT 1 FROM room_entries WHERE room_id = $1 AND openid = $2 AND at < $3 LIMIT 1', [
+      roomId,
+      openid,
+      at,
+    ]);
     return rows.length > 0;
   }
 
@@ -235,46 +269,74 @@ export class RealtimeStore {
   async setNotice(roomId: number, text: string | null): Promise<void> {
     await this.db.query(
       `INSERT INTO room_interaction (room_id, notice) VALUES ($1, $2)
-       ON CONFLICT (room_id) DO UPDATE SET notice = EXCLUDED.notice`, [roomId, text]);
+       ON CONFLICT (room_id) DO UPDATE SET notice = EXCLUDED.notice`,
+      [roomId, text],
+    );
   }
 
   async setPresented(roomId: number, goodsId: number | null): Promise<void> {
     await this.db.query(
       `INSERT INTO room_interaction (room_id, presented_goods_id) VALUES ($1, $2)
-       ON CONFLICT (room_id) DO UPDATE SET presented_goods_id = EXCLUDED.presented_goods_id`, [roomId, goodsId]);
+       ON CONFLICT (room_id) DO UPDATE SET presented_goods_id = EXCLUDED.presented_goods_id`,
+      [roomId, goodsId],
+    );
   }
 
   async setMute(roomId: number, openid: string, mute: boolean, at: number): Promise<void> {
-    if (mute) await this.db.query('INSERT INTO room_mutes (room_id, openid, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [roomId, openid, at]);
+    if (mute)
+      await this.db.query('INSERT INTO room_mutes (room_id, openid, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [roomId, openid, at]);
     else await this.db.query('DELETE FROM room_mutes WHERE room_id = $1 AND openid = $2', [roomId, openid]);
   }
 
   /** Mark a stored comment deleted; false when the room has no such (undeleted) comment. */
   async deleteComment(roomId: number, id: string, at: number): Promise<boolean> {
     await this.flush();
-    const rows = await this.db.query('UPDATE room_comments SET deleted_at = $3 WHERE room_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id', [roomId, id, at]);
+    const rows = await this.db.query(
+      'UPDATE room_comments SET deleted_at = $3 WHERE room_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id',
+      [roomId, id, at],
+    );
     return rows.length > 0;
   }
 
   async stats(roomId: number, topSharers = 10): Promise<RoomRealtimeStats> {
     await this.flush();
     const entries = Object.fromEntries(Object.values(EntryKind).map((k) => [k, 0])) as Record<EntryKind, number>;
-    for (const r of await this.db.query<{ kind: EntryKind; n: number }>('SELECT kind, count(*)::int AS n FROM room_entries WHERE room_id = $1 GROUP BY kind', [roomId]))
+    for (const r of await this.db.query<{ kind: EntryKind; n: number }>(
+      'SELECT kind, count(*)::int AS n FROM room_entries WHERE room_id = $1 GROUP BY kind',
+      [roomId],
+    ))
       if (r.kind in entries) entries[r.kind] = r.n;
-    const [u] = await this.db.query<{ n: number }>('SELECT count(DISTINCT openid)::int AS n FROM room_entries WHERE room_id = $1', [roomId]);
+    const [u] = await this.db.query<{ n: number }>('SELECT count(DISTINCT openid)::int AS n FROM room_entries WHERE room_id = $1', [
+      roomId,
+    ]);
     const sharers = await this.db.query<{ openid: string; viewers: number }>(
       `SELECT sharer_openid AS openid, count(*)::int AS viewers FROM share_edges WHERE room_id = $1
-       GROUP BY sharer_openid ORDER BY viewers DESC, openid LIMIT $2`, [roomId, topSharers]);
-    const [t] = await this.db.query<{ likes: number; peak_viewers: number }>('SELECT likes, peak_viewers FROM room_interaction WHERE room_id = $1', [roomId]);
+       GROUP BY sharer_openid ORDER BY viewers DESC, openid LIMIT $2`,
+      [roomId, topSharers],
+    );
+    const [t] = await this.db.query<{ likes: number; peak_viewers: number }>(
+      'SELECT likes, peak_viewers FROM room_interaction WHERE room_id = $1',
+      [roomId],
+    );
     const [c] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM room_comments WHERE room_id = $1', [roomId]);
-    return { roomId, entries, uniqueViewers: u?.n ?? 0, topSharers: sharers, likes: t?.likes ?? 0, comments: c?.n ?? 0, peakViewers: t?.peak_viewers ?? 0 };
+    return {
+      roomId,
+      entries,
+      uniqueViewers: u?.n ?? 0,
+      topSharers: sharers,
+      likes: t?.likes ?? 0,
+      comments: c?.n ?? 0,
+      peakViewers: t?.peak_viewers ?? 0,
+    };
   }
 
   /** The newest comments of a room that are not deleted, oldest first (the console's live desk). */
   async recentComments(roomId: number, limit: number): Promise<ChatComment[]> {
     await this.flush();
     const rows = await this.db.query<ChatComment>(
-      'SELECT id, openid, nick, text, at FROM room_comments WHERE room_id = $1 AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT $2', [roomId, limit]);
+      'SELECT id, openid, nick, text, at FROM room_comments WHERE room_id = $1 AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT $2',
+      [roomId, limit],
+    );
     return rows.reverse().map(withRole);
   }
 
@@ -284,7 +346,9 @@ export class RealtimeStore {
     return this.db.query<ChatComment>(
       `SELECT c.id, c.openid, c.nick, c.text, c.at FROM room_comments c WHERE c.room_id = $1 AND c.deleted_at IS NULL AND c.at >= $2 AND c.at < $3
          AND NOT EXISTS (SELECT 1 FROM room_mutes m WHERE m.room_id = c.room_id AND m.openid = c.openid)
-       ORDER BY c.at, c.id LIMIT $4`, [roomId, from, to, limit]);
+       ORDER BY c.at, c.id LIMIT $4`,
+      [roomId, from, to, limit],
+    );
   }
 
   async mutes(roomId: number): Promise<string[]> {
@@ -292,7 +356,10 @@ export class RealtimeStore {
   }
 
   async storedTotals(roomId: number): Promise<{ likes: number; peak: number }> {
-    const [t] = await this.db.query<{ likes: number; peak_viewers: number }>('SELECT likes, peak_viewers FROM room_interaction WHERE room_id = $1', [roomId]);
+    const [t] = await this.db.query<{ likes: number; peak_viewers: number }>(
+      'SELECT likes, peak_viewers FROM room_interaction WHERE room_id = $1',
+      [roomId],
+    );
     return { likes: t?.likes ?? 0, peak: t?.peak_viewers ?? 0 };
   }
 
@@ -300,16 +367,25 @@ export class RealtimeStore {
   async shareChain(roomId: number, limit: number): Promise<Array<{ sharer: string; viewer: string; scene: number | null; at: number }>> {
     await this.flush();
     const rows = await this.db.query<{ sharer_openid: string; viewer_openid: string; scene: number | null; at: number }>(
-      'SELECT sharer_openid, viewer_openid, scene, at FROM share_edges WHERE room_id = $1 ORDER BY at, sharer_openid LIMIT $2', [roomId, limit]);
+      'SELECT sharer_openid, viewer_openid, scene, at FROM share_edges WHERE room_id = $1 ORDER BY at, sharer_openid LIMIT $2',
+      [roomId, limit],
+    );
     return rows.map((e) => ({ sharer: e.sharer_openid, viewer: e.viewer_openid, scene: e.scene, at: e.at }));
   }
 
   /** Comments or entries per time bucket of `bucketMs` from `from` to `to` (bucket index → count). */
-  async perBucket(kind: 'comments' | 'entries', roomId: number, from: number, to: number, bucketMs: number): Promise<Array<{ b: number; n: number }>> {
+  async perBucket(
+    kind: 'comments' | 'entries',
+    roomId: number,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Promise<Array<{ b: number; n: number }>> {
     await this.flush();
     const table = kind === 'comments' ? 'room_comments' : 'room_entries';
     return this.db.query<{ b: number; n: number }>(
       `SELECT floor((at - $2) / $3::float8)::int AS b, count(*)::int AS n FROM ${table} WHERE room_id = $1 AND at >= $2 AND at <= $4 GROUP BY 1`,
-      [roomId, from, bucketMs, to]);
+      [roomId, from, bucketMs, to],
+    );
   }
 }

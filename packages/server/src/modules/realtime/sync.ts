@@ -62,14 +62,17 @@ function applyMute(ch: RoomChannel, openid: string, on: boolean, clock: MuteCloc
     ch.sendToViewer(openid, { type: 'muted', you: on });
   }
   const now = clock.now();
-  if (on) for (const c of ch.members) {
-    if (c.openid === openid) ch.guard.muteAddress(c.ip, openid, openidsFrom(ch, c.ip), now, clock.muteByIpMs());
-  } else {
-    ch.guard.unmuteAddresses(openid);
-    for (const c of ch.members) if (c.mutedBy === openid) {
-      c.mutedBy = undefined;
-      ch.sendToViewer(c.openid, { type: 'muted', you: false });
+  if (on)
+    for (const c of ch.members) {
+      if (c.openid === openid) ch.guard.muteAddress(c.ip, openid, openidsFrom(ch, c.ip), now, clock.muteByIpMs());
     }
+  else {
+    ch.guard.unmuteAddresses(openid);
+    for (const c of ch.members)
+      if (c.mutedBy === openid) {
+        c.mutedBy = undefined;
+        ch.sendToViewer(c.openid, { type: 'muted', you: false });
+      }
   }
 }
 
@@ -165,6 +168,10 @@ export class RoomSync {
     const ch = this.channel(roomId);
     if (ch) applyCommand(ch, cmd, this.clock);
     if (this.bus.clustered)
-      this.bus.command(roomId, cmd).catch((e: unknown) => this.log.warn(`realtime bus: room ${roomId}: ${cmd.kind} not sent to the other nodes: ${(e as Error).message}`));
+      this.bus
+        .command(roomId, cmd)
+        .catch((e: unknown) =>
+          this.log.warn(`realtime bus: room ${roomId}: ${cmd.kind} not sent to the other nodes: ${(e as Error).message}`),
+        );
   }
 }

@@ -70,9 +70,28 @@ export function create(d: RemindersDeps): RemindersModule {
   const pushTargets = new PushTargets((ids) => outbox.pushTargets(ids));
   const followers = new FollowerService(new FollowersStore(d.db), d.clock, d.rooms, service, () => worker.kick());
   const worker = new ReminderWorker({
-    clock: d.clock, outbox, sql, reminders: service, apps: d.apps, rooms: d.rooms, events: d.events, log: d.log, policy: d.policy, pushTargets,
-    channels: channels({ poster, pushServices: d.pushServices, events: d.events, now: () => d.clock.now(), pushTargets, vapidKeys: (appid) => service.vapidKeys(appid) }),
-    baseUrl: d.baseUrl, fanoutChunk: 5000, afterRecord: (ids) => followers.finish(ids), buckets: d.buckets,
+    clock: d.clock,
+    outbox,
+    sql,
+    reminders: service,
+    apps: d.apps,
+    rooms: d.rooms,
+    events: d.events,
+    log: d.log,
+    policy: d.policy,
+    pushTargets,
+    channels: channels({
+      poster,
+      pushServices: d.pushServices,
+      events: d.events,
+      now: () => d.clock.now(),
+      pushTargets,
+      vapidKeys: (appid) => service.vapidKeys(appid),
+    }),
+    baseUrl: d.baseUrl,
+    fanoutChunk: 5000,
+    afterRecord: (ids) => followers.finish(ids),
+    buckets: d.buckets,
   });
   return {
     service,
@@ -88,9 +107,15 @@ export function create(d: RemindersDeps): RemindersModule {
       web: (a) => webRoutes(a, d.buildDir),
       admin: (a) => adminRoutes(a, { reminders: service, outbox, worker, rooms: d.rooms }),
     },
-    components: [{ name: 'reminder worker', start: () => (d.runWorker ? worker.start() : undefined), stop: async () => {
-      await worker.stop();
-      poster.close();
-    } }],
+    components: [
+      {
+        name: 'reminder worker',
+        start: () => (d.runWorker ? worker.start() : undefined),
+        stop: async () => {
+          await worker.stop();
+          poster.close();
+        },
+      },
+    ],
   };
 }

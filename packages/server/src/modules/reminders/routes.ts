@@ -18,7 +18,6 @@ import type { ReminderService } from './service.js';
 import { validatePushSubscription } from './settings.js';
 import type { ReminderWorker } from './worker.js';
 
-
 export interface SubscribeGate {
   pushAllowHttp: boolean;
   /** ZHIBO_PUSH_SERVICES */
@@ -51,9 +50,13 @@ export function pluginRoutes(r: PluginRouter, reminders: ReminderService, gate: 
     body: { push_subscription: {} },
     quota: 'subscriptions',
     async handler({ req, body, room, viewer }) {
-      if (!perIp.take(req.ip)) throw new DomainError(Reason.Throttled, `too many subscribe calls from this address; at most ${gate.perIpPerMin} a minute`);
+      if (!perIp.take(req.ip))
+        throw new DomainError(Reason.Throttled, `too many subscribe calls from this address; at most ${gate.perIpPerMin} a minute`);
       const settings = await reminders.settings(room.appid);
-      const push = body.push_subscription && settings.webpush ? validatePushSubscription(body.push_subscription, gate.pushAllowHttp, gate.pushServices) : null;
+      const push =
+        body.push_subscription && settings.webpush
+          ? validatePushSubscription(body.push_subscription, gate.pushAllowHttp, gate.pushServices)
+          : null;
       await reminders.subscribe(room.id, viewer!.openid, push);
       return { subscribed: true };
     },
@@ -99,7 +102,8 @@ export function pluginRoutes(r: PluginRouter, reminders: ReminderService, gate: 
     path: PluginRoutes.vapidPublicKey,
     roomFrom: 'query',
     async handler({ room }) {
-      if (!(await reminders.settings(room.appid)).webpush) throw new DomainError(Reason.WebPushOff, 'this app does not deliver reminders by Web Push');
+      if (!(await reminders.settings(room.appid)).webpush)
+        throw new DomainError(Reason.WebPushOff, 'this app does not deliver reminders by Web Push');
       return { publicKey: (await reminders.vapidKeys(room.appid)).publicKey };
     },
   });
@@ -118,7 +122,10 @@ export function webRoutes(app: FastifyInstance, buildDir: string): void {
   });
 }
 
-export function adminRoutes(admin: FastifyInstance, d: { reminders: ReminderService; outbox: ReminderOutbox; worker: ReminderWorker; rooms: RoomService }): void {
+export function adminRoutes(
+  admin: FastifyInstance,
+  d: { reminders: ReminderService; outbox: ReminderOutbox; worker: ReminderWorker; rooms: RoomService },
+): void {
   type Q = Record<string, string | undefined>;
   admin.get('/rooms/:id/reminders', async (req) => {
     const id = positiveId((req.params as { id: string }).id);
@@ -128,7 +135,16 @@ export function adminRoutes(admin: FastifyInstance, d: { reminders: ReminderServ
   });
   admin.get('/reminders', async (req) => {
     const q = req.query as Q;
-    return { deliveries: await d.outbox.list({ roomId: positiveId(q.room_id), state: q.state, channel: q.channel, kind: q.kind === 'fanout' ? 'fanout' : 'delivery', afterId: positiveId(q.after) ?? 0, limit: positiveId(q.limit) }) };
+    return {
+      deliveries: await d.outbox.list({
+        roomId: positiveId(q.room_id),
+        state: q.state,
+        channel: q.channel,
+        kind: q.kind === 'fanout' ? 'fanout' : 'delivery',
+        afterId: positiveId(q.after) ?? 0,
+        limit: positiveId(q.limit),
+      }),
+    };
   });
   admin.get('/reminders/:id', async (req) => {
     const id = positiveId((req.params as { id: string }).id);

@@ -20,7 +20,11 @@ const webpush = createRequire(import.meta.url)('web-push') as WebPushKeys;
 function refused(roomId: number, status: LiveStatus | null): DomainError {
   return status === null
     ? new DomainError(Reason.RoomNotFound, `room ${roomId} does not exist`, 'room_id')
-    : new DomainError(Reason.NotSubscribable, `room ${roomId} is ${status} (${STATUS_NAMES[status]}): only a room that has not started (102) takes subscriptions`, 'room_id');
+    : new DomainError(
+        Reason.NotSubscribable,
+        `room ${roomId} is ${status} (${STATUS_NAMES[status]}): only a room that has not started (102) takes subscriptions`,
+        'room_id',
+      );
 }
 
 /** Caps on subscriptions (settings; docs/security.md). */
@@ -53,10 +57,18 @@ export class ReminderService {
       this.roomCounts.set(roomId, (counted = { n: await this.sql.count(roomId), at: now }));
     }
     if (counted.n >= this.limits.perRoom && !(await this.sql.isSubscribed(roomId, openid)))
-      throw new DomainError(Reason.LimitReached, `room ${roomId} has reached its ${this.limits.perRoom} subscriptions (ZHIBO_SUBSCRIPTIONS_PER_ROOM)`, 'room_id');
+      throw new DomainError(
+        Reason.LimitReached,
+        `room ${roomId} has reached its ${this.limits.perRoom} subscriptions (ZHIBO_SUBSCRIPTIONS_PER_ROOM)`,
+        'room_id',
+      );
     const out = await this.sql.subscribe(roomId, openid, push, now, this.limits.perViewer);
     if (!out.ok && out.viewerCap !== undefined)
-      throw new DomainError(Reason.LimitReached, `a viewer may be subscribed to at most ${out.viewerCap} rooms at once (ZHIBO_SUBSCRIPTIONS_PER_VIEWER)`, 'room_id');
+      throw new DomainError(
+        Reason.LimitReached,
+        `a viewer may be subscribed to at most ${out.viewerCap} rooms at once (ZHIBO_SUBSCRIPTIONS_PER_VIEWER)`,
+        'room_id',
+      );
     if (out.ok) counted.n++;
     await this.afterSubscribe(roomId, out);
   }
@@ -71,7 +83,13 @@ export class ReminderService {
   private async afterSubscribe(roomId: number, out: SubscribeOutcome & { startTime?: number }): Promise<void> {
     if (!out.ok) throw refused(roomId, out.status);
     const s = await this.settings(out.appid);
-    if (s.beforeStartMinutes) await this.sql.scheduleStartingSoon(out.appid, [{ room_id: roomId, start_time: out.startTime ?? 0 }], s.beforeStartMinutes, this.clock.now());
+    if (s.beforeStartMinutes)
+      await this.sql.scheduleStartingSoon(
+        out.appid,
+        [{ room_id: roomId, start_time: out.startTime ?? 0 }],
+        s.beforeStartMinutes,
+        this.clock.now(),
+      );
   }
 
   unsubscribe(roomId: number, openid: string): Promise<boolean> {

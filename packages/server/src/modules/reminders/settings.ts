@@ -41,7 +41,8 @@ const httpUrl = (v: string, field: string, max = 2048): string => {
   } catch {
     throw invalid(field, `${field} must be an absolute http(s) URL`);
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || v.length > max) throw invalid(field, `${field} must be an http(s) URL of at most ${max} characters`);
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || v.length > max)
+    throw invalid(field, `${field} must be an http(s) URL of at most ${max} characters`);
   return u.toString();
 };
 
@@ -50,9 +51,16 @@ export function validateReminderSettings(v: unknown): ReminderSettings {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid('reminders', 'reminders must be an object');
   const known = ['webhookUrl', 'webpush', 'inPage', 'beforeStartMinutes', 'contact'];
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw invalid(`reminders.${k}`, `reminders.${k} is not a setting; known: ${known.join(', ')}`);
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) throw invalid(`reminders.${k}`, `reminders.${k} is not a setting; known: ${known.join(', ')}`);
   const out: ReminderSettings = {};
-  if (o.webhookUrl !== undefined) out.webhookUrl = o.webhookUrl === null || o.webhookUrl === '' ? null : typeof o.webhookUrl === 'string' ? httpUrl(o.webhookUrl, 'reminders.webhookUrl') : fail('reminders.webhookUrl', 'reminders.webhookUrl must be a URL or null');
+  if (o.webhookUrl !== undefined)
+    out.webhookUrl =
+      o.webhookUrl === null || o.webhookUrl === ''
+        ? null
+        : typeof o.webhookUrl === 'string'
+          ? httpUrl(o.webhookUrl, 'reminders.webhookUrl')
+          : fail('reminders.webhookUrl', 'reminders.webhookUrl must be a URL or null');
   for (const k of ['webpush', 'inPage'] as const) {
     if (o[k] === undefined) continue;
     if (typeof o[k] !== 'boolean') throw invalid(`reminders.${k}`, `reminders.${k} must be true or false`);
@@ -60,13 +68,17 @@ export function validateReminderSettings(v: unknown): ReminderSettings {
   }
   if (o.beforeStartMinutes !== undefined) {
     const n = o.beforeStartMinutes;
-    if (n !== null && (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 7 * 24 * 60)) throw invalid('reminders.beforeStartMinutes', 'reminders.beforeStartMinutes must be an integer 0–10080 or null');
+    if (n !== null && (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 7 * 24 * 60))
+      throw invalid('reminders.beforeStartMinutes', 'reminders.beforeStartMinutes must be an integer 0–10080 or null');
     out.beforeStartMinutes = n === 0 ? null : n;
   }
   if (o.contact !== undefined) {
     const c = o.contact;
     if (c !== null && (typeof c !== 'string' || !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(c) || c.length > 256))
-      throw invalid('reminders.contact', 'reminders.contact must be a mailto: address or an https: URL (the VAPID subject push services may use to reach you)');
+      throw invalid(
+        'reminders.contact',
+        'reminders.contact must be a mailto: address or an https: URL (the VAPID subject push services may use to reach you)',
+      );
     out.contact = c;
   }
   return out;
@@ -91,19 +103,25 @@ export function isPushService(host: string, services: readonly string[]): boolea
 export function validatePushSubscription(v: unknown, allowHttp: boolean, services: readonly string[]): PushSubscriptionJson {
   if (typeof v !== 'object' || v === null) throw invalid('push_subscription', 'push_subscription must be a PushSubscription object (JSON)');
   const p = v as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } };
-  if (typeof p.endpoint !== 'string' || p.endpoint.length > 1024) throw invalid('push_subscription', 'push_subscription.endpoint must be a URL of at most 1024 characters');
+  if (typeof p.endpoint !== 'string' || p.endpoint.length > 1024)
+    throw invalid('push_subscription', 'push_subscription.endpoint must be a URL of at most 1024 characters');
   let u: URL;
   try {
     u = new URL(p.endpoint);
   } catch {
     throw invalid('push_subscription', 'push_subscription.endpoint is not a URL');
   }
-  if (u.protocol !== 'https:' && !(allowHttp && u.protocol === 'http:')) throw invalid('push_subscription', 'push_subscription.endpoint must be an https: URL');
+  if (u.protocol !== 'https:' && !(allowHttp && u.protocol === 'http:'))
+    throw invalid('push_subscription', 'push_subscription.endpoint must be an https: URL');
   if (!isPushService(u.hostname, services))
-    throw invalid('push_subscription', 'push_subscription.endpoint is not on a known push service (FCM, Mozilla, Apple, Microsoft; the operator may add others with ZHIBO_PUSH_SERVICES)');
+    throw invalid(
+      'push_subscription',
+      'push_subscription.endpoint is not on a known push service (FCM, Mozilla, Apple, Microsoft; the operator may add others with ZHIBO_PUSH_SERVICES)',
+    );
   const key = typeof p.keys?.p256dh === 'string' ? p.keys.p256dh : '';
   const auth = typeof p.keys?.auth === 'string' ? p.keys.auth : '';
-  if (b64urlBytes(key) !== 65 || Buffer.from(key, 'base64url')[0] !== 4) throw invalid('push_subscription', 'push_subscription.keys.p256dh must be an uncompressed P-256 public key (65 bytes, base64url)');
+  if (b64urlBytes(key) !== 65 || Buffer.from(key, 'base64url')[0] !== 4)
+    throw invalid('push_subscription', 'push_subscription.keys.p256dh must be an uncompressed P-256 public key (65 bytes, base64url)');
   if (b64urlBytes(auth) !== 16) throw invalid('push_subscription', 'push_subscription.keys.auth must be a 16-byte secret (base64url)');
   return { endpoint: p.endpoint, keys: { p256dh: key, auth } };
 }

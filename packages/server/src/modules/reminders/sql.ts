@@ -16,7 +16,8 @@ export const SubscriptionKind = { Room: 'room' } as const;
 /** outbox.source_kind: a room subscription's delivery, or a room's fan-out job. */
 export const SourceKind = { RoomSub: 'room_sub', Room: 'room' } as const;
 
-const fanoutKey = (roomIdSql: string, eventSql: string) => `'zr_' || md5('${SourceKind.Room}:' || ${roomIdSql} || ':fanout:' || ${eventSql})`;
+const fanoutKey = (roomIdSql: string, eventSql: string) =>
+  `'zr_' || md5('${SourceKind.Room}:' || ${roomIdSql} || ':fanout:' || ${eventSql})`;
 
 export type SubscribeOutcome = { ok: true; appid: string } | { ok: false; status: LiveStatus | null; viewerCap?: number };
 
@@ -26,15 +27,26 @@ export class RemindersSql {
   constructor(private readonly db: Db) {}
 
   /** S-SUB-1: subscribe once per viewer and room (again: updates the push subscription only). */
-  subscribe(roomId: number, openid: string, push: PushSubscriptionJson | null | undefined, now: number, perViewer = Number.MAX_SAFE_INTEGER): Promise<SubscribeOutcome & { startTime?: number }> {
+  subscribe(
+    roomId: number,
+    openid: string,
+    push: PushSubscriptionJson | null | undefined,
+    now: number,
+    perViewer = Number.MAX_SAFE_INTEGER,
+  ): Promise<SubscribeOutcome & { startTime?: number }> {
     return this.db.tx(async (sql) => {
       // FOR SHARE: a concurrent go-live (FOR UPDATE) waits for us, or we see it — never a lost subscription.
       const [room] = await sql.query<{ appid: string; live_status: LiveStatus; start_time: number }>(
-        'SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [roomId]);
+        'SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
+        [roomId],
+      );
       if (!room) return { ok: false, status: null };
       if (room.live_status !== LiveStatus.NotStarted) return { ok: false, status: room.live_status };
       // The cap per viewer (ZHIBO_SUBSCRIPTIONS_PER_VIEWER): other rooms this openid is subscribed to.
-      const [mine] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT 1 FROM subscriptions WHERE openid = $1 AND room_id <> $2 LIMIT $3) s', [openid, roomId, perViewer]);
+      const [mine] = await sql.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM (SELECT 1 FROM subscriptions WHERE openid = $1 AND room_id <> $2 LIMIT $3) s',
+        [openid, roomId, perViewer],
+      );
       if ((mine?.n ?? 0) >= perViewer) return { ok: false, status: room.live_status, viewerCap: perViewer };
       await sql.query(
         `INSERT INTO subscriptions (appid, kind, room_id, openid, push_endpoint, push_p256dh, push_auth, created_at)
@@ -53,7 +65,9 @@ export class RemindersSql {
   bulkSubscribe(roomId: number, openids: string[], now: number): Promise<SubscribeOutcome & { added?: number; startTime?: number }> {
     return this.db.tx(async (sql) => {
       const [room] = await sql.query<{ appid: string; live_status: LiveStatus; start_time: number }>(
-        'SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [roomId]);
+        'SELECT appid, live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
+        [roomId],
+      );
       if (!room || room.live_status !== LiveStatus.NotStarted) return { ok: false, status: room?.live_status ?? null };
       const [r] = await sql.query<{ n: number }>(
         `WITH ins AS (INSERT INTO subscriptions (appid, kind, room_id, openid, created_at)
@@ -67,22 +81,41 @@ export class RemindersSql {
   }
 
   async unsubscribe(roomId: number, openid: string): Promise<boolean> {
-    return (await this.db.query(`DELETE FROM subscriptions WHERE room_id = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}' RETURNING id`, [roomId, openid])).length > 0;
+    return (
+      (
+        await this.db.query(
+          `DELETE FROM subscriptions WHERE room_id = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}' RETURNING id`,
+          [roomId, openid],
+        )
+      ).length > 0
+    );
   }
 
   async isSubscribed(roomId: number, openid: string): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM subscriptions WHERE room_id = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}'`, [roomId, openid])).length > 0;
+    return (
+      (
+        await this.db.query(`SELECT 1 FROM subscriptions WHERE room_id = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}'`, [
+          roomId,
+          openid,
+        ])
+      ).length > 0
+    );
   }
 
   async count(roomId: number): Promise<number> {
-    const [r] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM subscriptions WHERE room_id = $1 AND kind = '${SubscriptionKind.Room}'`, [roomId]);
+    const [r] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM subscriptions WHERE room_id = $1 AND kind = '${SubscriptionKind.Room}'`,
+      [roomId],
+    );
     return r?.n ?? 0;
   }
 
   /** The rooms a viewer of an app subscribed to (the site channel's welcome shows those that are live). */
   async viewerRooms(appid: string, openid: string): Promise<number[]> {
     const rows = await this.db.query<{ room_id: number }>(
-      `SELECT room_id FROM subscriptions WHERE appid = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}' ORDER BY id DESC LIMIT 100`, [appid, openid]);
+      `SELECT room_id FROM subscriptions WHERE appid = $1 AND openid = $2 AND kind = '${SubscriptionKind.Room}' ORDER BY id DESC LIMIT 100`,
+      [appid, openid],
+    );
     return rows.map((r) => r.room_id);
   }
 
@@ -90,13 +123,25 @@ export class RemindersSql {
   async subscribedRooms(appid: string): Promise<Array<{ room_id: number; start_time: number }>> {
     return this.db.query(
       `SELECT DISTINCT s.room_id, r.start_time FROM subscriptions s JOIN rooms r ON r.id = s.room_id
-       WHERE s.appid = $1 AND s.kind = '${SubscriptionKind.Room}' AND r.live_status = ${LiveStatus.NotStarted}`, [appid]);
+       WHERE s.appid = $1 AND s.kind = '${SubscriptionKind.Room}' AND r.live_status = ${LiveStatus.NotStarted}`,
+      [appid],
+    );
   }
 
-  async vapidKeys(appid: string, make: () => { publicKey: string; privateKey: string }, now: number): Promise<{ publicKey: string; privateKey: string }> {
+  async vapidKeys(
+    appid: string,
+    make: () => { publicKey: string; privateKey: string },
+    now: number,
+  ): Promise<{ publicKey: string; privateKey: string }> {
     const k = make();
-    await this.db.query('INSERT INTO app_vapid_keys (appid, public_key, private_key, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (appid) DO NOTHING', [appid, k.publicKey, k.privateKey, now]);
-    const [row] = await this.db.query<{ public_key: string; private_key: string }>('SELECT public_key, private_key FROM app_vapid_keys WHERE appid = $1', [appid]);
+    await this.db.query(
+      'INSERT INTO app_vapid_keys (appid, public_key, private_key, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (appid) DO NOTHING',
+      [appid, k.publicKey, k.privateKey, now],
+    );
+    const [row] = await this.db.query<{ public_key: string; private_key: string }>(
+      'SELECT public_key, private_key FROM app_vapid_keys WHERE appid = $1',
+      [appid],
+    );
     return { publicKey: row!.public_key, privateKey: row!.private_key };
   }
 
@@ -122,13 +167,20 @@ export class RemindersSql {
   }
 
   /** Create or move the due "starting soon" fan-out row of these rooms (`minutes` before each start_time). */
-  async scheduleStartingSoon(appid: string, rooms: Array<{ room_id: number; start_time: number }>, minutes: number | null, now: number): Promise<void> {
+  async scheduleStartingSoon(
+    appid: string,
+    rooms: Array<{ room_id: number; start_time: number }>,
+    minutes: number | null,
+    now: number,
+  ): Promise<void> {
     if (!rooms.length) return;
     const ids = rooms.map((r) => r.room_id);
     if (!minutes) {
       await this.db.query(
         `UPDATE reminder_outbox SET state = 'skipped', last_error = 'beforeStartMinutes turned off', done_at = $2
-         WHERE kind = 'fanout' AND source_id = ANY($1::bigint[]) AND event = '${ReminderEvent.LiveStartingSoon}' AND state = 'pending'`, [ids, now]);
+         WHERE kind = 'fanout' AND source_id = ANY($1::bigint[]) AND event = '${ReminderEvent.LiveStartingSoon}' AND state = 'pending'`,
+        [ids, now],
+      );
       return;
     }
     await this.db.query(
@@ -147,15 +199,30 @@ export class RemindersSql {
    * deliveries on `channels`; the job is done when a chunk comes back short, else it is due again at once.
    * `plan` decides, with the room's state, whether this fan-out still applies (starting-soon rules).
    */
-  expand(jobId: number, attempt: number, chunk: number, channels: string[], now: number, plan: (room: { live_status: LiveStatus; start_time: number } | undefined, cursor: number) => 'go' | 'skip' | { moveTo: number }): Promise<ExpandOutcome> {
+  expand(
+    jobId: number,
+    attempt: number,
+    chunk: number,
+    channels: string[],
+    now: number,
+    plan: (room: { live_status: LiveStatus; start_time: number } | undefined, cursor: number) => 'go' | 'skip' | { moveTo: number },
+  ): Promise<ExpandOutcome> {
     return this.db.tx(async (sql) => {
       const [job] = await sql.query<{ attempts: number; state: string; room_id: number; event: string; cursor: number }>(
-        'SELECT attempts, state, room_id, event, cursor FROM reminder_outbox WHERE id = $1 FOR UPDATE', [jobId]);
+        'SELECT attempts, state, room_id, event, cursor FROM reminder_outbox WHERE id = $1 FOR UPDATE',
+        [jobId],
+      );
       if (!job || job.attempts !== attempt || job.state !== 'pending') return 'stale';
-      const [room] = await sql.query<{ live_status: LiveStatus; start_time: number }>('SELECT live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [job.room_id]);
+      const [room] = await sql.query<{ live_status: LiveStatus; start_time: number }>(
+        'SELECT live_status, start_time FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR SHARE',
+        [job.room_id],
+      );
       const decision = plan(room, job.cursor);
       if (decision === 'skip') {
-        await sql.query(`UPDATE reminder_outbox SET state = 'skipped', last_error = 'no longer applies', done_at = $2 WHERE id = $1`, [jobId, now]);
+        await sql.query(`UPDATE reminder_outbox SET state = 'skipped', last_error = 'no longer applies', done_at = $2 WHERE id = $1`, [
+          jobId,
+          now,
+        ]);
         return 'skipped';
       }
       if (decision !== 'go') {
@@ -178,7 +245,12 @@ export class RemindersSql {
         [job.room_id, job.cursor, chunk, job.event, channels, now],
       );
       const done = (r?.n ?? 0) < chunk;
-      if (done) await sql.query(`UPDATE reminder_outbox SET state = 'sent', done_at = $2, cursor = COALESCE($3, cursor) WHERE id = $1`, [jobId, now, r?.last ?? null]);
+      if (done)
+        await sql.query(`UPDATE reminder_outbox SET state = 'sent', done_at = $2, cursor = COALESCE($3, cursor) WHERE id = $1`, [
+          jobId,
+          now,
+          r?.last ?? null,
+        ]);
       else await sql.query('UPDATE reminder_outbox SET cursor = $2, available_at = $3, attempts = 0 WHERE id = $1', [jobId, r!.last, now]);
       return { expanded: r?.inserted ?? 0, done };
     });

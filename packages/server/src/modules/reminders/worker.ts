@@ -84,7 +84,11 @@ export class ReminderWorker implements Component {
     const p = d.policy;
     this.channels = new Map(d.channels.map((c) => [c.name, c]));
     // Cluster mode: one send rate for the whole cluster (a bucket shared through Redis).
-    this.bucket = (d.buckets ?? localBuckets)('reminders', p.ratePerSec, Math.max(1, Math.min(p.concurrency, Math.ceil(p.ratePerSec / 10))));
+    this.bucket = (d.buckets ?? localBuckets)(
+      'reminders',
+      p.ratePerSec,
+      Math.max(1, Math.min(p.concurrency, Math.ceil(p.ratePerSec / 10))),
+    );
   }
 
   start(): void {
@@ -135,7 +139,9 @@ export class ReminderWorker implements Component {
     await this.loop;
     // Claimed but not sent: hand them back at once (not after the lease) without using up an attempt.
     const unsent = this.ready.splice(0).map((r) => r.job);
-    await this.d.outbox.release(unsent).catch((e: unknown) => this.warn(`releasing ${unsent.length} claimed deliveries failed: ${(e as Error).message}`));
+    await this.d.outbox
+      .release(unsent)
+      .catch((e: unknown) => this.warn(`releasing ${unsent.length} claimed deliveries failed: ${(e as Error).message}`));
     await Promise.allSettled([...this.inflight]);
     for (const c of this.channels.values()) c.close?.();
     clearTimeout(this.flushTimer);
@@ -262,7 +268,11 @@ export class ReminderWorker implements Component {
     else if (out.permanent || job.attempts >= limit) state = DeliveryState.Dead;
     else state = DeliveryState.Pending;
     const r: AttemptResult = {
-      id: job.id, attempt: job.attempts, state, at, durationMs: performance.now() - t0,
+      id: job.id,
+      attempt: job.attempts,
+      state,
+      at,
+      durationMs: performance.now() - t0,
       nextAt: state === DeliveryState.Pending ? at + this.backoff(job.attempts) : null,
       statusCode: out === 'skipped' ? null : out.statusCode,
       error: out === 'skipped' ? `${job.channel} is turned off for this app, or the push subscription was removed` : out.error,
@@ -284,10 +294,21 @@ export class ReminderWorker implements Component {
     if (!app) return 'skipped';
     const room = this.rooms.get(job.room_id) ?? { name: '', startTime: 0 };
     const d: Delivery = {
-      id: job.id, appid: job.appid, signKey: app.sign_key, settings: reminderSettingsOf(app.settings), roomId: job.room_id, roomName: room.name,
-      startTime: room.startTime, openid: job.openid, event: job.event as ReminderEvent, idempotencyKey: job.idempotency_key,
-      time: Math.floor(job.created_at / 1000), subscriptionId: job.source_id, baseUrl: this.d.baseUrl(),
-      callbackUrl: app.settings.callbackUrl || null, payload: job.payload,
+      id: job.id,
+      appid: job.appid,
+      signKey: app.sign_key,
+      settings: reminderSettingsOf(app.settings),
+      roomId: job.room_id,
+      roomName: room.name,
+      startTime: room.startTime,
+      openid: job.openid,
+      event: job.event as ReminderEvent,
+      idempotencyKey: job.idempotency_key,
+      time: Math.floor(job.created_at / 1000),
+      subscriptionId: job.source_id,
+      baseUrl: this.d.baseUrl(),
+      callbackUrl: app.settings.callbackUrl || null,
+      payload: job.payload,
     };
     return channel.send(d, this.d.policy.timeoutMs);
   }
@@ -324,7 +345,9 @@ export class ReminderWorker implements Component {
     else if (r.state === DeliveryState.Gone) s.gone++;
     if (r.state !== DeliveryState.Sent && r.error) s.lastError = `delivery ${r.id}: ${r.error}`;
     if ((s.dead || s.retried || s.gone) && performance.now() - s.lastWarnAt > 10_000) {
-      this.warn(`${s.retried} retried, ${s.dead} dead-lettered, ${s.gone} push subscriptions gone since the last report (last: ${s.lastError})`);
+      this.warn(
+        `${s.retried} retried, ${s.dead} dead-lettered, ${s.gone} push subscriptions gone since the last report (last: ${s.lastError})`,
+      );
       s.retried = s.dead = s.gone = 0;
     }
   }

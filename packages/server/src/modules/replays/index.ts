@@ -14,7 +14,11 @@ import type { Component, Module } from '../module.js';
 import type { RoomService } from '../rooms/service.js';
 import { ReplayBuilder } from './highlights/builder.js';
 import { HighlightLifecycle } from './highlights/lifecycle.js';
-import { pluginRoutes as highlightPluginRoutes, webRoutes as highlightWebRoutes, wxRoutes as highlightWxRoutes } from './highlights/routes.js';
+import {
+  pluginRoutes as highlightPluginRoutes,
+  webRoutes as highlightWebRoutes,
+  wxRoutes as highlightWxRoutes,
+} from './highlights/routes.js';
 import { type CommentSource, HighlightService } from './highlights/service.js';
 import { HighlightsSql } from './highlights/sql.js';
 import { ReplayExpiryJob } from './job.js';
@@ -52,7 +56,14 @@ export interface ReplaysModule extends Module<ReplayService> {
 export function create(d: ReplaysDeps): ReplaysModule {
   const service = new ReplayService(new ReplaysSql(d.db), d.clock, d.log, d.ttlDays);
   const hsql = new HighlightsSql(d.db);
-  const builder = new ReplayBuilder({ sql: hsql, segments: service, rooms: d.rooms, clock: d.clock, log: d.log, dir: join(d.dataDir, 'replays') });
+  const builder = new ReplayBuilder({
+    sql: hsql,
+    segments: service,
+    rooms: d.rooms,
+    clock: d.clock,
+    log: d.log,
+    dir: join(d.dataDir, 'replays'),
+  });
   const highlights = new HighlightService(hsql, d.rooms, d.goods, d.comments, builder, d.clock);
   const lifecycle = new HighlightLifecycle(hsql, service, d.rooms, builder, d.clock, d.log, d.recordDir);
   service.hooks.push({ started: (roomId) => lifecycle.recordingStarted(roomId), settled: (roomId) => lifecycle.segmentSettled(roomId) });

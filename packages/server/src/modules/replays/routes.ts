@@ -13,7 +13,8 @@ export function webRoutes(app: FastifyInstance, replays: ReplayService, visible:
     const m = /^([A-Za-z0-9_-]{1,64})\.mp4$/.exec(file);
     if (!m || !/^\d{1,10}$/.test(room)) return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay' });
     // A deleted room, or one with replays closed (closeReplay 1), serves none of its files.
-    if (!(await visible(Number(room)))) return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay (replays of this room are closed)' });
+    if (!(await visible(Number(room))))
+      return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay (replays of this room are closed)' });
     const path = await replays.fileOf(Number(room), m[1]!);
     if (!path) return reply.code(404).headers(CORS).send({ error: 'not_found', message: 'no such replay (or it expired)' });
     return sendFile(req, reply, path, 'video/mp4', 'public, max-age=86400');
@@ -41,7 +42,12 @@ export function pluginRoutes(r: PluginRouter, d: ReplayRouteDeps): void {
       const body: PluginReplaysResponse = {
         roomId: room.id,
         pending,
-        replays: rows.map((x) => ({ media_url: d.replays.mediaUrl(base, room.id, x.session_id), create_time: isoSeconds(x.create_time), expire_time: isoSeconds(x.expire_time), duration_sec: x.duration_sec })),
+        replays: rows.map((x) => ({
+          media_url: d.replays.mediaUrl(base, room.id, x.session_id),
+          create_time: isoSeconds(x.create_time),
+          expire_time: isoSeconds(x.expire_time),
+          duration_sec: x.duration_sec,
+        })),
       };
       return body;
     },

@@ -30,7 +30,14 @@ export class ReplayService {
   }
 
   /** S-REPLAY-1: a session's recording became an MP4: a replay segment for a year. */
-  async recordingReady(e: { roomId: number; sessionId: string; file: string; startedAt: number; endedAt: number; durationSec: number }): Promise<void> {
+  async recordingReady(e: {
+    roomId: number;
+    sessionId: string;
+    file: string;
+    startedAt: number;
+    endedAt: number;
+    durationSec: number;
+  }): Promise<void> {
     const now = this.clock.now();
     await this.sql.ready({ ...e, createTime: now, expireTime: now + this.ttlDays * DAY_MS });
     this.log.info(`room ${e.roomId}: replay segment ready (${e.durationSec.toFixed(1)} s, session ${e.sessionId})`);

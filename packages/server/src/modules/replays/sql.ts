@@ -21,7 +21,8 @@ export class ReplaysSql {
   async started(roomId: number, sessionId: string, at: number): Promise<void> {
     await this.db.query(
       `INSERT INTO replays (room_id, session_id, status, file, started_at, clock_started_at) VALUES ($1, $2, 'recording', '', $3, $3) ON CONFLICT (session_id) DO NOTHING`,
-      [roomId, sessionId, at]);
+      [roomId, sessionId, at],
+    );
   }
 
   /**
@@ -30,12 +31,24 @@ export class ReplaysSql {
    */
   async relocate(from: string, to: string): Promise<number> {
     const moved = (table: string, column: string) =>
-      this.db.query(`UPDATE ${table} SET ${column} = $2 || substr(${column}, length($1) + 1) WHERE starts_with(${column}, $1) RETURNING 1`, [from, to]);
+      this.db.query(
+        `UPDATE ${table} SET ${column} = $2 || substr(${column}, length($1) + 1) WHERE starts_with(${column}, $1) RETURNING 1`,
+        [from, to],
+      );
     const rows = [await moved('replays', 'file'), await moved('replay_lives', 'file'), await moved('replay_markers', 'clip_file')];
     return rows.reduce((n, r) => n + r.length, 0);
   }
 
-  async ready(r: { roomId: number; sessionId: string; file: string; startedAt: number; endedAt: number; durationSec: number; createTime: number; expireTime: number }): Promise<void> {
+  async ready(r: {
+    roomId: number;
+    sessionId: string;
+    file: string;
+    startedAt: number;
+    endedAt: number;
+    durationSec: number;
+    createTime: number;
+    expireTime: number;
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO replays (room_id, session_id, status, file, started_at, ended_at, duration_sec, create_time, expire_time)
        VALUES ($1, $2, 'ready', $3, $4, $5, $6, $7, $8)
@@ -51,8 +64,13 @@ export class ReplaysSql {
 
   /** Ready segments of a room, oldest first, with the total. */
   async readyPage(roomId: number, start: number, limit: number): Promise<{ rows: ReplayRow[]; total: number }> {
-    const rows = await this.db.query<ReplayRow>(`SELECT * FROM replays WHERE room_id = $1 AND status = 'ready' ORDER BY started_at, id OFFSET $2 LIMIT $3`, [roomId, start, limit]);
-    const [c] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM replays WHERE room_id = $1 AND status = 'ready'`, [roomId]);
+    const rows = await this.db.query<ReplayRow>(
+      `SELECT * FROM replays WHERE room_id = $1 AND status = 'ready' ORDER BY started_at, id OFFSET $2 LIMIT $3`,
+      [roomId, start, limit],
+    );
+    const [c] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM replays WHERE room_id = $1 AND status = 'ready'`, [
+      roomId,
+    ]);
     return { rows, total: c?.n ?? 0 };
   }
 
@@ -70,17 +88,24 @@ export class ReplaysSql {
   }
 
   async readyFile(roomId: number, sessionId: string): Promise<string | undefined> {
-    const [row] = await this.db.query<{ file: string }>(`SELECT file FROM replays WHERE room_id = $1 AND session_id = $2 AND status = 'ready'`, [roomId, sessionId]);
+    const [row] = await this.db.query<{ file: string }>(
+      `SELECT file FROM replays WHERE room_id = $1 AND session_id = $2 AND status = 'ready'`,
+      [roomId, sessionId],
+    );
     return row?.file;
   }
 
   /** A deleted room: every segment not expired yet is marked expired and returned (the caller deletes the files). */
   removeRoom(roomId: number): Promise<ReplayRow[]> {
-    return this.db.query<ReplayRow>(`UPDATE replays SET status = 'expired' WHERE room_id = $1 AND status <> 'expired' RETURNING *`, [roomId]);
+    return this.db.query<ReplayRow>(`UPDATE replays SET status = 'expired' WHERE room_id = $1 AND status <> 'expired' RETURNING *`, [
+      roomId,
+    ]);
   }
 
   /** Mark segments past expire_time expired; returns them (the caller deletes the files). */
   expire(now: number): Promise<ReplayRow[]> {
-    return this.db.query<ReplayRow>(`UPDATE replays SET status = 'expired' WHERE status = 'ready' AND expire_time <= $1 RETURNING *`, [now]);
+    return this.db.query<ReplayRow>(`UPDATE replays SET status = 'expired' WHERE status = 'ready' AND expire_time <= $1 RETURNING *`, [
+      now,
+    ]);
   }
 }

@@ -28,7 +28,12 @@ export interface RoleMember {
 
 export function username(v: unknown, field = 'username', reason: Reason = Reason.MemberIdInvalid): string {
   if (v === undefined || v === null || v === '') throw missing(field);
-  if (!isWechatId(v)) throw new DomainError(reason, `${field} is not a WeChat id (6–20 letters, digits, _ or -, starting with a letter; or 6–15 digits)`, field);
+  if (!isWechatId(v))
+    throw new DomainError(
+      reason,
+      `${field} is not a WeChat id (6–20 letters, digits, _ or -, starting with a letter; or 6–15 digits)`,
+      field,
+    );
   return v;
 }
 
@@ -36,7 +41,11 @@ function roleOf(v: unknown, allowAll = false): number {
   if (v === undefined || v === null || v === '') throw missing('role');
   const r = intOf(v);
   if (r === 1 || r === 2 || r === 3 || (allowAll && (r === -1 || r === 0))) return r;
-  throw new DomainError(Reason.BadParameter, `role must be 1 (admin), 2 (anchor) or 3 (operator)${allowAll ? ', -1 (all) or 0 (super admin)' : ''}`, 'role');
+  throw new DomainError(
+    Reason.BadParameter,
+    `role must be 1 (admin), 2 (anchor) or 3 (operator)${allowAll ? ', -1 (all) or 0 (super admin)' : ''}`,
+    'role',
+  );
 }
 
 export class RoleService {
@@ -54,7 +63,8 @@ export class RoleService {
     const user = username(body.username);
     const added = await this.sql.add(appid, user, role, ROLE_LIMITS[role]!, this.clock.now());
     if (added === false) throw new DomainError(Reason.RoleDuplicate, `${user} already holds the ${ROLE_NAMES[role]} role`, 'username');
-    if (added === null) throw new DomainError(Reason.RoleLimit, `an app has at most ${ROLE_LIMITS[role]} members with the ${ROLE_NAMES[role]} role`, 'role');
+    if (added === null)
+      throw new DomainError(Reason.RoleLimit, `an app has at most ${ROLE_LIMITS[role]} members with the ${ROLE_NAMES[role]} role`, 'role');
   }
 
   /** role/deleterole: removing a role the user does not hold changes nothing (errcode 0). */
@@ -69,7 +79,8 @@ export class RoleService {
     const offset = intOf(q.offset ?? 0);
     const limit = intOf(q.limit ?? 10);
     if (typeof offset !== 'number' || offset < 0) throw new DomainError(Reason.InvalidArgs, 'offset must be an integer ≥ 0', 'offset');
-    if (typeof limit !== 'number' || limit < 1 || limit > 30) throw new DomainError(Reason.InvalidArgs, 'limit must be an integer from 1 to 30', 'limit');
+    if (typeof limit !== 'number' || limit < 1 || limit > 30)
+      throw new DomainError(Reason.InvalidArgs, 'limit must be an integer from 1 to 30', 'limit');
     const keyword = typeof q.keyword === 'string' ? q.keyword.slice(0, 64) : '';
     // zhibo has no super admin (role 0): the app's owner is the console account.
     if (role === 0) return { total: 0, list: [] };
@@ -77,8 +88,12 @@ export class RoleService {
     return {
       total,
       list: rows.map((r) => ({
-        headingimg: '', nickname: r.username, openid: this.identity.openid(appid, { kind: 'user', id: `wechat:${r.username}` }),
-        roleList: r.roles, updateTimestamp: String(Math.floor(r.updated / 1000)), username: r.username,
+        headingimg: '',
+        nickname: r.username,
+        openid: this.identity.openid(appid, { kind: 'user', id: `wechat:${r.username}` }),
+        roleList: r.roles,
+        updateTimestamp: String(Math.floor(r.updated / 1000)),
+        username: r.username,
       })),
     };
   }
@@ -99,8 +114,18 @@ export class RoleService {
     // With role checks on, a room names its anchor (WeChat requires anchorWechat).
     if (!user) throw missing('anchorWechat');
     if (await this.sql.holds(appid, user, Role.Anchor)) return;
-    if (sub) throw new DomainError(Reason.SubAnchorNotVerified, `${user} does not hold the anchor role of this app (role/addrole role 2)`, 'username');
-    throw new DomainError(Reason.AnchorRoleMissing, `anchorWechat ${user} does not hold the anchor role of this app (role/addrole role 2, or the console's Members page)`, 'anchorWechat',
-      undefined, { qrcode_url: this.consoleUrl(appid, user) });
+    if (sub)
+      throw new DomainError(
+        Reason.SubAnchorNotVerified,
+        `${user} does not hold the anchor role of this app (role/addrole role 2)`,
+        'username',
+      );
+    throw new DomainError(
+      Reason.AnchorRoleMissing,
+      `anchorWechat ${user} does not hold the anchor role of this app (role/addrole role 2, or the console's Members page)`,
+      'anchorWechat',
+      undefined,
+      { qrcode_url: this.consoleUrl(appid, user) },
+    );
   }
 }

@@ -18,22 +18,37 @@ export class RolesSql {
   }
 
   async remove(appid: string, username: string, role: number): Promise<boolean> {
-    return (await this.db.query('DELETE FROM app_roles WHERE appid = $1 AND username = $2 AND role = $3 RETURNING 1', [appid, username, role])).length > 0;
+    return (
+      (await this.db.query('DELETE FROM app_roles WHERE appid = $1 AND username = $2 AND role = $3 RETURNING 1', [appid, username, role]))
+        .length > 0
+    );
   }
 
   async holds(appid: string, username: string, role: number): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM app_roles WHERE appid = $1 AND username = $2 AND role = $3', [appid, username, role])).length > 0;
+    return (
+      (await this.db.query('SELECT 1 FROM app_roles WHERE appid = $1 AND username = $2 AND role = $3', [appid, username, role])).length > 0
+    );
   }
 
   /** Members (one row per username, its roles and last change), filtered by role (-1: any) and a keyword in the username. */
-  async page(appid: string, role: number, keyword: string, offset: number, limit: number): Promise<{ total: number; rows: Array<{ username: string; roles: number[]; updated: number }> }> {
+  async page(
+    appid: string,
+    role: number,
+    keyword: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ total: number; rows: Array<{ username: string; roles: number[]; updated: number }> }> {
     const where = `appid = $1 AND ($2::int = -1 OR username IN (SELECT username FROM app_roles WHERE appid = $1 AND role = $2)) AND ($3 = '' OR strpos(lower(username), lower($3)) > 0)`;
     const rows = await this.db.query<{ username: string; roles: number[]; updated: number }>(
       `SELECT username, array_agg(role ORDER BY role) AS roles, max(created_at) AS updated FROM app_roles WHERE ${where}
        GROUP BY username ORDER BY max(created_at) DESC, username OFFSET $4 LIMIT $5`,
       [appid, role, keyword, offset, limit],
     );
-    const [c] = await this.db.query<{ n: number }>(`SELECT count(DISTINCT username)::int AS n FROM app_roles WHERE ${where}`, [appid, role, keyword]);
+    const [c] = await this.db.query<{ n: number }>(`SELECT count(DISTINCT username)::int AS n FROM app_roles WHERE ${where}`, [
+      appid,
+      role,
+      keyword,
+    ]);
     return { total: c?.n ?? 0, rows };
   }
 }

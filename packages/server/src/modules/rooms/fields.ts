@@ -30,14 +30,20 @@ const flag = (v: unknown, field: string): number => {
 
 const str = (v: unknown, field: string, max = 64): string => {
   if (!given(v)) return '';
-  if (typeof v !== 'string' || v.length > max) throw new DomainError(Reason.BadParameter, `${field} must be a string of at most ${max} characters`, field);
+  if (typeof v !== 'string' || v.length > max)
+    throw new DomainError(Reason.BadParameter, `${field} must be a string of at most ${max} characters`, field);
   return v;
 };
 
 /** Flags of create with WeChat's defaults (field → [column, default]). */
 const FLAGS: Array<[keyof CreateRoomRequest, string, number]> = [
-  ['closeLike', 'close_like', 0], ['closeGoods', 'close_goods', 0], ['closeComment', 'close_comment', 0], ['closeReplay', 'close_replay', 1],
-  ['closeShare', 'close_share', 0], ['closeKf', 'close_kf', 1], ['isFeedsPublic', 'is_feeds_public', 1],
+  ['closeLike', 'close_like', 0],
+  ['closeGoods', 'close_goods', 0],
+  ['closeComment', 'close_comment', 0],
+  ['closeReplay', 'close_replay', 1],
+  ['closeShare', 'close_share', 0],
+  ['closeKf', 'close_kf', 1],
+  ['isFeedsPublic', 'is_feeds_public', 1],
 ];
 
 /** Images: field → [column, byte limit, reason when unusable, required on create]. */
@@ -52,7 +58,13 @@ const IMAGES: Array<[keyof CreateRoomRequest, string, number, Reason, boolean]> 
  * The columns to write: every column for create (`base` undefined), only the given ones for edit. Times and names are
  * checked on the merged result, so an edit of endTime alone is checked against the stored startTime.
  */
-export async function roomFields(images: ImageService, appid: string, req: Partial<CreateRoomRequest>, nowSec: number, base?: RoomRow): Promise<Record<string, unknown>> {
+export async function roomFields(
+  images: ImageService,
+  appid: string,
+  req: Partial<CreateRoomRequest>,
+  nowSec: number,
+  base?: RoomRow,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   if (given(req.name) || !base) {
     if (!given(req.name)) throw missing('name');
@@ -90,21 +102,28 @@ export async function roomFields(images: ImageService, appid: string, req: Parti
   }
   if (given(req.screenType) || !base) {
     const screenType = intOf(req.screenType ?? 0);
-    if (screenType !== 0 && screenType !== 1) throw new DomainError(Reason.BadParameter, 'screenType must be 0 (portrait) or 1 (landscape)', 'screenType');
+    if (screenType !== 0 && screenType !== 1)
+      throw new DomainError(Reason.BadParameter, 'screenType must be 0 (portrait) or 1 (landscape)', 'screenType');
     out.screen_type = screenType;
   }
   for (const [field, column, dflt] of FLAGS) {
     if (given(req[field])) out[column] = flag(req[field], field);
     else if (!base) out[column] = dflt;
   }
-  for (const [field, column] of [['anchorWechat', 'anchor_wechat'], ['subAnchorWechat', 'sub_anchor_wechat'], ['createrWechat', 'creater_wechat']] as const) {
+  for (const [field, column] of [
+    ['anchorWechat', 'anchor_wechat'],
+    ['subAnchorWechat', 'sub_anchor_wechat'],
+    ['createrWechat', 'creater_wechat'],
+  ] as const) {
     if (!given(req[field]) && base) continue;
     const v = str(req[field], field);
-    if (v && field === 'subAnchorWechat' && !isWechatId(v)) throw new DomainError(Reason.SubAnchorInvalid, `${field} is not a WeChat id`, field);
+    if (v && field === 'subAnchorWechat' && !isWechatId(v))
+      throw new DomainError(Reason.SubAnchorInvalid, `${field} is not a WeChat id`, field);
     out[column] = v;
   }
   const anchor = (out.anchor_wechat ?? base?.anchor_wechat ?? '') as string;
   const sub = (out.sub_anchor_wechat ?? base?.sub_anchor_wechat ?? '') as string;
-  if (anchor && anchor === sub) throw new DomainError(Reason.BadParameter, 'anchorWechat and subAnchorWechat can not be same', 'subAnchorWechat');
+  if (anchor && anchor === sub)
+    throw new DomainError(Reason.BadParameter, 'anchorWechat and subAnchorWechat can not be same', 'subAnchorWechat');
   return out;
 }

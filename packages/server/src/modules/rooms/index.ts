@@ -41,13 +41,25 @@ export interface RoomsModule extends Module<RoomService> {
 
 /** Builds the module and loads the status cache (hot reads need it before anything is served). */
 export async function create(d: RoomsDeps): Promise<RoomsModule> {
-  const service = new RoomService(new RoomsSql(d.db), d.clock, d.images, d.events, d.log, { abnormalTimeoutMs: d.abnormalTimeoutMs }, d.anchorCheck);
+  const service = new RoomService(
+    new RoomsSql(d.db),
+    d.clock,
+    d.images,
+    d.events,
+    d.log,
+    { abnormalTimeoutMs: d.abnormalTimeoutMs },
+    d.anchorCheck,
+  );
   const timers = new TimerJob(service, d.log, d.timerPollMs, d.runTimers);
   await service.loadStatusCache();
   return {
     service,
     timers,
-    routes: { wx: (r) => wxRoutes(r, service, { pushUrl: d.pushUrl, kfUrl: d.kfUrl, whipUrl: d.whipUrl }), web: (a) => statusRoute(a, service), admin: (a) => adminRoutes(a, service) },
+    routes: {
+      wx: (r) => wxRoutes(r, service, { pushUrl: d.pushUrl, kfUrl: d.kfUrl, whipUrl: d.whipUrl }),
+      web: (a) => statusRoute(a, service),
+      admin: (a) => adminRoutes(a, service),
+    },
     // S-STATUS-8: due timers are settled when the server starts serving, then polled.
     components: [timers],
   };

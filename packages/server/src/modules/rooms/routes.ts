@@ -62,7 +62,10 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): voi
     const closeKf = switchOf(body, 'closeKf');
     await rooms.get(appid, id);
     if (closeKf === 0 && !(await d.kfUrl(appid)))
-      throw new DomainError(Reason.KfNotConfigured, 'customer service is not configured: set the app\'s customer-service URL (app setting kfUrl) first');
+      throw new DomainError(
+        Reason.KfNotConfigured,
+        "customer service is not configured: set the app's customer-service URL (app setting kfUrl) first",
+      );
     await rooms.setSwitch(appid, id, 'close_kf', closeKf);
     return ok({});
   });
@@ -75,12 +78,24 @@ export function wxRoutes(r: WxRouter, rooms: RoomService, d: RoomRouteDeps): voi
  */
 export function statusRoute(app: FastifyInstance, rooms: RoomService): void {
   const bodies = new Map(ALL_STATUSES.map((st) => [st, `{"liveStatus":${st},"maxAge":${STATUS_MAX_AGE_SEC}}`]));
-  const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': `public, max-age=${STATUS_MAX_AGE_SEC}`, ...PLUGIN_CORS };
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': `public, max-age=${STATUS_MAX_AGE_SEC}`,
+    ...PLUGIN_CORS,
+  };
   app.get(PluginRoutes.status, (req, reply) => {
     const id = positiveId((req.query as { room_id?: string }).room_id);
-    if (id === undefined) return reply.code(400).headers(PLUGIN_CORS).send({ errcode: PluginErrorCode.BadRequest, errmsg: 'room_id must be a positive integer' });
+    if (id === undefined)
+      return reply
+        .code(400)
+        .headers(PLUGIN_CORS)
+        .send({ errcode: PluginErrorCode.BadRequest, errmsg: 'room_id must be a positive integer' });
     const c = rooms.cachedStatus(id);
-    if (!c) return reply.code(404).headers(PLUGIN_CORS).send({ errcode: PluginErrorCode.RoomNotFound, errmsg: `room ${id} does not exist` });
+    if (!c)
+      return reply
+        .code(404)
+        .headers(PLUGIN_CORS)
+        .send({ errcode: PluginErrorCode.RoomNotFound, errmsg: `room ${id} does not exist` });
     return reply.headers(headers).send(bodies.get(c.status));
   });
 }
@@ -88,7 +103,8 @@ export function statusRoute(app: FastifyInstance, rooms: RoomService): void {
 export function adminRoutes(admin: FastifyInstance, rooms: RoomService): void {
   admin.post('/rooms/:id/:action', async (req) => {
     const { id, action } = req.params as { id: string; action: string };
-    if (!isRoomAction(action)) throw new DomainError(Reason.NotFound, `unknown action; one of ${Object.keys(ROOM_ACTIONS).join(', ')}`, 'action');
+    if (!isRoomAction(action))
+      throw new DomainError(Reason.NotFound, `unknown action; one of ${Object.keys(ROOM_ACTIONS).join(', ')}`, 'action');
     const roomId = positiveId(id);
     if (roomId === undefined) throw new DomainError(Reason.RoomNotFound, `room ${id.slice(0, 20)} does not exist`);
     return operatorAction(rooms, roomId, action, 'admin');

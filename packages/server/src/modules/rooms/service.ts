@@ -79,15 +79,23 @@ export class RoomService {
     const room = await this.get(appid, id);
     const status = this.cachedStatus(room.id)?.status ?? room.live_status;
     if (PUSHING.includes(status))
-      throw new DomainError(Reason.EditWhilePushing, `room ${room.id} is ${status} (${STATUS_NAMES[status]}): a room that is pushing can not be edited`);
+      throw new DomainError(
+        Reason.EditWhilePushing,
+        `room ${room.id} is ${status} (${STATUS_NAMES[status]}): a room that is pushing can not be edited`,
+      );
     if (status !== LiveStatus.NotStarted)
-      throw new DomainError(Reason.EditForbidden, `room ${room.id} is ${status} (${STATUS_NAMES[status]}); only a room that has not started (102) can be edited`);
+      throw new DomainError(
+        Reason.EditForbidden,
+        `room ${room.id} is ${status} (${STATUS_NAMES[status]}); only a room that has not started (102) can be edited`,
+      );
     const v = await roomFields(this.images, appid, req, this.nowSec(), room);
     await this.checkAnchors(appid, v);
-    if (typeof v.sub_anchor_wechat === 'string' && v.sub_anchor_wechat !== room.sub_anchor_wechat) v.sub_stream_key = v.sub_anchor_wechat ? randomToken(18) : '';
+    if (typeof v.sub_anchor_wechat === 'string' && v.sub_anchor_wechat !== room.sub_anchor_wechat)
+      v.sub_stream_key = v.sub_anchor_wechat ? randomToken(18) : '';
     if (Object.keys(v).length) await this.sql.update(room.id, v, this.clock.now());
     this.events.emit('roomChanged', { roomId: room.id, appid });
-    if (v.sub_stream_key !== undefined && room.sub_stream_key) this.events.emit('streamKeyChanged', { roomId: room.id, appid, which: 'sub' });
+    if (v.sub_stream_key !== undefined && room.sub_stream_key)
+      this.events.emit('streamKeyChanged', { roomId: room.id, appid, which: 'sub' });
   }
 
   /** room/updatefeedpublic, updatereplay, updatekf: one of the room's switches (any status). */
@@ -113,7 +121,10 @@ export class RoomService {
   async delete(appid: string, id: unknown): Promise<void> {
     const room = await this.get(appid, id);
     if (([LiveStatus.Live, LiveStatus.Paused, LiveStatus.Abnormal] as number[]).includes(room.live_status))
-      throw new DomainError(Reason.RoomStateForbids, `room ${room.id} is ${room.live_status} (${STATUS_NAMES[room.live_status]}); end it before deleting`);
+      throw new DomainError(
+        Reason.RoomStateForbids,
+        `room ${room.id} is ${room.live_status} (${STATUS_NAMES[room.live_status]}); end it before deleting`,
+      );
     await this.sql.softDelete(room.id, this.clock.now());
     this.statusCache.delete(room.id);
     this.events.emit('roomDeleted', { roomId: room.id, appid });

@@ -67,8 +67,18 @@ export class RoomsSql {
         [appid, ...cols.map((c) => fields[c]), streamKey, now],
       );
       const roomId = row!.id;
-      await sql.query('INSERT INTO room_events (room_id, from_status, to_status, cause, actor, at) VALUES ($1, NULL, $2, $3, $4, $5)', [roomId, LiveStatus.NotStarted, 'created', 'api', now]);
-      await sql.query('INSERT INTO timers (room_id, kind, due_at) VALUES ($1, $2, $3)', [roomId, 'plan_expiry', (fields.end_time as number) * 1000]);
+      await sql.query('INSERT INTO room_events (room_id, from_status, to_status, cause, actor, at) VALUES ($1, NULL, $2, $3, $4, $5)', [
+        roomId,
+        LiveStatus.NotStarted,
+        'created',
+        'api',
+        now,
+      ]);
+      await sql.query('INSERT INTO timers (room_id, kind, due_at) VALUES ($1, $2, $3)', [
+        roomId,
+        'plan_expiry',
+        (fields.end_time as number) * 1000,
+      ]);
       return roomId;
     });
   }
@@ -77,8 +87,15 @@ export class RoomsSql {
   async update(roomId: number, fields: Record<string, unknown>, now: number): Promise<void> {
     const cols = Object.keys(fields);
     await this.db.tx(async (sql) => {
-      await sql.query(`UPDATE rooms SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = $${cols.length + 2} WHERE id = $1`, [roomId, ...cols.map((c) => fields[c]), now]);
-      if (fields.end_time !== undefined) await sql.query(`UPDATE timers SET due_at = $2 WHERE room_id = $1 AND kind = 'plan_expiry'`, [roomId, (fields.end_time as number) * 1000]);
+      await sql.query(
+        `UPDATE rooms SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = $${cols.length + 2} WHERE id = $1`,
+        [roomId, ...cols.map((c) => fields[c]), now],
+      );
+      if (fields.end_time !== undefined)
+        await sql.query(`UPDATE timers SET due_at = $2 WHERE room_id = $1 AND kind = 'plan_expiry'`, [
+          roomId,
+          (fields.end_time as number) * 1000,
+        ]);
     });
   }
 
@@ -90,7 +107,10 @@ export class RoomsSql {
   }
 
   async get(appid: string, roomId: number): Promise<RoomRow | undefined> {
-    const [row] = await this.db.query<RoomRow>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1 AND appid = $2 AND deleted_at IS NULL`, [roomId, appid]);
+    const [row] = await this.db.query<RoomRow>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1 AND appid = $2 AND deleted_at IS NULL`, [
+      roomId,
+      appid,
+    ]);
     return row;
   }
 
@@ -118,7 +138,9 @@ export class RoomsSql {
 
   /** Rooms in a status (reconcile on boot). */
   async idsWithStatus(status: LiveStatus): Promise<number[]> {
-    return (await this.db.query<{ id: number }>('SELECT id FROM rooms WHERE live_status = $1 AND deleted_at IS NULL', [status])).map((r) => r.id);
+    return (await this.db.query<{ id: number }>('SELECT id FROM rooms WHERE live_status = $1 AND deleted_at IS NULL', [status])).map(
+      (r) => r.id,
+    );
   }
 
   statuses(): Promise<Array<{ id: number; appid: string; live_status: LiveStatus }>> {
@@ -126,7 +148,10 @@ export class RoomsSql {
   }
 
   async status(roomId: number): Promise<{ appid: string; live_status: LiveStatus } | undefined> {
-    const [row] = await this.db.query<{ appid: string; live_status: LiveStatus }>('SELECT appid, live_status FROM rooms WHERE id = $1 AND deleted_at IS NULL', [roomId]);
+    const [row] = await this.db.query<{ appid: string; live_status: LiveStatus }>(
+      'SELECT appid, live_status FROM rooms WHERE id = $1 AND deleted_at IS NULL',
+      [roomId],
+    );
     return row;
   }
 
@@ -143,7 +168,14 @@ export class RoomsSql {
   }
 
   /** One status transaction (the one state setter's storage half). */
-  apply(roomId: number, cause: TransitionCause, actor: string, now: number, policy: TimerPolicy, hooks: readonly TransitionHook[]): Promise<Applied> {
+  apply(
+    roomId: number,
+    cause: TransitionCause,
+    actor: string,
+    now: number,
+    policy: TimerPolicy,
+    hooks: readonly TransitionHook[],
+  ): Promise<Applied> {
     return this.db.tx((sql) => applyIn(sql, roomId, cause, actor, now, policy, hooks));
   }
 
@@ -151,10 +183,16 @@ export class RoomsSql {
    * Claim one due timer (FOR UPDATE SKIP LOCKED: several servers may share one PostgreSQL), delete it and apply its
    * cause in the same transaction. null: nothing due.
    */
-  fireNextDueTimer(now: number, policy: TimerPolicy, hooks: readonly TransitionHook[]): Promise<{ change: StatusChange | undefined; kind: TimerKind; dueAt: number } | null> {
+  fireNextDueTimer(
+    now: number,
+    policy: TimerPolicy,
+    hooks: readonly TransitionHook[],
+  ): Promise<{ change: StatusChange | undefined; kind: TimerKind; dueAt: number } | null> {
     return this.db.tx(async (sql) => {
       const [t] = await sql.query<{ room_id: number; kind: TimerKind; due_at: number }>(
-        'SELECT room_id, kind, due_at FROM timers WHERE due_at <= $1 ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED', [now]);
+        'SELECT room_id, kind, due_at FROM timers WHERE due_at <= $1 ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED',
+        [now],
+      );
       if (!t) return null;
       await sql.query('DELETE FROM timers WHERE room_id = $1 AND kind = $2', [t.room_id, t.kind]);
       const cause = TIMER_CAUSE[t.kind];
@@ -169,7 +207,15 @@ export interface Applied {
   change: StatusChange | undefined;
 }
 
-async function applyIn(sql: Sql, roomId: number, cause: TransitionCause, actor: string, now: number, policy: TimerPolicy, hooks: readonly TransitionHook[]): Promise<Applied> {
+async function applyIn(
+  sql: Sql,
+  roomId: number,
+  cause: TransitionCause,
+  actor: string,
+  now: number,
+  policy: TimerPolicy,
+  hooks: readonly TransitionHook[],
+): Promise<Applied> {
   const [room] = await sql.query<{ live_status: LiveStatus; end_time: number; appid: string }>(
     'SELECT live_status, end_time, appid FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
     [roomId],
@@ -178,11 +224,21 @@ async function applyIn(sql: Sql, roomId: number, cause: TransitionCause, actor: 
   const r = transition(room.live_status, cause);
   if (r.kind !== 'changed') return { r, change: undefined };
   await sql.query('UPDATE rooms SET live_status = $2, updated_at = $3 WHERE id = $1', [roomId, r.to, now]);
-  await sql.query('INSERT INTO room_events (room_id, from_status, to_status, cause, actor, at) VALUES ($1, $2, $3, $4, $5, $6)', [roomId, r.from, r.to, cause, actor, now]);
+  await sql.query('INSERT INTO room_events (room_id, from_status, to_status, cause, actor, at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    roomId,
+    r.from,
+    r.to,
+    cause,
+    actor,
+    now,
+  ]);
   const t = timersAfter(r.to, now, room.end_time * 1000, policy);
   if (t.cancel.length) await sql.query('DELETE FROM timers WHERE room_id = $1 AND kind = ANY($2::text[])', [roomId, t.cancel]);
   for (const s of t.schedule)
-    await sql.query('INSERT INTO timers (room_id, kind, due_at) VALUES ($1, $2, $3) ON CONFLICT (room_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at', [roomId, s.kind, s.dueAt]);
+    await sql.query(
+      'INSERT INTO timers (room_id, kind, due_at) VALUES ($1, $2, $3) ON CONFLICT (room_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at',
+      [roomId, s.kind, s.dueAt],
+    );
   const change: StatusChange = { roomId, appid: room.appid, from: r.from, to: r.to, cause, actor, at: now };
   for (const hook of hooks) await hook(sql, change);
   return { r, change };

@@ -15,8 +15,18 @@ import type { RoomRow } from './sql.js';
 function subAnchorName(body: Record<string, unknown>, room: RoomRow): string {
   const v = body.username;
   if (v === undefined || v === null || v === '') throw missing('username');
-  if (!isWechatId(v)) throw new DomainError(Reason.SubAnchorInvalid, 'username is not a WeChat id (6–20 letters, digits, _ or -, starting with a letter; or 6–15 digits)', 'username');
-  if (v === room.anchor_wechat) throw new DomainError(Reason.SubAnchorIsAnchor, `${v} is the room's anchor (anchorWechat): the sub-anchor must be someone else`, 'username');
+  if (!isWechatId(v))
+    throw new DomainError(
+      Reason.SubAnchorInvalid,
+      'username is not a WeChat id (6–20 letters, digits, _ or -, starting with a letter; or 6–15 digits)',
+      'username',
+    );
+  if (v === room.anchor_wechat)
+    throw new DomainError(
+      Reason.SubAnchorIsAnchor,
+      `${v} is the room's anchor (anchorWechat): the sub-anchor must be someone else`,
+      'username',
+    );
   return v;
 }
 
@@ -24,8 +34,14 @@ function subAnchorName(body: Record<string, unknown>, room: RoomRow): string {
 export async function addSubAnchor(rooms: RoomService, appid: string, body: Record<string, unknown>): Promise<void> {
   const room = await rooms.get(appid, roomIdOf(body));
   const name = subAnchorName(body, room);
-  if (room.sub_anchor_wechat === name) throw new DomainError(Reason.SubAnchorDuplicate, `${name} is already the sub-anchor of room ${room.id}`, 'username');
-  if (room.sub_anchor_wechat) throw new DomainError(Reason.SubAnchorExists, `room ${room.id} already has a sub-anchor; use modifysubanchor to replace it`, 'username');
+  if (room.sub_anchor_wechat === name)
+    throw new DomainError(Reason.SubAnchorDuplicate, `${name} is already the sub-anchor of room ${room.id}`, 'username');
+  if (room.sub_anchor_wechat)
+    throw new DomainError(
+      Reason.SubAnchorExists,
+      `room ${room.id} already has a sub-anchor; use modifysubanchor to replace it`,
+      'username',
+    );
   await rooms.setSubAnchor(appid, room, name);
 }
 
@@ -55,6 +71,8 @@ export function subAnchorRoutes(r: WxRouter, rooms: RoomService, pushUrl: (roomI
   r.get(`${P}getsubanchor`, async ({ appid, query }) => {
     const room = await rooms.get(appid, query.roomId);
     // zhibo extension: the sub-anchor's own push address (WeChat's sub-anchor pushes from its app; ours needs a URL)
-    return ok(room.sub_anchor_wechat ? { username: room.sub_anchor_wechat, pushAddr: pushUrl(room.id, room.sub_stream_key) } : { username: '' });
+    return ok(
+      room.sub_anchor_wechat ? { username: room.sub_anchor_wechat, pushAddr: pushUrl(room.id, room.sub_stream_key) } : { username: '' },
+    );
   });
 }

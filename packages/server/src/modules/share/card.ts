@@ -46,7 +46,9 @@ export async function renderShareCard(input: ShareCardInput): Promise<ShareCard>
   );
   const bw = badge.width + 20;
   const bh = badge.height + 12;
-  const pill = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${bw}" height="${bh}"><rect width="${bw}" height="${bh}" rx="${bh / 2}" fill="#e64340"/></svg>`);
+  const pill = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${bw}" height="${bh}"><rect width="${bw}" height="${bh}" rx="${bh / 2}" fill="#e64340"/></svg>`,
+  );
   const bytes = await sharp(cover)
     .composite([
       { input: band, left: 0, top: bandTop },

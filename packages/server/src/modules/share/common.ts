@@ -22,7 +22,8 @@ export function checkLanguage(language: unknown): ShareLanguage {
 
 export function requireName(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new PosterError('invalid_input', `${field} must be a string`);
-  if (value.length > MAX_NAME_CHARS) throw new PosterError('invalid_input', `${field} is ${value.length} characters; the limit is ${MAX_NAME_CHARS}`);
+  if (value.length > MAX_NAME_CHARS)
+    throw new PosterError('invalid_input', `${field} is ${value.length} characters; the limit is ${MAX_NAME_CHARS}`);
   const clean = cleanText(value);
   if (clean === '') throw new PosterError('invalid_input', `${field} is empty`);
   return clean;

@@ -24,5 +24,9 @@ export function create(d: ShareDeps): Module<ShareService> {
   const service = new ShareService(d.identity, d.images, d.publicUrl);
   const locale = async (appid: string) => appLocale((await d.apps.get(appid))?.settings);
   const rd = { share: service, rooms: d.rooms, base: (req: FastifyRequest) => d.base(req), locale };
-  return { service, routes: { wx: (r) => wxRoutes(r, rd), web: (a) => webRoutes(a, rd), plugin: (r) => pluginRoutes(r, rd) }, components: [{ name: 'QR renderer', stop: () => service.close() }] };
+  return {
+    service,
+    routes: { wx: (r) => wxRoutes(r, rd), web: (a) => webRoutes(a, rd), plugin: (r) => pluginRoutes(r, rd) },
+    components: [{ name: 'QR renderer', stop: () => service.close() }],
+  };
 }

@@ -5,7 +5,12 @@ import { ImageError } from '../images/errors.js';
 import { PosterError } from './errors.js';
 
 /** What a poster accepts as a cover or avatar. An animated image contributes its first frame. */
-export const PICTURE_LIMITS: Partial<DecodeLimits> = { maxBytes: 10 * 1024 * 1024, maxPixels: 40_000_000, allowAnimated: true, maxFrames: 1000 };
+export const PICTURE_LIMITS: Partial<DecodeLimits> = {
+  maxBytes: 10 * 1024 * 1024,
+  maxPixels: 40_000_000,
+  allowAnimated: true,
+  maxFrames: 1000,
+};
 
 async function fitted(bytes: Uint8Array, width: number, height: number, what: 'cover' | 'avatar'): Promise<Sharp> {
   try {
@@ -36,6 +41,11 @@ export async function coverLayer(bytes: Uint8Array | undefined, width: number, h
 
 /** The avatar as a circle of the given diameter, transparent outside. */
 export async function avatarLayer(bytes: Uint8Array, diameter: number): Promise<Buffer> {
-  const mask = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${diameter}" height="${diameter}"><circle cx="${diameter / 2}" cy="${diameter / 2}" r="${diameter / 2}" fill="#fff"/></svg>`);
-  return (await fitted(bytes, diameter, diameter, 'avatar')).composite([{ input: mask, blend: 'dest-in' }]).png().toBuffer();
+  const mask = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${diameter}" height="${diameter}"><circle cx="${diameter / 2}" cy="${diameter / 2}" r="${diameter / 2}" fill="#fff"/></svg>`,
+  );
+  return (await fitted(bytes, diameter, diameter, 'avatar'))
+    .composite([{ input: mask, blend: 'dest-in' }])
+    .png()
+    .toBuffer();
 }

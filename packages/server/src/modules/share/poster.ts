@@ -88,7 +88,8 @@ export async function renderPoster(input: PosterInput): Promise<Poster> {
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
   checkTimeZone(timeZone);
   const format = input.format ?? 'png';
-  if (format !== 'png' && format !== 'jpeg') throw new PosterError('invalid_input', `format must be 'png' or 'jpeg', not ${JSON.stringify(format)}`);
+  if (format !== 'png' && format !== 'jpeg')
+    throw new PosterError('invalid_input', `format must be 'png' or 'jpeg', not ${JSON.stringify(format)}`);
   const link = posterLink(input.link);
   let when = formatStartTime(input.startTime, timeZone);
   if (timeZone !== DEFAULT_TIME_ZONE) when += ` (${zoneOffsetLabel(input.startTime, timeZone)})`;
@@ -116,10 +117,17 @@ export async function renderPoster(input: PosterInput): Promise<Poster> {
     { input: hint.png, left: PAD, top: QR_BOX.top + QR_BOX.size / 2 - Math.round(hint.height / 2) },
     { input: qr.png, left: qrLeft, top: qrTop },
   ];
-  const flat = await sharp({ create: { width: POSTER_WIDTH, height: POSTER_HEIGHT, channels: 3, background: '#ffffff' } }).composite(layers).raw().toBuffer({ resolveWithObject: true });
+  const flat = await sharp({ create: { width: POSTER_WIDTH, height: POSTER_HEIGHT, channels: 3, background: '#ffffff' } })
+    .composite(layers)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   // composite leaves an alpha channel; the poster is opaque, so RGB only
-  const canvas = sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels } }).removeAlpha();
-  const bytes = await (format === 'png' ? canvas.png({ compressionLevel: 6 }) : canvas.jpeg({ quality: 90, chromaSubsampling: '4:4:4' })).toBuffer();
+  const canvas = sharp(flat.data, {
+    raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels },
+  }).removeAlpha();
+  const bytes = await (
+    format === 'png' ? canvas.png({ compressionLevel: 6 }) : canvas.jpeg({ quality: 90, chromaSubsampling: '4:4:4' })
+  ).toBuffer();
   return {
     contentType: format === 'png' ? 'image/png' : 'image/jpeg',
     width: POSTER_WIDTH,

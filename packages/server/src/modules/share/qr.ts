@@ -29,7 +29,9 @@ export interface QrRaster {
  */
 export async function qrPng(text: string, size: number, worker: QrWorker): Promise<Buffer> {
   const px = await worker.pixels(text, size, QUIET_ZONE_MODULES);
-  return sharp(px, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  return sharp(px, { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 export async function qrRaster(text: string, box: number): Promise<QrRaster> {
@@ -43,7 +45,10 @@ export async function qrRaster(text: string, box: number): Promise<QrRaster> {
   const side = n + 2 * QUIET_ZONE_MODULES;
   const modulePx = Math.floor(box / side);
   if (modulePx < MIN_MODULE_PX)
-    throw new PosterError('link_too_long', `the link (${text.length} characters) needs a ${n}×${n} QR code; at ${box} px that is ${(box / side).toFixed(1)} px a module, below the ${MIN_MODULE_PX} px that scans`);
+    throw new PosterError(
+      'link_too_long',
+      `the link (${text.length} characters) needs a ${n}×${n} QR code; at ${box} px that is ${(box / side).toFixed(1)} px a module, below the ${MIN_MODULE_PX} px that scans`,
+    );
   const size = side * modulePx;
   const px = Buffer.alloc(size * size, 255);
   for (let r = 0; r < n; r++) {
@@ -54,6 +59,8 @@ export async function qrRaster(text: string, box: number): Promise<QrRaster> {
       for (let y = y0; y < y0 + modulePx; y++) px.fill(0, y * size + x0, y * size + x0 + modulePx);
     }
   }
-  const png = await sharp(px, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  const png = await sharp(px, { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
   return { png, size, modulePx, modules: n, version: code.version };
 }

@@ -44,14 +44,20 @@ export function webRoutes(app: FastifyInstance, d: ShareRouteDeps): void {
     const room = m ? await d.rooms.getAny(Number(m[1])) : undefined;
     if (!room) return reply.code(404).send(missing);
     const format = m![2] === 'jpg' ? 'jpeg' : 'png';
-    const bytes = await d.share.poster(room, (req.query as { params?: string }).params, format, { ...(await d.locale(room.appid)), base: d.base(req) });
+    const bytes = await d.share.poster(room, (req.query as { params?: string }).params, format, {
+      ...(await d.locale(room.appid)),
+      base: d.base(req),
+    });
     return reply.type(`image/${format}`).header('cache-control', 'public, max-age=300').send(bytes);
   });
   // S-ENTRY-2: the picture of the article card (its link carries type=10).
   app.get('/card/:file', async (req, reply) => {
     const room = await roomOf((req.params as { file?: string }).file, 'jpg');
     if (!room) return reply.code(404).send(missing);
-    return reply.type('image/jpeg').header('cache-control', 'public, max-age=300').send(await d.share.card(room, await d.locale(room.appid)));
+    return reply
+      .type('image/jpeg')
+      .header('cache-control', 'public, max-age=300')
+      .send(await d.share.card(room, await d.locale(room.appid)));
   });
 }
 
@@ -66,7 +72,8 @@ export function pluginRoutes(r: PluginRouter, d: ShareRouteDeps): void {
       const scene = SHARE_SCENES.find((x) => x === (q.scene ?? 1007));
       if (!scene) throw new DomainError(Reason.BadParameter, 'scene must be 1007, 1008 or 1044', 'scene');
       const custom = q.custom_params ?? '';
-      if (custom.length > CUSTOM_PARAMS_MAX) throw new DomainError(Reason.BadParameter, `custom_params longer than ${CUSTOM_PARAMS_MAX} characters`, 'custom_params');
+      if (custom.length > CUSTOM_PARAMS_MAX)
+        throw new DomainError(Reason.BadParameter, `custom_params longer than ${CUSTOM_PARAMS_MAX} characters`, 'custom_params');
       const link = d.share.viewerShareLink(d.base(req), room.id, viewer!.openid, scene, custom, q.close_share_ticket === '1');
       const body: ShareLinkResponse = { url: link.url, share_openid: viewer!.openid, share_sig: link.share_sig, scene };
       return body;

@@ -45,7 +45,8 @@ export function customParamsOf(params: string | undefined): string {
       throw new DomainError(Reason.InvalidArgs, 'params is not valid URL encoding', 'params');
     }
   }
-  if (v.length > CUSTOM_PARAMS_MAX) throw new DomainError(Reason.InvalidArgs, `params longer than ${CUSTOM_PARAMS_MAX} characters`, 'params');
+  if (v.length > CUSTOM_PARAMS_MAX)
+    throw new DomainError(Reason.InvalidArgs, `params longer than ${CUSTOM_PARAMS_MAX} characters`, 'params');
   return v;
 }
 
@@ -103,21 +104,35 @@ export class ShareService {
   /** The share poster (750×1334, cover embedded, a QR code of the type=9 link): PNG or JPEG, cached. */
   async poster(room: RoomRow, params: string | undefined, format: 'png' | 'jpeg', o: SharePictureOptions = {}): Promise<Buffer> {
     const base = o.base ?? this.publicUrl();
-    return this.cached(`p:${room.id}:${room.updated_at}:${format}:${o.timeZone ?? ''}:${o.language ?? ''}:${base}:${params ?? ''}`, async () => {
-      const [cover, avatar] = await Promise.all([this.images.bytesOfUrl(room.cover_img), room.anchor_img ? this.images.bytesOfUrl(room.anchor_img) : undefined]);
-      const p = await renderPoster({
-        roomName: room.name, anchorName: room.anchor_name, startTime: room.start_time, timeZone: o.timeZone, language: o.language,
-        cover: cover?.bytes, avatar: avatar?.bytes, link: this.codeLink(room.id, params, base), format,
-      });
-      return p.bytes;
-    });
+    return this.cached(
+      `p:${room.id}:${room.updated_at}:${format}:${o.timeZone ?? ''}:${o.language ?? ''}:${base}:${params ?? ''}`,
+      async () => {
+        const [cover, avatar] = await Promise.all([
+          this.images.bytesOfUrl(room.cover_img),
+          room.anchor_img ? this.images.bytesOfUrl(room.anchor_img) : undefined,
+        ]);
+        const p = await renderPoster({
+          roomName: room.name,
+          anchorName: room.anchor_name,
+          startTime: room.start_time,
+          timeZone: o.timeZone,
+          language: o.language,
+          cover: cover?.bytes,
+          avatar: avatar?.bytes,
+          link: this.codeLink(room.id, params, base),
+          format,
+        });
+        return p.bytes;
+      },
+    );
   }
 
   /** The article card (S-ENTRY-2, type=10): a 500×400 JPEG with the cover and the room's name, cached. */
   async card(room: RoomRow, o: SharePictureOptions = {}): Promise<Buffer> {
     return this.cached(`c:${room.id}:${room.updated_at}:${o.language ?? ''}`, async () => {
       const cover = await this.images.bytesOfUrl(room.share_img || room.cover_img);
-      return (await renderShareCard({ roomName: room.name, anchorName: room.anchor_name, cover: cover?.bytes, language: o.language })).bytes;
+      return (await renderShareCard({ roomName: room.name, anchorName: room.anchor_name, cover: cover?.bytes, language: o.language }))
+        .bytes;
     });
   }
 
@@ -134,7 +149,14 @@ export class ShareService {
   }
 
   /** S-PARAMS-1/-3: a room link carrying the asking viewer's signed share_openid. */
-  viewerShareLink(base: string, roomId: number, shareOpenid: string, scene: ShareScene, custom: string, closeShareTicket: boolean): { url: string; share_sig: string } {
+  viewerShareLink(
+    base: string,
+    roomId: number,
+    shareOpenid: string,
+    scene: ShareScene,
+    custom: string,
+    closeShareTicket: boolean,
+  ): { url: string; share_sig: string } {
     const sig = this.identity.signShare(roomId, shareOpenid);
     const extra: Record<string, string> = {};
     if (custom) extra.custom_params = custom;

@@ -35,8 +35,15 @@ const MAX_GRAPHEMES = 200;
 
 /** Control characters and line breaks become spaces; runs of white space collapse. */
 export function cleanText(s: string, multiline = false): string {
-  if (multiline) return s.split('\n').map((line) => cleanText(line)).join('\n');
-  return s.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  if (multiline)
+    return s
+      .split('\n')
+      .map((line) => cleanText(line))
+      .join('\n');
+  return s
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function escapeMarkup(s: string): string {
@@ -50,7 +57,15 @@ function graphemes(s: string): string[] {
 async function draw(text: string, spec: TextSpec): Promise<{ png: Buffer; width: number; height: number }> {
   const body = spec.bold ? `<b>${escapeMarkup(text)}</b>` : escapeMarkup(text);
   const { data, info } = await sharp({
-    text: { text: `<span foreground="${spec.color}">${body}</span>`, font: `${FONT_FAMILIES} ${spec.size}`, dpi: 72, width: spec.width, rgba: true, wrap: 'word-char', align: spec.align === 'centre' ? 'centre' : 'left' },
+    text: {
+      text: `<span foreground="${spec.color}">${body}</span>`,
+      font: `${FONT_FAMILIES} ${spec.size}`,
+      dpi: 72,
+      width: spec.width,
+      rgba: true,
+      wrap: 'word-char',
+      align: spec.align === 'centre' ? 'centre' : 'left',
+    },
   })
     .png()
     .toBuffer({ resolveWithObject: true });

@@ -6,9 +6,20 @@ const MAX_UNIX_S = 253_402_300_799; // 9999-12-31T23:59:59Z
 
 function formatter(timeZone: string, extra: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...extra });
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...extra,
+    });
   } catch (e) {
-    throw new PosterError('time_zone', `unknown time zone ${JSON.stringify(timeZone)} (use an IANA name such as Asia/Shanghai)`, { cause: e });
+    throw new PosterError('time_zone', `unknown time zone ${JSON.stringify(timeZone)} (use an IANA name such as Asia/Shanghai)`, {
+      cause: e,
+    });
   }
 }
 
@@ -20,7 +31,11 @@ function checkTime(unixSeconds: number): void {
 /** `2026-12-01 20:00` for the given unix seconds in `timeZone` (seconds are dropped, not rounded). */
 export function formatStartTime(unixSeconds: number, timeZone: string = DEFAULT_TIME_ZONE): string {
   checkTime(unixSeconds);
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(Math.floor(unixSeconds) * 1000)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(Math.floor(unixSeconds) * 1000))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 

@@ -23,14 +23,24 @@ async function feed(d: FeedDeps, base: string): Promise<PluginFeedsResponse> {
   const rooms = appids.length ? await d.rooms.publicFeed(appids) : [];
   return {
     rooms: rooms.map((r) => ({
-      roomId: r.id, name: r.name, anchorName: r.anchor_name, anchorImg: absoluteUrl(r.anchor_img, base), coverImg: absoluteUrl(r.feeds_img || r.cover_img, base),
-      startTime: r.start_time, link: `${base}/room/?room_id=${r.id}`,
+      roomId: r.id,
+      name: r.name,
+      anchorName: r.anchor_name,
+      anchorImg: absoluteUrl(r.anchor_img, base),
+      coverImg: absoluteUrl(r.feeds_img || r.cover_img, base),
+      startTime: r.start_time,
+      link: `${base}/room/?room_id=${r.id}`,
     })),
   };
 }
 
 function feedHtml(f: PluginFeedsResponse): string {
-  const items = f.rooms.map((r) => `<li><a href="${esc(r.link)}"><img src="${esc(r.coverImg)}" alt="" loading="lazy"><span class="name">${esc(r.name)}</span><span class="anchor">${esc(r.anchorName)}</span><span class="live">直播中 LIVE</span></a></li>`).join('\n');
+  const items = f.rooms
+    .map(
+      (r) =>
+        `<li><a href="${esc(r.link)}"><img src="${esc(r.coverImg)}" alt="" loading="lazy"><span class="name">${esc(r.name)}</span><span class="anchor">${esc(r.anchorName)}</span><span class="live">直播中 LIVE</span></a></li>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -59,8 +69,17 @@ ${f.rooms.length ? `<ul id="feeds">\n${items}\n</ul>` : '<p class="empty" id="fe
 export function feedRoutes(app: FastifyInstance, d: FeedDeps): void {
   app.get('/feeds', async (_req, reply) => reply.redirect('/feeds/'));
   app.get('/feeds/', async (req, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=15').header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
-      .send(feedHtml(await feed(d, d.base(req)))));
-  app.get(PluginRoutes.feeds, async (req, reply) => reply.headers({ ...PLUGIN_CORS, 'cache-control': 'public, max-age=15' }).send(await feed(d, d.base(req))));
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'public, max-age=15')
+      .header('x-content-type-options', 'nosniff')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+      )
+      .send(feedHtml(await feed(d, d.base(req)))),
+  );
+  app.get(PluginRoutes.feeds, async (req, reply) =>
+    reply.headers({ ...PLUGIN_CORS, 'cache-control': 'public, max-age=15' }).send(await feed(d, d.base(req))),
+  );
 }

@@ -37,10 +37,15 @@ export function create(d: WebModuleDeps): Module<StaticFiles> {
   d.events?.on('roomDeleted', (e) => roomCache.drop(e.roomId));
   d.events?.on('appChanged', () => roomCache.clear());
   const deps = { ...d, files, roomCache };
-  return { service: files, routes: {
+  return {
+    service: files,
+    routes: {
       web: (a) => {
         webRoutes(a, deps);
         feedRoutes(a, deps);
       },
-      plugin: (r) => pluginRoutes(r, deps) }, components: [] };
+      plugin: (r) => pluginRoutes(r, deps),
+    },
+    components: [],
+  };
 }

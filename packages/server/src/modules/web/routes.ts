@@ -55,8 +55,15 @@ export function webRoutes(app: FastifyInstance, d: WebDeps): void {
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', ROOM_PAGE_CSP)
       .header('referrer-policy', 'strict-origin-when-cross-origin')
-      .send(roomPageHtml({ title: room?.name, description: room ? `${room.anchor_name} 的直播间` : undefined, image: room ? absoluteUrl(room.share_img || room.cover_img, d.base(req)) : undefined, v: d.files.version('room.js'),
-        lang: shellLanguage(req.headers['accept-language']) }));
+      .send(
+        roomPageHtml({
+          title: room?.name,
+          description: room ? `${room.anchor_name} 的直播间` : undefined,
+          image: room ? absoluteUrl(room.share_img || room.cover_img, d.base(req)) : undefined,
+          v: d.files.version('room.js'),
+          lang: shellLanguage(req.headers['accept-language']),
+        }),
+      );
   });
 }
 
@@ -79,7 +86,11 @@ export function pluginRoutes(r: PluginRouter, d: WebDeps): void {
         coverImg: absoluteUrl(read.coverImg, base),
         shareImg: absoluteUrl(read.shareImg, base),
         goods: read.goods.map((g) => ({ ...g, cover_img: absoluteUrl(g.cover_img, base) })),
-        media: { flv: `${base}/live/${id}.flv`, wsFlv: `${base.replace(/^http/, 'ws')}/live/${id}.flv`, hls: `${base}/live/${id}/index.m3u8` },
+        media: {
+          flv: `${base}/live/${id}.flv`,
+          wsFlv: `${base.replace(/^http/, 'ws')}/live/${id}.flv`,
+          hls: `${base}/live/${id}/index.m3u8`,
+        },
         serverTime: d.clock.now(),
       };
       return body;

@@ -13,42 +13,490 @@ const FORM_CT = 'application/x-www-form-urlencoded';
 const PLAIN: ResponseContract = { errcode: 'optional', throwsOnErrcode: false, fields: [] };
 const SRC = 'w7corp/easywechat src/MiniProgram/Broadcast/Client.php';
 
-export const TOKEN: SdkCall = { item: 'token', sdkMethod: '$app->access_token->getToken()', method: 'GET', path: '/cgi-bin/token', query: [{ name: 'grant_type', wire: 'client_credential', kind: 'string' }, { name: 'appid', wire: '{{appid}}', kind: 'string' }, { name: 'secret', wire: '{{secret}}', kind: 'string' }], content: 'none', response: { errcode: 'optional', throwsOnErrcode: true, fields: [{ path: 'access_token', type: 'any', presence: 'required' }] }, source: 'w7corp/easywechat src/MiniProgram/Auth/AccessToken.php' };
-export const MEDIA_UPLOAD: SdkCall = { item: 'media_upload', sdkMethod: '$app->media->uploadImage(\'cover.png\')', method: 'POST', path: '/cgi-bin/media/upload', query: [T, { name: 'type', wire: 'image', kind: 'string' }], content: 'multipart', file: { field: 'media', filename: 'cover.png', type: 'image/png' }, response: PLAIN, source: 'w7corp/easywechat src/BasicService/Media/Client.php' };
-export const GOODS_ADD: SdkCall = { item: 'goods_add', sdkMethod: '$app->broadcast->create($goodsInfo)', method: 'POST', path: '/wxaapi/broadcast/goods/add', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsInfo":{"coverImgUrl":"{{media}}","name":"好茶","priceType":1,"price":99.5,"url":"pages\\/goods\\/detail?id=1"}}', response: PLAIN, source: SRC };
-export const GOODS_RESETAUDIT: SdkCall = { item: 'goods_resetaudit', sdkMethod: '$app->broadcast->resetAudit($auditId, $goodsId)', method: 'POST', path: '/wxaapi/broadcast/goods/resetaudit', query: [T], content: 'json', contentType: JSON_CT, body: '{"auditId":{{auditId}},"goodsId":{{goodsId}}}', response: PLAIN, source: SRC };
-export const GOODS_AUDIT: SdkCall = { item: 'goods_audit', sdkMethod: '$app->broadcast->resubmitAudit($goodsId)', method: 'POST', path: '/wxaapi/broadcast/goods/audit', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsId":{{goodsId}}}', setup: ['goods_resetaudit'], response: PLAIN, source: SRC };
-export const GOODS_DELETE: SdkCall = { item: 'goods_delete', sdkMethod: '$app->broadcast->delete($goodsId)', method: 'POST', path: '/wxaapi/broadcast/goods/delete', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsId":{{goodsId}}}', response: PLAIN, source: SRC };
-export const GOODS_UPDATE: SdkCall = { item: 'goods_update', sdkMethod: '$app->broadcast->update($goodsInfo)', method: 'POST', path: '/wxaapi/broadcast/goods/update', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsInfo":{"goodsId":{{goodsId}},"priceType":1,"price":88.5}}', response: PLAIN, source: SRC };
-export const GOODS_WAREHOUSE: SdkCall = { item: 'goods_warehouse', sdkMethod: '$app->broadcast->getGoodsWarehouse([$goodsId, $goodsId2])', method: 'POST', path: '/wxa/business/getgoodswarehouse', query: [T], content: 'json', contentType: JSON_CT, body: '{"goods_ids":[{{goodsId}},{{goodsId2}}]}', response: PLAIN, source: SRC };
-export const GOODS_APPROVED: SdkCall = { item: 'goods_approved', sdkMethod: '$app->broadcast->getApproved([\'offset\' => 0, \'limit\' => 30, \'status\' => 2])', method: 'GET', path: '/wxaapi/broadcast/goods/getapproved', query: [T, { name: 'offset', wire: '0', kind: 'integer' }, { name: 'limit', wire: '30', kind: 'integer' }, { name: 'status', wire: '2', kind: 'integer' }], content: 'none', response: PLAIN, source: SRC };
-export const ROOM_ADDGOODS: SdkCall = { item: 'room_addgoods', sdkMethod: '$app->broadcast->addGoods([\'ids\' => [..], \'roomId\' => ..])', method: 'POST', path: '/wxaapi/broadcast/room/addgoods', query: [T], content: 'form', contentType: FORM_CT, body: 'ids%5B0%5D={{goodsId}}&ids%5B1%5D={{goodsId2}}&roomId={{roomId}}', response: PLAIN, source: SRC };
-export const LIVE_LIST: SdkCall = { item: 'live_list', setup: ['room_addgoods'], sdkMethod: '$app->broadcast->getRooms(0, 10)', method: 'POST', path: '/wxa/business/getliveinfo', query: [T], content: 'json', contentType: JSON_CT, body: '{"start":0,"limit":10}', response: PLAIN, source: SRC };
-export const LIVE_REPLAY: SdkCall = { item: 'live_replay', sdkMethod: '$app->broadcast->getPlaybacks($roomId, 0, 10)', method: 'POST', path: '/wxa/business/getliveinfo', query: [T], content: 'json', contentType: JSON_CT, body: '{"action":"get_replay","room_id":{{roomId}},"start":0,"limit":10}', response: PLAIN, source: SRC };
-export const ROOM_CREATE: SdkCall = { item: 'room_create', sdkMethod: '$app->broadcast->createLiveRoom($params)', method: 'POST', path: '/wxaapi/broadcast/room/create', query: [T], content: 'form', contentType: FORM_CT, body: 'name=%E6%B5%8B%E8%AF%95%E7%9B%B4%E6%92%AD%E9%97%B4&coverImg={{media}}&startTime={{startTime}}&endTime={{endTime}}&anchorName=%E4%B8%BB%E6%92%AD%E5%B0%8F%E7%8E%8B&anchorWechat=wx_anchor&shareImg={{media}}&feedsImg={{media}}&type=1&screenType=0&closeLike=0&closeGoods=0&closeComment=0', response: PLAIN, source: SRC };
-export const ROOM_DELETE: SdkCall = { item: 'room_delete', sdkMethod: '$app->broadcast->deleteLiveRoom([\'id\' => ..])', method: 'POST', path: '/wxaapi/broadcast/room/deleteroom', query: [T], content: 'form', contentType: FORM_CT, body: 'id={{roomId}}', response: PLAIN, source: SRC };
-export const ROOM_EDIT: SdkCall = { item: 'room_edit', sdkMethod: '$app->broadcast->updateLiveRoom($params)', method: 'POST', path: '/wxaapi/broadcast/room/editroom', query: [T], content: 'form', contentType: FORM_CT, body: 'id={{roomId}}&name=%E6%B5%8B%E8%AF%95%E7%9B%B4%E6%92%AD%E9%97%B4%E6%94%B9&coverImg={{media}}&startTime={{startTime}}&endTime={{endTime}}&anchorName=%E4%B8%BB%E6%92%AD%E5%B0%8F%E7%8E%8B&anchorWechat=wx_anchor&shareImg={{media}}&closeLike=0&closeGoods=0&closeComment=0&isFeedsPublic=0&closeReplay=0&closeShare=0&closeKf=0&feedsImg={{media}}', response: PLAIN, source: SRC };
-export const ROOM_PUSHURL: SdkCall = { item: 'room_pushurl', sdkMethod: '$app->broadcast->getPushUrl([\'roomId\' => ..])', method: 'GET', path: '/wxaapi/broadcast/room/getpushurl', query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }], content: 'none', response: PLAIN, source: SRC };
-export const ROOM_SHAREDCODE: SdkCall = { item: 'room_sharedcode', sdkMethod: '$app->broadcast->getShareQrcode([\'roomId\' => .., \'params\' => rawurlencode(json)])', method: 'GET', path: '/wxaapi/broadcast/room/getsharedcode', query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, { name: 'params', wire: '%257B%2522path%2522%253A%2522pages%252Findex%252Findex%2522%257D', kind: 'double-encoded' }], content: 'none', response: PLAIN, source: SRC };
-export const ASSISTANT_ADD: SdkCall = { item: 'assistant_add', sdkMethod: '$app->broadcast->addAssistant($params)', method: 'POST', path: '/wxaapi/broadcast/room/addassistant', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&users%5B0%5D%5Busername%5D=wx_helper&users%5B0%5D%5Bnickname%5D=%E5%B0%8F%E5%8A%A9%E6%89%8B', response: PLAIN, source: SRC };
-export const ASSISTANT_MODIFY: SdkCall = { item: 'assistant_modify', sdkMethod: '$app->broadcast->updateAssistant($params)', method: 'POST', path: '/wxaapi/broadcast/room/modifyassistant', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&username=wx_helper&nickname=%E6%96%B0%E5%8A%A9%E6%89%8B', setup: ['assistant_add'], response: PLAIN, source: SRC };
-export const ASSISTANT_REMOVE: SdkCall = { item: 'assistant_remove', sdkMethod: '$app->broadcast->deleteAssistant($params)', method: 'POST', path: '/wxaapi/broadcast/room/removeassistant', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&username=wx_helper', setup: ['assistant_add'], response: PLAIN, source: SRC };
-export const ASSISTANT_LIST: SdkCall = { item: 'assistant_list', sdkMethod: '$app->broadcast->getAssistantList([\'roomId\' => ..])', method: 'GET', path: '/wxaapi/broadcast/room/getassistantlist', query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }], content: 'none', setup: ['assistant_add'], response: PLAIN, source: SRC };
-export const SUBANCHOR_ADD: SdkCall = { item: 'subanchor_add', sdkMethod: '$app->broadcast->addSubAnchor($params)', method: 'POST', path: '/wxaapi/broadcast/room/addsubanchor', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&username=wx_sub', response: PLAIN, source: SRC };
-export const SUBANCHOR_MODIFY: SdkCall = { item: 'subanchor_modify', sdkMethod: '$app->broadcast->updateSubAnchor($params)', method: 'POST', path: '/wxaapi/broadcast/room/modifysubanchor', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&username=wx_sub', setup: ['subanchor_add'], response: PLAIN, source: SRC };
-export const SUBANCHOR_DELETE: SdkCall = { item: 'subanchor_delete', sdkMethod: '$app->broadcast->deleteSubAnchor([\'roomId\' => ..])', method: 'POST', path: '/wxaapi/broadcast/room/deletesubanchor', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}', setup: ['subanchor_add'], response: PLAIN, source: SRC };
-export const SUBANCHOR_GET: SdkCall = { item: 'subanchor_get', sdkMethod: '$app->broadcast->getSubAnchor([\'roomId\' => ..])', method: 'GET', path: '/wxaapi/broadcast/room/getsubanchor', query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }], content: 'none', setup: ['subanchor_add'], response: PLAIN, source: SRC };
-export const ROOM_FEEDPUBLIC: SdkCall = { item: 'room_feedpublic', sdkMethod: '$app->broadcast->updateFeedPublic($params)', method: 'POST', path: '/wxaapi/broadcast/room/updatefeedpublic', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&isFeedsPublic=1', response: PLAIN, source: SRC };
-export const ROOM_REPLAYSWITCH: SdkCall = { item: 'room_replayswitch', sdkMethod: '$app->broadcast->updateReplay($params)', method: 'POST', path: '/wxaapi/broadcast/room/updatereplay', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&closeReplay=1', response: PLAIN, source: SRC };
-export const ROOM_KF: SdkCall = { item: 'room_kf', sdkMethod: '$app->broadcast->updateKf($params)', method: 'POST', path: '/wxaapi/broadcast/room/updatekf', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&closeKf=1', response: PLAIN, source: SRC };
-export const ROOM_COMMENT: SdkCall = { item: 'room_comment', sdkMethod: '$app->broadcast->updateComment($params)', method: 'POST', path: '/wxaapi/broadcast/room/updatecomment', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&banComment=1', response: PLAIN, source: SRC };
-export const ROLE_ADD: SdkCall = { item: 'role_add', sdkMethod: '$app->broadcast->addRole($params)', method: 'POST', path: '/wxaapi/broadcast/role/addrole', query: [T], content: 'form', contentType: FORM_CT, body: 'username=wx_admin&role=1', response: PLAIN, source: SRC };
-export const ROLE_DELETE: SdkCall = { item: 'role_delete', sdkMethod: '$app->broadcast->deleteRole($params)', method: 'POST', path: '/wxaapi/broadcast/role/deleterole', query: [T], content: 'form', contentType: FORM_CT, body: 'username=wx_admin&role=1', setup: ['role_add'], response: PLAIN, source: SRC };
-export const ROLE_LIST: SdkCall = { item: 'role_list', sdkMethod: '$app->broadcast->getRoleList($params)', method: 'GET', path: '/wxaapi/broadcast/role/getrolelist', query: [T, { name: 'role', wire: '1', kind: 'integer' }, { name: 'offset', wire: '0', kind: 'integer' }, { name: 'limit', wire: '10', kind: 'integer' }, { name: 'keyword', wire: 'wx_admin', kind: 'string' }], content: 'none', setup: ['role_add'], response: PLAIN, source: SRC };
-export const FOLLOWERS: SdkCall = { item: 'followers', sdkMethod: '$app->broadcast->getFollowers([\'limit\' => 200, \'page_break\' => 0])', method: 'POST', path: '/wxa/business/get_wxa_followers', query: [T], content: 'form', contentType: FORM_CT, body: 'limit=200&page_break=0', response: PLAIN, source: SRC };
-export const PUSH_MESSAGE: SdkCall = { item: 'push_message', sdkMethod: '$app->broadcast->pushMessage([\'room_id\' => .., \'user_openid\' => [..]])', method: 'POST', path: '/wxa/business/push_message', query: [T], content: 'form', contentType: FORM_CT, body: 'room_id={{roomId}}&user_openid%5B0%5D=OPENID1&user_openid%5B1%5D=OPENID2', response: { ...PLAIN, acceptErrcodes: [9410006] }, source: SRC };
-export const ROOMGOODS_ONSALE: SdkCall = { item: 'roomgoods_onsale', setup: ['room_addgoods'], sdkMethod: '$app->broadcast->updateGoodsInRoom($params)', method: 'POST', path: '/wxaapi/broadcast/goods/onsale', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&goodsId={{goodsId}}&onSale=0', response: PLAIN, source: SRC };
-export const ROOMGOODS_DELETE: SdkCall = { item: 'roomgoods_delete', setup: ['room_addgoods'], sdkMethod: '$app->broadcast->deleteGoodsInRoom($params)', method: 'POST', path: '/wxaapi/broadcast/goods/deleteInRoom', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&goodsId={{goodsId}}', response: PLAIN, source: SRC };
-export const ROOMGOODS_PUSH: SdkCall = { item: 'roomgoods_push', setup: ['room_addgoods'], sdkMethod: '$app->broadcast->pushGoods($params)', method: 'POST', path: '/wxaapi/broadcast/goods/push', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&goodsId={{goodsId}}', response: { ...PLAIN, acceptErrcodes: [300023] }, source: SRC };
-export const ROOMGOODS_SORT: SdkCall = { item: 'roomgoods_sort', setup: ['room_addgoods'], sdkMethod: '$app->broadcast->sortGoods([\'roomId\' => .., \'goods\' => [[\'goodsId\' => \'..\'], ..]])', method: 'POST', path: '/wxaapi/broadcast/goods/sort', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&goods%5B0%5D%5BgoodsId%5D={{goodsId2}}&goods%5B1%5D%5BgoodsId%5D={{goodsId}}', response: PLAIN, source: SRC };
-export const ROOMGOODS_VIDEO: SdkCall = { item: 'roomgoods_video', setup: ['room_addgoods'], sdkMethod: '$app->broadcast->downloadGoodsExplanationVideo($params)', method: 'POST', path: '/wxaapi/broadcast/goods/getVideo', query: [T], content: 'form', contentType: FORM_CT, body: 'roomId={{roomId}}&goodsId={{goodsId}}', response: { ...PLAIN, acceptErrcodes: [300023, 300044, 300045] }, source: SRC };
+export const TOKEN: SdkCall = {
+  item: 'token',
+  sdkMethod: '$app->access_token->getToken()',
+  method: 'GET',
+  path: '/cgi-bin/token',
+  query: [
+    { name: 'grant_type', wire: 'client_credential', kind: 'string' },
+    { name: 'appid', wire: '{{appid}}', kind: 'string' },
+    { name: 'secret', wire: '{{secret}}', kind: 'string' },
+  ],
+  content: 'none',
+  response: { errcode: 'optional', throwsOnErrcode: true, fields: [{ path: 'access_token', type: 'any', presence: 'required' }] },
+  source: 'w7corp/easywechat src/MiniProgram/Auth/AccessToken.php',
+};
+export const MEDIA_UPLOAD: SdkCall = {
+  item: 'media_upload',
+  sdkMethod: "$app->media->uploadImage('cover.png')",
+  method: 'POST',
+  path: '/cgi-bin/media/upload',
+  query: [T, { name: 'type', wire: 'image', kind: 'string' }],
+  content: 'multipart',
+  file: { field: 'media', filename: 'cover.png', type: 'image/png' },
+  response: PLAIN,
+  source: 'w7corp/easywechat src/BasicService/Media/Client.php',
+};
+export const GOODS_ADD: SdkCall = {
+  item: 'goods_add',
+  sdkMethod: '$app->broadcast->create($goodsInfo)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/add',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsInfo":{"coverImgUrl":"{{media}}","name":"好茶","priceType":1,"price":99.5,"url":"pages\\/goods\\/detail?id=1"}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const GOODS_RESETAUDIT: SdkCall = {
+  item: 'goods_resetaudit',
+  sdkMethod: '$app->broadcast->resetAudit($auditId, $goodsId)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/resetaudit',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"auditId":{{auditId}},"goodsId":{{goodsId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const GOODS_AUDIT: SdkCall = {
+  item: 'goods_audit',
+  sdkMethod: '$app->broadcast->resubmitAudit($goodsId)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/audit',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsId":{{goodsId}}}',
+  setup: ['goods_resetaudit'],
+  response: PLAIN,
+  source: SRC,
+};
+export const GOODS_DELETE: SdkCall = {
+  item: 'goods_delete',
+  sdkMethod: '$app->broadcast->delete($goodsId)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/delete',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsId":{{goodsId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const GOODS_UPDATE: SdkCall = {
+  item: 'goods_update',
+  sdkMethod: '$app->broadcast->update($goodsInfo)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/update',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsInfo":{"goodsId":{{goodsId}},"priceType":1,"price":88.5}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const GOODS_WAREHOUSE: SdkCall = {
+  item: 'goods_warehouse',
+  sdkMethod: '$app->broadcast->getGoodsWarehouse([$goodsId, $goodsId2])',
+  method: 'POST',
+  path: '/wxa/business/getgoodswarehouse',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goods_ids":[{{goodsId}},{{goodsId2}}]}',
+  response: PLAIN,
+  source: SRC,
+};
+export const GOODS_APPROVED: SdkCall = {
+  item: 'goods_approved',
+  sdkMethod: "$app->broadcast->getApproved(['offset' => 0, 'limit' => 30, 'status' => 2])",
+  method: 'GET',
+  path: '/wxaapi/broadcast/goods/getapproved',
+  query: [
+    T,
+    { name: 'offset', wire: '0', kind: 'integer' },
+    { name: 'limit', wire: '30', kind: 'integer' },
+    { name: 'status', wire: '2', kind: 'integer' },
+  ],
+  content: 'none',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_ADDGOODS: SdkCall = {
+  item: 'room_addgoods',
+  sdkMethod: "$app->broadcast->addGoods(['ids' => [..], 'roomId' => ..])",
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/addgoods',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'ids%5B0%5D={{goodsId}}&ids%5B1%5D={{goodsId2}}&roomId={{roomId}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const LIVE_LIST: SdkCall = {
+  item: 'live_list',
+  setup: ['room_addgoods'],
+  sdkMethod: '$app->broadcast->getRooms(0, 10)',
+  method: 'POST',
+  path: '/wxa/business/getliveinfo',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"start":0,"limit":10}',
+  response: PLAIN,
+  source: SRC,
+};
+export const LIVE_REPLAY: SdkCall = {
+  item: 'live_replay',
+  sdkMethod: '$app->broadcast->getPlaybacks($roomId, 0, 10)',
+  method: 'POST',
+  path: '/wxa/business/getliveinfo',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"action":"get_replay","room_id":{{roomId}},"start":0,"limit":10}',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_CREATE: SdkCall = {
+  item: 'room_create',
+  sdkMethod: '$app->broadcast->createLiveRoom($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/create',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'name=%E6%B5%8B%E8%AF%95%E7%9B%B4%E6%92%AD%E9%97%B4&coverImg={{media}}&startTime={{startTime}}&endTime={{endTime}}&anchorName=%E4%B8%BB%E6%92%AD%E5%B0%8F%E7%8E%8B&anchorWechat=wx_anchor&shareImg={{media}}&feedsImg={{media}}&type=1&screenType=0&closeLike=0&closeGoods=0&closeComment=0',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_DELETE: SdkCall = {
+  item: 'room_delete',
+  sdkMethod: "$app->broadcast->deleteLiveRoom(['id' => ..])",
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/deleteroom',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'id={{roomId}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_EDIT: SdkCall = {
+  item: 'room_edit',
+  sdkMethod: '$app->broadcast->updateLiveRoom($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/editroom',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'id={{roomId}}&name=%E6%B5%8B%E8%AF%95%E7%9B%B4%E6%92%AD%E9%97%B4%E6%94%B9&coverImg={{media}}&startTime={{startTime}}&endTime={{endTime}}&anchorName=%E4%B8%BB%E6%92%AD%E5%B0%8F%E7%8E%8B&anchorWechat=wx_anchor&shareImg={{media}}&closeLike=0&closeGoods=0&closeComment=0&isFeedsPublic=0&closeReplay=0&closeShare=0&closeKf=0&feedsImg={{media}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_PUSHURL: SdkCall = {
+  item: 'room_pushurl',
+  sdkMethod: "$app->broadcast->getPushUrl(['roomId' => ..])",
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getpushurl',
+  query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }],
+  content: 'none',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_SHAREDCODE: SdkCall = {
+  item: 'room_sharedcode',
+  sdkMethod: "$app->broadcast->getShareQrcode(['roomId' => .., 'params' => rawurlencode(json)])",
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getsharedcode',
+  query: [
+    T,
+    { name: 'roomId', wire: '{{roomId}}', kind: 'integer' },
+    { name: 'params', wire: '%257B%2522path%2522%253A%2522pages%252Findex%252Findex%2522%257D', kind: 'double-encoded' },
+  ],
+  content: 'none',
+  response: PLAIN,
+  source: SRC,
+};
+export const ASSISTANT_ADD: SdkCall = {
+  item: 'assistant_add',
+  sdkMethod: '$app->broadcast->addAssistant($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/addassistant',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&users%5B0%5D%5Busername%5D=wx_helper&users%5B0%5D%5Bnickname%5D=%E5%B0%8F%E5%8A%A9%E6%89%8B',
+  response: PLAIN,
+  source: SRC,
+};
+export const ASSISTANT_MODIFY: SdkCall = {
+  item: 'assistant_modify',
+  sdkMethod: '$app->broadcast->updateAssistant($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/modifyassistant',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&username=wx_helper&nickname=%E6%96%B0%E5%8A%A9%E6%89%8B',
+  setup: ['assistant_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const ASSISTANT_REMOVE: SdkCall = {
+  item: 'assistant_remove',
+  sdkMethod: '$app->broadcast->deleteAssistant($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/removeassistant',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&username=wx_helper',
+  setup: ['assistant_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const ASSISTANT_LIST: SdkCall = {
+  item: 'assistant_list',
+  sdkMethod: "$app->broadcast->getAssistantList(['roomId' => ..])",
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getassistantlist',
+  query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }],
+  content: 'none',
+  setup: ['assistant_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const SUBANCHOR_ADD: SdkCall = {
+  item: 'subanchor_add',
+  sdkMethod: '$app->broadcast->addSubAnchor($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/addsubanchor',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&username=wx_sub',
+  response: PLAIN,
+  source: SRC,
+};
+export const SUBANCHOR_MODIFY: SdkCall = {
+  item: 'subanchor_modify',
+  sdkMethod: '$app->broadcast->updateSubAnchor($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/modifysubanchor',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&username=wx_sub',
+  setup: ['subanchor_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const SUBANCHOR_DELETE: SdkCall = {
+  item: 'subanchor_delete',
+  sdkMethod: "$app->broadcast->deleteSubAnchor(['roomId' => ..])",
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/deletesubanchor',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}',
+  setup: ['subanchor_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const SUBANCHOR_GET: SdkCall = {
+  item: 'subanchor_get',
+  sdkMethod: "$app->broadcast->getSubAnchor(['roomId' => ..])",
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getsubanchor',
+  query: [T, { name: 'roomId', wire: '{{roomId}}', kind: 'integer' }],
+  content: 'none',
+  setup: ['subanchor_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_FEEDPUBLIC: SdkCall = {
+  item: 'room_feedpublic',
+  sdkMethod: '$app->broadcast->updateFeedPublic($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatefeedpublic',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&isFeedsPublic=1',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_REPLAYSWITCH: SdkCall = {
+  item: 'room_replayswitch',
+  sdkMethod: '$app->broadcast->updateReplay($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatereplay',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&closeReplay=1',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_KF: SdkCall = {
+  item: 'room_kf',
+  sdkMethod: '$app->broadcast->updateKf($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatekf',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&closeKf=1',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOM_COMMENT: SdkCall = {
+  item: 'room_comment',
+  sdkMethod: '$app->broadcast->updateComment($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatecomment',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&banComment=1',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROLE_ADD: SdkCall = {
+  item: 'role_add',
+  sdkMethod: '$app->broadcast->addRole($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/role/addrole',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'username=wx_admin&role=1',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROLE_DELETE: SdkCall = {
+  item: 'role_delete',
+  sdkMethod: '$app->broadcast->deleteRole($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/role/deleterole',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'username=wx_admin&role=1',
+  setup: ['role_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const ROLE_LIST: SdkCall = {
+  item: 'role_list',
+  sdkMethod: '$app->broadcast->getRoleList($params)',
+  method: 'GET',
+  path: '/wxaapi/broadcast/role/getrolelist',
+  query: [
+    T,
+    { name: 'role', wire: '1', kind: 'integer' },
+    { name: 'offset', wire: '0', kind: 'integer' },
+    { name: 'limit', wire: '10', kind: 'integer' },
+    { name: 'keyword', wire: 'wx_admin', kind: 'string' },
+  ],
+  content: 'none',
+  setup: ['role_add'],
+  response: PLAIN,
+  source: SRC,
+};
+export const FOLLOWERS: SdkCall = {
+  item: 'followers',
+  sdkMethod: "$app->broadcast->getFollowers(['limit' => 200, 'page_break' => 0])",
+  method: 'POST',
+  path: '/wxa/business/get_wxa_followers',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'limit=200&page_break=0',
+  response: PLAIN,
+  source: SRC,
+};
+export const PUSH_MESSAGE: SdkCall = {
+  item: 'push_message',
+  sdkMethod: "$app->broadcast->pushMessage(['room_id' => .., 'user_openid' => [..]])",
+  method: 'POST',
+  path: '/wxa/business/push_message',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'room_id={{roomId}}&user_openid%5B0%5D=OPENID1&user_openid%5B1%5D=OPENID2',
+  response: { ...PLAIN, acceptErrcodes: [9410006] },
+  source: SRC,
+};
+export const ROOMGOODS_ONSALE: SdkCall = {
+  item: 'roomgoods_onsale',
+  setup: ['room_addgoods'],
+  sdkMethod: '$app->broadcast->updateGoodsInRoom($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/onsale',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&goodsId={{goodsId}}&onSale=0',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOMGOODS_DELETE: SdkCall = {
+  item: 'roomgoods_delete',
+  setup: ['room_addgoods'],
+  sdkMethod: '$app->broadcast->deleteGoodsInRoom($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/deleteInRoom',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&goodsId={{goodsId}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOMGOODS_PUSH: SdkCall = {
+  item: 'roomgoods_push',
+  setup: ['room_addgoods'],
+  sdkMethod: '$app->broadcast->pushGoods($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/push',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&goodsId={{goodsId}}',
+  response: { ...PLAIN, acceptErrcodes: [300023] },
+  source: SRC,
+};
+export const ROOMGOODS_SORT: SdkCall = {
+  item: 'roomgoods_sort',
+  setup: ['room_addgoods'],
+  sdkMethod: "$app->broadcast->sortGoods(['roomId' => .., 'goods' => [['goodsId' => '..'], ..]])",
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/sort',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&goods%5B0%5D%5BgoodsId%5D={{goodsId2}}&goods%5B1%5D%5BgoodsId%5D={{goodsId}}',
+  response: PLAIN,
+  source: SRC,
+};
+export const ROOMGOODS_VIDEO: SdkCall = {
+  item: 'roomgoods_video',
+  setup: ['room_addgoods'],
+  sdkMethod: '$app->broadcast->downloadGoodsExplanationVideo($params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/getVideo',
+  query: [T],
+  content: 'form',
+  contentType: FORM_CT,
+  body: 'roomId={{roomId}}&goodsId={{goodsId}}',
+  response: { ...PLAIN, acceptErrcodes: [300023, 300044, 300045] },
+  source: SRC,
+};

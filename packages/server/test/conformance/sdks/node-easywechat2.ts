@@ -12,48 +12,500 @@ const JSON_CT = 'application/json';
 const PLAIN: ResponseContract = { errcode: 'optional', throwsOnErrcode: false, fields: [] };
 const SRC = 'hpyer/node-easywechat src/MiniProgram/Broadcast/BroadcastClient.ts (branch 2.x)';
 
-const TOKEN: SdkCall = { item: 'token', sdkMethod: 'app.access_token.getToken()', method: 'GET', path: '/cgi-bin/token', query: [{ name: 'appid', wire: '{{appid}}', kind: 'string' }, { name: 'secret', wire: '{{secret}}', kind: 'string' }, { name: 'grant_type', wire: 'client_credential', kind: 'string' }], content: 'none', response: { errcode: 'optional', throwsOnErrcode: false, fields: [{ path: 'access_token', type: 'any', presence: 'required' }] }, source: SRC };
-const MEDIA_UPLOAD: SdkCall = { item: 'media_upload', sdkMethod: 'app.media.uploadImage(\'cover.png\')', method: 'POST', path: '/cgi-bin/media/upload', query: [{ name: 'type', wire: 'image', kind: 'string' }, T], content: 'multipart', file: { field: 'media', filename: 'cover.png', type: 'image/png' }, response: PLAIN, source: SRC };
-const GOODS_ADD: SdkCall = { item: 'goods_add', sdkMethod: 'app.broadcast.create(goodsInfo)', method: 'POST', path: '/wxaapi/broadcast/goods/add', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsInfo":{"coverImgUrl":"{{media}}","name":"好茶","priceType":1,"price":99.5,"url":"pages/goods/detail?id=1"}}', response: PLAIN, source: SRC };
-const GOODS_RESETAUDIT: SdkCall = { item: 'goods_resetaudit', sdkMethod: 'app.broadcast.resetAudit(auditId, goodsId)', method: 'POST', path: '/wxaapi/broadcast/goods/resetaudit', query: [T], content: 'json', contentType: JSON_CT, body: '{"auditId":{{auditId}},"goodsId":{{goodsId}}}', response: PLAIN, source: SRC };
-const GOODS_AUDIT: SdkCall = { item: 'goods_audit', sdkMethod: 'app.broadcast.resubmitAudit(goodsId)', method: 'POST', path: '/wxaapi/broadcast/goods/audit', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsId":{{goodsId}}}', setup: ['goods_resetaudit'], response: PLAIN, source: SRC };
-const GOODS_DELETE: SdkCall = { item: 'goods_delete', sdkMethod: 'app.broadcast.delete(goodsId)', method: 'POST', path: '/wxaapi/broadcast/goods/delete', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsId":{{goodsId}}}', response: PLAIN, source: SRC };
-const GOODS_UPDATE: SdkCall = { item: 'goods_update', sdkMethod: 'app.broadcast.update(goodsInfo)', method: 'POST', path: '/wxaapi/broadcast/goods/update', query: [T], content: 'json', contentType: JSON_CT, body: '{"goodsInfo":{"goodsId":{{goodsId}},"priceType":1,"price":88.5}}', response: PLAIN, source: SRC };
-const GOODS_WAREHOUSE: SdkCall = { item: 'goods_warehouse', sdkMethod: 'app.broadcast.getGoodsWarehouse([goodsId, goodsId2])', method: 'POST', path: '/wxa/business/getgoodswarehouse', query: [T], content: 'json', contentType: JSON_CT, body: '{"goods_ids":[{{goodsId}},{{goodsId2}}]}', response: PLAIN, source: SRC };
-const GOODS_APPROVED: SdkCall = { item: 'goods_approved', sdkMethod: 'app.broadcast.getApproved({ offset: 0, limit: 30, status: 2 })', method: 'GET', path: '/wxaapi/broadcast/goods/getapproved', query: [{ name: 'offset', wire: '0', kind: 'integer' }, { name: 'limit', wire: '30', kind: 'integer' }, { name: 'status', wire: '2', kind: 'integer' }, T], content: 'none', response: PLAIN, source: SRC };
-const ROOM_ADDGOODS: SdkCall = { item: 'room_addgoods', sdkMethod: 'app.broadcast.addGoods({ ids, roomId })', method: 'POST', path: '/wxaapi/broadcast/room/addgoods', query: [T], content: 'json', contentType: JSON_CT, body: '{"ids":[{{goodsId}},{{goodsId2}}],"roomId":{{roomId}}}', response: PLAIN, source: SRC };
-const LIVE_LIST: SdkCall = { item: 'live_list', setup: ['room_addgoods'], sdkMethod: 'app.broadcast.getRooms(0, 10)', method: 'POST', path: '/wxa/business/getliveinfo', query: [T], content: 'json', contentType: JSON_CT, body: '{"start":0,"limit":10}', response: PLAIN, source: SRC };
-const LIVE_REPLAY: SdkCall = { item: 'live_replay', sdkMethod: 'app.broadcast.getPlaybacks(roomId, 0, 10)', method: 'POST', path: '/wxa/business/getliveinfo', query: [T], content: 'json', contentType: JSON_CT, body: '{"action":"get_replay","room_id":{{roomId}},"start":0,"limit":10}', response: PLAIN, source: SRC };
-const ROOM_CREATE: SdkCall = { item: 'room_create', sdkMethod: 'app.broadcast.createLiveRoom(params)', method: 'POST', path: '/wxaapi/broadcast/room/create', query: [T], content: 'json', contentType: JSON_CT, body: '{"name":"测试直播间","coverImg":"{{media}}","startTime":{{startTime}},"endTime":{{endTime}},"anchorName":"主播小王","anchorWechat":"wx_anchor","shareImg":"{{media}}","feedsImg":"{{media}}","type":1,"screenType":0,"closeLike":0,"closeGoods":0,"closeComment":0}', response: PLAIN, source: SRC };
-const ROOM_DELETE: SdkCall = { item: 'room_delete', sdkMethod: 'app.broadcast.deleteLiveRoom({ id })', method: 'POST', path: '/wxaapi/broadcast/room/deleteroom', query: [T], content: 'json', contentType: JSON_CT, body: '{"id":{{roomId}}}', response: PLAIN, source: SRC };
-const ROOM_EDIT: SdkCall = { item: 'room_edit', sdkMethod: 'app.broadcast.updateLiveRoom(params)', method: 'POST', path: '/wxaapi/broadcast/room/editroom', query: [T], content: 'json', contentType: JSON_CT, body: '{"id":{{roomId}},"name":"测试直播间改","coverImg":"{{media}}","startTime":{{startTime}},"endTime":{{endTime}},"anchorName":"主播小王","anchorWechat":"wx_anchor","shareImg":"{{media}}","closeLike":0,"closeGoods":0,"closeComment":0,"isFeedsPublic":0,"closeReplay":0,"closeShare":0,"closeKf":0,"feedsImg":"{{media}}"}', response: PLAIN, source: SRC };
-const ROOM_PUSHURL: SdkCall = { item: 'room_pushurl', sdkMethod: 'app.broadcast.getPushUrl({ roomId })', method: 'GET', path: '/wxaapi/broadcast/room/getpushurl', query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, T], content: 'none', response: PLAIN, source: SRC };
-const ROOM_SHAREDCODE: SdkCall = { item: 'room_sharedcode', sdkMethod: 'app.broadcast.getShareQrcode({ roomId, params: encodeURIComponent(JSON.stringify(custom)) })', method: 'GET', path: '/wxaapi/broadcast/room/getsharedcode', query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, { name: 'params', wire: '%257B%2522path%2522%253A%2522pages%252Findex%252Findex%2522%257D', kind: 'double-encoded' }, T], content: 'none', response: PLAIN, source: SRC };
-const ASSISTANT_ADD: SdkCall = { item: 'assistant_add', sdkMethod: 'app.broadcast.addAssistant({ roomId, users })', method: 'POST', path: '/wxaapi/broadcast/room/addassistant', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"users":[{"username":"wx_helper","nickname":"小助手"}]}', response: PLAIN, source: SRC };
-const ASSISTANT_MODIFY: SdkCall = { item: 'assistant_modify', sdkMethod: 'app.broadcast.updateAssistant({ roomId, username, nickname })', method: 'POST', path: '/wxaapi/broadcast/room/modifyassistant', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"username":"wx_helper","nickname":"新助手"}', setup: ['assistant_add'], response: PLAIN, source: SRC };
-const ASSISTANT_REMOVE: SdkCall = { item: 'assistant_remove', sdkMethod: 'app.broadcast.deleteAssistant({ roomId, username })', method: 'POST', path: '/wxaapi/broadcast/room/removeassistant', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"username":"wx_helper"}', setup: ['assistant_add'], response: PLAIN, source: SRC };
-const ASSISTANT_LIST: SdkCall = { item: 'assistant_list', sdkMethod: 'app.broadcast.getAssistantList({ roomId })', method: 'GET', path: '/wxaapi/broadcast/room/getassistantlist', query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, T], content: 'none', setup: ['assistant_add'], response: PLAIN, source: SRC };
-const SUBANCHOR_ADD: SdkCall = { item: 'subanchor_add', sdkMethod: 'app.broadcast.addSubAnchor({ roomId, username })', method: 'POST', path: '/wxaapi/broadcast/room/addsubanchor', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"username":"wx_sub"}', response: PLAIN, source: SRC };
-const SUBANCHOR_MODIFY: SdkCall = { item: 'subanchor_modify', sdkMethod: 'app.broadcast.updateSubAnchor({ roomId, username })', method: 'POST', path: '/wxaapi/broadcast/room/modifysubanchor', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"username":"wx_sub"}', setup: ['subanchor_add'], response: PLAIN, source: SRC };
-const SUBANCHOR_DELETE: SdkCall = { item: 'subanchor_delete', sdkMethod: 'app.broadcast.deleteSubAnchor({ roomId })', method: 'POST', path: '/wxaapi/broadcast/room/deletesubanchor', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}}}', setup: ['subanchor_add'], response: PLAIN, source: SRC };
-const SUBANCHOR_GET: SdkCall = { item: 'subanchor_get', sdkMethod: 'app.broadcast.getSubAnchor({ roomId })', method: 'GET', path: '/wxaapi/broadcast/room/getsubanchor', query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, T], content: 'none', setup: ['subanchor_add'], response: PLAIN, source: SRC };
-const ROOM_FEEDPUBLIC: SdkCall = { item: 'room_feedpublic', sdkMethod: 'app.broadcast.updateFeedPublic({ roomId, isFeedsPublic })', method: 'POST', path: '/wxaapi/broadcast/room/updatefeedpublic', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"isFeedsPublic":1}', response: PLAIN, source: SRC };
-const ROOM_REPLAYSWITCH: SdkCall = { item: 'room_replayswitch', sdkMethod: 'app.broadcast.updateReplay({ roomId, closeReplay })', method: 'POST', path: '/wxaapi/broadcast/room/updatereplay', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"closeReplay":1}', response: PLAIN, source: SRC };
-const ROOM_KF: SdkCall = { item: 'room_kf', sdkMethod: 'app.broadcast.updateKf({ roomId, closeKf })', method: 'POST', path: '/wxaapi/broadcast/room/updatekf', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"closeKf":1}', response: PLAIN, source: SRC };
-const ROOM_COMMENT: SdkCall = { item: 'room_comment', sdkMethod: 'app.broadcast.updateComment({ roomId, banComment })', method: 'POST', path: '/wxaapi/broadcast/room/updatecomment', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"banComment":1}', response: PLAIN, source: SRC };
-const ROLE_ADD: SdkCall = { item: 'role_add', sdkMethod: 'app.broadcast.addRole({ username, role })', method: 'POST', path: '/wxaapi/broadcast/role/addrole', query: [T], content: 'json', contentType: JSON_CT, body: '{"username":"wx_admin","role":1}', response: PLAIN, source: SRC };
-const ROLE_DELETE: SdkCall = { item: 'role_delete', sdkMethod: 'app.broadcast.deleteRole({ username, role })', method: 'POST', path: '/wxaapi/broadcast/role/deleterole', query: [T], content: 'json', contentType: JSON_CT, body: '{"username":"wx_admin","role":1}', setup: ['role_add'], response: PLAIN, source: SRC };
-const ROLE_LIST: SdkCall = { item: 'role_list', sdkMethod: 'app.broadcast.getRoleList({ role, offset, limit, keyword })', method: 'GET', path: '/wxaapi/broadcast/role/getrolelist', query: [{ name: 'role', wire: '1', kind: 'integer' }, { name: 'offset', wire: '0', kind: 'integer' }, { name: 'limit', wire: '10', kind: 'integer' }, { name: 'keyword', wire: 'wx_admin', kind: 'string' }, T], content: 'none', setup: ['role_add'], response: PLAIN, source: SRC };
-const FOLLOWERS: SdkCall = { item: 'followers', sdkMethod: 'app.broadcast.getFollowers({ limit, page_break })', method: 'POST', path: '/wxa/business/get_wxa_followers', query: [T], content: 'json', contentType: JSON_CT, body: '{"limit":200,"page_break":0}', response: PLAIN, source: SRC };
-const PUSH_MESSAGE: SdkCall = { item: 'push_message', sdkMethod: 'app.broadcast.pushMessage({ room_id, user_openid })', method: 'POST', path: '/wxa/business/push_message', query: [T], content: 'json', contentType: JSON_CT, body: '{"room_id":{{roomId}},"user_openid":["OPENID1","OPENID2"]}', response: { ...PLAIN, acceptErrcodes: [9410006] }, source: SRC };
-const ROOMGOODS_ONSALE: SdkCall = { item: 'roomgoods_onsale', setup: ['room_addgoods'], sdkMethod: 'app.broadcast.updateGoodsInRoom({ roomId, goodsId, onSale })', method: 'POST', path: '/wxaapi/broadcast/goods/onsale', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"goodsId":{{goodsId}},"onSale":0}', response: PLAIN, source: SRC };
-const ROOMGOODS_DELETE: SdkCall = { item: 'roomgoods_delete', setup: ['room_addgoods'], sdkMethod: 'app.broadcast.deleteGoodsInRoom({ roomId, goodsId })', method: 'POST', path: '/wxaapi/broadcast/goods/deleteInRoom', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"goodsId":{{goodsId}}}', response: PLAIN, source: SRC };
-const ROOMGOODS_PUSH: SdkCall = { item: 'roomgoods_push', setup: ['room_addgoods'], sdkMethod: 'app.broadcast.pushGoods({ roomId, goodsId })', method: 'POST', path: '/wxaapi/broadcast/goods/push', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"goodsId":{{goodsId}}}', response: { ...PLAIN, acceptErrcodes: [300023] }, source: SRC };
-const ROOMGOODS_SORT: SdkCall = { item: 'roomgoods_sort', setup: ['room_addgoods'], sdkMethod: 'app.broadcast.sortGoods({ roomId, goods: [{ goodsId: "…" }, …] })', method: 'POST', path: '/wxaapi/broadcast/goods/sort', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"goods":[{"goodsId":"{{goodsId2}}"},{"goodsId":"{{goodsId}}"}]}', response: PLAIN, source: SRC };
-const ROOMGOODS_VIDEO: SdkCall = { item: 'roomgoods_video', setup: ['room_addgoods'], sdkMethod: 'app.broadcast.downloadGoodsExplanationVideo({ roomId, goodsId })', method: 'POST', path: '/wxaapi/broadcast/goods/getVideo', query: [T], content: 'json', contentType: JSON_CT, body: '{"roomId":{{roomId}},"goodsId":{{goodsId}}}', response: { ...PLAIN, acceptErrcodes: [300023, 300044, 300045] }, source: SRC };
+const TOKEN: SdkCall = {
+  item: 'token',
+  sdkMethod: 'app.access_token.getToken()',
+  method: 'GET',
+  path: '/cgi-bin/token',
+  query: [
+    { name: 'appid', wire: '{{appid}}', kind: 'string' },
+    { name: 'secret', wire: '{{secret}}', kind: 'string' },
+    { name: 'grant_type', wire: 'client_credential', kind: 'string' },
+  ],
+  content: 'none',
+  response: { errcode: 'optional', throwsOnErrcode: false, fields: [{ path: 'access_token', type: 'any', presence: 'required' }] },
+  source: SRC,
+};
+const MEDIA_UPLOAD: SdkCall = {
+  item: 'media_upload',
+  sdkMethod: "app.media.uploadImage('cover.png')",
+  method: 'POST',
+  path: '/cgi-bin/media/upload',
+  query: [{ name: 'type', wire: 'image', kind: 'string' }, T],
+  content: 'multipart',
+  file: { field: 'media', filename: 'cover.png', type: 'image/png' },
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_ADD: SdkCall = {
+  item: 'goods_add',
+  sdkMethod: 'app.broadcast.create(goodsInfo)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/add',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsInfo":{"coverImgUrl":"{{media}}","name":"好茶","priceType":1,"price":99.5,"url":"pages/goods/detail?id=1"}}',
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_RESETAUDIT: SdkCall = {
+  item: 'goods_resetaudit',
+  sdkMethod: 'app.broadcast.resetAudit(auditId, goodsId)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/resetaudit',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"auditId":{{auditId}},"goodsId":{{goodsId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_AUDIT: SdkCall = {
+  item: 'goods_audit',
+  sdkMethod: 'app.broadcast.resubmitAudit(goodsId)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/audit',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsId":{{goodsId}}}',
+  setup: ['goods_resetaudit'],
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_DELETE: SdkCall = {
+  item: 'goods_delete',
+  sdkMethod: 'app.broadcast.delete(goodsId)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/delete',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsId":{{goodsId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_UPDATE: SdkCall = {
+  item: 'goods_update',
+  sdkMethod: 'app.broadcast.update(goodsInfo)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/update',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goodsInfo":{"goodsId":{{goodsId}},"priceType":1,"price":88.5}}',
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_WAREHOUSE: SdkCall = {
+  item: 'goods_warehouse',
+  sdkMethod: 'app.broadcast.getGoodsWarehouse([goodsId, goodsId2])',
+  method: 'POST',
+  path: '/wxa/business/getgoodswarehouse',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"goods_ids":[{{goodsId}},{{goodsId2}}]}',
+  response: PLAIN,
+  source: SRC,
+};
+const GOODS_APPROVED: SdkCall = {
+  item: 'goods_approved',
+  sdkMethod: 'app.broadcast.getApproved({ offset: 0, limit: 30, status: 2 })',
+  method: 'GET',
+  path: '/wxaapi/broadcast/goods/getapproved',
+  query: [
+    { name: 'offset', wire: '0', kind: 'integer' },
+    { name: 'limit', wire: '30', kind: 'integer' },
+    { name: 'status', wire: '2', kind: 'integer' },
+    T,
+  ],
+  content: 'none',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_ADDGOODS: SdkCall = {
+  item: 'room_addgoods',
+  sdkMethod: 'app.broadcast.addGoods({ ids, roomId })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/addgoods',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"ids":[{{goodsId}},{{goodsId2}}],"roomId":{{roomId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+const LIVE_LIST: SdkCall = {
+  item: 'live_list',
+  setup: ['room_addgoods'],
+  sdkMethod: 'app.broadcast.getRooms(0, 10)',
+  method: 'POST',
+  path: '/wxa/business/getliveinfo',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"start":0,"limit":10}',
+  response: PLAIN,
+  source: SRC,
+};
+const LIVE_REPLAY: SdkCall = {
+  item: 'live_replay',
+  sdkMethod: 'app.broadcast.getPlaybacks(roomId, 0, 10)',
+  method: 'POST',
+  path: '/wxa/business/getliveinfo',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"action":"get_replay","room_id":{{roomId}},"start":0,"limit":10}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_CREATE: SdkCall = {
+  item: 'room_create',
+  sdkMethod: 'app.broadcast.createLiveRoom(params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/create',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"name":"测试直播间","coverImg":"{{media}}","startTime":{{startTime}},"endTime":{{endTime}},"anchorName":"主播小王","anchorWechat":"wx_anchor","shareImg":"{{media}}","feedsImg":"{{media}}","type":1,"screenType":0,"closeLike":0,"closeGoods":0,"closeComment":0}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_DELETE: SdkCall = {
+  item: 'room_delete',
+  sdkMethod: 'app.broadcast.deleteLiveRoom({ id })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/deleteroom',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"id":{{roomId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_EDIT: SdkCall = {
+  item: 'room_edit',
+  sdkMethod: 'app.broadcast.updateLiveRoom(params)',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/editroom',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"id":{{roomId}},"name":"测试直播间改","coverImg":"{{media}}","startTime":{{startTime}},"endTime":{{endTime}},"anchorName":"主播小王","anchorWechat":"wx_anchor","shareImg":"{{media}}","closeLike":0,"closeGoods":0,"closeComment":0,"isFeedsPublic":0,"closeReplay":0,"closeShare":0,"closeKf":0,"feedsImg":"{{media}}"}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_PUSHURL: SdkCall = {
+  item: 'room_pushurl',
+  sdkMethod: 'app.broadcast.getPushUrl({ roomId })',
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getpushurl',
+  query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, T],
+  content: 'none',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_SHAREDCODE: SdkCall = {
+  item: 'room_sharedcode',
+  sdkMethod: 'app.broadcast.getShareQrcode({ roomId, params: encodeURIComponent(JSON.stringify(custom)) })',
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getsharedcode',
+  query: [
+    { name: 'roomId', wire: '{{roomId}}', kind: 'integer' },
+    { name: 'params', wire: '%257B%2522path%2522%253A%2522pages%252Findex%252Findex%2522%257D', kind: 'double-encoded' },
+    T,
+  ],
+  content: 'none',
+  response: PLAIN,
+  source: SRC,
+};
+const ASSISTANT_ADD: SdkCall = {
+  item: 'assistant_add',
+  sdkMethod: 'app.broadcast.addAssistant({ roomId, users })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/addassistant',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"users":[{"username":"wx_helper","nickname":"小助手"}]}',
+  response: PLAIN,
+  source: SRC,
+};
+const ASSISTANT_MODIFY: SdkCall = {
+  item: 'assistant_modify',
+  sdkMethod: 'app.broadcast.updateAssistant({ roomId, username, nickname })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/modifyassistant',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"username":"wx_helper","nickname":"新助手"}',
+  setup: ['assistant_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const ASSISTANT_REMOVE: SdkCall = {
+  item: 'assistant_remove',
+  sdkMethod: 'app.broadcast.deleteAssistant({ roomId, username })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/removeassistant',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"username":"wx_helper"}',
+  setup: ['assistant_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const ASSISTANT_LIST: SdkCall = {
+  item: 'assistant_list',
+  sdkMethod: 'app.broadcast.getAssistantList({ roomId })',
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getassistantlist',
+  query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, T],
+  content: 'none',
+  setup: ['assistant_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const SUBANCHOR_ADD: SdkCall = {
+  item: 'subanchor_add',
+  sdkMethod: 'app.broadcast.addSubAnchor({ roomId, username })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/addsubanchor',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"username":"wx_sub"}',
+  response: PLAIN,
+  source: SRC,
+};
+const SUBANCHOR_MODIFY: SdkCall = {
+  item: 'subanchor_modify',
+  sdkMethod: 'app.broadcast.updateSubAnchor({ roomId, username })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/modifysubanchor',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"username":"wx_sub"}',
+  setup: ['subanchor_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const SUBANCHOR_DELETE: SdkCall = {
+  item: 'subanchor_delete',
+  sdkMethod: 'app.broadcast.deleteSubAnchor({ roomId })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/deletesubanchor',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}}}',
+  setup: ['subanchor_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const SUBANCHOR_GET: SdkCall = {
+  item: 'subanchor_get',
+  sdkMethod: 'app.broadcast.getSubAnchor({ roomId })',
+  method: 'GET',
+  path: '/wxaapi/broadcast/room/getsubanchor',
+  query: [{ name: 'roomId', wire: '{{roomId}}', kind: 'integer' }, T],
+  content: 'none',
+  setup: ['subanchor_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_FEEDPUBLIC: SdkCall = {
+  item: 'room_feedpublic',
+  sdkMethod: 'app.broadcast.updateFeedPublic({ roomId, isFeedsPublic })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatefeedpublic',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"isFeedsPublic":1}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_REPLAYSWITCH: SdkCall = {
+  item: 'room_replayswitch',
+  sdkMethod: 'app.broadcast.updateReplay({ roomId, closeReplay })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatereplay',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"closeReplay":1}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_KF: SdkCall = {
+  item: 'room_kf',
+  sdkMethod: 'app.broadcast.updateKf({ roomId, closeKf })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatekf',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"closeKf":1}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOM_COMMENT: SdkCall = {
+  item: 'room_comment',
+  sdkMethod: 'app.broadcast.updateComment({ roomId, banComment })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/room/updatecomment',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"banComment":1}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROLE_ADD: SdkCall = {
+  item: 'role_add',
+  sdkMethod: 'app.broadcast.addRole({ username, role })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/role/addrole',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"username":"wx_admin","role":1}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROLE_DELETE: SdkCall = {
+  item: 'role_delete',
+  sdkMethod: 'app.broadcast.deleteRole({ username, role })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/role/deleterole',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"username":"wx_admin","role":1}',
+  setup: ['role_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const ROLE_LIST: SdkCall = {
+  item: 'role_list',
+  sdkMethod: 'app.broadcast.getRoleList({ role, offset, limit, keyword })',
+  method: 'GET',
+  path: '/wxaapi/broadcast/role/getrolelist',
+  query: [
+    { name: 'role', wire: '1', kind: 'integer' },
+    { name: 'offset', wire: '0', kind: 'integer' },
+    { name: 'limit', wire: '10', kind: 'integer' },
+    { name: 'keyword', wire: 'wx_admin', kind: 'string' },
+    T,
+  ],
+  content: 'none',
+  setup: ['role_add'],
+  response: PLAIN,
+  source: SRC,
+};
+const FOLLOWERS: SdkCall = {
+  item: 'followers',
+  sdkMethod: 'app.broadcast.getFollowers({ limit, page_break })',
+  method: 'POST',
+  path: '/wxa/business/get_wxa_followers',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"limit":200,"page_break":0}',
+  response: PLAIN,
+  source: SRC,
+};
+const PUSH_MESSAGE: SdkCall = {
+  item: 'push_message',
+  sdkMethod: 'app.broadcast.pushMessage({ room_id, user_openid })',
+  method: 'POST',
+  path: '/wxa/business/push_message',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"room_id":{{roomId}},"user_openid":["OPENID1","OPENID2"]}',
+  response: { ...PLAIN, acceptErrcodes: [9410006] },
+  source: SRC,
+};
+const ROOMGOODS_ONSALE: SdkCall = {
+  item: 'roomgoods_onsale',
+  setup: ['room_addgoods'],
+  sdkMethod: 'app.broadcast.updateGoodsInRoom({ roomId, goodsId, onSale })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/onsale',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"goodsId":{{goodsId}},"onSale":0}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOMGOODS_DELETE: SdkCall = {
+  item: 'roomgoods_delete',
+  setup: ['room_addgoods'],
+  sdkMethod: 'app.broadcast.deleteGoodsInRoom({ roomId, goodsId })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/deleteInRoom',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"goodsId":{{goodsId}}}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOMGOODS_PUSH: SdkCall = {
+  item: 'roomgoods_push',
+  setup: ['room_addgoods'],
+  sdkMethod: 'app.broadcast.pushGoods({ roomId, goodsId })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/push',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"goodsId":{{goodsId}}}',
+  response: { ...PLAIN, acceptErrcodes: [300023] },
+  source: SRC,
+};
+const ROOMGOODS_SORT: SdkCall = {
+  item: 'roomgoods_sort',
+  setup: ['room_addgoods'],
+  sdkMethod: 'app.broadcast.sortGoods({ roomId, goods: [{ goodsId: "…" }, …] })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/sort',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"goods":[{"goodsId":"{{goodsId2}}"},{"goodsId":"{{goodsId}}"}]}',
+  response: PLAIN,
+  source: SRC,
+};
+const ROOMGOODS_VIDEO: SdkCall = {
+  item: 'roomgoods_video',
+  setup: ['room_addgoods'],
+  sdkMethod: 'app.broadcast.downloadGoodsExplanationVideo({ roomId, goodsId })',
+  method: 'POST',
+  path: '/wxaapi/broadcast/goods/getVideo',
+  query: [T],
+  content: 'json',
+  contentType: JSON_CT,
+  body: '{"roomId":{{roomId}},"goodsId":{{goodsId}}}',
+  response: { ...PLAIN, acceptErrcodes: [300023, 300044, 300045] },
+  source: SRC,
+};
 
 export const NODE_EASYWECHAT2: SdkProfile = {
-  id: 'node-easywechat2', name: 'node-easywechat 2.x', version: '2.13.1 (branch 2.x)', repo: 'hpyer/node-easywechat', commit: '92e5b5d8740fb95fbfb7258c58657c5f47970be1',
+  id: 'node-easywechat2',
+  name: 'node-easywechat 2.x',
+  version: '2.13.1 (branch 2.x)',
+  repo: 'hpyer/node-easywechat',
+  commit: '92e5b5d8740fb95fbfb7258c58657c5f47970be1',
   transport: {
     httpError: 'axios validateStatus: non-2xx rejects with AxiosError',
     nonJson: 'axios (transitional.silentJSONParsing) returns the raw string as data: no error, the caller gets a string',
@@ -61,10 +513,44 @@ export const NODE_EASYWECHAT2: SdkProfile = {
     tokenPlacement: 'query, last: …&access_token=… (BaseAccessToken.applyToRequest adds params.access_token)',
   },
   calls: [
-    TOKEN, MEDIA_UPLOAD, ROOM_CREATE, LIVE_LIST, LIVE_REPLAY, ROOM_DELETE, ROOM_EDIT, ROOM_PUSHURL, ROOM_SHAREDCODE, ROOM_ADDGOODS,
-    ASSISTANT_ADD, ASSISTANT_MODIFY, ASSISTANT_REMOVE, ASSISTANT_LIST, SUBANCHOR_ADD, SUBANCHOR_MODIFY, SUBANCHOR_DELETE, SUBANCHOR_GET,
-    ROOM_FEEDPUBLIC, ROOM_REPLAYSWITCH, ROOM_KF, ROOM_COMMENT, ROOMGOODS_ONSALE, ROOMGOODS_DELETE, ROOMGOODS_PUSH, ROOMGOODS_SORT, ROOMGOODS_VIDEO,
-    GOODS_ADD, GOODS_RESETAUDIT, GOODS_AUDIT, GOODS_DELETE, GOODS_UPDATE, GOODS_WAREHOUSE, GOODS_APPROVED,
-    ROLE_ADD, ROLE_DELETE, ROLE_LIST, FOLLOWERS, PUSH_MESSAGE,
+    TOKEN,
+    MEDIA_UPLOAD,
+    ROOM_CREATE,
+    LIVE_LIST,
+    LIVE_REPLAY,
+    ROOM_DELETE,
+    ROOM_EDIT,
+    ROOM_PUSHURL,
+    ROOM_SHAREDCODE,
+    ROOM_ADDGOODS,
+    ASSISTANT_ADD,
+    ASSISTANT_MODIFY,
+    ASSISTANT_REMOVE,
+    ASSISTANT_LIST,
+    SUBANCHOR_ADD,
+    SUBANCHOR_MODIFY,
+    SUBANCHOR_DELETE,
+    SUBANCHOR_GET,
+    ROOM_FEEDPUBLIC,
+    ROOM_REPLAYSWITCH,
+    ROOM_KF,
+    ROOM_COMMENT,
+    ROOMGOODS_ONSALE,
+    ROOMGOODS_DELETE,
+    ROOMGOODS_PUSH,
+    ROOMGOODS_SORT,
+    ROOMGOODS_VIDEO,
+    GOODS_ADD,
+    GOODS_RESETAUDIT,
+    GOODS_AUDIT,
+    GOODS_DELETE,
+    GOODS_UPDATE,
+    GOODS_WAREHOUSE,
+    GOODS_APPROVED,
+    ROLE_ADD,
+    ROLE_DELETE,
+    ROLE_LIST,
+    FOLLOWERS,
+    PUSH_MESSAGE,
   ],
 };

@@ -46,7 +46,10 @@ export class GoodsReview {
   async checkQuota(appid: string): Promise<void> {
     const now = this.clock.now();
     if ((await this.store.submittedSince(appid, quotaDayEnd(now) - DAY_MS)) >= AUDIT_DAILY_QUOTA)
-      throw new DomainError(Reason.GoodsAuditQuota, `no review quota left today (${AUDIT_DAILY_QUOTA} submissions a day, shared by goods/add and goods/audit)`);
+      throw new DomainError(
+        Reason.GoodsAuditQuota,
+        `no review quota left today (${AUDIT_DAILY_QUOTA} submissions a day, shared by goods/add and goods/audit)`,
+      );
   }
 
   /** The WeChat API may act only on goods it created. */
@@ -60,11 +63,14 @@ export class GoodsReview {
     const id = g.id;
     GoodsReview.assertApiGoods(g, origin);
     const auditId = intOf(rawAuditId);
-    if (auditId === undefined || auditId <= 0) throw new DomainError(Reason.GoodsAuditWithdrawFailed, 'auditId must be the auditId goods/add or goods/audit answered', 'auditId');
+    if (auditId === undefined || auditId <= 0)
+      throw new DomainError(Reason.GoodsAuditWithdrawFailed, 'auditId must be the auditId goods/add or goods/audit answered', 'auditId');
     const out = await this.store.withdraw(appid, id, auditId, this.clock.now());
     if (out === 'missing') throw new DomainError(Reason.GoodsNotFound, `goods ${id} does not exist`, 'goodsId');
-    if (out === 'not_in_review') throw new DomainError(Reason.GoodsNotInReview, `goods ${id} is not in review; nothing to withdraw`, 'goodsId');
-    if (out === 'wrong_audit') throw new DomainError(Reason.GoodsAuditWithdrawFailed, `auditId ${auditId} is not the current review of goods ${id}`, 'auditId');
+    if (out === 'not_in_review')
+      throw new DomainError(Reason.GoodsNotInReview, `goods ${id} is not in review; nothing to withdraw`, 'goodsId');
+    if (out === 'wrong_audit')
+      throw new DomainError(Reason.GoodsAuditWithdrawFailed, `auditId ${auditId} is not the current review of goods ${id}`, 'auditId');
   }
 
   /** POST goods/audit {goodsId}: submit again (after a withdrawal or a rejection); returns the new auditId. */
@@ -75,7 +81,11 @@ export class GoodsReview {
     const out = await this.store.resubmit(appid, id, this.clock.now(), await this.approver(appid));
     if (out === 'missing') throw new DomainError(Reason.GoodsNotFound, `goods ${id} does not exist`, 'goodsId');
     if ('state' in out)
-      throw new DomainError(Reason.GoodsAuditState, `goods ${id} is ${out.state === 1 ? 'in review' : 'approved'}: only goods withdrawn from review or rejected can be submitted`, 'goodsId');
+      throw new DomainError(
+        Reason.GoodsAuditState,
+        `goods ${id} is ${out.state === 1 ? 'in review' : 'approved'}: only goods withdrawn from review or rejected can be submitted`,
+        'goodsId',
+      );
     return out.auditId;
   }
 
@@ -83,10 +93,12 @@ export class GoodsReview {
   async decide(appid: string, rawGoodsId: unknown, approve: boolean, reason: unknown, by: string): Promise<void> {
     const id = goodsIdOf(rawGoodsId);
     const why = typeof reason === 'string' ? reason.trim() : '';
-    if (!approve && (!why || why.length > 200)) throw new DomainError(Reason.BadParameter, 'Give the reason for the rejection (1–200 characters); the merchant sees it', 'reason');
+    if (!approve && (!why || why.length > 200))
+      throw new DomainError(Reason.BadParameter, 'Give the reason for the rejection (1–200 characters); the merchant sees it', 'reason');
     const out = await this.store.decide(appid, id, approve, approve ? '' : why, by, this.clock.now());
     if (out === 'missing') throw new DomainError(Reason.GoodsNotFound, `goods ${id} does not exist`, 'goodsId');
-    if (out === 'not_in_review') throw new DomainError(Reason.GoodsNotInReview, `goods ${id} is not in review (decided or withdrawn meanwhile)`, 'goodsId');
+    if (out === 'not_in_review')
+      throw new DomainError(Reason.GoodsNotInReview, `goods ${id} is not in review (decided or withdrawn meanwhile)`, 'goodsId');
   }
 
   queue(appid: string | null, limit = 200): Promise<QueueItem[]> {

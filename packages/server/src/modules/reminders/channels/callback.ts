@@ -14,13 +14,18 @@ export class CallbackChannel implements Channel {
 
   async send(d: Delivery, timeoutMs: number): Promise<SendOutcome | 'skipped'> {
     if (!d.callbackUrl || !d.payload) return 'skipped';
-    const r = await this.poster.post(d.callbackUrl, {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'zhibo-callbacks/1',
-      [WebhookHeaders.signature]: webhookSignature(d.signKey, d.payload),
-      [WebhookHeaders.idempotencyKey]: d.idempotencyKey,
-      [WebhookHeaders.event]: d.event,
-    }, d.payload, timeoutMs);
+    const r = await this.poster.post(
+      d.callbackUrl,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'zhibo-callbacks/1',
+        [WebhookHeaders.signature]: webhookSignature(d.signKey, d.payload),
+        [WebhookHeaders.idempotencyKey]: d.idempotencyKey,
+        [WebhookHeaders.event]: d.event,
+      },
+      d.payload,
+      timeoutMs,
+    );
     if ('error' in r) return { ok: false, statusCode: null, error: r.error };
     if (r.status >= 200 && r.status < 300) return { ok: true, statusCode: r.status, error: null };
     return { ok: false, statusCode: r.status, error: `HTTP ${r.status}${r.text ? `: ${r.text}` : ''}` };

@@ -15,7 +15,14 @@ export class InPageChannel implements Channel {
 
   send(d: Delivery): Promise<SendOutcome | 'skipped'> {
     if (!d.settings.inPage) return Promise.resolve('skipped');
-    this.events.emit('reminderInPage', { appid: d.appid, openid: d.openid, roomId: d.roomId, roomName: d.roomName, key: d.idempotencyKey, at: this.now() });
+    this.events.emit('reminderInPage', {
+      appid: d.appid,
+      openid: d.openid,
+      roomId: d.roomId,
+      roomName: d.roomName,
+      key: d.idempotencyKey,
+      at: this.now(),
+    });
     return Promise.resolve({ ok: true, statusCode: null, error: null });
   }
 }

@@ -16,15 +16,28 @@ export class WebhookChannel implements Channel {
   async send(d: Delivery, timeoutMs: number): Promise<SendOutcome | 'skipped'> {
     const url = d.settings.webhookUrl;
     if (!url) return 'skipped';
-    const body: ReminderWebhookBody = { event: d.event, room_id: d.roomId, room_name: d.roomName, openid: d.openid, time: d.time, start_time: d.startTime, idempotency_key: d.idempotencyKey };
+    const body: ReminderWebhookBody = {
+      event: d.event,
+      room_id: d.roomId,
+      room_name: d.roomName,
+      openid: d.openid,
+      time: d.time,
+      start_time: d.startTime,
+      idempotency_key: d.idempotencyKey,
+    };
     const raw = JSON.stringify(body);
-    const r = await this.poster.post(url, {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'zhibo-reminders/1',
-      [WebhookHeaders.signature]: webhookSignature(d.signKey, raw),
-      [WebhookHeaders.idempotencyKey]: d.idempotencyKey,
-      [WebhookHeaders.event]: d.event,
-    }, raw, timeoutMs);
+    const r = await this.poster.post(
+      url,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'zhibo-reminders/1',
+        [WebhookHeaders.signature]: webhookSignature(d.signKey, raw),
+        [WebhookHeaders.idempotencyKey]: d.idempotencyKey,
+        [WebhookHeaders.event]: d.event,
+      },
+      raw,
+      timeoutMs,
+    );
     if ('error' in r) return { ok: false, statusCode: null, error: r.error, permanent: r.permanent };
     if (r.status >= 200 && r.status < 300) return { ok: true, statusCode: r.status, error: null };
     return { ok: false, statusCode: r.status, error: `HTTP ${r.status}${r.text ? `: ${r.text}` : ''}` };

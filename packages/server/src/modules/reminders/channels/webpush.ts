@@ -10,7 +10,12 @@ interface WebPushLib {
   generateRequestDetails(
     sub: { endpoint: string; keys: { p256dh: string; auth: string } },
     payload: string,
-    options: { vapidDetails: { subject: string; publicKey: string; privateKey: string }; TTL: number; contentEncoding: string; urgency: string },
+    options: {
+      vapidDetails: { subject: string; publicKey: string; privateKey: string };
+      TTL: number;
+      contentEncoding: string;
+      urgency: string;
+    },
   ): { method: string; headers: Record<string, string | number>; body: Buffer | null; endpoint: string };
 }
 const webpush = createRequire(import.meta.url)('web-push') as WebPushLib;
@@ -31,7 +36,10 @@ export interface WebPushDeps {
 
 export class WebPushChannel implements Channel {
   readonly name = ReminderChannel.WebPush;
-  constructor(private readonly d: WebPushDeps, private readonly ttlSec = 3600) {}
+  constructor(
+    private readonly d: WebPushDeps,
+    private readonly ttlSec = 3600,
+  ) {}
 
   async send(x: Delivery, timeoutMs: number): Promise<SendOutcome | 'skipped'> {
     const target = this.d.target(x.subscriptionId);
@@ -42,15 +50,31 @@ export class WebPushChannel implements Channel {
     } catch {
       host = '';
     }
-    if (!isPushService(host, this.d.services)) return { ok: false, statusCode: null, error: `push endpoint ${host || '(invalid)'} is not a known push service (ZHIBO_PUSH_SERVICES)`, permanent: true };
+    if (!isPushService(host, this.d.services))
+      return {
+        ok: false,
+        statusCode: null,
+        error: `push endpoint ${host || '(invalid)'} is not a known push service (ZHIBO_PUSH_SERVICES)`,
+        permanent: true,
+      };
     const keys = await this.d.vapidKeys(x.appid);
     const subject = x.settings.contact ?? (x.baseUrl.startsWith('https:') ? x.baseUrl : 'mailto:reminders@zhibo.invalid');
     const payload: ReminderPushPayload = {
-      ...reminderCopy(x.event, x.roomName), url: `${x.baseUrl}/room/?room_id=${x.roomId}`, room_id: x.roomId, event: x.event, idempotency_key: x.idempotencyKey, time: x.time,
+      ...reminderCopy(x.event, x.roomName),
+      url: `${x.baseUrl}/room/?room_id=${x.roomId}`,
+      room_id: x.roomId,
+      event: x.event,
+      idempotency_key: x.idempotencyKey,
+      time: x.time,
     };
     let req: ReturnType<WebPushLib['generateRequestDetails']>;
     try {
-      req = webpush.generateRequestDetails(target, JSON.stringify(payload), { vapidDetails: { subject, ...keys }, TTL: this.ttlSec, contentEncoding: 'aes128gcm', urgency: 'high' });
+      req = webpush.generateRequestDetails(target, JSON.stringify(payload), {
+        vapidDetails: { subject, ...keys },
+        TTL: this.ttlSec,
+        contentEncoding: 'aes128gcm',
+        urgency: 'high',
+      });
     } catch (e) {
       return { ok: false, statusCode: null, error: `cannot encrypt for this subscription: ${(e as Error).message}`, permanent: true };
     }

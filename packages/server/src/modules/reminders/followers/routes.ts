@@ -11,10 +11,17 @@ import type { FollowerService } from './service.js';
 
 export function followerWxRoutes(r: WxRouter, followers: FollowerService): void {
   r.post('/wxa/business/get_wxa_followers', async ({ appid, body }) => ok(await followers.page(appid, body.limit, body.page_break)));
-  r.post('/wxa/business/push_message', async ({ appid, body }) => ok({ message_id: await followers.push(appid, body.room_id, body.user_openid) }));
+  r.post('/wxa/business/push_message', async ({ appid, body }) =>
+    ok({ message_id: await followers.push(appid, body.room_id, body.user_openid) }),
+  );
 }
 
-export function followerPluginRoutes(r: PluginRouter, followers: FollowerService, reminders: ReminderService, push: { pushAllowHttp: boolean; pushServices: readonly string[] }): void {
+export function followerPluginRoutes(
+  r: PluginRouter,
+  followers: FollowerService,
+  reminders: ReminderService,
+  push: { pushAllowHttp: boolean; pushServices: readonly string[] },
+): void {
   r.route({
     method: 'GET',
     path: PluginRoutes.follow,
@@ -31,7 +38,10 @@ export function followerPluginRoutes(r: PluginRouter, followers: FollowerService
     viewer: true,
     body: { push_subscription: {} },
     async handler({ body, room, viewer }): Promise<FollowState> {
-      const subscription = body.push_subscription && (await reminders.settings(room.appid)).webpush ? validatePushSubscription(body.push_subscription, push.pushAllowHttp, push.pushServices) : null;
+      const subscription =
+        body.push_subscription && (await reminders.settings(room.appid)).webpush
+          ? validatePushSubscription(body.push_subscription, push.pushAllowHttp, push.pushServices)
+          : null;
       await followers.follow(room, viewer!.openid, subscription);
       return { following: true };
     },

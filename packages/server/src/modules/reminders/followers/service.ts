@@ -33,7 +33,11 @@ export class FollowerService {
   ) {}
 
   /** A viewer follows the merchant of `room` (the room page's follow button). */
-  async follow(room: { id: number; appid: string; status: LiveStatus }, openid: string, push: PushSubscriptionJson | null): Promise<boolean> {
+  async follow(
+    room: { id: number; appid: string; status: LiveStatus },
+    openid: string,
+    push: PushSubscriptionJson | null,
+  ): Promise<boolean> {
     const added = await this.store.follow(room.appid, openid, room, push, this.clock.now());
     if (added) this.kick();
     return added;
@@ -56,9 +60,11 @@ export class FollowerService {
   /** POST /wxa/business/get_wxa_followers {limit?, page_break?} */
   async page(appid: string, limitRaw: unknown, pageBreakRaw: unknown): Promise<FollowersPage> {
     const limit = limitRaw === undefined || limitRaw === null || limitRaw === '' ? FOLLOWERS_PAGE.default : intOf(limitRaw);
-    if (limit === undefined || limit < 1 || limit > FOLLOWERS_PAGE.max) throw new DomainError(Reason.InvalidArgs, `limit must be an integer from 1 to ${FOLLOWERS_PAGE.max}`, 'limit');
+    if (limit === undefined || limit < 1 || limit > FOLLOWERS_PAGE.max)
+      throw new DomainError(Reason.InvalidArgs, `limit must be an integer from 1 to ${FOLLOWERS_PAGE.max}`, 'limit');
     const after = pageBreakRaw === undefined || pageBreakRaw === null || pageBreakRaw === '' ? 0 : intOf(pageBreakRaw);
-    if (after === undefined || after < 0) throw new DomainError(Reason.InvalidArgs, 'page_break must be the page_break of the previous page (an integer ≥ 0)', 'page_break');
+    if (after === undefined || after < 0)
+      throw new DomainError(Reason.InvalidArgs, 'page_break must be the page_break of the previous page (an integer ≥ 0)', 'page_break');
     const rows = await this.store.page(appid, after, limit);
     return { followers: rows.map(view), page_break: rows.at(-1)?.id ?? after };
   }
@@ -69,14 +75,23 @@ export class FollowerService {
     if (!Array.isArray(openidsRaw) || openidsRaw.length === 0 || openidsRaw.length > PUSH_MAX_OPENIDS)
       throw new DomainError(Reason.BadParameter, `user_openid must be an array of 1–${PUSH_MAX_OPENIDS} follower openids`, 'user_openid');
     if (room.live_status !== LiveStatus.Live)
-      throw new DomainError(Reason.PushRoomNotLive, `room ${room.id} is ${room.live_status} (${STATUS_NAMES[room.live_status]}); only a live room (101) can be pushed`, 'room_id');
+      throw new DomainError(
+        Reason.PushRoomNotLive,
+        `room ${room.id} is ${room.live_status} (${STATUS_NAMES[room.live_status]}); only a live room (101) can be pushed`,
+        'room_id',
+      );
     const openids = [...new Set(openidsRaw.filter(isOpenid))];
     const malformed = openidsRaw.length - openidsRaw.filter(isOpenid).length;
     const now = this.clock.now();
     const messageId = `${now}${String(randomInt(1_000_000)).padStart(6, '0')}`;
     const channels = channelsOf(await this.reminders.settings(appid));
     const out = await this.store.push({ appid, roomId: room.id, messageId, day: quotaDay(now), openids, malformed, channels, at: now });
-    if ('otherRoom' in out) throw new DomainError(Reason.PushOtherRoomToday, `room ${out.otherRoom} was already pushed to followers today; one room a day`, 'room_id');
+    if ('otherRoom' in out)
+      throw new DomainError(
+        Reason.PushOtherRoomToday,
+        `room ${out.otherRoom} was already pushed to followers today; one room a day`,
+        'room_id',
+      );
     this.kick();
     return messageId;
   }
@@ -91,4 +106,9 @@ export class FollowerService {
   }
 }
 
-const view = (r: FollowerRow) => ({ openid: r.openid, subscribe_time: Math.floor(r.created_at / 1000), room_status: r.room_status ?? 0, room_id: r.from_room_id ?? 0 });
+const view = (r: FollowerRow) => ({
+  openid: r.openid,
+  subscribe_time: Math.floor(r.created_at / 1000),
+  room_status: r.room_status ?? 0,
+  room_id: r.from_room_id ?? 0,
+});

@@ -69,7 +69,8 @@ export interface AttemptRow {
   duration_ms: number;
 }
 
-const JOB_COLS = 'id, kind, appid, source_kind, source_id, room_id, openid, channel, event, idempotency_key, attempts, max_attempts, created_at, ref_id, payload';
+const JOB_COLS =
+  'id, kind, appid, source_kind, source_id, room_id, openid, channel, event, idempotency_key, attempts, max_attempts, created_at, ref_id, payload';
 const ROW_COLS = `${JOB_COLS}, state, available_at, last_status, last_error, done_at`;
 
 export class ReminderOutbox {
@@ -85,7 +86,9 @@ export class ReminderOutbox {
     return this.db.query<OutboxJob>(
       `WITH c AS (SELECT id FROM reminder_outbox WHERE state = 'pending' AND available_at <= $1 ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE reminder_outbox o SET available_at = $3, attempts = o.attempts + 1 FROM c WHERE o.id = c.id
-       RETURNING ${JOB_COLS.split(', ').map((c) => `o.${c}`).join(', ')}`,
+       RETURNING ${JOB_COLS.split(', ')
+         .map((c) => `o.${c}`)
+         .join(', ')}`,
       [now, n, now + leaseMs],
     );
   }
@@ -114,7 +117,9 @@ export class ReminderOutbox {
       if (gone.length)
         await sql.query(
           `UPDATE subscriptions SET push_endpoint = NULL, push_p256dh = NULL, push_auth = NULL
-           WHERE push_endpoint IN (SELECT push_endpoint FROM subscriptions WHERE id = ANY($1::bigint[]) AND push_endpoint IS NOT NULL)`, [gone]);
+           WHERE push_endpoint IN (SELECT push_endpoint FROM subscriptions WHERE id = ANY($1::bigint[]) AND push_endpoint IS NOT NULL)`,
+          [gone],
+        );
     });
   }
 
@@ -133,7 +138,9 @@ export class ReminderOutbox {
     const out = new Map<number, { endpoint: string; keys: { p256dh: string; auth: string } }>();
     if (!subIds.length) return out;
     const rows = await this.db.query<{ id: number; push_endpoint: string; push_p256dh: string; push_auth: string }>(
-      'SELECT id, push_endpoint, push_p256dh, push_auth FROM subscriptions WHERE id = ANY($1::bigint[]) AND push_endpoint IS NOT NULL', [subIds]);
+      'SELECT id, push_endpoint, push_p256dh, push_auth FROM subscriptions WHERE id = ANY($1::bigint[]) AND push_endpoint IS NOT NULL',
+      [subIds],
+    );
     for (const r of rows) out.set(r.id, { endpoint: r.push_endpoint, keys: { p256dh: r.push_p256dh, auth: r.push_auth } });
     return out;
   }
@@ -146,19 +153,36 @@ export class ReminderOutbox {
   // ---- inspect and replay (admin API; the console shows them) ----
 
   /** Deliveries (or, with kind 'fanout', the fan-out jobs) matching the filter, oldest first. */
-  async list(f: { roomId?: number; state?: string; channel?: string; kind?: OutboxKind; afterId?: number; limit?: number }): Promise<DeliveryRow[]> {
+  async list(f: {
+    roomId?: number;
+    state?: string;
+    channel?: string;
+    kind?: OutboxKind;
+    afterId?: number;
+    limit?: number;
+  }): Promise<DeliveryRow[]> {
     return this.db.query<DeliveryRow>(
       `SELECT ${ROW_COLS} FROM reminder_outbox
        WHERE kind = $6 AND ($1::int IS NULL OR room_id = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR channel = $3) AND id > $4
        ORDER BY id LIMIT $5`,
-      [f.roomId ?? null, f.state ?? null, f.channel ?? null, f.afterId ?? 0, Math.min(Math.max(f.limit ?? 100, 1), 1000), f.kind ?? OutboxKind.Delivery],
+      [
+        f.roomId ?? null,
+        f.state ?? null,
+        f.channel ?? null,
+        f.afterId ?? 0,
+        Math.min(Math.max(f.limit ?? 100, 1), 1000),
+        f.kind ?? OutboxKind.Delivery,
+      ],
     );
   }
 
   async get(id: number): Promise<(DeliveryRow & { log: AttemptRow[] }) | undefined> {
     const [row] = await this.db.query<DeliveryRow>(`SELECT ${ROW_COLS} FROM reminder_outbox WHERE id = $1`, [id]);
     if (!row) return undefined;
-    const log = await this.db.query<AttemptRow>('SELECT attempt, at, status_code, error, duration_ms FROM reminder_attempts WHERE outbox_id = $1 ORDER BY id', [id]);
+    const log = await this.db.query<AttemptRow>(
+      'SELECT attempt, at, status_code, error, duration_ms FROM reminder_attempts WHERE outbox_id = $1 ORDER BY id',
+      [id],
+    );
     return { ...row, log };
   }
 
@@ -176,14 +200,18 @@ export class ReminderOutbox {
   async depth(): Promise<Array<{ kind: string; state: string; n: number }>> {
     return this.db.query<{ kind: string; state: string; n: number }>(
       `SELECT kind, CASE WHEN state = 'pending' AND available_at > $1 THEN 'scheduled' ELSE state END AS state, count(*)::int AS n
-       FROM reminder_outbox WHERE state IN ('pending', 'dead') GROUP BY 1, 2`, [this.clock.now()]);
+       FROM reminder_outbox WHERE state IN ('pending', 'dead') GROUP BY 1, 2`,
+      [this.clock.now()],
+    );
   }
 
   /** Deliveries of a room by channel and state, e.g. {webhook: {sent: 3, dead: 1}} (the app's WeChat event callbacks are not the room's). */
   async summary(roomId: number): Promise<Record<string, Record<string, number>>> {
     const rows = await this.db.query<{ channel: string; state: string; n: number }>(
       `SELECT channel, state, count(*)::int AS n FROM reminder_outbox WHERE room_id = $1 AND kind = 'delivery' AND source_kind <> 'callback'
-       GROUP BY channel, state ORDER BY channel, state`, [roomId]);
+       GROUP BY channel, state ORDER BY channel, state`,
+      [roomId],
+    );
     const out: Record<string, Record<string, number>> = {};
     for (const r of rows) (out[r.channel] ??= {})[r.state] = r.n;
     return out;

@@ -33,7 +33,11 @@ export interface BuilderDeps {
 }
 
 export const newKey = (): string => randomToken(12);
-const exists = (f: string) => access(f).then(() => true, () => false);
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
 
 export class ReplayBuilder {
   private readonly queue = new Set<number>();
@@ -89,7 +93,18 @@ export class ReplayBuilder {
     if (!claimed) return;
     const now = () => clock.now();
     if (!ready.length) {
-      await sql.built({ roomId, status: 'empty', fileKey: '', file: '', owned: false, durationSec: null, segments: [], expireTime: null, error: '', now: now() });
+      await sql.built({
+        roomId,
+        status: 'empty',
+        fileKey: '',
+        file: '',
+        owned: false,
+        durationSec: null,
+        segments: [],
+        expireTime: null,
+        error: '',
+        now: now(),
+      });
       return;
     }
     const tl = timelineOf(ready);
@@ -101,13 +116,28 @@ export class ReplayBuilder {
       try {
         const out = join(this.roomDir(roomId), `replay-${key}.mp4`);
         await mkdir(this.roomDir(roomId), { recursive: true, mode: 0o700 });
-        const j = await joinMp4(ready.map((s) => s.file), out, this.d.edit);
+        const j = await joinMp4(
+          ready.map((s) => s.file),
+          out,
+          this.d.edit,
+        );
         file = j.file;
         owned = true;
         durationSec = j.durationSec;
       } catch (e) {
         log.error(`room ${roomId}: joining ${ready.length} replay segments failed (the segment list still plays): ${(e as Error).message}`);
-        await sql.built({ roomId, status: 'failed', fileKey: '', file: '', owned: false, durationSec: null, segments: tl, expireTime: null, error: (e as Error).message.slice(0, 500), now: now() });
+        await sql.built({
+          roomId,
+          status: 'failed',
+          fileKey: '',
+          file: '',
+          owned: false,
+          durationSec: null,
+          segments: tl,
+          expireTime: null,
+          error: (e as Error).message.slice(0, 500),
+          now: now(),
+        });
         return;
       }
     }
@@ -115,13 +145,26 @@ export class ReplayBuilder {
     const removed = await sql.replaceLiveMarkers(roomId, markersFrom(presents, tl), now());
     await removeClipFiles(removed);
     const expireTime = Math.min(...ready.map((s) => s.expire_time ?? Number.MAX_SAFE_INTEGER));
-    const ok = await sql.built({ roomId, status: 'ready', fileKey: key, file, owned, durationSec: round3(durationSec), segments: tl, expireTime, error: '', now: now() });
+    const ok = await sql.built({
+      roomId,
+      status: 'ready',
+      fileKey: key,
+      file,
+      owned,
+      durationSec: round3(durationSec),
+      segments: tl,
+      expireTime,
+      error: '',
+      now: now(),
+    });
     if (!ok) {
       if (owned) await rm(file, { force: true });
       return;
     }
     if (claimed.owned && claimed.file && claimed.file !== file) await rm(claimed.file, { force: true });
-    log.info(`room ${roomId}: replay ready (${durationSec.toFixed(1)} s from ${ready.length} segment${ready.length > 1 ? 's' : ''}, ${presents.length} presents)`);
+    log.info(
+      `room ${roomId}: replay ready (${durationSec.toFixed(1)} s from ${ready.length} segment${ready.length > 1 ? 's' : ''}, ${presents.length} presents)`,
+    );
   }
 
   /** True when the room ended long enough ago that a segment still "recording" will not settle any more. */
@@ -144,12 +187,26 @@ export class ReplayBuilder {
         await mkdir(this.roomDir(roomId), { recursive: true, mode: 0o700 });
         const end = Math.min(m.end_sec, live.duration_sec ?? m.end_sec);
         const c = await cutMp4(live.file, m.start_sec, end, out, this.d.edit);
-        const fresh = await sql.clipDone(m.id, m.updated_at, { status: 'ready', key, file: out, startSec: round3(c.startSec), durationSec: round3(c.durationSec), error: '' });
+        const fresh = await sql.clipDone(m.id, m.updated_at, {
+          status: 'ready',
+          key,
+          file: out,
+          startSec: round3(c.startSec),
+          durationSec: round3(c.durationSec),
+          error: '',
+        });
         if (!fresh) await rm(out, { force: true });
       } catch (e) {
         log.warn(`room ${roomId}: explanation clip of marker ${m.id} (goods ${m.goods_id}) failed: ${(e as Error).message}`);
         await rm(out, { force: true });
-        await sql.clipDone(m.id, m.updated_at, { status: 'failed', key: '', file: '', startSec: null, durationSec: null, error: (e as Error).message.slice(0, 500) });
+        await sql.clipDone(m.id, m.updated_at, {
+          status: 'failed',
+          key: '',
+          file: '',
+          startSec: null,
+          durationSec: null,
+          error: (e as Error).message.slice(0, 500),
+        });
       }
     }
   }

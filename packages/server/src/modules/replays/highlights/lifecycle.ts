@@ -28,10 +28,16 @@ export class HighlightLifecycle {
 
   /** Listen to the domain: merchant activity while live, the end of a live, deleted rooms. Returns the unsubscribers. */
   attach(events: DomainBus): Array<() => void> {
-    const guard = (what: string, p: Promise<unknown>) => void p.catch((e: unknown) => this.log.error(`replays: ${what}: ${(e as Error).message}`));
+    const guard = (what: string, p: Promise<unknown>) =>
+      void p.catch((e: unknown) => this.log.error(`replays: ${what}: ${(e as Error).message}`));
     return [
       events.on('roomActivity', (a) => {
-        const row = a.kind === 'present' ? { goods_id: a.goodsId, text: '' } : a.kind === 'comments' ? { goods_id: null, text: a.closed ? 'closed' : 'open' } : { goods_id: null, text: a.text ?? '' };
+        const row =
+          a.kind === 'present'
+            ? { goods_id: a.goodsId, text: '' }
+            : a.kind === 'comments'
+              ? { goods_id: null, text: a.closed ? 'closed' : 'open' }
+              : { goods_id: null, text: a.text ?? '' };
         guard(`recording a ${a.kind} of room ${a.roomId}`, this.sql.addEvent({ room_id: a.roomId, at: a.at, kind: a.kind, ...row }));
       }),
       events.on('status', (c) => {
@@ -77,7 +83,8 @@ export class HighlightLifecycle {
     await removeClipFiles(markers);
     await rm(this.builder.roomDir(roomId), { recursive: true, force: true });
     await rm(join(this.recordDir, String(roomId)), { recursive: true, force: true });
-    if (segs.length || live || markers.length) this.log.info(`room ${roomId}: deleted with its replay (${segs.length} segments, ${markers.length} markers)`);
+    if (segs.length || live || markers.length)
+      this.log.info(`room ${roomId}: deleted with its replay (${segs.length} segments, ${markers.length} markers)`);
   }
 
   /** The replay's year is over: the one replay, its clips and markers go with its segments. Returns how many. */

@@ -22,7 +22,9 @@ export interface HighlightRouteDeps {
 }
 
 export function wxRoutes(r: WxRouter, d: HighlightRouteDeps): void {
-  r.post('/wxaapi/broadcast/goods/getVideo', async ({ appid, body, req }) => ok({ url: await d.highlights.getVideo(appid, body.roomId, body.goodsId, d.base(req)) }));
+  r.post('/wxaapi/broadcast/goods/getVideo', async ({ appid, body, req }) =>
+    ok({ url: await d.highlights.getVideo(appid, body.roomId, body.goodsId, d.base(req)) }),
+  );
 }
 
 export function webRoutes(app: FastifyInstance, d: HighlightRouteDeps): void {
@@ -67,7 +69,13 @@ export function pluginRoutes(r: PluginRouter, d: HighlightRouteDeps): void {
       const row = await d.rooms.getAny(room.id);
       if (!row) throw new Error(`room ${room.id} vanished`);
       const c = await d.highlights.explanation(row, query.goods_id, d.base(req));
-      const body: PluginExplanationResponse = { roomId: room.id, goods_id: query.goods_id, url: c.url, duration_sec: c.durationSec, start: c.start };
+      const body: PluginExplanationResponse = {
+        roomId: room.id,
+        goods_id: query.goods_id,
+        url: c.url,
+        duration_sec: c.durationSec,
+        start: c.start,
+      };
       return body;
     },
   });

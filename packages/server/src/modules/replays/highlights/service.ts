@@ -4,7 +4,14 @@
  * (console). Its files are served by routes.ts; the lifecycle (recording, building, expiry, deletion) is lifecycle.ts.
  */
 import {
-  type ChatComment, LiveStatus, type LiveInfoGoods, type PluginReplayChatResponse, type PluginReplayResponse, Reason, type ReplayChatItem, type ReplayMarker,
+  type ChatComment,
+  LiveStatus,
+  type LiveInfoGoods,
+  type PluginReplayChatResponse,
+  type PluginReplayResponse,
+  Reason,
+  type ReplayChatItem,
+  type ReplayMarker,
   type ReplayState,
 } from '@zhibo/protocol';
 import type { Clock } from '@zhibo/core';
@@ -87,7 +94,11 @@ export class HighlightService {
     const g = shelf.get(m.goods_id);
     return {
       // images are stored as paths (/img/ID): the product's picture on the reader's address (merchant pages embed this)
-      id: m.id, goods_id: m.goods_id, start: round3(m.start_sec), end: round3(m.end_sec), goods: g ? { ...g, cover_img: absoluteUrl(g.cover_img, base) } : null,
+      id: m.id,
+      goods_id: m.goods_id,
+      start: round3(m.start_sec),
+      end: round3(m.end_sec),
+      goods: g ? { ...g, cover_img: absoluteUrl(g.cover_img, base) } : null,
       clip_url: m.clip_status === 'ready' ? this.clipUrl(base, roomId, m.clip_key) : null,
     };
   }
@@ -108,7 +119,8 @@ export class HighlightService {
   async chat(roomId: number, from: number, to: number): Promise<PluginReplayChatResponse> {
     if (!(Number.isFinite(from) && Number.isFinite(to) && from >= 0 && to > from))
       throw new DomainError(Reason.BadParameter, 'from and to are seconds of the replay with 0 ≤ from < to', 'from');
-    if (to - from > CHAT_WINDOW_MAX_SEC) throw new DomainError(Reason.BadParameter, `ask for at most ${CHAT_WINDOW_MAX_SEC} s at a time`, 'to');
+    if (to - from > CHAT_WINDOW_MAX_SEC)
+      throw new DomainError(Reason.BadParameter, `ask for at most ${CHAT_WINDOW_MAX_SEC} s at a time`, 'to');
     const room = await this.rooms.getAny(roomId);
     const live = await this.sql.live(roomId);
     const empty = { roomId, from, to, items: [], truncated: false };
@@ -117,11 +129,18 @@ export class HighlightService {
     const total = totalSec(tl);
     const range = clockRange(tl, from, to);
     const at = (ms: number) => round3(mediaTime(tl, ms) ?? total);
-    const [rows, events, shelf] = await Promise.all([this.comments(roomId, range.from, range.to, CHAT_WINDOW_COMMENTS + 1), this.sql.events(roomId, range.from, range.to), this.shelf(roomId)]);
-    const items: ReplayChatItem[] = rows.slice(0, CHAT_WINDOW_COMMENTS).map((c) => ({ t: at(c.at), kind: 'comment', id: c.id, nick: c.nick, text: c.text }));
+    const [rows, events, shelf] = await Promise.all([
+      this.comments(roomId, range.from, range.to, CHAT_WINDOW_COMMENTS + 1),
+      this.sql.events(roomId, range.from, range.to),
+      this.shelf(roomId),
+    ]);
+    const items: ReplayChatItem[] = rows
+      .slice(0, CHAT_WINDOW_COMMENTS)
+      .map((c) => ({ t: at(c.at), kind: 'comment', id: c.id, nick: c.nick, text: c.text }));
     for (const e of events) {
       const t = at(e.at);
-      if (e.kind === 'present') items.push({ t, kind: 'present', goods_id: e.goods_id, name: e.goods_id ? (shelf.get(e.goods_id)?.name ?? '') : '' });
+      if (e.kind === 'present')
+        items.push({ t, kind: 'present', goods_id: e.goods_id, name: e.goods_id ? (shelf.get(e.goods_id)?.name ?? '') : '' });
       else if (e.kind === 'comments') items.push({ t, kind: 'comments', closed: e.text === 'closed' });
       else items.push({ t, kind: 'notice', text: e.text });
     }
@@ -137,20 +156,39 @@ export class HighlightService {
   async explanation(room: RoomRow, goodsId: number, base: string): Promise<{ url: string; durationSec: number | null; start: number }> {
     const live = await this.sql.live(room.id);
     const presented = async () => (await this.sql.events(room.id)).some((e) => e.kind === 'present' && e.goods_id === goodsId);
-    if (room.close_replay === 1) throw new DomainError(Reason.ExplanationGone, `room ${room.id} shows no replay (closeReplay): no explanation video`, 'roomId');
+    if (room.close_replay === 1)
+      throw new DomainError(Reason.ExplanationGone, `room ${room.id} shows no replay (closeReplay): no explanation video`, 'roomId');
     if (!live || live.status === 'live' || live.status === 'pending' || live.status === 'building') {
-      if (await presented()) throw new DomainError(Reason.ExplanationPending, `the explanation video of goods ${goodsId} is made when the live has ended`, 'goodsId');
+      if (await presented())
+        throw new DomainError(
+          Reason.ExplanationPending,
+          `the explanation video of goods ${goodsId} is made when the live has ended`,
+          'goodsId',
+        );
       throw new DomainError(Reason.NoExplanation, `goods ${goodsId} was not presented in room ${room.id}`, 'goodsId');
     }
-    if (live.status === 'expired' || live.status === 'deleted') throw new DomainError(Reason.ExplanationGone, `the replay of room ${room.id} expired with its explanation videos`, 'roomId');
+    if (live.status === 'expired' || live.status === 'deleted')
+      throw new DomainError(Reason.ExplanationGone, `the replay of room ${room.id} expired with its explanation videos`, 'roomId');
     if (live.status === 'failed' && (await presented()))
-      throw new DomainError(Reason.ExplanationGone, `the live's segments could not be joined into one replay: no explanation video of goods ${goodsId}`, 'goodsId');
-    const mine = (await this.sql.markers(room.id)).filter((m) => m.goods_id === goodsId).sort((a, b) => b.end_sec - b.start_sec - (a.end_sec - a.start_sec) || a.id - b.id);
+      throw new DomainError(
+        Reason.ExplanationGone,
+        `the live's segments could not be joined into one replay: no explanation video of goods ${goodsId}`,
+        'goodsId',
+      );
+    const mine = (await this.sql.markers(room.id))
+      .filter((m) => m.goods_id === goodsId)
+      .sort((a, b) => b.end_sec - b.start_sec - (a.end_sec - a.start_sec) || a.id - b.id);
     if (!mine.length) throw new DomainError(Reason.NoExplanation, `goods ${goodsId} has no explanation in room ${room.id}`, 'goodsId');
     const best = mine.find((m) => m.clip_status === 'ready') ?? mine[0]!;
-    if (best.clip_status === 'pending') throw new DomainError(Reason.ExplanationPending, `the explanation video of goods ${goodsId} is being cut`, 'goodsId');
-    if (best.clip_status === 'failed') throw new DomainError(Reason.ExplanationGone, `the explanation video of goods ${goodsId} could not be made`, 'goodsId');
-    return { url: this.clipUrl(base, room.id, best.clip_key), durationSec: best.clip_duration_sec, start: round3(best.clip_start_sec ?? best.start_sec) };
+    if (best.clip_status === 'pending')
+      throw new DomainError(Reason.ExplanationPending, `the explanation video of goods ${goodsId} is being cut`, 'goodsId');
+    if (best.clip_status === 'failed')
+      throw new DomainError(Reason.ExplanationGone, `the explanation video of goods ${goodsId} could not be made`, 'goodsId');
+    return {
+      url: this.clipUrl(base, room.id, best.clip_key),
+      durationSec: best.clip_duration_sec,
+      start: round3(best.clip_start_sec ?? best.start_sec),
+    };
   }
 
   /** POST /wxaapi/broadcast/goods/getVideo {roomId, goodsId} → the clip's URL. */
@@ -175,8 +213,19 @@ export class HighlightService {
       duration_sec: live?.status === 'ready' ? live.duration_sec : null,
       error: live?.error ?? '',
       markers: markers.map((m) => ({
-        id: m.id, goods_id: m.goods_id, name: shelf.get(m.goods_id)?.name ?? `#${m.goods_id}`, start: round3(m.start_sec), end: round3(m.end_sec), origin: m.origin, edited: m.edited,
-        clip: { status: m.clip_status, url: m.clip_status === 'ready' ? this.clipUrl(base, room.id, m.clip_key) : null, duration: m.clip_duration_sec, error: m.clip_error },
+        id: m.id,
+        goods_id: m.goods_id,
+        name: shelf.get(m.goods_id)?.name ?? `#${m.goods_id}`,
+        start: round3(m.start_sec),
+        end: round3(m.end_sec),
+        origin: m.origin,
+        edited: m.edited,
+        clip: {
+          status: m.clip_status,
+          url: m.clip_status === 'ready' ? this.clipUrl(base, room.id, m.clip_key) : null,
+          duration: m.clip_duration_sec,
+          error: m.clip_error,
+        },
       })),
       goods: [...shelf.values()].map((g) => ({ goods_id: g.goods_id, name: g.name })),
     };
@@ -184,7 +233,8 @@ export class HighlightService {
 
   private async validMarker(room: RoomRow, b: MarkerInput): Promise<{ goodsId: number; start: number; end: number }> {
     const live = await this.sql.live(room.id);
-    if (live?.status !== 'ready') throw new DomainError(Reason.Conflict, 'Markers can be changed once the replay is ready (after the live ends)');
+    if (live?.status !== 'ready')
+      throw new DomainError(Reason.Conflict, 'Markers can be changed once the replay is ready (after the live ends)');
     const goodsId = positiveId(b.goods_id);
     if (goodsId === undefined) throw new DomainError(Reason.BadParameter, 'Choose a product', 'goods_id');
     await this.goods.get(room.appid, goodsId).catch(() => {
@@ -194,15 +244,18 @@ export class HighlightService {
     const start = num(b.start);
     const end = num(b.end);
     const duration = live.duration_sec ?? 0;
-    if (!Number.isFinite(start) || start < 0 || start >= duration) throw new DomainError(Reason.BadParameter, `The start must be within the replay (0 to ${Math.floor(duration)} s)`, 'start');
-    if (!Number.isFinite(end) || end > duration + 0.5) throw new DomainError(Reason.BadParameter, `The end must be within the replay (at most ${Math.floor(duration)} s)`, 'end');
+    if (!Number.isFinite(start) || start < 0 || start >= duration)
+      throw new DomainError(Reason.BadParameter, `The start must be within the replay (0 to ${Math.floor(duration)} s)`, 'start');
+    if (!Number.isFinite(end) || end > duration + 0.5)
+      throw new DomainError(Reason.BadParameter, `The end must be within the replay (at most ${Math.floor(duration)} s)`, 'end');
     if (end - start < 1) throw new DomainError(Reason.BadParameter, 'The end must be at least a second after the start', 'end');
     return { goodsId, start: round3(start), end: round3(Math.min(end, duration)) };
   }
 
   async addMarker(room: RoomRow, b: MarkerInput): Promise<number> {
     const v = await this.validMarker(room, b);
-    if ((await this.sql.markers(room.id)).length >= MAX_MARKERS) throw new DomainError(Reason.LimitReached, `A replay holds at most ${MAX_MARKERS} markers`);
+    if ((await this.sql.markers(room.id)).length >= MAX_MARKERS)
+      throw new DomainError(Reason.LimitReached, `A replay holds at most ${MAX_MARKERS} markers`);
     const row = await this.sql.addMarker(room.id, v.goodsId, v.start, v.end, this.clock.now());
     this.builder.schedule(room.id);
     return row.id;
@@ -213,7 +266,14 @@ export class HighlightService {
     const current = mid === undefined ? undefined : await this.sql.marker(room.id, mid);
     if (!current) throw new DomainError(Reason.NotFound, 'No such marker');
     const v = await this.validMarker(room, { goods_id: current.goods_id, ...b });
-    const old = await this.sql.updateMarker(room.id, current.id, v.goodsId, v.start, v.end, Math.max(this.clock.now(), current.updated_at + 1));
+    const old = await this.sql.updateMarker(
+      room.id,
+      current.id,
+      v.goodsId,
+      v.start,
+      v.end,
+      Math.max(this.clock.now(), current.updated_at + 1),
+    );
     if (old) await removeClipFiles([old]);
     this.builder.schedule(room.id);
   }

@@ -21,7 +21,12 @@ export interface SegmentInput {
 }
 
 export function timelineOf(rows: readonly SegmentInput[]): TimelineSegment[] {
-  const sorted = rows.map((r) => ({ sessionId: r.session_id, clockStart: r.clock_started_at ?? r.started_at, durationSec: Math.max(0, r.duration_sec ?? 0) }))
+  const sorted = rows
+    .map((r) => ({
+      sessionId: r.session_id,
+      clockStart: r.clock_started_at ?? r.started_at,
+      durationSec: Math.max(0, r.duration_sec ?? 0),
+    }))
     .sort((a, b) => a.clockStart - b.clockStart || a.sessionId.localeCompare(b.sessionId));
   let offset = 0;
   return sorted.map((s) => {
@@ -31,7 +36,8 @@ export function timelineOf(rows: readonly SegmentInput[]): TimelineSegment[] {
   });
 }
 
-export const totalSec = (tl: readonly TimelineSegment[]): number => (tl.length ? tl[tl.length - 1]!.offsetSec + tl[tl.length - 1]!.durationSec : 0);
+export const totalSec = (tl: readonly TimelineSegment[]): number =>
+  tl.length ? tl[tl.length - 1]!.offsetSec + tl[tl.length - 1]!.durationSec : 0;
 
 /**
  * Seconds of the one replay at server time `at`: inside a segment, its place there; before a segment (the live had not
@@ -69,7 +75,11 @@ export interface MarkerSpan {
  * stretch and closes the one before; presenting the same product again continues it. Stretches shorter than `minSec`
  * (a mis-tap) are left out.
  */
-export function markersFrom(presents: ReadonlyArray<{ at: number; goodsId: number | null }>, tl: readonly TimelineSegment[], minSec = 1): MarkerSpan[] {
+export function markersFrom(
+  presents: ReadonlyArray<{ at: number; goodsId: number | null }>,
+  tl: readonly TimelineSegment[],
+  minSec = 1,
+): MarkerSpan[] {
   const total = totalSec(tl);
   const out: MarkerSpan[] = [];
   let open: MarkerSpan | null = null;
