@@ -46,6 +46,7 @@ describe('a replay across a SIGKILL (real server process, real ffmpeg)', () => {
         endTime: now + 4200,
         type: 1,
         screenType: 0,
+        closeReplay: 0, // WeChat's default is 1 (no replay)
       },
       { access_token: token },
     );
