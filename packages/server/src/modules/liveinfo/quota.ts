@@ -18,6 +18,7 @@ interface Waiter {
 export class QuotaService {
   private pending = new Map<string, { max: number; waiters: Waiter[] }>();
   private scheduled = false;
+  private flushing = false;
   /** app → the day's count and limit as last granted by this process (metrics) */
   private readonly lastSeen = new Map<string, { day: string; used: number; limit: number }>();
 
@@ -35,13 +36,29 @@ export class QuotaService {
       p.waiters.push({ resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
+        // not awaited: the callers wait on their own promises; flush() settles every one of them (it never rejects)
         setImmediate(() => void this.flush());
       }
     });
   }
 
+  /**
+   * One counting transaction at a time: calls that arrive while one commits are counted together by the next. (With
+   * the embedded database in a worker thread the event loop stays free during a commit, so without this each tick
+   * would commit its own one or two calls and the database, not the server, would set the pace.)
+   */
   private async flush(): Promise<void> {
-    this.scheduled = false;
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.size) await this.flushOnce();
+    } finally {
+      this.flushing = false;
+      this.scheduled = false;
+    }
+  }
+
+  private async flushOnce(): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
     const day = quotaDay(this.clock.now());
