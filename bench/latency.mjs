@@ -40,7 +40,7 @@ const HARD_LIMIT_MS = 30 * 60_000;
 const CHASE = { enableStashBuffer: false, liveBufferLatencyChasing: true };
 /** hls.js as the room page configures it (packages/sdk/src/player.ts); the HLS rows are a URL + this config */
 const HLS_CONFIG = JSON.parse(
-  arg('hls-config', '{"lowLatencyMode":true,"liveSyncDurationCount":2,"liveMaxLatencyDurationCount":5,"backBufferLength":10}'),
+  arg('hls-config', '{"lowLatencyMode":true,"maxLiveSyncPlaybackRate":1.5,"backBufferLength":10}'),
 );
 const STREAM = 'glass';
 

@@ -249,10 +249,11 @@ export class LivePlayer extends Emitter<LivePlayerEvents> {
     }
     if (tech === 'hls.js') {
       const Hls = await this.opts.loadHls();
+      // No liveSync*/liveMaxLatency* of our own: set by the user, they override the LL-HLS playlist's PART-HOLD-BACK
+      // (hls.js then sits 2 segments back, ~4 s; `npm run bench -- latency`). A stall is caught up at up to 1.5×.
       const hls = new Hls({
         lowLatencyMode: true,
-        liveSyncDurationCount: 2,
-        liveMaxLatencyDurationCount: 5,
+        maxLiveSyncPlaybackRate: 1.5,
         backBufferLength: 10,
         manifestLoadingMaxRetry: 2,
       });
