@@ -39,9 +39,7 @@ const HARD_LIMIT_MS = 30 * 60_000;
 /** mpegts.js with its latency chasing (seeks when more than 1.5 s behind, to 0.5 s before the buffer's end) */
 const CHASE = { enableStashBuffer: false, liveBufferLatencyChasing: true };
 /** hls.js as the room page configures it (packages/sdk/src/player.ts); the HLS rows are a URL + this config */
-const HLS_CONFIG = JSON.parse(
-  arg('hls-config', '{"lowLatencyMode":true,"maxLiveSyncPlaybackRate":1.5,"backBufferLength":10}'),
-);
+const HLS_CONFIG = JSON.parse(arg('hls-config', '{"lowLatencyMode":true,"maxLiveSyncPlaybackRate":1.5,"backBufferLength":10}'));
 const STREAM = 'glass';
 
 const PATHS = {
