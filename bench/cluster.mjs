@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { pushStream } from './lib.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -151,44 +152,9 @@ async function startNode(env) {
   return node;
 }
 
-function pushStream(rtmp, room, key) {
-  const p = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=640x360:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440',
-      '-c:v',
-      'libx264',
-      '-pix_fmt',
-      'yuv420p',
-      '-preset',
-      'veryfast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '25',
-      '-b:v',
-      '800k',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '64k',
-      '-f',
-      'flv',
-      `${rtmp}/${room}?key=${key}`,
-    ],
-    { stdio: 'ignore' },
-  );
+/** The shared test stream (bench/lib.mjs) to a node's room; killed with the run. */
+function pushTo(rtmp, room, key) {
+  const p = pushStream(`${rtmp}/${room}?key=${key}`);
   cleanups.push(() => p.kill('SIGKILL'));
   return p;
 }
@@ -321,7 +287,7 @@ async function main() {
   step('single process: chat');
   const chat1 = await chatRun([single], s1.room);
   step('single process: FLV viewers');
-  const pub1 = pushStream(single.rtmp, s1.room, s1.key);
+  const pub1 = pushTo(single.rtmp, s1.room, s1.key);
   await sleep(3000);
   const flv1 = await flvCost([single], () => `${single.http}/live/${s1.room}.flv`);
   pub1.kill('SIGKILL');
@@ -335,7 +301,7 @@ async function main() {
   await sleep(1500); // the room reaches the other nodes through NOTIFY
   const chat3 = await chatRun(nodes, c.room, redis.pid);
   step('3 nodes: FLV viewers');
-  let pub = pushStream(nodes[0].rtmp, c.room, c.key);
+  let pub = pushTo(nodes[0].rtmp, c.room, c.key);
   await sleep(3000);
   const flv3 = await flvCost(nodes, (i) => `${nodes[i % 3].http}/live/${c.room}.flv`, redis.pid);
   await sleep(7000); // relays stop 5 s after their last viewer
@@ -382,7 +348,7 @@ async function main() {
   const leaseKey = `bench:{s${c.room}}:lease`;
   await waitFor(async () => (await redis.client.get(leaseKey)) === null, 15_000, "the dead node's lease lapsed");
   const tPub = performance.timeOrigin + performance.now();
-  pub = pushStream(nodes[1].rtmp, c.room, c.key);
+  pub = pushTo(nodes[1].rtmp, c.room, c.key);
   await waitFor(() => hop2.keyframes.length > before && hop2.keyframes.at(-1) > tPub, 20_000, 'video again after the republish');
   const back = hop2.keyframes.find((k) => k > tPub) - tPub;
   const sinceKill = Date.now() - tKill;
